@@ -1,0 +1,91 @@
+package dev.cutover.platform;
+
+import java.time.Clock;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import dev.cutover.events.Messages;
+import dev.cutover.events.Metadata;
+import dev.cutover.events.MetadataFactory;
+import dev.cutover.events.topic.Topics;
+
+/**
+ * Writes commands and events to their topic and makes their metadata. Sends are synchronous: a
+ * participant reports a fact only once the broker has it, so nothing is acknowledged that the log lacks.
+ */
+public class MessagePublisher {
+
+    private final KafkaTemplate<String, SpecificRecord> template;
+    private final String producer;
+    private final MetadataFactory metadata;
+
+    public MessagePublisher(KafkaTemplate<String, SpecificRecord> template, String producer, Clock clock) {
+        this.template = template;
+        this.producer = producer;
+        this.metadata = new MetadataFactory(producer, clock);
+    }
+
+    /** Sends to the topic the message's kind belongs to, keyed by its cutover, migration or database. */
+    public void publish(SpecificRecord message) {
+        String topic = topicFor(message);
+        String key = keyOf(metadataOf(message));
+        try {
+            if (template.isTransactional() && !template.inTransaction()) {
+                template.executeInTransaction(t -> t.send(topic, key, message)).get(30, TimeUnit.SECONDS);
+            } else {
+                template.send(topic, key, message).get(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending " + describe(message), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka did not accept " + describe(message) + " on " + topic
+                    + ": check that the broker at spring.kafka.bootstrap-servers is reachable", e);
+        }
+    }
+
+    /** Metadata for a message that answers {@code cause}: same cutover, migration and database. */
+    public Metadata answering(Metadata cause) {
+        return metadata.answering(cause);
+    }
+
+    /** Metadata for a message nobody asked for (a timer, a person): no causation. */
+    public Metadata originating(String database, String cutoverId, String migrationId) {
+        return metadata.of(database, cutoverId, migrationId, null);
+    }
+
+    public String producer() {
+        return producer;
+    }
+
+    static Metadata metadataOf(SpecificRecord message) {
+        int field = message.getSchema().getField("metadata").pos();
+        return (Metadata) message.get(field);
+    }
+
+    static String keyOf(Metadata metadata) {
+        if (metadata.getCutoverId() != null) {
+            return metadata.getCutoverId();
+        }
+        if (metadata.getMigrationId() != null) {
+            return metadata.getMigrationId();
+        }
+        return metadata.getDatabase();
+    }
+
+    static String topicFor(SpecificRecord message) {
+        String type = message.getSchema().getFullName();
+        if (type.equals(dev.cutover.events.LagReported.getClassSchema().getFullName())) {
+            return Topics.LAG.name();
+        }
+        return Messages.isCommand(type) ? Topics.COMMANDS.name() : Topics.EVENTS.name();
+    }
+
+    static String describe(SpecificRecord message) {
+        return message.getSchema().getName() + " " + metadataOf(message).getMessageId();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.cutover.platform;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
+import org.springframework.util.backoff.FixedBackOff;
+
+import dev.cutover.events.serde.ReleasedSchemas;
+import dev.cutover.events.serde.AvroMessageSerializer;
+import dev.cutover.events.topic.SchemaPublisher;
+import dev.cutover.events.topic.Topics;
+import dev.cutover.platform.database.DatabasesSettings;
+
+/** Wires every service to Kafka the same way; see docs/architecture.md, "Every service". */
+@AutoConfiguration(after = KafkaAutoConfiguration.class)
+@EnableConfigurationProperties({PlatformSettings.class, DatabasesSettings.class})
+public class PlatformAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    MessagePublisher messagePublisher(KafkaTemplate<String, SpecificRecord> template,
+            @Value("${spring.application.name}") String service, Clock clock) {
+        return new MessagePublisher(template, service, clock);
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics cutoverTopics(PlatformSettings settings, @Value("${spring.application.name}") String service) {
+        List<NewTopic> topics = new ArrayList<>();
+        Topics.all().forEach(topic -> topics.add(topic.newTopic(settings.partitions(), settings.replicationFactor())));
+        topics.add(new NewTopic(deadLetterTopic(service), settings.partitions(), settings.replicationFactor())
+                .configs(Map.of("retention.ms", "-1")));
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    DefaultErrorHandler cutoverErrorHandler(MessagePublisher publisher, KafkaProperties kafka,
+            PlatformSettings settings, @Value("${spring.application.name}") String service) {
+        // Dead letters keep the original bytes when the value could not be decoded, the record otherwise.
+        Map<String, Object> config = kafka.buildProducerProperties();
+        config.remove("transactional.id");
+        DelegatingByTypeSerializer values = new DelegatingByTypeSerializer(
+                Map.of(byte[].class, new ByteArraySerializer(), SpecificRecord.class, new AvroMessageSerializer()), true);
+        KafkaTemplate<String, Object> deadLetterTemplate = new KafkaTemplate<>(
+                new DefaultKafkaProducerFactory<String, Object>(config, new StringSerializer(), values));
+        String topic = deadLetterTopic(service);
+        DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(deadLetterTemplate,
+                (record, exception) -> new TopicPartition(topic, -1));
+        return new DefaultErrorHandler(new StepFailedRecoverer(publisher, deadLetters),
+                new FixedBackOff(0, settings.deliveryAttempts() - 1));
+    }
+
+    @Bean
+    KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin kafkaAdmin, PlatformSettings settings) {
+        return new KafkaHealthIndicator(kafkaAdmin, settings.kafkaHealthTimeout());
+    }
+
+    @Bean
+    SchemasAtStartup schemasAtStartup(KafkaProperties kafka) {
+        return new SchemasAtStartup(kafka);
+    }
+
+    static String deadLetterTopic(String service) {
+        return "cutover.dlt." + service;
+    }
+
+    /** Publishes the schemas this service writes, so consumers in any language can resolve fingerprints. */
+    static class SchemasAtStartup {
+
+        private final KafkaProperties kafka;
+
+        SchemasAtStartup(KafkaProperties kafka) {
+            this.kafka = kafka;
+        }
+
+        @EventListener(ApplicationReadyEvent.class)
+        void publish() {
+            SchemaPublisher.publish(kafka.buildProducerProperties(), ReleasedSchemas.load().all());
+        }
+    }
+}

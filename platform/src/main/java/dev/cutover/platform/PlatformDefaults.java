@@ -1,0 +1,41 @@
+package dev.cutover.platform;
+
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Defaults every service starts from, so no service has to repeat them in its own configuration.
+ * They have the lowest precedence: a service's application.yml or the command line overrides any.
+ */
+public class PlatformDefaults implements EnvironmentPostProcessor {
+
+    static final String SOURCE_NAME = "cutoverPlatformDefaults";
+
+    static final Map<String, Object> DEFAULTS = Map.ofEntries(
+            Map.entry("spring.kafka.producer.key-serializer", "org.apache.kafka.common.serialization.StringSerializer"),
+            Map.entry("spring.kafka.producer.value-serializer", "dev.cutover.events.serde.AvroMessageSerializer"),
+            // Every record is part of the audit trail: wait for the broker to persist it and never duplicate it.
+            Map.entry("spring.kafka.producer.acks", "all"),
+            Map.entry("spring.kafka.producer.properties.enable.idempotence", "true"),
+            Map.entry("spring.kafka.producer.properties.linger.ms", "0"),
+            Map.entry("spring.kafka.consumer.key-deserializer", "org.apache.kafka.common.serialization.StringDeserializer"),
+            // A payload that cannot be decoded must reach the error handler (and the dead-letter topic), not kill the consumer.
+            Map.entry("spring.kafka.consumer.value-deserializer", "org.springframework.kafka.support.serializer.ErrorHandlingDeserializer"),
+            Map.entry("spring.kafka.consumer.properties.spring.deserializer.value.delegate.class", "dev.cutover.events.serde.AvroMessageDeserializer"),
+            // Never act on a message from a transaction that was aborted.
+            Map.entry("spring.kafka.consumer.isolation-level", "read_committed"),
+            Map.entry("spring.kafka.consumer.auto-offset-reset", "earliest"),
+            Map.entry("spring.kafka.consumer.enable-auto-commit", "false"),
+            Map.entry("spring.kafka.consumer.properties.fetch.max.wait.ms", "20"),
+            Map.entry("management.endpoints.web.exposure.include", "health,info,prometheus"),
+            Map.entry("management.endpoint.health.show-details", "always"));
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, DEFAULTS));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.cutover.platform;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
+import org.springframework.kafka.listener.ListenerExecutionFailedException;
+
+import dev.cutover.events.Messages;
+import dev.cutover.events.Metadata;
+import dev.cutover.events.StepFailed;
+
+/**
+ * The one place where a failed message is dealt with. A command whose handling failed is answered
+ * with {@code StepFailed}, so the saga hears about it and can compensate; anything that is not a
+ * decodable command (garbage, an unknown schema, an event whose handling threw) goes to the
+ * service's dead-letter topic, where people can find it after an incident.
+ */
+class StepFailedRecoverer implements ConsumerRecordRecoverer {
+
+    private static final Logger log = LoggerFactory.getLogger(StepFailedRecoverer.class);
+
+    private final MessagePublisher publisher;
+    private final ConsumerRecordRecoverer deadLetters;
+
+    StepFailedRecoverer(MessagePublisher publisher, ConsumerRecordRecoverer deadLetters) {
+        this.publisher = publisher;
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public void accept(ConsumerRecord<?, ?> record, Exception exception) {
+        Throwable cause = rootOf(exception);
+        if (record.value() instanceof SpecificRecord command && Messages.isCommand(command.getSchema().getFullName())) {
+            Metadata metadata = MessagePublisher.metadataOf(command);
+            boolean retryable = cause instanceof StepFailure failure && failure.retryable();
+            String reason = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+            log.warn("{} {} failed: {}", command.getSchema().getName(), metadata.getMessageId(), reason,
+                    cause instanceof StepFailure ? null : cause);
+            publisher.publish(StepFailed.newBuilder()
+                    .setMetadata(publisher.answering(metadata))
+                    .setStep(command.getSchema().getName())
+                    .setReason(reason)
+                    .setRetryable(retryable)
+                    .build());
+            if (cause instanceof StepFailure) {
+                return;
+            }
+        } else {
+            log.error("cannot handle the record at {}-{}@{}: {}; sending it to the dead-letter topic",
+                    record.topic(), record.partition(), record.offset(), cause.getMessage());
+        }
+        deadLetters.accept(record, exception);
+    }
+
+    private static Throwable rootOf(Exception exception) {
+        Throwable cause = exception;
+        while (cause instanceof ListenerExecutionFailedException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

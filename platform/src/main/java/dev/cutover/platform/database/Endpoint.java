@@ -1,0 +1,88 @@
+package dev.cutover.platform.database;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * One PostgreSQL server and database, and the administrative login cutover uses on it.
+ *
+ * @param host         host name or address
+ * @param port         port
+ * @param database     database name
+ * @param user         administrative role (superuser, or on RDS the master user with rds_replication)
+ * @param password     password given inline; prefer {@code passwordFile}
+ * @param passwordFile a file holding the password (a mounted secret); read at each connection
+ */
+public record Endpoint(String host, int port, String database, String user, String password, String passwordFile) {
+
+    public Endpoint {
+        require(host, "host");
+        require(database, "database");
+        require(user, "user");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be 1..65535, was " + port);
+        }
+        if (password == null && passwordFile == null) {
+            throw new IllegalArgumentException("set password-file (or password) for " + user + "@" + host + ":" + port);
+        }
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    /** "user@host:port/database", for messages: never the password. */
+    public String describe() {
+        return user + "@" + host + ":" + port + "/" + database;
+    }
+
+    public String resolvePassword() {
+        if (passwordFile == null) {
+            return password;
+        }
+        try {
+            return Files.readString(Path.of(passwordFile)).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the password file " + passwordFile + " for " + describe()
+                    + ": check the path and that this process may read it", e);
+        }
+    }
+
+    /** Opens a connection, turning the usual failures into messages that say what to do. */
+    public Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", resolvePassword());
+        properties.setProperty("connectTimeout", "5");
+        properties.setProperty("ApplicationName", "cutover");
+        try {
+            return DriverManager.getConnection(jdbcUrl(), properties);
+        } catch (SQLException e) {
+            throw new SQLException(explain(e), e.getSQLState(), e);
+        }
+    }
+
+    private String explain(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return switch (state) {
+            case "08001", "08004" -> "cannot reach PostgreSQL at " + describe() + " (" + e.getMessage()
+                    + "): check host, port, firewall and that the server is running";
+            case "28P01", "28000" -> "PostgreSQL at " + describe() + " refused the login (" + e.getMessage()
+                    + "): check the user, its password and pg_hba.conf";
+            case "3D000" -> "database " + database + " does not exist on " + host + ":" + port
+                    + ": check the database name";
+            default -> "PostgreSQL at " + describe() + ": " + e.getMessage();
+        };
+    }
+
+    private static void require(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must be set");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** What every cutover service shares: Kafka wired to the Avro serde, dead letters, schema publishing, health. */
+package dev.cutover.platform;
