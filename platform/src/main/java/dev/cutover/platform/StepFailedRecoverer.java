@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
+import org.springframework.kafka.support.serializer.DeserializationException;
 
 import dev.cutover.events.Messages;
 import dev.cutover.events.Metadata;
@@ -56,7 +57,9 @@ class StepFailedRecoverer implements ConsumerRecordRecoverer {
 
     private static Throwable rootOf(Exception exception) {
         Throwable cause = exception;
-        while (cause instanceof ListenerExecutionFailedException && cause.getCause() != null) {
+        // Unwrap the framework's envelopes down to the exception that says what was wrong.
+        while ((cause instanceof ListenerExecutionFailedException || cause instanceof DeserializationException)
+                && cause.getCause() != null) {
             cause = cause.getCause();
         }
         return cause;
