@@ -1,0 +1,140 @@
+package dev.cutover.cutover.saga;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/** Where one cutover stands, as folded from the events the saga recorded. */
+public sealed interface Cutover {
+
+    /** Nothing recorded yet for this cutover id. */
+    record NotStarted() implements Cutover {
+    }
+
+    /**
+     * Checking whether the cutover may go ahead. Nothing has been touched yet.
+     *
+     * @param checksPassed schema-service found no blocker; what is left is a fresh lag report under the threshold
+     */
+    record Preflight(Progress progress, boolean checksPassed) implements Cutover {
+
+        public Preflight {
+            Objects.requireNonNull(progress, "progress must not be null");
+        }
+    }
+
+    /**
+     * Running {@code progress.current()}, from {@link Step#STOP_TRAFFIC} to {@link Step#AWAIT_TRAFFIC}.
+     *
+     * @param attemptStartedAt when the current step's command was last sent; its deadline counts from here
+     * @param failureNoted     after the point of no return, the failure already noted for this attempt
+     */
+    record Running(Progress progress, Instant attemptStartedAt, Optional<String> failureNoted) implements Cutover {
+
+        public Running {
+            Objects.requireNonNull(progress, "progress must not be null");
+            Objects.requireNonNull(attemptStartedAt, "attemptStartedAt must not be null");
+            Objects.requireNonNull(failureNoted, "failureNoted must not be null");
+        }
+
+        public Step step() {
+            return progress.current();
+        }
+    }
+
+    /** Putting the source back after {@code failedStep} went wrong; waiting for {@code SourceRestored}. */
+    record Compensating(Progress progress, Step failedStep, String reason, Instant attemptStartedAt) implements Cutover {
+
+        public Compensating {
+            Objects.requireNonNull(progress, "progress must not be null");
+            Objects.requireNonNull(failedStep, "failedStep must not be null");
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(attemptStartedAt, "attemptStartedAt must not be null");
+        }
+    }
+
+    /** Clients use the target; replication is being stopped and the TTL restored. */
+    record TidyingUp(
+            Progress progress,
+            Duration downtime,
+            Set<TidyUpTask> done,
+            Instant attemptStartedAt,
+            Optional<String> failureNoted) implements Cutover {
+
+        public TidyingUp {
+            Objects.requireNonNull(progress, "progress must not be null");
+            Objects.requireNonNull(downtime, "downtime must not be null");
+            done = done.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(done));
+            Objects.requireNonNull(attemptStartedAt, "attemptStartedAt must not be null");
+            Objects.requireNonNull(failureNoted, "failureNoted must not be null");
+        }
+    }
+
+    /** The database lives on the target and nothing is left to do. */
+    record Completed(Progress progress, Duration downtime) implements Cutover {
+
+        public Completed {
+            Objects.requireNonNull(progress, "progress must not be null");
+            Objects.requireNonNull(downtime, "downtime must not be null");
+        }
+    }
+
+    /** The source serves again after {@code failedStep} went wrong. */
+    record RolledBack(Progress progress, Step failedStep, String reason, Duration downtime) implements Cutover {
+
+        public RolledBack {
+            Objects.requireNonNull(progress, "progress must not be null");
+            Objects.requireNonNull(failedStep, "failedStep must not be null");
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(downtime, "downtime must not be null");
+        }
+    }
+
+    /** A dry run finished: it checked everything, changed nothing and predicted the downtime. */
+    record Planned(Progress progress, Duration predictedDowntime) implements Cutover {
+
+        public Planned {
+            Objects.requireNonNull(progress, "progress must not be null");
+            Objects.requireNonNull(predictedDowntime, "predictedDowntime must not be null");
+        }
+    }
+
+    /**
+     * The cutover ended before touching anything.
+     *
+     * @param progress empty when the start itself was refused
+     */
+    record Rejected(CutoverId cutoverId, DatabaseName database, Operator operator, String reason,
+                    Optional<Progress> progress) implements Cutover {
+
+        public Rejected {
+            Objects.requireNonNull(cutoverId, "cutoverId must not be null");
+            Objects.requireNonNull(database, "database must not be null");
+            Objects.requireNonNull(operator, "operator must not be null");
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(progress, "progress must not be null");
+        }
+    }
+
+    /**
+     * Whether this cutover still holds its database: the listener's registry refuses a second cutover of the same
+     * database while one is active. Tidying up counts, because replication from the source is still running.
+     */
+    default boolean isActive() {
+        return switch (this) {
+            case Preflight p -> true;
+            case Running r -> true;
+            case Compensating c -> true;
+            case TidyingUp t -> true;
+            case NotStarted n -> false;
+            case Completed c -> false;
+            case RolledBack r -> false;
+            case Planned p -> false;
+            case Rejected r -> false;
+        };
+    }
+}

@@ -1,0 +1,525 @@
+package dev.cutover.cutover.saga;
+
+import static dev.cutover.cutover.saga.Text.human;
+
+import dev.cutover.cutover.saga.Cutover.Compensating;
+import dev.cutover.cutover.saga.Cutover.Completed;
+import dev.cutover.cutover.saga.Cutover.NotStarted;
+import dev.cutover.cutover.saga.Cutover.Planned;
+import dev.cutover.cutover.saga.Cutover.Preflight;
+import dev.cutover.cutover.saga.Cutover.Rejected;
+import dev.cutover.cutover.saga.Cutover.RolledBack;
+import dev.cutover.cutover.saga.Cutover.Running;
+import dev.cutover.cutover.saga.Cutover.TidyingUp;
+import dev.cutover.cutover.saga.CutoverEvent.AbortRefused;
+import dev.cutover.cutover.saga.CutoverEvent.CanaryRecorded;
+import dev.cutover.cutover.saga.CutoverEvent.CompensationRetried;
+import dev.cutover.cutover.saga.CutoverEvent.CompensationStarted;
+import dev.cutover.cutover.saga.CutoverEvent.CutoverCompleted;
+import dev.cutover.cutover.saga.CutoverEvent.CutoverPlanned;
+import dev.cutover.cutover.saga.CutoverEvent.CutoverRejected;
+import dev.cutover.cutover.saga.CutoverEvent.CutoverRolledBack;
+import dev.cutover.cutover.saga.CutoverEvent.CutoverStarted;
+import dev.cutover.cutover.saga.CutoverEvent.PreflightPassed;
+import dev.cutover.cutover.saga.CutoverEvent.StepFailureNoted;
+import dev.cutover.cutover.saga.CutoverEvent.StepRetried;
+import dev.cutover.cutover.saga.CutoverEvent.StepStarted;
+import dev.cutover.cutover.saga.CutoverEvent.TidyUpTaskDone;
+import dev.cutover.cutover.saga.CutoverMessage.AbortCutover;
+import dev.cutover.cutover.saga.CutoverMessage.CanaryObserved;
+import dev.cutover.cutover.saga.CutoverMessage.CanaryWritten;
+import dev.cutover.cutover.saga.CutoverMessage.DnsFlipped;
+import dev.cutover.cutover.saga.CutoverMessage.LagReported;
+import dev.cutover.cutover.saga.CutoverMessage.PreflightReported;
+import dev.cutover.cutover.saga.CutoverMessage.SequencesSynced;
+import dev.cutover.cutover.saga.CutoverMessage.SourceRestored;
+import dev.cutover.cutover.saga.CutoverMessage.StartCutover;
+import dev.cutover.cutover.saga.CutoverMessage.StepFailed;
+import dev.cutover.cutover.saga.CutoverMessage.StepOutcome;
+import dev.cutover.cutover.saga.CutoverMessage.TargetOpened;
+import dev.cutover.cutover.saga.CutoverMessage.Tick;
+import dev.cutover.cutover.saga.CutoverMessage.TidyUpOutcome;
+import dev.cutover.cutover.saga.CutoverMessage.TrafficResumed;
+import dev.cutover.cutover.saga.CutoverMessage.TrafficStopped;
+import dev.cutover.cutover.saga.Progress.Canary;
+import dev.cutover.cutover.saga.SagaCommand.AwaitCatchUp;
+import dev.cutover.cutover.saga.SagaCommand.CheckPreflight;
+import dev.cutover.cutover.saga.SagaCommand.FlipDns;
+import dev.cutover.cutover.saga.SagaCommand.LockTarget;
+import dev.cutover.cutover.saga.SagaCommand.OpenTarget;
+import dev.cutover.cutover.saga.SagaCommand.RestoreDnsTtl;
+import dev.cutover.cutover.saga.SagaCommand.RestoreSource;
+import dev.cutover.cutover.saga.SagaCommand.RevertDns;
+import dev.cutover.cutover.saga.SagaCommand.StopReplication;
+import dev.cutover.cutover.saga.SagaCommand.StopTraffic;
+import dev.cutover.cutover.saga.SagaCommand.SyncSequences;
+import dev.cutover.cutover.saga.SagaCommand.WriteCanary;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The cutover saga's rules, as two pure functions: {@link #decide} turns a message into events to record and
+ * commands to send, {@link #evolve} folds a recorded event into the state. Neither reads a clock or does I/O,
+ * so a restarted service gets the same state back by folding the history ({@link #rebuild}).
+ *
+ * <p>The order: preflight, then stop traffic, write the canary, await catch-up, sync sequences, open the target,
+ * flip DNS (the point of no return), await traffic on the target, tidy up. Before the flip every failure,
+ * timeout or abort puts the source back; after it the saga only rolls forward.
+ */
+public final class CutoverDecider {
+
+    private CutoverDecider() {
+    }
+
+    public static Cutover rebuild(List<? extends CutoverEvent> history) {
+        Cutover state = new NotStarted();
+        for (CutoverEvent event : history) {
+            state = evolve(state, event);
+        }
+        return state;
+    }
+
+
+    public static Cutover evolve(Cutover state, CutoverEvent event) {
+        return switch (event) {
+            case CutoverStarted started -> {
+                expect(NotStarted.class, state, event);
+                yield new Preflight(Progress.of(started), false);
+            }
+            case CutoverRejected rejected -> new Rejected(rejected.cutoverId(), rejected.database(),
+                    rejected.operator(), rejected.reason(), preflightProgress(state, event));
+            case PreflightPassed passed -> new Preflight(expect(Preflight.class, state, event).progress(), true);
+            case CutoverPlanned planned ->
+                    new Planned(expect(Preflight.class, state, event).progress(), planned.predictedDowntime());
+            case StepStarted started -> {
+                Progress progress = progressBefore(started.step(), state, event);
+                yield new Running(progress.withStep(started.step(), started.startedAt()), started.startedAt(),
+                        Optional.empty());
+            }
+            case CanaryRecorded canary -> {
+                Running running = expect(Running.class, state, event);
+                yield new Running(running.progress().withCanary(new Canary(canary.token(), canary.lsn())),
+                        running.attemptStartedAt(), running.failureNoted());
+            }
+            case CompensationStarted compensation -> new Compensating(
+                    expect(Running.class, state, event).progress(), compensation.failedStep(), compensation.reason(),
+                    compensation.startedAt());
+            case CompensationRetried retried -> {
+                Compensating compensating = expect(Compensating.class, state, event);
+                yield new Compensating(compensating.progress(), compensating.failedStep(), compensating.reason(),
+                        retried.retriedAt());
+            }
+            case CutoverRolledBack rolledBack -> new RolledBack(expect(Compensating.class, state, event).progress(),
+                    rolledBack.failedStep(), rolledBack.reason(), rolledBack.downtime());
+            case CutoverCompleted completed -> new TidyingUp(expect(Running.class, state, event).progress(),
+                    completed.downtime(), Set.of(), completed.completedAt(), Optional.empty());
+            case TidyUpTaskDone taskDone -> {
+                TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
+                var done = EnumSet.of(taskDone.task());
+                done.addAll(tidyingUp.done());
+                yield done.containsAll(EnumSet.allOf(TidyUpTask.class))
+                        ? new Completed(tidyingUp.progress(), tidyingUp.downtime())
+                        : new TidyingUp(tidyingUp.progress(), tidyingUp.downtime(), done,
+                                tidyingUp.attemptStartedAt(), tidyingUp.failureNoted());
+            }
+            case StepRetried retried -> {
+                if (state instanceof Running running) {
+                    yield new Running(running.progress(), retried.retriedAt(), Optional.empty());
+                }
+                TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
+                yield new TidyingUp(tidyingUp.progress(), tidyingUp.downtime(), tidyingUp.done(),
+                        retried.retriedAt(), Optional.empty());
+            }
+            case StepFailureNoted noted -> {
+                if (state instanceof Running running) {
+                    yield new Running(running.progress(), running.attemptStartedAt(), Optional.of(noted.reason()));
+                }
+                TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
+                yield new TidyingUp(tidyingUp.progress(), tidyingUp.downtime(), tidyingUp.done(),
+                        tidyingUp.attemptStartedAt(), Optional.of(noted.reason()));
+            }
+            // A refusal is only for the audit trail: the cutover goes on as it was.
+            case AbortRefused refused -> state;
+        };
+    }
+
+    private static Optional<Progress> preflightProgress(Cutover state, CutoverEvent event) {
+        if (state instanceof NotStarted) {
+            return Optional.empty();
+        }
+        return Optional.of(expect(Preflight.class, state, event).progress());
+    }
+
+    /** Steps run strictly in order; a history that skips one was not written by this saga. */
+    private static Progress progressBefore(Step step, Cutover state, CutoverEvent event) {
+        Progress progress;
+        if (state instanceof Preflight preflight && preflight.checksPassed()) {
+            progress = preflight.progress();
+        } else if (state instanceof Running running) {
+            progress = running.progress();
+        } else {
+            throw new InvalidTransition(state, event, "no step can start here");
+        }
+        if (progress.current().next() != step) {
+            throw new InvalidTransition(state, event, "the step after " + progress.current() + " is "
+                    + progress.current().next());
+        }
+        return progress;
+    }
+
+    private static <S extends Cutover> S expect(Class<S> type, Cutover state, Object input) {
+        if (type.isInstance(state)) {
+            return type.cast(state);
+        }
+        throw new InvalidTransition(state, input, "it only applies to a cutover in state " + type.getSimpleName());
+    }
+
+
+    public static Decision decide(Cutover state, CutoverMessage message, Instant now, CutoverPolicy policy) {
+        return switch (message) {
+            case StartCutover start -> start(state, start, now, policy);
+            case AbortCutover abort -> abort(state, abort, now, policy);
+            case StepOutcome outcome -> outcome(state, outcome, now, policy);
+            case StepFailed failed -> failed(state, failed, now);
+            case SourceRestored restored -> sourceRestored(state, restored, now);
+            case LagReported lag -> lag(state, lag, now, policy);
+            case Tick tick -> tick(state, now, policy);
+        };
+    }
+
+    /** When the saga has to act if nothing arrives: the listener schedules a {@link Tick} for then. */
+    public static Optional<Instant> deadline(Cutover state, CutoverPolicy policy) {
+        return switch (state) {
+            case Preflight preflight -> Optional.of(
+                    preflight.progress().stepStarts().get(Step.PREFLIGHT).plus(policy.timeout(Step.PREFLIGHT)));
+            case Running running -> Optional.of(running.attemptStartedAt().plus(policy.timeout(running.step())));
+            case Compensating compensating ->
+                    Optional.of(compensating.attemptStartedAt().plus(policy.compensationTimeout()));
+            case TidyingUp tidyingUp -> Optional.of(tidyingUp.attemptStartedAt().plus(policy.timeout(Step.TIDY_UP)));
+            case NotStarted notStarted -> Optional.empty();
+            case Completed completed -> Optional.empty();
+            case RolledBack rolledBack -> Optional.empty();
+            case Planned planned -> Optional.empty();
+            case Rejected rejected -> Optional.empty();
+        };
+    }
+
+    private static Decision start(Cutover state, StartCutover start, Instant now, CutoverPolicy policy) {
+        if (!(state instanceof NotStarted)) {
+            if (isSameStart(state, start)) {
+                return Decision.none();
+            }
+            throw new InvalidTransition(state, start, "cutover " + start.cutoverId() + " was already started differently");
+        }
+        if (!policy.allows(start.operator())) {
+            return rejectStart(start, "operator " + start.operator() + " is not allowed to start cutovers", now);
+        }
+        Optional<CutoverId> other = start.activeCutover().filter(active -> !active.equals(start.cutoverId()));
+        if (other.isPresent()) {
+            return rejectStart(start, "cutover " + other.get() + " is already active for database " + start.database(), now);
+        }
+        return Decision.of(new CutoverStarted(start.cutoverId(), start.database(), start.operator(), start.dryRun(),
+                start.reason(), start.dns(), now), new CheckPreflight());
+    }
+
+    private static boolean isSameStart(Cutover state, StartCutover start) {
+        if (state instanceof Rejected rejected && rejected.progress().isEmpty()) {
+            return rejected.cutoverId().equals(start.cutoverId()) && rejected.database().equals(start.database())
+                    && rejected.operator().equals(start.operator());
+        }
+        return progressOf(state).map(Progress::started)
+                .filter(started -> started.cutoverId().equals(start.cutoverId())
+                        && started.database().equals(start.database())
+                        && started.operator().equals(start.operator())
+                        && started.dryRun() == start.dryRun())
+                .isPresent();
+    }
+
+    private static Decision abort(Cutover state, AbortCutover abort, Instant now, CutoverPolicy policy) {
+        if (state instanceof NotStarted) {
+            throw new InvalidTransition(state, abort, "no such cutover was started");
+        }
+        if (!policy.allows(abort.operator())) {
+            return Decision.of(new AbortRefused(abort.operator(),
+                    "operator " + abort.operator() + " is not allowed to abort cutovers", now));
+        }
+        String reason = "aborted by " + abort.operator() + ": " + abort.reason();
+        String pastNoReturn = "the point of no return is passed: DNS points at the target and clients may have"
+                + " written there, so the cutover only rolls forward";
+        return switch (state) {
+            case Preflight preflight -> rejectStarted(preflight.progress(), reason, now);
+            case Running running when running.step().compensable() ->
+                    compensate(running.progress(), running.step(), reason, now);
+            case Running running -> Decision.of(new AbortRefused(abort.operator(), pastNoReturn, now));
+            case TidyingUp tidyingUp -> Decision.of(new AbortRefused(abort.operator(), pastNoReturn, now));
+            case Completed completed -> Decision.of(new AbortRefused(abort.operator(), pastNoReturn, now));
+            // The source is already being put back: the abort asks for nothing more.
+            case Compensating compensating -> Decision.none();
+            case RolledBack rolledBack when rolledBack.reason().equals(reason) -> Decision.none();
+            case Rejected rejected when rejected.reason().equals(reason) -> Decision.none();
+            case RolledBack rolledBack -> throw new InvalidTransition(state, abort, "the cutover is over");
+            case Rejected rejected -> throw new InvalidTransition(state, abort, "the cutover is over");
+            case Planned planned -> throw new InvalidTransition(state, abort, "the cutover is over");
+            case NotStarted notStarted -> throw new InvalidTransition(state, abort, "no such cutover was started");
+        };
+    }
+
+    private static Decision outcome(Cutover state, StepOutcome outcome, Instant now, CutoverPolicy policy) {
+        if (outcome instanceof CanaryObserved observed) {
+            checkCanary(state, observed);
+        }
+        if (state instanceof Preflight preflight && !preflight.checksPassed()
+                && outcome instanceof PreflightReported report) {
+            return preflightReported(preflight.progress(), report, now);
+        }
+        if (state instanceof Running running && running.step() == outcome.step()) {
+            return advance(running, outcome, now, policy);
+        }
+        if (state instanceof TidyingUp tidyingUp && outcome instanceof TidyUpOutcome tidied
+                && !tidyingUp.done().contains(tidied.task())) {
+            return Decision.of(new TidyUpTaskDone(tidied.task(), now));
+        }
+        return duplicateOrInvalid(state, outcome, outcome.step());
+    }
+
+    private static Decision preflightReported(Progress progress, PreflightReported report, Instant now) {
+        if (!report.blockers().isEmpty()) {
+            return rejectStarted(progress, "preflight found blockers: " + String.join("; ", report.blockers()), now);
+        }
+        return Decision.of(new PreflightPassed(report.findings(), now));
+    }
+
+    /** The current step succeeded: start the next one. */
+    private static Decision advance(Running running, StepOutcome outcome, Instant now, CutoverPolicy policy) {
+        Progress progress = running.progress();
+        DnsPlan dns = progress.started().dns();
+        return switch (outcome) {
+            case TrafficStopped stopped -> startStep(Step.WRITE_CANARY, now, new WriteCanary());
+            case CanaryWritten written -> new Decision(
+                    List.of(new CanaryRecorded(written.token(), written.lsn()),
+                            new StepStarted(Step.AWAIT_CATCH_UP, now)),
+                    List.of(new AwaitCatchUp(written.token(), written.lsn(), policy.timeout(Step.AWAIT_CATCH_UP))));
+            case CanaryObserved observed -> startStep(Step.SYNC_SEQUENCES, now, new SyncSequences());
+            case SequencesSynced synced -> startStep(Step.OPEN_TARGET, now, new OpenTarget());
+            case TargetOpened opened -> startStep(Step.FLIP_DNS, now,
+                    new FlipDns(dns.recordName(), dns.sourceAddress(), dns.targetAddress(), policy.dnsTtl()));
+            // The point of no return: from here on nothing compensates.
+            case DnsFlipped flipped -> startStep(Step.AWAIT_TRAFFIC, now);
+            case TrafficResumed resumed -> complete(progress, resumed.at(), now);
+            case PreflightReported report ->
+                    throw new InvalidTransition(running, outcome, "preflight is never a running step");
+            case TidyUpOutcome tidied -> throw new InvalidTransition(running, outcome, "tidy-up is never a running step");
+        };
+    }
+
+    private static Decision startStep(Step step, Instant now, SagaCommand... commands) {
+        return Decision.of(new StepStarted(step, now), commands);
+    }
+
+    private static Decision complete(Progress progress, Instant resumedAt, Instant now) {
+        Duration downtime = Progress.between(progress.fenceStartedAt().orElseThrow(), resumedAt);
+        return new Decision(
+                List.of(new CutoverCompleted(downtime, progress.durations(resumedAt), now)),
+                tidyUp(progress, EnumSet.allOf(TidyUpTask.class)));
+    }
+
+    private static List<SagaCommand> tidyUp(Progress progress, Set<TidyUpTask> tasks) {
+        return tasks.stream()
+                .<SagaCommand>map(task -> switch (task) {
+                    case STOP_REPLICATION -> new StopReplication();
+                    case RESTORE_DNS_TTL -> new RestoreDnsTtl(progress.started().dns().recordName());
+                })
+                .toList();
+    }
+
+    private static void checkCanary(Cutover state, CanaryObserved observed) {
+        Optional<Canary> awaited = progressOf(state).flatMap(Progress::canary);
+        if (awaited.isEmpty()) {
+            return;
+        }
+        Canary canary = awaited.get();
+        if (!canary.token().equals(observed.token())) {
+            throw new InvalidTransition(state, observed, "the awaited canary is " + canary.token());
+        }
+        if (observed.targetLsn().isBefore(canary.lsn())) {
+            // The row may be visible while the subscription has not confirmed everything before it: not caught up.
+            throw new InvalidTransition(state, observed, "the target confirmed " + observed.targetLsn()
+                    + ", before the canary's " + canary.lsn());
+        }
+    }
+
+    private static Decision failed(Cutover state, StepFailed failed, Instant now) {
+        if (state instanceof Preflight preflight && !preflight.checksPassed() && failed.step() == Step.PREFLIGHT) {
+            return rejectStarted(preflight.progress(), "preflight could not run: " + failed.reason(), now);
+        }
+        if (state instanceof Running running && running.step() == failed.step()) {
+            return running.step().compensable()
+                    ? compensate(running.progress(), running.step(), failed.reason(), now)
+                    : noteFailure(running.failureNoted(), failed, now);
+        }
+        if (state instanceof TidyingUp tidyingUp && failed.step() == Step.TIDY_UP) {
+            return noteFailure(tidyingUp.failureNoted(), failed, now);
+        }
+        return duplicateOrInvalid(state, failed, failed.step());
+    }
+
+    /** Retrying at once could spin as fast as the participant fails; the retry waits for the step's deadline instead. */
+    private static Decision noteFailure(Optional<String> alreadyNoted, StepFailed failed, Instant now) {
+        if (alreadyNoted.filter(failed.reason()::equals).isPresent()) {
+            return Decision.none();
+        }
+        return Decision.of(new StepFailureNoted(failed.step(), failed.reason(), failed.retryable(), now));
+    }
+
+    private static Decision sourceRestored(Cutover state, SourceRestored restored, Instant now) {
+        if (state instanceof Compensating compensating) {
+            Duration downtime = Progress.between(compensating.progress().fenceStartedAt().orElseThrow(), now);
+            return Decision.of(new CutoverRolledBack(compensating.failedStep(), compensating.reason(), downtime, now));
+        }
+        if (state instanceof RolledBack) {
+            return Decision.none();
+        }
+        throw new InvalidTransition(state, restored, "the source was never asked to be restored");
+    }
+
+    private static Decision lag(Cutover state, LagReported lag, Instant now, CutoverPolicy policy) {
+        // Lag reports are a stream of observations, not answers: only the preflight gate waits for one.
+        if (!(state instanceof Preflight preflight && preflight.checksPassed())) {
+            return Decision.none();
+        }
+        if (Duration.between(lag.observedAt(), now).compareTo(policy.maxLagAge()) > 0) {
+            // Says nothing about the lag now (e.g. read from a backlog); a fresh one follows or preflight times out.
+            return Decision.none();
+        }
+        Progress progress = preflight.progress();
+        if (lag.state() != ReplicationState.STREAMING) {
+            return rejectStarted(progress, "replication is " + lag.state() + ", not streaming", now);
+        }
+        if (lag.lagBytes() > policy.maxLagBytes()) {
+            return rejectStarted(progress, "replication lag of " + lag.lagBytes()
+                    + " bytes is over the threshold of " + policy.maxLagBytes() + " bytes", now);
+        }
+        if (progress.started().dryRun()) {
+            return Decision.of(new CutoverPlanned(List.of(Step.values()), predictDowntime(lag, policy), now));
+        }
+        return startStep(Step.STOP_TRAFFIC, now, new StopTraffic(policy.timeout(Step.STOP_TRAFFIC)));
+    }
+
+    /**
+     * The fixed cost of the steps, plus catching up (the heartbeat's latency is a canary measured all the time), plus
+     * the TTL, for which clients may keep resolving the source.
+     */
+    static Duration predictDowntime(LagReported lag, CutoverPolicy policy) {
+        return policy.stepOverhead().plus(lag.heartbeatLag()).plus(policy.dnsTtl());
+    }
+
+    private static Decision tick(Cutover state, Instant now, CutoverPolicy policy) {
+        Optional<Instant> deadline = deadline(state, policy);
+        if (deadline.isEmpty() || !now.isAfter(deadline.get())) {
+            return Decision.none();
+        }
+        return switch (state) {
+            case Preflight preflight -> rejectStarted(preflight.progress(), preflight.checksPassed()
+                    ? "no lag report at most " + human(policy.maxLagAge()) + " old arrived within the preflight timeout of "
+                            + human(policy.timeout(Step.PREFLIGHT))
+                    : "preflight did not report within " + human(policy.timeout(Step.PREFLIGHT)), now);
+            case Running running when running.step().compensable() -> compensate(running.progress(), running.step(),
+                    running.step() + " did not finish within " + human(policy.timeout(running.step())), now);
+            // No session on the target yet: open it again (a no-op if it is open) in case something locked it.
+            case Running running -> new Decision(
+                    List.of(new StepRetried(running.step(), "no application session reached the target within "
+                            + human(policy.timeout(running.step())), now)),
+                    List.of(new OpenTarget()));
+            case Compensating compensating -> new Decision(List.of(new CompensationRetried(now)),
+                    compensation(compensating.progress(), compensating.reason()));
+            case TidyingUp tidyingUp -> {
+                var pending = EnumSet.allOf(TidyUpTask.class);
+                pending.removeAll(tidyingUp.done());
+                yield new Decision(
+                        List.of(new StepRetried(Step.TIDY_UP, pending + " not confirmed within "
+                                + human(policy.timeout(Step.TIDY_UP)), now)),
+                        tidyUp(tidyingUp.progress(), pending));
+            }
+            case NotStarted notStarted -> Decision.none();
+            case Completed completed -> Decision.none();
+            case RolledBack rolledBack -> Decision.none();
+            case Planned planned -> Decision.none();
+            case Rejected rejected -> Decision.none();
+        };
+    }
+
+    private static Decision compensate(Progress progress, Step failedStep, String reason, Instant now) {
+        return new Decision(List.of(new CompensationStarted(failedStep, reason, now)), compensation(progress, reason));
+    }
+
+    /**
+     * The target is locked before the source opens, so there is never a moment when both accept the application's
+     * writes; the fence handles its commands in order. DNS goes back before the source opens for the same reason.
+     */
+    private static List<SagaCommand> compensation(Progress progress, String reason) {
+        DnsPlan dns = progress.started().dns();
+        var commands = new ArrayList<SagaCommand>();
+        if (progress.reached(Step.OPEN_TARGET)) {
+            commands.add(new LockTarget());
+        }
+        if (progress.reached(Step.FLIP_DNS)) {
+            commands.add(new RevertDns(dns.recordName(), dns.sourceAddress()));
+        }
+        commands.add(new RestoreSource(reason));
+        return commands;
+    }
+
+    private static Decision rejectStart(StartCutover start, String reason, Instant now) {
+        return Decision.of(new CutoverRejected(start.cutoverId(), start.database(), start.operator(), reason, now));
+    }
+
+    private static Decision rejectStarted(Progress progress, String reason, Instant now) {
+        CutoverStarted started = progress.started();
+        return Decision.of(new CutoverRejected(started.cutoverId(), started.database(), started.operator(), reason, now));
+    }
+
+    /**
+     * An answer for a step the saga already moved past is a redelivery, or a late answer for a step that was
+     * interrupted and has been compensated: doing nothing is right for both. An answer for a step never begun
+     * means something is wrong.
+     */
+    private static Decision duplicateOrInvalid(Cutover state, CutoverMessage message, Step step) {
+        if (handled(state, step)) {
+            return Decision.none();
+        }
+        throw new InvalidTransition(state, message, "step " + step + " is not awaiting an answer");
+    }
+
+    private static boolean handled(Cutover state, Step step) {
+        return switch (state) {
+            case NotStarted notStarted -> false;
+            case Preflight preflight -> step == Step.PREFLIGHT && preflight.checksPassed();
+            case Running running -> running.progress().reached(step) && step != running.step();
+            case Compensating compensating -> compensating.progress().reached(step);
+            case TidyingUp tidyingUp -> true;
+            case Completed completed -> true;
+            case RolledBack rolledBack -> rolledBack.progress().reached(step);
+            case Planned planned -> step == Step.PREFLIGHT;
+            case Rejected rejected -> rejected.progress().map(progress -> progress.reached(step)).orElse(false);
+        };
+    }
+
+    private static Optional<Progress> progressOf(Cutover state) {
+        return switch (state) {
+            case NotStarted notStarted -> Optional.empty();
+            case Preflight preflight -> Optional.of(preflight.progress());
+            case Running running -> Optional.of(running.progress());
+            case Compensating compensating -> Optional.of(compensating.progress());
+            case TidyingUp tidyingUp -> Optional.of(tidyingUp.progress());
+            case Completed completed -> Optional.of(completed.progress());
+            case RolledBack rolledBack -> Optional.of(rolledBack.progress());
+            case Planned planned -> Optional.of(planned.progress());
+            case Rejected rejected -> rejected.progress();
+        };
+    }
+}

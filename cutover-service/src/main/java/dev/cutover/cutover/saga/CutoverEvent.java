@@ -1,0 +1,170 @@
+package dev.cutover.cutover.saga;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The facts the saga records about itself. Folding them rebuilds the saga after a restart, so each carries the
+ * time it happened: deadlines are derived from those times and the policy, never from a clock read at rebuild.
+ */
+public sealed interface CutoverEvent {
+
+    /** A cutover began; its preflight started at {@code startedAt}. */
+    record CutoverStarted(
+            CutoverId cutoverId,
+            DatabaseName database,
+            Operator operator,
+            boolean dryRun,
+            String reason,
+            DnsPlan dns,
+            Instant startedAt) implements CutoverEvent {
+
+        public CutoverStarted {
+            Objects.requireNonNull(cutoverId, "cutoverId must not be null");
+            Objects.requireNonNull(database, "database must not be null");
+            Objects.requireNonNull(operator, "operator must not be null");
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(dns, "dns must not be null");
+            Objects.requireNonNull(startedAt, "startedAt must not be null");
+        }
+    }
+
+    /** The cutover ended before it touched anything: refused at the start, or stopped during preflight. */
+    record CutoverRejected(CutoverId cutoverId, DatabaseName database, Operator operator, String reason, Instant rejectedAt)
+            implements CutoverEvent {
+
+        public CutoverRejected {
+            Objects.requireNonNull(cutoverId, "cutoverId must not be null");
+            Objects.requireNonNull(database, "database must not be null");
+            Objects.requireNonNull(operator, "operator must not be null");
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(rejectedAt, "rejectedAt must not be null");
+        }
+    }
+
+    /** Schema-service found no blocker; a fresh, small enough lag report is still needed before traffic stops. */
+    record PreflightPassed(String findings, Instant passedAt) implements CutoverEvent {
+
+        public PreflightPassed {
+            Objects.requireNonNull(findings, "findings must not be null");
+            Objects.requireNonNull(passedAt, "passedAt must not be null");
+        }
+    }
+
+    /** A dry run ended: the steps a real run would take and the downtime it would likely cause. */
+    record CutoverPlanned(List<Step> steps, Duration predictedDowntime, Instant plannedAt) implements CutoverEvent {
+
+        public CutoverPlanned {
+            steps = List.copyOf(steps);
+            Text.notNegative(predictedDowntime, "predictedDowntime");
+            Objects.requireNonNull(plannedAt, "plannedAt must not be null");
+        }
+    }
+
+    /** The saga began {@code step} and sent its command, if it has one; the step before it finished at the same moment. */
+    record StepStarted(Step step, Instant startedAt) implements CutoverEvent {
+
+        public StepStarted {
+            Objects.requireNonNull(step, "step must not be null");
+            Objects.requireNonNull(startedAt, "startedAt must not be null");
+        }
+    }
+
+    /** The canary catch-up is judged against; a restarted saga must still know it to check {@code CanaryObserved}. */
+    record CanaryRecorded(String token, Lsn lsn) implements CutoverEvent {
+
+        public CanaryRecorded {
+            Text.notBlank(token, "canary token");
+            Objects.requireNonNull(lsn, "lsn must not be null");
+        }
+    }
+
+    /** Something went wrong before the point of no return: the saga began putting the source back. */
+    record CompensationStarted(Step failedStep, String reason, Instant startedAt) implements CutoverEvent {
+
+        public CompensationStarted {
+            Objects.requireNonNull(failedStep, "failedStep must not be null");
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(startedAt, "startedAt must not be null");
+        }
+    }
+
+    /** The source was not confirmed restored in time; the compensation commands were sent again. */
+    record CompensationRetried(Instant retriedAt) implements CutoverEvent {
+
+        public CompensationRetried {
+            Objects.requireNonNull(retriedAt, "retriedAt must not be null");
+        }
+    }
+
+    /** The source serves again; {@code downtime} is how long the application could not write because of this attempt. */
+    record CutoverRolledBack(Step failedStep, String reason, Duration downtime, Instant rolledBackAt)
+            implements CutoverEvent {
+
+        public CutoverRolledBack {
+            Objects.requireNonNull(failedStep, "failedStep must not be null");
+            Text.notBlank(reason, "reason");
+            Text.notNegative(downtime, "downtime");
+            Objects.requireNonNull(rolledBackAt, "rolledBackAt must not be null");
+        }
+    }
+
+    /** Clients use the target. Tidy-up starts at {@code completedAt}. */
+    record CutoverCompleted(Duration downtime, Map<Step, Duration> stepDurations, Instant completedAt)
+            implements CutoverEvent {
+
+        public CutoverCompleted {
+            Text.notNegative(downtime, "downtime");
+            // An EnumMap keeps the steps in running order for whoever prints them.
+            stepDurations = Collections.unmodifiableMap(new EnumMap<>(stepDurations));
+            Objects.requireNonNull(completedAt, "completedAt must not be null");
+        }
+    }
+
+    /** One tidy-up job was confirmed; when both are, the cutover is over. */
+    record TidyUpTaskDone(TidyUpTask task, Instant doneAt) implements CutoverEvent {
+
+        public TidyUpTaskDone {
+            Objects.requireNonNull(task, "task must not be null");
+            Objects.requireNonNull(doneAt, "doneAt must not be null");
+        }
+    }
+
+    /** After the point of no return a step ran out of time; its commands were sent again (rolling forward). */
+    record StepRetried(Step step, String reason, Instant retriedAt) implements CutoverEvent {
+
+        public StepRetried {
+            Objects.requireNonNull(step, "step must not be null");
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(retriedAt, "retriedAt must not be null");
+        }
+    }
+
+    /**
+     * After the point of no return a participant reported a failure. Going back is no longer safe, so the saga only
+     * notes it for the people watching and retries when the step's timeout runs out.
+     */
+    record StepFailureNoted(Step step, String reason, boolean retryable, Instant notedAt) implements CutoverEvent {
+
+        public StepFailureNoted {
+            Objects.requireNonNull(step, "step must not be null");
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(notedAt, "notedAt must not be null");
+        }
+    }
+
+    /** An abort was not honoured (operator not allowed, or past the point of no return); kept for the audit trail. */
+    record AbortRefused(Operator operator, String reason, Instant refusedAt) implements CutoverEvent {
+
+        public AbortRefused {
+            Objects.requireNonNull(operator, "operator must not be null");
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(refusedAt, "refusedAt must not be null");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.cutover.cutover.saga;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the saga asks participants to do. Cutover id and database travel in the envelope; every participant
+ * must do no harm when it receives the same command twice, because a restarted saga may send it again.
+ */
+public sealed interface SagaCommand {
+
+    /** Schema-service: check the target is ready (schema verified, roles present, target role locked, DNS on the source). */
+    record CheckPreflight() implements SagaCommand {
+    }
+
+    /** Fence: lock the application roles on the source, end their sessions, read the fence LSN. */
+    record StopTraffic(Duration timeout) implements SagaCommand {
+
+        public StopTraffic {
+            Text.positive(timeout, "timeout");
+        }
+    }
+
+    /** Fence: write the canary row on the source. */
+    record WriteCanary() implements SagaCommand {
+    }
+
+    /** Lag monitor: report when the canary is on the target and the subscription confirmed {@code lsn}. */
+    record AwaitCatchUp(String token, Lsn lsn, Duration timeout) implements SagaCommand {
+
+        public AwaitCatchUp {
+            Text.notBlank(token, "canary token");
+            Objects.requireNonNull(lsn, "lsn must not be null");
+            Text.positive(timeout, "timeout");
+        }
+    }
+
+    /** Schema-service: set every sequence on the target from the source. */
+    record SyncSequences() implements SagaCommand {
+    }
+
+    /** Fence: let the application roles log in to the target. */
+    record OpenTarget() implements SagaCommand {
+    }
+
+    /** DNS switcher: point {@code recordName} at {@code newAddress}, only if it still points at {@code expected}. */
+    record FlipDns(String recordName, String expected, String newAddress, Duration ttl) implements SagaCommand {
+
+        public FlipDns {
+            Text.notBlank(recordName, "recordName");
+            Text.notBlank(expected, "expected");
+            Text.notBlank(newAddress, "newAddress");
+            Text.notNegative(ttl, "ttl");
+        }
+    }
+
+    /** Fence: lock the application roles on the target again, so no client writes there once the source serves. */
+    record LockTarget() implements SagaCommand {
+    }
+
+    /** DNS switcher: point {@code recordName} back at the source address, whatever it points at now. */
+    record RevertDns(String recordName, String sourceAddress) implements SagaCommand {
+
+        public RevertDns {
+            Text.notBlank(recordName, "recordName");
+            Text.notBlank(sourceAddress, "sourceAddress");
+        }
+    }
+
+    /** Fence: let the application roles log in to the source again. */
+    record RestoreSource(String reason) implements SagaCommand {
+
+        public RestoreSource {
+            Text.notBlank(reason, "reason");
+        }
+    }
+
+    /** Replicator: stop the subscription from the source. */
+    record StopReplication() implements SagaCommand {
+    }
+
+    /** DNS switcher: give {@code recordName} back the TTL it had before the migration lowered it. */
+    record RestoreDnsTtl(String recordName) implements SagaCommand {
+
+        public RestoreDnsTtl {
+            Text.notBlank(recordName, "recordName");
+        }
+    }
+}

@@ -1,0 +1,817 @@
+package dev.cutover.cutover.saga;
+
+import static dev.cutover.cutover.saga.CutoverSpec.given;
+import static dev.cutover.cutover.saga.Fixtures.ALICE;
+import static dev.cutover.cutover.saga.Fixtures.BOB;
+import static dev.cutover.cutover.saga.Fixtures.CANARY_LSN;
+import static dev.cutover.cutover.saga.Fixtures.DATABASE;
+import static dev.cutover.cutover.saga.Fixtures.DNS;
+import static dev.cutover.cutover.saga.Fixtures.FENCE_LSN;
+import static dev.cutover.cutover.saga.Fixtures.ID;
+import static dev.cutover.cutover.saga.Fixtures.MALLORY;
+import static dev.cutover.cutover.saga.Fixtures.OTHER_ID;
+import static dev.cutover.cutover.saga.Fixtures.POLICY;
+import static dev.cutover.cutover.saga.Fixtures.REASON;
+import static dev.cutover.cutover.saga.Fixtures.T0;
+import static dev.cutover.cutover.saga.Fixtures.TOKEN;
+import static dev.cutover.cutover.saga.Fixtures.at;
+import static dev.cutover.cutover.saga.Fixtures.compensationStarted;
+import static dev.cutover.cutover.saga.Fixtures.completed;
+import static dev.cutover.cutover.saga.Fixtures.historyUntil;
+import static dev.cutover.cutover.saga.Fixtures.lag;
+import static dev.cutover.cutover.saga.Fixtures.pastDeadlineOf;
+import static dev.cutover.cutover.saga.Fixtures.preflightPassed;
+import static dev.cutover.cutover.saga.Fixtures.resumedAt;
+import static dev.cutover.cutover.saga.Fixtures.start;
+import static dev.cutover.cutover.saga.Fixtures.startOf;
+import static dev.cutover.cutover.saga.Fixtures.started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cutover.cutover.saga.Cutover.Compensating;
+import dev.cutover.cutover.saga.Cutover.Completed;
+import dev.cutover.cutover.saga.Cutover.Planned;
+import dev.cutover.cutover.saga.Cutover.Rejected;
+import dev.cutover.cutover.saga.Cutover.RolledBack;
+import dev.cutover.cutover.saga.Cutover.Running;
+import dev.cutover.cutover.saga.Cutover.TidyingUp;
+import dev.cutover.cutover.saga.CutoverEvent.AbortRefused;
+import dev.cutover.cutover.saga.CutoverEvent.CanaryRecorded;
+import dev.cutover.cutover.saga.CutoverEvent.CompensationRetried;
+import dev.cutover.cutover.saga.CutoverEvent.CompensationStarted;
+import dev.cutover.cutover.saga.CutoverEvent.CutoverCompleted;
+import dev.cutover.cutover.saga.CutoverEvent.CutoverPlanned;
+import dev.cutover.cutover.saga.CutoverEvent.CutoverRejected;
+import dev.cutover.cutover.saga.CutoverEvent.CutoverRolledBack;
+import dev.cutover.cutover.saga.CutoverEvent.CutoverStarted;
+import dev.cutover.cutover.saga.CutoverEvent.PreflightPassed;
+import dev.cutover.cutover.saga.CutoverEvent.StepFailureNoted;
+import dev.cutover.cutover.saga.CutoverEvent.StepRetried;
+import dev.cutover.cutover.saga.CutoverEvent.StepStarted;
+import dev.cutover.cutover.saga.CutoverEvent.TidyUpTaskDone;
+import dev.cutover.cutover.saga.CutoverMessage.AbortCutover;
+import dev.cutover.cutover.saga.CutoverMessage.CanaryObserved;
+import dev.cutover.cutover.saga.CutoverMessage.CanaryWritten;
+import dev.cutover.cutover.saga.CutoverMessage.DnsFlipped;
+import dev.cutover.cutover.saga.CutoverMessage.DnsTtlChanged;
+import dev.cutover.cutover.saga.CutoverMessage.LagReported;
+import dev.cutover.cutover.saga.CutoverMessage.PreflightReported;
+import dev.cutover.cutover.saga.CutoverMessage.ReplicationStopped;
+import dev.cutover.cutover.saga.CutoverMessage.SequencesSynced;
+import dev.cutover.cutover.saga.CutoverMessage.SourceRestored;
+import dev.cutover.cutover.saga.CutoverMessage.StartCutover;
+import dev.cutover.cutover.saga.CutoverMessage.StepFailed;
+import dev.cutover.cutover.saga.CutoverMessage.StepOutcome;
+import dev.cutover.cutover.saga.CutoverMessage.TargetOpened;
+import dev.cutover.cutover.saga.CutoverMessage.Tick;
+import dev.cutover.cutover.saga.CutoverMessage.TrafficResumed;
+import dev.cutover.cutover.saga.CutoverMessage.TrafficStopped;
+import dev.cutover.cutover.saga.SagaCommand.AwaitCatchUp;
+import dev.cutover.cutover.saga.SagaCommand.CheckPreflight;
+import dev.cutover.cutover.saga.SagaCommand.FlipDns;
+import dev.cutover.cutover.saga.SagaCommand.LockTarget;
+import dev.cutover.cutover.saga.SagaCommand.OpenTarget;
+import dev.cutover.cutover.saga.SagaCommand.RestoreDnsTtl;
+import dev.cutover.cutover.saga.SagaCommand.RestoreSource;
+import dev.cutover.cutover.saga.SagaCommand.RevertDns;
+import dev.cutover.cutover.saga.SagaCommand.StopReplication;
+import dev.cutover.cutover.saga.SagaCommand.StopTraffic;
+import dev.cutover.cutover.saga.SagaCommand.SyncSequences;
+import dev.cutover.cutover.saga.SagaCommand.WriteCanary;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CutoverDeciderUnitTest {
+
+    private static final String ABORT_REASON = "aborted by bob: the application team asked to wait";
+
+    @Nested
+    class Starting {
+
+        @Test
+        void an_allowed_operator_starts_a_cutover_and_the_saga_asks_for_a_preflight() {
+            given().when(start(ALICE, false), T0)
+                    .then(new CutoverStarted(ID, DATABASE, ALICE, false, REASON, DNS, T0), new CheckPreflight());
+        }
+
+        @Test
+        void an_operator_not_on_the_allow_list_is_rejected_and_the_rejection_is_recorded() {
+            Cutover state = given().when(start(MALLORY, false), T0)
+                    .then(new CutoverRejected(ID, DATABASE, MALLORY,
+                            "operator mallory is not allowed to start cutovers", T0));
+            assertThat(state).isInstanceOf(Rejected.class);
+            assertThat(state.isActive()).isFalse();
+        }
+
+        @Test
+        void a_second_cutover_of_a_database_with_an_active_cutover_is_rejected() {
+            var second = new StartCutover(ID, DATABASE, ALICE, false, REASON, DNS, Optional.of(OTHER_ID));
+            given().when(second, T0).then(new CutoverRejected(ID, DATABASE, ALICE,
+                    "cutover cutover-orders-0 is already active for database orders", T0));
+        }
+
+        @Test
+        void a_redelivered_start_does_nothing() {
+            given(historyUntil(Step.SYNC_SEQUENCES)).when(start(ALICE, false), at(5_000)).thenNothing();
+        }
+
+        @Test
+        void a_redelivered_start_that_was_rejected_does_nothing() {
+            given(new CutoverRejected(ID, DATABASE, MALLORY, "operator mallory is not allowed to start cutovers", T0))
+                    .when(start(MALLORY, false), at(10)).thenNothing();
+        }
+
+        @Test
+        void a_different_start_under_the_same_id_is_refused() {
+            given(historyUntil(Step.PREFLIGHT)).when(start(BOB, true), at(10))
+                    .thenRefusedWith("already started differently");
+        }
+
+        @Test
+        void a_started_cutover_is_active_until_it_ends() {
+            assertThat(CutoverDecider.rebuild(historyUntil(Step.PREFLIGHT)).isActive()).isTrue();
+            assertThat(CutoverDecider.rebuild(historyUntil(Step.TIDY_UP)).isActive()).isTrue();
+        }
+    }
+
+    @Nested
+    class Preflight {
+
+        @Test
+        void a_report_with_blockers_rejects_the_cutover_without_touching_anything() {
+            given(historyUntil(Step.PREFLIGHT))
+                    .when(new PreflightReported(List.of("schema differs: orders.total", "role app missing on target"),
+                            "2 blockers"), at(900))
+                    .then(new CutoverRejected(ID, DATABASE, ALICE,
+                            "preflight found blockers: schema differs: orders.total; role app missing on target",
+                            at(900)));
+        }
+
+        @Test
+        void a_clean_report_passes_the_checks_and_waits_for_a_fresh_lag_report() {
+            given(historyUntil(Step.PREFLIGHT))
+                    .when(new PreflightReported(List.of(), "schema verified; 12 sequences"), at(1_000))
+                    .then(new PreflightPassed("schema verified; 12 sequences", at(1_000)));
+        }
+
+        @Test
+        void a_fresh_lag_report_under_the_threshold_stops_traffic() {
+            Cutover state = given(started(false), preflightPassed())
+                    .when(lag(1_024, at(1_900)), at(2_000))
+                    .then(new StepStarted(Step.STOP_TRAFFIC, at(2_000)), new StopTraffic(Duration.ofSeconds(5)));
+            assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.STOP_TRAFFIC)));
+        }
+
+        @Test
+        void a_lag_report_exactly_at_the_maximum_age_still_counts_as_fresh() {
+            given(started(false), preflightPassed())
+                    .when(lag(1_024, at(2_000).minus(POLICY.maxLagAge())), at(2_000))
+                    .then(new StepStarted(Step.STOP_TRAFFIC, at(2_000)), new StopTraffic(Duration.ofSeconds(5)));
+        }
+
+        @Test
+        void a_lag_over_the_threshold_rejects_the_cutover() {
+            long tooMuch = POLICY.maxLagBytes() + 1;
+            given(started(false), preflightPassed())
+                    .when(lag(tooMuch, at(1_900)), at(2_000))
+                    .then(new CutoverRejected(ID, DATABASE, ALICE, "replication lag of " + tooMuch
+                            + " bytes is over the threshold of " + POLICY.maxLagBytes() + " bytes", at(2_000)));
+        }
+
+        @Test
+        void replication_that_is_not_streaming_rejects_the_cutover() {
+            var stalled = new LagReported(0, Duration.ofMillis(40), ReplicationState.STALLED, at(1_900));
+            given(started(false), preflightPassed()).when(stalled, at(2_000))
+                    .then(new CutoverRejected(ID, DATABASE, ALICE, "replication is STALLED, not streaming", at(2_000)));
+        }
+
+        @Test
+        void a_stale_lag_report_is_not_taken_as_the_current_lag() {
+            given(started(false), preflightPassed())
+                    .when(lag(1_024, at(2_000).minus(POLICY.maxLagAge()).minusMillis(1)), at(2_000))
+                    .thenNothing();
+        }
+
+        @Test
+        void a_lag_report_before_the_checks_passed_is_not_enough_to_stop_traffic() {
+            given(historyUntil(Step.PREFLIGHT)).when(lag(1_024, at(500)), at(500)).thenNothing();
+        }
+
+        @Test
+        void no_report_within_the_preflight_timeout_rejects_the_cutover() {
+            given(historyUntil(Step.PREFLIGHT)).when(new Tick(), pastDeadlineOf(Step.PREFLIGHT))
+                    .then(new CutoverRejected(ID, DATABASE, ALICE, "preflight did not report within 30s",
+                            pastDeadlineOf(Step.PREFLIGHT)));
+        }
+
+        @Test
+        void no_fresh_lag_report_within_the_preflight_timeout_rejects_the_cutover() {
+            given(started(false), preflightPassed()).when(new Tick(), pastDeadlineOf(Step.PREFLIGHT))
+                    .then(new CutoverRejected(ID, DATABASE, ALICE,
+                            "no lag report at most 10s old arrived within the preflight timeout of 30s",
+                            pastDeadlineOf(Step.PREFLIGHT)));
+        }
+
+        @Test
+        void a_tick_before_the_preflight_deadline_does_nothing() {
+            given(historyUntil(Step.PREFLIGHT))
+                    .when(new Tick(), startOf(Step.PREFLIGHT).plus(POLICY.timeout(Step.PREFLIGHT)))
+                    .thenNothing();
+        }
+
+        @Test
+        void a_preflight_that_could_not_run_rejects_the_cutover() {
+            given(historyUntil(Step.PREFLIGHT))
+                    .when(new StepFailed(Step.PREFLIGHT, "target unreachable", true), at(700))
+                    .then(new CutoverRejected(ID, DATABASE, ALICE, "preflight could not run: target unreachable",
+                            at(700)));
+        }
+
+        @Test
+        void an_abort_during_preflight_rejects_the_cutover_with_nothing_to_undo() {
+            given(started(false), preflightPassed())
+                    .when(new AbortCutover(BOB, "the application team asked to wait"), at(1_500))
+                    .then(new CutoverRejected(ID, DATABASE, ALICE, ABORT_REASON, at(1_500)));
+        }
+
+        @Test
+        void a_redelivered_preflight_report_does_nothing() {
+            given(started(false), preflightPassed())
+                    .when(new PreflightReported(List.of(), "schema verified; 12 sequences"), at(1_200))
+                    .thenNothing();
+        }
+
+        @Test
+        void a_redelivered_preflight_report_after_a_rejection_does_nothing() {
+            var blockers = new PreflightReported(List.of("role app missing on target"), "1 blocker");
+            given(started(false), new CutoverRejected(ID, DATABASE, ALICE,
+                    "preflight found blockers: role app missing on target", at(900)))
+                    .when(blockers, at(1_000)).thenNothing();
+        }
+    }
+
+    @Nested
+    class DryRun {
+
+        @Test
+        void a_dry_run_plans_every_step_and_predicts_the_downtime_without_touching_anything() {
+            // 500 ms of step overhead + 40 ms of heartbeat lag + the 1 s TTL.
+            Cutover state = given(started(true), preflightPassed())
+                    .when(lag(1_024, at(1_900)), at(2_000))
+                    .then(new CutoverPlanned(List.of(Step.values()), Duration.ofMillis(1_540), at(2_000)));
+            assertThat(state).isInstanceOf(Planned.class);
+            assertThat(state.isActive()).isFalse();
+        }
+
+        @Test
+        void a_dry_run_runs_the_same_checks_and_is_rejected_like_a_real_one() {
+            given(started(true), preflightPassed())
+                    .when(lag(POLICY.maxLagBytes() + 1, at(1_900)), at(2_000))
+                    .then(new CutoverRejected(ID, DATABASE, ALICE, "replication lag of "
+                            + (POLICY.maxLagBytes() + 1) + " bytes is over the threshold of "
+                            + POLICY.maxLagBytes() + " bytes", at(2_000)));
+        }
+
+        @Test
+        void a_finished_dry_run_refuses_an_outcome_of_a_step_it_never_ran() {
+            given(started(true), preflightPassed(),
+                    new CutoverPlanned(List.of(Step.values()), Duration.ofMillis(1_540), at(2_000)))
+                    .when(new TrafficStopped(FENCE_LSN, List.of("app"), 8), at(2_100))
+                    .thenRefusedWith("Planned", "STOP_TRAFFIC is not awaiting an answer");
+        }
+    }
+
+    @Nested
+    class TheHappyPath {
+
+        @Test
+        void traffic_stopped_writes_the_canary() {
+            given(historyUntil(Step.STOP_TRAFFIC))
+                    .when(new TrafficStopped(FENCE_LSN, List.of("app", "app_ro"), 8), startOf(Step.WRITE_CANARY))
+                    .then(new StepStarted(Step.WRITE_CANARY, startOf(Step.WRITE_CANARY)), new WriteCanary());
+        }
+
+        @Test
+        void the_written_canary_is_recorded_and_awaited_on_the_target() {
+            Instant now = startOf(Step.AWAIT_CATCH_UP);
+            Cutover state = given(historyUntil(Step.WRITE_CANARY))
+                    .when(new CanaryWritten(TOKEN, CANARY_LSN), now)
+                    .then(List.of(new CanaryRecorded(TOKEN, CANARY_LSN), new StepStarted(Step.AWAIT_CATCH_UP, now)),
+                            List.of(new AwaitCatchUp(TOKEN, CANARY_LSN, Duration.ofSeconds(10))));
+            assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.AWAIT_CATCH_UP)));
+        }
+
+        @Test
+        void the_canary_seen_on_a_caught_up_target_syncs_the_sequences() {
+            given(historyUntil(Step.AWAIT_CATCH_UP))
+                    .when(new CanaryObserved(TOKEN, Duration.ofMillis(47), CANARY_LSN), startOf(Step.SYNC_SEQUENCES))
+                    .then(new StepStarted(Step.SYNC_SEQUENCES, startOf(Step.SYNC_SEQUENCES)), new SyncSequences());
+        }
+
+        @Test
+        void a_canary_with_another_token_is_refused() {
+            given(historyUntil(Step.AWAIT_CATCH_UP))
+                    .when(new CanaryObserved("canary-0000", Duration.ofMillis(47), CANARY_LSN), at(2_250))
+                    .thenRefusedWith("the awaited canary is " + TOKEN);
+        }
+
+        @Test
+        void a_canary_seen_on_a_target_behind_the_canary_lsn_is_refused() {
+            given(historyUntil(Step.AWAIT_CATCH_UP))
+                    .when(new CanaryObserved(TOKEN, Duration.ofMillis(47), FENCE_LSN), at(2_250))
+                    .thenRefusedWith("the target confirmed 0/3000060, before the canary's 0/3000148");
+        }
+
+        @Test
+        void synced_sequences_open_the_target() {
+            given(historyUntil(Step.SYNC_SEQUENCES))
+                    .when(new SequencesSynced(12), startOf(Step.OPEN_TARGET))
+                    .then(new StepStarted(Step.OPEN_TARGET, startOf(Step.OPEN_TARGET)), new OpenTarget());
+        }
+
+        @Test
+        void the_opened_target_gets_the_dns_name() {
+            given(historyUntil(Step.OPEN_TARGET))
+                    .when(new TargetOpened(), startOf(Step.FLIP_DNS))
+                    .then(new StepStarted(Step.FLIP_DNS, startOf(Step.FLIP_DNS)),
+                            new FlipDns("db.orders.example.", "127.0.0.2", "127.0.0.3", Duration.ofSeconds(1)));
+        }
+
+        @Test
+        void the_flipped_dns_passes_the_point_of_no_return_and_waits_for_traffic_on_the_target() {
+            given(historyUntil(Step.FLIP_DNS))
+                    .when(new DnsFlipped("127.0.0.2", "127.0.0.3"), startOf(Step.AWAIT_TRAFFIC))
+                    .then(new StepStarted(Step.AWAIT_TRAFFIC, startOf(Step.AWAIT_TRAFFIC)));
+        }
+
+        @Test
+        void resumed_traffic_completes_the_cutover_with_its_downtime_and_step_durations_and_tidies_up() {
+            Instant now = resumedAt().plusMillis(5);
+            var expected = completed();
+            Cutover state = given(historyUntil(Step.AWAIT_TRAFFIC))
+                    .when(new TrafficResumed(resumedAt()), now)
+                    .then(new CutoverCompleted(expected.downtime(), expected.stepDurations(), now),
+                            new StopReplication(), new RestoreDnsTtl("db.orders.example."));
+            assertThat(expected.downtime()).isEqualTo(Duration.ofMillis(750));
+            assertThat(state).isInstanceOf(TidyingUp.class);
+            assertThat(state.isActive()).isTrue();
+        }
+
+        @Test
+        void stopped_replication_is_one_tidy_up_task_done() {
+            given(historyUntil(Step.TIDY_UP)).when(new ReplicationStopped(), at(3_000))
+                    .then(new TidyUpTaskDone(TidyUpTask.STOP_REPLICATION, at(3_000)));
+        }
+
+        @Test
+        void the_second_tidy_up_task_completes_the_cutover() {
+            Cutover state = given(historyUntil(Step.TIDY_UP,
+                    new TidyUpTaskDone(TidyUpTask.STOP_REPLICATION, at(3_000))))
+                    .when(new DnsTtlChanged(), at(3_100))
+                    .then(new TidyUpTaskDone(TidyUpTask.RESTORE_DNS_TTL, at(3_100)));
+            assertThat(state).isInstanceOf(Completed.class);
+            assertThat(((Completed) state).downtime()).isEqualTo(Duration.ofMillis(750));
+            assertThat(state.isActive()).isFalse();
+        }
+
+        /** Message i is handled at T0 + i ms: traffic stops at + 2 ms and resumes at + 9 ms. */
+        @Test
+        void the_whole_cutover_runs_from_start_to_completed() {
+            var history = new ArrayList<CutoverEvent>();
+            List<CutoverMessage> messages = List.of(
+                    start(ALICE, false),
+                    new PreflightReported(List.of(), "ok"),
+                    lag(0, at(2)),
+                    new TrafficStopped(FENCE_LSN, List.of("app"), 8),
+                    new CanaryWritten(TOKEN, CANARY_LSN),
+                    new CanaryObserved(TOKEN, Duration.ofMillis(40), CANARY_LSN),
+                    new SequencesSynced(3),
+                    new TargetOpened(),
+                    new DnsFlipped("127.0.0.2", "127.0.0.3"),
+                    new TrafficResumed(at(9)),
+                    new ReplicationStopped(),
+                    new DnsTtlChanged());
+            var sent = new ArrayList<SagaCommand>();
+            for (int i = 0; i < messages.size(); i++) {
+                Decision decision = CutoverDecider.decide(CutoverDecider.rebuild(history), messages.get(i), at(i),
+                        POLICY);
+                history.addAll(decision.events());
+                sent.addAll(decision.commands());
+            }
+            assertThat(CutoverDecider.rebuild(history)).isInstanceOf(Completed.class);
+            assertThat(sent).extracting(command -> command.getClass().getSimpleName()).containsExactly(
+                    "CheckPreflight", "StopTraffic", "WriteCanary", "AwaitCatchUp", "SyncSequences", "OpenTarget",
+                    "FlipDns", "StopReplication", "RestoreDnsTtl");
+            assertThat(history).filteredOn(CutoverCompleted.class::isInstance).singleElement()
+                    .isEqualTo(new CutoverCompleted(Duration.ofMillis(7), completedDurations(), at(9)));
+        }
+
+        private static Map<Step, Duration> completedDurations() {
+            var durations = new EnumMap<Step, Duration>(Step.class);
+            durations.put(Step.PREFLIGHT, Duration.ofMillis(2));
+            for (Step step = Step.STOP_TRAFFIC; step != Step.TIDY_UP; step = step.next()) {
+                durations.put(step, Duration.ofMillis(1));
+            }
+            return durations;
+        }
+    }
+
+    /** Each step that touches a server before the flip, and what has to be undone when it goes wrong there. */
+    static Stream<Arguments> stepsBeforeTheFlip() {
+        return Stream.of(
+                Arguments.of(Step.STOP_TRAFFIC, false, false),
+                Arguments.of(Step.WRITE_CANARY, false, false),
+                Arguments.of(Step.AWAIT_CATCH_UP, false, false),
+                Arguments.of(Step.SYNC_SEQUENCES, false, false),
+                Arguments.of(Step.OPEN_TARGET, true, false),
+                Arguments.of(Step.FLIP_DNS, true, true));
+    }
+
+    private static List<SagaCommand> compensation(boolean lockTarget, boolean revertDns, String reason) {
+        var commands = new ArrayList<SagaCommand>();
+        if (lockTarget) {
+            commands.add(new LockTarget());
+        }
+        if (revertDns) {
+            commands.add(new RevertDns("db.orders.example.", "127.0.0.2"));
+        }
+        commands.add(new RestoreSource(reason));
+        return commands;
+    }
+
+    @Nested
+    class BeforeThePointOfNoReturn {
+
+        @ParameterizedTest(name = "a failure at {0} puts the source back")
+        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeTheFlip")
+        void a_failure_puts_the_source_back(Step step, boolean lockTarget, boolean revertDns) {
+            Instant now = startOf(step).plusMillis(50);
+            given(historyUntil(step))
+                    .when(new StepFailed(step, "permission denied for role app", true), now)
+                    .thenState(state -> assertThat(state).isInstanceOf(Compensating.class),
+                            List.of(new CompensationStarted(step, "permission denied for role app", now)),
+                            compensation(lockTarget, revertDns, "permission denied for role app"));
+        }
+
+        @ParameterizedTest(name = "a timeout at {0} puts the source back")
+        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeTheFlip")
+        void a_timeout_puts_the_source_back(Step step, boolean lockTarget, boolean revertDns) {
+            Instant now = pastDeadlineOf(step);
+            String reason = step + " did not finish within " + Text.human(POLICY.timeout(step));
+            given(historyUntil(step)).when(new Tick(), now)
+                    .then(List.of(new CompensationStarted(step, reason, now)),
+                            compensation(lockTarget, revertDns, reason));
+        }
+
+        @ParameterizedTest(name = "an abort at {0} puts the source back")
+        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeTheFlip")
+        void an_abort_puts_the_source_back(Step step, boolean lockTarget, boolean revertDns) {
+            Instant now = startOf(step).plusMillis(50);
+            given(historyUntil(step))
+                    .when(new AbortCutover(BOB, "the application team asked to wait"), now)
+                    .then(List.of(new CompensationStarted(step, ABORT_REASON, now)),
+                            compensation(lockTarget, revertDns, ABORT_REASON));
+        }
+
+        @ParameterizedTest(name = "the restored source after {0} ends in a rollback with the downtime it caused")
+        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeTheFlip")
+        void the_restored_source_ends_in_a_rollback(Step step, boolean lockTarget, boolean revertDns) {
+            Instant now = startOf(step).plusMillis(300);
+            Duration downtime = Duration.between(startOf(Step.STOP_TRAFFIC), now);
+            Cutover state = given(historyUntil(step, compensationStarted(step, "disk full")))
+                    .when(new SourceRestored(), now)
+                    .then(new CutoverRolledBack(step, "disk full", downtime, now));
+            assertThat(state).isInstanceOfSatisfying(RolledBack.class, rolledBack -> {
+                assertThat(rolledBack.failedStep()).isEqualTo(step);
+                assertThat(rolledBack.downtime()).isEqualTo(downtime);
+            });
+            assertThat(state.isActive()).isFalse();
+        }
+
+        @ParameterizedTest(name = "a tick before the deadline of {0} does nothing")
+        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeTheFlip")
+        void a_tick_before_the_deadline_does_nothing(Step step, boolean lockTarget, boolean revertDns) {
+            given(historyUntil(step)).when(new Tick(), startOf(step).plus(POLICY.timeout(step))).thenNothing();
+        }
+
+        @Test
+        void a_source_not_restored_in_time_gets_the_compensation_again() {
+            Instant compensating = startOf(Step.FLIP_DNS).plusMillis(50);
+            Instant now = compensating.plus(POLICY.compensationTimeout()).plusMillis(1);
+            given(historyUntil(Step.FLIP_DNS, compensationStarted(Step.FLIP_DNS, "disk full")))
+                    .when(new Tick(), now)
+                    .then(List.of(new CompensationRetried(now)), compensation(true, true, "disk full"));
+        }
+
+        @Test
+        void a_retried_compensation_counts_its_deadline_from_the_retry() {
+            Instant retried = at(20_000);
+            given(historyUntil(Step.STOP_TRAFFIC, compensationStarted(Step.STOP_TRAFFIC, "disk full"),
+                    new CompensationRetried(retried)))
+                    .when(new Tick(), retried.plus(POLICY.compensationTimeout()))
+                    .thenNothing();
+        }
+
+        @Test
+        void a_late_answer_of_the_interrupted_step_changes_nothing_while_the_source_is_put_back() {
+            given(historyUntil(Step.OPEN_TARGET, compensationStarted(Step.OPEN_TARGET, "OPEN_TARGET did not finish")))
+                    .when(new TargetOpened(), at(9_000))
+                    .thenNothing();
+        }
+
+        @Test
+        void a_redelivered_failure_changes_nothing_while_the_source_is_put_back() {
+            given(historyUntil(Step.WRITE_CANARY, compensationStarted(Step.WRITE_CANARY, "disk full")))
+                    .when(new StepFailed(Step.WRITE_CANARY, "disk full", false), at(2_200))
+                    .thenNothing();
+        }
+
+        @Test
+        void an_abort_while_the_source_is_put_back_asks_for_nothing_more() {
+            given(historyUntil(Step.WRITE_CANARY, compensationStarted(Step.WRITE_CANARY, "disk full")))
+                    .when(new AbortCutover(BOB, "stop"), at(2_200))
+                    .thenNothing();
+        }
+
+        @Test
+        void a_redelivered_restored_source_after_the_rollback_does_nothing() {
+            given(historyUntil(Step.WRITE_CANARY, compensationStarted(Step.WRITE_CANARY, "disk full"),
+                    new CutoverRolledBack(Step.WRITE_CANARY, "disk full", Duration.ofMillis(400), at(2_400))))
+                    .when(new SourceRestored(), at(2_500))
+                    .thenNothing();
+        }
+
+        @Test
+        void a_redelivered_abort_after_the_rollback_it_caused_does_nothing() {
+            given(historyUntil(Step.WRITE_CANARY, compensationStarted(Step.WRITE_CANARY, ABORT_REASON),
+                    new CutoverRolledBack(Step.WRITE_CANARY, ABORT_REASON, Duration.ofMillis(400), at(2_400))))
+                    .when(new AbortCutover(BOB, "the application team asked to wait"), at(2_500))
+                    .thenNothing();
+        }
+
+        @Test
+        void another_abort_of_a_rolled_back_cutover_is_refused() {
+            given(historyUntil(Step.WRITE_CANARY, compensationStarted(Step.WRITE_CANARY, "disk full"),
+                    new CutoverRolledBack(Step.WRITE_CANARY, "disk full", Duration.ofMillis(400), at(2_400))))
+                    .when(new AbortCutover(ALICE, "stop"), at(2_500))
+                    .thenRefusedWith("RolledBack", "the cutover is over");
+        }
+
+        @Test
+        void an_answer_for_a_step_a_rolled_back_cutover_never_began_is_refused() {
+            given(historyUntil(Step.WRITE_CANARY, compensationStarted(Step.WRITE_CANARY, "disk full"),
+                    new CutoverRolledBack(Step.WRITE_CANARY, "disk full", Duration.ofMillis(400), at(2_400))))
+                    .when(new SequencesSynced(12), at(2_500))
+                    .thenRefusedWith("RolledBack", "SYNC_SEQUENCES is not awaiting an answer");
+        }
+
+        @Test
+        void a_restored_source_that_was_never_asked_for_is_refused() {
+            given(historyUntil(Step.SYNC_SEQUENCES)).when(new SourceRestored(), at(2_350))
+                    .thenRefusedWith("Running", "the source was never asked to be restored");
+        }
+    }
+
+    @Nested
+    class AfterThePointOfNoReturn {
+
+        @Test
+        void an_abort_while_waiting_for_traffic_is_refused_and_recorded() {
+            Instant now = startOf(Step.AWAIT_TRAFFIC).plusMillis(20);
+            given(historyUntil(Step.AWAIT_TRAFFIC)).when(new AbortCutover(BOB, "too slow"), now)
+                    .then(new AbortRefused(BOB, "the point of no return is passed: DNS points at the target and"
+                            + " clients may have written there, so the cutover only rolls forward", now));
+        }
+
+        @Test
+        void an_abort_while_tidying_up_is_refused_and_recorded() {
+            Cutover state = given(historyUntil(Step.TIDY_UP)).when(new AbortCutover(ALICE, "undo"), at(3_000))
+                    .then(new AbortRefused(ALICE, "the point of no return is passed: DNS points at the target and"
+                            + " clients may have written there, so the cutover only rolls forward", at(3_000)));
+            assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.TIDY_UP)));
+        }
+
+        @Test
+        void an_abort_of_a_completed_cutover_is_refused_and_recorded() {
+            given(historyUntil(Step.TIDY_UP, new TidyUpTaskDone(TidyUpTask.STOP_REPLICATION, at(3_000)),
+                    new TidyUpTaskDone(TidyUpTask.RESTORE_DNS_TTL, at(3_100))))
+                    .when(new AbortCutover(ALICE, "undo"), at(4_000))
+                    .then(new AbortRefused(ALICE, "the point of no return is passed: DNS points at the target and"
+                            + " clients may have written there, so the cutover only rolls forward", at(4_000)));
+        }
+
+        @Test
+        void a_failure_while_waiting_for_traffic_is_noted_and_never_compensated() {
+            Instant now = startOf(Step.AWAIT_TRAFFIC).plusMillis(20);
+            given(historyUntil(Step.AWAIT_TRAFFIC))
+                    .when(new StepFailed(Step.AWAIT_TRAFFIC, "cannot read pg_stat_activity", true), now)
+                    .then(new StepFailureNoted(Step.AWAIT_TRAFFIC, "cannot read pg_stat_activity", true, now));
+        }
+
+        @Test
+        void a_failure_while_tidying_up_is_noted_and_never_compensated() {
+            given(historyUntil(Step.TIDY_UP))
+                    .when(new StepFailed(Step.TIDY_UP, "subscription busy", false), at(3_000))
+                    .then(new StepFailureNoted(Step.TIDY_UP, "subscription busy", false, at(3_000)));
+        }
+
+        @Test
+        void a_redelivered_failure_after_the_flip_is_noted_once() {
+            given(historyUntil(Step.TIDY_UP,
+                    new StepFailureNoted(Step.TIDY_UP, "subscription busy", false, at(3_000))))
+                    .when(new StepFailed(Step.TIDY_UP, "subscription busy", false), at(3_100))
+                    .thenNothing();
+        }
+
+        @Test
+        void no_traffic_within_the_timeout_rolls_forward_by_opening_the_target_again() {
+            Instant now = pastDeadlineOf(Step.AWAIT_TRAFFIC);
+            given(historyUntil(Step.AWAIT_TRAFFIC)).when(new Tick(), now)
+                    .then(new StepRetried(Step.AWAIT_TRAFFIC,
+                            "no application session reached the target within 60s", now), new OpenTarget());
+        }
+
+        @Test
+        void tidy_up_not_confirmed_in_time_sends_only_what_is_still_pending_again() {
+            Instant now = resumedAt().plus(POLICY.timeout(Step.TIDY_UP)).plusMillis(1);
+            given(historyUntil(Step.TIDY_UP, new TidyUpTaskDone(TidyUpTask.STOP_REPLICATION, at(3_000))))
+                    .when(new Tick(), now)
+                    .then(new StepRetried(Step.TIDY_UP, "[RESTORE_DNS_TTL] not confirmed within 60s", now),
+                            new RestoreDnsTtl("db.orders.example."));
+        }
+
+        @Test
+        void a_retry_after_a_noted_failure_counts_the_deadline_again_and_notes_the_next_failure() {
+            Instant retried = pastDeadlineOf(Step.AWAIT_TRAFFIC);
+            var history = historyUntil(Step.AWAIT_TRAFFIC,
+                    new StepFailureNoted(Step.AWAIT_TRAFFIC, "cannot read pg_stat_activity", true, at(2_700)),
+                    new StepRetried(Step.AWAIT_TRAFFIC, "no application session reached the target within 60s",
+                            retried));
+            given(history).when(new Tick(), retried.plus(POLICY.timeout(Step.AWAIT_TRAFFIC))).thenNothing();
+            given(history).when(new StepFailed(Step.AWAIT_TRAFFIC, "cannot read pg_stat_activity", true),
+                            retried.plusMillis(10))
+                    .then(new StepFailureNoted(Step.AWAIT_TRAFFIC, "cannot read pg_stat_activity", true,
+                            retried.plusMillis(10)));
+        }
+
+        @Test
+        void a_late_failure_of_the_dns_flip_after_it_was_confirmed_does_nothing() {
+            given(historyUntil(Step.AWAIT_TRAFFIC))
+                    .when(new StepFailed(Step.FLIP_DNS, "timeout talking to Route53", true), at(2_700))
+                    .thenNothing();
+        }
+
+        @Test
+        void a_redelivered_resumed_traffic_after_completion_does_nothing() {
+            given(historyUntil(Step.TIDY_UP)).when(new TrafficResumed(resumedAt()), at(3_000)).thenNothing();
+        }
+
+        @Test
+        void a_redelivered_tidy_up_confirmation_does_nothing() {
+            given(historyUntil(Step.TIDY_UP, new TidyUpTaskDone(TidyUpTask.STOP_REPLICATION, at(3_000))))
+                    .when(new ReplicationStopped(), at(3_050)).thenNothing();
+        }
+    }
+
+    @Nested
+    class Authorisation {
+
+        @ParameterizedTest(name = "an abort by someone not allowed is refused and recorded at {0}")
+        @EnumSource(value = Step.class, names = {"PREFLIGHT", "STOP_TRAFFIC", "FLIP_DNS", "AWAIT_TRAFFIC", "TIDY_UP"})
+        void an_abort_by_someone_not_allowed_is_refused_and_recorded_and_the_cutover_goes_on(Step step) {
+            Instant now = startOf(step).plusMillis(10);
+            Cutover state = given(historyUntil(step)).when(new AbortCutover(MALLORY, "just because"), now)
+                    .then(new AbortRefused(MALLORY, "operator mallory is not allowed to abort cutovers", now));
+            assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(step)));
+        }
+
+        @Test
+        void an_abort_of_a_cutover_that_was_never_started_is_refused() {
+            given().when(new AbortCutover(BOB, "stop"), T0).thenRefusedWith("NotStarted", "no such cutover was started");
+        }
+    }
+
+    @Nested
+    class Redelivery {
+
+        /** Every step's successful answer, to redeliver once the saga has moved on. */
+        static Stream<Arguments> answers() {
+            return Stream.of(
+                    Arguments.of(new PreflightReported(List.of(), "ok"), Step.STOP_TRAFFIC),
+                    Arguments.of(new TrafficStopped(FENCE_LSN, List.of("app"), 8), Step.WRITE_CANARY),
+                    Arguments.of(new CanaryWritten(TOKEN, CANARY_LSN), Step.AWAIT_CATCH_UP),
+                    Arguments.of(new CanaryObserved(TOKEN, Duration.ofMillis(47), CANARY_LSN), Step.SYNC_SEQUENCES),
+                    Arguments.of(new SequencesSynced(12), Step.OPEN_TARGET),
+                    Arguments.of(new TargetOpened(), Step.FLIP_DNS),
+                    Arguments.of(new DnsFlipped("127.0.0.2", "127.0.0.3"), Step.AWAIT_TRAFFIC),
+                    Arguments.of(new TrafficResumed(resumedAt()), Step.TIDY_UP));
+        }
+
+        @ParameterizedTest(name = "{0} redelivered during {1} does nothing")
+        @MethodSource("answers")
+        void an_answer_redelivered_after_the_saga_moved_on_does_nothing(StepOutcome answer, Step laterStep) {
+            given(historyUntil(laterStep)).when(answer, startOf(laterStep).plusMillis(10)).thenNothing();
+        }
+
+        /** Every answer but the preflight's, which is the one a cutover in preflight awaits. */
+        static Stream<Arguments> answersAfterPreflight() {
+            return answers().skip(1);
+        }
+
+        @ParameterizedTest(name = "{0} is refused while its step has not begun")
+        @MethodSource("answersAfterPreflight")
+        void an_answer_for_a_step_not_yet_begun_is_refused(StepOutcome answer, Step laterStep) {
+            given(historyUntil(Step.PREFLIGHT)).when(answer, at(500))
+                    .thenRefusedWith("Preflight", answer.step() + " is not awaiting an answer");
+        }
+
+        @Test
+        void a_redelivered_canary_with_another_token_is_still_refused() {
+            given(historyUntil(Step.OPEN_TARGET))
+                    .when(new CanaryObserved("canary-0000", Duration.ofMillis(47), CANARY_LSN), at(2_450))
+                    .thenRefusedWith("the awaited canary is " + TOKEN);
+        }
+
+        @Test
+        void a_lag_report_outside_the_preflight_gate_is_an_observation_that_changes_nothing() {
+            given(historyUntil(Step.AWAIT_CATCH_UP)).when(lag(99_999_999, at(2_250)), at(2_250)).thenNothing();
+        }
+
+        @Test
+        void a_tick_for_a_finished_cutover_does_nothing() {
+            given(new CutoverRejected(ID, DATABASE, MALLORY, "not allowed", T0)).when(new Tick(), at(99_000))
+                    .thenNothing();
+        }
+    }
+
+    @Nested
+    class Recovery {
+
+        @Test
+        void a_restarted_saga_rebuilt_from_its_history_compensates_on_the_first_tick_past_the_deadline() {
+            List<CutoverEvent> recorded = historyUntil(Step.AWAIT_CATCH_UP);
+            Cutover rebuilt = CutoverDecider.rebuild(recorded);
+            assertThat(rebuilt).isInstanceOf(Running.class);
+            assertThat(CutoverDecider.deadline(rebuilt, POLICY))
+                    .contains(startOf(Step.AWAIT_CATCH_UP).plus(POLICY.timeout(Step.AWAIT_CATCH_UP)));
+
+            Instant afterRestart = startOf(Step.AWAIT_CATCH_UP).plusSeconds(60);
+            Decision decision = CutoverDecider.decide(rebuilt, new Tick(), afterRestart, POLICY);
+
+            String reason = "AWAIT_CATCH_UP did not finish within 10s";
+            assertThat(decision).isEqualTo(new Decision(
+                    List.of(new CompensationStarted(Step.AWAIT_CATCH_UP, reason, afterRestart)),
+                    List.of(new RestoreSource(reason))));
+        }
+
+        @Test
+        void a_restarted_saga_still_knows_the_canary_it_awaits() {
+            given(historyUntil(Step.AWAIT_CATCH_UP))
+                    .when(new CanaryObserved("canary-0000", Duration.ofMillis(47), CANARY_LSN), at(2_250))
+                    .thenRefusedWith("canary-7f3a");
+        }
+
+        @Test
+        void a_finished_cutover_has_no_deadline() {
+            var history = historyUntil(Step.WRITE_CANARY, compensationStarted(Step.WRITE_CANARY, "disk full"),
+                    new CutoverRolledBack(Step.WRITE_CANARY, "disk full", Duration.ofMillis(400), at(2_400)));
+            assertThat(CutoverDecider.deadline(CutoverDecider.rebuild(history), POLICY)).isEmpty();
+        }
+
+        @Test
+        void a_history_that_skips_a_step_cannot_be_folded() {
+            var broken = historyUntil(Step.STOP_TRAFFIC, new StepStarted(Step.SYNC_SEQUENCES, at(2_100)));
+            assertThatThrownBy(() -> CutoverDecider.rebuild(broken))
+                    .isInstanceOf(InvalidTransition.class)
+                    .hasMessageContaining("Running")
+                    .hasMessageContaining("the step after STOP_TRAFFIC is WRITE_CANARY");
+        }
+
+        @Test
+        void an_event_that_does_not_fit_the_state_cannot_be_folded() {
+            assertThatThrownBy(() -> CutoverDecider.rebuild(List.of(new CanaryRecorded(TOKEN, CANARY_LSN))))
+                    .isInstanceOf(InvalidTransition.class)
+                    .hasMessageContaining("NotStarted")
+                    .hasMessageContaining("only applies to a cutover in state Running");
+        }
+
+        @Test
+        void a_start_recorded_twice_cannot_be_folded() {
+            assertThatThrownBy(() -> CutoverDecider.rebuild(List.of(started(false), started(false))))
+                    .isInstanceOf(InvalidTransition.class)
+                    .hasMessageContaining("Preflight");
+        }
+    }
+}

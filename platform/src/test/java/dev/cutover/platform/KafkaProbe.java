@@ -1,0 +1,111 @@
+package dev.cutover.platform;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import dev.cutover.events.Metadata;
+import dev.cutover.events.serde.AvroMessageDeserializer;
+import dev.cutover.events.serde.AvroMessageSerializer;
+
+/**
+ * A test's hands on Kafka: sends commands as the saga would and waits for the events that answer
+ * them. It reads every topic from the beginning in its own consumer group, so nothing sent before
+ * it started is missed.
+ */
+public final class KafkaProbe implements AutoCloseable {
+
+    private final KafkaProducer<String, SpecificRecord> producer;
+    private final KafkaConsumer<String, SpecificRecord> consumer;
+    private final List<SpecificRecord> seen = new ArrayList<>();
+
+    public KafkaProbe(String bootstrapServers) {
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers, "acks", "all"),
+                new StringSerializer(), new AvroMessageSerializer());
+        consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
+                "group.id", "probe-" + UUID.randomUUID(), "auto.offset.reset", "earliest",
+                "isolation.level", "read_committed"), new StringDeserializer(), new AvroMessageDeserializer());
+        consumer.subscribe(List.of("cutover.events", "cutover.commands", "replication.lag"));
+    }
+
+    /** Metadata for a test message about {@code database} in cutover {@code cutoverId}. */
+    public static Metadata metadata(String database, String cutoverId, String migrationId) {
+        return Metadata.newBuilder()
+                .setMessageId(UUID.randomUUID())
+                .setCutoverId(cutoverId)
+                .setMigrationId(migrationId)
+                .setDatabase(database)
+                .setOccurredAt(Instant.now())
+                .setCausationId(null)
+                .setProducer("test")
+                .build();
+    }
+
+    /** Sends a message to the topic of its kind, keyed as services key it, and waits for the broker's ack. */
+    public void send(SpecificRecord message) {
+        try {
+            producer.send(new ProducerRecord<>(MessagePublisher.topicFor(message),
+                    MessagePublisher.keyOf(MessagePublisher.metadataOf(message)), message)).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the broker did not accept " + message, e);
+        }
+    }
+
+    /** The first message of {@code type} answering the message with id {@code causationId}. */
+    public <T extends SpecificRecord> T awaitAnswer(Class<T> type, UUID causationId, Duration timeout) {
+        return await(type, message -> causationId.toString().equals(MessagePublisher.metadataOf(message).getCausationId()),
+                timeout);
+    }
+
+    /** Any message (answering anyone) that answers {@code causationId}, for asserting failures. */
+    public SpecificRecord awaitAnyAnswer(UUID causationId, Duration timeout) {
+        return await(SpecificRecord.class,
+                message -> causationId.toString().equals(MessagePublisher.metadataOf(message).getCausationId()), timeout);
+    }
+
+    /** The first message of {@code type} that matches. */
+    public <T extends SpecificRecord> T await(Class<T> type, Predicate<? super T> matches, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            Optional<T> found = seen.stream().filter(type::isInstance).map(type::cast).filter(matches).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no " + type.getSimpleName() + " matched within " + timeout + "; seen: "
+                        + seen.stream().map(m -> m.getSchema().getName()).toList());
+            }
+            consumer.poll(Duration.ofMillis(100)).forEach(record -> {
+                if (record.value() != null) {
+                    seen.add(record.value());
+                }
+            });
+        }
+    }
+
+    /** Every message seen so far, in the order it was read. */
+    public List<SpecificRecord> seen() {
+        return List.copyOf(seen);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        consumer.close();
+    }
+}
