@@ -72,6 +72,7 @@ public final class Messages {
             command(WriteCanary.class),
             command(OpenTarget.class),
             command(RestoreSource.class),
+            command(LockTarget.class),
             event(MigrationStarted.class),
             event(MigrationReady.class),
             event(PreflightReported.class),
@@ -101,7 +102,17 @@ public final class Messages {
             event(CutoverCompleted.class),
             event(StepFailed.class),
             event(SourceRestored.class),
-            event(CutoverRolledBack.class));
+            event(CutoverRolledBack.class),
+            event(TargetLocked.class),
+            event(PreflightPassed.class),
+            event(StepStarted.class),
+            event(CanaryRecorded.class),
+            event(CompensationStarted.class),
+            event(CompensationRetried.class),
+            event(StepRetried.class),
+            event(StepFailureNoted.class),
+            event(TidyUpTaskDone.class),
+            event(AbortRefused.class));
 
     private static final Map<String, MessageType> BY_FULL_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(MessageType::fullName, Function.identity()));
