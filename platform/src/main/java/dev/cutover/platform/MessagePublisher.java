@@ -48,6 +48,22 @@ public class MessagePublisher {
         }
     }
 
+    /**
+     * Runs {@code sends} so that everything it publishes is committed together or not at all: inside the
+     * current Kafka transaction (a transactional listener's), else in a new one, else (no transactions
+     * configured) as plain sends.
+     */
+    public void atomically(Runnable sends) {
+        if (template.isTransactional() && !template.inTransaction()) {
+            template.executeInTransaction(t -> {
+                sends.run();
+                return null;
+            });
+        } else {
+            sends.run();
+        }
+    }
+
     /** Metadata for a message that answers {@code cause}: same cutover, migration and database. */
     public Metadata answering(Metadata cause) {
         return metadata.answering(cause);
@@ -62,7 +78,8 @@ public class MessagePublisher {
         return producer;
     }
 
-    static Metadata metadataOf(SpecificRecord message) {
+    /** The metadata every message carries. */
+    public static Metadata metadataOf(SpecificRecord message) {
         int field = message.getSchema().getField("metadata").pos();
         return (Metadata) message.get(field);
     }

@@ -23,6 +23,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.util.backoff.FixedBackOff;
@@ -60,8 +61,20 @@ public class PlatformAutoConfiguration {
     }
 
     @Bean
-    DefaultErrorHandler cutoverErrorHandler(MessagePublisher publisher, KafkaProperties kafka,
-            PlatformSettings settings, @Value("${spring.application.name}") String service) {
+    DefaultErrorHandler cutoverErrorHandler(StepFailedRecoverer recoverer, PlatformSettings settings) {
+        return new DefaultErrorHandler(recoverer, new FixedBackOff(0, settings.deliveryAttempts() - 1));
+    }
+
+    /** The same handling for listeners that run in a Kafka transaction, where Spring rolls back before recovering. */
+    @Bean
+    DefaultAfterRollbackProcessor<Object, Object> cutoverAfterRollbackProcessor(StepFailedRecoverer recoverer,
+            PlatformSettings settings) {
+        return new DefaultAfterRollbackProcessor<>(recoverer, new FixedBackOff(0, settings.deliveryAttempts() - 1));
+    }
+
+    @Bean
+    StepFailedRecoverer stepFailedRecoverer(MessagePublisher publisher, KafkaProperties kafka,
+            @Value("${spring.application.name}") String service) {
         // Dead letters keep the original bytes when the value could not be decoded, the record otherwise.
         Map<String, Object> config = kafka.buildProducerProperties();
         config.remove("transactional.id");
@@ -72,8 +85,7 @@ public class PlatformAutoConfiguration {
         String topic = deadLetterTopic(service);
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(deadLetterTemplate,
                 (record, exception) -> new TopicPartition(topic, -1));
-        return new DefaultErrorHandler(new StepFailedRecoverer(publisher, deadLetters),
-                new FixedBackOff(0, settings.deliveryAttempts() - 1));
+        return new StepFailedRecoverer(publisher, deadLetters);
     }
 
     @Bean

@@ -1,0 +1,218 @@
+package dev.cutover.cutover.fence;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.cutover.platform.StepFailure;
+import dev.cutover.platform.database.DatabasePair;
+import dev.cutover.platform.database.Endpoint;
+
+/**
+ * The seed's Python script, one step a method: every method is idempotent, so a repeated command does
+ * no harm. Roles are locked with NOLOGIN rather than a password change, because a new password stops
+ * nothing while old sessions live on; sessions are then terminated until none remain.
+ */
+class Fence {
+
+    /** Between checks for remaining sessions: short, because every millisecond here is downtime. */
+    private static final Duration POLL = Duration.ofMillis(5);
+
+    private final Clock clock;
+
+    Fence(Clock clock) {
+        this.clock = clock;
+    }
+
+    record Stopped(String fenceLsn, List<String> roles, int terminatedSessions, Duration took) {
+    }
+
+    record Canary(String token, String lsn) {
+    }
+
+    /** Locks the app roles on the source, ends their sessions, and reads the WAL position after the last of them. */
+    Stopped stopTraffic(DatabasePair pair, Duration timeout) {
+        Instant start = clock.instant();
+        List<String> roles = requireRoles(pair);
+        try (Connection source = pair.source().connect()) {
+            setLogin(source, roles, false);
+            int terminated = terminateUntilNoneRemain(source, roles, start.plus(timeout), pair.source());
+            return new Stopped(currentLsn(source), roles, terminated, Duration.between(start, clock.instant()));
+        } catch (SQLException e) {
+            throw failure("stop traffic on the source", pair.source(), e);
+        }
+    }
+
+    /**
+     * Writes a row that replication must carry to the target. It is written after the last app session
+     * is gone, so when it arrives, every acknowledged application write has arrived before it.
+     */
+    Canary writeCanary(DatabasePair pair, String token) {
+        try (Connection source = pair.source().connect()) {
+            try (PreparedStatement insert = source.prepareStatement(
+                    "insert into cutover.canary (token) values (?) on conflict (token) do nothing")) {
+                insert.setString(1, token);
+                insert.executeUpdate();
+            }
+            return new Canary(token, currentLsn(source));
+        } catch (SQLException e) {
+            throw failure("write the canary on the source", pair.source(), e);
+        }
+    }
+
+    /** Lets the app roles log in to the target. */
+    List<String> openTarget(DatabasePair pair) {
+        return withRoles(pair.target(), pair, true, "open the target");
+    }
+
+    /** Locks the app roles out of the target again and ends any session that got in. */
+    List<String> lockTarget(DatabasePair pair, Duration timeout) {
+        List<String> roles = requireRoles(pair);
+        try (Connection target = pair.target().connect()) {
+            setLogin(target, roles, false);
+            terminateUntilNoneRemain(target, roles, clock.instant().plus(timeout), pair.target());
+            return roles;
+        } catch (SQLException e) {
+            throw failure("lock the target", pair.target(), e);
+        }
+    }
+
+    /** Lets the app roles log in to the source again: the rollback that makes the source serve. */
+    List<String> restoreSource(DatabasePair pair) {
+        return withRoles(pair.source(), pair, true, "restore the source");
+    }
+
+    /** Waits for the first application session on the target: the moment traffic resumed. */
+    Instant awaitFirstSession(DatabasePair pair, Duration timeout) {
+        List<String> roles = requireRoles(pair);
+        Instant deadline = clock.instant().plus(timeout);
+        try (Connection target = pair.target().connect();
+                PreparedStatement sessions = target.prepareStatement(
+                        "select min(backend_start) from pg_stat_activity where usename = any (?) and pid <> pg_backend_pid()")) {
+            sessions.setArray(1, target.createArrayOf("text", roles.toArray()));
+            while (true) {
+                try (ResultSet rs = sessions.executeQuery()) {
+                    rs.next();
+                    if (rs.getTimestamp(1) != null) {
+                        return clock.instant();
+                    }
+                }
+                if (clock.instant().isAfter(deadline)) {
+                    throw new StepFailure("no application session reached the target " + pair.target().describe()
+                            + " within " + timeout + ": check that clients resolve the new DNS answer and that roles "
+                            + roles + " can log in", true);
+                }
+                pause();
+            }
+        } catch (SQLException e) {
+            throw failure("watch for application sessions on the target", pair.target(), e);
+        }
+    }
+
+    private List<String> withRoles(Endpoint endpoint, DatabasePair pair, boolean login, String what) {
+        List<String> roles = requireRoles(pair);
+        try (Connection connection = endpoint.connect()) {
+            setLogin(connection, roles, login);
+            return roles;
+        } catch (SQLException e) {
+            throw failure(what, endpoint, e);
+        }
+    }
+
+    private static void setLogin(Connection connection, List<String> roles, boolean login) throws SQLException {
+        try (PreparedStatement exists = connection.prepareStatement("select 1 from pg_roles where rolname = ?");
+                Statement alter = connection.createStatement()) {
+            for (String role : roles) {
+                exists.setString(1, role);
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new StepFailure("role " + role + " does not exist on " + connection.getMetaData().getURL()
+                                + ": create it, or fix cutover.databases.<name>.app-roles", false);
+                    }
+                }
+                alter.execute("alter role " + quoteIdent(connection, role) + (login ? " login" : " nologin"));
+            }
+        }
+    }
+
+    private int terminateUntilNoneRemain(Connection connection, List<String> roles, Instant deadline, Endpoint endpoint)
+            throws SQLException {
+        int terminated = 0;
+        try (PreparedStatement terminate = connection.prepareStatement(
+                "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
+                        + " where usename = any (?) and pid <> pg_backend_pid()");
+                PreparedStatement remaining = connection.prepareStatement(
+                        "select count(*) from pg_stat_activity where usename = any (?) and pid <> pg_backend_pid()")) {
+            java.sql.Array roleArray = connection.createArrayOf("text", roles.toArray());
+            terminate.setArray(1, roleArray);
+            remaining.setArray(1, roleArray);
+            while (true) {
+                try (ResultSet rs = terminate.executeQuery()) {
+                    rs.next();
+                    terminated += rs.getInt(1);
+                }
+                // pg_terminate_backend only signals; the session is gone when it leaves pg_stat_activity.
+                try (ResultSet rs = remaining.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) {
+                        return terminated;
+                    }
+                }
+                if (clock.instant().isAfter(deadline)) {
+                    throw new StepFailure("sessions of " + roles + " remain on " + endpoint.describe()
+                            + " after pg_terminate_backend: check for a role with the same name reconnecting "
+                            + "as a superuser, or raise the step timeout", true);
+                }
+                pause();
+            }
+        }
+    }
+
+    private static String currentLsn(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("select pg_current_wal_lsn()::text")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static String quoteIdent(Connection connection, String name) throws SQLException {
+        try (PreparedStatement quote = connection.prepareStatement("select quote_ident(?)")) {
+            quote.setString(1, name);
+            try (ResultSet rs = quote.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static List<String> requireRoles(DatabasePair pair) {
+        if (pair.appRoles().isEmpty()) {
+            throw new StepFailure("no application roles are configured: set cutover.databases.<name>.app-roles", false);
+        }
+        return pair.appRoles();
+    }
+
+    private static StepFailure failure(String what, Endpoint endpoint, SQLException e) {
+        boolean retryable = e.getSQLState() != null && e.getSQLState().startsWith("08");
+        String hint = "42501".equals(e.getSQLState())
+                ? ": the admin user needs CREATEROLE (or superuser) to lock roles and pg_signal_backend to end sessions"
+                : "";
+        return new StepFailure("cannot " + what + " at " + endpoint.describe() + ": " + e.getMessage() + hint, retryable, e);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("interrupted while waiting", true);
+        }
+    }
+}

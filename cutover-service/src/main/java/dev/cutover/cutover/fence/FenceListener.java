@@ -1,0 +1,51 @@
+package dev.cutover.cutover.fence;
+
+import org.springframework.kafka.annotation.KafkaHandler;
+import org.springframework.kafka.annotation.KafkaListener;
+
+import dev.cutover.events.LockTarget;
+import dev.cutover.events.OpenTarget;
+import dev.cutover.events.RestoreSource;
+import dev.cutover.events.StopTraffic;
+import dev.cutover.events.WriteCanary;
+
+/** The fence's commands from Kafka, one call each; commands for other participants pass by. */
+@KafkaListener(id = "fence", topics = "cutover.commands", groupId = "cutover-fence")
+class FenceListener {
+
+    private final FenceParticipant fence;
+
+    FenceListener(FenceParticipant fence) {
+        this.fence = fence;
+    }
+
+    @KafkaHandler
+    void on(StopTraffic command) {
+        fence.stopTraffic(command);
+    }
+
+    @KafkaHandler
+    void on(WriteCanary command) {
+        fence.writeCanary(command);
+    }
+
+    @KafkaHandler
+    void on(OpenTarget command) {
+        fence.openTarget(command);
+    }
+
+    @KafkaHandler
+    void on(LockTarget command) {
+        fence.lockTarget(command);
+    }
+
+    @KafkaHandler
+    void on(RestoreSource command) {
+        fence.restoreSource(command);
+    }
+
+    @KafkaHandler(isDefault = true)
+    void ignore(Object commandForSomeoneElse) {
+        // Every participant reads every command; this one is not the fence's.
+    }
+}

@@ -1,0 +1,25 @@
+package dev.cutover.cutover.runner;
+
+import org.springframework.kafka.annotation.KafkaListener;
+
+import dev.cutover.events.LagReported;
+
+/**
+ * Lag reports for the sagas that wait on lag. Every instance reads every report (its own group,
+ * from the newest), because lag is keyed by database, not by cutover, and only the latest matters.
+ */
+class LagListener {
+
+    private final SagaRunner saga;
+
+    LagListener(SagaRunner saga) {
+        this.saga = saga;
+    }
+
+    @KafkaListener(id = "cutover-saga-lag", topics = "replication.lag",
+            groupId = "cutover-saga-lag-#{T(java.util.UUID).randomUUID()}",
+            properties = "auto.offset.reset=latest")
+    void on(LagReported report) {
+        saga.onLag(report);
+    }
+}

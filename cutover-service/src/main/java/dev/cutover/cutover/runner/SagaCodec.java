@@ -1,0 +1,263 @@
+package dev.cutover.cutover.runner;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.avro.specific.SpecificRecord;
+
+import dev.cutover.cutover.saga.CutoverEvent;
+import dev.cutover.cutover.saga.CutoverId;
+import dev.cutover.cutover.saga.CutoverMessage;
+import dev.cutover.cutover.saga.DatabaseName;
+import dev.cutover.cutover.saga.DnsPlan;
+import dev.cutover.cutover.saga.Lsn;
+import dev.cutover.cutover.saga.Operator;
+import dev.cutover.cutover.saga.ReplicationState;
+import dev.cutover.cutover.saga.SagaCommand;
+import dev.cutover.cutover.saga.Step;
+import dev.cutover.cutover.saga.TidyUpTask;
+import dev.cutover.events.FindingSeverity;
+import dev.cutover.events.Metadata;
+import dev.cutover.events.PreflightFinding;
+
+/**
+ * Translates between the saga's domain records and the Avro messages on Kafka, in both directions for
+ * the saga's own events (they are written, and read back to rebuild a saga after a restart).
+ */
+final class SagaCodec {
+
+    /** Which step's command each participant command answers, by the command's Avro name. */
+    private static final Map<String, Step> STEP_OF_COMMAND = Map.of(
+            "CheckPreflight", Step.PREFLIGHT,
+            "StopTraffic", Step.STOP_TRAFFIC,
+            "WriteCanary", Step.WRITE_CANARY,
+            "AwaitCatchUp", Step.AWAIT_CATCH_UP,
+            "SyncSequences", Step.SYNC_SEQUENCES,
+            "OpenTarget", Step.OPEN_TARGET,
+            "FlipDns", Step.FLIP_DNS,
+            "AwaitTraffic", Step.AWAIT_TRAFFIC,
+            "StopReplication", Step.TIDY_UP,
+            "RestoreDnsTtl", Step.TIDY_UP);
+
+    private SagaCodec() {
+    }
+
+    // ---- inbound: what the saga reacts to ----
+
+    /** The domain message for a participant event about a cutover, or empty when the saga does not react to it. */
+    static Optional<CutoverMessage> inbound(SpecificRecord message) {
+        return Optional.ofNullable(switch (message) {
+            case dev.cutover.events.AbortCutover m -> new CutoverMessage.AbortCutover(
+                    new Operator(m.getOperator()), orNotGiven(m.getReason()));
+            case dev.cutover.events.PreflightReported m -> new CutoverMessage.PreflightReported(
+                    m.getFindings().stream().filter(f -> f.getSeverity() == FindingSeverity.BLOCKER)
+                            .map(SagaCodec::describe).toList(),
+                    m.getFindings().isEmpty() ? "no findings"
+                            : String.join("; ", m.getFindings().stream().map(SagaCodec::describe).toList()));
+            case dev.cutover.events.TrafficStopped m -> new CutoverMessage.TrafficStopped(
+                    Lsn.parse(m.getFenceLsn()), m.getRoles(), m.getTerminatedSessions());
+            case dev.cutover.events.CanaryWritten m -> new CutoverMessage.CanaryWritten(m.getToken(), Lsn.parse(m.getLsn()));
+            case dev.cutover.events.CanaryObserved m -> new CutoverMessage.CanaryObserved(
+                    m.getToken(), Duration.ofMillis(m.getLatencyMs()), Lsn.parse(m.getTargetLsn()));
+            case dev.cutover.events.SequencesSynced m -> new CutoverMessage.SequencesSynced(m.getSequences());
+            case dev.cutover.events.TargetOpened m -> new CutoverMessage.TargetOpened();
+            case dev.cutover.events.DnsFlipped m -> new CutoverMessage.DnsFlipped(m.getPrevious(), m.getCurrent());
+            case dev.cutover.events.TrafficResumed m -> new CutoverMessage.TrafficResumed(m.getFirstSessionAt());
+            case dev.cutover.events.ReplicationStopped m -> new CutoverMessage.ReplicationStopped();
+            case dev.cutover.events.DnsTtlChanged m -> new CutoverMessage.DnsTtlChanged();
+            case dev.cutover.events.SourceRestored m -> new CutoverMessage.SourceRestored();
+            case dev.cutover.events.StepFailed m -> STEP_OF_COMMAND.containsKey(m.getStep())
+                    ? new CutoverMessage.StepFailed(STEP_OF_COMMAND.get(m.getStep()), orNotGiven(m.getReason()),
+                            m.getRetryable())
+                    : null;
+            default -> null;
+        });
+    }
+
+    static CutoverMessage.StartCutover start(dev.cutover.events.StartCutover command, DnsPlan dns,
+            Optional<CutoverId> active) {
+        Metadata metadata = command.getMetadata();
+        return new CutoverMessage.StartCutover(new CutoverId(metadata.getCutoverId()),
+                new DatabaseName(metadata.getDatabase()), new Operator(command.getOperator()), command.getDryRun(),
+                orNotGiven(command.getReason()), dns, active);
+    }
+
+    static CutoverMessage.LagReported lag(dev.cutover.events.LagReported report) {
+        ReplicationState state = switch (report.getState()) {
+            case "STREAMING" -> ReplicationState.STREAMING;
+            case "CATCHING_UP" -> ReplicationState.CATCHING_UP;
+            case "STALLED" -> ReplicationState.STALLED;
+            default -> ReplicationState.STOPPED;
+        };
+        long lagBytes = report.getSlotLagBytes() == null ? Long.MAX_VALUE : Math.max(0, report.getSlotLagBytes());
+        Duration heartbeat = Duration.ofMillis(report.getHeartbeatLagMs() == null ? 0 : Math.max(0, report.getHeartbeatLagMs()));
+        return new CutoverMessage.LagReported(lagBytes, heartbeat, state, report.getMetadata().getOccurredAt());
+    }
+
+    // ---- outbound: the saga's commands ----
+
+    static SpecificRecord command(SagaCommand command, Metadata metadata, DnsPlan dns, SagaSettings.Dns dnsSettings,
+            long sequenceMargin) {
+        return switch (command) {
+            case SagaCommand.CheckPreflight c -> dev.cutover.events.CheckPreflight.newBuilder()
+                    .setMetadata(metadata).setScope("CUTOVER").build();
+            case SagaCommand.StopTraffic c -> dev.cutover.events.StopTraffic.newBuilder()
+                    .setMetadata(metadata).setTimeoutMs(c.timeout().toMillis()).build();
+            case SagaCommand.WriteCanary c -> dev.cutover.events.WriteCanary.newBuilder().setMetadata(metadata).build();
+            case SagaCommand.AwaitCatchUp c -> dev.cutover.events.AwaitCatchUp.newBuilder()
+                    .setMetadata(metadata).setCanaryToken(c.token()).setCanaryLsn(c.lsn().toString())
+                    .setTimeoutMs(c.timeout().toMillis()).build();
+            case SagaCommand.SyncSequences c -> dev.cutover.events.SyncSequences.newBuilder()
+                    .setMetadata(metadata).setMargin(sequenceMargin).build();
+            case SagaCommand.OpenTarget c -> dev.cutover.events.OpenTarget.newBuilder().setMetadata(metadata).build();
+            case SagaCommand.FlipDns c -> dev.cutover.events.FlipDns.newBuilder()
+                    .setMetadata(metadata).setRecord(c.recordName()).setExpectedTarget(c.expected())
+                    .setNewTarget(c.newAddress()).setTtlSeconds((int) c.ttl().toSeconds()).build();
+            case SagaCommand.LockTarget c -> dev.cutover.events.LockTarget.newBuilder().setMetadata(metadata).build();
+            case SagaCommand.RevertDns c -> dev.cutover.events.RevertDns.newBuilder()
+                    .setMetadata(metadata).setRecord(c.recordName()).setExpectedTarget(dns.targetAddress())
+                    .setNewTarget(c.sourceAddress()).setTtlSeconds((int) dnsSettings.ttl().toSeconds()).build();
+            case SagaCommand.RestoreSource c -> dev.cutover.events.RestoreSource.newBuilder()
+                    .setMetadata(metadata).setReason(c.reason()).build();
+            case SagaCommand.StopReplication c -> dev.cutover.events.StopReplication.newBuilder()
+                    .setMetadata(metadata).setDropSlot(true).build();
+            case SagaCommand.RestoreDnsTtl c -> dev.cutover.events.RestoreDnsTtl.newBuilder()
+                    .setMetadata(metadata).setRecord(c.recordName())
+                    .setTtlSeconds((int) dnsSettings.restoreTtl().toSeconds()).build();
+        };
+    }
+
+    // ---- the saga's own events, both ways ----
+
+    static SpecificRecord event(CutoverEvent event, Metadata metadata) {
+        return switch (event) {
+            case CutoverEvent.CutoverStarted e -> dev.cutover.events.CutoverStarted.newBuilder()
+                    .setMetadata(metadata).setOperator(e.operator().value()).setDryRun(e.dryRun())
+                    .setReason(e.reason()).setDnsRecord(e.dns().recordName())
+                    .setSourceAddress(e.dns().sourceAddress()).setTargetAddress(e.dns().targetAddress()).build();
+            case CutoverEvent.CutoverRejected e -> dev.cutover.events.CutoverRejected.newBuilder()
+                    .setMetadata(metadata).setOperator(e.operator().value()).setReason(e.reason()).build();
+            case CutoverEvent.PreflightPassed e -> dev.cutover.events.PreflightPassed.newBuilder()
+                    .setMetadata(metadata).setFindings(e.findings()).build();
+            case CutoverEvent.CutoverPlanned e -> dev.cutover.events.CutoverPlanned.newBuilder()
+                    .setMetadata(metadata).setSteps(e.steps().stream().map(Step::name).toList())
+                    .setPredictedDowntimeMs(e.predictedDowntime().toMillis())
+                    .setDetail("dry run: nothing was changed; predicted downtime = step overhead + replication lag"
+                            + " + DNS TTL")
+                    .build();
+            case CutoverEvent.StepStarted e -> dev.cutover.events.StepStarted.newBuilder()
+                    .setMetadata(metadata).setStep(e.step().name()).build();
+            case CutoverEvent.CanaryRecorded e -> dev.cutover.events.CanaryRecorded.newBuilder()
+                    .setMetadata(metadata).setToken(e.token()).setLsn(e.lsn().toString()).build();
+            case CutoverEvent.CompensationStarted e -> dev.cutover.events.CompensationStarted.newBuilder()
+                    .setMetadata(metadata).setFailedStep(e.failedStep().name()).setReason(e.reason()).build();
+            case CutoverEvent.CompensationRetried e -> dev.cutover.events.CompensationRetried.newBuilder()
+                    .setMetadata(metadata).build();
+            case CutoverEvent.CutoverRolledBack e -> dev.cutover.events.CutoverRolledBack.newBuilder()
+                    .setMetadata(metadata).setFailedStep(e.failedStep().name()).setReason(e.reason())
+                    .setDowntimeMs(e.downtime().toMillis()).build();
+            case CutoverEvent.CutoverCompleted e -> {
+                Map<String, Long> durations = new LinkedHashMap<>();
+                e.stepDurations().forEach((step, duration) -> durations.put(step.name(), duration.toMillis()));
+                yield dev.cutover.events.CutoverCompleted.newBuilder()
+                        .setMetadata(metadata).setDowntimeMs(e.downtime().toMillis()).setStepDurationsMs(durations)
+                        .build();
+            }
+            case CutoverEvent.TidyUpTaskDone e -> dev.cutover.events.TidyUpTaskDone.newBuilder()
+                    .setMetadata(metadata).setTask(e.task().name()).build();
+            case CutoverEvent.StepRetried e -> dev.cutover.events.StepRetried.newBuilder()
+                    .setMetadata(metadata).setStep(e.step().name()).setReason(e.reason()).build();
+            case CutoverEvent.StepFailureNoted e -> dev.cutover.events.StepFailureNoted.newBuilder()
+                    .setMetadata(metadata).setStep(e.step().name()).setReason(e.reason()).setRetryable(e.retryable())
+                    .build();
+            case CutoverEvent.AbortRefused e -> dev.cutover.events.AbortRefused.newBuilder()
+                    .setMetadata(metadata).setOperator(e.operator().value()).setReason(e.reason()).build();
+        };
+    }
+
+    /** The saga event an Avro message records, or empty for everything the saga did not write itself. */
+    static Optional<CutoverEvent> sagaEvent(SpecificRecord message) {
+        return Optional.ofNullable(switch (message) {
+            case dev.cutover.events.CutoverStarted m -> new CutoverEvent.CutoverStarted(cutoverId(m.getMetadata()),
+                    new DatabaseName(m.getMetadata().getDatabase()), new Operator(m.getOperator()), m.getDryRun(),
+                    orNotGiven(m.getReason()), new DnsPlan(m.getDnsRecord(), m.getSourceAddress(), m.getTargetAddress()),
+                    at(m.getMetadata()));
+            case dev.cutover.events.CutoverRejected m -> new CutoverEvent.CutoverRejected(cutoverId(m.getMetadata()),
+                    new DatabaseName(m.getMetadata().getDatabase()), new Operator(orNotGiven(m.getOperator())),
+                    m.getReason(), at(m.getMetadata()));
+            case dev.cutover.events.PreflightPassed m -> new CutoverEvent.PreflightPassed(m.getFindings(), at(m.getMetadata()));
+            case dev.cutover.events.CutoverPlanned m -> new CutoverEvent.CutoverPlanned(
+                    m.getSteps().stream().map(Step::valueOf).toList(), Duration.ofMillis(m.getPredictedDowntimeMs()),
+                    at(m.getMetadata()));
+            case dev.cutover.events.StepStarted m -> new CutoverEvent.StepStarted(Step.valueOf(m.getStep()), at(m.getMetadata()));
+            case dev.cutover.events.CanaryRecorded m -> new CutoverEvent.CanaryRecorded(m.getToken(), Lsn.parse(m.getLsn()));
+            case dev.cutover.events.CompensationStarted m -> new CutoverEvent.CompensationStarted(
+                    Step.valueOf(m.getFailedStep()), m.getReason(), at(m.getMetadata()));
+            case dev.cutover.events.CompensationRetried m -> new CutoverEvent.CompensationRetried(at(m.getMetadata()));
+            case dev.cutover.events.CutoverRolledBack m -> new CutoverEvent.CutoverRolledBack(
+                    Step.valueOf(m.getFailedStep()), m.getReason(), Duration.ofMillis(m.getDowntimeMs()),
+                    at(m.getMetadata()));
+            case dev.cutover.events.CutoverCompleted m -> {
+                Map<Step, Duration> durations = new EnumMap<>(Step.class);
+                m.getStepDurationsMs().forEach((step, ms) -> durations.put(Step.valueOf(step), Duration.ofMillis(ms)));
+                yield new CutoverEvent.CutoverCompleted(Duration.ofMillis(m.getDowntimeMs()), durations, at(m.getMetadata()));
+            }
+            case dev.cutover.events.TidyUpTaskDone m -> new CutoverEvent.TidyUpTaskDone(
+                    TidyUpTask.valueOf(m.getTask()), at(m.getMetadata()));
+            case dev.cutover.events.StepRetried m -> new CutoverEvent.StepRetried(
+                    Step.valueOf(m.getStep()), m.getReason(), at(m.getMetadata()));
+            case dev.cutover.events.StepFailureNoted m -> new CutoverEvent.StepFailureNoted(
+                    Step.valueOf(m.getStep()), m.getReason(), m.getRetryable(), at(m.getMetadata()));
+            case dev.cutover.events.AbortRefused m -> new CutoverEvent.AbortRefused(
+                    new Operator(m.getOperator()), m.getReason(), at(m.getMetadata()));
+            default -> null;
+        });
+    }
+
+    /** The time a saga event records: when it was written, which is when the saga decided it. */
+    static Instant timeOf(CutoverEvent event) {
+        return switch (event) {
+            case CutoverEvent.CutoverStarted e -> e.startedAt();
+            case CutoverEvent.CutoverRejected e -> e.rejectedAt();
+            case CutoverEvent.PreflightPassed e -> e.passedAt();
+            case CutoverEvent.CutoverPlanned e -> e.plannedAt();
+            case CutoverEvent.StepStarted e -> e.startedAt();
+            case CutoverEvent.CanaryRecorded e -> null;
+            case CutoverEvent.CompensationStarted e -> e.startedAt();
+            case CutoverEvent.CompensationRetried e -> e.retriedAt();
+            case CutoverEvent.CutoverRolledBack e -> e.rolledBackAt();
+            case CutoverEvent.CutoverCompleted e -> e.completedAt();
+            case CutoverEvent.TidyUpTaskDone e -> e.doneAt();
+            case CutoverEvent.StepRetried e -> e.retriedAt();
+            case CutoverEvent.StepFailureNoted e -> e.notedAt();
+            case CutoverEvent.AbortRefused e -> e.refusedAt();
+        };
+    }
+
+    private static CutoverId cutoverId(Metadata metadata) {
+        return new CutoverId(metadata.getCutoverId());
+    }
+
+    private static Instant at(Metadata metadata) {
+        return metadata.getOccurredAt();
+    }
+
+    private static String describe(PreflightFinding finding) {
+        return finding.getCheck() + " on " + finding.getObject() + ": " + finding.getMessage();
+    }
+
+    private static String orNotGiven(String text) {
+        return text == null || text.isBlank() ? "not given" : text;
+    }
+
+    static List<String> sagaEventNames() {
+        return List.of("CutoverStarted", "CutoverRejected", "PreflightPassed", "CutoverPlanned", "StepStarted",
+                "CanaryRecorded", "CompensationStarted", "CompensationRetried", "CutoverRolledBack", "CutoverCompleted",
+                "TidyUpTaskDone", "StepRetried", "StepFailureNoted", "AbortRefused");
+    }
+}

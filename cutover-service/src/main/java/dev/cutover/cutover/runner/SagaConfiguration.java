@@ -1,0 +1,48 @@
+package dev.cutover.cutover.runner;
+
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.cutover.platform.MessagePublisher;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SagaSettings.class)
+class SagaConfiguration {
+
+    @Bean
+    SagaRunner sagaRunner(MessagePublisher publisher, SagaSettings settings, Clock clock) {
+        return new SagaRunner(publisher, settings, clock);
+    }
+
+    @Bean
+    SagaRecovery sagaRecovery(SagaRunner saga, KafkaProperties kafka) {
+        return new SagaRecovery(saga, kafka);
+    }
+
+    @Bean
+    SagaListener sagaListener(SagaRunner saga) {
+        return new SagaListener(saga);
+    }
+
+    @Bean
+    LagListener lagListener(SagaRunner saga) {
+        return new LagListener(saga);
+    }
+
+    /** Deadlines are checked on one thread at a fixed rate; a timeout fires at most one interval late. */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService sagaClock(SagaRunner saga, SagaSettings settings) {
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+                runnable -> Thread.ofPlatform().name("saga-ticker").daemon().unstarted(runnable));
+        long interval = settings.tickInterval().toMillis();
+        ticker.scheduleAtFixedRate(saga::tick, interval, interval, TimeUnit.MILLISECONDS);
+        return ticker;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.cutover.lag.canary;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import dev.cutover.events.AwaitCatchUp;
+import dev.cutover.events.CanaryObserved;
+import dev.cutover.lag.engine.LagReader;
+import dev.cutover.lag.engine.LagSample;
+import dev.cutover.lag.engine.Lsn;
+import dev.cutover.lag.engine.ReplicationEngine;
+import dev.cutover.lag.handled.HandledMessages;
+import dev.cutover.lag.heartbeat.Heartbeat;
+import dev.cutover.lag.settings.LagSettings;
+import dev.cutover.platform.MessagePublisher;
+import dev.cutover.platform.StepFailure;
+import dev.cutover.platform.database.DatabasePair;
+import dev.cutover.platform.database.DatabasesSettings;
+
+/** Answers {@code AwaitCatchUp}: {@code CanaryObserved} once the target provably holds the canary, else a failure with figures. */
+@Service
+public class CatchUpService {
+
+    private static final Logger log = LoggerFactory.getLogger(CatchUpService.class);
+
+    private final DatabasesSettings databases;
+    private final LagSettings lagSettings;
+    private final MessagePublisher publisher;
+    private final Clock clock;
+    private final CanaryWatch watch;
+    private final HandledMessages handled = new HandledMessages(1_000);
+
+    CatchUpService(DatabasesSettings databases, LagSettings lagSettings, MessagePublisher publisher, Clock clock) {
+        this.databases = databases;
+        this.lagSettings = lagSettings;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.watch = new CanaryWatch(clock);
+    }
+
+    public void awaitCatchUp(AwaitCatchUp command) {
+        if (handled.handled(String.valueOf(command.getMetadata().getMessageId()))) {
+            log.info("AwaitCatchUp {} was handled already; ignoring the repeat", command.getMetadata().getMessageId());
+            return;
+        }
+        String database = command.getMetadata().getDatabase();
+        Canary canary = new Canary(command.getCanaryToken(), Lsn.parse(command.getCanaryLsn()));
+        // From the command's own time, so a redelivered command does not wait longer than the saga does.
+        Instant deadline = command.getMetadata().getOccurredAt().plusMillis(command.getTimeoutMs());
+        CanaryWatch.Outcome outcome = await(database, canary, deadline);
+        switch (outcome) {
+            case CanaryWatch.Outcome.Observed observed -> {
+                publisher.publish(CanaryObserved.newBuilder()
+                        .setMetadata(publisher.answering(command.getMetadata()))
+                        .setToken(canary.token())
+                        .setLatencyMs(observed.latency().toMillis())
+                        .setTargetLsn(observed.targetLsn().toString())
+                        .build());
+                // Only success is remembered: the error handler's retries of a timeout must look again.
+                handled.remember(String.valueOf(command.getMetadata().getMessageId()));
+            }
+            case CanaryWatch.Outcome.TimedOut timedOut -> throw new StepFailure("canary " + canary.token()
+                    + " was not confirmed on the target within " + command.getTimeoutMs() + " ms: "
+                    + timedOut.last().describe(canary) + "; " + figures(database)
+                    + ". Check that the subscription is enabled and its apply worker runs (target log), then retry.",
+                    true);
+        }
+    }
+
+    /** Waits for one canary of one database, on connections of its own (the target's one LISTENs). */
+    private CanaryWatch.Outcome await(String database, Canary canary, Instant deadline) {
+        DatabasePair pair = databases.get(database);
+        ReplicationEngine engine = lagSettings.get(database).replicationEngine();
+        CanaryWatch.Positions positions = new CanaryWatch.Positions(
+                engine instanceof ReplicationEngine.Native n ? Optional.of(n.subscription()) : Optional.empty(),
+                engine.slot());
+        try (Connection target = pair.target().connect(); Connection source = pair.source().connect()) {
+            CanaryWatch.installNotifyTrigger(target);
+            return watch.await(canary, positions, deadline, target, source);
+        } catch (SQLException e) {
+            boolean missing = Heartbeat.isMissingTable(e);
+            throw new StepFailure("cannot watch for canary " + canary.token() + " of " + database + ": " + e.getMessage()
+                    + (missing ? " (cutover.canary must exist on both sides: schema-service creates it)" : ""),
+                    !missing, e);
+        }
+    }
+
+    private String figures(String database) {
+        DatabasePair pair = databases.get(database);
+        LagReader reader = LagReader.of(lagSettings.get(database).replicationEngine());
+        try (Connection source = pair.source().connect(); Connection target = pair.target().connect()) {
+            LagSample sample = reader.read(source, target, clock.instant())
+                    .withHeartbeatLagMs(Heartbeat.lagOnTarget(target));
+            return sample.describe();
+        } catch (SQLException e) {
+            return "lag figures unavailable (" + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.cutover.lag.messaging;
+
+import org.springframework.kafka.annotation.KafkaHandler;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+import dev.cutover.events.AwaitCatchUp;
+import dev.cutover.events.CutoverRolledBack;
+import dev.cutover.events.SourceRestored;
+import dev.cutover.events.TrafficStopped;
+import dev.cutover.lag.canary.CatchUpService;
+import dev.cutover.lag.stale.StaleWriterService;
+
+/** The command lag-monitor owns, and the events that start and end the watch for stale writers. */
+@Component
+@KafkaListener(topics = {"cutover.commands", "cutover.events"}, groupId = "lag-monitor")
+class LagMonitorListener {
+
+    private final CatchUpService catchUp;
+    private final StaleWriterService staleWriters;
+
+    LagMonitorListener(CatchUpService catchUp, StaleWriterService staleWriters) {
+        this.catchUp = catchUp;
+        this.staleWriters = staleWriters;
+    }
+
+    @KafkaHandler
+    void on(AwaitCatchUp command) {
+        catchUp.awaitCatchUp(command);
+    }
+
+    @KafkaHandler
+    void on(TrafficStopped event) {
+        staleWriters.fenced(event.getMetadata(), event.getFenceLsn());
+    }
+
+    @KafkaHandler
+    void on(SourceRestored event) {
+        staleWriters.sourceServes(event.getMetadata());
+    }
+
+    @KafkaHandler
+    void on(CutoverRolledBack event) {
+        staleWriters.sourceServes(event.getMetadata());
+    }
+
+    /** Commands owned by other services and events about other concerns. */
+    @KafkaHandler(isDefault = true)
+    void ignore(Object other) {
+    }
+}

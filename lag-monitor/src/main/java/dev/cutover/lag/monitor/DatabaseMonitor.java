@@ -1,0 +1,138 @@
+package dev.cutover.lag.monitor;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.cutover.lag.engine.LagReader;
+import dev.cutover.lag.engine.LagSample;
+import dev.cutover.lag.heartbeat.Heartbeat;
+import dev.cutover.lag.settings.DatabaseLag;
+import dev.cutover.lag.state.Assessment;
+import dev.cutover.lag.state.LagTracker;
+import dev.cutover.lag.state.Observation;
+import dev.cutover.platform.database.DatabasePair;
+
+/**
+ * Observes one database: beats, reads, judges. Keeps one connection to each side and opens them again after
+ * any failure, so a server that comes back is seen again at the next interval. Used by one thread at a time.
+ */
+final class DatabaseMonitor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseMonitor.class);
+
+    private final String database;
+    private final DatabasePair pair;
+    private final DatabaseLag settings;
+    private final LagReader reader;
+    private final Clock clock;
+    private final AtomicBoolean heartbeatOn;
+    private LagTracker tracker;
+    private Connection source;
+    private Connection target;
+    private boolean missingHeartbeatTableLogged;
+
+    DatabaseMonitor(String database, DatabasePair pair, DatabaseLag settings, Clock clock) {
+        this.database = database;
+        this.pair = pair;
+        this.settings = settings;
+        this.reader = LagReader.of(settings.replicationEngine());
+        this.clock = clock;
+        this.heartbeatOn = new AtomicBoolean(settings.heartbeat());
+        this.tracker = LagTracker.start(settings.thresholds());
+    }
+
+    String database() {
+        return database;
+    }
+
+    DatabaseLag settings() {
+        return settings;
+    }
+
+    /** Reads once and judges the reading against the ones before. */
+    Judged observeOnce() {
+        Observation observation = observe(clock.instant());
+        Assessment assessment = tracker.observe(observation);
+        tracker = assessment.next();
+        return new Judged(observation, assessment);
+    }
+
+    record Judged(Observation observation, Assessment assessment) {
+    }
+
+    /** Stops writing heartbeats, e.g. after the fence, when any write on the source must be an application's. */
+    void pauseHeartbeat() {
+        heartbeatOn.set(false);
+    }
+
+    void resumeHeartbeat() {
+        heartbeatOn.set(settings.heartbeat());
+    }
+
+    boolean heartbeatOn() {
+        return heartbeatOn.get();
+    }
+
+    private Observation observe(Instant at) {
+        try {
+            connect();
+            if (heartbeatOn.get()) {
+                beat();
+            }
+            LagSample sample = reader.read(source, target, at);
+            return new Observation.Read(sample.withHeartbeatLagMs(Heartbeat.lagOnTarget(target)));
+        } catch (SQLException | RuntimeException e) {
+            close();
+            return new Observation.Unreachable(at, e.getMessage());
+        }
+    }
+
+    private void beat() throws SQLException {
+        try {
+            Heartbeat.beat(source);
+        } catch (SQLException e) {
+            if (!Heartbeat.isMissingTable(e)) {
+                throw e;
+            }
+            if (!missingHeartbeatTableLogged) {
+                missingHeartbeatTableLogged = true;
+                log.warn("{}: cutover.heartbeat does not exist on {}; heartbeat lag stays empty until schema-service "
+                        + "creates it", database, pair.source().describe());
+            }
+        }
+    }
+
+    private void connect() throws SQLException {
+        if (source == null || source.isClosed()) {
+            source = pair.source().connect();
+        }
+        if (target == null || target.isClosed()) {
+            target = pair.target().connect();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(source);
+        closeQuietly(target);
+        source = null;
+        target = null;
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            log.debug("closing a broken connection failed", e);
+        }
+    }
+}

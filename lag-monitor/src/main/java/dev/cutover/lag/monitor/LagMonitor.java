@@ -1,0 +1,132 @@
+package dev.cutover.lag.monitor;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.cutover.events.Metadata;
+import dev.cutover.lag.settings.DatabaseLag;
+import dev.cutover.lag.settings.LagSettings;
+import dev.cutover.lag.state.Observation;
+import dev.cutover.lag.state.ReplicationState;
+import dev.cutover.platform.MessagePublisher;
+import dev.cutover.platform.database.DatabasesSettings;
+
+/**
+ * Reads every configured database each interval and publishes what it saw: {@code LagReported} always,
+ * {@code ReplicationStalled} and {@code ReplicationRecovered} when a stall begins or ends.
+ */
+@Component
+public class LagMonitor implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(LagMonitor.class);
+
+    private final Map<String, DatabaseMonitor> monitors = new TreeMap<>();
+    private final Map<String, ReplicationState> states = new ConcurrentHashMap<>();
+    private final MessagePublisher publisher;
+    private final LagGauges gauges;
+    private ScheduledExecutorService scheduler;
+
+    LagMonitor(LagSettings lagSettings, DatabasesSettings databases, MessagePublisher publisher, MeterRegistry registry,
+            Clock clock) {
+        this.publisher = publisher;
+        this.gauges = new LagGauges(registry);
+        lagSettings.databases().forEach((name, settings) ->
+                monitors.put(name, new DatabaseMonitor(name, databases.get(name), settings, clock)));
+    }
+
+    @Override
+    public synchronized void start() {
+        scheduler = Executors.newScheduledThreadPool(Math.max(1, monitors.size()), Thread.ofPlatform()
+                .name("lag-monitor-", 0).daemon(true).factory());
+        monitors.values().forEach(monitor -> {
+            long interval = monitor.settings().interval().toMillis();
+            scheduler.scheduleAtFixedRate(() -> tick(monitor), 0, interval, TimeUnit.MILLISECONDS);
+        });
+        log.info("observing replication of {}", monitors.keySet());
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            scheduler = null;
+        }
+        monitors.values().forEach(DatabaseMonitor::close);
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return scheduler != null;
+    }
+
+    /** The state last reported for a database; empty before its first reading. */
+    public Optional<ReplicationState> state(String database) {
+        return Optional.ofNullable(states.get(database));
+    }
+
+    /** After the fence every write on the source must be an application's, so our own heartbeat stops. */
+    public void pauseHeartbeat(String database) {
+        monitor(database).pauseHeartbeat();
+    }
+
+    public void resumeHeartbeat(String database) {
+        monitor(database).resumeHeartbeat();
+    }
+
+    public boolean heartbeatOn(String database) {
+        return monitor(database).heartbeatOn();
+    }
+
+    private DatabaseMonitor monitor(String database) {
+        DatabaseMonitor monitor = monitors.get(database);
+        if (monitor == null) {
+            throw new IllegalArgumentException("database '" + database + "' is not observed here: add "
+                    + "cutover.lag.databases." + database + ".engine; observed: " + monitors.keySet());
+        }
+        return monitor;
+    }
+
+    private void tick(DatabaseMonitor monitor) {
+        // A failure must not end the schedule: the next interval tries again.
+        try {
+            DatabaseMonitor.Judged judged = monitor.observeOnce();
+            ReplicationState state = judged.assessment().state();
+            ReplicationState before = states.put(monitor.database(), state);
+            gauges.record(monitor.database(), judged.observation(), state);
+            if (state != before && state == ReplicationState.DOWN
+                    && judged.observation() instanceof Observation.Unreachable unreachable) {
+                log.warn("{}: cannot read replication figures: {}", monitor.database(), unreachable.reason());
+            }
+            DatabaseLag settings = monitor.settings();
+            publisher.publish(LagReports.lagReported(metadata(monitor), settings.engine(), judged.observation(), state));
+            judged.assessment().change().ifPresent(change -> {
+                log.warn("{}: {}", monitor.database(), change);
+                publisher.publish(LagReports.change(metadata(monitor), change));
+            });
+        } catch (RuntimeException e) {
+            log.warn("{}: could not report lag: {}", monitor.database(), e.getMessage(), e);
+        }
+    }
+
+    private Metadata metadata(DatabaseMonitor monitor) {
+        return publisher.originating(monitor.database(), null, null);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.cutover.lag.settings;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import dev.cutover.lag.engine.EngineKind;
+import dev.cutover.lag.engine.ReplicationEngine;
+import dev.cutover.lag.state.Thresholds;
+
+/**
+ * How one database's replication is observed, under {@code cutover.lag.databases.<name>}. Where it is and how
+ * to log in comes from {@code cutover.databases.<name>}.
+ *
+ * @param engine            native, dms or pglogical
+ * @param interval          how often lag is read, the heartbeat written and {@code LagReported} published
+ * @param stallAfter        how long the source may write while the target confirms nothing before STALLED
+ * @param catchingUpBytes   slot lag from which the state is CATCHING_UP
+ * @param catchingUpDelay   apply or heartbeat lag from which the state is CATCHING_UP; above one interval,
+ *                          because the heartbeat's age saws between 0 and one interval
+ * @param heartbeat         whether to write {@code cutover.heartbeat} on the source every interval
+ * @param subscription      native and pglogical: the subscription's name on the target
+ * @param slot              the replication slot on the source (native: defaults to the subscription's name;
+ *                          pglogical: to the one it reports; dms: the task's slot, needed to prove catch-up)
+ * @param dmsControlSchema  dms: the task's ControlSchema, where awsdms_status and awsdms_history live
+ * @param dmsTask           dms: TASK_NAME to read; empty takes the newest status row
+ * @param staleWriterWatch  how long after a fence the source is watched for writes that still commit
+ */
+public record DatabaseLag(
+        @DefaultValue("native") EngineKind engine,
+        @DefaultValue("1s") Duration interval,
+        @DefaultValue("10s") Duration stallAfter,
+        @DefaultValue("1MB") DataSize catchingUpBytes,
+        @DefaultValue("5s") Duration catchingUpDelay,
+        @DefaultValue("true") boolean heartbeat,
+        String subscription,
+        String slot,
+        @DefaultValue("public") String dmsControlSchema,
+        String dmsTask,
+        @DefaultValue("1h") Duration staleWriterWatch) {
+
+    public DatabaseLag {
+        if (interval == null || interval.toMillis() < 10) {
+            throw new IllegalArgumentException("interval must be at least 10ms, was " + interval);
+        }
+        if (catchingUpDelay != null && catchingUpDelay.compareTo(interval) <= 0) {
+            throw new IllegalArgumentException("catching-up-delay (" + catchingUpDelay + ") must exceed interval ("
+                    + interval + "): the heartbeat's age alone reaches one interval between beats");
+        }
+        if (staleWriterWatch == null || staleWriterWatch.isNegative()) {
+            throw new IllegalArgumentException("stale-writer-watch must not be negative, was " + staleWriterWatch);
+        }
+        new Thresholds(stallAfter, catchingUpBytes == null ? -1 : catchingUpBytes.toBytes(), catchingUpDelay, true);
+        replicationEngine(engine, subscription, slot, dmsControlSchema, dmsTask);
+    }
+
+    public ReplicationEngine replicationEngine() {
+        return replicationEngine(engine, subscription, slot, dmsControlSchema, dmsTask);
+    }
+
+    public Thresholds thresholds() {
+        return new Thresholds(stallAfter, catchingUpBytes.toBytes(), catchingUpDelay, engine != EngineKind.DMS
+                || slot != null && !slot.isBlank());
+    }
+
+    private static ReplicationEngine replicationEngine(EngineKind engine, String subscription, String slot,
+            String dmsControlSchema, String dmsTask) {
+        if (engine == null) {
+            throw new IllegalArgumentException("set engine: native, dms or pglogical");
+        }
+        return switch (engine) {
+            case NATIVE -> new ReplicationEngine.Native(subscription, slot);
+            case DMS -> new ReplicationEngine.Dms(dmsControlSchema, optional(dmsTask), optional(slot));
+            case PGLOGICAL -> new ReplicationEngine.Pglogical(subscription, optional(slot));
+        };
+    }
+
+    private static Optional<String> optional(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+}
