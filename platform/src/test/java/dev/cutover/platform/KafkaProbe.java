@@ -16,12 +16,14 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.cutover.events.Metadata;
 import dev.cutover.events.serde.AvroMessageDeserializer;
 import dev.cutover.events.serde.AvroMessageSerializer;
+import dev.cutover.events.serde.UndecodableMessageException;
 
 /**
  * A test's hands on Kafka: sends commands as the saga would and waits for the events that answer
@@ -31,7 +33,8 @@ import dev.cutover.events.serde.AvroMessageSerializer;
 public final class KafkaProbe implements AutoCloseable {
 
     private final KafkaProducer<String, SpecificRecord> producer;
-    private final KafkaConsumer<String, SpecificRecord> consumer;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final AvroMessageDeserializer decoder = new AvroMessageDeserializer();
     private final List<SpecificRecord> seen = new ArrayList<>();
 
     public KafkaProbe(String bootstrapServers) {
@@ -39,7 +42,7 @@ public final class KafkaProbe implements AutoCloseable {
                 new StringSerializer(), new AvroMessageSerializer());
         consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
                 "group.id", "probe-" + UUID.randomUUID(), "auto.offset.reset", "earliest",
-                "isolation.level", "read_committed"), new StringDeserializer(), new AvroMessageDeserializer());
+                "isolation.level", "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of("cutover.events", "cutover.commands", "replication.lag"));
     }
 
@@ -91,8 +94,13 @@ public final class KafkaProbe implements AutoCloseable {
                         + seen.stream().map(m -> m.getSchema().getName()).toList());
             }
             consumer.poll(Duration.ofMillis(100)).forEach(record -> {
-                if (record.value() != null) {
-                    seen.add(record.value());
+                if (record.value() == null) {
+                    return;
+                }
+                try {
+                    seen.add(decoder.deserialize(record.topic(), record.headers(), record.value()));
+                } catch (UndecodableMessageException e) {
+                    // Tests put poison on the topics on purpose; the probe only looks at what decodes.
                 }
             });
         }

@@ -85,11 +85,17 @@ record SagaSettings(
         if (sequenceMargin < 0) {
             throw new IllegalArgumentException("cutover.saga.sequence-margin must not be negative, was " + sequenceMargin);
         }
-        policy(Duration.ofSeconds(1));
+        // Fail at start-up, not at the first cutover, if the decider would refuse these settings.
+        policy(operators, maxLag, maxLagAge, stepOverhead, compensationTimeout, timeouts, Duration.ofSeconds(1));
     }
 
     /** The decider's policy for one cutover; the DNS TTL differs per database. */
     CutoverPolicy policy(Duration dnsTtl) {
+        return policy(operators, maxLag, maxLagAge, stepOverhead, compensationTimeout, timeouts, dnsTtl);
+    }
+
+    private static CutoverPolicy policy(List<String> operators, DataSize maxLag, Duration maxLagAge,
+            Duration stepOverhead, Duration compensationTimeout, Map<String, Duration> timeouts, Duration dnsTtl) {
         Map<Step, Duration> stepTimeouts = new EnumMap<>(Step.class);
         for (Step step : Step.values()) {
             stepTimeouts.put(step, step.defaultTimeout());

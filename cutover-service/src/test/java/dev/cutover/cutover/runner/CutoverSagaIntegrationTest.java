@@ -1,0 +1,302 @@
+package dev.cutover.cutover.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.cutover.cutover.CutoverServiceApplication;
+import dev.cutover.events.AwaitCatchUp;
+import dev.cutover.events.CanaryObserved;
+import dev.cutover.events.CanaryWritten;
+import dev.cutover.events.CheckPreflight;
+import dev.cutover.events.CompensationStarted;
+import dev.cutover.events.CutoverCompleted;
+import dev.cutover.events.CutoverRejected;
+import dev.cutover.events.CutoverRolledBack;
+import dev.cutover.events.DnsFlipped;
+import dev.cutover.events.DnsTtlChanged;
+import dev.cutover.events.FlipDns;
+import dev.cutover.events.LagReported;
+import dev.cutover.events.OpenTarget;
+import dev.cutover.events.PreflightReported;
+import dev.cutover.events.ReplicationStopped;
+import dev.cutover.events.RestoreDnsTtl;
+import dev.cutover.events.SequencesSynced;
+import dev.cutover.events.SourceRestored;
+import dev.cutover.events.StartCutover;
+import dev.cutover.events.StepFailed;
+import dev.cutover.events.StopReplication;
+import dev.cutover.events.SyncSequences;
+import dev.cutover.events.TargetOpened;
+import dev.cutover.events.TrafficResumed;
+import dev.cutover.events.TrafficStopped;
+import dev.cutover.platform.KafkaProbe;
+import dev.cutover.platform.MessagePublisher;
+import dev.cutover.stack.LocalStack;
+import dev.cutover.stack.Postgres;
+import dev.cutover.stack.SharedStackExtension;
+
+/**
+ * cutover-service as it runs: the saga and the real fence on a real broker and real PostgreSQL 11 and
+ * 17. The test plays the other participants (schema-service, lag-monitor, dns-switcher, replicator)
+ * by answering their commands, so every branch can be driven on purpose.
+ */
+@ExtendWith(SharedStackExtension.class)
+class CutoverSagaIntegrationTest {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final String ROLE = "saga_app";
+    static final AtomicInteger databases = new AtomicInteger();
+
+    static LocalStack stack;
+    static ScheduledExecutorService lagReporter;
+    static final Map<String, String> lagFor = new HashMap<>();
+
+    ConfigurableApplicationContext service;
+    KafkaProbe probe;
+    String database;
+
+    @BeforeAll
+    static void createAppRole(LocalStack shared) throws SQLException {
+        stack = shared;
+        for (Postgres server : List.of(stack.source(), stack.target())) {
+            try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+                s.execute("do $$ begin if not exists (select from pg_roles where rolname = '" + ROLE + "') then "
+                        + "create role " + ROLE + " login password 'app'; end if; end $$");
+            }
+        }
+        lagReporter = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterAll
+    static void stopLagReporter() {
+        lagReporter.shutdownNow();
+    }
+
+    @BeforeEach
+    void startService() throws SQLException {
+        database = "saga" + databases.incrementAndGet();
+        stack.source().createDatabase(database);
+        stack.target().createDatabase(database);
+        try (Connection c = stack.source().connect(database); Statement s = c.createStatement()) {
+            s.execute("create schema cutover");
+            s.execute("create table cutover.canary (token text primary key, written_at timestamptz not null default now())");
+        }
+        for (Postgres server : List.of(stack.source(), stack.target())) {
+            try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+                s.execute("alter role " + ROLE + " login");
+            }
+        }
+        try (Connection c = stack.target().connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("alter role " + ROLE + " nologin");
+        }
+        service = startCutoverService();
+        probe = new KafkaProbe(stack.kafkaBootstrapServers());
+        String db = database;
+        lagReporter.scheduleAtFixedRate(() -> probe.send(lag(db)), 0, 200, TimeUnit.MILLISECONDS);
+    }
+
+    @AfterEach
+    void stopService() {
+        lagReporter.shutdownNow();
+        lagReporter = Executors.newSingleThreadScheduledExecutor();
+        service.close();
+        probe.close();
+    }
+
+    @Test
+    void aCutoverRunsFromStartToCompletedWithTheSourceFencedAndTheTargetOpen() throws Exception {
+        String cutover = start("alice");
+
+        answerPreflight(cutover);
+        TrafficStopped stopped = probe.await(TrafficStopped.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+        assertThat(canLogIn(stack.source())).isFalse();
+        assertThat(stopped.getFenceLsn()).matches("[0-9A-F]+/[0-9A-F]+");
+
+        CanaryWritten canary = probe.await(CanaryWritten.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+        AwaitCatchUp awaitCatchUp = awaitCommand(AwaitCatchUp.class, cutover);
+        assertThat(awaitCatchUp.getCanaryToken()).isEqualTo(canary.getToken());
+        probe.send(CanaryObserved.newBuilder().setMetadata(answer(awaitCatchUp)).setToken(canary.getToken())
+                .setLatencyMs(2).setTargetLsn(canary.getLsn()).build());
+
+        SyncSequences sync = awaitCommand(SyncSequences.class, cutover);
+        probe.send(SequencesSynced.newBuilder().setMetadata(answer(sync)).setSequences(3).build());
+
+        probe.await(TargetOpened.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+        assertThat(canLogIn(stack.target())).isTrue();
+
+        FlipDns flip = awaitCommand(FlipDns.class, cutover);
+        assertThat(flip.getExpectedTarget()).isEqualTo("127.0.0.2");
+        assertThat(flip.getNewTarget()).isEqualTo("127.0.0.3");
+        probe.send(DnsFlipped.newBuilder().setMetadata(answer(flip)).setRecord(flip.getRecord())
+                .setPrevious("127.0.0.2").setCurrent("127.0.0.3").setTtlSeconds(1).setEffectiveMs(3).build());
+
+        try (Connection app = DriverManager.getConnection(stack.target().jdbcUrl(database), ROLE, "app")) {
+            probe.await(TrafficResumed.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+        }
+        CutoverCompleted completed = probe.await(CutoverCompleted.class,
+                e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+        assertThat(completed.getDowntimeMs()).isPositive();
+        assertThat(completed.getStepDurationsMs()).containsKeys("STOP_TRAFFIC", "WRITE_CANARY", "AWAIT_CATCH_UP",
+                "SYNC_SEQUENCES", "OPEN_TARGET", "FLIP_DNS", "AWAIT_TRAFFIC");
+
+        StopReplication stopReplication = awaitCommand(StopReplication.class, cutover);
+        RestoreDnsTtl restoreTtl = awaitCommand(RestoreDnsTtl.class, cutover);
+        probe.send(ReplicationStopped.newBuilder().setMetadata(answer(stopReplication)).setSlot("s")
+                .setSubscription("s").setSlotDropped(true).build());
+        probe.send(DnsTtlChanged.newBuilder().setMetadata(answer(restoreTtl)).setRecord(restoreTtl.getRecord())
+                .setPreviousTtlSeconds(1).setTtlSeconds(300).build());
+        await().atMost(WAIT).until(() -> sagaState(cutover).contains("Completed"));
+    }
+
+    @Test
+    void aFailureBeforeTheFlipPutsTheSourceBackAndLeavesTheTargetLocked() throws Exception {
+        String cutover = start("alice");
+        answerPreflight(cutover);
+        AwaitCatchUp awaitCatchUp = awaitCommand(AwaitCatchUp.class, cutover);
+        assertThat(canLogIn(stack.source())).isFalse();
+
+        probe.send(StepFailed.newBuilder().setMetadata(answer(awaitCatchUp)).setStep("AwaitCatchUp")
+                .setReason("the canary did not arrive within 10 s: lag 3 MB").setRetryable(true).build());
+
+        probe.await(SourceRestored.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+        CutoverRolledBack rolledBack = probe.await(CutoverRolledBack.class,
+                e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+        assertThat(rolledBack.getFailedStep()).isEqualTo("AWAIT_CATCH_UP");
+        assertThat(rolledBack.getReason()).contains("canary did not arrive");
+        assertThat(canLogIn(stack.source())).isTrue();
+        assertThat(canLogIn(stack.target())).isFalse();
+    }
+
+    @Test
+    void anOperatorWhoIsNotAllowedIsRejectedAndNothingIsTouched() throws Exception {
+        String cutover = start("mallory");
+
+        CutoverRejected rejected = probe.await(CutoverRejected.class,
+                e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+
+        assertThat(rejected.getReason()).contains("mallory");
+        assertThat(canLogIn(stack.source())).isTrue();
+    }
+
+    @Test
+    void aRestartedServiceRebuildsTheCutoverFromTheLogAndFinishesIt() throws Exception {
+        String cutover = start("alice");
+        answerPreflight(cutover);
+        AwaitCatchUp awaitCatchUp = awaitCommand(AwaitCatchUp.class, cutover);
+        CanaryWritten canary = probe.await(CanaryWritten.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+
+        service.close();
+        probe.send(CanaryObserved.newBuilder().setMetadata(answer(awaitCatchUp)).setToken(canary.getToken())
+                .setLatencyMs(2).setTargetLsn(canary.getLsn()).build());
+        service = startCutoverService();
+
+        SyncSequences sync = awaitCommand(SyncSequences.class, cutover);
+        probe.send(SequencesSynced.newBuilder().setMetadata(answer(sync)).setSequences(0).build());
+        FlipDns flip = awaitCommand(FlipDns.class, cutover);
+        assertThat(flip.getNewTarget()).isEqualTo("127.0.0.3");
+    }
+
+    @Test
+    void aMalformedMessageGoesToTheDeadLetterTopicAndTheSagaGoesOn() throws Exception {
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+                Map.of("bootstrap.servers", stack.kafkaBootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("cutover.events", "poison",
+                    new byte[] {(byte) 0xC3, 0x01, 9, 9, 9, 9, 9, 9, 9, 9, 1})).get();
+        }
+        String cutover = start("alice");
+
+        probe.await(CheckPreflight.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+    }
+
+    private ConfigurableApplicationContext startCutoverService() {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers());
+        properties.put("server.port", "0");
+        for (String side : List.of("source", "target")) {
+            Postgres server = side.equals("source") ? stack.source() : stack.target();
+            String prefix = "cutover.databases." + database + "." + side + ".";
+            properties.put(prefix + "host", server.host());
+            properties.put(prefix + "port", server.port());
+            properties.put(prefix + "database", database);
+            properties.put(prefix + "user", server.superuser());
+            properties.put(prefix + "password", server.password());
+        }
+        properties.put("cutover.databases." + database + ".app-roles", ROLE);
+        properties.put("cutover.saga.operators", "alice,bob");
+        properties.put("cutover.saga.dns." + database + ".record", "db.cutover.test.");
+        properties.put("cutover.saga.dns." + database + ".source-address", "127.0.0.2");
+        properties.put("cutover.saga.dns." + database + ".target-address", "127.0.0.3");
+        properties.put("cutover.fence.await-traffic-timeout", "30s");
+        return new SpringApplicationBuilder(CutoverServiceApplication.class).properties(properties).run();
+    }
+
+    private String start(String operator) {
+        String cutover = database + "-" + UUID.randomUUID();
+        probe.send(StartCutover.newBuilder().setMetadata(KafkaProbe.metadata(database, cutover, null))
+                .setOperator(operator).setDryRun(false).setReason("integration test").build());
+        return cutover;
+    }
+
+    private void answerPreflight(String cutover) {
+        CheckPreflight check = awaitCommand(CheckPreflight.class, cutover);
+        probe.send(PreflightReported.newBuilder().setMetadata(answer(check)).setScope("CUTOVER")
+                .setFindings(List.of()).setBlockers(0).build());
+    }
+
+    private <T extends SpecificRecord> T awaitCommand(Class<T> type, String cutover) {
+        return probe.await(type, c -> cutover.equals(MessagePublisher.metadataOf(c).getCutoverId()), WAIT);
+    }
+
+    private static dev.cutover.events.Metadata answer(SpecificRecord command) {
+        dev.cutover.events.Metadata cause = MessagePublisher.metadataOf(command);
+        return dev.cutover.events.Metadata.newBuilder(KafkaProbe.metadata(cause.getDatabase(), cause.getCutoverId(), null))
+                .setCausationId(cause.getMessageId().toString())
+                .build();
+    }
+
+    private static LagReported lag(String database) {
+        return LagReported.newBuilder().setMetadata(KafkaProbe.metadata(database, null, null))
+                .setEngine("NATIVE").setState("STREAMING").setSlotLagBytes(0L).setHeartbeatLagMs(5L).build();
+    }
+
+    private String sagaState(String cutover) {
+        return service.getBean(SagaRunner.class).state(new dev.cutover.cutover.saga.CutoverId(cutover))
+                .map(Object::toString).orElse("none");
+    }
+
+    private static boolean canLogIn(Postgres server) throws SQLException {
+        try (Connection c = server.connect("postgres"); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select rolcanlogin from pg_roles where rolname = '" + ROLE + "'")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+}
