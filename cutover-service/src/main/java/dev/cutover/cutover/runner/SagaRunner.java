@@ -34,7 +34,7 @@ import dev.cutover.platform.MessagePublisher;
  * state only changes once the transaction has committed, so a failed publish leaves it as it was and
  * the redelivered message is decided again.
  */
-class SagaRunner {
+class SagaRunner implements CutoverQueries {
 
     private static final Logger log = LoggerFactory.getLogger(SagaRunner.class);
 
@@ -121,7 +121,8 @@ class SagaRunner {
         }
     }
 
-    synchronized Optional<Cutover> state(CutoverId id) {
+    @Override
+    public synchronized Optional<Cutover> state(CutoverId id) {
         return Optional.ofNullable(sagas.get(id)).map(Saga::state);
     }
 

@@ -3,6 +3,10 @@ package dev.cutover.cutover.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -36,6 +40,7 @@ import dev.cutover.events.CanaryWritten;
 import dev.cutover.events.CheckPreflight;
 import dev.cutover.events.CompensationStarted;
 import dev.cutover.events.CutoverCompleted;
+import dev.cutover.events.CutoverPlanned;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.DnsFlipped;
@@ -194,6 +199,24 @@ class CutoverSagaIntegrationTest {
     }
 
     @Test
+    void aDryRunStartedOverRestChecksEverythingPredictsTheDowntimeAndChangesNothing() throws Exception {
+        HttpResponse<String> started = http("POST", "/cutovers",
+                "{\"database\":\"" + database + "\",\"operator\":\"bob\",\"dryRun\":true,\"reason\":\"rehearsal\"}");
+        assertThat(started.statusCode()).isEqualTo(202);
+        String cutover = started.body().replaceAll(".*\"cutoverId\":\"([^\"]+)\".*", "$1");
+
+        answerPreflight(cutover);
+        CutoverPlanned planned = probe.await(CutoverPlanned.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+
+        assertThat(planned.getPredictedDowntimeMs()).isPositive();
+        assertThat(planned.getSteps()).contains("STOP_TRAFFIC", "FLIP_DNS");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(http("GET", "/cutovers/" + cutover, null).body())
+                .contains("\"status\":\"PLANNED\"").contains("\"operator\":\"bob\""));
+        assertThat(canLogIn(stack.source())).isTrue();
+        assertThat(http("GET", "/cutovers/no-such-cutover", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void anOperatorWhoIsNotAllowedIsRejectedAndNothingIsTouched() throws Exception {
         String cutover = start("mallory");
 
@@ -256,6 +279,14 @@ class CutoverSagaIntegrationTest {
         properties.put("cutover.saga.dns." + database + ".target-address", "127.0.0.3");
         properties.put("cutover.fence.await-traffic-timeout", "30s");
         return new SpringApplicationBuilder(CutoverServiceApplication.class).properties(properties).run();
+    }
+
+    private HttpResponse<String> http(String method, String path, String json) throws Exception {
+        String port = service.getEnvironment().getProperty("local.server.port");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private String start(String operator) {

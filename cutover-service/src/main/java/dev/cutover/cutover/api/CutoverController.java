@@ -1,0 +1,106 @@
+package dev.cutover.cutover.api;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.cutover.cutover.runner.CutoverQueries;
+import dev.cutover.cutover.saga.CutoverId;
+import dev.cutover.events.AbortCutover;
+import dev.cutover.events.StartCutover;
+import dev.cutover.platform.MessagePublisher;
+
+/**
+ * Ops over HTTP. Starting and aborting only publish the command, as cutoverctl does: the saga decides
+ * (an operator who is not allowed is rejected there, and audited in the log), so the answer is 202.
+ */
+@RestController
+@RequestMapping("/cutovers")
+class CutoverController {
+
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final MessagePublisher publisher;
+    private final CutoverQueries queries;
+
+    CutoverController(MessagePublisher publisher, CutoverQueries queries) {
+        this.publisher = publisher;
+        this.queries = queries;
+    }
+
+    record StartRequest(String database, String operator, boolean dryRun, String reason) {
+    }
+
+    record AbortRequest(String operator, String reason) {
+    }
+
+    @PostMapping
+    ResponseEntity<Map<String, String>> start(@RequestBody StartRequest request) {
+        require(request.database(), "database");
+        require(request.operator(), "operator");
+        String id = request.database() + "-" + LocalDateTime.now(ZoneOffset.UTC).format(ID_TIME) + "-"
+                + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        publisher.publish(StartCutover.newBuilder()
+                .setMetadata(publisher.originating(request.database(), id, null))
+                .setOperator(request.operator())
+                .setDryRun(request.dryRun())
+                .setReason(request.reason())
+                .build());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("cutoverId", id, "status", "/cutovers/" + id));
+    }
+
+    @PostMapping("/{id}/abort")
+    ResponseEntity<Map<String, String>> abort(@PathVariable String id, @RequestBody AbortRequest request) {
+        require(request.operator(), "operator");
+        require(request.reason(), "reason");
+        CutoverView view = view(id);
+        publisher.publish(AbortCutover.newBuilder()
+                .setMetadata(publisher.originating(view.database(), id, null))
+                .setOperator(request.operator())
+                .setReason(request.reason())
+                .build());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("cutoverId", id, "status", "/cutovers/" + id));
+    }
+
+    @GetMapping("/{id}")
+    CutoverView status(@PathVariable String id) {
+        return view(id);
+    }
+
+    private CutoverView view(String id) {
+        return queries.state(new CutoverId(id)).map(state -> CutoverView.of(id, state))
+                .orElseThrow(() -> new UnknownCutover(id));
+    }
+
+    private static void require(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new BadRequest(field + " is required");
+        }
+    }
+
+    @org.springframework.web.bind.annotation.ResponseStatus(HttpStatus.NOT_FOUND)
+    static class UnknownCutover extends RuntimeException {
+        UnknownCutover(String id) {
+            super("no cutover " + id + " is known to this service: check the id (cutoverctl status lists what the log holds)");
+        }
+    }
+
+    @org.springframework.web.bind.annotation.ResponseStatus(HttpStatus.BAD_REQUEST)
+    static class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+}
