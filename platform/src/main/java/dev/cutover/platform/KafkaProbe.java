@@ -26,7 +26,7 @@ import dev.cutover.events.serde.AvroMessageSerializer;
 import dev.cutover.events.serde.UndecodableMessageException;
 
 /**
- * A test's hands on Kafka: sends commands as the saga would and waits for the events that answer
+ * Hands on Kafka for tests and rehearsals: sends commands as the saga would and waits for the events that answer
  * them. It reads every topic from the beginning in its own consumer group, so nothing sent before
  * it started is missed.
  */
@@ -90,20 +90,31 @@ public final class KafkaProbe implements AutoCloseable {
                 return found.get();
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no " + type.getSimpleName() + " matched within " + timeout + "; seen: "
+                throw new IllegalStateException("no " + type.getSimpleName() + " matched within " + timeout + "; seen: "
                         + seen.stream().map(m -> m.getSchema().getName()).toList());
             }
-            consumer.poll(Duration.ofMillis(100)).forEach(record -> {
-                if (record.value() == null) {
-                    return;
-                }
-                try {
-                    seen.add(decoder.deserialize(record.topic(), record.headers(), record.value()));
-                } catch (UndecodableMessageException e) {
-                    // Tests put poison on the topics on purpose; the probe only looks at what decodes.
-                }
-            });
+            read(Duration.ofMillis(100));
         }
+    }
+
+    private void read(Duration wait) {
+        consumer.poll(wait).forEach(record -> {
+            if (record.value() == null) {
+                return;
+            }
+            try {
+                seen.add(decoder.deserialize(record.topic(), record.headers(), record.value()));
+            } catch (UndecodableMessageException e) {
+                // Poison on the topics (tests put some there on purpose) is not the probe's concern.
+            }
+        });
+    }
+
+    /** Reads for up to {@code wait} and returns what arrived, decoded; poison is skipped. */
+    public List<SpecificRecord> poll(Duration wait) {
+        int before = seen.size();
+        read(wait);
+        return List.copyOf(seen.subList(before, seen.size()));
     }
 
     /** Every message seen so far, in the order it was read. */

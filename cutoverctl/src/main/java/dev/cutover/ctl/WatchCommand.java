@@ -1,0 +1,118 @@
+package dev.cutover.ctl;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.kafka.common.errors.WakeupException;
+
+import dev.cutover.ctl.replay.CutoverSummary;
+import dev.cutover.ctl.replay.Decoded;
+import dev.cutover.ctl.replay.LoggedRecord;
+import dev.cutover.ctl.replay.ProgressLine;
+import dev.cutover.ctl.replay.Times;
+
+/** {@code watch}: the cutover's progress, one line per event as it happens, until it ends. */
+final class WatchCommand implements Command {
+
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    @Override
+    public String name() {
+        return "watch";
+    }
+
+    @Override
+    public String summary() {
+        return "print a cutover's progress live, one line per event, until it ends";
+    }
+
+    @Override
+    public List<String> description() {
+        return List.of(
+                "Prints what already happened, then each new event as it arrives, with the time since the",
+                "operator's StartCutover. Stops at CutoverCompleted, CutoverPlanned (dry run), CutoverRolledBack",
+                "or CutoverRejected.",
+                "",
+                "Exit: 0 completed or planned, 1 rolled back or rejected, 3 --timeout passed first, 130 Ctrl-C.");
+    }
+
+    @Override
+    public List<Option> options() {
+        return List.of(
+                Option.valued("cutover", "ID", "the cutover to watch (required)"),
+                Option.valued("timeout", "DURATION", "give up after this long, e.g. 10m (default: wait until it ends)"));
+    }
+
+    @Override
+    public int run(Arguments arguments, Session session) {
+        var cutoverId = CutoverIds.check(arguments.required("cutover"), "--cutover");
+        return follow(session, cutoverId, arguments.duration("timeout"));
+    }
+
+    /** Also the tail of {@code start --watch}. */
+    static int follow(Session session, String cutoverId, Optional<Duration> timeout) {
+        var deadline = timeout.map(session.clock().instant()::plus);
+        try (var log = new CutoverLog(session.kafka(), cutoverId);
+                var interrupt = session.interrupts().onInterrupt(log::wakeup)) {
+            var progress = new Progress(session, cutoverId);
+            progress.show(CutoverSummary.inOrder(log.readToEnd()));
+            while (!progress.summary.outcome().terminal()) {
+                if (deadline.isPresent() && !session.clock().instant().isBefore(deadline.get())) {
+                    session.err().println("cutover " + cutoverId + " has not ended after " + Times.length(timeout.get())
+                            + "; it is still " + progress.summary.outcome().words()
+                            + (progress.summary.found() ? "" : " (no message seen yet)"));
+                    return ExitCodes.NOT_FOUND_OR_UNFINISHED;
+                }
+                progress.show(CutoverSummary.inOrder(log.poll(POLL)));
+            }
+            session.out().println(progress.ending());
+            return progress.summary.outcome().exitCode();
+        } catch (WakeupException e) {
+            session.err().println("stopped watching " + cutoverId + "; the cutover itself goes on");
+            return ExitCodes.INTERRUPTED;
+        }
+    }
+
+    /** What has been printed so far and the fold that decides when to stop. */
+    private static final class Progress {
+
+        private final Session session;
+        private CutoverSummary summary;
+        private Instant start;
+
+        Progress(Session session, String cutoverId) {
+            this.session = session;
+            this.summary = CutoverSummary.empty(cutoverId);
+        }
+
+        void show(List<LoggedRecord> records) {
+            for (var record : records) {
+                if (summary.outcome().terminal()) {
+                    return;
+                }
+                if (start == null && record instanceof Decoded decoded) {
+                    start = decoded.occurredAt();
+                    session.out().println("cutover " + summary.cutoverId() + " on database "
+                            + decoded.metadata().getDatabase());
+                }
+                summary = summary.with(record);
+                if (ProgressLine.shows(record)) {
+                    session.out().println(ProgressLine.format(start == null ? Instant.EPOCH : start, record));
+                }
+            }
+            session.out().flush();
+        }
+
+        String ending() {
+            var line = new StringBuilder(summary.outcome().words()).append(" after ")
+                    .append(Times.length(summary.elapsed(session.clock().instant())));
+            summary.knownDowntime().ifPresent(downtime -> line.append(", downtime ").append(downtime));
+            if (summary.lastFailure() != null && summary.outcome().exitCode() != 0) {
+                line.append(": ").append(summary.lastFailure());
+            }
+            return line.toString();
+        }
+    }
+}

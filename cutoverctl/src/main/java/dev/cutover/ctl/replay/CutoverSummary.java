@@ -1,0 +1,233 @@
+package dev.cutover.ctl.replay;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import dev.cutover.events.AbortCutover;
+import dev.cutover.events.AbortRefused;
+import dev.cutover.events.CompensationStarted;
+import dev.cutover.events.CutoverCompleted;
+import dev.cutover.events.CutoverRejected;
+import dev.cutover.events.CutoverRolledBack;
+import dev.cutover.events.CutoverStarted;
+import dev.cutover.events.SourceRestored;
+import dev.cutover.events.StartCutover;
+import dev.cutover.events.StepFailed;
+import dev.cutover.events.StepFailureNoted;
+import dev.cutover.events.StepStarted;
+import dev.cutover.events.TrafficResumed;
+import dev.cutover.events.TrafficStopped;
+
+/**
+ * What {@code status} shows: a fold over one cutover's messages in the order they happened. Knows nothing of
+ * Kafka; {@link #with} takes one record and gives the next summary.
+ *
+ * @param startedAt      when the operator asked (StartCutover), or the first message if that is missing
+ * @param lastAt         the newest message's time
+ * @param lastType       the newest message's type
+ * @param currentStep    the step the saga waits on: its newest StepStarted or command; null before any
+ * @param stoppedAt      when traffic was stopped, if it was
+ * @param endedAt        when the terminal event happened, null while it runs
+ * @param downtime       the saga's downtime figure, or one worked out from TrafficStopped to traffic on either side
+ * @param lastFailure    the newest StepFailed, rejection or rollback reason, as a sentence
+ * @param abortedBy      who asked to abort, if anyone did
+ */
+public record CutoverSummary(
+        String cutoverId,
+        String database,
+        String operator,
+        String reason,
+        boolean dryRun,
+        Instant startedAt,
+        Instant lastAt,
+        String lastType,
+        String currentStep,
+        Instant stoppedAt,
+        Outcome outcome,
+        Instant endedAt,
+        Downtime downtime,
+        String lastFailure,
+        String abortedBy,
+        int messages,
+        int undecodable) {
+
+    public static CutoverSummary empty(String cutoverId) {
+        return new CutoverSummary(cutoverId, null, null, null, false, null, null, null, null, null,
+                Outcome.RUNNING, null, null, null, null, 0, 0);
+    }
+
+    /** The summary of these records, folded in the order their messages happened. */
+    public static CutoverSummary of(String cutoverId, Collection<? extends LoggedRecord> records) {
+        var summary = empty(cutoverId);
+        for (var record : inOrder(records)) {
+            summary = summary.with(record);
+        }
+        return summary;
+    }
+
+    /**
+     * Orders records by when their messages happened. A command and the event it caused can carry the same
+     * millisecond, so ties go to the broker's timestamp, then commands first, then log order; undecodable records
+     * have only the broker's time.
+     */
+    public static List<LoggedRecord> inOrder(Collection<? extends LoggedRecord> records) {
+        var sorted = new ArrayList<LoggedRecord>(records);
+        sorted.sort(Comparator.comparing(CutoverSummary::happenedAt)
+                .thenComparing(record -> record.position().timestamp())
+                .thenComparing(record -> record.position().topic().equals("cutover.commands") ? 0 : 1)
+                .thenComparingLong(record -> record.position().offset()));
+        return sorted;
+    }
+
+    static Instant happenedAt(LoggedRecord record) {
+        return switch (record) {
+            case Decoded decoded -> decoded.occurredAt();
+            case Undecodable undecodable -> undecodable.position().timestamp();
+        };
+    }
+
+    /** The summary after one more record. A terminal outcome stays: later tidy-up messages do not reopen it. */
+    public CutoverSummary with(LoggedRecord record) {
+        if (!(record instanceof Decoded decoded)) {
+            return new CutoverSummary(cutoverId, database, operator, reason, dryRun, startedAt, lastAt, lastType,
+                    currentStep, stoppedAt, outcome, endedAt, downtime, lastFailure, abortedBy, messages, undecodable + 1);
+        }
+        var metadata = decoded.metadata();
+        var at = decoded.occurredAt();
+        String database = this.database == null ? metadata.getDatabase() : this.database;
+        String operator = this.operator;
+        String reason = this.reason;
+        boolean dryRun = this.dryRun;
+        Instant startedAt = this.startedAt == null || at.isBefore(this.startedAt) ? at : this.startedAt;
+        Instant lastAt = this.lastAt;
+        String lastType = this.lastType;
+        if (lastAt == null || !at.isBefore(lastAt)) {
+            lastAt = at;
+            lastType = decoded.type();
+        }
+        String currentStep = this.currentStep;
+        Instant stoppedAt = this.stoppedAt;
+        Outcome outcome = this.outcome;
+        Instant endedAt = this.endedAt;
+        Downtime downtime = this.downtime;
+        String lastFailure = this.lastFailure;
+        String abortedBy = this.abortedBy;
+
+        switch (decoded.message()) {
+            case StartCutover start -> {
+                operator = start.getOperator();
+                reason = start.getReason();
+                dryRun = start.getDryRun();
+                startedAt = at;
+            }
+            case CutoverStarted started -> {
+                operator = operator == null ? started.getOperator() : operator;
+                dryRun = dryRun || started.getDryRun();
+            }
+            case AbortCutover abort -> abortedBy = abort.getOperator() + " ('" + abort.getReason() + "')";
+            case TrafficStopped stopped -> stoppedAt = at;
+            case TrafficResumed resumed -> downtime = downtime != null ? downtime
+                    : between(stoppedAt, at, "TrafficStopped -> TrafficResumed");
+            case SourceRestored restored -> downtime = downtime != null ? downtime
+                    : between(stoppedAt, at, "TrafficStopped -> SourceRestored");
+            case StepFailed failed -> lastFailure = failed.getStep() + " failed: " + failed.getReason();
+            case StepStarted step -> currentStep = step.getStep();
+            case StepFailureNoted noted -> lastFailure = noted.getStep() + " failed: " + noted.getReason()
+                    + " (after the point of no return: rolling forward)";
+            case CompensationStarted compensation -> {
+                currentStep = "compensating";
+                lastFailure = compensation.getFailedStep() + " failed: " + compensation.getReason();
+            }
+            case AbortRefused refused -> lastFailure = "abort refused: " + refused.getReason();
+            case CutoverRejected rejected -> lastFailure = "rejected: " + rejected.getReason();
+            case CutoverRolledBack rolledBack -> {
+                lastFailure = rolledBack.getFailedStep() == null
+                        ? "aborted: " + rolledBack.getReason()
+                        : rolledBack.getFailedStep() + " failed: " + rolledBack.getReason();
+                if (rolledBack.getDowntimeMs() > 0 || stoppedAt != null) {
+                    downtime = new Downtime(rolledBack.getDowntimeMs(), "CutoverRolledBack.downtimeMs");
+                }
+            }
+            case CutoverCompleted completed ->
+                    downtime = new Downtime(completed.getDowntimeMs(), "CutoverCompleted.downtimeMs");
+            default -> {
+                if (decoded.isCommand()) {
+                    currentStep = decoded.type();
+                }
+            }
+        }
+        if (!outcome.terminal()) {
+            outcome = Outcome.endedBy(decoded.message()).orElse(outcome);
+            endedAt = outcome.terminal() ? at : null;
+        }
+        return new CutoverSummary(cutoverId, database, operator, reason, dryRun, startedAt, lastAt, lastType,
+                currentStep, stoppedAt, outcome, endedAt, downtime, lastFailure, abortedBy, messages + 1, undecodable);
+    }
+
+    private static Downtime between(Instant stoppedAt, Instant at, String source) {
+        return stoppedAt == null ? null : new Downtime(Duration.between(stoppedAt, at).toMillis(), source);
+    }
+
+    public boolean found() {
+        return messages > 0;
+    }
+
+    public Optional<Downtime> knownDowntime() {
+        return Optional.ofNullable(downtime);
+    }
+
+    /** From the operator's request to the end, or to {@code now} while it runs. */
+    public Duration elapsed(Instant now) {
+        if (startedAt == null) {
+            return Duration.ZERO;
+        }
+        return Duration.between(startedAt, endedAt != null ? endedAt : now);
+    }
+
+    /** The lines {@code status} prints. */
+    public List<String> render(Instant now) {
+        var lines = new ArrayList<String>();
+        lines.add(line("cutover", cutoverId));
+        if (!found()) {
+            lines.add(line("result", "no messages found for this cutover"));
+            return lines;
+        }
+        lines.add(line("database", database));
+        lines.add(line("operator", (operator == null ? "unknown (no StartCutover in the log)" : operator)
+                + (reason == null ? "" : ", reason '" + reason + "'")));
+        lines.add(line("started", startedAt.truncatedTo(ChronoUnit.MILLIS) + (dryRun ? " (dry run)" : "")));
+        lines.add(line("result", outcome.words()));
+        if (!outcome.terminal()) {
+            lines.add(line("step", (currentStep == null ? "waiting for the saga" : currentStep)
+                    + ", last " + lastType + " at " + Times.offset(Duration.between(startedAt, lastAt))));
+        } else {
+            lines.add(line("ended", Times.offset(Duration.between(startedAt, endedAt))
+                    + (lastAt.isAfter(endedAt) ? ", last " + lastType + " at " + Times.offset(Duration.between(startedAt, lastAt)) : "")));
+        }
+        lines.add(line("elapsed", Times.length(elapsed(now))));
+        if (downtime != null) {
+            lines.add(line("downtime", downtime.toString()));
+        } else if (stoppedAt != null) {
+            lines.add(line("downtime", "traffic stopped for " + Times.length(Duration.between(stoppedAt, now))
+                    + " so far"));
+        }
+        if (abortedBy != null) {
+            lines.add(line("abort", "requested by " + abortedBy));
+        }
+        if (lastFailure != null) {
+            lines.add(line("failure", lastFailure));
+        }
+        lines.add(line("messages", messages + (undecodable == 0 ? "" : ", and " + undecodable + " undecodable records")));
+        return lines;
+    }
+
+    private static String line(String label, String value) {
+        return String.format("%-9s %s", label, value);
+    }
+}

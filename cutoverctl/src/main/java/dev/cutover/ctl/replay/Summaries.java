@@ -1,0 +1,152 @@
+package dev.cutover.ctl.replay;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.specific.SpecificRecord;
+
+import dev.cutover.events.AbortCutover;
+import dev.cutover.events.AbortRefused;
+import dev.cutover.events.CompensationStarted;
+import dev.cutover.events.AwaitCatchUp;
+import dev.cutover.events.CanaryObserved;
+import dev.cutover.events.CanaryWritten;
+import dev.cutover.events.CutoverCompleted;
+import dev.cutover.events.CutoverPlanned;
+import dev.cutover.events.CutoverRejected;
+import dev.cutover.events.CutoverRolledBack;
+import dev.cutover.events.CutoverStarted;
+import dev.cutover.events.DnsFlipped;
+import dev.cutover.events.DnsReverted;
+import dev.cutover.events.DnsTtlChanged;
+import dev.cutover.events.FlipDns;
+import dev.cutover.events.LagReported;
+import dev.cutover.events.RestoreSource;
+import dev.cutover.events.SequencesSynced;
+import dev.cutover.events.SourceRestored;
+import dev.cutover.events.StartCutover;
+import dev.cutover.events.StepFailed;
+import dev.cutover.events.StepFailureNoted;
+import dev.cutover.events.StepRetried;
+import dev.cutover.events.StepStarted;
+import dev.cutover.events.StopTraffic;
+import dev.cutover.events.TargetOpened;
+import dev.cutover.events.TrafficResumed;
+import dev.cutover.events.TrafficStopped;
+
+/**
+ * One line of what a message says, for people: the messages of a cutover in words, every other type as its
+ * fields. Never throws, whatever a message holds, because a summary is only ever a view.
+ */
+public final class Summaries {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+    private Summaries() {
+    }
+
+    public static String of(SpecificRecord message) {
+        var summary = describe(message);
+        return summary == null ? "" : summary;
+    }
+
+    private static String describe(SpecificRecord message) {
+        return switch (message) {
+            case StartCutover start -> join("operator " + start.getOperator(),
+                    start.getDryRun() ? "dry run" : null,
+                    start.getReason() == null ? null : "reason '" + start.getReason() + "'");
+            case AbortCutover abort -> "operator " + abort.getOperator() + ", reason '" + abort.getReason() + "'";
+            case CutoverStarted started -> join("operator " + started.getOperator(), started.getDryRun() ? "dry run" : null,
+                    started.getDnsRecord() + " " + started.getSourceAddress() + " -> " + started.getTargetAddress());
+            case StepStarted step -> step.getStep();
+            case CompensationStarted compensation -> "after " + compensation.getFailedStep() + ": " + compensation.getReason();
+            case AbortRefused refused -> "operator " + refused.getOperator() + ": " + refused.getReason();
+            case StepFailureNoted noted -> noted.getStep() + " failed: " + noted.getReason() + ", rolling forward";
+            case StepRetried retried -> retried.getStep() + " sent again: " + retried.getReason();
+            case CutoverRejected rejected -> rejected.getReason()
+                    + (rejected.getOperator() == null ? "" : " (operator " + rejected.getOperator() + ")");
+            case CutoverPlanned planned -> join("predicted downtime " + Times.length(planned.getPredictedDowntimeMs()),
+                    planned.getSteps().isEmpty() ? null : "steps " + String.join(" > ", planned.getSteps()),
+                    planned.getDetail());
+            case StopTraffic stop -> "timeout " + Times.length(stop.getTimeoutMs());
+            case TrafficStopped stopped -> join("fence LSN " + stopped.getFenceLsn(),
+                    sessions(stopped.getTerminatedSessions()) + " ended",
+                    roles(stopped.getRoles()),
+                    "took " + Times.length(stopped.getDurationMs()));
+            case CanaryWritten canary -> "token " + canary.getToken() + " at LSN " + canary.getLsn();
+            case AwaitCatchUp await -> join("canary " + await.getCanaryToken() + " at LSN " + await.getCanaryLsn(),
+                    "timeout " + Times.length(await.getTimeoutMs()));
+            case CanaryObserved observed -> join("token " + observed.getToken() + " seen after "
+                    + Times.length(observed.getLatencyMs()), "target LSN " + observed.getTargetLsn());
+            case SequencesSynced synced -> join(synced.getSequences() + " sequences set (margin " + synced.getMargin() + ")",
+                    "took " + Times.length(synced.getDurationMs()));
+            case TargetOpened opened -> roles(opened.getRoles());
+            case FlipDns flip -> flip.getRecord() + " " + flip.getExpectedTarget() + " -> " + flip.getNewTarget()
+                    + ", TTL " + flip.getTtlSeconds() + " s";
+            case DnsFlipped flipped -> join(flipped.getRecord() + " " + flipped.getPrevious() + " -> " + flipped.getCurrent(),
+                    "TTL " + flipped.getTtlSeconds() + " s",
+                    "served after " + Times.length(flipped.getEffectiveMs()));
+            case DnsReverted reverted -> reverted.getRecord() + " " + reverted.getPrevious() + " -> " + reverted.getCurrent();
+            case DnsTtlChanged ttl -> ttl.getRecord() + " TTL " + ttl.getPreviousTtlSeconds() + " s -> "
+                    + ttl.getTtlSeconds() + " s";
+            case TrafficResumed resumed -> join("first session at " + CLOCK.format(resumed.getFirstSessionAt()),
+                    resumed.getRole() == null ? null : "role " + resumed.getRole());
+            case CutoverCompleted completed -> join("downtime " + Times.length(completed.getDowntimeMs()),
+                    completed.getStepDurationsMs().isEmpty() ? null : completed.getStepDurationsMs().size() + " steps timed");
+            case StepFailed failed -> failed.getStep() + " failed: " + failed.getReason()
+                    + (failed.getRetryable() ? " (retryable)" : "");
+            case RestoreSource restore -> "reason '" + restore.getReason() + "'";
+            case SourceRestored restored -> roles(restored.getRoles());
+            case CutoverRolledBack rolledBack -> join(
+                    (rolledBack.getFailedStep() == null ? "aborted: " : "after " + rolledBack.getFailedStep() + ": ")
+                            + rolledBack.getReason(),
+                    "downtime " + Times.length(rolledBack.getDowntimeMs()));
+            case LagReported lag -> join(lag.getEngine() + " " + lag.getState(),
+                    lag.getSlotLagBytes() == null ? null : "slot lag " + lag.getSlotLagBytes() + " bytes",
+                    lag.getHeartbeatLagMs() == null ? null : "heartbeat lag " + Times.length(lag.getHeartbeatLagMs()),
+                    lag.getApplyLagMs() == null ? null : "apply lag " + Times.length(lag.getApplyLagMs()));
+            default -> fields(message);
+        };
+    }
+
+    /** Every field but the metadata as {@code name=value}, leaving out what says nothing (nulls, empty lists). */
+    static String fields(SpecificRecord message) {
+        var parts = new ArrayList<String>();
+        for (var field : message.getSchema().getFields()) {
+            if (field.name().equals("metadata")) {
+                continue;
+            }
+            var value = message.get(field.pos());
+            if (value == null || value instanceof Collection<?> c && c.isEmpty() || value instanceof Map<?, ?> m && m.isEmpty()) {
+                continue;
+            }
+            parts.add(field.name() + "=" + (value instanceof CharSequence text ? text : Json.write(value)));
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String sessions(int count) {
+        return count + (count == 1 ? " session" : " sessions");
+    }
+
+    private static String roles(List<String> roles) {
+        if (roles.isEmpty()) {
+            return null;
+        }
+        return (roles.size() == 1 ? "role " : "roles ") + String.join(", ", roles);
+    }
+
+    private static String join(String... parts) {
+        var present = new ArrayList<String>();
+        for (var part : parts) {
+            if (part != null && !part.isBlank()) {
+                present.add(part);
+            }
+        }
+        return String.join(", ", present);
+    }
+}

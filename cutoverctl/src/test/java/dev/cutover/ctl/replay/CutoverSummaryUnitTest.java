@@ -1,0 +1,108 @@
+package dev.cutover.ctl.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+class CutoverSummaryUnitTest {
+
+    private static final Instant START = Instant.parse("2026-11-25T10:15:00Z");
+
+    @Test
+    void a_completed_cutover_shows_who_started_it_the_result_elapsed_time_and_downtime() {
+        var summary = CutoverSummary.of("shop-1", CutoverScript.completed("shop-1", "shop", START).records());
+
+        assertThat(summary.render(START.plusSeconds(3600))).containsExactly(
+                "cutover   shop-1",
+                "database  shop",
+                "operator  alice, reason 'CHG-4711'",
+                "started   2026-11-25T10:15:00Z",
+                "result    completed",
+                "ended     +0.575s",
+                "elapsed   575 ms",
+                "downtime  412 ms (CutoverCompleted.downtimeMs)",
+                "messages  16");
+    }
+
+    @Test
+    void a_running_cutover_shows_the_step_it_waits_on_and_how_long_traffic_has_been_stopped() {
+        var script = CutoverScript.of("shop-2", "shop", START).started(false).fencedAndCaughtUp();
+
+        var summary = CutoverSummary.of("shop-2", script.records());
+
+        assertThat(summary.outcome()).isEqualTo(Outcome.RUNNING);
+        assertThat(summary.currentStep()).isEqualTo("OpenTarget");
+        assertThat(summary.elapsed(START.plusMillis(1500))).isEqualTo(Duration.ofMillis(1500));
+        assertThat(summary.render(START.plusMillis(1500))).contains(
+                "result    running",
+                "step      OpenTarget, last TargetOpened at +0.364s",
+                "downtime  traffic stopped for 1.339 s so far");
+    }
+
+    @Test
+    void a_rolled_back_cutover_shows_the_failure_that_caused_it() {
+        var summary = CutoverSummary.of("shop-3", CutoverScript.rolledBack("shop-3", "shop", START).records());
+
+        assertThat(summary.outcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(summary.outcome().exitCode()).isEqualTo(1);
+        assertThat(summary.render(START)).contains(
+                "result    rolled back",
+                "downtime  2.040 s (CutoverRolledBack.downtimeMs)",
+                "failure   WriteCanary failed: the canary insert did not commit within 2 s");
+    }
+
+    @Test
+    void a_rejected_cutover_ends_with_the_reason_and_never_stopped_traffic() {
+        var script = CutoverScript.of("shop-4", "shop", START).started(false).rejected();
+
+        var summary = CutoverSummary.of("shop-4", script.records());
+
+        assertThat(summary.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(summary.knownDowntime()).isEmpty();
+        assertThat(summary.lastFailure()).isEqualTo("rejected: replication lag 14 s is over the 1 s threshold");
+    }
+
+    @Test
+    void a_dry_run_ends_planned_and_counts_as_success() {
+        var script = CutoverScript.of("shop-5", "shop", START).started(true).planned();
+
+        var summary = CutoverSummary.of("shop-5", script.records());
+
+        assertThat(summary.outcome()).isEqualTo(Outcome.PLANNED);
+        assertThat(summary.outcome().exitCode()).isZero();
+        assertThat(summary.dryRun()).isTrue();
+        assertThat(summary.render(START)).contains("started   2026-11-25T10:15:00Z (dry run)");
+    }
+
+    @Test
+    void an_abort_request_is_shown_with_who_asked_while_the_saga_rolls_back() {
+        var script = CutoverScript.of("shop-6", "shop", START).started(false).stopped().aborted(170, "bob");
+
+        var summary = CutoverSummary.of("shop-6", script.records());
+
+        assertThat(summary.outcome()).isEqualTo(Outcome.RUNNING);
+        assertThat(summary.render(START.plusSeconds(1))).contains(
+                "abort     requested by bob ('the app team asked to wait')");
+    }
+
+    @Test
+    void messages_after_the_end_do_not_reopen_the_cutover_or_move_its_end() {
+        var script = CutoverScript.rolledBack("shop-7", "shop", START).aborted(3000, "bob");
+
+        var summary = CutoverSummary.of("shop-7", script.records());
+
+        assertThat(summary.outcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(summary.endedAt()).isEqualTo(START.plusMillis(2203));
+    }
+
+    @Test
+    void no_messages_means_the_cutover_was_not_found() {
+        var summary = CutoverSummary.of("missing", java.util.List.of());
+
+        assertThat(summary.found()).isFalse();
+        assertThat(summary.render(START)).containsExactly("cutover   missing", "result    no messages found for this cutover");
+    }
+}

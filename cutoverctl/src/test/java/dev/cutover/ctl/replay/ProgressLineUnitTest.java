@@ -1,0 +1,60 @@
+package dev.cutover.ctl.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+class ProgressLineUnitTest {
+
+    private static final Instant START = Instant.parse("2026-11-25T10:15:00Z");
+
+    @Test
+    void a_line_shows_the_time_since_the_start_the_type_and_what_the_event_says() {
+        var records = CutoverScript.completed("shop-1", "shop", START).records();
+
+        assertThat(ProgressLine.format(START, records.get(3)))
+                .isEqualTo("+0.161s   TrafficStopped       fence LSN 0/1A2B3C8, 8 sessions ended, role shop_app, took 146 ms");
+        assertThat(ProgressLine.format(START, records.get(13)))
+                .isEqualTo("+0.398s   DnsFlipped           db.shop.test. 127.0.0.2 -> 127.0.0.3, TTL 1 s, served after 32 ms");
+    }
+
+    @Test
+    void events_and_the_operators_own_commands_are_shown_but_not_the_sagas_commands() {
+        var records = CutoverScript.completed("shop-1", "shop", START).aborted(600, "bob").records();
+
+        assertThat(records.stream().filter(ProgressLine::shows).map(record -> ((Decoded) record).type()))
+                .contains("StartCutover", "TrafficStopped", "CutoverCompleted", "AbortCutover")
+                .doesNotContain("StopTraffic", "WriteCanary", "FlipDns");
+    }
+
+    @Test
+    void an_undecodable_record_gets_a_line_that_says_where_it_is() {
+        var record = new Undecodable(new Position("cutover.events", 1, 7, START), "shop-1", "garbage");
+
+        assertThat(ProgressLine.shows(record)).isTrue();
+        assertThat(ProgressLine.format(START, record).strip())
+                .isEqualTo("undecodable record at cutover.events[1]@7 key shop-1: garbage");
+    }
+
+    @Test
+    void offsets_read_as_seconds_with_milliseconds() {
+        assertThat(Times.offset(Duration.ofMillis(146))).isEqualTo("+0.146s");
+        assertThat(Times.offset(Duration.ofMillis(12_003))).isEqualTo("+12.003s");
+        assertThat(Times.offset(Duration.ofMillis(-2))).isEqualTo("-0.002s");
+        assertThat(Times.length(412)).isEqualTo("412 ms");
+        assertThat(Times.length(2040)).isEqualTo("2.040 s");
+        assertThat(Times.length(123_500)).isEqualTo("2 min 03.500 s");
+    }
+
+    @Test
+    void a_message_without_a_summary_of_its_own_is_shown_as_its_fields() {
+        var message = dev.cutover.events.TableCopied.newBuilder()
+                .setMetadata(CutoverScript.completed("m-1", "shop", START).lines().getFirst().metadata())
+                .setTable("public.orders").setRows(1200).setBytes(0).setDurationMs(35).build();
+
+        assertThat(Summaries.of(message)).isEqualTo("table=public.orders, rows=1200, bytes=0, durationMs=35");
+    }
+}
