@@ -53,6 +53,11 @@ public final class Cutoverctl {
         System.exit(code);
     }
 
+    /** Runs one command line inside this JVM (the sandbox's rehearsals do) and returns its exit code. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        return new Cutoverctl(out, err, System.getenv(), Clock.systemUTC(), Interrupts.NONE).run(args);
+    }
+
     /** Runs one command line and returns the exit code; never exits the JVM, so tests can call it. */
     int run(String... args) {
         var list = Arrays.asList(args);

@@ -1,0 +1,165 @@
+package dev.cutover.schema;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.apache.avro.specific.SpecificRecord;
+
+import dev.cutover.events.ApplySchema;
+import dev.cutover.events.CheckPreflight;
+import dev.cutover.events.FindingSeverity;
+import dev.cutover.events.Metadata;
+import dev.cutover.events.PreflightFinding;
+import dev.cutover.events.PreflightReported;
+import dev.cutover.events.SchemaApplied;
+import dev.cutover.events.SchemaDifference;
+import dev.cutover.events.SchemaVerified;
+import dev.cutover.events.SequencesSynced;
+import dev.cutover.events.SyncSequences;
+import dev.cutover.events.VerifySchema;
+import dev.cutover.platform.MessagePublisher;
+import dev.cutover.platform.StepFailure;
+import dev.cutover.platform.database.DatabasePair;
+import dev.cutover.platform.database.DatabasesSettings;
+import dev.cutover.schema.preflight.Finding;
+import dev.cutover.schema.preflight.PreflightChecker;
+import dev.cutover.schema.preflight.Scope;
+import dev.cutover.schema.preflight.Severity;
+import dev.cutover.schema.section.PostDataBuilder;
+import dev.cutover.schema.section.PreDataApplier;
+import dev.cutover.schema.section.SectionReport;
+import dev.cutover.schema.sequences.SequenceSync;
+import dev.cutover.schema.sequences.SyncReport;
+import dev.cutover.schema.verify.Difference;
+import dev.cutover.schema.verify.SchemaVerifier;
+
+/**
+ * What the service does for each command it owns: map the Avro command to the domain, do the work,
+ * answer with an event. Failures are thrown as {@link StepFailure}; the platform answers those with
+ * {@code StepFailed}.
+ */
+class SchemaCommands {
+
+    private final DatabasesSettings databases;
+    private final SchemaSettings settings;
+    private final PreflightChecker preflight;
+    private final PreDataApplier preData;
+    private final PostDataBuilder postData;
+    private final SchemaVerifier verifier;
+    private final SequenceSync sequences;
+    private final MessagePublisher publisher;
+    private final HandledCommands handled;
+
+    SchemaCommands(DatabasesSettings databases, SchemaSettings settings, PreflightChecker preflight,
+            PreDataApplier preData, PostDataBuilder postData, SchemaVerifier verifier, SequenceSync sequences,
+            MessagePublisher publisher) {
+        this.databases = databases;
+        this.settings = settings;
+        this.preflight = preflight;
+        this.preData = preData;
+        this.postData = postData;
+        this.verifier = verifier;
+        this.sequences = sequences;
+        this.publisher = publisher;
+        this.handled = new HandledCommands(settings.rememberedCommands());
+    }
+
+    void checkPreflight(CheckPreflight command) {
+        answer(command.getMetadata(), () -> {
+            Scope scope = scopeOf(command.getScope());
+            List<Finding> findings = preflight.check(pair(command.getMetadata()), scope);
+            return PreflightReported.newBuilder()
+                    .setMetadata(publisher.answering(command.getMetadata()))
+                    .setScope(scope.name())
+                    .setFindings(findings.stream().map(SchemaCommands::toAvro).toList())
+                    .setBlockers((int) findings.stream().filter(f -> f.severity() == Severity.BLOCKER).count())
+                    .build();
+        });
+    }
+
+    void applySchema(ApplySchema command) {
+        answer(command.getMetadata(), () -> {
+            DatabasePair pair = pair(command.getMetadata());
+            int workers = command.getParallelism() > 0 ? command.getParallelism() : settings.postDataWorkers();
+            SectionReport report = switch (command.getSection()) {
+                case PRE_DATA -> preData.apply(pair);
+                case POST_DATA -> postData.apply(pair, workers);
+                case UNKNOWN -> throw new StepFailure("ApplySchema names a section this service does not know;"
+                        + " upgrade schema-service to the sender's version", false);
+            };
+            return SchemaApplied.newBuilder()
+                    .setMetadata(publisher.answering(command.getMetadata()))
+                    .setSection(command.getSection())
+                    .setStatements(report.statements())
+                    .setIndexes(report.indexes())
+                    .setConstraints(report.constraints())
+                    .setDurationMs(report.duration().toMillis())
+                    .build();
+        });
+    }
+
+    void verifySchema(VerifySchema command) {
+        answer(command.getMetadata(), () -> {
+            List<Difference> differences = verifier.verify(pair(command.getMetadata()));
+            return SchemaVerified.newBuilder()
+                    .setMetadata(publisher.answering(command.getMetadata()))
+                    .setDifferences(differences.stream().map(SchemaCommands::toAvro).toList())
+                    .build();
+        });
+    }
+
+    void syncSequences(SyncSequences command) {
+        answer(command.getMetadata(), () -> {
+            long margin = command.getMargin() > 0 ? command.getMargin() : settings.sequenceMargin();
+            SyncReport report = sequences.sync(pair(command.getMetadata()), margin);
+            return SequencesSynced.newBuilder()
+                    .setMetadata(publisher.answering(command.getMetadata()))
+                    .setSequences(report.sequences())
+                    .setMargin(report.margin())
+                    .setDurationMs(report.duration().toMillis())
+                    .build();
+        });
+    }
+
+    private void answer(Metadata command, Supplier<SpecificRecord> work) {
+        handled.answer(command.getMessageId().toString(), work, publisher::publish);
+    }
+
+    private DatabasePair pair(Metadata metadata) {
+        try {
+            return databases.get(metadata.getDatabase());
+        } catch (IllegalArgumentException e) {
+            throw new StepFailure(e.getMessage(), false, e);
+        }
+    }
+
+    private static Scope scopeOf(String text) {
+        try {
+            return Scope.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new StepFailure(e.getMessage(), false, e);
+        }
+    }
+
+    private static PreflightFinding toAvro(Finding finding) {
+        return PreflightFinding.newBuilder()
+                .setSeverity(switch (finding.severity()) {
+                    case BLOCKER -> FindingSeverity.BLOCKER;
+                    case WARNING -> FindingSeverity.WARNING;
+                })
+                .setCheck(finding.check())
+                .setObject(finding.object())
+                .setMessage(finding.message())
+                .setRemedy(finding.remedy())
+                .build();
+    }
+
+    private static SchemaDifference toAvro(Difference difference) {
+        return SchemaDifference.newBuilder()
+                .setKind(difference.kind())
+                .setObject(difference.object())
+                .setSource(difference.source())
+                .setTarget(difference.target())
+                .build();
+    }
+}

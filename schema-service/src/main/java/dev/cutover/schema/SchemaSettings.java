@@ -1,0 +1,54 @@
+package dev.cutover.schema;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The schema service's settings, under {@code cutover.schema}.
+ *
+ * @param clientBin          directory holding pg_dump, pg_restore and psql; unset to find them on the PATH.
+ *                           pg_dump must be at least as new as the source server
+ * @param postDataWorkers    connections that build indexes and keys at once; an ApplySchema command may ask for another number
+ * @param longTransaction    preflight reports transactions on the source open longer than this
+ * @param sequenceMargin     added to every sequence's value on the target unless the command says otherwise
+ * @param toolTimeout        how long pg_dump, pg_restore or psql may run before it is stopped
+ * @param workDirectory      where dumps are written while a command runs; unset for a directory under java.io.tmpdir
+ * @param rememberedCommands how many handled command ids are remembered, to answer a repeated command without redoing it
+ */
+@ConfigurationProperties("cutover.schema")
+public record SchemaSettings(
+        Path clientBin,
+        @DefaultValue("2") int postDataWorkers,
+        @DefaultValue("5m") Duration longTransaction,
+        @DefaultValue("0") long sequenceMargin,
+        @DefaultValue("30m") Duration toolTimeout,
+        Path workDirectory,
+        @DefaultValue("10000") int rememberedCommands) {
+
+    public SchemaSettings {
+        if (postDataWorkers < 1 || postDataWorkers > 64) {
+            throw new IllegalArgumentException("cutover.schema.post-data-workers must be 1..64, was " + postDataWorkers
+                    + " (about the target's CPU count is a good start)");
+        }
+        if (longTransaction == null || longTransaction.isNegative()) {
+            throw new IllegalArgumentException("cutover.schema.long-transaction must be a positive duration such as 5m, was "
+                    + longTransaction);
+        }
+        if (sequenceMargin < 0) {
+            throw new IllegalArgumentException("cutover.schema.sequence-margin must be 0 or more, was " + sequenceMargin);
+        }
+        if (toolTimeout == null || toolTimeout.isNegative() || toolTimeout.isZero()) {
+            throw new IllegalArgumentException("cutover.schema.tool-timeout must be a positive duration such as 30m, was "
+                    + toolTimeout);
+        }
+        if (rememberedCommands < 1) {
+            throw new IllegalArgumentException("cutover.schema.remembered-commands must be at least 1, was "
+                    + rememberedCommands);
+        }
+        workDirectory = workDirectory != null ? workDirectory
+                : Path.of(System.getProperty("java.io.tmpdir"), "cutover-schema");
+    }
+}

@@ -1,0 +1,15 @@
+package dev.cutover.schema.section;
+
+import java.time.Duration;
+
+/**
+ * What applying a section did.
+ *
+ * @param statements  archive entries executed (each one or a few SQL statements)
+ * @param indexes     indexes created
+ * @param constraints constraints created (keys, checks, foreign keys)
+ * @param skipped     entries not run because the target already had them (a repeated command)
+ * @param duration    from the dump of the source to the last statement on the target
+ */
+public record SectionReport(int statements, int indexes, int constraints, int skipped, Duration duration) {
+}

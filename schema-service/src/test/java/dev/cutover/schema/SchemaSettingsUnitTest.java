@@ -1,0 +1,28 @@
+package dev.cutover.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+class SchemaSettingsUnitTest {
+
+    @Test
+    void anUnsetWorkDirectoryLiesUnderTheTemporaryDirectory() {
+        SchemaSettings settings = new SchemaSettings(null, 2, Duration.ofMinutes(5), 0, Duration.ofMinutes(30), null, 100);
+
+        assertThat(settings.workDirectory()).startsWithRaw(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    @Test
+    void impossibleValuesAreRefusedWithTheSettingToChange() {
+        assertThatThrownBy(() -> new SchemaSettings(null, 0, Duration.ofMinutes(5), 0, Duration.ofMinutes(30), null, 100))
+                .hasMessageContaining("cutover.schema.post-data-workers");
+        assertThatThrownBy(() -> new SchemaSettings(null, 2, Duration.ofMinutes(5), -1, Duration.ofMinutes(30), null, 100))
+                .hasMessageContaining("cutover.schema.sequence-margin");
+        assertThatThrownBy(() -> new SchemaSettings(null, 2, Duration.ofMinutes(5), 0, Duration.ZERO, null, 100))
+                .hasMessageContaining("cutover.schema.tool-timeout");
+    }
+}

@@ -1,0 +1,74 @@
+package dev.cutover.schema.preflight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.cutover.platform.database.DatabasePair;
+import dev.cutover.schema.pgtools.PgTools;
+import dev.cutover.schema.testing.TestDatabases;
+import dev.cutover.stack.LocalStack;
+import dev.cutover.stack.SharedStackExtension;
+
+/** Plants each problem preflight knows on the stack's real servers and expects exactly those findings. */
+@ExtendWith(SharedStackExtension.class)
+class PreflightIntegrationTest {
+
+    private static final String APP_ROLE = "preflight_app";
+    private static final Duration LONG_TRANSACTION = Duration.ofMillis(200);
+
+    private final PreflightChecker checker = new PreflightChecker(
+            new PgTools(null, Path.of(System.getProperty("java.io.tmpdir"), "schema-tests"), Duration.ofMinutes(1)),
+            LONG_TRANSACTION);
+
+    @Test
+    void aCleanPairHasNoFindings(LocalStack stack) {
+        DatabasePair pair = TestDatabases.create(stack, "preflight_clean", List.of("postgres"));
+        TestDatabases.execute(pair.source(), "CREATE TABLE public.orders (id bigint PRIMARY KEY, note text)");
+
+        assertThat(checker.check(pair, Scope.MIGRATION)).isEmpty();
+    }
+
+    @Test
+    void everyPlantedProblemIsFoundAndNothingElse(LocalStack stack) throws SQLException {
+        DatabasePair pair = TestDatabases.create(stack, "preflight_planted", List.of(APP_ROLE));
+        TestDatabases.execute(pair.source(),
+                "CREATE ROLE " + APP_ROLE,
+                "CREATE TABLE public.keyed (id bigint PRIMARY KEY)",
+                "CREATE TABLE public.no_key (id bigint, note text)",
+                "CREATE UNLOGGED TABLE public.scratch (id bigint PRIMARY KEY)",
+                "SELECT lo_create(0)",
+                "CREATE EXTENSION adminpack");
+        TestDatabases.execute(pair.target(), "CREATE TABLE public.leftover (id bigint)");
+        try (Connection writer = pair.source().connect(); Statement statement = writer.createStatement()) {
+            writer.setAutoCommit(false);
+            statement.execute("INSERT INTO public.keyed VALUES (1)");
+            String pid = TestDatabases.strings(pair.source(), "SELECT pid FROM pg_stat_activity WHERE backend_xid IS NOT NULL"
+                    + " AND datname = 'preflight_planted'").getFirst();
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(checker.check(pair, Scope.MIGRATION))
+                    .extracting(Finding::severity, Finding::check, Finding::object)
+                    .containsExactly(
+                            tuple(Severity.BLOCKER, "long_transaction", "pid " + pid + " (postgres@preflight_planted)"),
+                            tuple(Severity.BLOCKER, "target_empty", "preflight_planted"),
+                            tuple(Severity.BLOCKER, "extensions", "adminpack"),
+                            tuple(Severity.BLOCKER, "replica_identity", "public.no_key"),
+                            tuple(Severity.WARNING, "unlogged_tables", "public.scratch"),
+                            tuple(Severity.BLOCKER, "large_objects", "pg_largeobject"),
+                            tuple(Severity.BLOCKER, "app_roles", APP_ROLE)));
+            writer.rollback();
+        }
+        assertThat(checker.check(pair, Scope.CUTOVER)).extracting(Finding::check)
+                .containsExactly("replica_identity", "unlogged_tables", "large_objects", "app_roles");
+    }
+}
