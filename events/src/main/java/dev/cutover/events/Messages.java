@@ -112,7 +112,12 @@ public final class Messages {
             event(StepRetried.class),
             event(StepFailureNoted.class),
             event(TidyUpTaskDone.class),
-            event(AbortRefused.class));
+            event(AbortRefused.class),
+            event(MigrationPlanned.class),
+            event(MigrationRejected.class),
+            event(MigrationStepStarted.class),
+            event(MigrationDataMismatched.class),
+            event(MigrationStopped.class));
 
     private static final Map<String, MessageType> BY_FULL_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(MessageType::fullName, Function.identity()));

@@ -1,9 +1,7 @@
 package dev.cutover.cutover.runner;
 
 import java.time.Clock;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -36,13 +34,8 @@ class SagaConfiguration {
         return new LagListener(saga);
     }
 
-    /** Deadlines are checked on one thread at a fixed rate; a timeout fires at most one interval late. */
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService sagaClock(SagaRunner saga, SagaSettings settings) {
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
-                runnable -> Thread.ofPlatform().name("saga-ticker").daemon().unstarted(runnable));
-        long interval = settings.tickInterval().toMillis();
-        ticker.scheduleAtFixedRate(saga::tick, interval, interval, TimeUnit.MILLISECONDS);
-        return ticker;
+        return DeadlineTicker.start("saga-ticker", settings.tickInterval(), saga::tick);
     }
 }

@@ -182,9 +182,6 @@ class SagaRunner implements CutoverQueries {
     }
 
     private Metadata metadata(CutoverId id, DatabaseName database, Metadata cause, Instant at) {
-        Metadata base = cause == null
-                ? publisher.originating(database.value(), id.value(), null)
-                : publisher.answering(cause);
-        return Metadata.newBuilder(base).setCutoverId(id.value()).setDatabase(database.value()).setOccurredAt(at).build();
+        return SagaMetadata.of(publisher, cause, database.value(), id.value(), null, at);
     }
 }

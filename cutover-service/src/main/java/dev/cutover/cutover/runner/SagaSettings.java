@@ -17,7 +17,8 @@ import dev.cutover.cutover.saga.Operator;
 import dev.cutover.cutover.saga.Step;
 
 /**
- * Settings of the cutover saga, under {@code cutover.saga}.
+ * Settings of the cutover saga, under {@code cutover.saga}. The migration saga reads the same operators (one
+ * allow-list for both) and the DNS plans, to lower a database's TTL before its cutover.
  *
  * @param operators           who may start or abort a cutover (at least one)
  * @param maxLag              the most replication lag a cutover may start with
@@ -30,7 +31,7 @@ import dev.cutover.cutover.saga.Step;
  * @param sequenceMargin      added to every sequence on the target when sequences are synced
  */
 @ConfigurationProperties("cutover.saga")
-record SagaSettings(
+public record SagaSettings(
         List<String> operators,
         @DefaultValue("16MB") DataSize maxLag,
         @DefaultValue("10s") Duration maxLagAge,
@@ -48,7 +49,7 @@ record SagaSettings(
      * @param ttl           the TTL during the cutover (lowered before it)
      * @param restoreTtl    the TTL put back once the cutover is complete
      */
-    record Dns(String record, String sourceAddress, String targetAddress, @DefaultValue("1s") Duration ttl,
+    public record Dns(String record, String sourceAddress, String targetAddress, @DefaultValue("1s") Duration ttl,
             @DefaultValue("300s") Duration restoreTtl) {
 
         DnsPlan plan() {
@@ -56,7 +57,7 @@ record SagaSettings(
         }
     }
 
-    SagaSettings {
+    public SagaSettings {
         if (operators == null || operators.isEmpty()) {
             throw new IllegalArgumentException("cutover.saga.operators must name at least one person allowed to start"
                     + " or abort a cutover, e.g. cutover.saga.operators=alice,bob");

@@ -3,13 +3,13 @@ package dev.cutover.cutover.saga;
 import java.time.Duration;
 import java.util.Objects;
 
-/** The checks and wording shared by the saga's values, so every rejection reads the same way. */
-final class Text {
+/** The checks and wording shared by the sagas' values, so every rejection reads the same way. */
+public final class Text {
 
     private Text() {
     }
 
-    static String notBlank(String value, String what) {
+    public static String notBlank(String value, String what) {
         Objects.requireNonNull(value, what + " must not be null");
         if (value.isBlank()) {
             throw new IllegalArgumentException(what + " must not be blank");
@@ -18,7 +18,7 @@ final class Text {
     }
 
     /** A name that ends up in SQL, DNS or an audit line: no surrounding spaces, no control characters. */
-    static String name(String value, String what, int maxLength) {
+    public static String name(String value, String what, int maxLength) {
         notBlank(value, what);
         if (!value.strip().equals(value)) {
             throw new IllegalArgumentException(what + " must not start or end with spaces: '" + value + "'");
@@ -32,7 +32,7 @@ final class Text {
         return value;
     }
 
-    static Duration positive(Duration value, String what) {
+    public static Duration positive(Duration value, String what) {
         Objects.requireNonNull(value, what + " must not be null");
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(what + " must be positive, was " + human(value));
@@ -40,7 +40,7 @@ final class Text {
         return value;
     }
 
-    static Duration notNegative(Duration value, String what) {
+    public static Duration notNegative(Duration value, String what) {
         Objects.requireNonNull(value, what + " must not be null");
         if (value.isNegative()) {
             throw new IllegalArgumentException(what + " must not be negative, was " + human(value));
@@ -49,7 +49,7 @@ final class Text {
     }
 
     /** "5s" or "250 ms": reasons are read by people during an incident, not parsed. */
-    static String human(Duration duration) {
+    public static String human(Duration duration) {
         long millis = duration.toMillis();
         return millis % 1000 == 0 ? millis / 1000 + "s" : millis + " ms";
     }

@@ -1,0 +1,58 @@
+package dev.cutover.cutover.migration;
+
+import dev.cutover.cutover.saga.Text;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the migration saga asks participants to do. Migration id and database travel in the envelope; every participant
+ * must do no harm when it receives the same command twice, because a restarted saga may send it again.
+ */
+public sealed interface MigrationCommand {
+
+    /** Schema-service: check that source and target are fit for a migration (scope MIGRATION) and report every finding. */
+    record CheckPreflight() implements MigrationCommand {
+    }
+
+    /** Schema-service: apply one section of the source's schema to the target. */
+    record ApplySchema(SchemaSection section, int parallelism) implements MigrationCommand {
+
+        public ApplySchema {
+            Objects.requireNonNull(section, "section must not be null");
+            if (parallelism < 0) {
+                throw new IllegalArgumentException("parallelism must not be negative, was " + parallelism);
+            }
+        }
+    }
+
+    /** Replicator: create the publication and the slot, and copy every table from the slot's snapshot. */
+    record CopyData(int parallelism) implements MigrationCommand {
+
+        public CopyData {
+            if (parallelism < 0) {
+                throw new IllegalArgumentException("parallelism must not be negative, was " + parallelism);
+            }
+        }
+    }
+
+    /** Replicator: subscribe the target to the copy's slot, so every change since the snapshot streams in. */
+    record StartStreaming() implements MigrationCommand {
+    }
+
+    /** Schema-service: compare the target's schema with the source's. */
+    record VerifySchema() implements MigrationCommand {
+    }
+
+    /** Replicator: compare rows between source and target. */
+    record VerifyData() implements MigrationCommand {
+    }
+
+    /** DNS switcher: lower the record's TTL to the one the cutover will use. */
+    record LowerDnsTtl(String recordName, Duration ttl) implements MigrationCommand {
+
+        public LowerDnsTtl {
+            Text.notBlank(recordName, "recordName");
+            Text.notNegative(ttl, "ttl");
+        }
+    }
+}

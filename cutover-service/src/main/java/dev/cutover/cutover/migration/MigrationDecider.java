@@ -1,0 +1,364 @@
+package dev.cutover.cutover.migration;
+
+import static dev.cutover.cutover.saga.Text.human;
+
+import dev.cutover.cutover.migration.Migration.AwaitingRetry;
+import dev.cutover.cutover.migration.Migration.NotStarted;
+import dev.cutover.cutover.migration.Migration.Ready;
+import dev.cutover.cutover.migration.Migration.Rejected;
+import dev.cutover.cutover.migration.Migration.Running;
+import dev.cutover.cutover.migration.Migration.Stopped;
+import dev.cutover.cutover.migration.MigrationCommand.ApplySchema;
+import dev.cutover.cutover.migration.MigrationCommand.CheckPreflight;
+import dev.cutover.cutover.migration.MigrationCommand.CopyData;
+import dev.cutover.cutover.migration.MigrationCommand.LowerDnsTtl;
+import dev.cutover.cutover.migration.MigrationCommand.StartStreaming;
+import dev.cutover.cutover.migration.MigrationCommand.VerifyData;
+import dev.cutover.cutover.migration.MigrationCommand.VerifySchema;
+import dev.cutover.cutover.migration.MigrationEvent.MigrationDataMismatched;
+import dev.cutover.cutover.migration.MigrationEvent.MigrationReady;
+import dev.cutover.cutover.migration.MigrationEvent.MigrationRejected;
+import dev.cutover.cutover.migration.MigrationEvent.MigrationStarted;
+import dev.cutover.cutover.migration.MigrationEvent.MigrationStepStarted;
+import dev.cutover.cutover.migration.MigrationEvent.MigrationStopped;
+import dev.cutover.cutover.migration.MigrationMessage.DataVerified;
+import dev.cutover.cutover.migration.MigrationMessage.DnsTtlChanged;
+import dev.cutover.cutover.migration.MigrationMessage.FullLoadCompleted;
+import dev.cutover.cutover.migration.MigrationMessage.PreflightReported;
+import dev.cutover.cutover.migration.MigrationMessage.ReplicationStreaming;
+import dev.cutover.cutover.migration.MigrationMessage.SchemaApplied;
+import dev.cutover.cutover.migration.MigrationMessage.SchemaVerified;
+import dev.cutover.cutover.migration.MigrationMessage.StartMigration;
+import dev.cutover.cutover.migration.MigrationMessage.StepFailed;
+import dev.cutover.cutover.migration.MigrationMessage.StepOutcome;
+import dev.cutover.cutover.migration.MigrationMessage.Tick;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The migration saga's rules, as two pure functions: {@link #decide} turns a message into events to record and
+ * commands to send, {@link #evolve} folds a recorded event into the state. Neither reads a clock or does I/O, so a
+ * restarted service gets the same state back by folding the history ({@link #rebuild}).
+ *
+ * <p>The order: preflight, pre-data, full load, post-data, streaming, verify schema, verify data (retried a few times,
+ * as replication may still be catching up), lower the DNS TTL when the database has a DNS plan, then ready. Nothing on
+ * the source changes except the replicator's slot and publication, so nothing is compensated: a blocker, a failure or
+ * a timeout stops the migration and says what the operator should clean up.
+ */
+public final class MigrationDecider {
+
+    private MigrationDecider() {
+    }
+
+    public static Migration rebuild(List<? extends MigrationEvent> history) {
+        Migration state = new NotStarted();
+        for (MigrationEvent event : history) {
+            state = evolve(state, event);
+        }
+        return state;
+    }
+
+    public static Migration evolve(Migration state, MigrationEvent event) {
+        return switch (event) {
+            case MigrationStarted started -> {
+                expect(NotStarted.class, state, event);
+                yield new Running(MigrationProgress.of(started), MigrationStep.PREFLIGHT, 1, started.startedAt());
+            }
+            // Refusing a start under an id already in use changes nothing: the refusal is kept for the audit trail.
+            case MigrationRejected rejected -> state instanceof NotStarted
+                    ? new Rejected(rejected.migrationId(), rejected.database(), rejected.operator(), rejected.reason())
+                    : state;
+            case MigrationStepStarted started -> stepStarted(state, started);
+            case MigrationDataMismatched mismatched -> {
+                Running running = expect(Running.class, state, event);
+                if (running.step() != MigrationStep.VERIFY_DATA || running.attempt() != mismatched.attempt()) {
+                    throw new InvalidMigrationTransition(state, event, "only the current data verification can mismatch");
+                }
+                yield new AwaitingRetry(running.progress(), running.step(), mismatched.attempt(),
+                        mismatched.mismatches(), mismatched.retryAt());
+            }
+            case MigrationStopped stopped -> new Stopped(expect(Running.class, state, event).progress(),
+                    stopped.failedStep(), stopped.reason(), stopped.findings(), stopped.operatorAction());
+            case MigrationReady ready -> new Ready(expect(Running.class, state, event).progress(), ready.readyAt());
+        };
+    }
+
+    /** Steps run strictly in the plan's order, and only data verification is attempted again. */
+    private static Migration stepStarted(Migration state, MigrationStepStarted started) {
+        if (state instanceof AwaitingRetry waiting) {
+            if (started.step() != waiting.step() || started.attempt() != waiting.attempt() + 1) {
+                throw new InvalidMigrationTransition(state, started, "the next attempt is " + (waiting.attempt() + 1)
+                        + " of " + waiting.step());
+            }
+            return new Running(waiting.progress(), started.step(), started.attempt(), started.startedAt());
+        }
+        Running running = expect(Running.class, state, started);
+        Optional<MigrationStep> next = running.progress().plan().stepAfter(running.step());
+        if (next.filter(started.step()::equals).isEmpty() || started.attempt() != 1) {
+            throw new InvalidMigrationTransition(state, started, "the step after " + running.step() + " is "
+                    + next.map(MigrationStep::name).orElse("none") + ", first attempt");
+        }
+        return new Running(running.progress().withStep(started.step(), started.startedAt()), started.step(), 1,
+                started.startedAt());
+    }
+
+    private static <S extends Migration> S expect(Class<S> type, Migration state, Object input) {
+        if (type.isInstance(state)) {
+            return type.cast(state);
+        }
+        throw new InvalidMigrationTransition(state, input,
+                "it only applies to a migration in state " + type.getSimpleName());
+    }
+
+    public static MigrationDecision decide(Migration state, MigrationMessage message, Instant now,
+            MigrationPolicy policy) {
+        return switch (message) {
+            case StartMigration start -> start(state, start, now, policy);
+            case StepOutcome outcome -> outcome(state, outcome, now, policy);
+            case StepFailed failed -> failed(state, failed, now);
+            case Tick tick -> tick(state, now, policy);
+        };
+    }
+
+    /** When the saga has to act if nothing arrives: the runner sends a {@link Tick} once it has passed. */
+    public static Optional<Instant> deadline(Migration state, MigrationPolicy policy) {
+        return switch (state) {
+            case Running running -> Optional.of(running.attemptStartedAt().plus(policy.timeout(running.step())));
+            case AwaitingRetry waiting -> Optional.of(waiting.retryAt());
+            case NotStarted notStarted -> Optional.empty();
+            case Ready ready -> Optional.empty();
+            case Stopped stopped -> Optional.empty();
+            case Rejected rejected -> Optional.empty();
+        };
+    }
+
+    // ---- starting ----
+
+    private static MigrationDecision start(Migration state, StartMigration start, Instant now, MigrationPolicy policy) {
+        if (state instanceof NotStarted) {
+            if (!policy.allows(start.operator())) {
+                return reject(start, "operator " + start.operator() + " is not allowed to start migrations", now);
+            }
+            Optional<MigrationId> other = start.activeMigration().filter(active -> !active.equals(start.migrationId()));
+            if (other.isPresent()) {
+                return reject(start, "migration " + other.get() + " is already active for database " + start.database()
+                        + ": wait for its MigrationReady or MigrationStopped before starting another", now);
+            }
+            MigrationPlan plan = new MigrationPlan(start.parallelism(), start.dns());
+            return MigrationDecision.of(
+                    new MigrationStarted(start.migrationId(), start.database(), start.operator(), plan, now),
+                    commandFor(MigrationStep.PREFLIGHT, plan));
+        }
+        return startAgain(state, start, now);
+    }
+
+    /**
+     * A start under an id already used. The same start while the migration runs, is ready or was refused is a
+     * repeat (an impatient operator, a redelivery) and does nothing. Anything else is refused: a migration id names
+     * one attempt, and a stopped attempt is not resumed, because pre-data, the copy and post-data cannot be run again
+     * on a half-filled target.
+     */
+    private static MigrationDecision startAgain(Migration state, StartMigration start, Instant now) {
+        DatabaseOf database = databaseOf(state);
+        if (!database.name().equals(start.database().value())) {
+            // The id is the Kafka key of one database's migration; reusing it for another is a mistake upstream.
+            throw new InvalidMigrationTransition(state, start, "migration " + start.migrationId()
+                    + " is about database " + database.name());
+        }
+        boolean sameOperator = database.operator().equals(start.operator().value());
+        return switch (state) {
+            case Stopped stopped -> reject(start, "migration " + start.migrationId() + " stopped at "
+                    + stopped.failedStep() + " and is not resumed: " + stopped.operatorAction(), now);
+            case Running running when sameOperator -> MigrationDecision.none();
+            case AwaitingRetry waiting when sameOperator -> MigrationDecision.none();
+            case Ready ready when sameOperator -> MigrationDecision.none();
+            case Rejected rejected when sameOperator -> MigrationDecision.none();
+            case Rejected rejected -> reject(start, "migration id " + start.migrationId()
+                    + " was already refused; send StartMigration with a new migration id", now);
+            default -> reject(start, "migration id " + start.migrationId() + " is already used by "
+                    + database.operator() + "'s migration of " + database.name()
+                    + "; send StartMigration with a new migration id", now);
+        };
+    }
+
+    private record DatabaseOf(String name, String operator) {
+    }
+
+    private static DatabaseOf databaseOf(Migration state) {
+        if (state instanceof Rejected rejected) {
+            return new DatabaseOf(rejected.database().value(), rejected.operator().value());
+        }
+        MigrationStarted started = progressOf(state).orElseThrow().started();
+        return new DatabaseOf(started.database().value(), started.operator().value());
+    }
+
+    private static MigrationDecision reject(StartMigration start, String reason, Instant now) {
+        return MigrationDecision.of(
+                new MigrationRejected(start.migrationId(), start.database(), start.operator(), reason, now));
+    }
+
+    // ---- the steps ----
+
+    private static MigrationDecision outcome(Migration state, StepOutcome outcome, Instant now, MigrationPolicy policy) {
+        if (state instanceof Running running && running.step() == outcome.step()) {
+            return advance(running, outcome, now, policy);
+        }
+        return duplicateOrInvalid(state, outcome, List.of(outcome.step()));
+    }
+
+    /** The current step answered: go on, or stop when the answer itself says the target is not fit. */
+    private static MigrationDecision advance(Running running, StepOutcome outcome, Instant now, MigrationPolicy policy) {
+        MigrationProgress progress = running.progress();
+        return switch (outcome) {
+            case PreflightReported report when !report.blockers().isEmpty() -> stop(progress, running.step(),
+                    "preflight found " + report.blockers().size() + " blocker(s): " + report.blockers().stream()
+                            .map(Finding::describe).collect(Collectors.joining("; ")),
+                    report.findings(), now);
+            case SchemaVerified verified when !verified.differences().isEmpty() -> stop(progress, running.step(),
+                    "the target's schema differs from the source's in " + verified.differences().size() + " place(s): "
+                            + String.join("; ", verified.differences()), List.of(), now);
+            case DataVerified verified when !verified.mismatches().isEmpty() ->
+                    dataMismatched(running, verified, now, policy);
+            default -> next(progress, running.step(), now);
+        };
+    }
+
+    private static MigrationDecision dataMismatched(Running running, DataVerified verified, Instant now,
+            MigrationPolicy policy) {
+        String differences = verified.mismatches().size() + " table(s) differ: " + verified.mismatches().stream()
+                .map(DataMismatch::describe).collect(Collectors.joining("; "));
+        if (running.attempt() < policy.dataVerifyAttempts()) {
+            return MigrationDecision.of(new MigrationDataMismatched(running.attempt(), verified.mismatches(),
+                    now.plus(policy.dataVerifyRetryDelay()), now));
+        }
+        return stop(running.progress(), running.step(), differences + ", still after " + running.attempt()
+                + " verification(s) " + human(policy.dataVerifyRetryDelay()) + " apart", List.of(), now);
+    }
+
+    /** The step after {@code done} in the plan, or ready when it was the last. */
+    private static MigrationDecision next(MigrationProgress progress, MigrationStep done, Instant now) {
+        Optional<MigrationStep> next = progress.plan().stepAfter(done);
+        if (next.isEmpty()) {
+            return MigrationDecision.of(new MigrationReady(now));
+        }
+        return MigrationDecision.of(new MigrationStepStarted(next.get(), 1, now), commandFor(next.get(), progress.plan()));
+    }
+
+    private static MigrationCommand commandFor(MigrationStep step, MigrationPlan plan) {
+        return switch (step) {
+            case PREFLIGHT -> new CheckPreflight();
+            case PRE_DATA -> new ApplySchema(SchemaSection.PRE_DATA, plan.parallelism());
+            case FULL_LOAD -> new CopyData(plan.parallelism());
+            case POST_DATA -> new ApplySchema(SchemaSection.POST_DATA, plan.parallelism());
+            case STREAMING -> new StartStreaming();
+            case VERIFY_SCHEMA -> new VerifySchema();
+            case VERIFY_DATA -> new VerifyData();
+            case LOWER_DNS_TTL -> {
+                DnsTtl dns = plan.dns().orElseThrow(
+                        () -> new IllegalStateException("LOWER_DNS_TTL is only in a plan with a DNS record"));
+                yield new LowerDnsTtl(dns.recordName(), dns.ttl());
+            }
+        };
+    }
+
+    // ---- failures and time ----
+
+    private static MigrationDecision failed(Migration state, StepFailed failed, Instant now) {
+        if (state instanceof Running running && running.step().command() == failed.command()) {
+            return stop(running.progress(), running.step(), running.step() + " failed: " + failed.reason()
+                    + (failed.retryable() ? " (the participant says trying again may work)" : ""), List.of(), now);
+        }
+        List<MigrationStep> steps = Arrays.stream(MigrationStep.values())
+                .filter(step -> step.command() == failed.command())
+                .toList();
+        return duplicateOrInvalid(state, failed, steps);
+    }
+
+    private static MigrationDecision tick(Migration state, Instant now, MigrationPolicy policy) {
+        Optional<Instant> deadline = deadline(state, policy);
+        if (deadline.isEmpty() || now.isBefore(deadline.get())) {
+            return MigrationDecision.none();
+        }
+        return switch (state) {
+            case Running running -> stop(running.progress(), running.step(), running.step() + " did not finish within "
+                    + human(policy.timeout(running.step()))
+                    + (running.attempt() > 1 ? " (attempt " + running.attempt() + ")" : ""), List.of(), now);
+            case AwaitingRetry waiting -> MigrationDecision.of(
+                    new MigrationStepStarted(waiting.step(), waiting.attempt() + 1, now),
+                    commandFor(waiting.step(), waiting.progress().plan()));
+            case NotStarted notStarted -> MigrationDecision.none();
+            case Ready ready -> MigrationDecision.none();
+            case Stopped stopped -> MigrationDecision.none();
+            case Rejected rejected -> MigrationDecision.none();
+        };
+    }
+
+    private static MigrationDecision stop(MigrationProgress progress, MigrationStep step, String reason,
+            List<Finding> findings, Instant now) {
+        return MigrationDecision.of(new MigrationStopped(step, reason, findings, operatorAction(progress, step), now));
+    }
+
+    /**
+     * What the operator cleans up depends on how far the migration got: before pre-data nothing was touched, from
+     * the copy on the source holds a replication slot, which keeps WAL (and fills the source's disk) until dropped.
+     */
+    static String operatorAction(MigrationProgress progress, MigrationStep step) {
+        String database = progress.started().database().value();
+        String again = "then send StartMigration with a new migration id.";
+        String emptyTarget = "Drop database " + database + " on the target and create it empty again; ";
+        String slot = "on the source, drop the replication slot and the publication the replicator created for "
+                + database + " (an unused slot keeps WAL on the source until its disk fills); ";
+        return switch (step) {
+            case PREFLIGHT -> "Nothing was changed on the source or the target. Fix what the findings and the reason "
+                    + "name, " + again;
+            case PRE_DATA -> "The target holds part of the schema and no data. " + emptyTarget + again;
+            case FULL_LOAD, POST_DATA -> "The target holds a partial copy. " + emptyTarget + slot + again;
+            case STREAMING -> "The target holds a full copy that is not receiving changes. " + emptyTarget + slot + again;
+            case VERIFY_SCHEMA, VERIFY_DATA -> "The target cannot be trusted: read the differences first (a schema "
+                    + "change on the source during the migration is the usual cause). " + emptyTarget + slot + again;
+            case LOWER_DNS_TTL -> "The target is complete, verified and streaming; only the DNS TTL was not lowered. "
+                    + "Lower the TTL of " + progress.plan().dns().map(DnsTtl::recordName).orElse("the record") + " to "
+                    + progress.plan().dns().map(dns -> human(dns.ttl())).orElse("the cutover's TTL")
+                    + " by hand and wait out the old TTL before a cutover; keep the target and the replication.";
+        };
+    }
+
+    /**
+     * An answer for a step the saga already moved past is a redelivery, or a late answer for a step that timed out
+     * and stopped the migration: doing nothing is right for both. An answer for a step never begun means something is
+     * wrong.
+     */
+    private static MigrationDecision duplicateOrInvalid(Migration state, MigrationMessage message,
+            List<MigrationStep> steps) {
+        if (steps.stream().anyMatch(step -> handled(state, step))) {
+            return MigrationDecision.none();
+        }
+        throw new InvalidMigrationTransition(state, message, "no step " + steps + " is awaiting an answer");
+    }
+
+    private static boolean handled(Migration state, MigrationStep step) {
+        return switch (state) {
+            case NotStarted notStarted -> false;
+            case Running running -> running.progress().reached(step) && step != running.step();
+            // The verification that mismatched already answered; another answer to it is a repeat.
+            case AwaitingRetry waiting -> waiting.progress().reached(step);
+            case Ready ready -> true;
+            case Stopped stopped -> stopped.progress().reached(step);
+            case Rejected rejected -> false;
+        };
+    }
+
+    private static Optional<MigrationProgress> progressOf(Migration state) {
+        return switch (state) {
+            case Running running -> Optional.of(running.progress());
+            case AwaitingRetry waiting -> Optional.of(waiting.progress());
+            case Ready ready -> Optional.of(ready.progress());
+            case Stopped stopped -> Optional.of(stopped.progress());
+            case NotStarted notStarted -> Optional.empty();
+            case Rejected rejected -> Optional.empty();
+        };
+    }
+}

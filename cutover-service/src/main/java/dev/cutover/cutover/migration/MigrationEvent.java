@@ -1,0 +1,99 @@
+package dev.cutover.cutover.migration;
+
+import dev.cutover.cutover.saga.DatabaseName;
+import dev.cutover.cutover.saga.Operator;
+import dev.cutover.cutover.saga.Text;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The facts the migration saga records about itself. Its state is the fold of these, so each carries the time it
+ * happened: deadlines are derived from those times and the policy, never from a clock read at rebuild.
+ */
+public sealed interface MigrationEvent {
+
+    /** A migration began with this plan; its preflight started at {@code startedAt}. */
+    record MigrationStarted(MigrationId migrationId, DatabaseName database, Operator operator, MigrationPlan plan,
+                            Instant startedAt) implements MigrationEvent {
+
+        public MigrationStarted {
+            Objects.requireNonNull(migrationId, "migrationId must not be null");
+            Objects.requireNonNull(database, "database must not be null");
+            Objects.requireNonNull(operator, "operator must not be null");
+            Objects.requireNonNull(plan, "plan must not be null");
+            Objects.requireNonNull(startedAt, "startedAt must not be null");
+        }
+    }
+
+    /**
+     * A start was refused and nothing was touched. For a migration id never started it ends that id; for one already
+     * in use it is kept only for the audit trail and the migration goes on as it was.
+     */
+    record MigrationRejected(MigrationId migrationId, DatabaseName database, Operator operator, String reason,
+                             Instant rejectedAt) implements MigrationEvent {
+
+        public MigrationRejected {
+            Objects.requireNonNull(migrationId, "migrationId must not be null");
+            Objects.requireNonNull(database, "database must not be null");
+            Objects.requireNonNull(operator, "operator must not be null");
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(rejectedAt, "rejectedAt must not be null");
+        }
+    }
+
+    /** The saga began {@code step} (its attempt {@code attempt}, from 1) and sent its command; the step before it succeeded. */
+    record MigrationStepStarted(MigrationStep step, int attempt, Instant startedAt) implements MigrationEvent {
+
+        public MigrationStepStarted {
+            Objects.requireNonNull(step, "step must not be null");
+            if (attempt < 1) {
+                throw new IllegalArgumentException("attempt counts from 1, was " + attempt);
+            }
+            Objects.requireNonNull(startedAt, "startedAt must not be null");
+        }
+    }
+
+    /**
+     * Data verification found differences while attempts were left: replication may still have been catching up, so
+     * the saga verifies again at {@code retryAt}. The time is recorded, not derived, so a restart keeps it.
+     */
+    record MigrationDataMismatched(int attempt, List<DataMismatch> mismatches, Instant retryAt, Instant notedAt)
+            implements MigrationEvent {
+
+        public MigrationDataMismatched {
+            if (attempt < 1) {
+                throw new IllegalArgumentException("attempt counts from 1, was " + attempt);
+            }
+            mismatches = List.copyOf(mismatches);
+            Objects.requireNonNull(retryAt, "retryAt must not be null");
+            Objects.requireNonNull(notedAt, "notedAt must not be null");
+        }
+    }
+
+    /**
+     * The migration ended at {@code failedStep} without a ready target.
+     *
+     * @param findings       every preflight finding when preflight stopped it, otherwise empty
+     * @param operatorAction what to clean up and how to start again
+     */
+    record MigrationStopped(MigrationStep failedStep, String reason, List<Finding> findings, String operatorAction,
+                            Instant stoppedAt) implements MigrationEvent {
+
+        public MigrationStopped {
+            Objects.requireNonNull(failedStep, "failedStep must not be null");
+            Text.notBlank(reason, "reason");
+            findings = List.copyOf(findings);
+            Text.notBlank(operatorAction, "operatorAction");
+            Objects.requireNonNull(stoppedAt, "stoppedAt must not be null");
+        }
+    }
+
+    /** The target has its schema and all data, is streaming and verified: a cutover may start. */
+    record MigrationReady(Instant readyAt) implements MigrationEvent {
+
+        public MigrationReady {
+            Objects.requireNonNull(readyAt, "readyAt must not be null");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.cutover.cutover.migration;
+
+import dev.cutover.cutover.saga.DatabaseName;
+import dev.cutover.cutover.saga.Operator;
+import dev.cutover.cutover.saga.Text;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the migration saga reacts to: the operator's start, the participants' answers and the passing of time.
+ * Envelope data (message id, causation, timestamp) stays with the adapter.
+ */
+public sealed interface MigrationMessage {
+
+    /**
+     * An operator asks for a migration.
+     *
+     * @param dns             the DNS plan configured for the database, if any: only then is the TTL lowered
+     * @param activeMigration the migration already active for this database, as the runner found it in its registry;
+     *                        the decider only sees one migration's history, so it cannot know this itself
+     */
+    record StartMigration(
+            MigrationId migrationId,
+            DatabaseName database,
+            Operator operator,
+            int parallelism,
+            Optional<DnsTtl> dns,
+            Optional<MigrationId> activeMigration) implements MigrationMessage {
+
+        public StartMigration {
+            Objects.requireNonNull(migrationId, "migrationId must not be null");
+            Objects.requireNonNull(database, "database must not be null");
+            Objects.requireNonNull(operator, "operator must not be null");
+            if (parallelism < 0) {
+                throw new IllegalArgumentException("parallelism must not be negative, was " + parallelism);
+            }
+            Objects.requireNonNull(dns, "dns must not be null");
+            Objects.requireNonNull(activeMigration, "activeMigration must not be null");
+        }
+    }
+
+    /** A participant's successful answer to the command of one step. */
+    sealed interface StepOutcome extends MigrationMessage {
+
+        /** The step whose command this answers. */
+        MigrationStep step();
+    }
+
+    /** Schema-service ran the migration checks; any blocker stops the migration before it touches anything. */
+    record PreflightReported(List<Finding> findings) implements StepOutcome {
+
+        public PreflightReported {
+            findings = List.copyOf(findings);
+        }
+
+        public List<Finding> blockers() {
+            return findings.stream().filter(Finding::isBlocker).toList();
+        }
+
+        @Override
+        public MigrationStep step() {
+            return MigrationStep.PREFLIGHT;
+        }
+    }
+
+    /** Schema-service applied one section of the schema to the target. */
+    record SchemaApplied(SchemaSection section) implements StepOutcome {
+
+        public SchemaApplied {
+            Objects.requireNonNull(section, "section must not be null");
+        }
+
+        @Override
+        public MigrationStep step() {
+            return switch (section) {
+                case PRE_DATA -> MigrationStep.PRE_DATA;
+                case POST_DATA -> MigrationStep.POST_DATA;
+            };
+        }
+    }
+
+    /** The replicator copied every table from the slot's snapshot. */
+    record FullLoadCompleted(String slot, int tables, long rows) implements StepOutcome {
+
+        public FullLoadCompleted {
+            Text.notBlank(slot, "slot");
+        }
+
+        @Override
+        public MigrationStep step() {
+            return MigrationStep.FULL_LOAD;
+        }
+    }
+
+    /** The target is subscribed to the slot and receives every change made since the snapshot. */
+    record ReplicationStreaming(String slot, String subscription) implements StepOutcome {
+
+        public ReplicationStreaming {
+            Text.notBlank(slot, "slot");
+            Text.notBlank(subscription, "subscription");
+        }
+
+        @Override
+        public MigrationStep step() {
+            return MigrationStep.STREAMING;
+        }
+    }
+
+    /** Schema-service compared the schemas; every difference is one line. */
+    record SchemaVerified(List<String> differences) implements StepOutcome {
+
+        public SchemaVerified {
+            differences = List.copyOf(differences);
+        }
+
+        @Override
+        public MigrationStep step() {
+            return MigrationStep.VERIFY_SCHEMA;
+        }
+    }
+
+    /** The replicator compared the rows of {@code tables} tables. */
+    record DataVerified(int tables, long rows, List<DataMismatch> mismatches) implements StepOutcome {
+
+        public DataVerified {
+            mismatches = List.copyOf(mismatches);
+        }
+
+        @Override
+        public MigrationStep step() {
+            return MigrationStep.VERIFY_DATA;
+        }
+    }
+
+    /** The DNS switcher set the record's TTL. */
+    record DnsTtlChanged(String recordName, Duration ttl) implements StepOutcome {
+
+        public DnsTtlChanged {
+            Text.notBlank(recordName, "recordName");
+            Text.notNegative(ttl, "ttl");
+        }
+
+        @Override
+        public MigrationStep step() {
+            return MigrationStep.LOWER_DNS_TTL;
+        }
+    }
+
+    /**
+     * A participant could not carry out a command; {@code reason} is meant for the person on call.
+     *
+     * @param command the kind of command that failed: participants name the command, not the step
+     */
+    record StepFailed(Class<? extends MigrationCommand> command, String reason, boolean retryable)
+            implements MigrationMessage {
+
+        public StepFailed {
+            Objects.requireNonNull(command, "command must not be null");
+            Text.notBlank(reason, "reason");
+        }
+    }
+
+    /** Time has passed: deadlines are judged against the decider's {@code now}. */
+    record Tick() implements MigrationMessage {
+    }
+}

@@ -1,0 +1,63 @@
+package dev.cutover.cutover.migration.runner;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import dev.cutover.cutover.migration.MigrationPolicy;
+import dev.cutover.cutover.migration.MigrationStep;
+import dev.cutover.cutover.saga.Operator;
+
+/**
+ * Settings of the migration saga, under {@code cutover.migration}. Who may start a migration is
+ * {@code cutover.saga.operators}, the same list as for cutovers, and the TTL to lower comes from
+ * {@code cutover.saga.dns.<database>}.
+ *
+ * @param timeouts             per-step timeouts that replace the defaults, by step name (e.g. {@code FULL_LOAD: 48h})
+ * @param dataVerifyAttempts   how many times data is verified before differences stop the migration
+ * @param dataVerifyRetryDelay how long replication gets to catch up between two verifications
+ * @param tickInterval         how often deadlines are checked; a timeout fires at most this late
+ */
+@ConfigurationProperties("cutover.migration")
+record MigrationSettings(
+        Map<String, Duration> timeouts,
+        @DefaultValue("3") int dataVerifyAttempts,
+        @DefaultValue("30s") Duration dataVerifyRetryDelay,
+        @DefaultValue("1s") Duration tickInterval) {
+
+    MigrationSettings {
+        timeouts = timeouts == null ? Map.of() : Map.copyOf(timeouts);
+        for (String step : timeouts.keySet()) {
+            stepNamed(step);
+        }
+        if (!tickInterval.isPositive()) {
+            throw new IllegalArgumentException("cutover.migration.tick-interval must be positive, was " + tickInterval);
+        }
+    }
+
+    /** The decider's policy; it checks the values, so a bad setting stops the service at start-up. */
+    MigrationPolicy policy(List<String> operators) {
+        Map<MigrationStep, Duration> stepTimeouts = MigrationPolicy.defaultTimeouts();
+        timeouts.forEach((step, timeout) -> stepTimeouts.put(stepNamed(step), timeout));
+        Set<Operator> allowed = operators.stream().map(Operator::new).collect(Collectors.toSet());
+        try {
+            return new MigrationPolicy(stepTimeouts, dataVerifyAttempts, dataVerifyRetryDelay, allowed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cutover.migration settings are wrong: " + e.getMessage(), e);
+        }
+    }
+
+    private static MigrationStep stepNamed(String name) {
+        try {
+            return MigrationStep.valueOf(name.toUpperCase().replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cutover.migration.timeouts." + name + " names no migration step; steps are "
+                    + List.of(MigrationStep.values()), e);
+        }
+    }
+}
