@@ -1,13 +1,92 @@
 package dev.cutover.sandbox;
 
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
-/** The local rehearsal: every service on the local stack, a client at 1,000 writes/s, a report. */
-@SpringBootApplication
-public class Sandbox {
+import dev.cutover.sandbox.rehearsal.Rehearsal;
+import dev.cutover.sandbox.rehearsal.RehearsalOptions;
+import dev.cutover.sandbox.report.Report;
 
-    public static void main(String[] args) {
-        SpringApplication.run(Sandbox.class, args);
+/** {@code ./rehearse}: one rehearsal of a whole migration and cutover on the local stack, and its report. */
+public final class Sandbox {
+
+    private static final String USAGE = """
+            usage: ./rehearse [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
+              --size-mb   seed-shaped data on the source, in MB (default 200)
+              --rate      client transactions per second (default 1000)
+              --workers   client connections (default 8)
+              --ttl       the DNS name's TTL and the client's DNS cache, whole seconds (default 1)
+              --warm-up   writes acknowledged before the cutover starts (default 3000)
+              --after     writes acknowledged by the target before the client stops (default 3000)
+            The last line of the output is one JSON object; the exit code is 0 only if nothing was lost and
+            nothing was written on the source after the fence.""";
+
+    private Sandbox() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        RehearsalOptions options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("rehearse: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        // The JVM reads its DNS cache policy once, at its first lookup (the services' start-up does one): set it
+        // first, or the client would keep the source's address for the JVM's default 30 s.
+        java.security.Security.setProperty("networkaddress.cache.ttl", Long.toString(options.dnsTtl().toSeconds()));
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
+        Report report;
+        try {
+            report = new Rehearsal(options, System.out).run();
+        } catch (RuntimeException e) {
+            System.out.println("rehearsal failed: " + e.getMessage());
+            System.out.println("{\"result\":\"failed\",\"reason\":\"" + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}");
+            System.exit(1);
+            return;
+        }
+        report.print(System.out);
+        System.out.flush();
+        System.exit(report.exitCode());
+    }
+
+    static RehearsalOptions parse(String[] args) {
+        RehearsalOptions defaults = RehearsalOptions.defaults();
+        int size = defaults.dataMegabytes();
+        double rate = defaults.rate();
+        int workers = defaults.workers();
+        Duration ttl = defaults.dnsTtl();
+        long warmUp = defaults.warmUpWrites();
+        long after = defaults.writesAfter();
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        while (!rest.isEmpty()) {
+            String option = rest.removeFirst();
+            if (option.equals("--help") || option.equals("-h")) {
+                System.out.println(USAGE);
+                System.exit(0);
+            }
+            if (rest.isEmpty()) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            String value = rest.removeFirst();
+            try {
+                switch (option) {
+                    case "--size-mb" -> size = Integer.parseInt(value);
+                    case "--rate" -> rate = Double.parseDouble(value);
+                    case "--workers" -> workers = Integer.parseInt(value);
+                    case "--ttl" -> ttl = Duration.ofSeconds(Long.parseLong(value));
+                    case "--warm-up" -> warmUp = Long.parseLong(value);
+                    case "--after" -> after = Long.parseLong(value);
+                    default -> throw new IllegalArgumentException("unknown option " + option);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " needs a number, got '" + value + "'");
+            }
+        }
+        return new RehearsalOptions(size, rate, workers, ttl, warmUp, after, defaults.stepTimeout());
     }
 }

@@ -128,8 +128,7 @@ public final class CanaryWatch {
                     where s.subname = ? and st.relid is null
                       and s.subdbid = (select oid from pg_database where datname = current_database()))
                 select (select written_at from cutover.canary where token = ?),
-                       (select received_lsn::text from worker), (select latest_end_lsn::text from worker),
-                       pg_current_wal_lsn()::text
+                       (select received_lsn::text from worker), (select latest_end_lsn::text from worker)
                 """);
                 Statement flush = target.createStatement();
                 PreparedStatement onSource = source.prepareStatement(
@@ -139,14 +138,12 @@ public final class CanaryWatch {
             onSource.setString(1, positions.slot().orElse(null));
             while (true) {
                 CatchUpCheck check;
-                Lsn targetLsn;
                 try (ResultSet rs = onTarget.executeQuery()) {
                     rs.next();
                     check = new CatchUpCheck(
                             Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
                             Optional.ofNullable(Lsn.parseOrNull(rs.getString(2))),
                             Optional.ofNullable(Lsn.parseOrNull(rs.getString(3))), Optional.empty(), false);
-                    targetLsn = Lsn.parse(rs.getString(4));
                 }
                 if (check.rowVisible() && !check.positionPassed(canary.lsn()) && check.received(canary.lsn())) {
                     flushTarget(flush);
@@ -156,7 +153,10 @@ public final class CanaryWatch {
                     check = check.withSlotConfirmed(slotConfirmed(onSource));
                 }
                 if (check.caughtUp(canary)) {
-                    return new Outcome.Observed(canary, check.writtenAt().get(), clock.instant(), targetLsn);
+                    // Reported in the source's LSN space, comparable with the canary's LSN: the target's own
+                    // WAL position is another numbering altogether.
+                    return new Outcome.Observed(canary, check.writtenAt().get(), clock.instant(),
+                            check.confirmedPosition().orElse(canary.lsn()));
                 }
                 Duration left = Duration.between(clock.instant(), deadline);
                 if (left.isNegative() || left.isZero()) {

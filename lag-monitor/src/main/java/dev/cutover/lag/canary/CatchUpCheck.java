@@ -44,6 +44,17 @@ public record CatchUpCheck(Optional<Instant> writtenAt, Optional<Lsn> receivedLs
         return rowVisible() && positionPassed(canary.lsn());
     }
 
+    /**
+     * The source position (the canary's LSN space) that replication is proven to have reached: the furthest
+     * of the confirmations that count. Only meaningful once {@link #caughtUp} holds.
+     */
+    public Optional<Lsn> confirmedPosition() {
+        Optional<Lsn> flushedReceipt = rowVisible() && flushedOnTarget ? receivedLsn : Optional.empty();
+        return java.util.stream.Stream.of(reportedLsn, slotConfirmedLsn, flushedReceipt)
+                .flatMap(Optional::stream)
+                .max(java.util.Comparator.naturalOrder());
+    }
+
     public CatchUpCheck withSlotConfirmed(Optional<Lsn> lsn) {
         return new CatchUpCheck(writtenAt, receivedLsn, reportedLsn, lsn, flushedOnTarget);
     }

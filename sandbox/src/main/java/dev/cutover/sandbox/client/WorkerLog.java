@@ -1,0 +1,58 @@
+package dev.cutover.sandbox.client;
+
+/**
+ * What one worker saw, in the order it saw it, in parallel primitive arrays: about 20 bytes per write. Only its
+ * worker writes to it; the client reads it after the worker has ended.
+ */
+final class WorkerLog {
+
+    static final int NO_STATUS = -1;
+
+    final Longs rowIds = new Longs();
+    final Bytes rowStatuses = new Bytes();
+    /** The status of an update whose outcome is unknown because the run ended while it was being retried. */
+    final Bytes rowDoubtStatuses = new Bytes();
+
+    final Longs ackNanos = new Longs();
+    final Longs ackIds = new Longs();
+    final Bytes ackStatuses = new Bytes();
+    final Bytes ackServers = new Bytes();
+    final Bytes ackKinds = new Bytes();
+
+    final Longs failureNanos = new Longs();
+    final Bytes failureKinds = new Bytes();
+    final Bytes failureStates = new Bytes();
+
+    int updatesFindingNoRow;
+
+    int insertAcked(long nanos, long id, Server server) {
+        rowIds.add(id);
+        rowStatuses.add(NotificationStatus.CREATED.ordinal());
+        rowDoubtStatuses.add(NO_STATUS);
+        ack(nanos, id, NotificationStatus.CREATED, server, WriteKind.INSERT);
+        return rowIds.size() - 1;
+    }
+
+    void updateAcked(long nanos, int row, NotificationStatus status, Server server) {
+        rowStatuses.set(row, status.ordinal());
+        ack(nanos, rowIds.get(row), status, server, WriteKind.UPDATE);
+    }
+
+    private void ack(long nanos, long id, NotificationStatus status, Server server, WriteKind kind) {
+        ackNanos.add(nanos);
+        ackIds.add(id);
+        ackStatuses.add(status.ordinal());
+        ackServers.add(server.ordinal());
+        ackKinds.add(kind.ordinal());
+    }
+
+    void failed(long nanos, FailureKind kind, int stateIndex) {
+        failureNanos.add(nanos);
+        failureKinds.add(kind.ordinal());
+        failureStates.add(stateIndex);
+    }
+
+    void inDoubt(int row, NotificationStatus status) {
+        rowDoubtStatuses.set(row, status.ordinal());
+    }
+}

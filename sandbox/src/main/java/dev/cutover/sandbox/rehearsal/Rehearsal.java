@@ -1,0 +1,164 @@
+package dev.cutover.sandbox.rehearsal;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+import org.apache.avro.specific.SpecificRecord;
+
+import dev.cutover.ctl.Cutoverctl;
+import dev.cutover.events.CutoverCompleted;
+import dev.cutover.events.CutoverRejected;
+import dev.cutover.events.CutoverRolledBack;
+import dev.cutover.events.CutoverStarted;
+import dev.cutover.events.DnsFlipped;
+import dev.cutover.events.SourceRestored;
+import dev.cutover.events.StepStarted;
+import dev.cutover.events.TrafficStopped;
+import dev.cutover.platform.KafkaProbe;
+import dev.cutover.platform.MessagePublisher;
+import dev.cutover.sandbox.client.ClientRecord;
+import dev.cutover.sandbox.client.ClientSettings;
+import dev.cutover.sandbox.client.JvmDns;
+import dev.cutover.sandbox.client.RehearsalClient;
+import dev.cutover.sandbox.report.CutoverResult;
+import dev.cutover.sandbox.report.Report;
+import dev.cutover.sandbox.report.ReportInputs;
+import dev.cutover.stack.LocalStack;
+import dev.cutover.stack.StackOptions;
+
+/**
+ * One rehearsal from nothing to a report: the local stack with the source on 127.0.0.2 and the target
+ * on 127.0.0.3 (one port, one DNS name), seed-shaped data, every service, the migration to streaming,
+ * the client writing through the DNS name, the cutover started with cutoverctl and watched live, then
+ * every acknowledged write checked row by row.
+ */
+public final class Rehearsal {
+
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final RehearsalOptions options;
+    private final PrintStream out;
+
+    public Rehearsal(RehearsalOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public Report run() throws Exception {
+        Path work = Files.createTempDirectory("cutover-rehearsal");
+        Instant begin = Instant.now();
+        out.println("starting the local stack (Kafka, PostgreSQL 11 on 127.0.0.2, 17 on 127.0.0.3, BIND)");
+        try (LocalStack stack = LocalStack.start(StackOptions.sandbox())) {
+            out.printf("  stack      %s%n", stack.startupTimes());
+            SeedData.createRoleAndDatabase(stack.source(), stack.target());
+            Instant loading = Instant.now();
+            SeedData.load(stack.source(), options.dataMegabytes());
+            out.printf("  seed data  %d MB in %d ms%n", options.dataMegabytes(), since(loading));
+            try (Services services = new Services(stack, work, options.dnsTtl());
+                    KafkaProbe bus = new KafkaProbe(stack.kafkaBootstrapServers())) {
+                Instant starting = Instant.now();
+                services.startAll();
+                out.printf("  services   5 started in %d ms%n", since(starting));
+                new MigrationDriver(bus, out, options.stepTimeout()).prepareTarget();
+                return cutover(stack, bus);
+            }
+        } finally {
+            out.printf("rehearsal took %d s%n", since(begin) / 1000);
+        }
+    }
+
+    private Report cutover(LocalStack stack, KafkaProbe bus) throws Exception {
+        String name = stack.dns().databaseName().replaceAll("\\.$", "");
+        InetSocketAddress dns = new InetSocketAddress(stack.dns().host(), stack.dns().port());
+        JvmDns.install(dns, options.dnsTtl());
+        ClientSettings settings = ClientSettings.defaults(name, stack.source().port(), SeedData.DATABASE, SeedData.ROLE,
+                SeedData.PASSWORD).withRate(options.rate()).withWorkers(options.workers())
+                .withAddresses(stack.source().host(), stack.target().host()).withDns(dns, options.dnsTtl());
+        try (RehearsalClient client = RehearsalClient.start(settings)) {
+            out.printf("client       %d connections, %.0f writes/s through %s%n", options.workers(), options.rate(), name);
+            awaitCondition("the client's warm-up", () -> client.progress().acked() >= options.warmUpWrites());
+
+            String cutoverId = SeedData.DATABASE + "-" + LocalDateTime.now(ZoneOffset.UTC).format(ID_TIME);
+            int started = Cutoverctl.run(out, out, "start", "--bootstrap-servers", stack.kafkaBootstrapServers(),
+                    "--database", SeedData.DATABASE, "--operator", Services.OPERATOR, "--reason", "rehearsal",
+                    "--cutover-id", cutoverId);
+            if (started != 0) {
+                throw new RehearsalFailed("cutoverctl start failed with exit code " + started);
+            }
+            Cutoverctl.run(out, out, "watch", "--bootstrap-servers", stack.kafkaBootstrapServers(),
+                    "--cutover", cutoverId, "--timeout", options.stepTimeout().toSeconds() + "s");
+            SpecificRecord end = bus.await(SpecificRecord.class, m -> cutoverId.equals(cutoverOf(m))
+                    && (m instanceof CutoverCompleted || m instanceof CutoverRolledBack || m instanceof CutoverRejected),
+                    options.stepTimeout());
+            CutoverResult result = switch (end) {
+                case CutoverCompleted c -> CutoverResult.COMPLETED;
+                case CutoverRolledBack r -> CutoverResult.ROLLED_BACK;
+                default -> CutoverResult.FAILED;
+            };
+            if (result == CutoverResult.COMPLETED) {
+                long target = client.progress().ackedByTarget();
+                awaitCondition("writes on the target", () -> client.progress().ackedByTarget() >= target + options.writesAfter());
+            }
+            ClientRecord record = client.stop();
+            ReportInputs inputs = inputs(bus, cutoverId, record, result);
+            try (Connection source = stack.source().connect(SeedData.DATABASE);
+                    Connection target = stack.target().connect(SeedData.DATABASE)) {
+                Report report = Report.create(inputs, source, target);
+                out.println();
+                Cutoverctl.run(out, out, "timeline", "--bootstrap-servers", stack.kafkaBootstrapServers(),
+                        "--cutover", cutoverId);
+                out.println();
+                return report;
+            }
+        }
+    }
+
+    private static ReportInputs inputs(KafkaProbe bus, String cutoverId, ClientRecord record, CutoverResult result) {
+        ReportInputs inputs = ReportInputs.of(record, result);
+        Optional<Instant> fenceStart = bus.seen().stream()
+                .filter(m -> m instanceof StepStarted s && s.getStep().equals("STOP_TRAFFIC") && cutoverId.equals(cutoverOf(m)))
+                .map(m -> MessagePublisher.metadataOf(m).getOccurredAt()).findFirst();
+        Optional<Instant> flipped = at(bus, cutoverId, DnsFlipped.class);
+        inputs = at(bus, cutoverId, CutoverStarted.class).map(inputs::withCutoverStartedAt).orElse(inputs);
+        inputs = at(bus, cutoverId, TrafficStopped.class).map(inputs::withFenceAt).orElse(inputs);
+        inputs = at(bus, cutoverId, SourceRestored.class).map(inputs::withSourceRestoredAt).orElse(inputs);
+        inputs = flipped.map(inputs::withFlippedAt).orElse(inputs);
+        if (fenceStart.isPresent() && flipped.isPresent()) {
+            inputs = inputs.withFenceToFlip(Duration.between(fenceStart.get(), flipped.get()));
+        }
+        return inputs;
+    }
+
+    private static Optional<Instant> at(KafkaProbe bus, String cutoverId, Class<? extends SpecificRecord> type) {
+        return bus.seen().stream().filter(m -> type.isInstance(m) && cutoverId.equals(cutoverOf(m)))
+                .map(m -> MessagePublisher.metadataOf(m).getOccurredAt()).findFirst();
+    }
+
+    private static String cutoverOf(SpecificRecord message) {
+        return MessagePublisher.metadataOf(message).getCutoverId();
+    }
+
+    private void awaitCondition(String what, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(options.stepTimeout());
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new RehearsalFailed(what + " did not happen within " + options.stepTimeout());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static long since(Instant start) {
+        return Duration.between(start, Instant.now()).toMillis();
+    }
+}

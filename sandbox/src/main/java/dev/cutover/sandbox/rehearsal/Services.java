@@ -1,0 +1,131 @@
+package dev.cutover.sandbox.rehearsal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.cutover.cutover.CutoverServiceApplication;
+import dev.cutover.dns.DnsSwitcherApplication;
+import dev.cutover.lag.LagMonitorApplication;
+import dev.cutover.replicator.ReplicatorApplication;
+import dev.cutover.schema.SchemaServiceApplication;
+import dev.cutover.stack.LocalStack;
+import dev.cutover.stack.Postgres;
+
+/**
+ * Every service of a deployment, each its own Spring Boot application with its own context, wired to
+ * the local stack the way an operator would configure them in production. A service can be stopped and
+ * started again, which is how faults are injected.
+ */
+final class Services implements AutoCloseable {
+
+    enum Service {
+        SCHEMA_SERVICE(SchemaServiceApplication.class),
+        REPLICATOR(ReplicatorApplication.class),
+        LAG_MONITOR(LagMonitorApplication.class),
+        DNS_SWITCHER(DnsSwitcherApplication.class),
+        CUTOVER_SERVICE(CutoverServiceApplication.class);
+
+        private final Class<?> application;
+
+        Service(Class<?> application) {
+            this.application = application;
+        }
+    }
+
+    static final String OPERATOR = "rehearsal";
+
+    private final Map<Service, ConfigurableApplicationContext> running = new LinkedHashMap<>();
+    private final Map<String, Object> common;
+    private final Map<Service, Map<String, Object>> own = new HashMap<>();
+    private final Map<Service, Duration> startupTimes = new LinkedHashMap<>();
+
+    Services(LocalStack stack, Path workDirectory, Duration dnsTtl) throws java.io.IOException {
+        String db = SeedData.DATABASE;
+        common = new HashMap<>();
+        common.put("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers());
+        common.put("server.port", "0");
+        common.put("logging.level.root", "WARN");
+        common.put("logging.level.dev.cutover", "WARN");
+        common.put("spring.main.banner-mode", "off");
+        endpoint(common, db, "source", stack.source());
+        endpoint(common, db, "target", stack.target());
+        common.put("cutover.databases." + db + ".app-roles", SeedData.ROLE);
+        common.put("cutover.databases." + db + ".schemas", "public");
+
+        Path secret = workDirectory.resolve("tsig.secret");
+        Files.writeString(secret, stack.dns().tsigSecret() + "\n");
+        own.put(Service.DNS_SWITCHER, Map.of(
+                "dns.provider", "rfc2136",
+                "dns.rfc2136.host", stack.dns().host(),
+                "dns.rfc2136.port", String.valueOf(stack.dns().port()),
+                "dns.rfc2136.zone", stack.dns().zone(),
+                "dns.rfc2136.key-name", stack.dns().tsigKeyName(),
+                "dns.rfc2136.algorithm", stack.dns().tsigAlgorithm(),
+                "dns.rfc2136.secret-file", secret.toString()));
+        own.put(Service.LAG_MONITOR, Map.of(
+                "cutover.lag.databases." + db + ".engine", "native",
+                "cutover.lag.databases." + db + ".subscription", "cutover_sub_" + db,
+                "cutover.lag.databases." + db + ".slot", "cutover_slot_" + db,
+                "cutover.lag.databases." + db + ".interval", "250ms"));
+        own.put(Service.CUTOVER_SERVICE, Map.of(
+                "cutover.saga.operators", OPERATOR,
+                "cutover.saga.dns." + db + ".record", stack.dns().databaseName(),
+                "cutover.saga.dns." + db + ".source-address", stack.source().host(),
+                "cutover.saga.dns." + db + ".target-address", stack.target().host(),
+                "cutover.saga.dns." + db + ".ttl", dnsTtl.toSeconds() + "s",
+                "cutover.saga.dns." + db + ".restore-ttl", dev.cutover.stack.BindServer.TTL.toSeconds() + "s",
+                "cutover.fence.await-traffic-timeout", "60s"));
+        own.put(Service.SCHEMA_SERVICE, Map.of("cutover.schema.work-directory", workDirectory.resolve("schema").toString()));
+        own.put(Service.REPLICATOR, Map.of("cutover.replicator.workers", "2"));
+    }
+
+    void startAll() {
+        for (Service service : Service.values()) {
+            start(service);
+        }
+    }
+
+    void start(Service service) {
+        Map<String, Object> properties = new HashMap<>(common);
+        properties.putAll(own.getOrDefault(service, Map.of()));
+        Instant begin = Instant.now();
+        running.put(service, new SpringApplicationBuilder(service.application).properties(properties).run());
+        startupTimes.put(service, Duration.between(begin, Instant.now()));
+    }
+
+    void stop(Service service) {
+        ConfigurableApplicationContext context = running.remove(service);
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    Map<Service, Duration> startupTimes() {
+        return Map.copyOf(startupTimes);
+    }
+
+    @Override
+    public void close() {
+        for (Service service : List.copyOf(running.keySet()).reversed()) {
+            stop(service);
+        }
+    }
+
+    private static void endpoint(Map<String, Object> properties, String db, String side, Postgres server) {
+        String prefix = "cutover.databases." + db + "." + side + ".";
+        properties.put(prefix + "host", server.host());
+        properties.put(prefix + "port", String.valueOf(server.port()));
+        properties.put(prefix + "database", db);
+        properties.put(prefix + "user", server.superuser());
+        properties.put(prefix + "password", server.password());
+    }
+}
