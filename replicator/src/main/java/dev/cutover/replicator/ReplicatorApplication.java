@@ -2,9 +2,13 @@ package dev.cutover.replicator;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.PropertySource;
 
 /** The data path: snapshot-consistent parallel full load, then native logical replication. */
 @SpringBootApplication
+@PropertySource("classpath:replicator.properties")
+@EnableConfigurationProperties(ReplicatorSettings.class)
 public class ReplicatorApplication {
 
     public static void main(String[] args) {
