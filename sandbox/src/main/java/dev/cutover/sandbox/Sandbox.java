@@ -13,7 +13,8 @@ import dev.cutover.sandbox.report.Report;
 public final class Sandbox {
 
     private static final String USAGE = """
-            usage: ./rehearse [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
+            usage: ./rehearse [--runs N] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
+              --runs      rehearsals in a row; more than one prints the median and p95 of every figure (default 1)
               --size-mb   seed-shaped data on the source, in MB (default 200)
               --rate      client transactions per second (default 1000)
               --workers   client connections (default 8)
@@ -28,8 +29,11 @@ public final class Sandbox {
 
     public static void main(String[] args) throws Exception {
         RehearsalOptions options;
+        int runs;
         try {
-            options = parse(args);
+            List<String> rest = new ArrayList<>(Arrays.asList(args));
+            runs = runs(rest);
+            options = parse(rest.toArray(String[]::new));
         } catch (IllegalArgumentException e) {
             System.err.println("rehearse: " + e.getMessage());
             System.err.println(USAGE);
@@ -40,18 +44,50 @@ public final class Sandbox {
         // first, or the client would keep the source's address for the JVM's default 30 s.
         java.security.Security.setProperty("networkaddress.cache.ttl", Long.toString(options.dnsTtl().toSeconds()));
         java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
-        Report report;
+        List<Report> reports = new ArrayList<>();
         try {
-            report = new Rehearsal(options, System.out).run();
+            for (int run = 1; run <= runs; run++) {
+                if (runs > 1) {
+                    System.out.printf("%n=== rehearsal %d of %d ===%n", run, runs);
+                }
+                Report report = new Rehearsal(options, System.out).run();
+                report.print(System.out);
+                reports.add(report);
+            }
         } catch (RuntimeException e) {
             System.out.println("rehearsal failed: " + e.getMessage());
             System.out.println("{\"result\":\"failed\",\"reason\":\"" + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}");
             System.exit(1);
             return;
         }
-        report.print(System.out);
+        if (runs > 1) {
+            Summary summary = Summary.of(reports);
+            System.out.println();
+            summary.print(System.out);
+        }
         System.out.flush();
-        System.exit(report.exitCode());
+        System.exit(reports.stream().mapToInt(Report::exitCode).max().orElse(0));
+    }
+
+    private static int runs(List<String> args) {
+        int index = args.indexOf("--runs");
+        if (index < 0) {
+            return 1;
+        }
+        if (index + 1 >= args.size()) {
+            throw new IllegalArgumentException("--runs needs a value");
+        }
+        String value = args.remove(index + 1);
+        args.remove(index);
+        try {
+            int runs = Integer.parseInt(value);
+            if (runs < 1) {
+                throw new IllegalArgumentException("--runs must be at least 1, was " + runs);
+            }
+            return runs;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--runs needs a number, got '" + value + "'");
+        }
     }
 
     static RehearsalOptions parse(String[] args) {

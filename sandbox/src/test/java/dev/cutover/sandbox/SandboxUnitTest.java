@@ -1,0 +1,39 @@
+package dev.cutover.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import dev.cutover.sandbox.rehearsal.RehearsalOptions;
+
+class SandboxUnitTest {
+
+    @Test
+    void optionsOverrideTheDefaultsOneByOne() {
+        RehearsalOptions options = Sandbox.parse(new String[] {"--size-mb", "20", "--rate", "500", "--ttl", "2"});
+
+        assertThat(options.dataMegabytes()).isEqualTo(20);
+        assertThat(options.rate()).isEqualTo(500);
+        assertThat(options.dnsTtl()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(options.workers()).isEqualTo(RehearsalOptions.defaults().workers());
+    }
+
+    @Test
+    void anUnknownOptionOrAMissingNumberIsRefusedWithWhatWasWrong() {
+        assertThatThrownBy(() -> Sandbox.parse(new String[] {"--fast", "1"})).hasMessageContaining("unknown option --fast");
+        assertThatThrownBy(() -> Sandbox.parse(new String[] {"--rate", "lots"})).hasMessageContaining("--rate needs a number");
+        assertThatThrownBy(() -> Sandbox.parse(new String[] {"--rate"})).hasMessageContaining("--rate needs a value");
+    }
+
+    @Test
+    void percentilesAreNearestRankOverSortedValues() {
+        long[] values = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
+
+        assertThat(Summary.percentile(values, 50)).isEqualTo(50);
+        assertThat(Summary.percentile(values, 95)).isEqualTo(100);
+        assertThat(Summary.percentile(new long[] {7}, 95)).isEqualTo(7);
+    }
+}
