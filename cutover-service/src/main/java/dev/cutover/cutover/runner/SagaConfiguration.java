@@ -8,6 +8,8 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.cutover.cutover.saga.CutoverEvent;
+import dev.cutover.cutover.saga.CutoverId;
 import dev.cutover.platform.MessagePublisher;
 
 @Configuration(proxyBeanMethods = false)
@@ -20,8 +22,9 @@ class SagaConfiguration {
     }
 
     @Bean
-    SagaRecovery sagaRecovery(SagaRunner saga, KafkaProperties kafka) {
-        return new SagaRecovery(saga, kafka);
+    LogRecovery<CutoverId, CutoverEvent> sagaRecovery(SagaRunner saga, KafkaProperties kafka) {
+        return new LogRecovery<>("cutover-saga", kafka, SagaCodec::sagaEvent,
+                metadata -> new CutoverId(metadata.getCutoverId()), saga::recover);
     }
 
     @Bean

@@ -11,7 +11,10 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.cutover.cutover.migration.DnsTtl;
 import dev.cutover.cutover.migration.MigrationPolicy;
+import dev.cutover.cutover.migration.MigrationEvent;
+import dev.cutover.cutover.migration.MigrationId;
 import dev.cutover.cutover.runner.DeadlineTicker;
+import dev.cutover.cutover.runner.LogRecovery;
 import dev.cutover.cutover.runner.SagaSettings;
 import dev.cutover.platform.MessagePublisher;
 
@@ -33,8 +36,9 @@ class MigrationConfiguration {
     }
 
     @Bean
-    MigrationRecovery migrationRecovery(MigrationRunner saga, KafkaProperties kafka) {
-        return new MigrationRecovery(saga, kafka);
+    LogRecovery<MigrationId, MigrationEvent> migrationRecovery(MigrationRunner saga, KafkaProperties kafka) {
+        return new LogRecovery<>("migration-saga", kafka, MigrationCodec::sagaEvent, MigrationCodec::migrationId,
+                saga::recover);
     }
 
     @Bean

@@ -1,0 +1,152 @@
+package dev.cutover.replicator;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import dev.cutover.events.CopyData;
+import dev.cutover.events.DataMismatch;
+import dev.cutover.events.DataVerified;
+import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.Metadata;
+import dev.cutover.events.ReplicationStopped;
+import dev.cutover.events.ReplicationStreaming;
+import dev.cutover.events.StartStreaming;
+import dev.cutover.events.StopReplication;
+import dev.cutover.events.TableCopied;
+import dev.cutover.events.VerifyData;
+import dev.cutover.platform.MessagePublisher;
+import dev.cutover.platform.StepFailure;
+import dev.cutover.platform.database.DatabasePair;
+import dev.cutover.platform.database.DatabasesSettings;
+import dev.cutover.replicator.copy.FullLoad;
+import dev.cutover.replicator.copy.FullLoadResult;
+import dev.cutover.replicator.copy.LoadOptions;
+import dev.cutover.replicator.postgres.ReplicationNames;
+import dev.cutover.replicator.streaming.Streaming;
+import dev.cutover.replicator.streaming.StreamingStarted;
+import dev.cutover.replicator.streaming.StreamingStopped;
+import dev.cutover.replicator.verify.DataVerifier;
+import dev.cutover.replicator.verify.Verification;
+
+/** Carries out the replicator's commands and answers each with its event. */
+@Service
+class ReplicatorService {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicatorService.class);
+
+    private final DatabasesSettings databases;
+    private final ReplicatorSettings settings;
+    private final MessagePublisher publisher;
+    private final HandledCommands handled = new HandledCommands(10_000);
+
+    ReplicatorService(DatabasesSettings databases, ReplicatorSettings settings, MessagePublisher publisher) {
+        this.databases = databases;
+        this.settings = settings;
+        this.publisher = publisher;
+    }
+
+    void copyData(CopyData command) {
+        Metadata cause = command.getMetadata();
+        if (repeated(cause)) {
+            return;
+        }
+        LoadOptions options = command.getParallelism() > 0
+                ? settings.loadOptions().withWorkers(command.getParallelism()) : settings.loadOptions();
+        FullLoadResult result = new FullLoad(options).run(pair(cause), names(cause), table -> publisher.publish(
+                TableCopied.newBuilder()
+                        .setMetadata(publisher.answering(cause))
+                        .setTable(table.table())
+                        .setRows(table.rows())
+                        .setBytes(table.bytes())
+                        .setDurationMs(table.took().toMillis())
+                        .build()));
+        publisher.publish(FullLoadCompleted.newBuilder()
+                .setMetadata(publisher.answering(cause))
+                .setSlot(result.slot())
+                .setTables(result.tables())
+                .setRows(result.rows())
+                .setBytes(result.bytes())
+                .setDurationMs(result.took().toMillis())
+                .setMegabytesPerSecond(result.megabytesPerSecond())
+                .build());
+        handled.add(cause.getMessageId());
+    }
+
+    void startStreaming(StartStreaming command) {
+        Metadata cause = command.getMetadata();
+        if (repeated(cause)) {
+            return;
+        }
+        StreamingStarted started = new Streaming(settings.slotReleasePatience()).start(pair(cause), names(cause));
+        publisher.publish(ReplicationStreaming.newBuilder()
+                .setMetadata(publisher.answering(cause))
+                .setSlot(started.slot())
+                .setSubscription(started.subscription())
+                .setStartLsn(started.startLsn().toString())
+                .build());
+        handled.add(cause.getMessageId());
+    }
+
+    void stopReplication(StopReplication command) {
+        Metadata cause = command.getMetadata();
+        if (repeated(cause)) {
+            return;
+        }
+        StreamingStopped stopped = new Streaming(settings.slotReleasePatience())
+                .stop(pair(cause), names(cause), command.getDropSlot());
+        publisher.publish(ReplicationStopped.newBuilder()
+                .setMetadata(publisher.answering(cause))
+                .setSlot(stopped.slot())
+                .setSubscription(stopped.subscription())
+                .setSlotDropped(stopped.slotDropped())
+                .build());
+        handled.add(cause.getMessageId());
+    }
+
+    void verifyData(VerifyData command) {
+        Metadata cause = command.getMetadata();
+        if (repeated(cause)) {
+            return;
+        }
+        Verification verification = new DataVerifier(settings.verifyRowsPerRange()).verify(pair(cause));
+        List<DataMismatch> mismatches = verification.mismatches().stream()
+                .map(mismatch -> DataMismatch.newBuilder()
+                        .setTable(mismatch.table())
+                        .setRange(mismatch.range().orElse(null))
+                        .setSourceRows(mismatch.sourceRows())
+                        .setTargetRows(mismatch.targetRows())
+                        .setDetail(mismatch.detail())
+                        .build())
+                .toList();
+        publisher.publish(DataVerified.newBuilder()
+                .setMetadata(publisher.answering(cause))
+                .setTables(verification.tables())
+                .setRows(verification.rows())
+                .setMismatches(mismatches)
+                .build());
+        handled.add(cause.getMessageId());
+    }
+
+    private boolean repeated(Metadata cause) {
+        if (handled.contains(cause.getMessageId())) {
+            log.info("command {} was carried out already; ignoring the repeat", cause.getMessageId());
+            return true;
+        }
+        return false;
+    }
+
+    private DatabasePair pair(Metadata cause) {
+        try {
+            return databases.get(cause.getDatabase());
+        } catch (IllegalArgumentException e) {
+            throw new StepFailure(e.getMessage(), false, e);
+        }
+    }
+
+    private static ReplicationNames names(Metadata cause) {
+        return ReplicationNames.forDatabase(cause.getDatabase());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.cutover.replicator;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import dev.cutover.replicator.copy.LoadOptions;
+
+/**
+ * How the replicator works, under {@code cutover.replicator}.
+ *
+ * @param workers             tables or ranges copied at once; each holds a connection on both servers
+ * @param splitThreshold      tables larger than this are cut into ranges copied by several workers
+ * @param slotCreationTimeout how long creating the slot may wait for transactions open on the source
+ * @param slotReleasePatience how long stopping waits for the source to let go of the slot before ending its sender
+ * @param verifyRowsPerRange  about how many rows one verification checksum covers
+ */
+@ConfigurationProperties("cutover.replicator")
+record ReplicatorSettings(
+        @DefaultValue("4") int workers,
+        @DefaultValue("256MB") DataSize splitThreshold,
+        @DefaultValue("60s") Duration slotCreationTimeout,
+        @DefaultValue("10s") Duration slotReleasePatience,
+        @DefaultValue("100000") long verifyRowsPerRange) {
+
+    ReplicatorSettings {
+        if (workers < 1) {
+            throw new IllegalArgumentException("cutover.replicator.workers must be at least 1, was " + workers);
+        }
+        if (splitThreshold.toBytes() < 1) {
+            throw new IllegalArgumentException("cutover.replicator.split-threshold must be positive, e.g. 256MB, was "
+                    + splitThreshold);
+        }
+        if (slotCreationTimeout.isNegative() || slotCreationTimeout.isZero()) {
+            throw new IllegalArgumentException("cutover.replicator.slot-creation-timeout must be positive, e.g. 60s, was "
+                    + slotCreationTimeout);
+        }
+        if (slotReleasePatience.isNegative()) {
+            throw new IllegalArgumentException("cutover.replicator.slot-release-patience must not be negative, was "
+                    + slotReleasePatience);
+        }
+        if (verifyRowsPerRange < 1) {
+            throw new IllegalArgumentException("cutover.replicator.verify-rows-per-range must be at least 1, was "
+                    + verifyRowsPerRange);
+        }
+    }
+
+    LoadOptions loadOptions() {
+        return new LoadOptions(workers, splitThreshold.toBytes(), slotCreationTimeout);
+    }
+}

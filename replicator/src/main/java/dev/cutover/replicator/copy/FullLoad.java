@@ -1,0 +1,165 @@
+package dev.cutover.replicator.copy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.cutover.platform.StepFailure;
+import dev.cutover.platform.database.DatabasePair;
+import dev.cutover.platform.database.Endpoint;
+import dev.cutover.replicator.postgres.Failures;
+import dev.cutover.replicator.postgres.Publications;
+import dev.cutover.replicator.postgres.ReplicationNames;
+import dev.cutover.replicator.postgres.Slots;
+import dev.cutover.replicator.postgres.TableName;
+import dev.cutover.replicator.postgres.Tables;
+
+/**
+ * Copies a database's tables from one consistent snapshot: the publication first, then a logical slot
+ * that exports the snapshot, then the parallel copy. Changes after the snapshot stay in the slot until a
+ * subscription streams them.
+ *
+ * <p>A load is all or nothing. Whatever an earlier, interrupted load left (its slot, rows on the target)
+ * is thrown away and the load starts over; see the module's README for why.
+ */
+public final class FullLoad {
+
+    private static final Logger log = LoggerFactory.getLogger(FullLoad.class);
+
+    private static final Duration SLOT_DROP_PATIENCE = Duration.ofSeconds(10);
+
+    private final LoadOptions options;
+
+    public FullLoad(LoadOptions options) {
+        this.options = options;
+    }
+
+    public FullLoadResult run(DatabasePair pair, ReplicationNames names, CopyProgress progress) {
+        Endpoint source = pair.source();
+        Endpoint target = pair.target();
+        List<SourceTable> tables = prepare(pair, names);
+        List<CopyTask> plan = CopyPlan.of(tables, options.workers(), options.splitThreshold());
+        log.info("copying {} tables ({} tasks, {} workers) from {} to {}", tables.size(), plan.size(),
+                options.workers(), source.describe(), target.describe());
+        Instant started = Instant.now();
+        SnapshotSlot slot = SnapshotSlot.create(source, names.slot(), options.slotCreationTimeout());
+        ExportedSnapshot snapshot = slot.snapshot();
+        try {
+            ParallelCopy.Totals totals = new ParallelCopy(source, target, snapshot.snapshotName(), plan,
+                    options.workers(), progress).run(slot::close);
+            Duration took = Duration.between(started, Instant.now());
+            return new FullLoadResult(snapshot.slot(), snapshot.consistentPoint(), totals.tables(), totals.rows(),
+                    totals.bytes(), took);
+        } catch (RuntimeException e) {
+            slot.close();
+            dropSlotAfterFailure(source, names.slot(), e);
+            throw e;
+        }
+    }
+
+    /**
+     * Checks what must hold before anything changes, throws away what an earlier attempt left, and
+     * publishes the tables. Returns the tables described for the plan.
+     */
+    private List<SourceTable> prepare(DatabasePair pair, ReplicationNames names) {
+        Endpoint source = pair.source();
+        Endpoint target = pair.target();
+        String step = "preparing the full load";
+        try (Connection from = source.connect(); Connection to = target.connect()) {
+            refuseWhileStreaming(to, names, target);
+            SourceCatalog catalog = new SourceCatalog(from);
+            List<TableName> tables = Tables.list(from, pair.schemas());
+            List<TableName> unidentified = Publications.withoutReplicaIdentity(from, tables);
+            if (!unidentified.isEmpty()) {
+                throw new StepFailure("these tables have no primary key and no replica identity, so once published"
+                        + " every UPDATE and DELETE on them would fail on the source: " + unidentified
+                        + ". Add a primary key, or ALTER TABLE ... REPLICA IDENTITY FULL, then retry", false);
+            }
+            List<TableName> missing = missingOnTarget(to, tables);
+            if (!missing.isEmpty()) {
+                throw new StepFailure("the target " + target.describe() + " lacks these tables: " + missing
+                        + ". Apply the schema's pre-data section to the target first (ApplySchema), then retry", false);
+            }
+            startOver(from, to, names, tables, source);
+            Publications.recreate(from, names.publication(), tables, source.describe());
+            return catalog.describe(tables, options.splitThreshold());
+        } catch (SQLException e) {
+            throw Failures.of(step, source.describe() + " -> " + target.describe(), e);
+        }
+    }
+
+    private static void refuseWhileStreaming(Connection target, ReplicationNames names, Endpoint where)
+            throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement(
+                "SELECT 1 FROM pg_subscription WHERE subname = ? AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+            statement.setString(1, names.subscription());
+            try (ResultSet row = statement.executeQuery()) {
+                if (row.next()) {
+                    throw new StepFailure("the subscription " + names.subscription() + " on " + where.describe()
+                            + " already streams into the target, and a new full load would empty its tables:"
+                            + " send StopReplication first if a new load is really wanted", false);
+                }
+            }
+        }
+    }
+
+    private static List<TableName> missingOnTarget(Connection target, List<TableName> tables) throws SQLException {
+        List<TableName> missing = new ArrayList<>();
+        try (PreparedStatement statement = target.prepareStatement("SELECT to_regclass(?) IS NULL")) {
+            for (TableName table : tables) {
+                statement.setString(1, table.quoted());
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    if (row.getBoolean(1)) {
+                        missing.add(table);
+                    }
+                }
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * An earlier load that stopped half-way left a slot retaining WAL and some rows on the target. Its
+     * snapshot is gone with its connection, so none of it can be resumed consistently: drop the slot,
+     * empty the target's tables, and copy everything again.
+     */
+    private static void startOver(Connection source, Connection target, ReplicationNames names,
+            List<TableName> tables, Endpoint where) throws SQLException {
+        Optional<Slots.Slot> earlier = Slots.find(source, names.slot());
+        if (earlier.isPresent()) {
+            if (earlier.get().activePid().isPresent()) {
+                throw new StepFailure("the replication slot " + names.slot() + " on " + where.describe()
+                        + " is in use by pid " + earlier.get().activePid().get() + ": a subscription or another"
+                        + " consumer streams from it; stop it (StopReplication) before a new full load", false);
+            }
+            log.warn("an earlier full load left the slot {}; dropping it and starting the load over", names.slot());
+            Slots.drop(source, names.slot(), SLOT_DROP_PATIENCE);
+        }
+        if (!tables.isEmpty()) {
+            try (Statement statement = target.createStatement()) {
+                statement.execute("TRUNCATE " + String.join(", ", tables.stream().map(TableName::quoted).toList()));
+            }
+        }
+    }
+
+    private static void dropSlotAfterFailure(Endpoint source, String slot, RuntimeException failure) {
+        try (Connection connection = source.connect()) {
+            Slots.drop(connection, slot, SLOT_DROP_PATIENCE);
+        } catch (SQLException e) {
+            failure.addSuppressed(new IllegalStateException("the slot " + slot + " on " + source.describe()
+                    + " could not be dropped after the failed load and retains WAL until it is: "
+                    + "SELECT pg_drop_replication_slot('" + slot + "')", e));
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package dev.cutover.replicator.copy;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyOperation;
+import org.postgresql.copy.CopyOut;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.cutover.platform.StepFailure;
+import dev.cutover.platform.database.Endpoint;
+import dev.cutover.replicator.postgres.Failures;
+import dev.cutover.replicator.postgres.Sql;
+import dev.cutover.replicator.postgres.TableName;
+
+/**
+ * Workers that each import the exported snapshot once and then take tasks off one queue, biggest first,
+ * streaming every range from a {@code COPY TO STDOUT} on the source into a {@code COPY FROM STDIN} on the
+ * target without holding more than one buffer of it in memory.
+ */
+final class ParallelCopy {
+
+    private static final Logger log = LoggerFactory.getLogger(ParallelCopy.class);
+
+    /** Rows are gathered into messages of about this size: one network message per row costs throughput. */
+    private static final int BUFFER = 256 * 1024;
+
+    private final Endpoint source;
+    private final Endpoint target;
+    private final String snapshotName;
+    private final List<CopyTask> plan;
+    private final int workers;
+    private final CopyProgress progress;
+    private final ConcurrentLinkedQueue<CopyTask> queue;
+    private final Map<TableName, Tally> tallies = new HashMap<>();
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+
+    ParallelCopy(Endpoint source, Endpoint target, String snapshotName, List<CopyTask> plan, int workers,
+            CopyProgress progress) {
+        this.source = source;
+        this.target = target;
+        this.snapshotName = snapshotName;
+        this.plan = plan;
+        this.workers = Math.max(1, Math.min(workers, plan.size()));
+        this.progress = progress;
+        this.queue = new ConcurrentLinkedQueue<>(plan);
+        plan.forEach(task -> tallies.computeIfAbsent(task.table().name(), name -> new Tally(task.parts())));
+    }
+
+    /** Totals of a finished copy. */
+    record Totals(int tables, long rows, long bytes) {
+    }
+
+    /**
+     * Copies everything, calling {@code allImported} as soon as every worker holds the snapshot (or has
+     * failed to), which is when the slot's connection may close.
+     */
+    Totals run(Runnable allImported) {
+        CountDownLatch imported = new CountDownLatch(workers);
+        ExecutorService pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name("copy-", 1).factory());
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                running.add(pool.submit(() -> work(imported)));
+            }
+            imported.await();
+            allImported.run();
+            for (Future<?> worker : running) {
+                worker.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.compareAndSet(null, new StepFailure("interrupted while copying; retry CopyData", true, e));
+        } catch (ExecutionException e) {
+            failure.compareAndSet(null, new IllegalStateException("a copy worker failed", e.getCause()));
+        } finally {
+            pool.shutdownNow();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        long rows = tallies.values().stream().mapToLong(Tally::rows).sum();
+        long bytes = tallies.values().stream().mapToLong(Tally::bytes).sum();
+        return new Totals(tallies.size(), rows, bytes);
+    }
+
+    private void work(CountDownLatch imported) {
+        boolean counted = false;
+        CopyTask task = null;
+        try (Connection from = source.connect(); Connection to = target.connect()) {
+            try (Statement statement = from.createStatement()) {
+                statement.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+                statement.execute("SET TRANSACTION SNAPSHOT " + Sql.literal(snapshotName));
+                // Text COPY of floats must keep every digit; binary COPY is unaffected.
+                statement.execute("SET LOCAL extra_float_digits = 3");
+            }
+            imported.countDown();
+            counted = true;
+            try (Statement statement = to.createStatement()) {
+                // A crash mid-load restarts the whole load, so waiting for each commit's flush buys nothing.
+                statement.execute("SET synchronous_commit = off");
+            }
+            while (failure.get() == null && (task = queue.poll()) != null) {
+                copy(task, from, to);
+            }
+            try (Statement statement = from.createStatement()) {
+                statement.execute("COMMIT");
+            }
+        } catch (SQLException e) {
+            String what = task == null ? "importing the snapshot " + snapshotName
+                    : "copying " + task.table().name() + " (" + task.range().describe() + ")";
+            fail(Failures.of(what, source.describe() + " -> " + target.describe(), e));
+        } catch (RuntimeException e) {
+            fail(e);
+        } finally {
+            if (!counted) {
+                imported.countDown();
+            }
+        }
+    }
+
+    private void fail(RuntimeException e) {
+        if (!failure.compareAndSet(null, e)) {
+            log.debug("a further copy failure after the first: {}", e.getMessage());
+        }
+    }
+
+    private void copy(CopyTask task, Connection from, Connection to) throws SQLException {
+        Instant started = Instant.now();
+        SourceTable table = task.table();
+        String columns = table.columns().isEmpty() ? "" : " (" + Sql.identifiers(table.columns()) + ")";
+        String select = "SELECT " + Sql.identifiers(table.columns()) + " FROM " + table.name().quoted()
+                + task.range().condition().map(condition -> " WHERE " + condition).orElse("");
+        String format = table.binary() ? "binary" : "text";
+        // A table copied whole is emptied in the same transaction, which lets COPY write frozen rows: the
+        // target then never rewrites them to set hint bits or freeze them.
+        boolean whole = task.parts() == 1;
+        CopyManager out = from.unwrap(PGConnection.class).getCopyAPI();
+        CopyManager in = to.unwrap(PGConnection.class).getCopyAPI();
+        if (whole) {
+            to.setAutoCommit(false);
+            try (Statement statement = to.createStatement()) {
+                statement.execute("TRUNCATE " + table.name().quoted());
+            }
+        }
+        CopyOut reading = null;
+        CopyIn writing = null;
+        try {
+            reading = out.copyOut("COPY (" + select + ") TO STDOUT (FORMAT " + format + ")");
+            writing = in.copyIn("COPY " + table.name().quoted() + columns + " FROM STDIN (FORMAT " + format
+                    + (whole ? ", FREEZE" : "") + ")");
+            byte[] buffer = new byte[BUFFER];
+            int filled = 0;
+            long bytes = 0;
+            byte[] row;
+            while ((row = reading.readFromCopy()) != null) {
+                if (filled + row.length > buffer.length) {
+                    if (failure.get() != null) {
+                        throw new StepFailure("stopped because another table failed", true);
+                    }
+                    writing.writeToCopy(buffer, 0, filled);
+                    filled = 0;
+                }
+                if (row.length > buffer.length) {
+                    writing.writeToCopy(row, 0, row.length);
+                } else {
+                    System.arraycopy(row, 0, buffer, filled, row.length);
+                    filled += row.length;
+                }
+                bytes += row.length;
+            }
+            if (filled > 0) {
+                writing.writeToCopy(buffer, 0, filled);
+            }
+            long rows = writing.endCopy();
+            if (whole) {
+                to.commit();
+            }
+            finished(task, rows, bytes, started);
+        } catch (SQLException | RuntimeException e) {
+            cancel(reading);
+            cancel(writing);
+            if (whole) {
+                to.rollback();
+            }
+            throw e;
+        } finally {
+            if (whole) {
+                to.setAutoCommit(true);
+            }
+        }
+    }
+
+    private void finished(CopyTask task, long rows, long bytes, Instant started) {
+        Tally tally = tallies.get(task.table().name());
+        log.debug("copied {} ({}): {} rows, {} bytes", task.table().name(), task.range().describe(), rows, bytes);
+        tally.add(rows, bytes, started, Instant.now()).ifPresent(took -> progress.tableCopied(
+                new CopiedTable(task.table().name().toString(), tally.rows(), tally.bytes(), took)));
+    }
+
+    private static void cancel(CopyOperation operation) {
+        if (operation != null && operation.isActive()) {
+            try {
+                operation.cancelCopy();
+            } catch (SQLException e) {
+                // The statement that failed is reported; a failed cancel only means the connection is gone.
+            }
+        }
+    }
+
+    /** What the ranges of one table have moved so far. */
+    private static final class Tally {
+
+        private int remaining;
+        private long rows;
+        private long bytes;
+        private Instant first;
+        private Instant last;
+
+        Tally(int parts) {
+            this.remaining = parts;
+        }
+
+        /** Adds a finished range; the table's total duration once it was the last one. */
+        synchronized Optional<Duration> add(long moreRows, long moreBytes, Instant started, Instant ended) {
+            rows += moreRows;
+            bytes += moreBytes;
+            first = first == null || started.isBefore(first) ? started : first;
+            last = last == null || ended.isAfter(last) ? ended : last;
+            remaining--;
+            return remaining == 0 ? Optional.of(Duration.between(first, last)) : Optional.empty();
+        }
+
+        synchronized long rows() {
+            return rows;
+        }
+
+        synchronized long bytes() {
+            return bytes;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.cutover.replicator.copy;
+
+import java.util.List;
+
+import dev.cutover.replicator.postgres.TableName;
+
+/**
+ * A table to copy, as the source describes it.
+ *
+ * @param name    schema and name
+ * @param columns the columns COPY moves, in order (generated columns are left out: the target computes them)
+ * @param binary  whether COPY may use the binary format: every column is of a built-in type or an enum,
+ *                whose binary form is the same on every version; otherwise text
+ * @param bytes   size of the heap on disk ({@code pg_relation_size})
+ * @param blocks  heap blocks ({@code bytes / block size})
+ * @param split   how the table can be cut into ranges
+ */
+record SourceTable(TableName name, List<String> columns, boolean binary, long bytes, long blocks, Split split) {
+
+    SourceTable {
+        columns = List.copyOf(columns);
+        if (bytes < 0 || blocks < 0) {
+            throw new IllegalArgumentException("negative size for " + name);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.cutover.replicator.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.cutover.platform.StepFailure;
+
+/**
+ * The publication on the source. It names every table (PostgreSQL 11 has no FOR TABLES IN SCHEMA) and
+ * carries a comment marking it as cutover's, so that a publication someone else made is never replaced.
+ */
+public final class Publications {
+
+    public static final String MARKER = "created by the cutover replicator; dropped by StopReplication";
+
+    private Publications() {
+    }
+
+    /** Whether a publication of that name exists, and whether it is cutover's. */
+    public static Optional<Boolean> existing(Connection source, String name) throws SQLException {
+        try (PreparedStatement statement = source.prepareStatement(
+                "SELECT obj_description(oid, 'pg_publication') FROM pg_publication WHERE pubname = ?")) {
+            statement.setString(1, name);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(MARKER.equals(row.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Tables whose UPDATE and DELETE would start failing on the source once published: no primary key
+     * and no other replica identity.
+     */
+    public static List<TableName> withoutReplicaIdentity(Connection source, List<TableName> tables) throws SQLException {
+        List<TableName> missing = new ArrayList<>();
+        try (PreparedStatement statement = source.prepareStatement("""
+                SELECT c.relreplident = 'f'
+                    OR (c.relreplident = 'i' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident))
+                    OR (c.relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))
+                FROM pg_class c WHERE c.oid = ?::regclass""")) {
+            for (TableName table : tables) {
+                statement.setString(1, table.quoted());
+                try (ResultSet row = statement.executeQuery()) {
+                    if (row.next() && !row.getBoolean(1)) {
+                        missing.add(table);
+                    }
+                }
+            }
+        }
+        return missing;
+    }
+
+    /** Drops cutover's publication of that name, if any, and creates it anew for these tables, atomically. */
+    public static void recreate(Connection source, String name, List<TableName> tables, String where) throws SQLException {
+        Optional<Boolean> existing = existing(source, name);
+        if (existing.isPresent() && !existing.get()) {
+            throw new StepFailure("the publication " + name + " on " + where + " exists and was not created by"
+                    + " cutover: drop it (DROP PUBLICATION " + name + ") if nobody uses it, or rename the database"
+                    + " in cutover.databases so cutover uses another name", false);
+        }
+        boolean autoCommit = source.getAutoCommit();
+        source.setAutoCommit(false);
+        try (Statement statement = source.createStatement()) {
+            if (existing.isPresent()) {
+                statement.execute("DROP PUBLICATION " + Sql.identifier(name));
+            }
+            String forTables = tables.isEmpty() ? ""
+                    : " FOR TABLE " + String.join(", ", tables.stream().map(TableName::quoted).toList());
+            statement.execute("CREATE PUBLICATION " + Sql.identifier(name) + forTables);
+            statement.execute("COMMENT ON PUBLICATION " + Sql.identifier(name) + " IS " + Sql.literal(MARKER));
+            source.commit();
+        } catch (SQLException | RuntimeException e) {
+            source.rollback();
+            throw e;
+        } finally {
+            source.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** Drops cutover's publication if it exists; one made by someone else is left alone. */
+    public static boolean dropIfOurs(Connection source, String name) throws SQLException {
+        if (existing(source, name).orElse(false)) {
+            try (Statement statement = source.createStatement()) {
+                statement.execute("DROP PUBLICATION IF EXISTS " + Sql.identifier(name));
+            }
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.cutover.replicator.verify;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/** Compares one table's range sums from both sides and names every range that differs. */
+final class Comparison {
+
+    private Comparison() {
+    }
+
+    static List<Mismatch> of(String table, KeyRanges ranges, Map<Integer, RangeSum> source, Map<Integer, RangeSum> target) {
+        TreeSet<Integer> buckets = new TreeSet<>(source.keySet());
+        buckets.addAll(target.keySet());
+        List<Mismatch> mismatches = new ArrayList<>();
+        for (int bucket : buckets) {
+            RangeSum left = source.getOrDefault(bucket, RangeSum.EMPTY);
+            RangeSum right = target.getOrDefault(bucket, RangeSum.EMPTY);
+            if (left.matches(right)) {
+                continue;
+            }
+            String detail = left.rows() == right.rows()
+                    ? "same row count, different content (checksums differ): some rows were changed on one side only"
+                    : left.rows() > right.rows()
+                            ? (left.rows() - right.rows()) + " rows missing on the target"
+                            : (right.rows() - left.rows()) + " rows more on the target than on the source";
+            String range = ranges.describe(bucket);
+            mismatches.add(new Mismatch(table, range.isEmpty() ? Optional.empty() : Optional.of(range),
+                    left.rows(), right.rows(), detail));
+        }
+        return mismatches;
+    }
+}

@@ -1,0 +1,340 @@
+package dev.cutover.replicator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.cutover.platform.database.DatabasePair;
+import dev.cutover.platform.database.Endpoint;
+import dev.cutover.replicator.copy.FullLoad;
+import dev.cutover.replicator.copy.FullLoadResult;
+import dev.cutover.replicator.copy.LoadOptions;
+import dev.cutover.replicator.postgres.ReplicationNames;
+import dev.cutover.replicator.postgres.Slots;
+import dev.cutover.stack.PostgresServer;
+
+/**
+ * Full load plus indexes, PostgreSQL 11 to 17 on this machine: this replicator against native logical
+ * replication, pg_dump/pg_restore and pgcopydb, on the same servers and the same generated data. Not a
+ * test: run it by hand (see the module's README) and read the table it prints.
+ *
+ * <p>Arguments: gigabytes of table data to generate (default 2.2), replicator workers (default 2), rounds
+ * (default 3; the medians are reported).
+ */
+public final class FullLoadBenchmark {
+
+    private static final String SOURCE_DB = "bench";
+    private static final Map<String, String> SETTINGS = Map.of("shared_buffers", "'512MB'", "max_wal_size", "'8GB'",
+            "maintenance_work_mem", "'256MB'", "checkpoint_timeout", "'30min'", "max_sync_workers_per_subscription", "2");
+
+    private final PostgresServer source;
+    private final PostgresServer target;
+    private final Path work;
+    private final int workers;
+    private final int rounds;
+
+    private FullLoadBenchmark(PostgresServer source, PostgresServer target, Path work, int workers, int rounds) {
+        this.rounds = rounds;
+        this.source = source;
+        this.target = target;
+        this.work = work;
+        this.workers = workers;
+    }
+
+    public static void main(String[] args) throws Exception {
+        double gigabytes = args.length > 0 ? Double.parseDouble(args[0]) : 2.2;
+        int workers = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        // The servers run as the postgres user, who must reach their directories.
+        Path work = Files.createDirectories(Path.of("/var/tmp", "cutover-benchmark-" + ProcessHandle.current().pid()));
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (PostgresServer source = PostgresServer.start(PostgresServer.Options.of("11.22.1")
+                .withDirectory(work.resolve("pg11")).withSettings(SETTINGS));
+                PostgresServer target = PostgresServer.start(PostgresServer.Options.of("17.11.0")
+                        .withDirectory(work.resolve("pg17")).withSettings(SETTINGS))) {
+            new FullLoadBenchmark(source, target, work, workers, rounds).run(gigabytes);
+        } finally {
+            new ProcessBuilder("rm", "-rf", work.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    private void run(double gigabytes) throws Exception {
+        say("source PostgreSQL " + source.version() + " at " + source.port() + ", target " + target.version() + " at "
+                + target.port() + ", work directory " + work);
+        source.createDatabase(SOURCE_DB);
+        Instant generating = Instant.now();
+        generate(gigabytes);
+        long tableBytes = scalar(source, SOURCE_DB,
+                "SELECT sum(pg_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE c.relkind = 'r' AND n.nspname = 'public'");
+        long biggest = scalar(source, SOURCE_DB, "SELECT pg_relation_size('public.events')");
+        long tables = scalar(source, SOURCE_DB, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+        long indexes = scalar(source, SOURCE_DB, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public'");
+        long rows = totalRows(source, SOURCE_DB);
+        say(String.format(Locale.ROOT, "generated %.2f GiB of table data (%d rows) in %d tables, %d indexes, in %d s;"
+                + " events (uuid key) holds %.0f%%", tableBytes / GIB, rows, tables, indexes,
+                Duration.between(generating, Instant.now()).toSeconds(), 100.0 * biggest / tableBytes));
+
+        Map<String, Method> methods = new LinkedHashMap<>();
+        methods.put("cutover replicator (" + workers + " workers) + post-data via psql", db -> replicator(db, false));
+        methods.put("cutover replicator (" + workers + " workers) + post-data via pg_restore -j 2",
+                db -> replicator(db, true));
+        methods.put("native subscription copy_data = true + post-data via psql", this::nativeSubscription);
+        methods.put("pg_dump -Fd -j 2 + pg_restore -j 2", db -> dumpRestore(db, ""));
+        methods.put("pg_dump -Fd -j 2 -Z0 + pg_restore -j 2", db -> dumpRestore(db, "-Z0"));
+        methods.put("pgcopydb clone --table-jobs 2 --index-jobs 2", this::pgcopydb);
+        // Rounds run the methods in turn, so a busy moment of the machine falls on all of them alike.
+        Map<String, List<Double>> seconds = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            say("== round " + round + " of " + rounds);
+            int index = 0;
+            for (Map.Entry<String, Method> method : methods.entrySet()) {
+                double took = measure("m" + index++, rows, method.getValue());
+                seconds.computeIfAbsent(method.getKey(), key -> new ArrayList<>()).add(took);
+            }
+        }
+        double ours = median(seconds.values().iterator().next());
+        say(String.format(Locale.ROOT, "%n%-62s %9s %9s %18s  %s", "method (median of " + rounds + ")", "seconds",
+                "MiB/s", "time vs replicator", "each round (s)"));
+        seconds.forEach((method, took) -> say(String.format(Locale.ROOT, "%-62s %9.1f %9.1f %17.2fx  %s", method,
+                median(took), tableBytes / MIB / median(took), median(took) / ours,
+                took.stream().map(t -> String.format(Locale.ROOT, "%.1f", t)).toList())));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    private interface Method {
+        void load(String targetDb) throws Exception;
+    }
+
+    private double measure(String name, long expectedRows, Method method) throws Exception {
+        String targetDb = "bench_" + name;
+        target.createDatabase(targetDb);
+        say("-- " + name + " into " + targetDb);
+        Instant started = Instant.now();
+        method.load(targetDb);
+        double took = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+        long copied = totalRows(target, targetDb);
+        long indexes = scalar(target, targetDb, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public'");
+        say(String.format(Locale.ROOT, "-- %s: %.1f s, %d rows (source %d), %d indexes", name, took, copied,
+                expectedRows, indexes));
+        if (copied != expectedRows) {
+            throw new IllegalStateException(name + " copied " + copied + " rows instead of " + expectedRows);
+        }
+        execute(target, "postgres", "DROP DATABASE " + targetDb);
+        return took;
+    }
+
+    private void replicator(String targetDb, boolean parallelPostData) throws Exception {
+        shell("pg_dump --section=pre-data --no-publications --no-subscriptions " + from() + " | psql -q -v ON_ERROR_STOP=1 "
+                + to(targetDb));
+        Instant copying = Instant.now();
+        DatabasePair pair = new DatabasePair(endpoint(source, SOURCE_DB), endpoint(target, targetDb), List.of(),
+                List.of("public"));
+        ReplicationNames names = ReplicationNames.forDatabase("benchmark");
+        FullLoadResult result = new FullLoad(new LoadOptions(workers, 256L * 1024 * 1024, Duration.ofSeconds(60)))
+                .run(pair, names, table -> say(String.format(Locale.ROOT, "   %-24s %10d rows %8.1f MB %7.1f s",
+                        table.table(), table.rows(), table.bytes() / 1e6, table.took().toMillis() / 1000.0)));
+        say(String.format(Locale.ROOT, "   copy: %.1f s, %.1f MB/s of COPY stream", Duration.between(copying,
+                Instant.now()).toMillis() / 1000.0, result.megabytesPerSecond()));
+        Instant indexing = Instant.now();
+        if (parallelPostData) {
+            Path postData = work.resolve("post-data.dump");
+            shell("pg_dump -Fc --section=post-data --no-publications --no-subscriptions -f " + postData + " " + from()
+                    + " && pg_restore -j 2 -d " + targetDb + " " + connection(target) + " " + postData);
+        } else {
+            shell("pg_dump --section=post-data --no-publications --no-subscriptions " + from()
+                    + " | psql -q -v ON_ERROR_STOP=1 " + to(targetDb));
+        }
+        say(String.format(Locale.ROOT, "   post-data: %.1f s", Duration.between(indexing, Instant.now()).toMillis() / 1000.0));
+        try (Connection connection = endpoint(source, SOURCE_DB).connect()) {
+            Slots.drop(connection, names.slot(), Duration.ofSeconds(10));
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("DROP PUBLICATION IF EXISTS " + names.publication());
+            }
+        }
+    }
+
+    private void nativeSubscription(String targetDb) throws Exception {
+        shell("pg_dump --section=pre-data --no-publications --no-subscriptions " + from() + " | psql -q -v ON_ERROR_STOP=1 "
+                + to(targetDb));
+        Instant copying = Instant.now();
+        execute(source, SOURCE_DB, "CREATE PUBLICATION bench_native FOR ALL TABLES");
+        execute(target, targetDb, "CREATE SUBSCRIPTION bench_native CONNECTION 'host=" + source.host() + " port="
+                + source.port() + " dbname=" + SOURCE_DB + " user=postgres password=" + source.password()
+                + "' PUBLICATION bench_native WITH (copy_data = true)");
+        while (scalar(target, targetDb, "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate <> 'r'") > 0
+                || scalar(target, targetDb, "SELECT count(*) FROM pg_subscription_rel") == 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        say(String.format(Locale.ROOT, "   copy: %.1f s", Duration.between(copying, Instant.now()).toMillis() / 1000.0));
+        Instant indexing = Instant.now();
+        shell("pg_dump --section=post-data --no-publications --no-subscriptions " + from() + " | psql -q -v ON_ERROR_STOP=1 "
+                + to(targetDb));
+        say(String.format(Locale.ROOT, "   post-data: %.1f s", Duration.between(indexing, Instant.now()).toMillis() / 1000.0));
+        execute(target, targetDb, "DROP SUBSCRIPTION bench_native");
+        execute(source, SOURCE_DB, "DROP PUBLICATION bench_native");
+    }
+
+    private void dumpRestore(String targetDb, String compression) throws Exception {
+        Path dump = work.resolve("dump-" + targetDb);
+        shell("pg_dump -Fd -j 2 " + compression + " -f " + dump + " " + from());
+        shell("pg_restore -j 2 -d " + targetDb + " " + connection(target) + " " + dump);
+        shell("rm -rf " + dump);
+    }
+
+    private void pgcopydb(String targetDb) throws Exception {
+        Path dir = work.resolve("pgcopydb");
+        shell("pgcopydb clone --table-jobs 2 --index-jobs 2 --dir " + dir + " --source " + uri(source, SOURCE_DB)
+                + " --target " + uri(target, targetDb) + " > " + work.resolve("pgcopydb.log") + " 2>&1"
+                + "; status=$?; tail -20 " + work.resolve("pgcopydb.log") + "; exit $status");
+        shell("rm -rf " + dir);
+    }
+
+    /** About two thirds of the data in eleven tables with bigint keys, the rest in one uuid-keyed table. */
+    private void generate(double gigabytes) throws Exception {
+        double s = gigabytes / 2.2;
+        List<String> schema = List.of(
+                "CREATE TABLE accounts (id bigint PRIMARY KEY, name text NOT NULL, email text NOT NULL, created_at timestamptz NOT NULL)",
+                "CREATE TABLE products (id bigint PRIMARY KEY, sku text NOT NULL, title text, price numeric(10,2))",
+                "CREATE TABLE orders (id bigint PRIMARY KEY, account_id bigint NOT NULL REFERENCES accounts, total numeric(12,2), status text, created_at timestamptz)",
+                "CREATE TABLE order_lines (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders, product_id bigint NOT NULL REFERENCES products, qty int, price numeric(10,2))",
+                "CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders, amount numeric(12,2), method text, paid_at timestamptz)",
+                "CREATE TABLE sessions (id bigint PRIMARY KEY, account_id bigint NOT NULL, token text, agent text, started_at timestamptz)",
+                "CREATE TABLE audit_log (id bigint PRIMARY KEY, actor bigint, action text, detail text, at timestamptz)",
+                "CREATE TABLE inventory (id bigint PRIMARY KEY, product_id bigint NOT NULL REFERENCES products, warehouse int, on_hand int, updated_at timestamptz)",
+                "CREATE TABLE shipments (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders, carrier text, tracking text, shipped_at timestamptz)",
+                "CREATE TABLE tags (id bigint PRIMARY KEY, name text NOT NULL, color text)",
+                "CREATE TABLE notes (id bigint PRIMARY KEY, account_id bigint, body jsonb, created_at timestamptz)",
+                "CREATE TABLE events (id uuid PRIMARY KEY, account_id bigint NOT NULL, kind text NOT NULL, payload text, amount numeric(12,2), created_at timestamptz NOT NULL)");
+        execute(source, SOURCE_DB, schema.toArray(String[]::new));
+        List<String> fills = List.of(
+                fill("accounts", 1_000_000 * s, "g, 'name ' || g, 'user' || g || '@example.com', now() - g * interval '1 minute'"),
+                fill("products", 100_000 * s, "g, 'SKU-' || g, 'product ' || md5(g::text), (g % 1000) + 0.99"),
+                fill("orders", 2_000_000 * s, "g, g % " + Math.round(1_000_000 * s) + " + 1, g % 997 + 0.5, (ARRAY['new','paid','shipped'])[g % 3 + 1], now() - g * interval '1 second'"),
+                fill("order_lines", 4_000_000 * s, "g, g % " + Math.round(2_000_000 * s) + " + 1, g % " + Math.round(100_000 * s) + " + 1, g % 7 + 1, g % 100 + 0.25"),
+                fill("payments", 1_500_000 * s, "g, g % " + Math.round(2_000_000 * s) + " + 1, g % 997 + 0.5, 'card', now()"),
+                fill("sessions", 1_000_000 * s, "g, g % 1000 + 1, md5(g::text) || md5((g + 1)::text), 'Mozilla/5.0 (X11; Linux x86_64) agent ' || g, now()"),
+                fill("audit_log", 1_500_000 * s, "g, g % 1000, 'update', 'changed field ' || md5(g::text) || ' from ' || g || ' to ' || g + 1, now()"),
+                fill("inventory", 500_000 * s, "g, g % " + Math.round(100_000 * s) + " + 1, g % 20, g % 500, now()"),
+                fill("shipments", 1_000_000 * s, "g, g % " + Math.round(2_000_000 * s) + " + 1, 'carrier ' || g % 5, md5(g::text), now()"),
+                fill("tags", 200_000 * s, "g, 'tag ' || g, '#' || left(md5(g::text), 6)"),
+                fill("notes", 300_000 * s, "g, g % 1000, jsonb_build_object('text', repeat(md5(g::text), 3), 'n', g), now()"),
+                fill("events", 5_600_000 * s, "md5(g::text || 'event')::uuid, g % 1000 + 1, 'kind ' || g % 17, repeat(md5(g::text), 3), g % 9999 + 0.01, now() - g * interval '1 second'"));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<?>> running = new ArrayList<>();
+        // Parents first, so that the foreign keys hold from the start.
+        for (int i = 0; i < fills.size(); i++) {
+            String fill = fills.get(i);
+            running.add(pool.submit(() -> {
+                execute(source, SOURCE_DB, fill);
+                return null;
+            }));
+            if (i == 1 || i == 2) {
+                for (Future<?> done : running) {
+                    done.get();
+                }
+            }
+        }
+        for (Future<?> done : running) {
+            done.get();
+        }
+        pool.shutdown();
+        List<String> indexes = List.of("CREATE INDEX ON accounts (email)", "CREATE INDEX ON orders (account_id)",
+                "CREATE INDEX ON orders (created_at)", "CREATE INDEX ON order_lines (order_id)",
+                "CREATE INDEX ON order_lines (product_id)", "CREATE INDEX ON payments (order_id)",
+                "CREATE INDEX ON sessions (account_id)", "CREATE INDEX ON audit_log (actor, at)",
+                "CREATE INDEX ON inventory (product_id)", "CREATE INDEX ON shipments (order_id)",
+                "CREATE UNIQUE INDEX ON tags (name)", "CREATE INDEX ON notes (account_id)",
+                "CREATE INDEX ON events (account_id, created_at)", "CREATE INDEX ON events (kind)");
+        execute(source, SOURCE_DB, indexes.toArray(String[]::new));
+        execute(source, SOURCE_DB, "VACUUM ANALYZE");
+    }
+
+    private static String fill(String table, double rows, String select) {
+        return "INSERT INTO " + table + " SELECT " + select + " FROM generate_series(1, " + Math.round(rows) + ") g";
+    }
+
+    private static long totalRows(PostgresServer server, String database) throws SQLException {
+        long total = 0;
+        for (String table : List.of("accounts", "products", "orders", "order_lines", "payments", "sessions", "audit_log",
+                "inventory", "shipments", "tags", "notes", "events")) {
+            total += scalar(server, database, "SELECT count(*) FROM public." + table);
+        }
+        return total;
+    }
+
+    private String from() {
+        return connection(source) + " " + SOURCE_DB;
+    }
+
+    private String to(String targetDb) {
+        return connection(target) + " -d " + targetDb;
+    }
+
+    private static String connection(PostgresServer server) {
+        return "-h " + server.host() + " -p " + server.port() + " -U " + server.superuser();
+    }
+
+    private static String uri(PostgresServer server, String database) {
+        return "postgres://" + server.superuser() + ":" + server.password() + "@" + server.host() + ":" + server.port()
+                + "/" + database;
+    }
+
+    private static Endpoint endpoint(PostgresServer server, String database) {
+        return new Endpoint(server.host(), server.port(), database, server.superuser(), server.password(), null);
+    }
+
+    private void shell(String command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("bash", "-o", "pipefail", "-c", command).inheritIO();
+        builder.environment().put("PGPASSWORD", source.password());
+        int status = builder.start().waitFor();
+        if (status != 0) {
+            throw new IllegalStateException("exit status " + status + ": " + command);
+        }
+    }
+
+    private static long scalar(PostgresServer server, String database, String sql) throws SQLException {
+        try (Connection connection = server.connect(database); Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private static void execute(PostgresServer server, String database, String... statements) throws SQLException {
+        try (Connection connection = server.connect(database); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println(Instant.now().toString().substring(11, 19) + " " + line);
+    }
+
+    private static final double GIB = 1024.0 * 1024 * 1024;
+    private static final double MIB = 1024.0 * 1024;
+}

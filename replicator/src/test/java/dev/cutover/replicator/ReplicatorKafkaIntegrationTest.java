@@ -1,0 +1,144 @@
+package dev.cutover.replicator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.cutover.events.CopyData;
+import dev.cutover.events.DataVerified;
+import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.Metadata;
+import dev.cutover.events.ReplicationStopped;
+import dev.cutover.events.ReplicationStreaming;
+import dev.cutover.events.StartStreaming;
+import dev.cutover.events.StepFailed;
+import dev.cutover.events.StopReplication;
+import dev.cutover.events.TableCopied;
+import dev.cutover.events.VerifyData;
+import dev.cutover.events.serde.AvroMessageDeserializer;
+import dev.cutover.platform.MessagePublisher;
+import dev.cutover.replicator.testing.TestDatabase;
+import dev.cutover.stack.LocalStack;
+import dev.cutover.stack.SharedStackExtension;
+
+@ExtendWith(SharedStackExtension.class)
+class ReplicatorKafkaIntegrationTest {
+
+    private static final String DATABASE = "kafka_shop";
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private static TestDatabase db;
+    private static ConfigurableApplicationContext service;
+    private static KafkaConsumer<String, SpecificRecord> events;
+    private static final List<SpecificRecord> seen = new ArrayList<>();
+
+    @BeforeAll
+    static void startService(LocalStack stack) {
+        db = TestDatabase.create(DATABASE, stack.source(), stack.target());
+        db.onBoth("CREATE SCHEMA shop", "CREATE TABLE shop.items (id int PRIMARY KEY, name text)");
+        db.onSource("INSERT INTO shop.items SELECT g, 'item ' || g FROM generate_series(1, 1000) g");
+        String prefix = "cutover.databases." + DATABASE + ".";
+        service = new SpringApplicationBuilder(ReplicatorApplication.class).properties(Map.ofEntries(
+                Map.entry("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers()),
+                Map.entry("server.port", "0"),
+                Map.entry(prefix + "source.host", stack.source().host()),
+                Map.entry(prefix + "source.port", String.valueOf(stack.source().port())),
+                Map.entry(prefix + "source.database", DATABASE),
+                Map.entry(prefix + "source.user", stack.source().superuser()),
+                Map.entry(prefix + "source.password", stack.source().password()),
+                Map.entry(prefix + "target.host", stack.target().host()),
+                Map.entry(prefix + "target.port", String.valueOf(stack.target().port())),
+                Map.entry(prefix + "target.database", DATABASE),
+                Map.entry(prefix + "target.user", stack.target().superuser()),
+                Map.entry(prefix + "target.password", stack.target().password()),
+                Map.entry(prefix + "schemas[0]", "shop"),
+                Map.entry("cutover.replicator.workers", "2"))).run();
+        events = new KafkaConsumer<>(Map.of("bootstrap.servers", stack.kafkaBootstrapServers(),
+                "group.id", "replicator-test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"),
+                new StringDeserializer(), new AvroMessageDeserializer());
+        events.subscribe(List.of("cutover.events"));
+    }
+
+    @AfterAll
+    static void stopService() {
+        events.close();
+        service.close();
+    }
+
+    @Test
+    void theCommandsOfAMigrationAreEachAnsweredWithTheirEvent() {
+        MessagePublisher publisher = service.getBean(MessagePublisher.class);
+
+        Metadata copy = command(publisher, DATABASE);
+        publisher.publish(CopyData.newBuilder().setMetadata(copy).build());
+        FullLoadCompleted loaded = awaitAnswer(FullLoadCompleted.class, copy);
+        assertThat(loaded.getSlot()).isEqualTo("cutover_slot_kafka_shop");
+        assertThat(loaded.getRows()).isEqualTo(1000);
+        assertThat(awaitAnswer(TableCopied.class, copy).getTable()).isEqualTo("shop.items");
+
+        Metadata stream = command(publisher, DATABASE);
+        publisher.publish(StartStreaming.newBuilder().setMetadata(stream).build());
+        assertThat(awaitAnswer(ReplicationStreaming.class, stream).getSubscription()).isEqualTo("cutover_sub_kafka_shop");
+
+        Metadata verify = command(publisher, DATABASE);
+        publisher.publish(VerifyData.newBuilder().setMetadata(verify).build());
+        DataVerified verified = awaitAnswer(DataVerified.class, verify);
+        assertThat(verified.getMismatches()).isEmpty();
+        assertThat(verified.getRows()).isEqualTo(1000);
+
+        Metadata stop = command(publisher, DATABASE);
+        publisher.publish(StopReplication.newBuilder().setMetadata(stop).build());
+        assertThat(awaitAnswer(ReplicationStopped.class, stop).getSlotDropped()).isTrue();
+        assertThat(db.countOnSource("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cutover_slot_kafka_shop'"))
+                .isZero();
+    }
+
+    @Test
+    void aCommandForADatabaseNobodyConfiguredIsAnsweredWithWhatToConfigure() {
+        MessagePublisher publisher = service.getBean(MessagePublisher.class);
+        Metadata copy = command(publisher, "nowhere");
+
+        publisher.publish(CopyData.newBuilder().setMetadata(copy).build());
+
+        StepFailed failed = awaitAnswer(StepFailed.class, copy);
+        assertThat(failed.getStep()).isEqualTo("CopyData");
+        assertThat(failed.getReason()).contains("cutover.databases.nowhere");
+        assertThat(failed.getRetryable()).isFalse();
+    }
+
+    private static Metadata command(MessagePublisher publisher, String database) {
+        return publisher.originating(database, null, "migration-" + UUID.randomUUID());
+    }
+
+    private static synchronized <T extends SpecificRecord> T awaitAnswer(Class<T> type, Metadata cause) {
+        String causation = cause.getMessageId().toString();
+        await().atMost(PATIENCE).until(() -> {
+            events.poll(Duration.ofMillis(200)).forEach(record -> seen.add(record.value()));
+            return seen.stream().anyMatch(event -> answers(event, type, causation));
+        });
+        return type.cast(seen.stream().filter(event -> answers(event, type, causation)).findFirst().orElseThrow());
+    }
+
+    private static boolean answers(SpecificRecord event, Class<?> type, String causation) {
+        if (!type.isInstance(event)) {
+            return false;
+        }
+        Metadata metadata = (Metadata) event.get(event.getSchema().getField("metadata").pos());
+        return causation.equals(metadata.getCausationId());
+    }
+}

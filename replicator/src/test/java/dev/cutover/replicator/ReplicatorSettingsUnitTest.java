@@ -1,0 +1,35 @@
+package dev.cutover.replicator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+class ReplicatorSettingsUnitTest {
+
+    @Test
+    void noWorkersIsRefusedNamingTheProperty() {
+        assertThatThrownBy(() -> new ReplicatorSettings(0, DataSize.ofMegabytes(256), Duration.ofSeconds(60),
+                Duration.ofSeconds(10), 100_000))
+                .hasMessageContaining("cutover.replicator.workers");
+    }
+
+    @Test
+    void aZeroSlotTimeoutIsRefusedWithAnExample() {
+        assertThatThrownBy(() -> new ReplicatorSettings(4, DataSize.ofMegabytes(256), Duration.ZERO,
+                Duration.ofSeconds(10), 100_000))
+                .hasMessageContaining("cutover.replicator.slot-creation-timeout").hasMessageContaining("60s");
+    }
+
+    @Test
+    void loadOptionsCarryTheThresholdInBytes() {
+        ReplicatorSettings settings = new ReplicatorSettings(3, DataSize.ofMegabytes(1), Duration.ofSeconds(5),
+                Duration.ofSeconds(10), 10);
+
+        assertThat(settings.loadOptions().splitThreshold()).isEqualTo(1024 * 1024);
+        assertThat(settings.loadOptions().workers()).isEqualTo(3);
+    }
+}
