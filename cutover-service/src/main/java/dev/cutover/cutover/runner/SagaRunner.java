@@ -54,7 +54,18 @@ class SagaRunner implements CutoverQueries {
 
     /** Rebuilds every cutover from the saga's own events, as read back from the log after a restart. */
     synchronized void recover(Map<CutoverId, List<CutoverEvent>> histories, Map<CutoverId, DatabaseName> databases) {
-        histories.forEach((id, history) -> sagas.put(id, new Saga(CutoverDecider.rebuild(history), databases.get(id))));
+        histories.forEach((id, history) -> {
+            Saga saga = new Saga(CutoverDecider.rebuild(history), databases.get(id));
+            if (saga.state().isActive() && !settings.dns().containsKey(saga.database().value())) {
+                // Another deployment's database, or one removed from this one's settings: acting on it would
+                // send commands nobody here can carry out. It is left alone, and said so once.
+                log.warn("cutover {} of database {} is in flight, but this service has no cutover.saga.dns.{}: it is"
+                        + " left alone; configure the database here or finish it where it is configured",
+                        id.value(), saga.database().value(), saga.database().value());
+                return;
+            }
+            sagas.put(id, saga);
+        });
         long active = sagas.values().stream().filter(saga -> saga.state().isActive()).count();
         log.info("recovered {} cutovers from the log, {} of them in flight", sagas.size(), active);
     }

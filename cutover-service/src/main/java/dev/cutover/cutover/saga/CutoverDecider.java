@@ -277,6 +277,11 @@ public final class CutoverDecider {
                 && outcome instanceof PreflightReported report) {
             return preflightReported(preflight.progress(), report, now);
         }
+        // Application sessions on the target while the flip is still unconfirmed: the flip took effect and the target
+        // may have acknowledged writes, which a rollback would lose. Past the point of no return: complete.
+        if (state instanceof Running running && running.step() == Step.FLIP_DNS && outcome instanceof TrafficResumed resumed) {
+            return complete(running.progress(), resumed.at(), now);
+        }
         if (state instanceof Running running && running.step() == outcome.step()) {
             return advance(running, outcome, now, policy);
         }

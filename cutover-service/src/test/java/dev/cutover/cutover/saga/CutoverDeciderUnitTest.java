@@ -357,6 +357,23 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
+        void traffic_on_the_target_before_the_flip_is_confirmed_completes_the_cutover_instead_of_rolling_back() {
+            Instant resumed = startOf(Step.FLIP_DNS).plusMillis(50);
+            Instant now = resumed.plusMillis(5);
+            var durations = new java.util.EnumMap<Step, Duration>(Step.class);
+            durations.put(Step.PREFLIGHT, Duration.ofMillis(2_000));
+            for (Step step = Step.STOP_TRAFFIC; step != Step.FLIP_DNS; step = step.next()) {
+                durations.put(step, Duration.ofMillis(100));
+            }
+            durations.put(Step.FLIP_DNS, Duration.ofMillis(50));
+            Cutover state = given(historyUntil(Step.FLIP_DNS))
+                    .when(new TrafficResumed(resumed), now)
+                    .then(new CutoverCompleted(Duration.ofMillis(550), durations, now),
+                            new StopReplication(), new RestoreDnsTtl("db.orders.example."));
+            assertThat(state).isInstanceOf(TidyingUp.class);
+        }
+
+        @Test
         void resumed_traffic_completes_the_cutover_with_its_downtime_and_step_durations_and_tidies_up() {
             Instant now = resumedAt().plusMillis(5);
             var expected = completed();

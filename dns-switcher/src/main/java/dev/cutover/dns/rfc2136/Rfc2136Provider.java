@@ -51,6 +51,9 @@ public final class Rfc2136Provider implements DnsProvider {
 
     private static final Logger log = LoggerFactory.getLogger(Rfc2136Provider.class);
 
+    private static final int SERVFAIL_ATTEMPTS = 3;
+    private static final Duration SERVFAIL_PAUSE = Duration.ofMillis(50);
+
     private final Rfc2136Settings settings;
     private final Timekeeper timekeeper;
     private final Name zone;
@@ -92,7 +95,7 @@ public final class Rfc2136Provider implements DnsProvider {
         update.present(toRecord(owner, request.expectedTarget(), Duration.ZERO));
         update.delete(owner, type(request.expectedTarget()));
         update.add(toRecord(owner, request.newTarget(), request.ttl()));
-        Message response = send(updates, update, "send the update of " + record);
+        Message response = sendUpdate(update, "send the update of " + record);
 
         if (isCompareFailure(response.getRcode())) {
             return flipWhereCompareFailed(request);
@@ -127,7 +130,7 @@ public final class Rfc2136Provider implements DnsProvider {
         for (DnsTarget target : before.targets()) {
             update.add(toRecord(owner, target, ttl));
         }
-        Message response = send(updates, update, "send the TTL update of " + record);
+        Message response = sendUpdate(update, "send the TTL update of " + record);
         if (isCompareFailure(response.getRcode())) {
             DnsAnswer now = current(record).orElse(null);
             if (now != null && now.targets().equals(before.targets()) && now.ttl().equals(ttl)) {
@@ -190,6 +193,24 @@ public final class Rfc2136Provider implements DnsProvider {
                 .map(soa -> settings.zone() + " serial " + ((SOARecord) soa).getSerial())
                 .findFirst()
                 .orElse(settings.zone() + " serial unknown");
+    }
+
+    /**
+     * Sends an update, again after a SERVFAIL: the server failed, not the request (BIND answers so when it
+     * cannot write its journal in time under load). Safe to repeat because every update carries its
+     * compare-and-swap prerequisite: if the first one was applied after all, the repeat fails the compare
+     * and the caller sees the change already in place.
+     */
+    private Message sendUpdate(Update update, String step) {
+        long start = timekeeper.nanoTime();
+        Message response = send(updates, update, step);
+        for (int attempt = 1; attempt < SERVFAIL_ATTEMPTS && response.getRcode() == Rcode.SERVFAIL; attempt++) {
+            log.warn("{} answered SERVFAIL to the update; sending it again ({} of {})", settings.server(), attempt + 1,
+                    SERVFAIL_ATTEMPTS);
+            pause(SERVFAIL_PAUSE.multipliedBy(attempt), step, start);
+            response = send(updates, update, step);
+        }
+        return response;
     }
 
     private Message send(SimpleResolver resolver, Message message, String step) {
