@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import dev.cutover.sandbox.rehearsal.Rehearsal;
+import dev.cutover.sandbox.rehearsal.Fault;
 import dev.cutover.sandbox.rehearsal.RehearsalOptions;
 import dev.cutover.sandbox.report.Report;
 
@@ -13,8 +13,15 @@ import dev.cutover.sandbox.report.Report;
 public final class Sandbox {
 
     private static final String USAGE = """
-            usage: ./rehearse [--runs N] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
+            usage: ./rehearse [--runs N] [--fault NAME] [--method saga|plain | --compare] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
+              --fault     inject one failure into the saga's cutover; a rollback is then a correct outcome, and
+                          the report shows the source serving again with nothing lost. The faults:
+            %s
               --runs      rehearsals in a row; more than one prints the median and p95 of every figure (default 1)
+              --method    saga: the event-driven cutover over Kafka (default); plain: the same steps run by one
+                          sequential program, JDBC and DNS calls, no Kafka (the services stay idle)
+              --compare   each of the --runs runs both methods, saga then plain, and prints both medians and the
+                          difference: what the event-driven design costs
               --size-mb   seed-shaped data on the source, in MB (default 200)
               --rate      client transactions per second (default 1000)
               --workers   client connections (default 8)
@@ -22,7 +29,7 @@ public final class Sandbox {
               --warm-up   writes acknowledged before the cutover starts (default 3000)
               --after     writes acknowledged by the target before the client stops (default 3000)
             The last line of the output is one JSON object; the exit code is 0 only if nothing was lost and
-            nothing was written on the source after the fence.""";
+            nothing was written on the source after the fence.""".formatted(Fault.help());
 
     private Sandbox() {
     }
@@ -30,9 +37,17 @@ public final class Sandbox {
     public static void main(String[] args) throws Exception {
         RehearsalOptions options;
         int runs;
+        Method method;
+        Fault fault;
         try {
             List<String> rest = new ArrayList<>(Arrays.asList(args));
             runs = runs(rest);
+            method = Method.take(rest);
+            fault = fault(rest);
+            if (fault != null && method != Method.SAGA) {
+                // Faults are injected into the saga's steps; the plain program would silently run without one.
+                throw new IllegalArgumentException("--fault applies to the saga only: drop --method plain / --compare");
+            }
             options = parse(rest.toArray(String[]::new));
         } catch (IllegalArgumentException e) {
             System.err.println("rehearse: " + e.getMessage());
@@ -46,11 +61,16 @@ public final class Sandbox {
         java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
         List<Report> reports = new ArrayList<>();
         try {
+            if (method == Method.COMPARE) {
+                int exit = Comparison.run(options, runs, System.out);
+                System.out.flush();
+                System.exit(exit);
+            }
             for (int run = 1; run <= runs; run++) {
                 if (runs > 1) {
                     System.out.printf("%n=== rehearsal %d of %d ===%n", run, runs);
                 }
-                Report report = new Rehearsal(options, System.out).run();
+                Report report = method.rehearsal(options, System.out).withFault(fault).run();
                 report.print(System.out);
                 reports.add(report);
             }
@@ -67,6 +87,23 @@ public final class Sandbox {
         }
         System.out.flush();
         System.exit(reports.stream().mapToInt(Report::exitCode).max().orElse(0));
+    }
+
+    /** {@code --fault NAME}, taken out of {@code args}; {@code null} without it. */
+    private static Fault fault(List<String> args) {
+        int index = args.indexOf("--fault");
+        if (index < 0) {
+            return null;
+        }
+        if (index + 1 >= args.size()) {
+            throw new IllegalArgumentException("--fault needs a name");
+        }
+        Fault fault = Fault.named(args.remove(index + 1));
+        args.remove(index);
+        if (fault.notSupported().isPresent()) {
+            throw new IllegalArgumentException("fault " + fault.name() + " is not supported yet: " + fault.notSupported().get());
+        }
+        return fault;
     }
 
     private static int runs(List<String> args) {

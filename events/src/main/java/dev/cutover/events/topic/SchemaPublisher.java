@@ -45,6 +45,9 @@ public final class SchemaPublisher {
         var config = new HashMap<>(producerConfig);
         // A transactional id would make every send fail outside a transaction; schemas need none.
         config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        // The topic is compacted by fingerprint, so a duplicate does no harm; an idempotent producer was seen to
+        // stall on OutOfOrderSequenceException against a freshly started broker, blocking a service's start-up.
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
         try (var producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             return new SchemaPublisher(producer).publish(schemas);
         }

@@ -48,10 +48,41 @@ public final class Rehearsal {
 
     private final RehearsalOptions options;
     private final PrintStream out;
+    /** {@code null}: the saga, started with cutoverctl; otherwise the method the saga is compared with. */
+    private CutoverMethod method;
+    /** {@code null}: no fault injected. */
+    private Fault fault;
+    private FaultVerdict faultVerdict;
 
     public Rehearsal(RehearsalOptions options, PrintStream out) {
         this.options = options;
         this.out = out;
+    }
+
+    /**
+     * The same rehearsal with {@code fault} injected into the saga's cutover ({@code null}: none). A rollback is then
+     * a correct outcome; the source must serve again and nothing may be lost.
+     */
+    public Rehearsal withFault(Fault fault) {
+        if (fault != null && fault.notSupported().isPresent()) {
+            throw new IllegalArgumentException("fault " + fault.name() + " is not supported yet: " + fault.notSupported().get());
+        }
+        if (fault != null && method != null) {
+            throw new IllegalArgumentException("--fault is injected into the saga's cutover only, not into " + method);
+        }
+        this.fault = fault;
+        return this;
+    }
+
+    /** How the fault went, after {@link #run}; {@code null} without a fault. */
+    FaultVerdict faultVerdict() {
+        return faultVerdict;
+    }
+
+    /** The same rehearsal with another cutover method than the saga; the services then stay idle. */
+    public Rehearsal withCutover(CutoverMethod other) {
+        this.method = other;
+        return this;
     }
 
     public Report run() throws Exception {
@@ -70,14 +101,14 @@ public final class Rehearsal {
                 services.startAll();
                 out.printf("  services   5 started in %d ms%n", since(starting));
                 new MigrationDriver(bus, out, options.stepTimeout()).prepareTarget();
-                return cutover(stack, bus);
+                return cutover(stack, bus, services);
             }
         } finally {
             out.printf("rehearsal took %d s%n", since(begin) / 1000);
         }
     }
 
-    private Report cutover(LocalStack stack, KafkaProbe bus) throws Exception {
+    private Report cutover(LocalStack stack, KafkaProbe bus, Services services) throws Exception {
         String name = stack.dns().databaseName().replaceAll("\\.$", "");
         InetSocketAddress dns = new InetSocketAddress(stack.dns().host(), stack.dns().port());
         JvmDns.install(dns, options.dnsTtl());
@@ -87,8 +118,17 @@ public final class Rehearsal {
         try (RehearsalClient client = RehearsalClient.start(settings)) {
             out.printf("client       %d connections, %.0f writes/s through %s%n", options.workers(), options.rate(), name);
             awaitCondition("the client's warm-up", () -> client.progress().acked() >= options.warmUpWrites());
+            if (method != null) {
+                return cutoverWith(method, stack, client);
+            }
 
             String cutoverId = SeedData.DATABASE + "-" + LocalDateTime.now(ZoneOffset.UTC).format(ID_TIME);
+            FaultInjector injector = null;
+            if (fault != null) {
+                injector = new FaultInjector(fault, new Fault.Scene(stack, services), stack.kafkaBootstrapServers(), cutoverId, out);
+                injector.start();
+                out.printf("fault        %s: %s%n", fault.name(), fault.description());
+            }
             int started = Cutoverctl.run(out, out, "start", "--bootstrap-servers", stack.kafkaBootstrapServers(),
                     "--database", SeedData.DATABASE, "--operator", Services.OPERATOR, "--reason", "rehearsal",
                     "--cutover-id", cutoverId);
@@ -109,6 +149,19 @@ public final class Rehearsal {
                 long target = client.progress().ackedByTarget();
                 awaitCondition("writes on the target", () -> client.progress().ackedByTarget() >= target + options.writesAfter());
             }
+            long sourceAcksAfterRollback = 0;
+            if (result == CutoverResult.ROLLED_BACK) {
+                // The source serves again: the client's writes through the DNS name are acknowledged by it.
+                long source = client.progress().ackedBySource();
+                awaitCondition("writes on the source after the rollback",
+                        () -> client.progress().ackedBySource() >= source + options.writesAfter());
+                sourceAcksAfterRollback = client.progress().ackedBySource() - source;
+            }
+            if (injector != null) {
+                injector.close();
+                faultVerdict = FaultVerdict.of(injector.outcome(), result, sourceAcksAfterRollback, stack.source());
+                out.printf("fault        %s%n", faultVerdict.describe());
+            }
             ClientRecord record = client.stop();
             ReportInputs inputs = inputs(bus, cutoverId, record, result);
             try (Connection source = stack.source().connect(SeedData.DATABASE);
@@ -120,6 +173,23 @@ public final class Rehearsal {
                 out.println();
                 return report;
             }
+        }
+    }
+
+    /** The cutover by another method, then the same wait for the target's writes and the same report. */
+    private Report cutoverWith(CutoverMethod other, LocalStack stack, RehearsalClient client) throws Exception {
+        CutoverMethod.Outcome outcome = other.cutover(new CutoverMethod.Setting(stack, SeedData.DATABASE, SeedData.ROLE,
+                "cutover_sub_" + SeedData.DATABASE, "cutover_slot_" + SeedData.DATABASE, options.dnsTtl(),
+                options.stepTimeout(), out));
+        if (outcome.result() == CutoverResult.COMPLETED) {
+            long target = client.progress().ackedByTarget();
+            awaitCondition("writes on the target", () -> client.progress().ackedByTarget() >= target + options.writesAfter());
+        }
+        ClientRecord record = client.stop();
+        ReportInputs inputs = outcome.times().apply(ReportInputs.of(record, outcome.result())).withTimeline(outcome.timeline());
+        try (Connection source = stack.source().connect(SeedData.DATABASE);
+                Connection target = stack.target().connect(SeedData.DATABASE)) {
+            return Report.create(inputs, source, target);
         }
     }
 

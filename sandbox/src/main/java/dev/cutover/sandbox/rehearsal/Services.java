@@ -23,7 +23,7 @@ import dev.cutover.stack.Postgres;
 /**
  * Every service of a deployment, each its own Spring Boot application with its own context, wired to
  * the local stack the way an operator would configure them in production. A service can be stopped and
- * started again, which is how faults are injected.
+ * started again, which is how faults are injected (from the fault's own thread, hence synchronized).
  */
 final class Services implements AutoCloseable {
 
@@ -94,7 +94,7 @@ final class Services implements AutoCloseable {
         }
     }
 
-    void start(Service service) {
+    synchronized void start(Service service) {
         Map<String, Object> properties = new HashMap<>(common);
         properties.putAll(own.getOrDefault(service, Map.of()));
         Instant begin = Instant.now();
@@ -102,7 +102,7 @@ final class Services implements AutoCloseable {
         startupTimes.put(service, Duration.between(begin, Instant.now()));
     }
 
-    void stop(Service service) {
+    synchronized void stop(Service service) {
         ConfigurableApplicationContext context = running.remove(service);
         if (context != null) {
             context.close();
@@ -114,7 +114,7 @@ final class Services implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         for (Service service : List.copyOf(running.keySet()).reversed()) {
             stop(service);
         }

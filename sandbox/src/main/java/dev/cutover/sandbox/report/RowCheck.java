@@ -21,7 +21,8 @@ import org.postgresql.copy.CopyIn;
  * @param checkedOn the server checked
  * @param rows the rows the client inserted and was told so
  * @param missing rows that are not there
- * @param different rows whose status is neither the one the client last wrote nor an update in doubt at its stop
+ * @param different rows whose status is neither the one the client last wrote nor an update in doubt at its stop, and
+ *     rows acknowledged under an id that was acknowledged more than once (at most one of them can be there)
  * @param examples a few of the missing or different rows, as {@code id: expected -> found}
  * @param error why the check could not run, or {@code null}
  */
@@ -52,15 +53,22 @@ public record RowCheck(Server checkedOn, long rows, long missing, long different
         String table = record.settings().table();
         try (Statement statement = server.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS cutover_acked_rows");
-            statement.execute("CREATE TEMP TABLE cutover_acked_rows (id bigint PRIMARY KEY, status text NOT NULL, doubt text)");
+            // No primary key: one id acknowledged twice (by the source and by the target, e.g. a rollback after the target
+            // took writes) is two rows the client was told it wrote, and at most one of them can be on one server.
+            statement.execute("CREATE TEMP TABLE cutover_acked_rows (id bigint NOT NULL, status text NOT NULL, doubt text)");
             try {
                 copyRows(record, server);
+                statement.execute("CREATE INDEX ON cutover_acked_rows (id)");
                 statement.execute("ANALYZE cutover_acked_rows");
                 long missing;
                 long different;
                 String wrong = "(n.id IS NULL OR (n.status IS DISTINCT FROM a.status AND n.status IS DISTINCT FROM a.doubt))";
-                try (ResultSet counts = statement.executeQuery("SELECT count(*) FILTER (WHERE n.id IS NULL), count(*) FILTER (WHERE "
-                        + wrong + " AND n.id IS NOT NULL) FROM cutover_acked_rows a LEFT JOIN " + table + " n ON n.id = a.id")) {
+                // Per id: all its acknowledged rows are missing if no row has it; otherwise every one but a matching one
+                // is different (an id acknowledged once counts as before; twice, one of the two is lost at least).
+                try (ResultSet counts = statement.executeQuery("WITH per_id AS (SELECT a.id, count(*) AS acked, bool_or(n.id IS NULL) AS absent,"
+                        + " bool_or(NOT " + wrong + ") AS matched FROM cutover_acked_rows a LEFT JOIN " + table + " n ON n.id = a.id"
+                        + " GROUP BY a.id) SELECT coalesce(sum(acked) FILTER (WHERE absent), 0),"
+                        + " coalesce(sum(acked - CASE WHEN matched THEN 1 ELSE 0 END) FILTER (WHERE NOT absent), 0) FROM per_id")) {
                     counts.next();
                     missing = counts.getLong(1);
                     different = counts.getLong(2);

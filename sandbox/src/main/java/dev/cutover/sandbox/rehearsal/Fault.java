@@ -1,0 +1,274 @@
+package dev.cutover.sandbox.rehearsal;
+
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+import dev.cutover.events.StepStarted;
+import dev.cutover.events.TrafficStopped;
+import dev.cutover.sandbox.rehearsal.Services.Service;
+import dev.cutover.stack.DnsServer;
+import dev.cutover.stack.LocalStack;
+
+/**
+ * One failure a rehearsal injects into its cutover ({@code ./rehearse --fault NAME}). The rehearsal watches the
+ * cutover's messages on the bus; the first one that {@link #triggeredBy triggers} the fault injects it, and it is
+ * {@link #heal healed} as its {@link #healing} says. Before the DNS flip the expected outcome is a rollback (the source
+ * serves again, nothing lost); a fault the services can recover from may also let the cutover complete.
+ */
+public sealed interface Fault {
+
+    /** The name on the command line. */
+    String name();
+
+    /** One line for {@code --help}. */
+    String description();
+
+    /** Whether this message of the cutover is the moment to inject the fault. */
+    boolean triggeredBy(SpecificRecord message);
+
+    /** Breaks something. */
+    void inject(Scene scene) throws Exception;
+
+    /** Undoes {@link #inject}; called once, even when the cutover ended first. */
+    void heal(Scene scene) throws Exception;
+
+    /** When the fault is undone. */
+    Healing healing();
+
+    /** Empty when the fault can be injected; otherwise why not. */
+    default Optional<String> notSupported() {
+        return Optional.empty();
+    }
+
+    /** What a fault acts on. */
+    record Scene(LocalStack stack, Services services) {
+    }
+
+    /** When a fault is healed. */
+    enum Healing {
+        /** Right after it was injected: a crash followed by a restart. */
+        IMMEDIATELY,
+        /** When the saga starts compensating (or the cutover ends). */
+        AT_COMPENSATION,
+        /** When the cutover ended (completed, rolled back or rejected). */
+        AT_THE_END
+    }
+
+    /** Every fault, in {@code --help} order. */
+    static List<Fault> all() {
+        return List.of(
+                new KillService("kill-lag-monitor-at-catch-up", Service.LAG_MONITOR, "WRITE_CANARY", Healing.AT_THE_END,
+                        "stop lag-monitor as the canary is written, so no one proves catch-up: the step times out,"
+                                + " the saga rolls back; lag-monitor starts again after the rollback"),
+                new KillService("kill-cutover-service-at-canary", Service.CUTOVER_SERVICE, "WRITE_CANARY",
+                        Healing.IMMEDIATELY, "stop cutover-service (the saga) when it starts WRITE_CANARY and start it"
+                                + " again at once: it must recover from the log, then finish or roll back"),
+                new StallReplication(),
+                new RefuseDnsUpdate(),
+                new RestartKafka());
+    }
+
+    /** The fault with this name. */
+    static Fault named(String name) {
+        return all().stream().filter(fault -> fault.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown fault '" + name + "'; the faults are "
+                        + all().stream().map(Fault::name).collect(Collectors.joining(", "))));
+    }
+
+    private static boolean stepStarted(SpecificRecord message, String step) {
+        return message instanceof StepStarted started && started.getStep().equals(step);
+    }
+
+    /** A service's Spring context closed at a step, as if its process died, and started again later. */
+    record KillService(String name, Service service, String atStep, Healing healing, String description) implements Fault {
+
+        @Override
+        public boolean triggeredBy(SpecificRecord message) {
+            return stepStarted(message, atStep);
+        }
+
+        @Override
+        public void inject(Scene scene) {
+            scene.services().stop(service);
+        }
+
+        @Override
+        public void heal(Scene scene) {
+            scene.services().start(service);
+        }
+    }
+
+    /** The target's subscription disabled right after the fence: the canary never arrives. */
+    record StallReplication() implements Fault {
+
+        static final String SUBSCRIPTION = "cutover_sub_" + SeedData.DATABASE;
+
+        @Override
+        public String name() {
+            return "stall-replication";
+        }
+
+        @Override
+        public String description() {
+            return "ALTER SUBSCRIPTION " + SUBSCRIPTION + " DISABLE on the target right after the fence (TrafficStopped):"
+                    + " the canary cannot arrive, the saga rolls back; enabled again when it compensates";
+        }
+
+        @Override
+        public boolean triggeredBy(SpecificRecord message) {
+            return message instanceof TrafficStopped;
+        }
+
+        @Override
+        public Healing healing() {
+            return Healing.AT_COMPENSATION;
+        }
+
+        @Override
+        public void inject(Scene scene) throws SQLException {
+            alter(scene, "DISABLE");
+        }
+
+        @Override
+        public void heal(Scene scene) throws SQLException {
+            alter(scene, "ENABLE");
+        }
+
+        private static void alter(Scene scene, String how) throws SQLException {
+            try (Connection target = scene.stack().target().connect(SeedData.DATABASE);
+                    Statement statement = target.createStatement()) {
+                statement.execute("ALTER SUBSCRIPTION " + SUBSCRIPTION + " " + how);
+            }
+        }
+    }
+
+    /**
+     * A second address added to the database's A record behind the dns-switcher's back just before the flip: the
+     * flip's compare-and-swap (the record must be exactly the source) fails, the step fails, the saga rolls back. The
+     * extra address is removed as soon as the saga compensates, so that a {@code RevertDns} finds the source.
+     */
+    record RefuseDnsUpdate() implements Fault {
+
+        /** A loopback address nothing listens on: clients that resolve it fail fast and retry. */
+        static final String ELSEWHERE = "127.0.0.9";
+
+        @Override
+        public String name() {
+            return "refuse-dns-update";
+        }
+
+        @Override
+        public String description() {
+            return "add " + ELSEWHERE + " to the database's A record just before the flip (when OPEN_TARGET starts), so"
+                    + " the flip's compare-and-swap fails: StepFailed, the saga rolls back; removed when it compensates";
+        }
+
+        @Override
+        public boolean triggeredBy(SpecificRecord message) {
+            // Not at FLIP_DNS itself: the dns-switcher gets FlipDns as the bus shows StepStarted(FLIP_DNS), and a change
+            // racing the flip can land after its compare-and-swap (then the flip succeeds and only its confirmation
+            // waits for the extra address to go).
+            return stepStarted(message, "OPEN_TARGET");
+        }
+
+        @Override
+        public Healing healing() {
+            return Healing.AT_COMPENSATION;
+        }
+
+        @Override
+        public void inject(Scene scene) throws Exception {
+            update(scene.stack().dns(), true);
+        }
+
+        @Override
+        public void heal(Scene scene) throws Exception {
+            update(scene.stack().dns(), false);
+        }
+
+        private static void update(DnsServer dns, boolean add) throws Exception {
+            Update update = new Update(absolute(dns.zone()));
+            Name record = absolute(dns.databaseName());
+            if (add) {
+                update.add(record, Type.A, 1, ELSEWHERE);
+            } else {
+                update.delete(record, Type.A, ELSEWHERE);
+            }
+            SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(dns.host(), dns.port()));
+            resolver.setTCP(true);
+            resolver.setTSIGKey(new TSIG(TSIG.algorithmToName(dns.tsigAlgorithm()), absolute(dns.tsigKeyName()),
+                    dns.tsigSecret()));
+            Message response = resolver.send(update);
+            if (response.getRcode() != Rcode.NOERROR) {
+                throw new IllegalStateException("the DNS server refused our own update of " + record + ": "
+                        + Rcode.string(response.getRcode()));
+            }
+        }
+
+        private static Name absolute(String name) throws TextParseException {
+            return Name.fromString(name.endsWith(".") ? name : name + ".");
+        }
+    }
+
+    /** The Kafka broker restarted on the same port. */
+    record RestartKafka() implements Fault {
+
+        @Override
+        public String name() {
+            return "restart-kafka";
+        }
+
+        @Override
+        public String description() {
+            return "restart the Kafka broker on the same port during the cutover (not supported yet)";
+        }
+
+        @Override
+        public Optional<String> notSupported() {
+            return Optional.of("the local stack does not let the sandbox restart its Kafka broker: LocalStack exposes"
+                    + " only the bootstrap address, and KafkaBroker has no restart (the embedded KRaft broker itself"
+                    + " can be shut down and started on the same port with its log kept; local-stack must expose that"
+                    + " first)");
+        }
+
+        @Override
+        public boolean triggeredBy(SpecificRecord message) {
+            return false;
+        }
+
+        @Override
+        public Healing healing() {
+            return Healing.IMMEDIATELY;
+        }
+
+        @Override
+        public void inject(Scene scene) {
+            throw new UnsupportedOperationException(notSupported().orElseThrow());
+        }
+
+        @Override
+        public void heal(Scene scene) {
+        }
+    }
+
+    /** {@code --help}'s lines, one a fault. */
+    static String help() {
+        return all().stream().map(fault -> String.format("              %-31s %s", fault.name(), fault.description()))
+                .collect(Collectors.joining(System.lineSeparator()));
+    }
+}
