@@ -134,20 +134,8 @@ public final class BindServer implements DnsServer, AutoCloseable {
     }
 
     private void startOnSomePort() {
-        boolean random = options.port() == 0;
-        int attempts = random ? 5 : 1;
-        for (int attempt = 1; ; attempt++) {
-            int candidate = random ? Ports.freeTcpAndUdpPort(options.host()) : options.port();
-            try {
-                launch(candidate);
-                return;
-            } catch (PortTakenException e) {
-                if (attempt >= attempts) {
-                    throw e;
-                }
-                log.info("another DNS server answers on port {}; trying another", candidate);
-            }
-        }
+        Ports.launchOnFreePort(options.port(), () -> Ports.freeTcpAndUdpPort(options.host()), this::launch,
+                "another DNS server answers on port {}; trying another");
     }
 
     private synchronized void launch(int candidate) {

@@ -6,6 +6,10 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
+
+import org.slf4j.LoggerFactory;
 
 /** Free ports on loopback addresses. A free port can be taken before the server binds it, so servers check again. */
 final class Ports {
@@ -16,6 +20,27 @@ final class Ports {
     }
 
     /** A TCP port free on every one of the hosts. */
+    /**
+     * Launches a server on {@code requested}, or, when that is 0, on a free port, and on another free port if
+     * the first was taken between being picked and being bound (another process may grab it meanwhile).
+     */
+    static void launchOnFreePort(int requested, IntSupplier freePort, IntConsumer launch, String retrying) {
+        boolean random = requested == 0;
+        int attempts = random ? 5 : 1;
+        for (int attempt = 1; ; attempt++) {
+            int candidate = random ? freePort.getAsInt() : requested;
+            try {
+                launch.accept(candidate);
+                return;
+            } catch (PortTakenException e) {
+                if (attempt >= attempts) {
+                    throw e;
+                }
+                LoggerFactory.getLogger(Ports.class).info(retrying, candidate);
+            }
+        }
+    }
+
     static int freeTcpPort(String... hosts) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             int port = ephemeralPort(hosts[0]);

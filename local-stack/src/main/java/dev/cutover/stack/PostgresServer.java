@@ -192,20 +192,8 @@ public final class PostgresServer implements Postgres, AutoCloseable {
     }
 
     private void startFirstTime() {
-        boolean random = options.port() == 0;
-        int attempts = random ? 5 : 1;
-        for (int attempt = 1; ; attempt++) {
-            int candidate = random ? Ports.freeTcpPort(options.host()) : options.port();
-            try {
-                launch(candidate);
-                return;
-            } catch (PortTakenException e) {
-                if (attempt >= attempts) {
-                    throw e;
-                }
-                log.info("port {} was taken before PostgreSQL bound it; trying another", candidate);
-            }
-        }
+        Ports.launchOnFreePort(options.port(), () -> Ports.freeTcpPort(options.host()), this::launch,
+                "port {} was taken before PostgreSQL bound it; trying another");
     }
 
     private void launch(int candidate) {
