@@ -118,7 +118,6 @@ final class SagaCodec {
             case SagaCommand.FlipDns c -> dev.cutover.events.FlipDns.newBuilder()
                     .setMetadata(metadata).setRecord(c.recordName()).setExpectedTarget(c.expected())
                     .setNewTarget(c.newAddress()).setTtlSeconds((int) c.ttl().toSeconds()).build();
-            case SagaCommand.LockTarget c -> dev.cutover.events.LockTarget.newBuilder().setMetadata(metadata).build();
             case SagaCommand.RevertDns c -> dev.cutover.events.RevertDns.newBuilder()
                     .setMetadata(metadata).setRecord(c.recordName()).setExpectedTarget(dns.targetAddress())
                     .setNewTarget(c.sourceAddress()).setTtlSeconds((int) dnsSettings.ttl().toSeconds()).build();

@@ -45,7 +45,6 @@ import dev.cutover.cutover.saga.Progress.Canary;
 import dev.cutover.cutover.saga.SagaCommand.AwaitCatchUp;
 import dev.cutover.cutover.saga.SagaCommand.CheckPreflight;
 import dev.cutover.cutover.saga.SagaCommand.FlipDns;
-import dev.cutover.cutover.saga.SagaCommand.LockTarget;
 import dev.cutover.cutover.saga.SagaCommand.OpenTarget;
 import dev.cutover.cutover.saga.SagaCommand.RestoreDnsTtl;
 import dev.cutover.cutover.saga.SagaCommand.RestoreSource;
@@ -67,9 +66,10 @@ import java.util.Set;
  * commands to send, {@link #evolve} folds a recorded event into the state. Neither reads a clock or does I/O,
  * so a restarted service gets the same state back by folding the history ({@link #rebuild}).
  *
- * <p>The order: preflight, then stop traffic, write the canary, await catch-up, sync sequences, open the target,
- * flip DNS (the point of no return), await traffic on the target, tidy up. Before the flip every failure,
- * timeout or abort puts the source back; after it the saga only rolls forward.
+ * <p>The order: preflight, then stop traffic, write the canary, await catch-up, sync sequences, flip DNS, open the
+ * target (the point of no return), await traffic on the target, tidy up. DNS moves while the target is still locked,
+ * so a flip whose outcome is unknown can always be undone without losing a write: until the saga sends
+ * {@code OpenTarget} every failure, timeout or abort puts the source back; from then on it only rolls forward.
  */
 public final class CutoverDecider {
 
@@ -249,7 +249,7 @@ public final class CutoverDecider {
                     "operator " + abort.operator() + " is not allowed to abort cutovers", now));
         }
         String reason = "aborted by " + abort.operator() + ": " + abort.reason();
-        String pastNoReturn = "the point of no return is passed: DNS points at the target and clients may have"
+        String pastNoReturn = "the point of no return is passed: the target was opened and clients may have"
                 + " written there, so the cutover only rolls forward";
         return switch (state) {
             case Preflight preflight -> rejectStarted(preflight.progress(), reason, now);
@@ -277,9 +277,12 @@ public final class CutoverDecider {
                 && outcome instanceof PreflightReported report) {
             return preflightReported(preflight.progress(), report, now);
         }
-        // Application sessions on the target while the flip is still unconfirmed: the flip took effect and the target
-        // may have acknowledged writes, which a rollback would lose. Past the point of no return: complete.
-        if (state instanceof Running running && running.step() == Step.FLIP_DNS && outcome instanceof TrafficResumed resumed) {
+        // The fence's watcher can see the first session before the saga has processed TargetOpened: the target is
+        // open and serving, which is all AWAIT_TRAFFIC waits for. (During FLIP_DNS the target is still locked, so a
+        // session there cannot come from this saga: it falls through to an InvalidTransition, loudly, rather than
+        // being dropped or ending a cutover that may still have to go back.)
+        if (state instanceof Running running && running.step() == Step.OPEN_TARGET
+                && outcome instanceof TrafficResumed resumed) {
             return complete(running.progress(), resumed.at(), now);
         }
         if (state instanceof Running running && running.step() == outcome.step()) {
@@ -310,11 +313,12 @@ public final class CutoverDecider {
                             new StepStarted(Step.AWAIT_CATCH_UP, now)),
                     List.of(new AwaitCatchUp(written.token(), written.lsn(), policy.timeout(Step.AWAIT_CATCH_UP))));
             case CanaryObserved observed -> startStep(Step.SYNC_SEQUENCES, now, new SyncSequences());
-            case SequencesSynced synced -> startStep(Step.OPEN_TARGET, now, new OpenTarget());
-            case TargetOpened opened -> startStep(Step.FLIP_DNS, now,
+            // The target is still locked: clients that re-resolve are refused until it opens, so nobody writes yet.
+            case SequencesSynced synced -> startStep(Step.FLIP_DNS, now,
                     new FlipDns(dns.recordName(), dns.sourceAddress(), dns.targetAddress(), policy.dnsTtl()));
-            // The point of no return: from here on nothing compensates.
-            case DnsFlipped flipped -> startStep(Step.AWAIT_TRAFFIC, now);
+            // The point of no return: once OpenTarget is sent the target may take writes, so nothing compensates.
+            case DnsFlipped flipped -> startStep(Step.OPEN_TARGET, now, new OpenTarget());
+            case TargetOpened opened -> startStep(Step.AWAIT_TRAFFIC, now);
             case TrafficResumed resumed -> complete(progress, resumed.at(), now);
             case PreflightReported report ->
                     throw new InvalidTransition(running, outcome, "preflight is never a running step");
@@ -435,9 +439,12 @@ public final class CutoverDecider {
                     : "preflight did not report within " + human(policy.timeout(Step.PREFLIGHT)), now);
             case Running running when running.step().compensable() -> compensate(running.progress(), running.step(),
                     running.step() + " did not finish within " + human(policy.timeout(running.step())), now);
-            // No session on the target yet: open it again (a no-op if it is open) in case something locked it.
+            // Past the point of no return the only way is forward: open the target again (a no-op if it is open), in
+            // case the first OpenTarget was lost or something locked the target since.
             case Running running -> new Decision(
-                    List.of(new StepRetried(running.step(), "no application session reached the target within "
+                    List.of(new StepRetried(running.step(), (running.step() == Step.OPEN_TARGET
+                            ? "the target was not confirmed open within "
+                            : "no application session reached the target within ")
                             + human(policy.timeout(running.step())), now)),
                     List.of(new OpenTarget()));
             case Compensating compensating -> new Decision(List.of(new CompensationRetried(now)),
@@ -463,15 +470,15 @@ public final class CutoverDecider {
     }
 
     /**
-     * The target is locked before the source opens, so there is never a moment when both accept the application's
-     * writes; the fence handles its commands in order. DNS goes back before the source opens for the same reason.
+     * Only compensable steps get here, and they all run before the target is opened, so the target never needs
+     * locking again: the source is the only side that ever took the application's writes. DNS goes back before the
+     * source opens, so that clients re-resolving meet the source only once it serves; {@code RevertDns} is a
+     * compare-and-swap that succeeds when the record already points at the source, because a flip that timed out
+     * may or may not have landed.
      */
     private static List<SagaCommand> compensation(Progress progress, String reason) {
         DnsPlan dns = progress.started().dns();
         var commands = new ArrayList<SagaCommand>();
-        if (progress.reached(Step.OPEN_TARGET)) {
-            commands.add(new LockTarget());
-        }
         if (progress.reached(Step.FLIP_DNS)) {
             commands.add(new RevertDns(dns.recordName(), dns.sourceAddress()));
         }

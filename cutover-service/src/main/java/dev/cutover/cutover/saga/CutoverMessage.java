@@ -148,7 +148,7 @@ public sealed interface CutoverMessage {
         }
     }
 
-    /** The DNS name now points at the target: the point of no return. */
+    /** The DNS name now points at the target; the target is still locked, so this alone can still be undone. */
     record DnsFlipped(String previous, String current) implements StepOutcome {
 
         public DnsFlipped {

@@ -54,9 +54,8 @@ public sealed interface SagaCommand {
         }
     }
 
-    /** Fence: lock the application roles on the target again, so no client writes there once the source serves. */
-    record LockTarget() implements SagaCommand {
-    }
+    // No LockTarget: compensation only ever runs before OpenTarget is sent, so the target it would lock was never
+    // opened. The Avro LockTarget stays (released schemas are append-only) and the fence still handles it.
 
     /** DNS switcher: point {@code recordName} back at the source address, whatever it points at now. */
     record RevertDns(String recordName, String sourceAddress) implements SagaCommand {

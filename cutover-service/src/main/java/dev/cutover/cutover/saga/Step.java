@@ -13,8 +13,8 @@ public enum Step {
     WRITE_CANARY(Duration.ofSeconds(2)),
     AWAIT_CATCH_UP(Duration.ofSeconds(10)),
     SYNC_SEQUENCES(Duration.ofSeconds(5)),
-    OPEN_TARGET(Duration.ofSeconds(2)),
     FLIP_DNS(Duration.ofSeconds(5)),
+    OPEN_TARGET(Duration.ofSeconds(2)),
     AWAIT_TRAFFIC(Duration.ofSeconds(60)),
     TIDY_UP(Duration.ofSeconds(60));
 
@@ -28,14 +28,20 @@ public enum Step {
         return defaultTimeout;
     }
 
-    /** Steps that touch the servers before DNS moves: a failure in one of them puts the source back. */
+    /**
+     * Steps run while the target is still locked: nobody can write anywhere, so a failure in one of them puts the
+     * source back without losing a write. That includes the DNS flip, whose outcome may be unknown.
+     */
     public boolean compensable() {
         return compareTo(STOP_TRAFFIC) >= 0 && compareTo(FLIP_DNS) <= 0;
     }
 
-    /** After {@code DnsFlipped} clients may already write to the target, so going back would lose their writes. */
+    /**
+     * From the moment the saga sends {@code OpenTarget} clients may write to the target, and going back would lose
+     * those writes; the target is a complete copy by then (catch-up proven, sequences synced), so only forward is safe.
+     */
     public boolean afterPointOfNoReturn() {
-        return compareTo(FLIP_DNS) > 0;
+        return compareTo(OPEN_TARGET) >= 0;
     }
 
     Step next() {

@@ -152,14 +152,16 @@ class CutoverSagaIntegrationTest {
         SyncSequences sync = awaitCommand(SyncSequences.class, cutover);
         probe.send(SequencesSynced.newBuilder().setMetadata(answer(sync)).setSequences(3).build());
 
-        probe.await(TargetOpened.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
-        assertThat(canLogIn(stack.target())).isTrue();
-
+        // DNS moves while the target is still locked, so a flip with an unknown outcome can be undone losing nothing.
         FlipDns flip = awaitCommand(FlipDns.class, cutover);
         assertThat(flip.getExpectedTarget()).isEqualTo("127.0.0.2");
         assertThat(flip.getNewTarget()).isEqualTo("127.0.0.3");
+        assertThat(canLogIn(stack.target())).isFalse();
         probe.send(DnsFlipped.newBuilder().setMetadata(answer(flip)).setRecord(flip.getRecord())
                 .setPrevious("127.0.0.2").setCurrent("127.0.0.3").setTtlSeconds(1).setEffectiveMs(3).build());
+
+        probe.await(TargetOpened.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+        assertThat(canLogIn(stack.target())).isTrue();
 
         try (Connection app = DriverManager.getConnection(stack.target().jdbcUrl(database), ROLE, "app")) {
             probe.await(TrafficResumed.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
@@ -209,7 +211,7 @@ class CutoverSagaIntegrationTest {
         CutoverPlanned planned = probe.await(CutoverPlanned.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
 
         assertThat(planned.getPredictedDowntimeMs()).isPositive();
-        assertThat(planned.getSteps()).contains("STOP_TRAFFIC", "FLIP_DNS");
+        assertThat(planned.getSteps()).containsSubsequence("STOP_TRAFFIC", "FLIP_DNS", "OPEN_TARGET", "AWAIT_TRAFFIC");
         await().atMost(WAIT).untilAsserted(() -> assertThat(http("GET", "/cutovers/" + cutover, null).body())
                 .contains("\"status\":\"PLANNED\"").contains("\"operator\":\"bob\""));
         assertThat(canLogIn(stack.source())).isTrue();

@@ -69,7 +69,6 @@ import dev.cutover.cutover.saga.CutoverMessage.TrafficStopped;
 import dev.cutover.cutover.saga.SagaCommand.AwaitCatchUp;
 import dev.cutover.cutover.saga.SagaCommand.CheckPreflight;
 import dev.cutover.cutover.saga.SagaCommand.FlipDns;
-import dev.cutover.cutover.saga.SagaCommand.LockTarget;
 import dev.cutover.cutover.saga.SagaCommand.OpenTarget;
 import dev.cutover.cutover.saga.SagaCommand.RestoreDnsTtl;
 import dev.cutover.cutover.saga.SagaCommand.RestoreSource;
@@ -96,6 +95,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CutoverDeciderUnitTest {
 
     private static final String ABORT_REASON = "aborted by bob: the application team asked to wait";
+    private static final String PAST_NO_RETURN = "the point of no return is passed: the target was opened and"
+            + " clients may have written there, so the cutover only rolls forward";
 
     @Nested
     class Starting {
@@ -335,42 +336,52 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
-        void synced_sequences_open_the_target() {
+        void synced_sequences_flip_the_dns_while_the_target_is_still_locked() {
             given(historyUntil(Step.SYNC_SEQUENCES))
-                    .when(new SequencesSynced(12), startOf(Step.OPEN_TARGET))
-                    .then(new StepStarted(Step.OPEN_TARGET, startOf(Step.OPEN_TARGET)), new OpenTarget());
-        }
-
-        @Test
-        void the_opened_target_gets_the_dns_name() {
-            given(historyUntil(Step.OPEN_TARGET))
-                    .when(new TargetOpened(), startOf(Step.FLIP_DNS))
+                    .when(new SequencesSynced(12), startOf(Step.FLIP_DNS))
                     .then(new StepStarted(Step.FLIP_DNS, startOf(Step.FLIP_DNS)),
                             new FlipDns("db.orders.example.", "127.0.0.2", "127.0.0.3", Duration.ofSeconds(1)));
         }
 
         @Test
-        void the_flipped_dns_passes_the_point_of_no_return_and_waits_for_traffic_on_the_target() {
-            given(historyUntil(Step.FLIP_DNS))
-                    .when(new DnsFlipped("127.0.0.2", "127.0.0.3"), startOf(Step.AWAIT_TRAFFIC))
+        void the_flipped_dns_passes_the_point_of_no_return_by_opening_the_target() {
+            Cutover state = given(historyUntil(Step.FLIP_DNS))
+                    .when(new DnsFlipped("127.0.0.2", "127.0.0.3"), startOf(Step.OPEN_TARGET))
+                    .then(new StepStarted(Step.OPEN_TARGET, startOf(Step.OPEN_TARGET)), new OpenTarget());
+            assertThat(state).isInstanceOfSatisfying(Running.class,
+                    running -> assertThat(running.step().afterPointOfNoReturn()).isTrue());
+        }
+
+        @Test
+        void the_opened_target_waits_for_traffic_on_it() {
+            given(historyUntil(Step.OPEN_TARGET))
+                    .when(new TargetOpened(), startOf(Step.AWAIT_TRAFFIC))
                     .then(new StepStarted(Step.AWAIT_TRAFFIC, startOf(Step.AWAIT_TRAFFIC)));
         }
 
         @Test
-        void traffic_on_the_target_before_the_flip_is_confirmed_completes_the_cutover_instead_of_rolling_back() {
-            Instant resumed = startOf(Step.FLIP_DNS).plusMillis(50);
+        void traffic_on_the_target_before_its_opening_is_confirmed_completes_the_cutover() {
+            Instant resumed = startOf(Step.OPEN_TARGET).plusMillis(50);
             Instant now = resumed.plusMillis(5);
             var durations = new java.util.EnumMap<Step, Duration>(Step.class);
             durations.put(Step.PREFLIGHT, Duration.ofMillis(2_000));
-            for (Step step = Step.STOP_TRAFFIC; step != Step.FLIP_DNS; step = step.next()) {
+            for (Step step = Step.STOP_TRAFFIC; step != Step.OPEN_TARGET; step = step.next()) {
                 durations.put(step, Duration.ofMillis(100));
             }
-            durations.put(Step.FLIP_DNS, Duration.ofMillis(50));
-            Cutover state = given(historyUntil(Step.FLIP_DNS))
+            durations.put(Step.OPEN_TARGET, Duration.ofMillis(50));
+            Cutover state = given(historyUntil(Step.OPEN_TARGET))
                     .when(new TrafficResumed(resumed), now)
                     .then(new CutoverCompleted(Duration.ofMillis(550), durations, now),
                             new StopReplication(), new RestoreDnsTtl("db.orders.example."));
             assertThat(state).isInstanceOf(TidyingUp.class);
+        }
+
+        @Test
+        void traffic_on_the_target_while_the_dns_flips_is_refused_because_the_target_is_still_locked() {
+            // Only OpenTarget starts the fence's session watcher, so this cannot be an answer to this saga.
+            given(historyUntil(Step.FLIP_DNS))
+                    .when(new TrafficResumed(startOf(Step.FLIP_DNS).plusMillis(50)), startOf(Step.FLIP_DNS).plusMillis(55))
+                    .thenRefusedWith("Running", "AWAIT_TRAFFIC is not awaiting an answer");
         }
 
         @Test
@@ -415,8 +426,8 @@ class CutoverDeciderUnitTest {
                     new CanaryWritten(TOKEN, CANARY_LSN),
                     new CanaryObserved(TOKEN, Duration.ofMillis(40), CANARY_LSN),
                     new SequencesSynced(3),
-                    new TargetOpened(),
                     new DnsFlipped("127.0.0.2", "127.0.0.3"),
+                    new TargetOpened(),
                     new TrafficResumed(at(9)),
                     new ReplicationStopped(),
                     new DnsTtlChanged());
@@ -429,8 +440,8 @@ class CutoverDeciderUnitTest {
             }
             assertThat(CutoverDecider.rebuild(history)).isInstanceOf(Completed.class);
             assertThat(sent).extracting(command -> command.getClass().getSimpleName()).containsExactly(
-                    "CheckPreflight", "StopTraffic", "WriteCanary", "AwaitCatchUp", "SyncSequences", "OpenTarget",
-                    "FlipDns", "StopReplication", "RestoreDnsTtl");
+                    "CheckPreflight", "StopTraffic", "WriteCanary", "AwaitCatchUp", "SyncSequences", "FlipDns",
+                    "OpenTarget", "StopReplication", "RestoreDnsTtl");
             assertThat(history).filteredOn(CutoverCompleted.class::isInstance).singleElement()
                     .isEqualTo(new CutoverCompleted(Duration.ofMillis(7), completedDurations(), at(9)));
         }
@@ -445,22 +456,21 @@ class CutoverDeciderUnitTest {
         }
     }
 
-    /** Each step that touches a server before the flip, and what has to be undone when it goes wrong there. */
-    static Stream<Arguments> stepsBeforeTheFlip() {
+    /**
+     * Each step that touches a server before the target opens, and whether DNS may have moved and has to go back.
+     * The target is never opened before the point of no return, so nothing ever has to lock it again.
+     */
+    static Stream<Arguments> stepsBeforeThePointOfNoReturn() {
         return Stream.of(
-                Arguments.of(Step.STOP_TRAFFIC, false, false),
-                Arguments.of(Step.WRITE_CANARY, false, false),
-                Arguments.of(Step.AWAIT_CATCH_UP, false, false),
-                Arguments.of(Step.SYNC_SEQUENCES, false, false),
-                Arguments.of(Step.OPEN_TARGET, true, false),
-                Arguments.of(Step.FLIP_DNS, true, true));
+                Arguments.of(Step.STOP_TRAFFIC, false),
+                Arguments.of(Step.WRITE_CANARY, false),
+                Arguments.of(Step.AWAIT_CATCH_UP, false),
+                Arguments.of(Step.SYNC_SEQUENCES, false),
+                Arguments.of(Step.FLIP_DNS, true));
     }
 
-    private static List<SagaCommand> compensation(boolean lockTarget, boolean revertDns, String reason) {
+    private static List<SagaCommand> compensation(boolean revertDns, String reason) {
         var commands = new ArrayList<SagaCommand>();
-        if (lockTarget) {
-            commands.add(new LockTarget());
-        }
         if (revertDns) {
             commands.add(new RevertDns("db.orders.example.", "127.0.0.2"));
         }
@@ -472,39 +482,39 @@ class CutoverDeciderUnitTest {
     class BeforeThePointOfNoReturn {
 
         @ParameterizedTest(name = "a failure at {0} puts the source back")
-        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeTheFlip")
-        void a_failure_puts_the_source_back(Step step, boolean lockTarget, boolean revertDns) {
+        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeThePointOfNoReturn")
+        void a_failure_puts_the_source_back(Step step, boolean revertDns) {
             Instant now = startOf(step).plusMillis(50);
             given(historyUntil(step))
                     .when(new StepFailed(step, "permission denied for role app", true), now)
                     .thenState(state -> assertThat(state).isInstanceOf(Compensating.class),
                             List.of(new CompensationStarted(step, "permission denied for role app", now)),
-                            compensation(lockTarget, revertDns, "permission denied for role app"));
+                            compensation(revertDns, "permission denied for role app"));
         }
 
         @ParameterizedTest(name = "a timeout at {0} puts the source back")
-        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeTheFlip")
-        void a_timeout_puts_the_source_back(Step step, boolean lockTarget, boolean revertDns) {
+        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeThePointOfNoReturn")
+        void a_timeout_puts_the_source_back(Step step, boolean revertDns) {
             Instant now = pastDeadlineOf(step);
             String reason = step + " did not finish within " + Text.human(POLICY.timeout(step));
             given(historyUntil(step)).when(new Tick(), now)
                     .then(List.of(new CompensationStarted(step, reason, now)),
-                            compensation(lockTarget, revertDns, reason));
+                            compensation(revertDns, reason));
         }
 
         @ParameterizedTest(name = "an abort at {0} puts the source back")
-        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeTheFlip")
-        void an_abort_puts_the_source_back(Step step, boolean lockTarget, boolean revertDns) {
+        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeThePointOfNoReturn")
+        void an_abort_puts_the_source_back(Step step, boolean revertDns) {
             Instant now = startOf(step).plusMillis(50);
             given(historyUntil(step))
                     .when(new AbortCutover(BOB, "the application team asked to wait"), now)
                     .then(List.of(new CompensationStarted(step, ABORT_REASON, now)),
-                            compensation(lockTarget, revertDns, ABORT_REASON));
+                            compensation(revertDns, ABORT_REASON));
         }
 
         @ParameterizedTest(name = "the restored source after {0} ends in a rollback with the downtime it caused")
-        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeTheFlip")
-        void the_restored_source_ends_in_a_rollback(Step step, boolean lockTarget, boolean revertDns) {
+        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeThePointOfNoReturn")
+        void the_restored_source_ends_in_a_rollback(Step step, boolean revertDns) {
             Instant now = startOf(step).plusMillis(300);
             Duration downtime = Duration.between(startOf(Step.STOP_TRAFFIC), now);
             Cutover state = given(historyUntil(step, compensationStarted(step, "disk full")))
@@ -518,8 +528,8 @@ class CutoverDeciderUnitTest {
         }
 
         @ParameterizedTest(name = "a tick before the deadline of {0} does nothing")
-        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeTheFlip")
-        void a_tick_before_the_deadline_does_nothing(Step step, boolean lockTarget, boolean revertDns) {
+        @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeThePointOfNoReturn")
+        void a_tick_before_the_deadline_does_nothing(Step step, boolean revertDns) {
             given(historyUntil(step)).when(new Tick(), startOf(step).plus(POLICY.timeout(step))).thenNothing();
         }
 
@@ -529,7 +539,7 @@ class CutoverDeciderUnitTest {
             Instant now = compensating.plus(POLICY.compensationTimeout()).plusMillis(1);
             given(historyUntil(Step.FLIP_DNS, compensationStarted(Step.FLIP_DNS, "disk full")))
                     .when(new Tick(), now)
-                    .then(List.of(new CompensationRetried(now)), compensation(true, true, "disk full"));
+                    .then(List.of(new CompensationRetried(now)), compensation(true, "disk full"));
         }
 
         @Test
@@ -542,9 +552,21 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
-        void a_late_answer_of_the_interrupted_step_changes_nothing_while_the_source_is_put_back() {
-            given(historyUntil(Step.OPEN_TARGET, compensationStarted(Step.OPEN_TARGET, "OPEN_TARGET did not finish")))
-                    .when(new TargetOpened(), at(9_000))
+        void a_timeout_at_the_dns_flip_reverts_the_dns_then_restores_the_source_and_never_locks_the_target() {
+            // The flip may have landed with its confirmation late: RevertDns is a compare-and-swap that succeeds when
+            // the record already points at the source, and the target, still locked, never took a write.
+            Instant now = pastDeadlineOf(Step.FLIP_DNS);
+            Cutover state = given(historyUntil(Step.FLIP_DNS)).when(new Tick(), now)
+                    .then(List.of(new CompensationStarted(Step.FLIP_DNS, "FLIP_DNS did not finish within 5s", now)),
+                            List.of(new RevertDns("db.orders.example.", "127.0.0.2"),
+                                    new RestoreSource("FLIP_DNS did not finish within 5s")));
+            assertThat(state).isInstanceOf(Compensating.class);
+        }
+
+        @Test
+        void a_late_dns_confirmation_after_the_flip_timed_out_changes_nothing_while_the_source_is_put_back() {
+            given(historyUntil(Step.FLIP_DNS, compensationStarted(Step.FLIP_DNS, "FLIP_DNS did not finish within 5s")))
+                    .when(new DnsFlipped("127.0.0.2", "127.0.0.3"), at(9_000))
                     .thenNothing();
         }
 
@@ -605,18 +627,51 @@ class CutoverDeciderUnitTest {
     class AfterThePointOfNoReturn {
 
         @Test
+        void an_abort_while_the_target_opens_is_refused_and_recorded() {
+            Instant now = startOf(Step.OPEN_TARGET).plusMillis(20);
+            Cutover state = given(historyUntil(Step.OPEN_TARGET)).when(new AbortCutover(BOB, "too slow"), now)
+                    .then(new AbortRefused(BOB, PAST_NO_RETURN, now));
+            assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.OPEN_TARGET)));
+        }
+
+        @Test
+        void a_failure_to_open_the_target_is_noted_and_never_compensated() {
+            Instant now = startOf(Step.OPEN_TARGET).plusMillis(20);
+            given(historyUntil(Step.OPEN_TARGET))
+                    .when(new StepFailed(Step.OPEN_TARGET, "could not connect to the target", true), now)
+                    .then(new StepFailureNoted(Step.OPEN_TARGET, "could not connect to the target", true, now));
+        }
+
+        @Test
+        void a_noted_failure_to_open_the_target_is_retried_at_the_deadline() {
+            Instant now = pastDeadlineOf(Step.OPEN_TARGET);
+            given(historyUntil(Step.OPEN_TARGET, new StepFailureNoted(Step.OPEN_TARGET,
+                    "could not connect to the target", true, startOf(Step.OPEN_TARGET).plusMillis(20))))
+                    .when(new Tick(), now)
+                    .then(new StepRetried(Step.OPEN_TARGET, "the target was not confirmed open within 2s", now),
+                            new OpenTarget());
+        }
+
+        @Test
+        void a_failure_to_open_the_target_is_not_retried_before_the_deadline() {
+            // Retrying at once could spin as fast as the fence fails.
+            given(historyUntil(Step.OPEN_TARGET, new StepFailureNoted(Step.OPEN_TARGET,
+                    "could not connect to the target", true, startOf(Step.OPEN_TARGET).plusMillis(20))))
+                    .when(new Tick(), startOf(Step.OPEN_TARGET).plus(POLICY.timeout(Step.OPEN_TARGET)))
+                    .thenNothing();
+        }
+
+        @Test
         void an_abort_while_waiting_for_traffic_is_refused_and_recorded() {
             Instant now = startOf(Step.AWAIT_TRAFFIC).plusMillis(20);
             given(historyUntil(Step.AWAIT_TRAFFIC)).when(new AbortCutover(BOB, "too slow"), now)
-                    .then(new AbortRefused(BOB, "the point of no return is passed: DNS points at the target and"
-                            + " clients may have written there, so the cutover only rolls forward", now));
+                    .then(new AbortRefused(BOB, PAST_NO_RETURN, now));
         }
 
         @Test
         void an_abort_while_tidying_up_is_refused_and_recorded() {
             Cutover state = given(historyUntil(Step.TIDY_UP)).when(new AbortCutover(ALICE, "undo"), at(3_000))
-                    .then(new AbortRefused(ALICE, "the point of no return is passed: DNS points at the target and"
-                            + " clients may have written there, so the cutover only rolls forward", at(3_000)));
+                    .then(new AbortRefused(ALICE, PAST_NO_RETURN, at(3_000)));
             assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.TIDY_UP)));
         }
 
@@ -625,8 +680,7 @@ class CutoverDeciderUnitTest {
             given(historyUntil(Step.TIDY_UP, new TidyUpTaskDone(TidyUpTask.STOP_REPLICATION, at(3_000)),
                     new TidyUpTaskDone(TidyUpTask.RESTORE_DNS_TTL, at(3_100))))
                     .when(new AbortCutover(ALICE, "undo"), at(4_000))
-                    .then(new AbortRefused(ALICE, "the point of no return is passed: DNS points at the target and"
-                            + " clients may have written there, so the cutover only rolls forward", at(4_000)));
+                    .then(new AbortRefused(ALICE, PAST_NO_RETURN, at(4_000)));
         }
 
         @Test
@@ -645,7 +699,7 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
-        void a_redelivered_failure_after_the_flip_is_noted_once() {
+        void a_redelivered_failure_after_the_point_of_no_return_is_noted_once() {
             given(historyUntil(Step.TIDY_UP,
                     new StepFailureNoted(Step.TIDY_UP, "subscription busy", false, at(3_000))))
                     .when(new StepFailed(Step.TIDY_UP, "subscription busy", false), at(3_100))
@@ -706,7 +760,8 @@ class CutoverDeciderUnitTest {
     class Authorisation {
 
         @ParameterizedTest(name = "an abort by someone not allowed is refused and recorded at {0}")
-        @EnumSource(value = Step.class, names = {"PREFLIGHT", "STOP_TRAFFIC", "FLIP_DNS", "AWAIT_TRAFFIC", "TIDY_UP"})
+        @EnumSource(value = Step.class,
+                names = {"PREFLIGHT", "STOP_TRAFFIC", "FLIP_DNS", "OPEN_TARGET", "AWAIT_TRAFFIC", "TIDY_UP"})
         void an_abort_by_someone_not_allowed_is_refused_and_recorded_and_the_cutover_goes_on(Step step) {
             Instant now = startOf(step).plusMillis(10);
             Cutover state = given(historyUntil(step)).when(new AbortCutover(MALLORY, "just because"), now)
@@ -730,9 +785,9 @@ class CutoverDeciderUnitTest {
                     Arguments.of(new TrafficStopped(FENCE_LSN, List.of("app"), 8), Step.WRITE_CANARY),
                     Arguments.of(new CanaryWritten(TOKEN, CANARY_LSN), Step.AWAIT_CATCH_UP),
                     Arguments.of(new CanaryObserved(TOKEN, Duration.ofMillis(47), CANARY_LSN), Step.SYNC_SEQUENCES),
-                    Arguments.of(new SequencesSynced(12), Step.OPEN_TARGET),
-                    Arguments.of(new TargetOpened(), Step.FLIP_DNS),
-                    Arguments.of(new DnsFlipped("127.0.0.2", "127.0.0.3"), Step.AWAIT_TRAFFIC),
+                    Arguments.of(new SequencesSynced(12), Step.FLIP_DNS),
+                    Arguments.of(new DnsFlipped("127.0.0.2", "127.0.0.3"), Step.OPEN_TARGET),
+                    Arguments.of(new TargetOpened(), Step.AWAIT_TRAFFIC),
                     Arguments.of(new TrafficResumed(resumedAt()), Step.TIDY_UP));
         }
 

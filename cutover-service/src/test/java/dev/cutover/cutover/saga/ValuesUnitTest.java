@@ -97,12 +97,14 @@ class ValuesUnitTest {
     }
 
     @Test
-    void only_the_steps_between_stopping_traffic_and_flipping_dns_compensate() {
+    void only_the_steps_between_stopping_traffic_and_flipping_dns_compensate_and_opening_the_target_is_the_point_of_no_return() {
+        assertThat(Step.values()).containsExactly(Step.PREFLIGHT, Step.STOP_TRAFFIC, Step.WRITE_CANARY,
+                Step.AWAIT_CATCH_UP, Step.SYNC_SEQUENCES, Step.FLIP_DNS, Step.OPEN_TARGET, Step.AWAIT_TRAFFIC,
+                Step.TIDY_UP);
         assertThat(Set.of(Step.values())).filteredOn(Step::compensable).containsExactlyInAnyOrder(
-                Step.STOP_TRAFFIC, Step.WRITE_CANARY, Step.AWAIT_CATCH_UP, Step.SYNC_SEQUENCES, Step.OPEN_TARGET,
-                Step.FLIP_DNS);
+                Step.STOP_TRAFFIC, Step.WRITE_CANARY, Step.AWAIT_CATCH_UP, Step.SYNC_SEQUENCES, Step.FLIP_DNS);
         assertThat(Set.of(Step.values())).filteredOn(Step::afterPointOfNoReturn)
-                .containsExactlyInAnyOrder(Step.AWAIT_TRAFFIC, Step.TIDY_UP);
+                .containsExactlyInAnyOrder(Step.OPEN_TARGET, Step.AWAIT_TRAFFIC, Step.TIDY_UP);
     }
 
     private static CutoverPolicy policy(Map<Step, Duration> timeouts, Duration maxLagAge, Set<Operator> allowed) {

@@ -157,13 +157,15 @@ public final class PlainCutover {
         return new Endpoint(server.host(), server.port(), database, server.superuser(), server.password(), null);
     }
 
-    /** Runs the whole cutover; on a failure before the flip, undoes what was done so the source serves again. */
+    /**
+     * Runs the whole cutover; on a failure before the target opens, undoes what was done so the source serves again.
+     * DNS moves while the target is still locked, so a flip whose outcome is unknown can be undone losing no write.
+     */
     public Result run() {
         List<StepTime> steps = new ArrayList<>();
         Instant fenceStartedAt = clock.instant();
         Instant fencedAt = null;
         Instant flippedAt = null;
-        boolean targetOpened = false;
         boolean flipAttempted = false;
         String step = "STOP_TRAFFIC";
         try {
@@ -176,53 +178,44 @@ public final class PlainCutover {
             timed(steps, step, () -> awaitCatchUp(canary));
             step = "SYNC_SEQUENCES";
             timed(steps, step, () -> new SequenceSync().sync(pair, 0));
-            step = "OPEN_TARGET";
-            targetOpened = true;
-            timed(steps, step, () -> setLogin(pair.target(), true));
             step = "FLIP_DNS";
             flipAttempted = true;
             timed(steps, step, () -> dns.flip(flip.request()));
             flippedAt = clock.instant();
         } catch (RuntimeException e) {
             StringBuilder failure = new StringBuilder(step + " failed: " + e.getMessage());
-            Instant restoredAt = compensate(steps, targetOpened, flipAttempted, failure);
+            Instant restoredAt = compensate(steps, flipAttempted, failure);
             return new Result(restoredAt != null ? Status.ROLLED_BACK : Status.FAILED, List.copyOf(steps),
                     Optional.of(failure.toString()), fenceStartedAt, fencedAt, null, null, restoredAt);
         }
-        // Past the point of no return: the saga only rolls forward from here, so a missing session is a failure to
-        // report, not a reason to go back.
+        // Past the point of no return once the target may take writes: the saga only rolls forward from here, so a
+        // target that does not open or a missing session is a failure to report, not a reason to go back.
+        step = "OPEN_TARGET";
         try {
-            Instant resumedAt = timed(steps, "AWAIT_TRAFFIC", this::awaitFirstSession);
+            timed(steps, step, () -> setLogin(pair.target(), true));
+            step = "AWAIT_TRAFFIC";
+            Instant resumedAt = timed(steps, step, this::awaitFirstSession);
             return new Result(Status.COMPLETED, List.copyOf(steps), Optional.empty(), fenceStartedAt, fencedAt, flippedAt,
                     resumedAt, null);
         } catch (RuntimeException e) {
-            return new Result(Status.FAILED, List.copyOf(steps), Optional.of("AWAIT_TRAFFIC failed: " + e.getMessage()),
+            return new Result(Status.FAILED, List.copyOf(steps), Optional.of(step + " failed: " + e.getMessage()),
                     fenceStartedAt, fencedAt, flippedAt, null, null);
         }
     }
 
     /**
-     * The saga's compensation, in its order: lock the target if it was opened, send DNS back if the flip may have
-     * happened, then let the application into the source again. Returns when the source was restored, or
-     * {@code null} when it was not; what went wrong is added to {@code failure}.
+     * The saga's compensation, in its order: send DNS back if the flip may have happened, then let the application
+     * into the source again. The target was never opened, so it needs no locking. Returns when the source was
+     * restored, or {@code null} when it was not; what went wrong is added to {@code failure}.
      */
-    private Instant compensate(List<StepTime> steps, boolean targetOpened, boolean flipAttempted, StringBuilder failure) {
-        if (targetOpened) {
-            try {
-                timed(steps, "LOCK_TARGET", () -> lock(pair.target()));
-            } catch (RuntimeException e) {
-                // Opening the source while the target may still accept writes would let both serve: stop here.
-                failure.append("; LOCK_TARGET failed, so the source stays fenced: ").append(e.getMessage());
-                return null;
-            }
-        }
+    private Instant compensate(List<StepTime> steps, boolean flipAttempted, StringBuilder failure) {
         if (flipAttempted) {
             try {
                 // Compare-and-swap from the target back to the source: a no-op when the flip never landed.
                 timed(steps, "REVERT_DNS", () -> dns.flip(flip.request().reversed()));
             } catch (RuntimeException e) {
-                // The target is locked, so whatever the name points at, only the source can take writes: restoring
-                // it is safe, and the name is for an operator to fix.
+                // The target was never opened, so whatever the name points at, only the source can take writes:
+                // restoring it is safe, and the name is for an operator to fix.
                 failure.append("; REVERT_DNS failed: ").append(e.getMessage());
             }
         }
@@ -309,16 +302,6 @@ public final class PlainCutover {
             return null;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot change the app roles on " + endpoint.describe() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private Void lock(Endpoint endpoint) {
-        try (Connection connection = endpoint.connect()) {
-            alterLogin(connection, false);
-            terminateUntilNoneRemain(connection);
-            return null;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot lock " + endpoint.describe() + ": " + e.getMessage(), e);
         }
     }
 

@@ -174,7 +174,7 @@ public sealed interface Fault {
 
         @Override
         public String description() {
-            return "add " + ELSEWHERE + " to the database's A record just before the flip (when OPEN_TARGET starts), so"
+            return "add " + ELSEWHERE + " to the database's A record just before the flip (when SYNC_SEQUENCES starts), so"
                     + " the flip's compare-and-swap fails: StepFailed, the saga rolls back; removed when it compensates";
         }
 
@@ -183,7 +183,7 @@ public sealed interface Fault {
             // Not at FLIP_DNS itself: the dns-switcher gets FlipDns as the bus shows StepStarted(FLIP_DNS), and a change
             // racing the flip can land after its compare-and-swap (then the flip succeeds and only its confirmation
             // waits for the extra address to go).
-            return stepStarted(message, "OPEN_TARGET");
+            return stepStarted(message, "SYNC_SEQUENCES");
         }
 
         @Override
