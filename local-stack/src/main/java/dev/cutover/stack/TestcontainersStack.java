@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -247,7 +248,7 @@ public final class TestcontainersStack implements LocalStack {
                         throw new StackException("PostgreSQL " + major + " in container " + alias + " did not come back within 60 s: " + notYet.getMessage(), notYet);
                     }
                     try {
-                        Thread.sleep(100);
+                        TimeUnit.MILLISECONDS.sleep(100);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new StackException("interrupted while waiting for PostgreSQL " + major, e);

@@ -55,15 +55,7 @@ class DnsCommandsOverKafkaIntegrationTest {
 
     @Test
     void flipDnsIsAnsweredWithDnsFlippedOnceTheServerAnswersTheNewAddress() {
-        DnsRecordName record = bind.freshName("db");
-        bind.put(record, DnsTarget.parse("127.0.0.2"), Duration.ofSeconds(1));
-        FlipDns flip = FlipDns.newBuilder()
-                .setMetadata(KafkaProbe.metadata("app", "cutover-" + UUID.randomUUID(), null))
-                .setRecord(record.value())
-                .setExpectedTarget("127.0.0.2")
-                .setNewTarget("127.0.0.3")
-                .setTtlSeconds(1)
-                .build();
+        FlipDns flip = flipOfANameThatPointsAt("127.0.0.2");
 
         probe.send(flip);
         DnsFlipped flipped = probe.awaitAnswer(DnsFlipped.class, flip.getMetadata().getMessageId(), Duration.ofSeconds(30));
@@ -76,21 +68,26 @@ class DnsCommandsOverKafkaIntegrationTest {
 
     @Test
     void aFlipFromAnAddressTheNameDoesNotHaveIsAnsweredWithStepFailed() {
-        DnsRecordName record = bind.freshName("db");
-        bind.put(record, DnsTarget.parse("127.0.0.9"), Duration.ofSeconds(1));
-        FlipDns flip = FlipDns.newBuilder()
-                .setMetadata(KafkaProbe.metadata("app", "cutover-" + UUID.randomUUID(), null))
-                .setRecord(record.value())
-                .setExpectedTarget("127.0.0.2")
-                .setNewTarget("127.0.0.3")
-                .setTtlSeconds(1)
-                .build();
+        FlipDns flip = flipOfANameThatPointsAt("127.0.0.9");
 
         probe.send(flip);
         StepFailed failed = probe.awaitAnswer(StepFailed.class, flip.getMetadata().getMessageId(), Duration.ofSeconds(30));
 
         assertThat(failed.getStep()).isEqualTo("FlipDns");
         assertThat(failed.getReason()).contains("127.0.0.2").contains("127.0.0.9");
+    }
+
+    /** A flip from 127.0.0.2 to 127.0.0.3 of a fresh name that points at {@code current} now. */
+    private static FlipDns flipOfANameThatPointsAt(String current) {
+        DnsRecordName record = bind.freshName("db");
+        bind.put(record, DnsTarget.parse(current), Duration.ofSeconds(1));
+        return FlipDns.newBuilder()
+                .setMetadata(KafkaProbe.metadata("app", "cutover-" + UUID.randomUUID(), null))
+                .setRecord(record.value())
+                .setExpectedTarget("127.0.0.2")
+                .setNewTarget("127.0.0.3")
+                .setTtlSeconds(1)
+                .build();
     }
 
     @Test
