@@ -30,6 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -51,8 +53,8 @@ import dev.cutover.events.OpenTarget;
 import dev.cutover.events.PreflightReported;
 import dev.cutover.events.ReplicationStopped;
 import dev.cutover.events.RestoreDnsTtl;
+import dev.cutover.events.RevertDns;
 import dev.cutover.events.SequencesSynced;
-import dev.cutover.events.SourceRestored;
 import dev.cutover.events.StartCutover;
 import dev.cutover.events.StepFailed;
 import dev.cutover.events.StopReplication;
@@ -181,23 +183,70 @@ class CutoverSagaIntegrationTest {
         await().atMost(WAIT).until(() -> sagaState(cutover).contains("Completed"));
     }
 
-    @Test
-    void aFailureBeforeTheFlipPutsTheSourceBackAndLeavesTheTargetLocked() throws Exception {
+    /** A step that fails for real before the target opens, and the command whose answer says so. */
+    enum Failure {
+        /** The canary table is missing on the source, so the real fence's insert fails. */
+        WRITE_CANARY,
+        /** lag-monitor (played by the test) reports that the canary did not arrive. */
+        AWAIT_CATCH_UP,
+        /** schema-service (played by the test) cannot set the sequences. */
+        SYNC_SEQUENCES,
+        /** dns-switcher (played by the test) finds the name changed behind its back. */
+        FLIP_DNS
+    }
+
+    @ParameterizedTest
+    @EnumSource(Failure.class)
+    void aFailureAtAnyStepBeforeTheTargetOpensPutsTheSourceBackAndLeavesTheTargetLocked(Failure failure)
+            throws Exception {
+        if (failure == Failure.WRITE_CANARY) {
+            try (Connection c = stack.source().connect(database); Statement s = c.createStatement()) {
+                s.execute("drop table cutover.canary");
+            }
+        }
         String cutover = start("alice");
         answerPreflight(cutover);
-        AwaitCatchUp awaitCatchUp = awaitCommand(AwaitCatchUp.class, cutover);
-        assertThat(canLogIn(stack.source())).isFalse();
 
-        probe.send(StepFailed.newBuilder().setMetadata(answer(awaitCatchUp)).setStep("AwaitCatchUp")
-                .setReason("the canary did not arrive within 10 s: lag 3 MB").setRetryable(true).build());
+        switch (failure) {
+            case WRITE_CANARY -> {
+            }
+            case AWAIT_CATCH_UP -> fail(awaitCommand(AwaitCatchUp.class, cutover), "AwaitCatchUp",
+                    "the canary did not arrive within 10 s: lag 3 MB");
+            case SYNC_SEQUENCES -> {
+                catchUp(cutover);
+                fail(awaitCommand(SyncSequences.class, cutover), "SyncSequences",
+                        "permission denied for sequence notifications_id_seq");
+            }
+            case FLIP_DNS -> {
+                catchUp(cutover);
+                SyncSequences sync = awaitCommand(SyncSequences.class, cutover);
+                probe.send(SequencesSynced.newBuilder().setMetadata(answer(sync)).setSequences(0).build());
+                fail(awaitCommand(FlipDns.class, cutover), "FlipDns",
+                        "db.cutover.test. was expected to point at 127.0.0.2 but points at 127.0.0.9");
+            }
+        }
 
-        probe.await(SourceRestored.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
         CutoverRolledBack rolledBack = probe.await(CutoverRolledBack.class,
                 e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
-        assertThat(rolledBack.getFailedStep()).isEqualTo("AWAIT_CATCH_UP");
-        assertThat(rolledBack.getReason()).contains("canary did not arrive");
+        assertThat(rolledBack.getFailedStep()).isEqualTo(failure.name());
         assertThat(canLogIn(stack.source())).isTrue();
         assertThat(canLogIn(stack.target())).isFalse();
+        if (failure == Failure.FLIP_DNS) {
+            assertThat(awaitCommand(RevertDns.class, cutover).getNewTarget()).isEqualTo("127.0.0.2");
+        }
+    }
+
+    /** Answers the catch-up as lag-monitor would once the canary is on the target. */
+    private void catchUp(String cutover) {
+        CanaryWritten canary = probe.await(CanaryWritten.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+        AwaitCatchUp awaitCatchUp = awaitCommand(AwaitCatchUp.class, cutover);
+        probe.send(CanaryObserved.newBuilder().setMetadata(answer(awaitCatchUp)).setToken(canary.getToken())
+                .setLatencyMs(2).setTargetLsn(canary.getLsn()).build());
+    }
+
+    private void fail(SpecificRecord command, String step, String reason) {
+        probe.send(StepFailed.newBuilder().setMetadata(answer(command)).setStep(step).setReason(reason)
+                .setRetryable(false).build());
     }
 
     @Test
