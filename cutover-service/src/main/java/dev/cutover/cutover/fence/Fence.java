@@ -68,7 +68,7 @@ class Fence {
 
     /** Lets the app roles log in to the target. */
     List<String> openTarget(DatabasePair pair) {
-        return withRoles(pair.target(), pair, true, "open the target");
+        return withRoles(pair.target(), pair, true, "open the target", false);
     }
 
     /** Locks the app roles out of the target again and ends any session that got in. */
@@ -85,7 +85,9 @@ class Fence {
 
     /** Lets the app roles log in to the source again: the rollback that makes the source serve. */
     List<String> restoreSource(DatabasePair pair) {
-        return withRoles(pair.source(), pair, true, "restore the source");
+        // Best effort by design: a role that does not exist cannot be locked out either, and refusing to restore
+        // the others because of it would keep the source closed.
+        return withRoles(pair.source(), pair, true, "restore the source", true);
     }
 
     /** Waits for the first application session on the target: the moment traffic resumed. */
@@ -115,16 +117,36 @@ class Fence {
         }
     }
 
-    private List<String> withRoles(Endpoint endpoint, DatabasePair pair, boolean login, String what) {
+    private List<String> withRoles(Endpoint endpoint, DatabasePair pair, boolean login, String what,
+            boolean skipMissing) {
         List<String> roles = requireRoles(pair);
         try (Connection connection = endpoint.connect()) {
-            setLogin(connection, roles, login);
-            return roles;
+            List<String> present = skipMissing ? existing(connection, roles) : roles;
+            setLogin(connection, present, login);
+            return present;
         } catch (SQLException e) {
             throw failure(what, endpoint, e);
         }
     }
 
+    private static List<String> existing(Connection connection, List<String> roles) throws SQLException {
+        try (PreparedStatement exists = connection.prepareStatement(
+                "select rolname from pg_roles where rolname = any (?)")) {
+            exists.setArray(1, connection.createArrayOf("text", roles.toArray()));
+            List<String> found = new java.util.ArrayList<>();
+            try (ResultSet rs = exists.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+            return roles.stream().filter(found::contains).toList();
+        }
+    }
+
+    /**
+     * Changes every role or none: all are checked to exist first, so a missing role can never leave the
+     * server half fenced (some roles locked, the step failed, and the undo failing on the same role).
+     */
     private static void setLogin(Connection connection, List<String> roles, boolean login) throws SQLException {
         try (PreparedStatement exists = connection.prepareStatement("select 1 from pg_roles where rolname = ?");
                 Statement alter = connection.createStatement()) {
@@ -136,6 +158,8 @@ class Fence {
                                 + ": create it, or fix cutover.databases.<name>.app-roles", false);
                     }
                 }
+            }
+            for (String role : roles) {
                 alter.execute("alter role " + quoteIdent(connection, role) + (login ? " login" : " nologin"));
             }
         }

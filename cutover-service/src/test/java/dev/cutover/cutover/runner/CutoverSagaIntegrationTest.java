@@ -185,6 +185,8 @@ class CutoverSagaIntegrationTest {
 
     /** A step that fails for real before the target opens, and the command whose answer says so. */
     enum Failure {
+        /** One of the configured roles does not exist: the real fence refuses before it locks any role. */
+        STOP_TRAFFIC,
         /** The canary table is missing on the source, so the real fence's insert fails. */
         WRITE_CANARY,
         /** lag-monitor (played by the test) reports that the canary did not arrive. */
@@ -199,6 +201,10 @@ class CutoverSagaIntegrationTest {
     @EnumSource(Failure.class)
     void aFailureAtAnyStepBeforeTheTargetOpensPutsTheSourceBackAndLeavesTheTargetLocked(Failure failure)
             throws Exception {
+        if (failure == Failure.STOP_TRAFFIC) {
+            service.close();
+            service = startCutoverService(ROLE + ",no_such_role");
+        }
         if (failure == Failure.WRITE_CANARY) {
             try (Connection c = stack.source().connect(database); Statement s = c.createStatement()) {
                 s.execute("drop table cutover.canary");
@@ -208,7 +214,7 @@ class CutoverSagaIntegrationTest {
         answerPreflight(cutover);
 
         switch (failure) {
-            case WRITE_CANARY -> {
+            case STOP_TRAFFIC, WRITE_CANARY -> {
             }
             case AWAIT_CATCH_UP -> fail(awaitCommand(AwaitCatchUp.class, cutover), "AwaitCatchUp",
                     "the canary did not arrive within 10 s: lag 3 MB");
@@ -311,6 +317,10 @@ class CutoverSagaIntegrationTest {
     }
 
     private ConfigurableApplicationContext startCutoverService() {
+        return startCutoverService(ROLE);
+    }
+
+    private ConfigurableApplicationContext startCutoverService(String appRoles) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers());
         properties.put("server.port", "0");
@@ -323,7 +333,7 @@ class CutoverSagaIntegrationTest {
             properties.put(prefix + "user", server.superuser());
             properties.put(prefix + "password", server.password());
         }
-        properties.put("cutover.databases." + database + ".app-roles", ROLE);
+        properties.put("cutover.databases." + database + ".app-roles", appRoles);
         properties.put("cutover.saga.operators", "alice,bob");
         properties.put("cutover.saga.dns." + database + ".record", "db.cutover.test.");
         properties.put("cutover.saga.dns." + database + ".source-address", "127.0.0.2");
