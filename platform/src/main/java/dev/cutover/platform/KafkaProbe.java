@@ -75,11 +75,6 @@ public final class KafkaProbe implements AutoCloseable {
                 timeout);
     }
 
-    /** Any message (answering anyone) that answers {@code causationId}, for asserting failures. */
-    public SpecificRecord awaitAnyAnswer(UUID causationId, Duration timeout) {
-        return await(SpecificRecord.class,
-                message -> causationId.toString().equals(MessagePublisher.metadataOf(message).getCausationId()), timeout);
-    }
 
     /** The first message of {@code type} that matches. */
     public <T extends SpecificRecord> T await(Class<T> type, Predicate<? super T> matches, Duration timeout) {

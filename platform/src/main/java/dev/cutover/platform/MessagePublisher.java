@@ -20,25 +20,22 @@ import dev.cutover.events.topic.Topics;
 public class MessagePublisher {
 
     private final KafkaTemplate<String, SpecificRecord> template;
-    private final String producer;
     private final MetadataFactory metadata;
 
     public MessagePublisher(KafkaTemplate<String, SpecificRecord> template, String producer, Clock clock) {
         this.template = template;
-        this.producer = producer;
         this.metadata = new MetadataFactory(producer, clock);
     }
 
     /** Sends to the topic the message's kind belongs to, keyed by its cutover, migration or database. */
     public void publish(SpecificRecord message) {
+        atomically(() -> send(message));
+    }
+
+    private void send(SpecificRecord message) {
         String topic = topicFor(message);
-        String key = keyOf(metadataOf(message));
         try {
-            if (template.isTransactional() && !template.inTransaction()) {
-                template.executeInTransaction(t -> t.send(topic, key, message)).get(30, TimeUnit.SECONDS);
-            } else {
-                template.send(topic, key, message).get(30, TimeUnit.SECONDS);
-            }
+            template.send(topic, keyOf(metadataOf(message)), message).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending " + describe(message), e);
@@ -74,9 +71,6 @@ public class MessagePublisher {
         return metadata.of(database, cutoverId, migrationId, null);
     }
 
-    public String producer() {
-        return producer;
-    }
 
     /** The metadata every message carries. */
     public static Metadata metadataOf(SpecificRecord message) {

@@ -254,9 +254,4 @@ final class SagaCodec {
         return text == null || text.isBlank() ? "not given" : text;
     }
 
-    static List<String> sagaEventNames() {
-        return List.of("CutoverStarted", "CutoverRejected", "PreflightPassed", "CutoverPlanned", "StepStarted",
-                "CanaryRecorded", "CompensationStarted", "CompensationRetried", "CutoverRolledBack", "CutoverCompleted",
-                "TidyUpTaskDone", "StepRetried", "StepFailureNoted", "AbortRefused");
-    }
 }

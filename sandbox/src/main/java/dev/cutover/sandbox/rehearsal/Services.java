@@ -3,7 +3,6 @@ package dev.cutover.sandbox.rehearsal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +45,6 @@ final class Services implements AutoCloseable {
     private final Map<Service, ConfigurableApplicationContext> running = new LinkedHashMap<>();
     private final Map<String, Object> common;
     private final Map<Service, Map<String, Object>> own = new HashMap<>();
-    private final Map<Service, Duration> startupTimes = new LinkedHashMap<>();
 
     Services(LocalStack stack, Path workDirectory, Duration dnsTtl) throws java.io.IOException {
         String db = SeedData.DATABASE;
@@ -97,9 +95,7 @@ final class Services implements AutoCloseable {
     synchronized void start(Service service) {
         Map<String, Object> properties = new HashMap<>(common);
         properties.putAll(own.getOrDefault(service, Map.of()));
-        Instant begin = Instant.now();
         running.put(service, new SpringApplicationBuilder(service.application).properties(properties).run());
-        startupTimes.put(service, Duration.between(begin, Instant.now()));
     }
 
     synchronized void stop(Service service) {
@@ -109,9 +105,6 @@ final class Services implements AutoCloseable {
         }
     }
 
-    Map<Service, Duration> startupTimes() {
-        return Map.copyOf(startupTimes);
-    }
 
     @Override
     public synchronized void close() {
