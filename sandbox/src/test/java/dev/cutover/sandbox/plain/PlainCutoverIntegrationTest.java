@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterAll;
@@ -42,10 +43,14 @@ class PlainCutoverIntegrationTest {
         // An application session on the source: the fence must end it, not just lock new ones out.
         Connection application = connectAsApp(stack.source());
         CompletableFuture<PlainCutover.Result> running = CompletableFuture.supplyAsync(StreamingDatabase.cutover(stack)::run);
-        // The application comes back on the target once it may log in: the program waits for that session.
-        Connection resumed = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> connectAsApp(stack.target()), connection -> connection != null);
+        // The application comes back on the target once it may log in: the program waits for that session. A
+        // cutover that ends without opening the target ends the wait too, and says why.
+        Connection resumed = await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
+                .until(() -> running.isDone() ? Optional.<Connection>empty() : Optional.of(connectAsApp(stack.target())),
+                        Optional::isPresent)
+                .orElse(null);
         result = running.get();
+        assertThat(resumed).as("no application session reached the target: %s", result.describe()).isNotNull();
         resumed.close();
         assertThat(application.isValid(1)).isFalse();
         application.close();

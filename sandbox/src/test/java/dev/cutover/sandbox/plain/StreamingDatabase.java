@@ -61,7 +61,7 @@ final class StreamingDatabase {
 
     static PlainCutover cutover(LocalStack stack) {
         return PlainCutover.on(stack.source(), stack.target(), DATABASE, ROLE, stack.dns(),
-                new PlainCutover.Replication(SUBSCRIPTION, SUBSCRIPTION), Duration.ofSeconds(1), Duration.ofSeconds(20));
+                new PlainCutover.Replication(SUBSCRIPTION, SUBSCRIPTION), Duration.ofSeconds(1), Duration.ofSeconds(60));
     }
 
     static Connection connectAsApp(Postgres server) throws SQLException {
