@@ -106,6 +106,7 @@ public final class Messages {
             event(TargetLocked.class),
             event(PreflightPassed.class),
             event(StepStarted.class),
+            event(StepFinished.class),
             event(CanaryRecorded.class),
             event(CompensationStarted.class),
             event(CompensationRetried.class),

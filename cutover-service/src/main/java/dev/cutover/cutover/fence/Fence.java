@@ -51,10 +51,14 @@ class Fence {
 
     /**
      * Writes a row that replication must carry to the target. It is written after the last app session
-     * is gone, so when it arrives, every acknowledged application write has arrived before it.
+     * is gone, so when it arrives, every acknowledged application write has arrived before it. The saga sends
+     * this command together with {@code StopTraffic}, which this participant carries out first; the fence is
+     * checked here again, so a canary is never written while the application can still write.
      */
     Canary writeCanary(DatabasePair pair, String token) {
+        List<String> roles = requireRoles(pair);
         try (Connection source = pair.source().connect()) {
+            requireFenced(source, roles, pair.source());
             try (PreparedStatement insert = source.prepareStatement(
                     "insert into cutover.canary (token) values (?) on conflict (token) do nothing")) {
                 insert.setString(1, token);
@@ -194,6 +198,24 @@ class Fence {
                             + "as a superuser, or raise the step timeout", true);
                 }
                 pause();
+            }
+        }
+    }
+
+    private static void requireFenced(Connection connection, List<String> roles, Endpoint endpoint) throws SQLException {
+        try (PreparedStatement fenced = connection.prepareStatement(
+                "select (select count(*) from pg_roles where rolname = any (?) and rolcanlogin),"
+                        + " (select count(*) from pg_stat_activity where usename = any (?) and pid <> pg_backend_pid())")) {
+            java.sql.Array roleArray = connection.createArrayOf("text", roles.toArray());
+            fenced.setArray(1, roleArray);
+            fenced.setArray(2, roleArray);
+            try (ResultSet rs = fenced.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) > 0 || rs.getInt(2) > 0) {
+                    throw new StepFailure("the canary was not written: " + endpoint.describe() + " is not fenced ("
+                            + rs.getInt(1) + " of roles " + roles + " may log in, " + rs.getInt(2)
+                            + " of their sessions remain); StopTraffic must succeed first", false);
+                }
             }
         }
     }

@@ -151,6 +151,8 @@ final class SagaCodec {
                     .build();
             case CutoverEvent.StepStarted e -> dev.cutover.events.StepStarted.newBuilder()
                     .setMetadata(metadata).setStep(e.step().name()).build();
+            case CutoverEvent.StepFinished e -> dev.cutover.events.StepFinished.newBuilder()
+                    .setMetadata(metadata).setStep(e.step().name()).build();
             case CutoverEvent.CanaryRecorded e -> dev.cutover.events.CanaryRecorded.newBuilder()
                     .setMetadata(metadata).setToken(e.token()).setLsn(e.lsn().toString()).build();
             case CutoverEvent.CompensationStarted e -> dev.cutover.events.CompensationStarted.newBuilder()
@@ -194,6 +196,7 @@ final class SagaCodec {
                     m.getSteps().stream().map(Step::valueOf).toList(), Duration.ofMillis(m.getPredictedDowntimeMs()),
                     at(m.getMetadata()));
             case dev.cutover.events.StepStarted m -> new CutoverEvent.StepStarted(Step.valueOf(m.getStep()), at(m.getMetadata()));
+            case dev.cutover.events.StepFinished m -> new CutoverEvent.StepFinished(Step.valueOf(m.getStep()), at(m.getMetadata()));
             case dev.cutover.events.CanaryRecorded m -> new CutoverEvent.CanaryRecorded(m.getToken(), Lsn.parse(m.getLsn()));
             case dev.cutover.events.CompensationStarted m -> new CutoverEvent.CompensationStarted(
                     Step.valueOf(m.getFailedStep()), m.getReason(), at(m.getMetadata()));
@@ -226,6 +229,7 @@ final class SagaCodec {
             case CutoverEvent.PreflightPassed e -> e.passedAt();
             case CutoverEvent.CutoverPlanned e -> e.plannedAt();
             case CutoverEvent.StepStarted e -> e.startedAt();
+            case CutoverEvent.StepFinished e -> e.finishedAt();
             case CutoverEvent.CanaryRecorded e -> null;
             case CutoverEvent.CompensationStarted e -> e.startedAt();
             case CutoverEvent.CompensationRetried e -> e.retriedAt();

@@ -28,9 +28,10 @@ public sealed interface Cutover {
     }
 
     /**
-     * Running {@code progress.current()}, from {@link Step#STOP_TRAFFIC} to {@link Step#AWAIT_TRAFFIC}.
+     * Running the steps from {@link Step#STOP_TRAFFIC} to {@link Step#AWAIT_TRAFFIC}, several at once after the fence.
      *
-     * @param attemptStartedAt when the current step's command was last sent; its deadline counts from here
+     * @param attemptStartedAt when a step's command was last sent; after the point of no return, where the one step
+     *                         in flight is retried, its deadline counts from here
      * @param failureNoted     after the point of no return, the failure already noted for this attempt
      */
     record Running(Progress progress, Instant attemptStartedAt, Optional<String> failureNoted) implements Cutover {
@@ -41,8 +42,13 @@ public sealed interface Cutover {
             Objects.requireNonNull(failureNoted, "failureNoted must not be null");
         }
 
+        /** The first step in flight, in timeline order: the one a person watching the cutover waits on. */
         public Step step() {
-            return progress.current();
+            return inFlight().stream().findFirst().orElse(progress.latest());
+        }
+
+        public Set<Step> inFlight() {
+            return progress.inFlight();
         }
     }
 

@@ -22,6 +22,7 @@ import dev.cutover.cutover.saga.CutoverEvent.CutoverRolledBack;
 import dev.cutover.cutover.saga.CutoverEvent.CutoverStarted;
 import dev.cutover.cutover.saga.CutoverEvent.PreflightPassed;
 import dev.cutover.cutover.saga.CutoverEvent.StepFailureNoted;
+import dev.cutover.cutover.saga.CutoverEvent.StepFinished;
 import dev.cutover.cutover.saga.CutoverEvent.StepRetried;
 import dev.cutover.cutover.saga.CutoverEvent.StepStarted;
 import dev.cutover.cutover.saga.CutoverEvent.TidyUpTaskDone;
@@ -57,7 +58,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -66,10 +69,13 @@ import java.util.Set;
  * commands to send, {@link #evolve} folds a recorded event into the state. Neither reads a clock or does I/O,
  * so a restarted service gets the same state back by folding the history ({@link #rebuild}).
  *
- * <p>The order: preflight, then stop traffic, write the canary, await catch-up, sync sequences, flip DNS, open the
- * target (the point of no return), await traffic on the target, tidy up. DNS moves while the target is still locked,
- * so a flip whose outcome is unknown can always be undone without losing a write: until the saga sends
- * {@code OpenTarget} every failure, timeout or abort puts the source back; from then on it only rolls forward.
+ * <p>The order ({@link Step#after()}): preflight, then stop traffic with the canary queued behind it and the DNS flip
+ * beside it; once the source is fenced, sync sequences while the canary catches up; once the catch-up is proven, the
+ * sequences set and the name flipped, open the target (the point of no return), await traffic on the target, tidy
+ * up. DNS moves while the target is still locked, so a flip whose outcome is unknown can always be undone without
+ * losing a write, and clients' DNS caches expire while the fence and the canary run instead of after them: until the
+ * saga sends {@code OpenTarget} every failure, timeout or abort puts the source back; from then on it only rolls
+ * forward.
  */
 public final class CutoverDecider {
 
@@ -100,6 +106,14 @@ public final class CutoverDecider {
                 Progress progress = progressBefore(started.step(), state, event);
                 yield new Running(progress.withStep(started.step(), started.startedAt()), started.startedAt(),
                         Optional.empty());
+            }
+            case StepFinished finished -> {
+                Running running = expect(Running.class, state, event);
+                if (!running.inFlight().contains(finished.step())) {
+                    throw new InvalidTransition(state, event, "step " + finished.step() + " is not in flight");
+                }
+                yield new Running(running.progress().withEnd(finished.step(), finished.finishedAt()),
+                        running.attemptStartedAt(), running.failureNoted());
             }
             case CanaryRecorded canary -> {
                 Running running = expect(Running.class, state, event);
@@ -155,7 +169,7 @@ public final class CutoverDecider {
         return Optional.of(expect(Preflight.class, state, event).progress());
     }
 
-    /** Steps run strictly in order; a history that skips one was not written by this saga. */
+    /** A step starts once, after the steps it needs; a history that breaks this was not written by this saga. */
     private static Progress progressBefore(Step step, Cutover state, CutoverEvent event) {
         Progress progress;
         if (state instanceof Preflight preflight && preflight.checksPassed()) {
@@ -165,9 +179,9 @@ public final class CutoverDecider {
         } else {
             throw new InvalidTransition(state, event, "no step can start here");
         }
-        if (progress.current().next() != step) {
-            throw new InvalidTransition(state, event, "the step after " + progress.current() + " is "
-                    + progress.current().next());
+        if (!Step.running().contains(step) || progress.reached(step)
+                || !step.after().stream().allMatch(progress::finished)) {
+            throw new InvalidTransition(state, event, step + " starts once, after " + step.after() + " finished");
         }
         return progress;
     }
@@ -197,7 +211,7 @@ public final class CutoverDecider {
         return switch (state) {
             case Preflight preflight -> Optional.of(
                     preflight.progress().stepStarts().get(Step.PREFLIGHT).plus(policy.timeout(Step.PREFLIGHT)));
-            case Running running -> Optional.of(running.attemptStartedAt().plus(policy.timeout(running.step())));
+            case Running running -> stepDeadlines(running, policy).values().stream().min(Instant::compareTo);
             case Compensating compensating ->
                     Optional.of(compensating.attemptStartedAt().plus(policy.compensationTimeout()));
             case TidyingUp tidyingUp -> Optional.of(tidyingUp.attemptStartedAt().plus(policy.timeout(Step.TIDY_UP)));
@@ -278,14 +292,14 @@ public final class CutoverDecider {
             return preflightReported(preflight.progress(), report, now);
         }
         // The fence's watcher can see the first session before the saga has processed TargetOpened: the target is
-        // open and serving, which is all AWAIT_TRAFFIC waits for. (During FLIP_DNS the target is still locked, so a
-        // session there cannot come from this saga: it falls through to an InvalidTransition, loudly, rather than
+        // open and serving, which is all AWAIT_TRAFFIC waits for. (Before OPEN_TARGET the target is still locked, so
+        // a session there cannot come from this saga: it falls through to an InvalidTransition, loudly, rather than
         // being dropped or ending a cutover that may still have to go back.)
-        if (state instanceof Running running && running.step() == Step.OPEN_TARGET
+        if (state instanceof Running running && running.inFlight().contains(Step.OPEN_TARGET)
                 && outcome instanceof TrafficResumed resumed) {
             return complete(running.progress(), resumed.at(), now);
         }
-        if (state instanceof Running running && running.step() == outcome.step()) {
+        if (state instanceof Running running && running.inFlight().contains(outcome.step())) {
             return advance(running, outcome, now, policy);
         }
         if (state instanceof TidyingUp tidyingUp && outcome instanceof TidyUpOutcome tidied
@@ -302,32 +316,88 @@ public final class CutoverDecider {
         return Decision.of(new PreflightPassed(report.findings(), now));
     }
 
-    /** The current step succeeded: start the next one. */
+    /** A step in flight succeeded: record its end, then start every step that was only waiting for it. */
     private static Decision advance(Running running, StepOutcome outcome, Instant now, CutoverPolicy policy) {
-        Progress progress = running.progress();
-        DnsPlan dns = progress.started().dns();
         return switch (outcome) {
-            case TrafficStopped stopped -> startStep(Step.WRITE_CANARY, now, new WriteCanary());
-            case CanaryWritten written -> new Decision(
-                    List.of(new CanaryRecorded(written.token(), written.lsn()),
-                            new StepStarted(Step.AWAIT_CATCH_UP, now)),
-                    List.of(new AwaitCatchUp(written.token(), written.lsn(), policy.timeout(Step.AWAIT_CATCH_UP))));
-            case CanaryObserved observed -> startStep(Step.SYNC_SEQUENCES, now, new SyncSequences());
-            // The target is still locked: clients that re-resolve are refused until it opens, so nobody writes yet.
-            case SequencesSynced synced -> startStep(Step.FLIP_DNS, now,
-                    new FlipDns(dns.recordName(), dns.sourceAddress(), dns.targetAddress(), policy.dnsTtl()));
-            // The point of no return: once OpenTarget is sent the target may take writes, so nothing compensates.
-            case DnsFlipped flipped -> startStep(Step.OPEN_TARGET, now, new OpenTarget());
-            case TargetOpened opened -> startStep(Step.AWAIT_TRAFFIC, now);
-            case TrafficResumed resumed -> complete(progress, resumed.at(), now);
+            case TrafficResumed resumed -> complete(running.progress(), resumed.at(), now);
+            case CanaryWritten written -> finish(running.progress(), outcome,
+                    Optional.of(new Canary(written.token(), written.lsn())), now, policy);
+            case TrafficStopped stopped -> finish(running.progress(), outcome, Optional.empty(), now, policy);
+            case CanaryObserved observed -> finish(running.progress(), outcome, Optional.empty(), now, policy);
+            case SequencesSynced synced -> finish(running.progress(), outcome, Optional.empty(), now, policy);
+            case DnsFlipped flipped -> finish(running.progress(), outcome, Optional.empty(), now, policy);
+            case TargetOpened opened -> finish(running.progress(), outcome, Optional.empty(), now, policy);
             case PreflightReported report ->
                     throw new InvalidTransition(running, outcome, "preflight is never a running step");
             case TidyUpOutcome tidied -> throw new InvalidTransition(running, outcome, "tidy-up is never a running step");
         };
     }
 
-    private static Decision startStep(Step step, Instant now, SagaCommand... commands) {
-        return Decision.of(new StepStarted(step, now), commands);
+    private static Decision finish(Progress progress, StepOutcome outcome, Optional<Canary> canary, Instant now,
+            CutoverPolicy policy) {
+        var events = new ArrayList<CutoverEvent>(List.of(new StepFinished(outcome.step(), now)));
+        Progress next = progress.withEnd(outcome.step(), now);
+        if (canary.isPresent()) {
+            events.add(new CanaryRecorded(canary.get().token(), canary.get().lsn()));
+            next = next.withCanary(canary.get());
+        }
+        Decision started = startReady(next, now, policy);
+        events.addAll(started.events());
+        return new Decision(events, started.commands());
+    }
+
+    /** Starts every step whose prerequisites have all finished and that has not started yet. */
+    private static Decision startReady(Progress progress, Instant now, CutoverPolicy policy) {
+        var events = new ArrayList<CutoverEvent>();
+        var commands = new ArrayList<SagaCommand>();
+        for (Step step : Step.running()) {
+            if (!progress.reached(step) && step.after().stream().allMatch(progress::finished)) {
+                events.add(new StepStarted(step, now));
+                command(step, progress, policy).ifPresent(commands::add);
+            }
+        }
+        return new Decision(events, commands);
+    }
+
+    /** What a step asks its participant to do; awaiting traffic asks nothing, the fence reports the first session. */
+    private static Optional<SagaCommand> command(Step step, Progress progress, CutoverPolicy policy) {
+        DnsPlan dns = progress.started().dns();
+        return switch (step) {
+            case STOP_TRAFFIC -> Optional.of(new StopTraffic(policy.timeout(Step.STOP_TRAFFIC)));
+            case WRITE_CANARY -> Optional.of(new WriteCanary());
+            case SYNC_SEQUENCES -> Optional.of(new SyncSequences());
+            // The target is still locked: clients that re-resolve are refused until it opens, so nobody writes yet.
+            case FLIP_DNS -> Optional.of(
+                    new FlipDns(dns.recordName(), dns.sourceAddress(), dns.targetAddress(), policy.dnsTtl()));
+            case AWAIT_CATCH_UP -> {
+                Canary canary = progress.canary().orElseThrow(
+                        () -> new IllegalStateException("catch-up cannot be awaited before the canary is recorded"));
+                yield Optional.of(new AwaitCatchUp(canary.token(), canary.lsn(), policy.timeout(Step.AWAIT_CATCH_UP)));
+            }
+            // The point of no return: once OpenTarget is sent the target may take writes, so nothing compensates.
+            case OPEN_TARGET -> Optional.of(new OpenTarget());
+            case AWAIT_TRAFFIC -> Optional.empty();
+            case PREFLIGHT -> Optional.of(new CheckPreflight());
+            case TIDY_UP -> Optional.empty();
+        };
+    }
+
+    /**
+     * When each step in flight times out. Before the point of no return a step's deadline counts from its start, or,
+     * for a step queued behind another at its participant, from that one's end (none while that one runs: its own
+     * deadline covers both). After it, the one step in flight is retried, and counts from the latest attempt.
+     */
+    private static Map<Step, Instant> stepDeadlines(Running running, CutoverPolicy policy) {
+        Progress progress = running.progress();
+        var deadlines = new LinkedHashMap<Step, Instant>();
+        for (Step step : running.inFlight()) {
+            Optional<Instant> from = step.afterPointOfNoReturn()
+                    ? Optional.of(running.attemptStartedAt())
+                    : step.queuedBehind().map(ahead -> Optional.ofNullable(progress.stepEnds().get(ahead)))
+                            .orElse(Optional.of(progress.stepStarts().get(step)));
+            from.ifPresent(at -> deadlines.put(step, at.plus(policy.timeout(step))));
+        }
+        return deadlines;
     }
 
     private static Decision complete(Progress progress, Instant resumedAt, Instant now) {
@@ -366,9 +436,9 @@ public final class CutoverDecider {
         if (state instanceof Preflight preflight && !preflight.checksPassed() && failed.step() == Step.PREFLIGHT) {
             return rejectStarted(preflight.progress(), "preflight could not run: " + failed.reason(), now);
         }
-        if (state instanceof Running running && running.step() == failed.step()) {
-            return running.step().compensable()
-                    ? compensate(running.progress(), running.step(), failed.reason(), now)
+        if (state instanceof Running running && running.inFlight().contains(failed.step())) {
+            return failed.step().compensable()
+                    ? compensate(running.progress(), failed.step(), failed.reason(), now)
                     : noteFailure(running.failureNoted(), failed, now);
         }
         if (state instanceof TidyingUp tidyingUp && failed.step() == Step.TIDY_UP) {
@@ -416,7 +486,7 @@ public final class CutoverDecider {
         if (progress.started().dryRun()) {
             return Decision.of(new CutoverPlanned(List.of(Step.values()), predictDowntime(lag, policy), now));
         }
-        return startStep(Step.STOP_TRAFFIC, now, new StopTraffic(policy.timeout(Step.STOP_TRAFFIC)));
+        return startReady(progress, now, policy);
     }
 
     /**
@@ -437,8 +507,11 @@ public final class CutoverDecider {
                     ? "no lag report at most " + human(policy.maxLagAge()) + " old arrived within the preflight timeout of "
                             + human(policy.timeout(Step.PREFLIGHT))
                     : "preflight did not report within " + human(policy.timeout(Step.PREFLIGHT)), now);
-            case Running running when running.step().compensable() -> compensate(running.progress(), running.step(),
-                    running.step() + " did not finish within " + human(policy.timeout(running.step())), now);
+            case Running running when running.step().compensable() -> {
+                Step late = firstLate(running, now, policy);
+                yield compensate(running.progress(), late,
+                        late + " did not finish within " + human(policy.timeout(late)), now);
+            }
             // Past the point of no return the only way is forward: open the target again (a no-op if it is open), in
             // case the first OpenTarget was lost or something locked the target since.
             case Running running -> new Decision(
@@ -463,6 +536,14 @@ public final class CutoverDecider {
             case Planned planned -> Decision.none();
             case Rejected rejected -> Decision.none();
         };
+    }
+
+    private static Step firstLate(Running running, Instant now, CutoverPolicy policy) {
+        return stepDeadlines(running, policy).entrySet().stream()
+                .filter(deadline -> now.isAfter(deadline.getValue()))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Decision compensate(Progress progress, Step failedStep, String reason, Instant now) {
@@ -511,7 +592,7 @@ public final class CutoverDecider {
         return switch (state) {
             case NotStarted notStarted -> false;
             case Preflight preflight -> step == Step.PREFLIGHT && preflight.checksPassed();
-            case Running running -> running.progress().reached(step) && step != running.step();
+            case Running running -> running.progress().reached(step) && !running.inFlight().contains(step);
             case Compensating compensating -> compensating.progress().reached(step);
             case TidyingUp tidyingUp -> true;
             case Completed completed -> true;

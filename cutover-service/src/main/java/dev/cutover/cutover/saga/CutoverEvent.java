@@ -75,6 +75,15 @@ public sealed interface CutoverEvent {
         }
     }
 
+    /** The answer that ends a step arrived; steps after the fence run side by side, so each one's end is recorded. */
+    record StepFinished(Step step, Instant finishedAt) implements CutoverEvent {
+
+        public StepFinished {
+            Objects.requireNonNull(step, "step must not be null");
+            Objects.requireNonNull(finishedAt, "finishedAt must not be null");
+        }
+    }
+
     /** The canary catch-up is judged against; a restarted saga must still know it to check {@code CanaryObserved}. */
     record CanaryRecorded(String token, Lsn lsn) implements CutoverEvent {
 

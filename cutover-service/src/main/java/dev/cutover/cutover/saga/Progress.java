@@ -5,15 +5,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * What a started cutover has done so far: what was asked, when each step began and the canary being awaited.
- * Steps only ever run forward, so the latest step begun is the current one ({@code stepStarts} iterates in step order).
+ * What a started cutover has done so far: what was asked, when each step began and ended, and the canary being
+ * awaited. A step is in flight from its start until its end is recorded.
  */
-public record Progress(CutoverStarted started, Map<Step, Instant> stepStarts, Optional<Canary> canary) {
+public record Progress(CutoverStarted started, Map<Step, Instant> stepStarts, Map<Step, Instant> stepEnds,
+        Optional<Canary> canary) {
 
     /** The canary row written on the source; catch-up is proven when the target shows it. */
     public record Canary(String token, Lsn lsn) {
@@ -30,23 +33,41 @@ public record Progress(CutoverStarted started, Map<Step, Instant> stepStarts, Op
         if (stepStarts.isEmpty()) {
             throw new IllegalArgumentException("a started cutover has begun at least its preflight");
         }
+        stepEnds = stepEnds.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(stepEnds));
+        if (!stepStarts.keySet().containsAll(stepEnds.keySet())) {
+            throw new IllegalArgumentException("steps " + stepEnds.keySet() + " cannot end before they start: "
+                    + stepStarts.keySet() + " started");
+        }
         Objects.requireNonNull(canary, "canary must not be null");
     }
 
     static Progress of(CutoverStarted started) {
-        return new Progress(started, Map.of(Step.PREFLIGHT, started.startedAt()), Optional.empty());
+        return new Progress(started, Map.of(Step.PREFLIGHT, started.startedAt()), Map.of(), Optional.empty());
     }
 
-    public Step current() {
-        Step current = null;
+    /** The latest step begun. */
+    public Step latest() {
+        Step latest = null;
         for (Step step : stepStarts.keySet()) {
-            current = step;
+            latest = step;
         }
-        return current;
+        return latest;
+    }
+
+    /** Steps begun whose answer has not arrived, in timeline order. */
+    public Set<Step> inFlight() {
+        var inFlight = EnumSet.noneOf(Step.class);
+        stepStarts.keySet().stream().filter(step -> step != Step.PREFLIGHT && !stepEnds.containsKey(step))
+                .forEach(inFlight::add);
+        return inFlight;
     }
 
     public boolean reached(Step step) {
         return stepStarts.containsKey(step);
+    }
+
+    public boolean finished(Step step) {
+        return stepEnds.containsKey(step);
     }
 
     /** When the saga began fencing the source: from then on application sessions may fail, so downtime counts from here. */
@@ -54,28 +75,31 @@ public record Progress(CutoverStarted started, Map<Step, Instant> stepStarts, Op
         return Optional.ofNullable(stepStarts.get(Step.STOP_TRAFFIC));
     }
 
-    /** Each step from its start to the next one's, the last one ending at {@code end}. */
+    /** Each step from its start to its end; preflight ends where the fence begins, a step in flight at {@code end}. */
     public Map<Step, Duration> durations(Instant end) {
         var durations = new EnumMap<Step, Duration>(Step.class);
-        Step previous = null;
-        for (var entry : stepStarts.entrySet()) {
-            if (previous != null) {
-                durations.put(previous, between(stepStarts.get(previous), entry.getValue()));
-            }
-            previous = entry.getKey();
-        }
-        durations.put(previous, between(stepStarts.get(previous), end));
+        stepStarts.forEach((step, startedAt) -> {
+            Instant ended = step == Step.PREFLIGHT ? fenceStartedAt().orElse(end) : stepEnds.getOrDefault(step, end);
+            durations.put(step, between(startedAt, ended));
+        });
         return durations;
     }
 
     Progress withStep(Step step, Instant startedAt) {
         var starts = new EnumMap<>(stepStarts);
         starts.put(step, startedAt);
-        return new Progress(started, starts, canary);
+        return new Progress(started, starts, stepEnds, canary);
+    }
+
+    Progress withEnd(Step step, Instant endedAt) {
+        var ends = new EnumMap<Step, Instant>(Step.class);
+        ends.putAll(stepEnds);
+        ends.put(step, endedAt);
+        return new Progress(started, stepStarts, ends, canary);
     }
 
     Progress withCanary(Canary canary) {
-        return new Progress(started, stepStarts, Optional.of(canary));
+        return new Progress(started, stepStarts, stepEnds, Optional.of(canary));
     }
 
     /** Clocks of different hosts can disagree by a little; a negative duration would only confuse whoever reads it. */

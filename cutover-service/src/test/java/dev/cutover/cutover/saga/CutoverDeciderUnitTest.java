@@ -18,7 +18,9 @@ import static dev.cutover.cutover.saga.Fixtures.at;
 import static dev.cutover.cutover.saga.Fixtures.compensationStarted;
 import static dev.cutover.cutover.saga.Fixtures.completed;
 import static dev.cutover.cutover.saga.Fixtures.historyUntil;
+import static dev.cutover.cutover.saga.Fixtures.endOf;
 import static dev.cutover.cutover.saga.Fixtures.lag;
+import static dev.cutover.cutover.saga.Fixtures.onlyInFlight;
 import static dev.cutover.cutover.saga.Fixtures.pastDeadlineOf;
 import static dev.cutover.cutover.saga.Fixtures.preflightPassed;
 import static dev.cutover.cutover.saga.Fixtures.resumedAt;
@@ -46,6 +48,7 @@ import dev.cutover.cutover.saga.CutoverEvent.CutoverRolledBack;
 import dev.cutover.cutover.saga.CutoverEvent.CutoverStarted;
 import dev.cutover.cutover.saga.CutoverEvent.PreflightPassed;
 import dev.cutover.cutover.saga.CutoverEvent.StepFailureNoted;
+import dev.cutover.cutover.saga.CutoverEvent.StepFinished;
 import dev.cutover.cutover.saga.CutoverEvent.StepRetried;
 import dev.cutover.cutover.saga.CutoverEvent.StepStarted;
 import dev.cutover.cutover.saga.CutoverEvent.TidyUpTaskDone;
@@ -168,10 +171,12 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
-        void a_fresh_lag_report_under_the_threshold_stops_traffic() {
+        void a_fresh_lag_report_under_the_threshold_stops_traffic_with_the_canary_queued_behind_it_and_flips_the_dns() {
             Cutover state = given(started(false), preflightPassed())
                     .when(lag(1_024, at(1_900)), at(2_000))
-                    .then(new StepStarted(Step.STOP_TRAFFIC, at(2_000)), new StopTraffic(Duration.ofSeconds(5)));
+                    .then(List.of(new StepStarted(Step.STOP_TRAFFIC, at(2_000)), new StepStarted(Step.WRITE_CANARY, at(2_000)),
+                                    new StepStarted(Step.FLIP_DNS, at(2_000))),
+                            List.of(new StopTraffic(Duration.ofSeconds(5)), new WriteCanary(), new FlipDns("db.orders.example.", "127.0.0.2", "127.0.0.3", Duration.ofSeconds(1))));
             assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.STOP_TRAFFIC)));
         }
 
@@ -179,7 +184,9 @@ class CutoverDeciderUnitTest {
         void a_lag_report_exactly_at_the_maximum_age_still_counts_as_fresh() {
             given(started(false), preflightPassed())
                     .when(lag(1_024, at(2_000).minus(POLICY.maxLagAge())), at(2_000))
-                    .then(new StepStarted(Step.STOP_TRAFFIC, at(2_000)), new StopTraffic(Duration.ofSeconds(5)));
+                    .then(List.of(new StepStarted(Step.STOP_TRAFFIC, at(2_000)), new StepStarted(Step.WRITE_CANARY, at(2_000)),
+                                    new StepStarted(Step.FLIP_DNS, at(2_000))),
+                            List.of(new StopTraffic(Duration.ofSeconds(5)), new WriteCanary(), new FlipDns("db.orders.example.", "127.0.0.2", "127.0.0.3", Duration.ofSeconds(1))));
         }
 
         @Test
@@ -298,27 +305,68 @@ class CutoverDeciderUnitTest {
     class TheHappyPath {
 
         @Test
-        void traffic_stopped_writes_the_canary() {
-            given(historyUntil(Step.STOP_TRAFFIC))
-                    .when(new TrafficStopped(FENCE_LSN, List.of("app", "app_ro"), 8), startOf(Step.WRITE_CANARY))
-                    .then(new StepStarted(Step.WRITE_CANARY, startOf(Step.WRITE_CANARY)), new WriteCanary());
+        void stopped_traffic_syncs_the_sequences_while_the_canary_travels() {
+            Instant now = endOf(Step.STOP_TRAFFIC);
+            Cutover state = given(historyUntil(Step.STOP_TRAFFIC, new StepFinished(Step.FLIP_DNS, endOf(Step.FLIP_DNS))))
+                    .when(new TrafficStopped(FENCE_LSN, List.of("app", "app_ro"), 8), now)
+                    .then(List.of(new StepFinished(Step.STOP_TRAFFIC, now), new StepStarted(Step.SYNC_SEQUENCES, now)),
+                            List.of(new SyncSequences()));
+            assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.SYNC_SEQUENCES)));
         }
 
         @Test
         void the_written_canary_is_recorded_and_awaited_on_the_target() {
-            Instant now = startOf(Step.AWAIT_CATCH_UP);
-            Cutover state = given(historyUntil(Step.WRITE_CANARY))
+            Instant now = endOf(Step.WRITE_CANARY);
+            Cutover state = given(historyUntil(Step.SYNC_SEQUENCES))
                     .when(new CanaryWritten(TOKEN, CANARY_LSN), now)
-                    .then(List.of(new CanaryRecorded(TOKEN, CANARY_LSN), new StepStarted(Step.AWAIT_CATCH_UP, now)),
+                    .then(List.of(new StepFinished(Step.WRITE_CANARY, now), new CanaryRecorded(TOKEN, CANARY_LSN),
+                                    new StepStarted(Step.AWAIT_CATCH_UP, now)),
                             List.of(new AwaitCatchUp(TOKEN, CANARY_LSN, Duration.ofSeconds(10))));
             assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.AWAIT_CATCH_UP)));
         }
 
         @Test
-        void the_canary_seen_on_a_caught_up_target_syncs_the_sequences() {
-            given(historyUntil(Step.AWAIT_CATCH_UP))
-                    .when(new CanaryObserved(TOKEN, Duration.ofMillis(47), CANARY_LSN), startOf(Step.SYNC_SEQUENCES))
-                    .then(new StepStarted(Step.SYNC_SEQUENCES, startOf(Step.SYNC_SEQUENCES)), new SyncSequences());
+        void synced_sequences_wait_for_the_dns_and_the_canary_before_the_target_opens() {
+            Instant now = endOf(Step.SYNC_SEQUENCES);
+            Cutover state = given(historyUntil(Step.AWAIT_CATCH_UP)).when(new SequencesSynced(12), now)
+                    .then(new StepFinished(Step.SYNC_SEQUENCES, now));
+            assertThat(state).isInstanceOfSatisfying(Running.class, running -> assertThat(running.inFlight())
+                    .containsExactly(Step.AWAIT_CATCH_UP));
+        }
+
+        @Test
+        void the_flipped_dns_waits_for_the_fence_and_the_canary_while_the_target_stays_locked() {
+            Instant now = endOf(Step.FLIP_DNS);
+            Cutover state = given(historyUntil(Step.FLIP_DNS)).when(new DnsFlipped("127.0.0.2", "127.0.0.3"), now)
+                    .then(new StepFinished(Step.FLIP_DNS, now));
+            assertThat(state).isInstanceOfSatisfying(Running.class, running -> assertThat(running.inFlight())
+                    .containsExactly(Step.STOP_TRAFFIC, Step.WRITE_CANARY));
+        }
+
+        @Test
+        void the_canary_seen_on_a_caught_up_target_after_the_flip_passes_the_point_of_no_return_by_opening_the_target() {
+            Instant now = endOf(Step.AWAIT_CATCH_UP);
+            Cutover state = given(historyUntil(Step.AWAIT_CATCH_UP,
+                    new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES))))
+                    .when(new CanaryObserved(TOKEN, Duration.ofMillis(47), CANARY_LSN), now)
+                    .then(List.of(new StepFinished(Step.AWAIT_CATCH_UP, now), new StepStarted(Step.OPEN_TARGET, now)),
+                            List.of(new OpenTarget()));
+            assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.OPEN_TARGET)));
+            assertThat(state).isInstanceOfSatisfying(Running.class,
+                    running -> assertThat(running.step().afterPointOfNoReturn()).isTrue());
+        }
+
+        @Test
+        void the_flip_confirmed_last_opens_the_target_too() {
+            Instant now = at(2_350);
+            var slowFlip = historyUntil(Step.AWAIT_CATCH_UP,
+                    new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES)),
+                    new StepFinished(Step.AWAIT_CATCH_UP, endOf(Step.AWAIT_CATCH_UP)));
+            slowFlip.remove(new StepFinished(Step.FLIP_DNS, endOf(Step.FLIP_DNS)));
+            given(slowFlip)
+                    .when(new DnsFlipped("127.0.0.2", "127.0.0.3"), now)
+                    .then(List.of(new StepFinished(Step.FLIP_DNS, now), new StepStarted(Step.OPEN_TARGET, now)),
+                            List.of(new OpenTarget()));
         }
 
         @Test
@@ -336,42 +384,24 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
-        void synced_sequences_flip_the_dns_while_the_target_is_still_locked() {
-            given(historyUntil(Step.SYNC_SEQUENCES))
-                    .when(new SequencesSynced(12), startOf(Step.FLIP_DNS))
-                    .then(new StepStarted(Step.FLIP_DNS, startOf(Step.FLIP_DNS)),
-                            new FlipDns("db.orders.example.", "127.0.0.2", "127.0.0.3", Duration.ofSeconds(1)));
-        }
-
-        @Test
-        void the_flipped_dns_passes_the_point_of_no_return_by_opening_the_target() {
-            Cutover state = given(historyUntil(Step.FLIP_DNS))
-                    .when(new DnsFlipped("127.0.0.2", "127.0.0.3"), startOf(Step.OPEN_TARGET))
-                    .then(new StepStarted(Step.OPEN_TARGET, startOf(Step.OPEN_TARGET)), new OpenTarget());
-            assertThat(state).isInstanceOfSatisfying(Running.class,
-                    running -> assertThat(running.step().afterPointOfNoReturn()).isTrue());
-        }
-
-        @Test
         void the_opened_target_waits_for_traffic_on_it() {
+            Instant now = endOf(Step.OPEN_TARGET);
             given(historyUntil(Step.OPEN_TARGET))
-                    .when(new TargetOpened(), startOf(Step.AWAIT_TRAFFIC))
-                    .then(new StepStarted(Step.AWAIT_TRAFFIC, startOf(Step.AWAIT_TRAFFIC)));
+                    .when(new TargetOpened(), now)
+                    .then(List.of(new StepFinished(Step.OPEN_TARGET, now), new StepStarted(Step.AWAIT_TRAFFIC, now)),
+                            List.of());
         }
 
         @Test
         void traffic_on_the_target_before_its_opening_is_confirmed_completes_the_cutover() {
             Instant resumed = startOf(Step.OPEN_TARGET).plusMillis(50);
             Instant now = resumed.plusMillis(5);
-            var durations = new java.util.EnumMap<Step, Duration>(Step.class);
-            durations.put(Step.PREFLIGHT, Duration.ofMillis(2_000));
-            for (Step step = Step.STOP_TRAFFIC; step != Step.OPEN_TARGET; step = step.next()) {
-                durations.put(step, Duration.ofMillis(100));
-            }
+            var durations = new EnumMap<>(completed().stepDurations());
+            durations.remove(Step.AWAIT_TRAFFIC);
             durations.put(Step.OPEN_TARGET, Duration.ofMillis(50));
             Cutover state = given(historyUntil(Step.OPEN_TARGET))
                     .when(new TrafficResumed(resumed), now)
-                    .then(new CutoverCompleted(Duration.ofMillis(550), durations, now),
+                    .then(new CutoverCompleted(Duration.ofMillis(350), durations, now),
                             new StopReplication(), new RestoreDnsTtl("db.orders.example."));
             assertThat(state).isInstanceOf(TidyingUp.class);
         }
@@ -392,7 +422,7 @@ class CutoverDeciderUnitTest {
                     .when(new TrafficResumed(resumedAt()), now)
                     .then(new CutoverCompleted(expected.downtime(), expected.stepDurations(), now),
                             new StopReplication(), new RestoreDnsTtl("db.orders.example."));
-            assertThat(expected.downtime()).isEqualTo(Duration.ofMillis(750));
+            assertThat(expected.downtime()).isEqualTo(Duration.ofMillis(550));
             assertThat(state).isInstanceOf(TidyingUp.class);
             assertThat(state.isActive()).isTrue();
         }
@@ -410,7 +440,7 @@ class CutoverDeciderUnitTest {
                     .when(new DnsTtlChanged(), at(3_100))
                     .then(new TidyUpTaskDone(TidyUpTask.RESTORE_DNS_TTL, at(3_100)));
             assertThat(state).isInstanceOf(Completed.class);
-            assertThat(((Completed) state).downtime()).isEqualTo(Duration.ofMillis(750));
+            assertThat(((Completed) state).downtime()).isEqualTo(Duration.ofMillis(550));
             assertThat(state.isActive()).isFalse();
         }
 
@@ -440,33 +470,39 @@ class CutoverDeciderUnitTest {
             }
             assertThat(CutoverDecider.rebuild(history)).isInstanceOf(Completed.class);
             assertThat(sent).extracting(command -> command.getClass().getSimpleName()).containsExactly(
-                    "CheckPreflight", "StopTraffic", "WriteCanary", "AwaitCatchUp", "SyncSequences", "FlipDns",
+                    "CheckPreflight", "StopTraffic", "WriteCanary", "FlipDns", "SyncSequences", "AwaitCatchUp",
                     "OpenTarget", "StopReplication", "RestoreDnsTtl");
             assertThat(history).filteredOn(CutoverCompleted.class::isInstance).singleElement()
                     .isEqualTo(new CutoverCompleted(Duration.ofMillis(7), completedDurations(), at(9)));
         }
 
+        /** Traffic stops at 2 ms with the canary and the flip; sequences start at 3, the canary is awaited from 4. */
         private static Map<Step, Duration> completedDurations() {
             var durations = new EnumMap<Step, Duration>(Step.class);
             durations.put(Step.PREFLIGHT, Duration.ofMillis(2));
-            for (Step step = Step.STOP_TRAFFIC; step != Step.TIDY_UP; step = step.next()) {
-                durations.put(step, Duration.ofMillis(1));
-            }
+            durations.put(Step.STOP_TRAFFIC, Duration.ofMillis(1));
+            durations.put(Step.WRITE_CANARY, Duration.ofMillis(2));
+            durations.put(Step.AWAIT_CATCH_UP, Duration.ofMillis(1));
+            durations.put(Step.SYNC_SEQUENCES, Duration.ofMillis(3));
+            durations.put(Step.FLIP_DNS, Duration.ofMillis(5));
+            durations.put(Step.OPEN_TARGET, Duration.ofMillis(1));
+            durations.put(Step.AWAIT_TRAFFIC, Duration.ofMillis(1));
             return durations;
         }
     }
 
     /**
-     * Each step that touches a server before the target opens, and whether DNS may have moved and has to go back.
-     * The target is never opened before the point of no return, so nothing ever has to lock it again.
+     * Each step that touches a server before the target opens, and whether DNS may have moved by then and has to go
+     * back: always, as the flip starts with the fence. The target is never opened before the point of no return, so
+     * nothing ever has to lock it again.
      */
     static Stream<Arguments> stepsBeforeThePointOfNoReturn() {
         return Stream.of(
-                Arguments.of(Step.STOP_TRAFFIC, false),
-                Arguments.of(Step.WRITE_CANARY, false),
-                Arguments.of(Step.AWAIT_CATCH_UP, false),
-                Arguments.of(Step.SYNC_SEQUENCES, false),
-                Arguments.of(Step.FLIP_DNS, true));
+                Arguments.of(Step.STOP_TRAFFIC, true),
+                Arguments.of(Step.WRITE_CANARY, true),
+                Arguments.of(Step.FLIP_DNS, true),
+                Arguments.of(Step.SYNC_SEQUENCES, true),
+                Arguments.of(Step.AWAIT_CATCH_UP, true));
     }
 
     private static List<SagaCommand> compensation(boolean revertDns, String reason) {
@@ -497,7 +533,7 @@ class CutoverDeciderUnitTest {
         void a_timeout_puts_the_source_back(Step step, boolean revertDns) {
             Instant now = pastDeadlineOf(step);
             String reason = step + " did not finish within " + Text.human(POLICY.timeout(step));
-            given(historyUntil(step)).when(new Tick(), now)
+            given(onlyInFlight(step)).when(new Tick(), now)
                     .then(List.of(new CompensationStarted(step, reason, now)),
                             compensation(revertDns, reason));
         }
@@ -506,7 +542,7 @@ class CutoverDeciderUnitTest {
         @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeThePointOfNoReturn")
         void an_abort_puts_the_source_back(Step step, boolean revertDns) {
             Instant now = startOf(step).plusMillis(50);
-            given(historyUntil(step))
+            given(onlyInFlight(step))
                     .when(new AbortCutover(BOB, "the application team asked to wait"), now)
                     .then(List.of(new CompensationStarted(step, ABORT_REASON, now)),
                             compensation(revertDns, ABORT_REASON));
@@ -530,7 +566,46 @@ class CutoverDeciderUnitTest {
         @ParameterizedTest(name = "a tick before the deadline of {0} does nothing")
         @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeThePointOfNoReturn")
         void a_tick_before_the_deadline_does_nothing(Step step, boolean revertDns) {
-            given(historyUntil(step)).when(new Tick(), startOf(step).plus(POLICY.timeout(step))).thenNothing();
+            given(onlyInFlight(step)).when(new Tick(), startOf(step).plus(POLICY.timeout(step))).thenNothing();
+        }
+
+        @Test
+        void a_canary_queued_behind_a_slow_fence_does_not_time_out_while_the_fence_runs() {
+            Instant canaryWouldBeLate = startOf(Step.WRITE_CANARY).plus(POLICY.timeout(Step.WRITE_CANARY)).plusMillis(1);
+            given(historyUntil(Step.STOP_TRAFFIC)).when(new Tick(), canaryWouldBeLate).thenNothing();
+            String reason = "STOP_TRAFFIC did not finish within 5s";
+            given(historyUntil(Step.STOP_TRAFFIC)).when(new Tick(), pastDeadlineOf(Step.STOP_TRAFFIC))
+                    .then(List.of(new CompensationStarted(Step.STOP_TRAFFIC, reason, pastDeadlineOf(Step.STOP_TRAFFIC))),
+                            compensation(true, reason));
+        }
+
+        @Test
+        void the_canary_counts_its_deadline_from_the_end_of_the_fence() {
+            Instant fenced = endOf(Step.STOP_TRAFFIC);
+            assertThat(CutoverDecider.deadline(CutoverDecider.rebuild(historyUntil(Step.SYNC_SEQUENCES)), POLICY))
+                    .contains(fenced.plus(POLICY.timeout(Step.WRITE_CANARY)));
+        }
+
+        @Test
+        void of_the_steps_running_side_by_side_the_first_to_run_out_of_time_is_the_one_compensated() {
+            // The sequences started 50 ms before the catch-up, with a shorter timeout.
+            Instant now = startOf(Step.SYNC_SEQUENCES).plus(POLICY.timeout(Step.SYNC_SEQUENCES)).plusMillis(1);
+            String reason = "SYNC_SEQUENCES did not finish within 5s";
+            given(historyUntil(Step.AWAIT_CATCH_UP)).when(new Tick(), now)
+                    .then(List.of(new CompensationStarted(Step.SYNC_SEQUENCES, reason, now)), compensation(true, reason));
+        }
+
+        @Test
+        void a_failure_of_one_step_puts_the_source_back_while_the_others_are_still_in_flight() {
+            Instant now = at(2_180);
+            String reason = "permission denied for sequence orders_id_seq";
+            Cutover state = given(historyUntil(Step.AWAIT_CATCH_UP))
+                    .when(new StepFailed(Step.SYNC_SEQUENCES, reason, false), now)
+                    .then(List.of(new CompensationStarted(Step.SYNC_SEQUENCES, reason, now)), compensation(true, reason));
+            // The answers still travelling are late answers now: they change nothing.
+            given(historyUntil(Step.AWAIT_CATCH_UP, new CompensationStarted(Step.SYNC_SEQUENCES, reason, now)))
+                    .when(new CanaryObserved(TOKEN, Duration.ofMillis(47), CANARY_LSN), now.plusMillis(10)).thenNothing();
+            assertThat(state).isInstanceOf(Compensating.class);
         }
 
         @Test
@@ -556,7 +631,7 @@ class CutoverDeciderUnitTest {
             // The flip may have landed with its confirmation late: RevertDns is a compare-and-swap that succeeds when
             // the record already points at the source, and the target, still locked, never took a write.
             Instant now = pastDeadlineOf(Step.FLIP_DNS);
-            Cutover state = given(historyUntil(Step.FLIP_DNS)).when(new Tick(), now)
+            Cutover state = given(onlyInFlight(Step.FLIP_DNS)).when(new Tick(), now)
                     .then(List.of(new CompensationStarted(Step.FLIP_DNS, "FLIP_DNS did not finish within 5s", now)),
                             List.of(new RevertDns("db.orders.example.", "127.0.0.2"),
                                     new RestoreSource("FLIP_DNS did not finish within 5s")));
@@ -782,10 +857,10 @@ class CutoverDeciderUnitTest {
         static Stream<Arguments> answers() {
             return Stream.of(
                     Arguments.of(new PreflightReported(List.of(), "ok"), Step.STOP_TRAFFIC),
-                    Arguments.of(new TrafficStopped(FENCE_LSN, List.of("app"), 8), Step.WRITE_CANARY),
+                    Arguments.of(new TrafficStopped(FENCE_LSN, List.of("app"), 8), Step.SYNC_SEQUENCES),
                     Arguments.of(new CanaryWritten(TOKEN, CANARY_LSN), Step.AWAIT_CATCH_UP),
-                    Arguments.of(new CanaryObserved(TOKEN, Duration.ofMillis(47), CANARY_LSN), Step.SYNC_SEQUENCES),
-                    Arguments.of(new SequencesSynced(12), Step.FLIP_DNS),
+                    Arguments.of(new CanaryObserved(TOKEN, Duration.ofMillis(47), CANARY_LSN), Step.OPEN_TARGET),
+                    Arguments.of(new SequencesSynced(12), Step.OPEN_TARGET),
                     Arguments.of(new DnsFlipped("127.0.0.2", "127.0.0.3"), Step.OPEN_TARGET),
                     Arguments.of(new TargetOpened(), Step.AWAIT_TRAFFIC),
                     Arguments.of(new TrafficResumed(resumedAt()), Step.TIDY_UP));
@@ -833,7 +908,7 @@ class CutoverDeciderUnitTest {
 
         @Test
         void a_restarted_saga_rebuilt_from_its_history_compensates_on_the_first_tick_past_the_deadline() {
-            List<CutoverEvent> recorded = historyUntil(Step.AWAIT_CATCH_UP);
+            List<CutoverEvent> recorded = onlyInFlight(Step.AWAIT_CATCH_UP);
             Cutover rebuilt = CutoverDecider.rebuild(recorded);
             assertThat(rebuilt).isInstanceOf(Running.class);
             assertThat(CutoverDecider.deadline(rebuilt, POLICY))
@@ -845,7 +920,7 @@ class CutoverDeciderUnitTest {
             String reason = "AWAIT_CATCH_UP did not finish within 10s";
             assertThat(decision).isEqualTo(new Decision(
                     List.of(new CompensationStarted(Step.AWAIT_CATCH_UP, reason, afterRestart)),
-                    List.of(new RestoreSource(reason))));
+                    List.of(new RevertDns("db.orders.example.", "127.0.0.2"), new RestoreSource(reason))));
         }
 
         @Test
@@ -863,12 +938,20 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
-        void a_history_that_skips_a_step_cannot_be_folded() {
-            var broken = historyUntil(Step.STOP_TRAFFIC, new StepStarted(Step.SYNC_SEQUENCES, at(2_100)));
+        void a_history_that_starts_a_step_before_the_steps_it_needs_cannot_be_folded() {
+            var broken = historyUntil(Step.STOP_TRAFFIC, new StepStarted(Step.AWAIT_CATCH_UP, at(2_100)));
             assertThatThrownBy(() -> CutoverDecider.rebuild(broken))
                     .isInstanceOf(InvalidTransition.class)
                     .hasMessageContaining("Running")
-                    .hasMessageContaining("the step after STOP_TRAFFIC is WRITE_CANARY");
+                    .hasMessageContaining("AWAIT_CATCH_UP starts once, after [WRITE_CANARY] finished");
+        }
+
+        @Test
+        void a_history_that_ends_a_step_not_in_flight_cannot_be_folded() {
+            var broken = historyUntil(Step.STOP_TRAFFIC, new StepFinished(Step.SYNC_SEQUENCES, at(2_100)));
+            assertThatThrownBy(() -> CutoverDecider.rebuild(broken))
+                    .isInstanceOf(InvalidTransition.class)
+                    .hasMessageContaining("step SYNC_SEQUENCES is not in flight");
         }
 
         @Test

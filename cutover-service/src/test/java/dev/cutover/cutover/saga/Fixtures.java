@@ -5,6 +5,7 @@ import dev.cutover.cutover.saga.CutoverEvent.CompensationStarted;
 import dev.cutover.cutover.saga.CutoverEvent.CutoverCompleted;
 import dev.cutover.cutover.saga.CutoverEvent.CutoverStarted;
 import dev.cutover.cutover.saga.CutoverEvent.PreflightPassed;
+import dev.cutover.cutover.saga.CutoverEvent.StepFinished;
 import dev.cutover.cutover.saga.CutoverEvent.StepStarted;
 import dev.cutover.cutover.saga.CutoverMessage.LagReported;
 import dev.cutover.cutover.saga.CutoverMessage.StartCutover;
@@ -12,14 +13,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * One cutover's history as the saga records it: started at T0, preflight passed 1 s later, traffic stopped at
- * T0 + 2 s, and every later step begun 100 ms after the one before.
+ * One cutover's history as the saga records it: started at T0, preflight passed 1 s later, traffic stopped at T0 + 2 s
+ * with the canary queued behind it and the DNS flip beside it, then the steps after the fence side by side (see {@link #startOf} and
+ * {@link #endOf}), traffic resumed at T0 + 2.55 s.
  */
 final class Fixtures {
 
@@ -48,12 +51,30 @@ final class Fixtures {
     static Instant startOf(Step step) {
         return switch (step) {
             case PREFLIGHT -> T0;
-            case STOP_TRAFFIC -> at(2_000);
-            default -> startOf(Step.values()[step.ordinal() - 1]).plusMillis(100);
+            case STOP_TRAFFIC, WRITE_CANARY, FLIP_DNS -> at(2_000);
+            case SYNC_SEQUENCES -> endOf(Step.STOP_TRAFFIC);
+            case AWAIT_CATCH_UP -> endOf(Step.WRITE_CANARY);
+            case OPEN_TARGET -> endOf(Step.AWAIT_CATCH_UP);
+            case AWAIT_TRAFFIC -> endOf(Step.OPEN_TARGET);
+            case TIDY_UP -> resumedAt();
         };
     }
 
-    /** After {@code step}'s timeout has run out. */
+    /** When the answer that ends {@code step} arrives in the standard history. */
+    static Instant endOf(Step step) {
+        return switch (step) {
+            case PREFLIGHT -> at(1_000);
+            case STOP_TRAFFIC -> at(2_100);
+            case WRITE_CANARY -> at(2_150);
+            case FLIP_DNS -> at(2_050);
+            case SYNC_SEQUENCES -> at(2_200);
+            case AWAIT_CATCH_UP -> at(2_300);
+            case OPEN_TARGET -> at(2_400);
+            case AWAIT_TRAFFIC, TIDY_UP -> resumedAt();
+        };
+    }
+
+    /** After {@code step}'s timeout has run out, in {@link #onlyInFlight}'s history. */
     static Instant pastDeadlineOf(Step step) {
         return startOf(step).plus(POLICY.timeout(step)).plusMillis(1);
     }
@@ -74,24 +95,49 @@ final class Fixtures {
         return new LagReported(bytes, Duration.ofMillis(40), ReplicationState.STREAMING, observedAt);
     }
 
-    /** Everything recorded up to and including the start of {@code step}. */
+    /** The whole standard history up to traffic resuming, in the order the saga records it. */
+    private static List<CutoverEvent> wholeHistory() {
+        return List.of(
+                started(false),
+                preflightPassed(),
+                new StepStarted(Step.STOP_TRAFFIC, startOf(Step.STOP_TRAFFIC)),
+                new StepStarted(Step.WRITE_CANARY, startOf(Step.WRITE_CANARY)),
+                new StepStarted(Step.FLIP_DNS, startOf(Step.FLIP_DNS)),
+                new StepFinished(Step.FLIP_DNS, endOf(Step.FLIP_DNS)),
+                new StepFinished(Step.STOP_TRAFFIC, endOf(Step.STOP_TRAFFIC)),
+                new StepStarted(Step.SYNC_SEQUENCES, startOf(Step.SYNC_SEQUENCES)),
+                new StepFinished(Step.WRITE_CANARY, endOf(Step.WRITE_CANARY)),
+                new CanaryRecorded(TOKEN, CANARY_LSN),
+                new StepStarted(Step.AWAIT_CATCH_UP, startOf(Step.AWAIT_CATCH_UP)),
+                new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES)),
+                new StepFinished(Step.AWAIT_CATCH_UP, endOf(Step.AWAIT_CATCH_UP)),
+                new StepStarted(Step.OPEN_TARGET, startOf(Step.OPEN_TARGET)),
+                new StepFinished(Step.OPEN_TARGET, endOf(Step.OPEN_TARGET)),
+                new StepStarted(Step.AWAIT_TRAFFIC, startOf(Step.AWAIT_TRAFFIC)));
+    }
+
+    /**
+     * Everything recorded up to and including the decision that starts {@code step}, so the steps started with it are
+     * in flight too (WRITE_CANARY and FLIP_DNS with STOP_TRAFFIC).
+     */
     static List<CutoverEvent> historyUntil(Step step) {
-        var history = new ArrayList<CutoverEvent>();
-        history.add(started(false));
+        var whole = wholeHistory();
         if (step == Step.PREFLIGHT) {
-            return history;
-        }
-        history.add(preflightPassed());
-        for (Step next = Step.STOP_TRAFFIC; next.compareTo(step) <= 0 && next != Step.TIDY_UP; next = next.next()) {
-            if (next == Step.AWAIT_CATCH_UP) {
-                history.add(new CanaryRecorded(TOKEN, CANARY_LSN));
-            }
-            history.add(new StepStarted(next, startOf(next)));
+            return new ArrayList<>(whole.subList(0, 1));
         }
         if (step == Step.TIDY_UP) {
+            var history = new ArrayList<>(whole);
             history.add(completed());
+            return history;
         }
-        return history;
+        int end = 0;
+        while (!(whole.get(end) instanceof StepStarted started && started.step() == step)) {
+            end++;
+        }
+        while (end + 1 < whole.size() && whole.get(end + 1) instanceof StepStarted) {
+            end++;
+        }
+        return new ArrayList<>(whole.subList(0, end + 1));
     }
 
     static List<CutoverEvent> historyUntil(Step step, CutoverEvent... more) {
@@ -100,19 +146,36 @@ final class Fixtures {
         return history;
     }
 
+    /**
+     * {@link #historyUntil} with every other step in flight answered at {@code step}'s start: the one step left
+     * is the only one whose deadline, failure or abort the saga can act on.
+     */
+    static List<CutoverEvent> onlyInFlight(Step step) {
+        var history = historyUntil(step);
+        Progress progress = ((Cutover.Running) CutoverDecider.rebuild(history)).progress();
+        progress.inFlight().stream().filter(other -> other != step)
+                .forEach(other -> history.add(new StepFinished(other, startOf(step))));
+        return history;
+    }
+
+    static List<CutoverEvent> onlyInFlight(Step step, CutoverEvent... more) {
+        var history = onlyInFlight(step);
+        history.addAll(List.of(more));
+        return history;
+    }
+
     /** Traffic resumed 150 ms into AWAIT_TRAFFIC, which is when tidy-up begins too. */
     static CutoverCompleted completed() {
         Map<Step, Duration> durations = new EnumMap<>(Step.class);
         durations.put(Step.PREFLIGHT, Duration.ofMillis(2_000));
-        for (Step step = Step.STOP_TRAFFIC; step != Step.AWAIT_TRAFFIC; step = step.next()) {
-            durations.put(step, Duration.ofMillis(100));
+        for (Step step : EnumSet.range(Step.STOP_TRAFFIC, Step.AWAIT_TRAFFIC)) {
+            durations.put(step, Duration.between(startOf(step), endOf(step)));
         }
-        durations.put(Step.AWAIT_TRAFFIC, Duration.ofMillis(150));
-        return new CutoverCompleted(Duration.ofMillis(750), durations, resumedAt());
+        return new CutoverCompleted(Duration.between(startOf(Step.STOP_TRAFFIC), resumedAt()), durations, resumedAt());
     }
 
     static Instant resumedAt() {
-        return startOf(Step.AWAIT_TRAFFIC).plusMillis(150);
+        return at(2_550);
     }
 
     static CompensationStarted compensationStarted(Step step, String reason) {

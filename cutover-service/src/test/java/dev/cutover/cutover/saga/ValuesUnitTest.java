@@ -97,14 +97,24 @@ class ValuesUnitTest {
     }
 
     @Test
-    void only_the_steps_between_stopping_traffic_and_flipping_dns_compensate_and_opening_the_target_is_the_point_of_no_return() {
+    void only_the_steps_between_stopping_traffic_and_opening_the_target_compensate_and_opening_it_is_the_point_of_no_return() {
         assertThat(Step.values()).containsExactly(Step.PREFLIGHT, Step.STOP_TRAFFIC, Step.WRITE_CANARY,
-                Step.AWAIT_CATCH_UP, Step.SYNC_SEQUENCES, Step.FLIP_DNS, Step.OPEN_TARGET, Step.AWAIT_TRAFFIC,
+                Step.FLIP_DNS, Step.SYNC_SEQUENCES, Step.AWAIT_CATCH_UP, Step.OPEN_TARGET, Step.AWAIT_TRAFFIC,
                 Step.TIDY_UP);
         assertThat(Set.of(Step.values())).filteredOn(Step::compensable).containsExactlyInAnyOrder(
                 Step.STOP_TRAFFIC, Step.WRITE_CANARY, Step.AWAIT_CATCH_UP, Step.SYNC_SEQUENCES, Step.FLIP_DNS);
         assertThat(Set.of(Step.values())).filteredOn(Step::afterPointOfNoReturn)
                 .containsExactlyInAnyOrder(Step.OPEN_TARGET, Step.AWAIT_TRAFFIC, Step.TIDY_UP);
+    }
+
+    @Test
+    void the_target_opens_only_after_every_step_that_proves_it_complete_and_points_clients_at_it() {
+        assertThat(Step.OPEN_TARGET.after()).containsExactlyInAnyOrder(Step.STOP_TRAFFIC, Step.WRITE_CANARY,
+                Step.AWAIT_CATCH_UP, Step.SYNC_SEQUENCES, Step.FLIP_DNS);
+        assertThat(Step.SYNC_SEQUENCES.after()).containsExactly(Step.STOP_TRAFFIC);
+        assertThat(Step.FLIP_DNS.after()).isEmpty();
+        assertThat(Step.AWAIT_CATCH_UP.after()).containsExactly(Step.WRITE_CANARY);
+        assertThat(Step.WRITE_CANARY.queuedBehind()).contains(Step.STOP_TRAFFIC);
     }
 
     private static CutoverPolicy policy(Map<Step, Duration> timeouts, Duration maxLagAge, Set<Operator> allowed) {

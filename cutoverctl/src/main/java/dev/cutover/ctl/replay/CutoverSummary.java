@@ -20,6 +20,7 @@ import dev.cutover.events.SourceRestored;
 import dev.cutover.events.StartCutover;
 import dev.cutover.events.StepFailed;
 import dev.cutover.events.StepFailureNoted;
+import dev.cutover.events.StepFinished;
 import dev.cutover.events.StepStarted;
 import dev.cutover.events.TrafficResumed;
 import dev.cutover.events.TrafficStopped;
@@ -31,7 +32,9 @@ import dev.cutover.events.TrafficStopped;
  * @param startedAt      when the operator asked (StartCutover), or the first message if that is missing
  * @param lastAt         the newest message's time
  * @param lastType       the newest message's type
- * @param currentStep    the step the saga waits on: its newest StepStarted or command; null before any
+ * @param currentStep    the steps the saga waits on: those started and not finished (several run side by side after
+ *                       the fence), or the newest command where the log holds no saga steps; null before any
+ * @param inFlight       the steps started and not finished, in the order they started
  * @param stoppedAt      when traffic was stopped, if it was
  * @param endedAt        when the terminal event happened, null while it runs
  * @param downtime       the saga's downtime figure, or one worked out from TrafficStopped to traffic on either side
@@ -48,6 +51,7 @@ public record CutoverSummary(
         Instant lastAt,
         String lastType,
         String currentStep,
+        List<String> inFlight,
         Instant stoppedAt,
         Outcome outcome,
         Instant endedAt,
@@ -58,7 +62,7 @@ public record CutoverSummary(
         int undecodable) {
 
     public static CutoverSummary empty(String cutoverId) {
-        return new CutoverSummary(cutoverId, null, null, null, false, null, null, null, null, null,
+        return new CutoverSummary(cutoverId, null, null, null, false, null, null, null, null, List.of(), null,
                 Outcome.RUNNING, null, null, null, null, 0, 0);
     }
 
@@ -96,7 +100,8 @@ public record CutoverSummary(
     public CutoverSummary with(LoggedRecord record) {
         if (!(record instanceof Decoded decoded)) {
             return new CutoverSummary(cutoverId, database, operator, reason, dryRun, startedAt, lastAt, lastType,
-                    currentStep, stoppedAt, outcome, endedAt, downtime, lastFailure, abortedBy, messages, undecodable + 1);
+                    currentStep, inFlight, stoppedAt, outcome, endedAt, downtime, lastFailure, abortedBy, messages,
+                    undecodable + 1);
         }
         var metadata = decoded.metadata();
         var at = decoded.occurredAt();
@@ -112,6 +117,7 @@ public record CutoverSummary(
             lastType = decoded.type();
         }
         String currentStep = this.currentStep;
+        var inFlight = new ArrayList<>(this.inFlight);
         Instant stoppedAt = this.stoppedAt;
         Outcome outcome = this.outcome;
         Instant endedAt = this.endedAt;
@@ -137,10 +143,19 @@ public record CutoverSummary(
             case SourceRestored restored -> downtime = downtime != null ? downtime
                     : between(stoppedAt, at, "TrafficStopped -> SourceRestored");
             case StepFailed failed -> lastFailure = failed.getStep() + " failed: " + failed.getReason();
-            case StepStarted step -> currentStep = step.getStep();
+            case StepStarted step -> {
+                inFlight.remove(step.getStep());
+                inFlight.add(step.getStep());
+                currentStep = String.join(" + ", inFlight);
+            }
+            case StepFinished step -> {
+                inFlight.remove(step.getStep());
+                currentStep = inFlight.isEmpty() ? currentStep : String.join(" + ", inFlight);
+            }
             case StepFailureNoted noted -> lastFailure = noted.getStep() + " failed: " + noted.getReason()
                     + " (after the point of no return: rolling forward)";
             case CompensationStarted compensation -> {
+                inFlight.clear();
                 currentStep = "compensating";
                 lastFailure = compensation.getFailedStep() + " failed: " + compensation.getReason();
             }
@@ -157,7 +172,7 @@ public record CutoverSummary(
             case CutoverCompleted completed ->
                     downtime = new Downtime(completed.getDowntimeMs(), "CutoverCompleted.downtimeMs");
             default -> {
-                if (decoded.isCommand()) {
+                if (decoded.isCommand() && inFlight.isEmpty() && !"compensating".equals(currentStep)) {
                     currentStep = decoded.type();
                 }
             }
@@ -167,7 +182,8 @@ public record CutoverSummary(
             endedAt = outcome.terminal() ? at : null;
         }
         return new CutoverSummary(cutoverId, database, operator, reason, dryRun, startedAt, lastAt, lastType,
-                currentStep, stoppedAt, outcome, endedAt, downtime, lastFailure, abortedBy, messages + 1, undecodable);
+                currentStep, List.copyOf(inFlight), stoppedAt, outcome, endedAt, downtime, lastFailure, abortedBy,
+                messages + 1, undecodable);
     }
 
     private static Downtime between(Instant stoppedAt, Instant at, String source) {

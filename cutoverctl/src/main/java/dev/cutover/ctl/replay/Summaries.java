@@ -32,6 +32,7 @@ import dev.cutover.events.StartCutover;
 import dev.cutover.events.StepFailed;
 import dev.cutover.events.StepFailureNoted;
 import dev.cutover.events.StepRetried;
+import dev.cutover.events.StepFinished;
 import dev.cutover.events.StepStarted;
 import dev.cutover.events.StopTraffic;
 import dev.cutover.events.TargetOpened;
@@ -63,6 +64,7 @@ public final class Summaries {
             case CutoverStarted started -> join("operator " + started.getOperator(), started.getDryRun() ? "dry run" : null,
                     started.getDnsRecord() + " " + started.getSourceAddress() + " -> " + started.getTargetAddress());
             case StepStarted step -> step.getStep();
+            case StepFinished step -> step.getStep();
             case CompensationStarted compensation -> "after " + compensation.getFailedStep() + ": " + compensation.getReason();
             case AbortRefused refused -> "operator " + refused.getOperator() + ": " + refused.getReason();
             case StepFailureNoted noted -> noted.getStep() + " failed: " + noted.getReason() + ", rolling forward";

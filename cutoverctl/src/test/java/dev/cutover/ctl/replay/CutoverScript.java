@@ -29,6 +29,8 @@ import dev.cutover.events.SequencesSynced;
 import dev.cutover.events.SourceRestored;
 import dev.cutover.events.StartCutover;
 import dev.cutover.events.StepFailed;
+import dev.cutover.events.StepFinished;
+import dev.cutover.events.StepStarted;
 import dev.cutover.events.StopTraffic;
 import dev.cutover.events.SyncSequences;
 import dev.cutover.events.TargetOpened;
@@ -143,6 +145,28 @@ public final class CutoverScript {
         add(575, EVENTS, "cutover-service", null, metadata -> CutoverCompleted.newBuilder().setMetadata(metadata).setDowntimeMs(412)
                 .setStepDurationsMs(Map.copyOf(steps)).build());
         return this;
+    }
+
+    /**
+     * The saga's own record of the steps after the fence, as it runs them side by side: traffic stopped with the canary
+     * queued behind it, then sequences and DNS while the canary travels; the sequences and the canary are done.
+     */
+    public CutoverScript stepsSideBySide() {
+        step(15, "STOP_TRAFFIC", true);
+        step(15, "WRITE_CANARY", true);
+        step(161, "STOP_TRAFFIC", false);
+        step(161, "SYNC_SEQUENCES", true);
+        step(161, "FLIP_DNS", true);
+        step(207, "WRITE_CANARY", false);
+        step(207, "AWAIT_CATCH_UP", true);
+        step(222, "SYNC_SEQUENCES", false);
+        return this;
+    }
+
+    private void step(long atMs, String step, boolean started) {
+        add(atMs, EVENTS, "cutover-service", null, metadata -> started
+                ? StepStarted.newBuilder().setMetadata(metadata).setStep(step).build()
+                : StepFinished.newBuilder().setMetadata(metadata).setStep(step).build());
     }
 
     public CutoverScript fenceThenCanaryTimesOut() {

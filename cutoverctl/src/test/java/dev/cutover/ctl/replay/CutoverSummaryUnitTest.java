@@ -43,6 +43,17 @@ class CutoverSummaryUnitTest {
     }
 
     @Test
+    void a_running_cutover_shows_every_step_in_flight_side_by_side() {
+        var script = CutoverScript.of("shop-5", "shop", START).started(false).stepsSideBySide();
+
+        var summary = CutoverSummary.of("shop-5", script.records());
+
+        assertThat(summary.inFlight()).containsExactly("FLIP_DNS", "AWAIT_CATCH_UP");
+        assertThat(summary.render(START.plusMillis(300))).contains(
+                "step      FLIP_DNS + AWAIT_CATCH_UP, last StepFinished at +0.222s");
+    }
+
+    @Test
     void a_rolled_back_cutover_shows_the_failure_that_caused_it() {
         var summary = CutoverSummary.of("shop-3", CutoverScript.rolledBack("shop-3", "shop", START).records());
 

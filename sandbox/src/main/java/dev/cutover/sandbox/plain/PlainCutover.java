@@ -80,7 +80,7 @@ public final class PlainCutover {
      * @param failure        what went wrong, if anything
      * @param fenceStartedAt the fence began: sessions may fail from here
      * @param fencedAt       the last application session on the source was gone
-     * @param flippedAt      the DNS server answered the target's address
+     * @param flippedAt      the DNS server answered the target's address (null when the cutover rolled back)
      * @param resumedAt      the first application session was seen on the target
      * @param restoredAt     the source let the application in again after a failure
      */
@@ -159,7 +159,9 @@ public final class PlainCutover {
 
     /**
      * Runs the whole cutover; on a failure before the target opens, undoes what was done so the source serves again.
-     * DNS moves while the target is still locked, so a flip whose outcome is unknown can be undone losing no write.
+     * The steps are the saga's, in the order its timeline lists them, one after the other: the flip and the sequences
+     * before the catch-up is awaited, as the saga starts them before the canary arrives. DNS moves while the target is still locked, so a flip
+     * whose outcome is unknown can be undone losing no write.
      */
     public Result run() {
         List<StepTime> steps = new ArrayList<>();
@@ -174,14 +176,14 @@ public final class PlainCutover {
             fencedAt = clock.instant();
             step = "WRITE_CANARY";
             Canary canary = timed(steps, step, this::writeCanary);
-            step = "AWAIT_CATCH_UP";
-            timed(steps, step, () -> awaitCatchUp(canary));
-            step = "SYNC_SEQUENCES";
-            timed(steps, step, () -> new SequenceSync().sync(pair, 0));
             step = "FLIP_DNS";
             flipAttempted = true;
             timed(steps, step, () -> dns.flip(flip.request()));
             flippedAt = clock.instant();
+            step = "SYNC_SEQUENCES";
+            timed(steps, step, () -> new SequenceSync().sync(pair, 0));
+            step = "AWAIT_CATCH_UP";
+            timed(steps, step, () -> awaitCatchUp(canary));
         } catch (RuntimeException e) {
             StringBuilder failure = new StringBuilder(step + " failed: " + e.getMessage());
             Instant restoredAt = compensate(steps, flipAttempted, failure);

@@ -18,8 +18,8 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
+import dev.cutover.events.CutoverStarted;
 import dev.cutover.events.StepStarted;
-import dev.cutover.events.TrafficStopped;
 import dev.cutover.sandbox.rehearsal.Services.Service;
 import dev.cutover.stack.DnsServer;
 import dev.cutover.stack.LocalStack;
@@ -113,10 +113,16 @@ public sealed interface Fault {
         }
     }
 
-    /** The target's subscription disabled right after the fence: the canary never arrives. */
-    record StallReplication() implements Fault {
+    /**
+     * Replication stalls at the canary: a SHARE lock on the target's {@code cutover.canary}, taken as the cutover
+     * starts, lets replication apply everything else (the heartbeat, the application's writes before the fence) and
+     * blocks it at the canary's insert, so the catch-up can never be proven. A lock rather than a disabled
+     * subscription leaves no race with the fence: the canary is written moments after it, and a subscription disabled
+     * then may still apply the canary. The lock is released when the saga compensates.
+     */
+    final class StallReplication implements Fault {
 
-        static final String SUBSCRIPTION = "cutover_sub_" + SeedData.DATABASE;
+        private Connection holder;
 
         @Override
         public String name() {
@@ -125,13 +131,13 @@ public sealed interface Fault {
 
         @Override
         public String description() {
-            return "ALTER SUBSCRIPTION " + SUBSCRIPTION + " DISABLE on the target right after the fence (TrafficStopped):"
-                    + " the canary cannot arrive, the saga rolls back; enabled again when it compensates";
+            return "hold a SHARE lock on cutover.canary on the target from the start of the cutover: replication stalls"
+                    + " at the canary, the catch-up times out, the saga rolls back; released when it compensates";
         }
 
         @Override
         public boolean triggeredBy(SpecificRecord message) {
-            return message instanceof TrafficStopped;
+            return message instanceof CutoverStarted;
         }
 
         @Override
@@ -141,24 +147,25 @@ public sealed interface Fault {
 
         @Override
         public void inject(Scene scene) throws SQLException {
-            alter(scene, "DISABLE");
+            holder = scene.stack().target().connect(SeedData.DATABASE);
+            holder.setAutoCommit(false);
+            try (Statement statement = holder.createStatement()) {
+                statement.execute("LOCK TABLE cutover.canary IN SHARE MODE");
+            }
         }
 
         @Override
         public void heal(Scene scene) throws SQLException {
-            alter(scene, "ENABLE");
-        }
-
-        private static void alter(Scene scene, String how) throws SQLException {
-            try (Connection target = scene.stack().target().connect(SeedData.DATABASE);
-                    Statement statement = target.createStatement()) {
-                statement.execute("ALTER SUBSCRIPTION " + SUBSCRIPTION + " " + how);
+            if (holder != null) {
+                try (Connection releasing = holder) {
+                    releasing.rollback();
+                }
             }
         }
     }
 
     /**
-     * A second address added to the database's A record behind the dns-switcher's back just before the flip: the
+     * A second address added to the database's A record behind the dns-switcher's back before the flip: the
      * flip's compare-and-swap (the record must be exactly the source) fails, the step fails, the saga rolls back. The
      * extra address is removed as soon as the saga compensates, so that a {@code RevertDns} finds the source.
      */
@@ -174,16 +181,17 @@ public sealed interface Fault {
 
         @Override
         public String description() {
-            return "add " + ELSEWHERE + " to the database's A record just before the flip (when SYNC_SEQUENCES starts), so"
-                    + " the flip's compare-and-swap fails: StepFailed, the saga rolls back; removed when it compensates";
+            return "add " + ELSEWHERE + " to the database's A record as the cutover starts, so the flip's"
+                    + " compare-and-swap fails: StepFailed, the saga rolls back; removed when it compensates";
         }
 
         @Override
         public boolean triggeredBy(SpecificRecord message) {
             // Not at FLIP_DNS itself: the dns-switcher gets FlipDns as the bus shows StepStarted(FLIP_DNS), and a change
             // racing the flip can land after its compare-and-swap (then the flip succeeds and only its confirmation
-            // waits for the extra address to go).
-            return stepStarted(message, "SYNC_SEQUENCES");
+            // waits for the extra address to go). The flip starts with the fence, so the address goes in before the
+            // preflight; clients that resolve it meanwhile fail and retry.
+            return message instanceof CutoverStarted;
         }
 
         @Override

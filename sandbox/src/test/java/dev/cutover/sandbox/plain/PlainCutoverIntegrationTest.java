@@ -67,7 +67,7 @@ class PlainCutoverIntegrationTest {
     void theCutoverCompletesWithEveryStepTimed() {
         assertThat(result.status()).as(result.describe()).isEqualTo(PlainCutover.Status.COMPLETED);
         assertThat(result.steps()).extracting(PlainCutover.StepTime::step).containsExactly("STOP_TRAFFIC",
-                "WRITE_CANARY", "AWAIT_CATCH_UP", "SYNC_SEQUENCES", "FLIP_DNS", "OPEN_TARGET", "AWAIT_TRAFFIC");
+                "WRITE_CANARY", "FLIP_DNS", "SYNC_SEQUENCES", "AWAIT_CATCH_UP", "OPEN_TARGET", "AWAIT_TRAFFIC");
         assertThat(result.fenceToFlip()).isPresent();
         assertThat(result.downtime().orElseThrow()).isGreaterThanOrEqualTo(result.fenceToFlip().orElseThrow());
     }

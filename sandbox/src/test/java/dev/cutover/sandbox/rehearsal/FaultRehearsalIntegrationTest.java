@@ -10,13 +10,13 @@ import dev.cutover.sandbox.report.CutoverResult;
 import dev.cutover.sandbox.report.Report;
 
 /**
- * A short rehearsal with one fault, the whole way on the real stack: replication stalls right after the fence, so the
+ * A short rehearsal with one fault, the whole way on the real stack: replication stalls at the canary, so the
  * canary never reaches the target and the saga must put the source back with nothing lost.
  */
 class FaultRehearsalIntegrationTest {
 
     @Test
-    void aReplicationStalledAfterTheFenceRollsBackAndTheSourceServesAgainWithNothingLost() throws Exception {
+    void aReplicationStalledAtTheCanaryRollsBackAndTheSourceServesAgainWithNothingLost() throws Exception {
         RehearsalOptions options = new RehearsalOptions(5, 300, 4, Duration.ofSeconds(1), 300, 300, Duration.ofMinutes(3));
         Rehearsal rehearsal = new Rehearsal(options, System.out).withFault(Fault.named("stall-replication"));
 
