@@ -108,15 +108,15 @@ final class Comparison {
         while (field.find()) {
             figures.put(field.group(1), Long.parseLong(field.group(2)));
         }
-        if (!figures.containsKey("fenceToFlipMs")) {
-            // A failed rehearsal reports no flip; -1 keeps it visible in the figures rather than dropping the run.
-            figures.put("fenceToFlipMs", -1L);
-        }
         return new Child(exit, last.contains("\"result\":\"completed\"") ? figures : Map.of());
     }
 
+    /** The runs' values of a figure, sorted; a run without it (e.g. no flip) is left out, and none at all reads 0. */
     private static long[] sorted(List<Map<String, Long>> runs, String figure) {
-        long[] values = runs.stream().mapToLong(run -> run.getOrDefault(figure, 0L)).toArray();
+        long[] values = runs.stream().filter(run -> run.containsKey(figure)).mapToLong(run -> run.get(figure)).toArray();
+        if (values.length == 0) {
+            return new long[] {0};
+        }
         Arrays.sort(values);
         return values;
     }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.ToLongFunction;
 
 import dev.cutover.sandbox.report.CutoverResult;
@@ -17,7 +18,12 @@ record Summary(int runs, long completed, Map<String, long[]> figures, long lost,
         Map<String, long[]> figures = new LinkedHashMap<>();
         figures.put("clientDowntimeMs", values(reports, Report::clientDowntimeMs));
         figures.put("errorWindowMs", values(reports, Report::errorWindowMs));
-        figures.put("fenceToFlipMs", values(reports, Report::fenceToFlipMs));
+        long[] fenceToFlip = reports.stream().map(Report::fenceToFlipMs).filter(OptionalLong::isPresent)
+                .mapToLong(OptionalLong::getAsLong).sorted().toArray();
+        if (fenceToFlip.length > 0) {
+            // Runs that rolled back before the flip have none; the figure is over the runs that flipped.
+            figures.put("fenceToFlipMs", fenceToFlip);
+        }
         figures.put("ackedWrites", values(reports, Report::ackedWrites));
         return new Summary(reports.size(),
                 reports.stream().filter(r -> r.result() == CutoverResult.COMPLETED).count(), figures,

@@ -69,13 +69,12 @@ import java.util.Set;
  * commands to send, {@link #evolve} folds a recorded event into the state. Neither reads a clock or does I/O,
  * so a restarted service gets the same state back by folding the history ({@link #rebuild}).
  *
- * <p>The order ({@link Step#after()}): preflight, then stop traffic with the canary queued behind it and the DNS flip
- * beside it; once the source is fenced, sync sequences while the canary catches up; once the catch-up is proven, the
- * sequences set and the name flipped, open the target (the point of no return), await traffic on the target, tidy
- * up. DNS moves while the target is still locked, so a flip whose outcome is unknown can always be undone without
- * losing a write, and clients' DNS caches expire while the fence and the canary run instead of after them: until the
- * saga sends {@code OpenTarget} every failure, timeout or abort puts the source back; from then on it only rolls
- * forward.
+ * <p>The order ({@link Step#after()}): preflight, flip DNS to the still locked target, then stop traffic with the
+ * canary queued behind it; once the source is fenced, sync sequences while the canary catches up; once the catch-up is
+ * proven and the sequences set, open the target (the point of no return), await traffic on the target, tidy up. DNS
+ * moves while the target is still locked, so a flip whose outcome is unknown can always be undone without losing a
+ * write, and the sessions the fence ends reconnect to the new answer: until the saga sends {@code OpenTarget} every
+ * failure, timeout or abort puts the source back; from then on it only rolls forward.
  */
 public final class CutoverDecider {
 
@@ -401,7 +400,7 @@ public final class CutoverDecider {
     }
 
     private static Decision complete(Progress progress, Instant resumedAt, Instant now) {
-        Duration downtime = Progress.between(progress.fenceStartedAt().orElseThrow(), resumedAt);
+        Duration downtime = Progress.between(progress.switchStartedAt().orElseThrow(), resumedAt);
         return new Decision(
                 List.of(new CutoverCompleted(downtime, progress.durations(resumedAt), now)),
                 tidyUp(progress, EnumSet.allOf(TidyUpTask.class)));
@@ -457,7 +456,7 @@ public final class CutoverDecider {
 
     private static Decision sourceRestored(Cutover state, SourceRestored restored, Instant now) {
         if (state instanceof Compensating compensating) {
-            Duration downtime = Progress.between(compensating.progress().fenceStartedAt().orElseThrow(), now);
+            Duration downtime = Progress.between(compensating.progress().switchStartedAt().orElseThrow(), now);
             return Decision.of(new CutoverRolledBack(compensating.failedStep(), compensating.reason(), downtime, now));
         }
         if (state instanceof RolledBack) {

@@ -70,16 +70,20 @@ public record Progress(CutoverStarted started, Map<Step, Instant> stepStarts, Ma
         return stepEnds.containsKey(step);
     }
 
-    /** When the saga began fencing the source: from then on application sessions may fail, so downtime counts from here. */
-    public Optional<Instant> fenceStartedAt() {
-        return Optional.ofNullable(stepStarts.get(Step.STOP_TRAFFIC));
+    /**
+     * When the saga began the switch (the DNS flip, then the fence): from then on a new application session may
+     * fail, so downtime counts from here.
+     */
+    public Optional<Instant> switchStartedAt() {
+        return stepStarts.entrySet().stream().filter(start -> start.getKey() != Step.PREFLIGHT)
+                .map(Map.Entry::getValue).min(Instant::compareTo);
     }
 
-    /** Each step from its start to its end; preflight ends where the fence begins, a step in flight at {@code end}. */
+    /** Each step from its start to its end; preflight ends where the switch begins, a step in flight at {@code end}. */
     public Map<Step, Duration> durations(Instant end) {
         var durations = new EnumMap<Step, Duration>(Step.class);
         stepStarts.forEach((step, startedAt) -> {
-            Instant ended = step == Step.PREFLIGHT ? fenceStartedAt().orElse(end) : stepEnds.getOrDefault(step, end);
+            Instant ended = step == Step.PREFLIGHT ? switchStartedAt().orElse(end) : stepEnds.getOrDefault(step, end);
             durations.put(step, between(startedAt, ended));
         });
         return durations;

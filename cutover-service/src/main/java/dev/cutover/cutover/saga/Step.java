@@ -6,19 +6,20 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The steps of a cutover and what each waits for. Steps that do not need each other run side by side: the DNS flip
- * starts with the fence (the target stays locked, so clients that follow the name early are refused, and their DNS
- * caches expire while the rest runs), the canary is queued behind the fence, the sequences follow the fence, and the
- * target opens once the canary has caught up, the sequences are set and the name points at the target. The declaration order is the order a
+ * The steps of a cutover and what each waits for. The DNS flip comes first: the target stays locked, so a client that
+ * follows the new answer is refused as the fenced source would refuse it, and the application's sessions that the
+ * fence then ends reconnect to a name that already points at the target, instead of caching the source's address for
+ * a whole TTL. The fence follows the flip with the canary queued behind it; the sequences follow the fence; the
+ * target opens once the canary has caught up and the sequences are set. The declaration order is the order a
  * timeline lists them in. The default timeouts are generous next to what the steps take on a healthy pair of servers
  * (tens to a few hundred milliseconds each), yet short enough that a failed cutover gives the source back within
  * seconds.
  */
 public enum Step {
     PREFLIGHT(Duration.ofSeconds(30)),
+    FLIP_DNS(Duration.ofSeconds(5)),
     STOP_TRAFFIC(Duration.ofSeconds(5)),
     WRITE_CANARY(Duration.ofSeconds(2)),
-    FLIP_DNS(Duration.ofSeconds(5)),
     SYNC_SEQUENCES(Duration.ofSeconds(5)),
     AWAIT_CATCH_UP(Duration.ofSeconds(10)),
     OPEN_TARGET(Duration.ofSeconds(2)),
@@ -36,17 +37,18 @@ public enum Step {
     }
 
     /**
-     * The steps that must have finished before this one starts. {@link #WRITE_CANARY} needs none: its command goes
-     * out with {@code StopTraffic}, to the same participant on the same partition, which carries them out in order
-     * and writes the canary only once the fence holds (see {@link #queuedBehind}). That saves a round trip through
-     * the log while every application write waits.
+     * The steps that must have finished before this one starts. {@link #WRITE_CANARY} does not wait for the fence: its
+     * command goes out with {@code StopTraffic}, to the same participant on the same partition, which carries them
+     * out in order and writes the canary only once the fence holds (see {@link #queuedBehind}). That saves a round
+     * trip through the log while every application write waits.
      */
     public Set<Step> after() {
         return switch (this) {
-            case PREFLIGHT, STOP_TRAFFIC, WRITE_CANARY, FLIP_DNS, TIDY_UP -> EnumSet.noneOf(Step.class);
+            case PREFLIGHT, FLIP_DNS, TIDY_UP -> EnumSet.noneOf(Step.class);
+            case STOP_TRAFFIC, WRITE_CANARY -> EnumSet.of(FLIP_DNS);
             case SYNC_SEQUENCES -> EnumSet.of(STOP_TRAFFIC);
             case AWAIT_CATCH_UP -> EnumSet.of(WRITE_CANARY);
-            case OPEN_TARGET -> EnumSet.of(STOP_TRAFFIC, WRITE_CANARY, SYNC_SEQUENCES, FLIP_DNS, AWAIT_CATCH_UP);
+            case OPEN_TARGET -> EnumSet.of(FLIP_DNS, STOP_TRAFFIC, WRITE_CANARY, SYNC_SEQUENCES, AWAIT_CATCH_UP);
             case AWAIT_TRAFFIC -> EnumSet.of(OPEN_TARGET);
         };
     }
@@ -77,6 +79,6 @@ public enum Step {
 
     /** The steps between preflight and tidy-up, which the saga schedules by {@link #after()}. */
     static Set<Step> running() {
-        return EnumSet.range(STOP_TRAFFIC, AWAIT_TRAFFIC);
+        return EnumSet.range(FLIP_DNS, AWAIT_TRAFFIC);
     }
 }

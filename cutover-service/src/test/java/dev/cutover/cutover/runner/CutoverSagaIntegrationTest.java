@@ -141,6 +141,15 @@ class CutoverSagaIntegrationTest {
         String cutover = start("alice");
 
         answerPreflight(cutover);
+        // DNS moves first, while the target is still locked, so a flip with an unknown outcome can be undone losing
+        // nothing; the source is not fenced until the name points at the target.
+        FlipDns flip = awaitCommand(FlipDns.class, cutover);
+        assertThat(flip.getExpectedTarget()).isEqualTo("127.0.0.2");
+        assertThat(flip.getNewTarget()).isEqualTo("127.0.0.3");
+        assertThat(canLogIn(stack.target())).isFalse();
+        assertThat(canLogIn(stack.source())).isTrue();
+        flipped(flip);
+
         TrafficStopped stopped = probe.await(TrafficStopped.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
         assertThat(canLogIn(stack.source())).isFalse();
         assertThat(stopped.getFenceLsn()).matches("[0-9A-F]+/[0-9A-F]+");
@@ -150,17 +159,10 @@ class CutoverSagaIntegrationTest {
         assertThat(awaitCatchUp.getCanaryToken()).isEqualTo(canary.getToken());
         probe.send(CanaryObserved.newBuilder().setMetadata(answer(awaitCatchUp)).setToken(canary.getToken())
                 .setLatencyMs(2).setTargetLsn(canary.getLsn()).build());
+        assertThat(canLogIn(stack.target())).as("the target opens only once the sequences are set too").isFalse();
 
         SyncSequences sync = awaitCommand(SyncSequences.class, cutover);
         probe.send(SequencesSynced.newBuilder().setMetadata(answer(sync)).setSequences(3).build());
-
-        // DNS moves while the target is still locked, so a flip with an unknown outcome can be undone losing nothing.
-        FlipDns flip = awaitCommand(FlipDns.class, cutover);
-        assertThat(flip.getExpectedTarget()).isEqualTo("127.0.0.2");
-        assertThat(flip.getNewTarget()).isEqualTo("127.0.0.3");
-        assertThat(canLogIn(stack.target())).isFalse();
-        probe.send(DnsFlipped.newBuilder().setMetadata(answer(flip)).setRecord(flip.getRecord())
-                .setPrevious("127.0.0.2").setCurrent("127.0.0.3").setTtlSeconds(1).setEffectiveMs(3).build());
 
         probe.await(TargetOpened.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
         assertThat(canLogIn(stack.target())).isTrue();
@@ -213,8 +215,14 @@ class CutoverSagaIntegrationTest {
         String cutover = start("alice");
         answerPreflight(cutover);
 
+        if (failure == Failure.FLIP_DNS) {
+            fail(awaitCommand(FlipDns.class, cutover), "FlipDns",
+                    "db.cutover.test. was expected to point at 127.0.0.2 but points at 127.0.0.9");
+        } else {
+            flipped(awaitCommand(FlipDns.class, cutover));
+        }
         switch (failure) {
-            case STOP_TRAFFIC, WRITE_CANARY -> {
+            case STOP_TRAFFIC, WRITE_CANARY, FLIP_DNS -> {
             }
             case AWAIT_CATCH_UP -> fail(awaitCommand(AwaitCatchUp.class, cutover), "AwaitCatchUp",
                     "the canary did not arrive within 10 s: lag 3 MB");
@@ -223,13 +231,6 @@ class CutoverSagaIntegrationTest {
                 fail(awaitCommand(SyncSequences.class, cutover), "SyncSequences",
                         "permission denied for sequence notifications_id_seq");
             }
-            case FLIP_DNS -> {
-                catchUp(cutover);
-                SyncSequences sync = awaitCommand(SyncSequences.class, cutover);
-                probe.send(SequencesSynced.newBuilder().setMetadata(answer(sync)).setSequences(0).build());
-                fail(awaitCommand(FlipDns.class, cutover), "FlipDns",
-                        "db.cutover.test. was expected to point at 127.0.0.2 but points at 127.0.0.9");
-            }
         }
 
         CutoverRolledBack rolledBack = probe.await(CutoverRolledBack.class,
@@ -237,9 +238,14 @@ class CutoverSagaIntegrationTest {
         assertThat(rolledBack.getFailedStep()).isEqualTo(failure.name());
         assertThat(canLogIn(stack.source())).isTrue();
         assertThat(canLogIn(stack.target())).isFalse();
-        if (failure == Failure.FLIP_DNS) {
-            assertThat(awaitCommand(RevertDns.class, cutover).getNewTarget()).isEqualTo("127.0.0.2");
-        }
+        // The flip comes first, so every rollback sends the name back (a no-op when the flip never landed).
+        assertThat(awaitCommand(RevertDns.class, cutover).getNewTarget()).isEqualTo("127.0.0.2");
+    }
+
+    /** Answers the flip as dns-switcher would once the name serves the target. */
+    private void flipped(FlipDns flip) {
+        probe.send(DnsFlipped.newBuilder().setMetadata(answer(flip)).setRecord(flip.getRecord())
+                .setPrevious("127.0.0.2").setCurrent("127.0.0.3").setTtlSeconds(1).setEffectiveMs(3).build());
     }
 
     /** Answers the catch-up as lag-monitor would once the canary is on the target. */
@@ -266,7 +272,7 @@ class CutoverSagaIntegrationTest {
         CutoverPlanned planned = probe.await(CutoverPlanned.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
 
         assertThat(planned.getPredictedDowntimeMs()).isPositive();
-        assertThat(planned.getSteps()).containsSubsequence("STOP_TRAFFIC", "FLIP_DNS", "OPEN_TARGET", "AWAIT_TRAFFIC");
+        assertThat(planned.getSteps()).containsSubsequence("FLIP_DNS", "STOP_TRAFFIC", "OPEN_TARGET", "AWAIT_TRAFFIC");
         await().atMost(WAIT).untilAsserted(() -> assertThat(http("GET", "/cutovers/" + cutover, null).body())
                 .contains("\"status\":\"PLANNED\"").contains("\"operator\":\"bob\""));
         assertThat(canLogIn(stack.source())).isTrue();
@@ -288,6 +294,7 @@ class CutoverSagaIntegrationTest {
     void aRestartedServiceRebuildsTheCutoverFromTheLogAndFinishesIt() throws Exception {
         String cutover = start("alice");
         answerPreflight(cutover);
+        flipped(awaitCommand(FlipDns.class, cutover));
         AwaitCatchUp awaitCatchUp = awaitCommand(AwaitCatchUp.class, cutover);
         CanaryWritten canary = probe.await(CanaryWritten.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
 
@@ -298,8 +305,8 @@ class CutoverSagaIntegrationTest {
 
         SyncSequences sync = awaitCommand(SyncSequences.class, cutover);
         probe.send(SequencesSynced.newBuilder().setMetadata(answer(sync)).setSequences(0).build());
-        FlipDns flip = awaitCommand(FlipDns.class, cutover);
-        assertThat(flip.getNewTarget()).isEqualTo("127.0.0.3");
+        probe.await(TargetOpened.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+        assertThat(canLogIn(stack.target())).isTrue();
     }
 
     @Test

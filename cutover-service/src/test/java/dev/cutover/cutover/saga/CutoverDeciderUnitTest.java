@@ -171,22 +171,18 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
-        void a_fresh_lag_report_under_the_threshold_stops_traffic_with_the_canary_queued_behind_it_and_flips_the_dns() {
+        void a_fresh_lag_report_under_the_threshold_flips_the_dns_to_the_locked_target() {
             Cutover state = given(started(false), preflightPassed())
                     .when(lag(1_024, at(1_900)), at(2_000))
-                    .then(List.of(new StepStarted(Step.STOP_TRAFFIC, at(2_000)), new StepStarted(Step.WRITE_CANARY, at(2_000)),
-                                    new StepStarted(Step.FLIP_DNS, at(2_000))),
-                            List.of(new StopTraffic(Duration.ofSeconds(5)), new WriteCanary(), new FlipDns("db.orders.example.", "127.0.0.2", "127.0.0.3", Duration.ofSeconds(1))));
-            assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.STOP_TRAFFIC)));
+                    .then(new StepStarted(Step.FLIP_DNS, at(2_000)), new FlipDns("db.orders.example.", "127.0.0.2", "127.0.0.3", Duration.ofSeconds(1)));
+            assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.FLIP_DNS)));
         }
 
         @Test
         void a_lag_report_exactly_at_the_maximum_age_still_counts_as_fresh() {
             given(started(false), preflightPassed())
                     .when(lag(1_024, at(2_000).minus(POLICY.maxLagAge())), at(2_000))
-                    .then(List.of(new StepStarted(Step.STOP_TRAFFIC, at(2_000)), new StepStarted(Step.WRITE_CANARY, at(2_000)),
-                                    new StepStarted(Step.FLIP_DNS, at(2_000))),
-                            List.of(new StopTraffic(Duration.ofSeconds(5)), new WriteCanary(), new FlipDns("db.orders.example.", "127.0.0.2", "127.0.0.3", Duration.ofSeconds(1))));
+                    .then(new StepStarted(Step.FLIP_DNS, at(2_000)), new FlipDns("db.orders.example.", "127.0.0.2", "127.0.0.3", Duration.ofSeconds(1)));
         }
 
         @Test
@@ -305,9 +301,20 @@ class CutoverDeciderUnitTest {
     class TheHappyPath {
 
         @Test
+        void the_flipped_dns_stops_traffic_with_the_canary_queued_behind_it() {
+            Instant now = endOf(Step.FLIP_DNS);
+            Cutover state = given(historyUntil(Step.FLIP_DNS))
+                    .when(new DnsFlipped("127.0.0.2", "127.0.0.3"), now)
+                    .then(List.of(new StepFinished(Step.FLIP_DNS, now), new StepStarted(Step.STOP_TRAFFIC, now),
+                                    new StepStarted(Step.WRITE_CANARY, now)),
+                            List.of(new StopTraffic(Duration.ofSeconds(5)), new WriteCanary()));
+            assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.STOP_TRAFFIC)));
+        }
+
+        @Test
         void stopped_traffic_syncs_the_sequences_while_the_canary_travels() {
             Instant now = endOf(Step.STOP_TRAFFIC);
-            Cutover state = given(historyUntil(Step.STOP_TRAFFIC, new StepFinished(Step.FLIP_DNS, endOf(Step.FLIP_DNS))))
+            Cutover state = given(historyUntil(Step.STOP_TRAFFIC))
                     .when(new TrafficStopped(FENCE_LSN, List.of("app", "app_ro"), 8), now)
                     .then(List.of(new StepFinished(Step.STOP_TRAFFIC, now), new StepStarted(Step.SYNC_SEQUENCES, now)),
                             List.of(new SyncSequences()));
@@ -335,16 +342,7 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
-        void the_flipped_dns_waits_for_the_fence_and_the_canary_while_the_target_stays_locked() {
-            Instant now = endOf(Step.FLIP_DNS);
-            Cutover state = given(historyUntil(Step.FLIP_DNS)).when(new DnsFlipped("127.0.0.2", "127.0.0.3"), now)
-                    .then(new StepFinished(Step.FLIP_DNS, now));
-            assertThat(state).isInstanceOfSatisfying(Running.class, running -> assertThat(running.inFlight())
-                    .containsExactly(Step.STOP_TRAFFIC, Step.WRITE_CANARY));
-        }
-
-        @Test
-        void the_canary_seen_on_a_caught_up_target_after_the_flip_passes_the_point_of_no_return_by_opening_the_target() {
+        void the_canary_seen_on_a_caught_up_target_after_the_sequences_passes_the_point_of_no_return_by_opening_the_target() {
             Instant now = endOf(Step.AWAIT_CATCH_UP);
             Cutover state = given(historyUntil(Step.AWAIT_CATCH_UP,
                     new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES))))
@@ -357,15 +355,11 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
-        void the_flip_confirmed_last_opens_the_target_too() {
-            Instant now = at(2_350);
-            var slowFlip = historyUntil(Step.AWAIT_CATCH_UP,
-                    new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES)),
-                    new StepFinished(Step.AWAIT_CATCH_UP, endOf(Step.AWAIT_CATCH_UP)));
-            slowFlip.remove(new StepFinished(Step.FLIP_DNS, endOf(Step.FLIP_DNS)));
-            given(slowFlip)
-                    .when(new DnsFlipped("127.0.0.2", "127.0.0.3"), now)
-                    .then(List.of(new StepFinished(Step.FLIP_DNS, now), new StepStarted(Step.OPEN_TARGET, now)),
+        void the_sequences_set_last_open_the_target_too() {
+            Instant now = at(2_400);
+            given(historyUntil(Step.AWAIT_CATCH_UP, new StepFinished(Step.AWAIT_CATCH_UP, endOf(Step.AWAIT_CATCH_UP))))
+                    .when(new SequencesSynced(12), now)
+                    .then(List.of(new StepFinished(Step.SYNC_SEQUENCES, now), new StepStarted(Step.OPEN_TARGET, now)),
                             List.of(new OpenTarget()));
         }
 
@@ -401,7 +395,7 @@ class CutoverDeciderUnitTest {
             durations.put(Step.OPEN_TARGET, Duration.ofMillis(50));
             Cutover state = given(historyUntil(Step.OPEN_TARGET))
                     .when(new TrafficResumed(resumed), now)
-                    .then(new CutoverCompleted(Duration.ofMillis(350), durations, now),
+                    .then(new CutoverCompleted(Duration.ofMillis(400), durations, now),
                             new StopReplication(), new RestoreDnsTtl("db.orders.example."));
             assertThat(state).isInstanceOf(TidyingUp.class);
         }
@@ -422,7 +416,7 @@ class CutoverDeciderUnitTest {
                     .when(new TrafficResumed(resumedAt()), now)
                     .then(new CutoverCompleted(expected.downtime(), expected.stepDurations(), now),
                             new StopReplication(), new RestoreDnsTtl("db.orders.example."));
-            assertThat(expected.downtime()).isEqualTo(Duration.ofMillis(550));
+            assertThat(expected.downtime()).isEqualTo(Duration.ofMillis(600));
             assertThat(state).isInstanceOf(TidyingUp.class);
             assertThat(state.isActive()).isTrue();
         }
@@ -440,7 +434,7 @@ class CutoverDeciderUnitTest {
                     .when(new DnsTtlChanged(), at(3_100))
                     .then(new TidyUpTaskDone(TidyUpTask.RESTORE_DNS_TTL, at(3_100)));
             assertThat(state).isInstanceOf(Completed.class);
-            assertThat(((Completed) state).downtime()).isEqualTo(Duration.ofMillis(550));
+            assertThat(((Completed) state).downtime()).isEqualTo(Duration.ofMillis(600));
             assertThat(state.isActive()).isFalse();
         }
 
@@ -452,11 +446,11 @@ class CutoverDeciderUnitTest {
                     start(ALICE, false),
                     new PreflightReported(List.of(), "ok"),
                     lag(0, at(2)),
+                    new DnsFlipped("127.0.0.2", "127.0.0.3"),
                     new TrafficStopped(FENCE_LSN, List.of("app"), 8),
                     new CanaryWritten(TOKEN, CANARY_LSN),
-                    new CanaryObserved(TOKEN, Duration.ofMillis(40), CANARY_LSN),
                     new SequencesSynced(3),
-                    new DnsFlipped("127.0.0.2", "127.0.0.3"),
+                    new CanaryObserved(TOKEN, Duration.ofMillis(40), CANARY_LSN),
                     new TargetOpened(),
                     new TrafficResumed(at(9)),
                     new ReplicationStopped(),
@@ -470,21 +464,21 @@ class CutoverDeciderUnitTest {
             }
             assertThat(CutoverDecider.rebuild(history)).isInstanceOf(Completed.class);
             assertThat(sent).extracting(command -> command.getClass().getSimpleName()).containsExactly(
-                    "CheckPreflight", "StopTraffic", "WriteCanary", "FlipDns", "SyncSequences", "AwaitCatchUp",
+                    "CheckPreflight", "FlipDns", "StopTraffic", "WriteCanary", "SyncSequences", "AwaitCatchUp",
                     "OpenTarget", "StopReplication", "RestoreDnsTtl");
             assertThat(history).filteredOn(CutoverCompleted.class::isInstance).singleElement()
                     .isEqualTo(new CutoverCompleted(Duration.ofMillis(7), completedDurations(), at(9)));
         }
 
-        /** Traffic stops at 2 ms with the canary and the flip; sequences start at 3, the canary is awaited from 4. */
+        /** The flip starts at 2 ms, traffic stops with the canary at 3; sequences start at 4, the canary is awaited from 5. */
         private static Map<Step, Duration> completedDurations() {
             var durations = new EnumMap<Step, Duration>(Step.class);
             durations.put(Step.PREFLIGHT, Duration.ofMillis(2));
+            durations.put(Step.FLIP_DNS, Duration.ofMillis(1));
             durations.put(Step.STOP_TRAFFIC, Duration.ofMillis(1));
             durations.put(Step.WRITE_CANARY, Duration.ofMillis(2));
-            durations.put(Step.AWAIT_CATCH_UP, Duration.ofMillis(1));
-            durations.put(Step.SYNC_SEQUENCES, Duration.ofMillis(3));
-            durations.put(Step.FLIP_DNS, Duration.ofMillis(5));
+            durations.put(Step.SYNC_SEQUENCES, Duration.ofMillis(2));
+            durations.put(Step.AWAIT_CATCH_UP, Duration.ofMillis(2));
             durations.put(Step.OPEN_TARGET, Duration.ofMillis(1));
             durations.put(Step.AWAIT_TRAFFIC, Duration.ofMillis(1));
             return durations;
@@ -493,14 +487,14 @@ class CutoverDeciderUnitTest {
 
     /**
      * Each step that touches a server before the target opens, and whether DNS may have moved by then and has to go
-     * back: always, as the flip starts with the fence. The target is never opened before the point of no return, so
+     * back: always, as the flip comes first. The target is never opened before the point of no return, so
      * nothing ever has to lock it again.
      */
     static Stream<Arguments> stepsBeforeThePointOfNoReturn() {
         return Stream.of(
+                Arguments.of(Step.FLIP_DNS, true),
                 Arguments.of(Step.STOP_TRAFFIC, true),
                 Arguments.of(Step.WRITE_CANARY, true),
-                Arguments.of(Step.FLIP_DNS, true),
                 Arguments.of(Step.SYNC_SEQUENCES, true),
                 Arguments.of(Step.AWAIT_CATCH_UP, true));
     }
@@ -552,7 +546,7 @@ class CutoverDeciderUnitTest {
         @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeThePointOfNoReturn")
         void the_restored_source_ends_in_a_rollback(Step step, boolean revertDns) {
             Instant now = startOf(step).plusMillis(300);
-            Duration downtime = Duration.between(startOf(Step.STOP_TRAFFIC), now);
+            Duration downtime = Duration.between(startOf(Step.FLIP_DNS), now);
             Cutover state = given(historyUntil(step, compensationStarted(step, "disk full")))
                     .when(new SourceRestored(), now)
                     .then(new CutoverRolledBack(step, "disk full", downtime, now));
@@ -597,7 +591,7 @@ class CutoverDeciderUnitTest {
 
         @Test
         void a_failure_of_one_step_puts_the_source_back_while_the_others_are_still_in_flight() {
-            Instant now = at(2_180);
+            Instant now = at(2_230);
             String reason = "permission denied for sequence orders_id_seq";
             Cutover state = given(historyUntil(Step.AWAIT_CATCH_UP))
                     .when(new StepFailed(Step.SYNC_SEQUENCES, reason, false), now)

@@ -20,9 +20,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One cutover's history as the saga records it: started at T0, preflight passed 1 s later, traffic stopped at T0 + 2 s
- * with the canary queued behind it and the DNS flip beside it, then the steps after the fence side by side (see {@link #startOf} and
- * {@link #endOf}), traffic resumed at T0 + 2.55 s.
+ * One cutover's history as the saga records it: started at T0, preflight passed 1 s later, the DNS flipped from T0 + 2 s,
+ * then traffic stopped with the canary queued behind it, then the steps after the fence side by side (see
+ * {@link #startOf} and {@link #endOf}), traffic resumed at T0 + 2.6 s.
  */
 final class Fixtures {
 
@@ -51,7 +51,8 @@ final class Fixtures {
     static Instant startOf(Step step) {
         return switch (step) {
             case PREFLIGHT -> T0;
-            case STOP_TRAFFIC, WRITE_CANARY, FLIP_DNS -> at(2_000);
+            case FLIP_DNS -> at(2_000);
+            case STOP_TRAFFIC, WRITE_CANARY -> endOf(Step.FLIP_DNS);
             case SYNC_SEQUENCES -> endOf(Step.STOP_TRAFFIC);
             case AWAIT_CATCH_UP -> endOf(Step.WRITE_CANARY);
             case OPEN_TARGET -> endOf(Step.AWAIT_CATCH_UP);
@@ -64,12 +65,12 @@ final class Fixtures {
     static Instant endOf(Step step) {
         return switch (step) {
             case PREFLIGHT -> at(1_000);
-            case STOP_TRAFFIC -> at(2_100);
-            case WRITE_CANARY -> at(2_150);
             case FLIP_DNS -> at(2_050);
-            case SYNC_SEQUENCES -> at(2_200);
-            case AWAIT_CATCH_UP -> at(2_300);
-            case OPEN_TARGET -> at(2_400);
+            case STOP_TRAFFIC -> at(2_150);
+            case WRITE_CANARY -> at(2_200);
+            case SYNC_SEQUENCES -> at(2_250);
+            case AWAIT_CATCH_UP -> at(2_350);
+            case OPEN_TARGET -> at(2_450);
             case AWAIT_TRAFFIC, TIDY_UP -> resumedAt();
         };
     }
@@ -100,10 +101,10 @@ final class Fixtures {
         return List.of(
                 started(false),
                 preflightPassed(),
-                new StepStarted(Step.STOP_TRAFFIC, startOf(Step.STOP_TRAFFIC)),
-                new StepStarted(Step.WRITE_CANARY, startOf(Step.WRITE_CANARY)),
                 new StepStarted(Step.FLIP_DNS, startOf(Step.FLIP_DNS)),
                 new StepFinished(Step.FLIP_DNS, endOf(Step.FLIP_DNS)),
+                new StepStarted(Step.STOP_TRAFFIC, startOf(Step.STOP_TRAFFIC)),
+                new StepStarted(Step.WRITE_CANARY, startOf(Step.WRITE_CANARY)),
                 new StepFinished(Step.STOP_TRAFFIC, endOf(Step.STOP_TRAFFIC)),
                 new StepStarted(Step.SYNC_SEQUENCES, startOf(Step.SYNC_SEQUENCES)),
                 new StepFinished(Step.WRITE_CANARY, endOf(Step.WRITE_CANARY)),
@@ -118,7 +119,7 @@ final class Fixtures {
 
     /**
      * Everything recorded up to and including the decision that starts {@code step}, so the steps started with it are
-     * in flight too (WRITE_CANARY and FLIP_DNS with STOP_TRAFFIC).
+     * in flight too (WRITE_CANARY with STOP_TRAFFIC).
      */
     static List<CutoverEvent> historyUntil(Step step) {
         var whole = wholeHistory();
@@ -168,14 +169,14 @@ final class Fixtures {
     static CutoverCompleted completed() {
         Map<Step, Duration> durations = new EnumMap<>(Step.class);
         durations.put(Step.PREFLIGHT, Duration.ofMillis(2_000));
-        for (Step step : EnumSet.range(Step.STOP_TRAFFIC, Step.AWAIT_TRAFFIC)) {
+        for (Step step : EnumSet.range(Step.FLIP_DNS, Step.AWAIT_TRAFFIC)) {
             durations.put(step, Duration.between(startOf(step), endOf(step)));
         }
-        return new CutoverCompleted(Duration.between(startOf(Step.STOP_TRAFFIC), resumedAt()), durations, resumedAt());
+        return new CutoverCompleted(Duration.between(startOf(Step.FLIP_DNS), resumedAt()), durations, resumedAt());
     }
 
     static Instant resumedAt() {
-        return at(2_550);
+        return at(2_600);
     }
 
     static CompensationStarted compensationStarted(Step step, String reason) {

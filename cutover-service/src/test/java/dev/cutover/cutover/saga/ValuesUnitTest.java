@@ -98,8 +98,8 @@ class ValuesUnitTest {
 
     @Test
     void only_the_steps_between_stopping_traffic_and_opening_the_target_compensate_and_opening_it_is_the_point_of_no_return() {
-        assertThat(Step.values()).containsExactly(Step.PREFLIGHT, Step.STOP_TRAFFIC, Step.WRITE_CANARY,
-                Step.FLIP_DNS, Step.SYNC_SEQUENCES, Step.AWAIT_CATCH_UP, Step.OPEN_TARGET, Step.AWAIT_TRAFFIC,
+        assertThat(Step.values()).containsExactly(Step.PREFLIGHT, Step.FLIP_DNS, Step.STOP_TRAFFIC,
+                Step.WRITE_CANARY, Step.SYNC_SEQUENCES, Step.AWAIT_CATCH_UP, Step.OPEN_TARGET, Step.AWAIT_TRAFFIC,
                 Step.TIDY_UP);
         assertThat(Set.of(Step.values())).filteredOn(Step::compensable).containsExactlyInAnyOrder(
                 Step.STOP_TRAFFIC, Step.WRITE_CANARY, Step.AWAIT_CATCH_UP, Step.SYNC_SEQUENCES, Step.FLIP_DNS);
@@ -113,6 +113,7 @@ class ValuesUnitTest {
                 Step.AWAIT_CATCH_UP, Step.SYNC_SEQUENCES, Step.FLIP_DNS);
         assertThat(Step.SYNC_SEQUENCES.after()).containsExactly(Step.STOP_TRAFFIC);
         assertThat(Step.FLIP_DNS.after()).isEmpty();
+        assertThat(Step.STOP_TRAFFIC.after()).containsExactly(Step.FLIP_DNS);
         assertThat(Step.AWAIT_CATCH_UP.after()).containsExactly(Step.WRITE_CANARY);
         assertThat(Step.WRITE_CANARY.queuedBehind()).contains(Step.STOP_TRAFFIC);
     }

@@ -31,8 +31,8 @@ public record Timeline(
         String stepSource) {
 
     /** The steps of a cutover in the order they run, to list the saga's step timings in that order. */
-    private static final List<String> STEP_ORDER = List.of("preflight", "stoptraffic", "writecanary", "awaitcatchup",
-            "syncsequences", "opentarget", "flipdns", "awaittraffic", "tidyup");
+    private static final List<String> STEP_ORDER = List.of("preflight", "flipdns", "stoptraffic", "writecanary",
+            "syncsequences", "awaitcatchup", "opentarget", "awaittraffic", "tidyup");
 
     /**
      * One message of the timeline.

@@ -148,15 +148,16 @@ public final class CutoverScript {
     }
 
     /**
-     * The saga's own record of the steps after the fence, as it runs them side by side: traffic stopped with the canary
-     * queued behind it, then sequences and DNS while the canary travels; the sequences and the canary are done.
+     * The saga's own record of the switch, as it runs steps side by side: the flip, then traffic stopped with the
+     * canary queued behind it, then the sequences while the canary travels; the sequences are done.
      */
     public CutoverScript stepsSideBySide() {
-        step(15, "STOP_TRAFFIC", true);
-        step(15, "WRITE_CANARY", true);
+        step(15, "FLIP_DNS", true);
+        step(40, "FLIP_DNS", false);
+        step(40, "STOP_TRAFFIC", true);
+        step(40, "WRITE_CANARY", true);
         step(161, "STOP_TRAFFIC", false);
         step(161, "SYNC_SEQUENCES", true);
-        step(161, "FLIP_DNS", true);
         step(207, "WRITE_CANARY", false);
         step(207, "AWAIT_CATCH_UP", true);
         step(222, "SYNC_SEQUENCES", false);

@@ -48,9 +48,11 @@ class CutoverSummaryUnitTest {
 
         var summary = CutoverSummary.of("shop-5", script.records());
 
-        assertThat(summary.inFlight()).containsExactly("FLIP_DNS", "AWAIT_CATCH_UP");
+        assertThat(summary.inFlight()).containsExactly("AWAIT_CATCH_UP");
         assertThat(summary.render(START.plusMillis(300))).contains(
-                "step      FLIP_DNS + AWAIT_CATCH_UP, last StepFinished at +0.222s");
+                "step      AWAIT_CATCH_UP, last StepFinished at +0.222s");
+        var earlier = CutoverSummary.of("shop-5", script.records().subList(0, 10));
+        assertThat(earlier.currentStep()).isEqualTo("SYNC_SEQUENCES + AWAIT_CATCH_UP");
     }
 
     @Test

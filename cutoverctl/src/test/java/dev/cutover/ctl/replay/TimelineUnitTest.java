@@ -47,17 +47,17 @@ class TimelineUnitTest {
         var timeline = Timeline.of("shop-1", CutoverScript.completed("shop-1", "shop", START).records());
 
         assertThat(timeline.stepDurationsMs()).containsExactly(
-                entry("STOP_TRAFFIC", 146L), entry("WRITE_CANARY", 44L), entry("AWAIT_CATCH_UP", 47L),
-                entry("SYNC_SEQUENCES", 61L), entry("OPEN_TARGET", 43L), entry("FLIP_DNS", 32L));
+                entry("FLIP_DNS", 32L), entry("STOP_TRAFFIC", 146L), entry("WRITE_CANARY", 44L),
+                entry("SYNC_SEQUENCES", 61L), entry("AWAIT_CATCH_UP", 47L), entry("OPEN_TARGET", 43L));
         var lines = timeline.render();
         assertThat(lines.subList(lines.size() - 7, lines.size())).containsExactly(
                 "steps     (CutoverCompleted.stepDurationsMs)",
+                "  FLIP_DNS        32 ms",
                 "  STOP_TRAFFIC    146 ms",
                 "  WRITE_CANARY    44 ms",
-                "  AWAIT_CATCH_UP  47 ms",
                 "  SYNC_SEQUENCES  61 ms",
-                "  OPEN_TARGET     43 ms",
-                "  FLIP_DNS        32 ms");
+                "  AWAIT_CATCH_UP  47 ms",
+                "  OPEN_TARGET     43 ms");
     }
 
     @Test

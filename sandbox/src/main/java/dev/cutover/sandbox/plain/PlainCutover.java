@@ -78,24 +78,29 @@ public final class PlainCutover {
      * @param status         completed, rolled back (the source serves again) or failed (after the flip: rolled forward)
      * @param steps          every step that ran, in order, compensation included
      * @param failure        what went wrong, if anything
-     * @param fenceStartedAt the fence began: sessions may fail from here
+     * @param switchStartedAt the switch began with the DNS flip: new sessions may fail from here
+     * @param fenceStartedAt the fence began: the application's sessions on the source end from here
      * @param fencedAt       the last application session on the source was gone
      * @param flippedAt      the DNS server answered the target's address (null when the cutover rolled back)
      * @param resumedAt      the first application session was seen on the target
      * @param restoredAt     the source let the application in again after a failure
      */
-    public record Result(Status status, List<StepTime> steps, Optional<String> failure, Instant fenceStartedAt,
-            Instant fencedAt, Instant flippedAt, Instant resumedAt, Instant restoredAt) {
+    public record Result(Status status, List<StepTime> steps, Optional<String> failure, Instant switchStartedAt,
+            Instant fenceStartedAt, Instant fencedAt, Instant flippedAt, Instant resumedAt, Instant restoredAt) {
 
-        /** Fence start to DNS flipped, the figure the saga reports as fenceToFlip. */
+        /**
+         * Fence start to DNS flipped, the figure the saga reports as fenceToFlip: negative, because the flip comes
+         * first.
+         */
         public Optional<Duration> fenceToFlip() {
-            return flippedAt == null ? Optional.empty() : Optional.of(Duration.between(fenceStartedAt, flippedAt));
+            return flippedAt == null || fenceStartedAt == null ? Optional.empty()
+                    : Optional.of(Duration.between(fenceStartedAt, flippedAt));
         }
 
-        /** Fence start to the first application session on the target, or to the source restored. */
+        /** Switch start to the first application session on the target, or to the source restored. */
         public Optional<Duration> downtime() {
             Instant end = resumedAt != null ? resumedAt : restoredAt;
-            return end == null ? Optional.empty() : Optional.of(Duration.between(fenceStartedAt, end));
+            return end == null ? Optional.empty() : Optional.of(Duration.between(switchStartedAt, end));
         }
 
         public Optional<Duration> took(String step) {
@@ -159,36 +164,36 @@ public final class PlainCutover {
 
     /**
      * Runs the whole cutover; on a failure before the target opens, undoes what was done so the source serves again.
-     * The steps are the saga's, in the order its timeline lists them, one after the other: the flip and the sequences
-     * before the catch-up is awaited, as the saga starts them before the canary arrives. DNS moves while the target is still locked, so a flip
-     * whose outcome is unknown can be undone losing no write.
+     * The steps are the saga's, in its order, one after the other: the flip first, then the fence, the canary, the
+     * sequences and the catch-up. DNS moves while the target is still locked, so a flip whose outcome is unknown can
+     * be undone losing no write.
      */
     public Result run() {
         List<StepTime> steps = new ArrayList<>();
-        Instant fenceStartedAt = clock.instant();
+        Instant switchStartedAt = clock.instant();
+        Instant fenceStartedAt = null;
         Instant fencedAt = null;
         Instant flippedAt = null;
-        boolean flipAttempted = false;
-        String step = "STOP_TRAFFIC";
+        String step = "FLIP_DNS";
         try {
+            timed(steps, step, () -> dns.flip(flip.request()));
+            flippedAt = clock.instant();
+            step = "STOP_TRAFFIC";
+            fenceStartedAt = clock.instant();
             // The fence LSN is what the saga records in TrafficStopped; the canary's own LSN is what the proof needs.
             timed(steps, step, this::stopTraffic);
             fencedAt = clock.instant();
             step = "WRITE_CANARY";
             Canary canary = timed(steps, step, this::writeCanary);
-            step = "FLIP_DNS";
-            flipAttempted = true;
-            timed(steps, step, () -> dns.flip(flip.request()));
-            flippedAt = clock.instant();
             step = "SYNC_SEQUENCES";
             timed(steps, step, () -> new SequenceSync().sync(pair, 0));
             step = "AWAIT_CATCH_UP";
             timed(steps, step, () -> awaitCatchUp(canary));
         } catch (RuntimeException e) {
             StringBuilder failure = new StringBuilder(step + " failed: " + e.getMessage());
-            Instant restoredAt = compensate(steps, flipAttempted, failure);
+            Instant restoredAt = compensate(steps, failure);
             return new Result(restoredAt != null ? Status.ROLLED_BACK : Status.FAILED, List.copyOf(steps),
-                    Optional.of(failure.toString()), fenceStartedAt, fencedAt, null, null, restoredAt);
+                    Optional.of(failure.toString()), switchStartedAt, fenceStartedAt, fencedAt, null, null, restoredAt);
         }
         // Past the point of no return once the target may take writes: the saga only rolls forward from here, so a
         // target that does not open or a missing session is a failure to report, not a reason to go back.
@@ -197,29 +202,28 @@ public final class PlainCutover {
             timed(steps, step, () -> setLogin(pair.target(), true));
             step = "AWAIT_TRAFFIC";
             Instant resumedAt = timed(steps, step, this::awaitFirstSession);
-            return new Result(Status.COMPLETED, List.copyOf(steps), Optional.empty(), fenceStartedAt, fencedAt, flippedAt,
+            return new Result(Status.COMPLETED, List.copyOf(steps), Optional.empty(), switchStartedAt, fenceStartedAt,
+                    fencedAt, flippedAt,
                     resumedAt, null);
         } catch (RuntimeException e) {
             return new Result(Status.FAILED, List.copyOf(steps), Optional.of(step + " failed: " + e.getMessage()),
-                    fenceStartedAt, fencedAt, flippedAt, null, null);
+                    switchStartedAt, fenceStartedAt, fencedAt, flippedAt, null, null);
         }
     }
 
     /**
-     * The saga's compensation, in its order: send DNS back if the flip may have happened, then let the application
-     * into the source again. The target was never opened, so it needs no locking. Returns when the source was
+     * The saga's compensation, in its order: send DNS back (the flip comes first, so it may have happened), then let
+     * the application into the source again. The target was never opened, so it needs no locking. Returns when the source was
      * restored, or {@code null} when it was not; what went wrong is added to {@code failure}.
      */
-    private Instant compensate(List<StepTime> steps, boolean flipAttempted, StringBuilder failure) {
-        if (flipAttempted) {
-            try {
-                // Compare-and-swap from the target back to the source: a no-op when the flip never landed.
-                timed(steps, "REVERT_DNS", () -> dns.flip(flip.request().reversed()));
-            } catch (RuntimeException e) {
-                // The target was never opened, so whatever the name points at, only the source can take writes:
-                // restoring it is safe, and the name is for an operator to fix.
-                failure.append("; REVERT_DNS failed: ").append(e.getMessage());
-            }
+    private Instant compensate(List<StepTime> steps, StringBuilder failure) {
+        try {
+            // Compare-and-swap from the target back to the source: a no-op when the flip never landed.
+            timed(steps, "REVERT_DNS", () -> dns.flip(flip.request().reversed()));
+        } catch (RuntimeException e) {
+            // The target was never opened, so whatever the name points at, only the source can take writes:
+            // restoring it is safe, and the name is for an operator to fix.
+            failure.append("; REVERT_DNS failed: ").append(e.getMessage());
         }
         try {
             timed(steps, "RESTORE_SOURCE", () -> setLogin(pair.source(), true));

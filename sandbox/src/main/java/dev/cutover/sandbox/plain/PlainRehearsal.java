@@ -39,9 +39,9 @@ public final class PlainRehearsal implements CutoverMethod {
             case FAILED -> CutoverResult.FAILED;
         };
         UnaryOperator<ReportInputs> times = inputs -> {
-            // The same moments the saga's events give: the window opens when fencing begins, writes are forbidden
+            // The same moments the saga's events give: the window opens when the switch begins, writes are forbidden
             // on the source once the fence is done, and fence-to-flip counts from the fence's start.
-            ReportInputs with = inputs.withCutoverStartedAt(result.fenceStartedAt());
+            ReportInputs with = inputs.withCutoverStartedAt(result.switchStartedAt());
             with = result.fencedAt() == null ? with : with.withFenceAt(result.fencedAt());
             with = result.flippedAt() == null ? with : with.withFlippedAt(result.flippedAt());
             with = result.restoredAt() == null ? with : with.withSourceRestoredAt(result.restoredAt());

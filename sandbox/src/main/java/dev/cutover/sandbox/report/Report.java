@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
@@ -103,10 +104,10 @@ public final class Report {
         return figures.duplicateKeysInWindow();
     }
 
-    /** Fence to DNS flip in ms, or -1 when unknown. */
-    public long fenceToFlipMs() {
+    /** Fence start to DNS flipped in ms, negative when the flip landed first; empty when either never happened. */
+    public OptionalLong fenceToFlipMs() {
         Duration fenceToFlip = inputs.effectiveFenceToFlip();
-        return fenceToFlip == null ? -1 : fenceToFlip.toMillis();
+        return fenceToFlip == null ? OptionalLong.empty() : OptionalLong.of(fenceToFlip.toMillis());
     }
 
     public long acksBy(Server server) {
@@ -155,7 +156,12 @@ public final class Report {
         if (record.updatesFindingNoRow() > 0) {
             lines.add(row("updates finding no row", String.format(Locale.ROOT, "%,d (their rows were acknowledged, then gone)", record.updatesFindingNoRow())));
         }
-        lines.add(row("fence to flip", fenceToFlipMs() < 0 ? "unknown" : String.format(Locale.ROOT, "%,d ms", fenceToFlipMs())));
+        OptionalLong fenceToFlip = fenceToFlipMs();
+        lines.add(row("fence to flip", fenceToFlip.isEmpty() ? "unknown"
+                : fenceToFlip.getAsLong() < 0
+                        ? String.format(Locale.ROOT, "%,d ms (the flip landed %,d ms before the fence began)",
+                                fenceToFlip.getAsLong(), -fenceToFlip.getAsLong())
+                        : String.format(Locale.ROOT, "%,d ms", fenceToFlip.getAsLong())));
         lines.add(row("verdict", exitCode() == 0 ? "PASS: nothing lost, nothing written after the fence" : "FAIL"));
         lines.add(json());
         return String.join(System.lineSeparator(), lines) + System.lineSeparator();
@@ -171,7 +177,7 @@ public final class Report {
         fields.put("lostWrites", rows.ran() ? rows.lost() : null);
         fields.put("writesAfterFence", writesAfterFence());
         fields.put("duplicateKeyErrors", duplicateKeyErrors());
-        fields.put("fenceToFlipMs", fenceToFlipMs() < 0 ? null : fenceToFlipMs());
+        fields.put("fenceToFlipMs", fenceToFlipMs().isPresent() ? fenceToFlipMs().getAsLong() : null);
         fields.put("missingRows", rows.ran() ? rows.missing() : null);
         fields.put("differentRows", rows.ran() ? rows.different() : null);
         fields.put("checkedRows", rows.rows());
