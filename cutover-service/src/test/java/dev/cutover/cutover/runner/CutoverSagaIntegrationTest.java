@@ -380,7 +380,7 @@ class CutoverSagaIntegrationTest {
     }
 
     private String sagaState(String cutover) {
-        return service.getBean(SagaRunner.class).state(new dev.cutover.cutover.saga.CutoverId(cutover))
+        return service.getBean(CutoverQueries.class).state(new dev.cutover.cutover.saga.CutoverId(cutover))
                 .map(Object::toString).orElse("none");
     }
 
