@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import dev.cutover.cutover.CutoverServiceApplication;
 import dev.cutover.cutover.saga.CutoverId;
@@ -75,7 +77,7 @@ class SagaInstancesIntegrationTest {
 
     static final Duration WAIT = Duration.ofSeconds(60);
     /** Short, so that the cutover left waiting times out soon after its instance stopped. */
-    static final String CATCH_UP_TIMEOUT = "4s";
+    static final String CATCH_UP_TIMEOUT = "3s";
 
     LocalStack stack;
     KafkaProbe probe;
@@ -98,15 +100,16 @@ class SagaInstancesIntegrationTest {
         lagReporter = Executors.newSingleThreadScheduledExecutor();
         lagReporter.scheduleAtFixedRate(() -> roles.keySet().forEach(database -> probe.send(lag(database))), 0, 200,
                 TimeUnit.MILLISECONDS);
-        first = startInstance();
+        CompletableFuture<ConfigurableApplicationContext> starting = CompletableFuture.supplyAsync(this::startInstance);
         second = startInstance();
+        first = starting.join();
     }
 
     @AfterEach
     void stopEverything() {
         lagReporter.shutdownNow();
         for (ConfigurableApplicationContext instance : new ConfigurableApplicationContext[] {first, second}) {
-            if (instance.isActive()) {
+            if (instance != null && instance.isActive()) {
                 instance.close();
             }
         }
@@ -116,11 +119,14 @@ class SagaInstancesIntegrationTest {
     @Test
     void theInstanceLeftTakesOverTheOtherOnesCutoversFromTheLogAndEndsEachExactlyOnce() throws Exception {
         int partitions = partitionsOfEvents();
+        // Both groups that act on a cutover have settled: the saga's, and the fence's, which stops the traffic.
         await().atMost(WAIT).until(() -> {
             Set<Integer> a = owned(first);
             Set<Integer> b = owned(second);
             return !a.isEmpty() && !b.isEmpty() && a.size() + b.size() == partitions
-                    && union(a, b).size() == partitions;
+                    && union(a, b).size() == partitions
+                    && fenceHolds(first) > 0 && fenceHolds(second) > 0
+                    && fenceHolds(first) + fenceHolds(second) == partitions;
         });
         // The one leaving holds the cutovers, on two different partitions when it has two.
         ConfigurableApplicationContext leaving = owned(first).size() >= owned(second).size() ? first : second;
@@ -146,7 +152,8 @@ class SagaInstancesIntegrationTest {
         assertThat(canLogIn(stack.source(), roles.get(database("times_out")))).isFalse();
 
         leaving.close();
-        await().atMost(WAIT).until(() -> owned(staying).size() == partitions);
+        // Both groups that act on a cutover: the saga's, and the fence's, which carries out OpenTarget next.
+        await().atMost(WAIT).until(() -> owned(staying).size() == partitions && fenceHolds(staying) == partitions);
 
         probe.send(DnsFlipped.newBuilder().setMetadata(answer(flip)).setRecord(flip.getRecord())
                 .setPrevious("127.0.0.2").setCurrent("127.0.0.3").setTtlSeconds(1).setEffectiveMs(3).build());
@@ -211,8 +218,11 @@ class SagaInstancesIntegrationTest {
     private ConfigurableApplicationContext startInstance() {
         Map<String, Object> properties = new HashMap<>();
         properties.put("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers());
-        properties.put("server.port", "0");
+        // The test talks to the instances over Kafka only.
+        properties.put("spring.main.web-application-type", "none");
         properties.put("cutover.saga.operators", "alice");
+        // Members learn of a rebalance at their next heartbeat: sooner than the default 3 s keeps the test short.
+        properties.put("spring.kafka.consumer.heartbeat-interval", "300ms");
         properties.put("cutover.saga.timeouts.await-catch-up", CATCH_UP_TIMEOUT);
         properties.put("cutover.saga.timeouts.flip-dns", "60s");
         properties.put("cutover.fence.await-traffic-timeout", "30s");
@@ -241,6 +251,13 @@ class SagaInstancesIntegrationTest {
 
     private static Set<Integer> owned(ConfigurableApplicationContext instance) {
         return instance.isActive() ? instance.getBean(SagaRunner.class).partitions() : Set.of();
+    }
+
+    /** How many partitions of the fence's commands the instance holds. */
+    private static int fenceHolds(ConfigurableApplicationContext instance) {
+        var assigned = instance.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("fence")
+                .getAssignedPartitions();
+        return assigned == null ? 0 : assigned.size();
     }
 
     private static Set<Integer> union(Set<Integer> a, Set<Integer> b) {
