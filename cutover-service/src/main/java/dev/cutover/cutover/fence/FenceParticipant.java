@@ -104,13 +104,18 @@ class FenceParticipant implements AutoCloseable {
     /** The partitions moved to another instance (or this one stops): their watchers stop and report nothing. */
     void stopWatching(Collection<Integer> partitions) {
         for (int partition : partitions) {
-            Set<FutureTask<Void>> tasks = watching.remove(partition);
-            if (tasks != null && !tasks.isEmpty()) {
-                log.info("stopped {} watcher(s) for the first application session: partition {} of the fence's"
+            Set<FutureTask<Void>> tasks = watching.getOrDefault(partition, Set.of());
+            if (!tasks.isEmpty()) {
+                log.info("stopping {} watcher(s) for the first application session: partition {} of the fence's"
                         + " commands moved", tasks.size(), partition);
                 tasks.forEach(task -> task.cancel(true));
             }
         }
+    }
+
+    /** Watchers started from {@code partition} that have not finished yet. */
+    int watchers(int partition) {
+        return watching.getOrDefault(partition, Set.of()).size();
     }
 
     /** Locks the target again; the saga sends this before RestoreSource, so the two never both serve. */
