@@ -127,28 +127,30 @@ public final class SagaProjection<K, S, E> implements SmartLifecycle {
     private void read() {
         try {
             while (running) {
-                ConsumerRecords<String, byte[]> records;
                 try {
-                    records = consumer.poll(POLL);
+                    ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                    synchronized (lock) {
+                        records.forEach(this::fold);
+                        for (TopicPartition partition : consumer.assignment()) {
+                            positions.put(partition.partition(), consumer.position(partition));
+                        }
+                        lock.notifyAll();
+                    }
                 } catch (KafkaException e) {
                     if (e instanceof WakeupException) {
                         throw e;
                     }
                     log.warn("{}: cannot read {}, trying again: {}", name, Topics.EVENTS.name(), e.getMessage());
                     LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
-                    continue;
-                }
-                synchronized (lock) {
-                    records.forEach(this::fold);
-                    for (TopicPartition partition : consumer.assignment()) {
-                        positions.put(partition.partition(), consumer.position(partition));
-                    }
-                    lock.notifyAll();
                 }
             }
         } catch (WakeupException stopping) {
             // stop() woke the consumer up.
+        } catch (RuntimeException e) {
+            log.error("{}: stopped reading {}: {}; this instance can no longer take partitions over, restart it", name,
+                    Topics.EVENTS.name(), e.getMessage(), e);
         } finally {
+            running = false;
             consumer.close();
             synchronized (lock) {
                 lock.notifyAll();
