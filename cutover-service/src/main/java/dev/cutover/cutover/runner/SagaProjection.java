@@ -3,6 +3,7 @@ package dev.cutover.cutover.runner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -42,6 +44,7 @@ import dev.cutover.platform.MessagePublisher;
  *
  * <p>It also checks, before any listener starts, that {@code cutover.commands} and {@code cutover.events} have as
  * many partitions as each other: a saga's commands and events share its key, and only then its partition number.
+ * Partitions added later are read too (looked for every 30 s, and at once when asked for one it does not read).
  *
  * @param <K> the saga's id
  * @param <S> its state
@@ -65,6 +68,8 @@ public final class SagaProjection<K, S, E> implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SagaProjection.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration PATIENCE = Duration.ofSeconds(10);
+    private static final Duration COUNT_SETTLES = Duration.ofSeconds(10);
+    private static final Duration LOOK_FOR_PARTITIONS = Duration.ofSeconds(30);
 
     private final String name;
     private final KafkaProperties kafka;
@@ -74,6 +79,7 @@ public final class SagaProjection<K, S, E> implements SmartLifecycle {
     private final SagaFold<K, S, E> fold;
     private final Map<Integer, Long> positions = new HashMap<>();
     private volatile boolean running;
+    private volatile boolean partitionsAsked;
     private KafkaConsumer<String, byte[]> consumer;
     private Thread reader;
 
@@ -94,16 +100,7 @@ public final class SagaProjection<K, S, E> implements SmartLifecycle {
         config.put("enable.auto.commit", "false");
         consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         try {
-            List<TopicPartition> partitions = partitionsOf(Topics.EVENTS.name());
-            int commands = partitionsOf(Topics.COMMANDS.name()).size();
-            if (commands != partitions.size()) {
-                throw new IllegalStateException(Topics.COMMANDS.name() + " has " + commands + " partitions and "
-                        + Topics.EVENTS.name() + " " + partitions.size() + ": a saga's commands and events must share"
-                        + " a partition number; give both the same count (kafka-topics.sh --alter --partitions N on the"
-                        + " smaller one, with no cutover or migration in flight) and cutover.platform.partitions too");
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            follow(sameCountOnBothTopics());
         } catch (RuntimeException e) {
             consumer.close();
             throw e;
@@ -112,22 +109,63 @@ public final class SagaProjection<K, S, E> implements SmartLifecycle {
         reader = Thread.ofPlatform().name(name + "-projection").daemon().start(this::read);
     }
 
-    private List<TopicPartition> partitionsOf(String topic) {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition()))
-                .toList();
+    /**
+     * The partitions of {@code cutover.events}, once both saga topics have as many. Another instance starting at the
+     * same moment may just have added partitions, which the brokers' metadata shows a moment later: a difference
+     * that lasts is a mistake.
+     */
+    private List<TopicPartition> sameCountOnBothTopics() {
+        Instant giveUp = Instant.now().plus(COUNT_SETTLES);
+        while (true) {
+            Map<String, List<PartitionInfo>> topics = consumer.listTopics(Duration.ofSeconds(30));
+            List<TopicPartition> events = partitionsOf(topics, Topics.EVENTS.name());
+            int commands = partitionsOf(topics, Topics.COMMANDS.name()).size();
+            if (commands == events.size()) {
+                return events;
+            }
+            if (Instant.now().isAfter(giveUp)) {
+                throw new IllegalStateException(Topics.COMMANDS.name() + " has " + commands + " partitions and "
+                        + Topics.EVENTS.name() + " " + events.size() + ": a saga's commands and events must share"
+                        + " a partition number; give both the same count (kafka-topics.sh --alter --partitions N on the"
+                        + " smaller one, with no cutover or migration in flight) and cutover.platform.partitions too");
+            }
+            LockSupport.parkNanos(POLL.toNanos());
+        }
+    }
+
+    private static List<TopicPartition> partitionsOf(Map<String, List<PartitionInfo>> topics, String topic) {
+        List<PartitionInfo> partitions = topics.getOrDefault(topic, List.of());
         if (partitions.isEmpty()) {
             throw new IllegalStateException("topic " + topic + " does not exist at spring.kafka.bootstrap-servers:"
                     + " the service creates it at start-up unless the broker forbids it; create it, or allow this"
                     + " service to");
         }
-        return partitions;
+        return partitions.stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+    }
+
+    /** Reads every partition given, the ones not read yet from the beginning. */
+    private void follow(List<TopicPartition> partitions) {
+        Set<TopicPartition> added = new HashSet<>(partitions);
+        added.removeAll(consumer.assignment());
+        if (!added.isEmpty()) {
+            Set<TopicPartition> all = new HashSet<>(consumer.assignment());
+            all.addAll(added);
+            consumer.assign(all);
+            consumer.seekToBeginning(added);
+        }
     }
 
     private void read() {
+        Instant lookAgainAt = Instant.now().plus(LOOK_FOR_PARTITIONS);
         try {
             while (running) {
                 try {
+                    if (partitionsAsked || Instant.now().isAfter(lookAgainAt)) {
+                        // Partitions added since (by ops, or by an instance's start-up) are read too.
+                        partitionsAsked = false;
+                        lookAgainAt = Instant.now().plus(LOOK_FOR_PARTITIONS);
+                        follow(partitionsOf(consumer.listTopics(Duration.ofSeconds(30)), Topics.EVENTS.name()));
+                    }
                     ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
                     synchronized (lock) {
                         records.forEach(this::fold);
@@ -141,6 +179,9 @@ public final class SagaProjection<K, S, E> implements SmartLifecycle {
                         throw e;
                     }
                     log.warn("{}: cannot read {}, trying again: {}", name, Topics.EVENTS.name(), e.getMessage());
+                    LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+                } catch (IllegalStateException e) {
+                    log.warn("{}: {}", name, e.getMessage());
                     LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
                 }
             }
@@ -193,15 +234,18 @@ public final class SagaProjection<K, S, E> implements SmartLifecycle {
         synchronized (lock) {
             Instant warnAt = Instant.now().plus(PATIENCE);
             while (!reached(offsets)) {
+                if (!positions.keySet().containsAll(offsets.keySet())) {
+                    partitionsAsked = true;
+                }
                 if (!running) {
                     throw new IllegalStateException(name + ": the projection of " + Topics.EVENTS.name()
                             + " has stopped, so partitions " + offsets.keySet() + " cannot be rebuilt");
                 }
                 lock.wait(POLL.toMillis());
                 if (Instant.now().isAfter(warnAt)) {
-                    log.warn("{}: still reading {} up to {}, at {}: a transaction left open on it holds readers back"
-                            + " until it commits or times out (transaction.timeout.ms)", name, Topics.EVENTS.name(),
-                            offsets, positions);
+                    log.warn("{}: still reading {} up to {}, at {}: a partition missing here is looked for again;"
+                            + " a transaction left open holds readers back until it commits or times out"
+                            + " (transaction.timeout.ms)", name, Topics.EVENTS.name(), offsets, positions);
                     warnAt = Instant.now().plus(PATIENCE);
                 }
             }

@@ -20,7 +20,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import dev.cutover.events.OpenTarget;
-import dev.cutover.events.StepStarted;
+import dev.cutover.events.TableCopied;
 import dev.cutover.events.TargetOpened;
 import dev.cutover.events.serde.AvroMessageSerializer;
 import dev.cutover.platform.KafkaProbe;
@@ -64,11 +64,12 @@ class FenceParticipantIntegrationTest {
             fence.stopWatching(List.of(3, 7));
 
             await().atMost(WAIT).until(() -> fence.watchers(7) == 0);
-            // Whatever the watcher published is on the broker by now; a marker with the same key is read after it.
-            StepStarted marker = StepStarted.newBuilder().setMetadata(KafkaProbe.metadata(database, cutover, null))
-                    .setStep("MARKER").build();
+            // Whatever the watcher published is on the broker by now; a marker with the same key is read after it
+            // (an event no saga reacts to).
+            TableCopied marker = TableCopied.newBuilder().setMetadata(KafkaProbe.metadata(database, cutover, null))
+                    .setTable("marker").setRows(0).setBytes(0).setDurationMs(0).build();
             probe.send(marker);
-            probe.await(StepStarted.class, step -> step.getMetadata().getMessageId()
+            probe.await(TableCopied.class, copied -> copied.getMetadata().getMessageId()
                     .equals(marker.getMetadata().getMessageId()), WAIT);
             assertThat(probe.seen()).filteredOn(message -> answers(message, open))
                     .extracting(message -> message.getSchema().getName()).containsExactly("TargetOpened");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
-import dev.cutover.events.StepStarted;
+import dev.cutover.events.TableCopied;
 import dev.cutover.events.serde.AvroMessageSerializer;
 import dev.cutover.platform.KafkaProbe;
 import dev.cutover.stack.LocalStack;
@@ -35,28 +35,30 @@ class PartitionWritersIntegrationTest {
                 PartitionWriters current = new PartitionWriters(group, kafka);
                 KafkaProbe probe = new KafkaProbe(stack.kafkaBootstrapServers())) {
             former.open(List.of(0));
-            former.write(0, List.of(step(cutover, "BEFORE_THE_MOVE")));
+            former.write(0, List.of(event(cutover, "BEFORE_THE_MOVE")));
 
             current.open(List.of(0));
 
-            assertThatThrownBy(() -> former.write(0, List.of(step(cutover, "AFTER_THE_MOVE"))))
+            assertThatThrownBy(() -> former.write(0, List.of(event(cutover, "AFTER_THE_MOVE"))))
                     .isInstanceOfSatisfying(PartitionWriters.PartitionLost.class,
                             lost -> assertThat(lost.partition()).isZero())
                     .hasMessageContaining(group + "-0 was taken over by another instance");
-            assertThatThrownBy(() -> former.write(0, List.of(step(cutover, "AFTER_THE_MOVE"))))
+            assertThatThrownBy(() -> former.write(0, List.of(event(cutover, "AFTER_THE_MOVE"))))
                     .isInstanceOf(PartitionWriters.PartitionLost.class)
                     .hasMessageContaining("not open on this instance");
-            current.write(0, List.of(step(cutover, "BY_THE_NEW_OWNER")));
+            current.write(0, List.of(event(cutover, "BY_THE_NEW_OWNER")));
 
-            probe.await(StepStarted.class, step -> step.getStep().equals("BY_THE_NEW_OWNER")
-                    && cutover.equals(step.getMetadata().getCutoverId()), Duration.ofSeconds(30));
-            assertThat(probe.seen()).filteredOn(StepStarted.class::isInstance).map(StepStarted.class::cast)
-                    .filteredOn(step -> cutover.equals(step.getMetadata().getCutoverId()))
-                    .extracting(StepStarted::getStep).containsExactly("BEFORE_THE_MOVE", "BY_THE_NEW_OWNER");
+            probe.await(TableCopied.class, copied -> copied.getTable().equals("BY_THE_NEW_OWNER")
+                    && cutover.equals(copied.getMetadata().getCutoverId()), Duration.ofSeconds(30));
+            assertThat(probe.seen()).filteredOn(TableCopied.class::isInstance).map(TableCopied.class::cast)
+                    .filteredOn(copied -> cutover.equals(copied.getMetadata().getCutoverId()))
+                    .extracting(TableCopied::getTable).containsExactly("BEFORE_THE_MOVE", "BY_THE_NEW_OWNER");
         }
     }
 
-    private static SpecificRecord step(String cutover, String name) {
-        return StepStarted.newBuilder().setMetadata(KafkaProbe.metadata("fenced", cutover, null)).setStep(name).build();
+    /** An event no saga reacts to, named after the moment it is written. */
+    private static SpecificRecord event(String cutover, String name) {
+        return TableCopied.newBuilder().setMetadata(KafkaProbe.metadata("fenced", cutover, null)).setTable(name)
+                .setRows(0).setBytes(0).setDurationMs(0).build();
     }
 }
