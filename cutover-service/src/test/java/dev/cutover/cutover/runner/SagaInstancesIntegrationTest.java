@@ -1,12 +1,14 @@
 package dev.cutover.cutover.runner;
 
+import static dev.cutover.cutover.runner.PlayedParticipants.answer;
+import static dev.cutover.cutover.runner.PlayedParticipants.canLogIn;
+import static dev.cutover.cutover.runner.PlayedParticipants.lag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -46,7 +48,6 @@ import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.DnsFlipped;
 import dev.cutover.events.DnsTtlChanged;
 import dev.cutover.events.FlipDns;
-import dev.cutover.events.LagReported;
 import dev.cutover.events.Messages;
 import dev.cutover.events.PreflightReported;
 import dev.cutover.events.ReplicationStopped;
@@ -227,16 +228,7 @@ class SagaInstancesIntegrationTest {
         properties.put("cutover.saga.timeouts.flip-dns", "60s");
         properties.put("cutover.fence.await-traffic-timeout", "30s");
         roles.forEach((database, role) -> {
-            for (String side : List.of("source", "target")) {
-                Postgres server = side.equals("source") ? stack.source() : stack.target();
-                String prefix = "cutover.databases." + database + "." + side + ".";
-                properties.put(prefix + "host", server.host());
-                properties.put(prefix + "port", server.port());
-                properties.put(prefix + "database", database);
-                properties.put(prefix + "user", server.superuser());
-                properties.put(prefix + "password", server.password());
-            }
-            properties.put("cutover.databases." + database + ".app-roles", role);
+            PlayedParticipants.database(properties, stack, database, role);
             properties.put("cutover.saga.dns." + database + ".record", database + ".cutover.test.");
             properties.put("cutover.saga.dns." + database + ".source-address", "127.0.0.2");
             properties.put("cutover.saga.dns." + database + ".target-address", "127.0.0.3");
@@ -319,23 +311,4 @@ class SagaInstancesIntegrationTest {
                 && Messages.find(message.getSchema().getFullName()).isPresent();
     }
 
-    private static dev.cutover.events.Metadata answer(SpecificRecord command) {
-        dev.cutover.events.Metadata cause = MessagePublisher.metadataOf(command);
-        return dev.cutover.events.Metadata.newBuilder(KafkaProbe.metadata(cause.getDatabase(), cause.getCutoverId(), null))
-                .setCausationId(cause.getMessageId().toString())
-                .build();
-    }
-
-    private static LagReported lag(String database) {
-        return LagReported.newBuilder().setMetadata(KafkaProbe.metadata(database, null, null))
-                .setEngine("NATIVE").setState("STREAMING").setSlotLagBytes(0L).setHeartbeatLagMs(5L).build();
-    }
-
-    private static boolean canLogIn(Postgres server, String role) throws SQLException {
-        try (Connection c = server.connect("postgres"); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select rolcanlogin from pg_roles where rolname = '" + role + "'")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
-    }
 }
