@@ -78,7 +78,11 @@ public class MessagePublisher {
         return (Metadata) message.get(field);
     }
 
-    static String keyOf(Metadata metadata) {
+    /**
+     * The Kafka key of a message: its cutover, else its migration, else its database. One saga's commands and events
+     * share the key, so they land on the same partition number of {@code cutover.commands} and {@code cutover.events}.
+     */
+    public static String keyOf(Metadata metadata) {
         if (metadata.getCutoverId() != null) {
             return metadata.getCutoverId();
         }
@@ -88,7 +92,8 @@ public class MessagePublisher {
         return metadata.getDatabase();
     }
 
-    static String topicFor(SpecificRecord message) {
+    /** The topic a message's kind belongs to. */
+    public static String topicFor(SpecificRecord message) {
         String type = message.getSchema().getFullName();
         if (type.equals(dev.cutover.events.LagReported.getClassSchema().getFullName())) {
             return Topics.LAG.name();
@@ -96,7 +101,8 @@ public class MessagePublisher {
         return Messages.isCommand(type) ? Topics.COMMANDS.name() : Topics.EVENTS.name();
     }
 
-    static String describe(SpecificRecord message) {
+    /** A message's type and id, for log lines and error messages. */
+    public static String describe(SpecificRecord message) {
         return message.getSchema().getName() + " " + metadataOf(message).getMessageId();
     }
 }

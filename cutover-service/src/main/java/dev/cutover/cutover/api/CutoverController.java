@@ -23,8 +23,10 @@ import dev.cutover.events.StartCutover;
 import dev.cutover.platform.MessagePublisher;
 
 /**
- * Ops over HTTP. Starting and aborting only publish the command, as cutoverctl does: the saga decides
- * (an operator who is not allowed is rejected there, and audited in the log), so the answer is 202.
+ * Ops over HTTP, on any instance. Starting and aborting only publish the command, as cutoverctl does: the saga
+ * decides, on whichever instance owns the cutover's partition (an operator who is not allowed is rejected there, and
+ * audited in the log), so the answer is 202. Reading shows the cutover as this instance's projection of
+ * {@code cutover.events} has it, whichever instance runs it: a poll behind the log.
  */
 @RestController
 @RequestMapping("/cutovers")
@@ -93,7 +95,8 @@ class CutoverController {
     @org.springframework.web.bind.annotation.ResponseStatus(HttpStatus.NOT_FOUND)
     static class UnknownCutover extends RuntimeException {
         UnknownCutover(String id) {
-            super("no cutover " + id + " is known to this service: check the id (cutoverctl status lists what the log holds)");
+            super("no cutover " + id + " in cutover.events as far as this instance has read it: check the id"
+                    + " (cutoverctl status lists what the log holds); one started a moment ago shows within a second");
         }
     }
 

@@ -19,6 +19,12 @@ class FenceConfiguration {
         return new FenceParticipant(new Fence(clock), databases, settings, publisher);
     }
 
+    /** Named in {@link FenceListener}'s {@code containerPostProcessor}. */
+    @Bean
+    FenceWatchers fenceWatchers(FenceParticipant participant) {
+        return new FenceWatchers(participant);
+    }
+
     @Bean
     FenceListener fenceListener(FenceParticipant participant) {
         return new FenceListener(participant);

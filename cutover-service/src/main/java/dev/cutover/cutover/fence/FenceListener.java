@@ -2,6 +2,8 @@ package dev.cutover.cutover.fence;
 
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.handler.annotation.Header;
 
 import dev.cutover.events.LockTarget;
 import dev.cutover.events.OpenTarget;
@@ -9,8 +11,12 @@ import dev.cutover.events.RestoreSource;
 import dev.cutover.events.StopTraffic;
 import dev.cutover.events.WriteCanary;
 
-/** The fence's commands from Kafka, one call each; commands for other participants pass by. */
-@KafkaListener(id = "fence", topics = "cutover.commands", groupId = "cutover-fence")
+/**
+ * The fence's commands from Kafka, one call each; commands for other participants pass by. {@link FenceWatchers}
+ * stops the first-session watchers of partitions this instance no longer holds.
+ */
+@KafkaListener(id = "fence", topics = "cutover.commands", groupId = "cutover-fence",
+        containerPostProcessor = "fenceWatchers")
 class FenceListener {
 
     private final FenceParticipant fence;
@@ -30,8 +36,8 @@ class FenceListener {
     }
 
     @KafkaHandler
-    void on(OpenTarget command) {
-        fence.openTarget(command);
+    void on(OpenTarget command, @Header(KafkaHeaders.RECEIVED_PARTITION) int partition) {
+        fence.openTarget(command, partition);
     }
 
     @KafkaHandler

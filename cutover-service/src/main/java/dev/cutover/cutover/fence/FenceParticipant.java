@@ -2,9 +2,14 @@ package dev.cutover.cutover.fence;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +32,12 @@ import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.DatabasesSettings;
 
-/** Carries out the fence's commands and reports each outcome as an event answering the command. */
+/**
+ * Carries out the fence's commands and reports each outcome as an event answering the command. The watcher for the
+ * first application session on an opened target runs on the instance that handled {@code OpenTarget}, and only while
+ * that instance holds the command's partition: when the partition moves it stops without reporting anything, and the
+ * saga, which hears nothing, sends {@code OpenTarget} again at the step's deadline, to the partition's new holder.
+ */
 class FenceParticipant implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FenceParticipant.class);
@@ -37,6 +47,7 @@ class FenceParticipant implements AutoCloseable {
     private final FenceSettings settings;
     private final MessagePublisher publisher;
     private final ExecutorService watchers = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<Integer, Set<FutureTask<Void>>> watching = new ConcurrentHashMap<>();
 
     FenceParticipant(Fence fence, DatabasesSettings databases, FenceSettings settings, MessagePublisher publisher) {
         this.fence = fence;
@@ -66,14 +77,45 @@ class FenceParticipant implements AutoCloseable {
                 .build());
     }
 
-    void openTarget(OpenTarget command) {
+    /** @param partition the command's partition: the watcher lives as long as this instance holds it */
+    void openTarget(OpenTarget command, int partition) {
         DatabasePair pair = pair(command.getMetadata());
         List<String> roles = fence.openTarget(pair);
         publisher.publish(TargetOpened.newBuilder()
                 .setMetadata(publisher.answering(command.getMetadata()))
                 .setRoles(roles)
                 .build());
-        watchers.submit(() -> reportFirstSession(command.getMetadata(), pair));
+        watch(partition, () -> reportFirstSession(command.getMetadata(), pair));
+    }
+
+    private void watch(int partition, Runnable watcher) {
+        Set<FutureTask<Void>> tasks = watching.computeIfAbsent(partition, p -> ConcurrentHashMap.newKeySet());
+        FutureTask<Void> task = new FutureTask<>(watcher, null);
+        tasks.add(task);
+        watchers.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                tasks.remove(task);
+            }
+        });
+    }
+
+    /** The partitions moved to another instance (or this one stops): their watchers stop and report nothing. */
+    void stopWatching(Collection<Integer> partitions) {
+        for (int partition : partitions) {
+            Set<FutureTask<Void>> tasks = watching.getOrDefault(partition, Set.of());
+            if (!tasks.isEmpty()) {
+                log.info("stopping {} watcher(s) for the first application session: partition {} of the fence's"
+                        + " commands moved", tasks.size(), partition);
+                tasks.forEach(task -> task.cancel(true));
+            }
+        }
+    }
+
+    /** Watchers started from {@code partition} that have not finished yet. */
+    int watchers(int partition) {
+        return watching.getOrDefault(partition, Set.of()).size();
     }
 
     /** Locks the target again; the saga sends this before RestoreSource, so the two never both serve. */
@@ -103,6 +145,10 @@ class FenceParticipant implements AutoCloseable {
                     .setRole(null)
                     .build());
         } catch (StepFailure failure) {
+            if (Thread.currentThread().isInterrupted()) {
+                // Stopped on purpose: whoever holds the partition now answers the saga's next OpenTarget.
+                return;
+            }
             log.warn("traffic did not resume on {}: {}", pair.target().describe(), failure.getMessage());
             publisher.publish(StepFailed.newBuilder()
                     .setMetadata(publisher.answering(opened))

@@ -6,7 +6,8 @@ import dev.cutover.events.LagReported;
 
 /**
  * Lag reports for the sagas that wait on lag. Every instance reads every report (its own group,
- * from the newest), because lag is keyed by database, not by cutover, and only the latest matters.
+ * from the newest), because lag is keyed by database, not by cutover, and only the latest matters;
+ * each acts on it only for the cutovers it owns.
  */
 class LagListener {
 

@@ -8,6 +8,8 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.cutover.cutover.saga.Cutover;
+import dev.cutover.cutover.saga.CutoverDecider;
 import dev.cutover.cutover.saga.CutoverEvent;
 import dev.cutover.cutover.saga.CutoverId;
 import dev.cutover.platform.MessagePublisher;
@@ -16,15 +18,38 @@ import dev.cutover.platform.MessagePublisher;
 @EnableConfigurationProperties(SagaSettings.class)
 class SagaConfiguration {
 
+    private static final String GROUP = "cutover-saga";
+
     @Bean
-    SagaRunner sagaRunner(MessagePublisher publisher, SagaSettings settings, Clock clock) {
-        return new SagaRunner(publisher, settings, clock);
+    SagaProjection<CutoverId, Cutover, CutoverEvent> cutoverProjection(KafkaProperties kafka) {
+        return new SagaProjection<>(GROUP, kafka, new SagaProjection.Kind<CutoverId, Cutover, CutoverEvent>(
+                SagaCodec::sagaEvent, metadata -> new CutoverId(metadata.getCutoverId()), new Cutover.NotStarted(),
+                CutoverDecider::evolve, Cutover::isActive));
+    }
+
+    /** The ops API's view: every cutover, whichever instance owns it. */
+    @Bean
+    CutoverQueries cutoverQueries(SagaProjection<CutoverId, Cutover, CutoverEvent> cutoverProjection) {
+        return cutoverProjection::state;
     }
 
     @Bean
-    LogRecovery<CutoverId, CutoverEvent> sagaRecovery(SagaRunner saga, KafkaProperties kafka) {
-        return new LogRecovery<>("cutover-saga", kafka, SagaCodec::sagaEvent,
-                metadata -> new CutoverId(metadata.getCutoverId()), saga::recover);
+    PartitionWriters cutoverWriters(KafkaProperties kafka) {
+        return new PartitionWriters(GROUP, kafka);
+    }
+
+    @Bean
+    SagaRunner sagaRunner(MessagePublisher publisher, PartitionWriters cutoverWriters,
+            SagaProjection<CutoverId, Cutover, CutoverEvent> cutoverProjection, SagaSettings settings, Clock clock) {
+        return new SagaRunner(publisher, cutoverWriters, cutoverProjection, settings, clock);
+    }
+
+    /** Named in {@link SagaListener}'s {@code containerPostProcessor}. */
+    @Bean
+    SagaPartitions cutoverSagaPartitions(KafkaProperties kafka,
+            SagaProjection<CutoverId, Cutover, CutoverEvent> cutoverProjection, PartitionWriters cutoverWriters,
+            SagaRunner saga) {
+        return new SagaPartitions(GROUP, kafka, cutoverProjection, cutoverWriters, saga);
     }
 
     @Bean

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -29,33 +31,37 @@ import dev.cutover.events.StartCutover;
 import dev.cutover.platform.MessagePublisher;
 
 /**
- * Keeps every cutover's state and turns each incoming message into the saga's decision: its events
- * are published (and folded into the state) and its commands sent, all in one Kafka transaction. The
- * state only changes once the transaction has committed, so a failed publish leaves it as it was and
- * the redelivered message is decided again.
+ * Keeps the state of every cutover on the partitions this instance owns and turns each incoming message into the
+ * saga's decision: its events are published (and folded into the state) and its commands sent, all in one Kafka
+ * transaction. A decision that answers a consumed message commits in the listener's transaction, with the consumed
+ * offset; one that nothing consumed starts (a deadline, a lag report) commits through the partition's fenced writer.
+ * A failed publish leaves the state as it was, and the redelivered message is decided again.
  */
-class SagaRunner implements CutoverQueries {
+class SagaRunner implements SagaPartitions.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(SagaRunner.class);
 
-    private record Saga(Cutover state, DatabaseName database) {
-    }
-
-    private final Map<CutoverId, Saga> sagas = new HashMap<>();
+    private final OwnedSagas<CutoverId, Cutover> sagas = new OwnedSagas<>();
     private final MessagePublisher publisher;
+    private final PartitionWriters writers;
+    private final SagaProjection<CutoverId, Cutover, CutoverEvent> projection;
     private final SagaSettings settings;
     private final Clock clock;
 
-    SagaRunner(MessagePublisher publisher, SagaSettings settings, Clock clock) {
+    SagaRunner(MessagePublisher publisher, PartitionWriters writers,
+            SagaProjection<CutoverId, Cutover, CutoverEvent> projection, SagaSettings settings, Clock clock) {
         this.publisher = publisher;
+        this.writers = writers;
+        this.projection = projection;
         this.settings = settings;
         this.clock = clock;
     }
 
-    /** Rebuilds every cutover from the saga's own events, as read back from the log after a restart. */
-    synchronized void recover(Map<CutoverId, List<CutoverEvent>> histories, Map<CutoverId, DatabaseName> databases) {
-        histories.forEach((id, history) -> {
-            Saga saga = new Saga(CutoverDecider.rebuild(history), databases.get(id));
+    /** Takes over the cutovers of newly owned partitions as the log has them. */
+    @Override
+    public synchronized void adopt(Set<Integer> partitions) {
+        Map<CutoverId, SagaEntry<Cutover>> found = new HashMap<>();
+        projection.sagasIn(partitions).forEach((id, saga) -> {
             if (saga.state().isActive() && !settings.dns().containsKey(saga.database().value())) {
                 // Another deployment's database, or one removed from this one's settings: acting on it would
                 // send commands nobody here can carry out. It is left alone, and said so once.
@@ -64,28 +70,40 @@ class SagaRunner implements CutoverQueries {
                         id.value(), saga.database().value(), saga.database().value());
                 return;
             }
-            sagas.put(id, saga);
+            found.put(id, saga);
         });
-        long active = sagas.values().stream().filter(saga -> saga.state().isActive()).count();
-        log.info("recovered {} cutovers from the log, {} of them in flight", sagas.size(), active);
+        sagas.adopt(partitions, found);
+        log.info("partitions {}: {} cutovers read back from the log, {} of them in flight", partitions, found.size(),
+                found.values().stream().filter(saga -> saga.state().isActive()).count());
     }
 
-    synchronized void onStart(StartCutover command) {
+    @Override
+    public synchronized void release(Set<Integer> partitions) {
+        sagas.release(partitions);
+    }
+
+    synchronized Set<Integer> partitions() {
+        return sagas.partitions();
+    }
+
+    synchronized void onStart(StartCutover command, int partition) {
         Metadata metadata = command.getMetadata();
         CutoverId id = new CutoverId(metadata.getCutoverId());
         DatabaseName database = new DatabaseName(metadata.getDatabase());
+        sagas.requireOwned(partition, MessagePublisher.describe(command));
         SagaSettings.Dns dns = settings.dns().get(database.value());
         if (dns == null) {
-            rejectUnconfigured(id, database, command);
+            rejectUnconfigured(id, database, partition, command);
             return;
         }
-        Cutover state = stateOf(id);
+        SagaEntry<Cutover> saga = sagas.get(id).orElseGet(() -> new SagaEntry<>(new Cutover.NotStarted(), database,
+                partition));
         CutoverMessage.StartCutover start = SagaCodec.start(command, dns.plan(), activeCutoverOf(database, id));
-        decide(id, database, state, start, metadata);
+        decide(id, saga, start, metadata, this::publishWithConsumed);
     }
 
     /** A participant's event or an ops command about a cutover; messages the saga does not react to pass by. */
-    synchronized void onMessage(SpecificRecord message, Metadata metadata) {
+    synchronized void onMessage(SpecificRecord message, Metadata metadata, int partition) {
         if (metadata.getCutoverId() == null || SagaCodec.sagaEvent(message).isPresent()) {
             return;
         }
@@ -93,57 +111,61 @@ class SagaRunner implements CutoverQueries {
         if (input.isEmpty()) {
             return;
         }
+        sagas.requireOwned(partition, MessagePublisher.describe(message));
         CutoverId id = new CutoverId(metadata.getCutoverId());
-        Saga saga = sagas.get(id);
-        if (saga == null) {
-            throw new IllegalStateException(message.getSchema().getName() + " " + metadata.getMessageId()
-                    + " is about cutover " + id.value() + ", which this service never started:"
-                    + " it was sent by hand or for a cutover whose log was deleted");
-        }
-        decide(id, saga.database(), saga.state(), input.get(), metadata);
+        SagaEntry<Cutover> saga = sagas.get(id).orElseThrow(() -> new IllegalStateException(
+                message.getSchema().getName() + " " + metadata.getMessageId() + " is about cutover " + id.value()
+                        + ", which this service never started: it was sent by hand or for a cutover whose log was"
+                        + " deleted"));
+        decide(id, saga, input.get(), metadata, this::publishWithConsumed);
     }
 
-    /** The latest lag of a database, for the cutovers of it that are waiting on lag. */
+    /** The latest lag of a database, for the owned cutovers of it that are waiting on lag. */
     synchronized void onLag(dev.cutover.events.LagReported report) {
         DatabaseName database = new DatabaseName(report.getMetadata().getDatabase());
         CutoverMessage.LagReported lag = SagaCodec.lag(report);
-        List.copyOf(sagas.entrySet()).stream()
-                .filter(entry -> entry.getValue().database().equals(database) && entry.getValue().state().isActive())
-                .forEach(entry -> decide(entry.getKey(), database, entry.getValue().state(), lag, null));
+        for (Map.Entry<CutoverId, SagaEntry<Cutover>> entry : sagas.activeOf(database, Cutover::isActive)) {
+            decideUnprompted(entry.getKey(), entry.getValue(), lag);
+        }
     }
 
     /** Fires the deadlines that have passed: a step that timed out is compensated or retried. */
     synchronized void tick() {
         Instant now = clock.instant();
-        for (Map.Entry<CutoverId, Saga> entry : List.copyOf(sagas.entrySet())) {
-            Saga saga = entry.getValue();
-            if (!saga.state().isActive()) {
-                continue;
-            }
-            Optional<Instant> deadline = CutoverDecider.deadline(saga.state(), policyFor(saga.database()));
-            if (deadline.isPresent() && !now.isBefore(deadline.get())) {
-                try {
-                    decide(entry.getKey(), saga.database(), saga.state(), new CutoverMessage.Tick(), null);
-                } catch (RuntimeException e) {
-                    log.error("cutover {}: the deadline could not be acted on, will try again: {}",
-                            entry.getKey().value(), e.getMessage(), e);
-                }
+        for (Map.Entry<CutoverId, SagaEntry<Cutover>> entry : sagas.due(now, (state, database) ->
+                state.isActive() ? CutoverDecider.deadline(state, policyFor(database)) : Optional.empty())) {
+            try {
+                decideUnprompted(entry.getKey(), entry.getValue(), new CutoverMessage.Tick());
+            } catch (RuntimeException e) {
+                log.error("cutover {}: the deadline could not be acted on, will try again: {}",
+                        entry.getKey().value(), e.getMessage(), e);
             }
         }
     }
 
-    @Override
-    public synchronized Optional<Cutover> state(CutoverId id) {
-        return Optional.ofNullable(sagas.get(id)).map(Saga::state);
+    /** A decision no consumed message starts: through the partition's fenced writer, and only while it is owned. */
+    private void decideUnprompted(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input) {
+        if (!sagas.owns(saga.partition())) {
+            return;
+        }
+        try {
+            decide(id, saga, input, null, messages -> writers.write(saga.partition(), messages));
+        } catch (PartitionWriters.PartitionLost e) {
+            log.warn("cutover {}: {}; this instance stops acting on partition {}", id.value(), e.getMessage(),
+                    e.partition());
+            sagas.release(Set.of(e.partition()));
+        }
     }
 
-    private void decide(CutoverId id, DatabaseName database, Cutover state, CutoverMessage input, Metadata cause) {
+    private void decide(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause,
+            Consumer<List<SpecificRecord>> publish) {
         Instant now = clock.instant();
-        Decision decision = CutoverDecider.decide(state, input, now, policyFor(database));
+        DatabaseName database = saga.database();
+        Decision decision = CutoverDecider.decide(saga.state(), input, now, policyFor(database));
         if (decision.isNone()) {
             return;
         }
-        Cutover next = state;
+        Cutover next = saga.state();
         List<SpecificRecord> out = new ArrayList<>();
         for (CutoverEvent event : decision.events()) {
             next = CutoverDecider.evolve(next, event);
@@ -155,36 +177,37 @@ class SagaRunner implements CutoverQueries {
             out.add(SagaCodec.command(command, metadata(id, database, cause, now), dns.plan(), dns,
                     settings.sequenceMargin()));
         }
-        publisher.atomically(() -> out.forEach(publisher::publish));
-        sagas.put(id, new Saga(next, database));
+        publish.accept(out);
+        sagas.put(id, saga.with(next));
         log.info("cutover {}: {} -> {}", id.value(), input.getClass().getSimpleName(),
                 out.stream().map(m -> m.getSchema().getName()).toList());
     }
 
-    private void rejectUnconfigured(CutoverId id, DatabaseName database, StartCutover command) {
+    /** In the listener's transaction, which commits the consumed offset with them. */
+    private void publishWithConsumed(List<SpecificRecord> messages) {
+        publisher.atomically(() -> messages.forEach(publisher::publish));
+    }
+
+    private void rejectUnconfigured(CutoverId id, DatabaseName database, int partition, StartCutover command) {
         String reason = "database " + database.value() + " has no DNS plan: set cutover.saga.dns." + database.value()
                 + ".record, .source-address and .target-address";
         CutoverEvent.CutoverRejected rejected = new CutoverEvent.CutoverRejected(id, database,
                 new Operator(command.getOperator()), reason, clock.instant());
-        publisher.atomically(() -> publisher.publish(CutoverRejected.newBuilder()
+        publishWithConsumed(List.of(CutoverRejected.newBuilder()
                 .setMetadata(metadata(id, database, command.getMetadata(), rejected.rejectedAt()))
                 .setOperator(command.getOperator())
                 .setReason(reason)
                 .build()));
-        sagas.putIfAbsent(id, new Saga(CutoverDecider.evolve(new Cutover.NotStarted(), rejected), database));
+        if (sagas.get(id).isEmpty()) {
+            sagas.put(id, new SagaEntry<>(CutoverDecider.evolve(new Cutover.NotStarted(), rejected), database,
+                    partition));
+        }
     }
 
-    private Cutover stateOf(CutoverId id) {
-        Saga saga = sagas.get(id);
-        return saga == null ? new Cutover.NotStarted() : saga.state();
-    }
-
+    /** Another cutover of the database in flight: on this instance's partitions, else as the log shows elsewhere. */
     private Optional<CutoverId> activeCutoverOf(DatabaseName database, CutoverId except) {
-        return sagas.entrySet().stream()
-                .filter(entry -> !entry.getKey().equals(except))
-                .filter(entry -> entry.getValue().database().equals(database) && entry.getValue().state().isActive())
-                .map(Map.Entry::getKey)
-                .findFirst();
+        return sagas.active(database, except, Cutover::isActive)
+                .or(() -> projection.activeElsewhere(database, except, sagas.partitions()));
     }
 
     private CutoverPolicy policyFor(DatabaseName database) {

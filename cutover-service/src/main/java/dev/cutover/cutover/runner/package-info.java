@@ -1,2 +1,2 @@
-/** Runs the cutover saga on Kafka (translates messages, keeps each saga's state, recovers it after a restart, fires deadlines), and the pieces every saga runner shares: reading the event log back, ticking, metadata. */
+/** Runs the cutover saga on Kafka (translates messages, keeps the state of the cutovers on owned partitions, fires deadlines), and what every saga runner shares: partition ownership, the projection of the event log, fenced writers, ticking, metadata. */
 package dev.cutover.cutover.runner;

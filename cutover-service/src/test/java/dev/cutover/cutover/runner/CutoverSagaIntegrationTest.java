@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -331,16 +330,7 @@ class CutoverSagaIntegrationTest {
         Map<String, Object> properties = new HashMap<>();
         properties.put("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers());
         properties.put("server.port", "0");
-        for (String side : List.of("source", "target")) {
-            Postgres server = side.equals("source") ? stack.source() : stack.target();
-            String prefix = "cutover.databases." + database + "." + side + ".";
-            properties.put(prefix + "host", server.host());
-            properties.put(prefix + "port", server.port());
-            properties.put(prefix + "database", database);
-            properties.put(prefix + "user", server.superuser());
-            properties.put(prefix + "password", server.password());
-        }
-        properties.put("cutover.databases." + database + ".app-roles", appRoles);
+        PlayedParticipants.database(properties, stack, database, appRoles);
         properties.put("cutover.saga.operators", "alice,bob");
         properties.put("cutover.saga.dns." + database + ".record", "db.cutover.test.");
         properties.put("cutover.saga.dns." + database + ".source-address", "127.0.0.2");
@@ -375,27 +365,19 @@ class CutoverSagaIntegrationTest {
     }
 
     private static dev.cutover.events.Metadata answer(SpecificRecord command) {
-        dev.cutover.events.Metadata cause = MessagePublisher.metadataOf(command);
-        return dev.cutover.events.Metadata.newBuilder(KafkaProbe.metadata(cause.getDatabase(), cause.getCutoverId(), null))
-                .setCausationId(cause.getMessageId().toString())
-                .build();
+        return PlayedParticipants.answer(command);
     }
 
     private static LagReported lag(String database) {
-        return LagReported.newBuilder().setMetadata(KafkaProbe.metadata(database, null, null))
-                .setEngine("NATIVE").setState("STREAMING").setSlotLagBytes(0L).setHeartbeatLagMs(5L).build();
+        return PlayedParticipants.lag(database);
     }
 
     private String sagaState(String cutover) {
-        return service.getBean(SagaRunner.class).state(new dev.cutover.cutover.saga.CutoverId(cutover))
+        return service.getBean(CutoverQueries.class).state(new dev.cutover.cutover.saga.CutoverId(cutover))
                 .map(Object::toString).orElse("none");
     }
 
     private static boolean canLogIn(Postgres server) throws SQLException {
-        try (Connection c = server.connect("postgres"); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select rolcanlogin from pg_roles where rolname = '" + ROLE + "'")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
+        return PlayedParticipants.canLogIn(server, ROLE);
     }
 }

@@ -10,17 +10,23 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.cutover.cutover.migration.DnsTtl;
-import dev.cutover.cutover.migration.MigrationPolicy;
+import dev.cutover.cutover.migration.Migration;
+import dev.cutover.cutover.migration.MigrationDecider;
 import dev.cutover.cutover.migration.MigrationEvent;
 import dev.cutover.cutover.migration.MigrationId;
+import dev.cutover.cutover.migration.MigrationPolicy;
 import dev.cutover.cutover.runner.DeadlineTicker;
-import dev.cutover.cutover.runner.LogRecovery;
+import dev.cutover.cutover.runner.PartitionWriters;
+import dev.cutover.cutover.runner.SagaPartitions;
+import dev.cutover.cutover.runner.SagaProjection;
 import dev.cutover.cutover.runner.SagaSettings;
 import dev.cutover.platform.MessagePublisher;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(MigrationSettings.class)
 class MigrationConfiguration {
+
+    private static final String GROUP = "migration-saga";
 
     /** Built once at start-up, so a bad setting stops the service before any migration runs. */
     @Bean
@@ -29,16 +35,32 @@ class MigrationConfiguration {
     }
 
     @Bean
-    MigrationRunner migrationRunner(MessagePublisher publisher, MigrationPolicy policy, SagaSettings sagaSettings,
-            Clock clock) {
-        return new MigrationRunner(publisher, policy, database -> Optional.ofNullable(
-                sagaSettings.dns().get(database.value())).map(dns -> new DnsTtl(dns.record(), dns.ttl())), clock);
+    SagaProjection<MigrationId, Migration, MigrationEvent> migrationProjection(KafkaProperties kafka) {
+        return new SagaProjection<>(GROUP, kafka, new SagaProjection.Kind<MigrationId, Migration, MigrationEvent>(
+                MigrationCodec::sagaEvent, MigrationCodec::migrationId, new Migration.NotStarted(),
+                MigrationDecider::evolve, Migration::isActive));
     }
 
     @Bean
-    LogRecovery<MigrationId, MigrationEvent> migrationRecovery(MigrationRunner saga, KafkaProperties kafka) {
-        return new LogRecovery<>("migration-saga", kafka, MigrationCodec::sagaEvent, MigrationCodec::migrationId,
-                saga::recover);
+    PartitionWriters migrationWriters(KafkaProperties kafka) {
+        return new PartitionWriters(GROUP, kafka);
+    }
+
+    @Bean
+    MigrationRunner migrationRunner(MessagePublisher publisher, PartitionWriters migrationWriters,
+            SagaProjection<MigrationId, Migration, MigrationEvent> migrationProjection, MigrationPolicy policy,
+            SagaSettings sagaSettings, Clock clock) {
+        return new MigrationRunner(publisher, migrationWriters, migrationProjection, policy, database ->
+                Optional.ofNullable(sagaSettings.dns().get(database.value()))
+                        .map(dns -> new DnsTtl(dns.record(), dns.ttl())), clock);
+    }
+
+    /** Named in {@link MigrationListener}'s {@code containerPostProcessor}. */
+    @Bean
+    SagaPartitions migrationSagaPartitions(KafkaProperties kafka,
+            SagaProjection<MigrationId, Migration, MigrationEvent> migrationProjection,
+            PartitionWriters migrationWriters, MigrationRunner saga) {
+        return new SagaPartitions(GROUP, kafka, migrationProjection, migrationWriters, saga);
     }
 
     @Bean

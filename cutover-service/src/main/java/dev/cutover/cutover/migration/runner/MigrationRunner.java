@@ -3,10 +3,11 @@ package dev.cutover.cutover.migration.runner;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -22,58 +23,75 @@ import dev.cutover.cutover.migration.MigrationEvent;
 import dev.cutover.cutover.migration.MigrationId;
 import dev.cutover.cutover.migration.MigrationMessage;
 import dev.cutover.cutover.migration.MigrationPolicy;
+import dev.cutover.cutover.runner.OwnedSagas;
+import dev.cutover.cutover.runner.PartitionWriters;
+import dev.cutover.cutover.runner.SagaEntry;
 import dev.cutover.cutover.runner.SagaMetadata;
+import dev.cutover.cutover.runner.SagaPartitions;
+import dev.cutover.cutover.runner.SagaProjection;
 import dev.cutover.cutover.saga.DatabaseName;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.StartMigration;
 import dev.cutover.platform.MessagePublisher;
 
 /**
- * Keeps every migration's state and turns each incoming message into the saga's decision: its events are published
- * (and folded into the state) and its commands sent, all in one Kafka transaction. The state only changes once the
- * transaction has committed, so a failed publish leaves it as it was and the redelivered message is decided again.
+ * Keeps the state of every migration on the partitions this instance owns and turns each incoming message into the
+ * saga's decision: its events are published (and folded into the state) and its commands sent, all in one Kafka
+ * transaction, the listener's for an answer (with the consumed offset), the partition's fenced writer's for a
+ * deadline. A failed publish leaves the state as it was, and the redelivered message is decided again.
  */
-class MigrationRunner {
+class MigrationRunner implements SagaPartitions.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
 
-    private record Saga(Migration state, DatabaseName database) {
-    }
-
-    private final Map<MigrationId, Saga> sagas = new HashMap<>();
+    private final OwnedSagas<MigrationId, Migration> sagas = new OwnedSagas<>();
     private final MessagePublisher publisher;
+    private final PartitionWriters writers;
+    private final SagaProjection<MigrationId, Migration, MigrationEvent> projection;
     private final MigrationPolicy policy;
     private final Function<DatabaseName, Optional<DnsTtl>> dnsPlans;
     private final Clock clock;
 
     /** @param dnsPlans the record and cutover TTL configured for a database, if any */
-    MigrationRunner(MessagePublisher publisher, MigrationPolicy policy, Function<DatabaseName, Optional<DnsTtl>> dnsPlans,
-            Clock clock) {
+    MigrationRunner(MessagePublisher publisher, PartitionWriters writers,
+            SagaProjection<MigrationId, Migration, MigrationEvent> projection, MigrationPolicy policy,
+            Function<DatabaseName, Optional<DnsTtl>> dnsPlans, Clock clock) {
         this.publisher = publisher;
+        this.writers = writers;
+        this.projection = projection;
         this.policy = policy;
         this.dnsPlans = dnsPlans;
         this.clock = clock;
     }
 
-    /** Rebuilds every migration from the saga's own events, as read back from the log after a restart. */
-    synchronized void recover(Map<MigrationId, List<MigrationEvent>> histories, Map<MigrationId, DatabaseName> databases) {
-        histories.forEach((id, history) ->
-                sagas.put(id, new Saga(MigrationDecider.rebuild(history), databases.get(id))));
-        long active = sagas.values().stream().filter(saga -> saga.state().isActive()).count();
-        log.info("recovered {} migrations from the log, {} of them in flight", sagas.size(), active);
+    /** Takes over the migrations of newly owned partitions as the log has them. */
+    @Override
+    public synchronized void adopt(Set<Integer> partitions) {
+        Map<MigrationId, SagaEntry<Migration>> found = projection.sagasIn(partitions);
+        sagas.adopt(partitions, found);
+        log.info("partitions {}: {} migrations read back from the log, {} of them in flight", partitions, found.size(),
+                found.values().stream().filter(saga -> saga.state().isActive()).count());
     }
 
-    synchronized void onStart(StartMigration command) {
+    @Override
+    public synchronized void release(Set<Integer> partitions) {
+        sagas.release(partitions);
+    }
+
+    synchronized void onStart(StartMigration command, int partition) {
         Metadata metadata = command.getMetadata();
         MigrationId id = MigrationCodec.migrationId(metadata);
         DatabaseName database = new DatabaseName(metadata.getDatabase());
+        sagas.requireOwned(partition, MessagePublisher.describe(command));
         MigrationMessage.StartMigration start = MigrationCodec.start(command, dnsPlans.apply(database),
                 activeMigrationOf(database, id));
-        decide(id, database, stateOf(id), start, metadata);
+        SagaEntry<Migration> saga = sagas.get(id).orElseGet(() -> new SagaEntry<>(new Migration.NotStarted(),
+                database, partition));
+        decide(id, saga, start, metadata, this::publishWithConsumed);
     }
 
     /** A participant's event about a migration; messages the saga does not react to pass by. */
-    synchronized void onMessage(SpecificRecord message, Metadata metadata) {
+    synchronized void onMessage(SpecificRecord message, Metadata metadata, int partition) {
         if (metadata.getMigrationId() == null || MigrationCodec.isOwn(message)) {
             return;
         }
@@ -81,45 +99,51 @@ class MigrationRunner {
         if (input.isEmpty()) {
             return;
         }
+        sagas.requireOwned(partition, MessagePublisher.describe(message));
         MigrationId id = MigrationCodec.migrationId(metadata);
-        Saga saga = sagas.get(id);
-        if (saga == null) {
-            throw new IllegalStateException(message.getSchema().getName() + " " + metadata.getMessageId()
-                    + " is about migration " + id.value() + ", which this service never started:"
-                    + " it was sent by hand or for a migration whose log was deleted");
-        }
-        decide(id, saga.database(), saga.state(), input.get(), metadata);
+        SagaEntry<Migration> saga = sagas.get(id).orElseThrow(() -> new IllegalStateException(
+                message.getSchema().getName() + " " + metadata.getMessageId() + " is about migration " + id.value()
+                        + ", which this service never started: it was sent by hand or for a migration whose log was"
+                        + " deleted"));
+        decide(id, saga, input.get(), metadata, this::publishWithConsumed);
     }
 
     /** Fires the deadlines that have passed: a step that timed out stops its migration, a due retry is sent. */
     synchronized void tick() {
         Instant now = clock.instant();
-        for (Map.Entry<MigrationId, Saga> entry : List.copyOf(sagas.entrySet())) {
-            Saga saga = entry.getValue();
-            Optional<Instant> deadline = MigrationDecider.deadline(saga.state(), policy);
-            if (deadline.isPresent() && !now.isBefore(deadline.get())) {
-                try {
-                    decide(entry.getKey(), saga.database(), saga.state(), new MigrationMessage.Tick(), null);
-                } catch (RuntimeException e) {
-                    log.error("migration {}: the deadline could not be acted on, will try again: {}",
-                            entry.getKey().value(), e.getMessage(), e);
-                }
+        for (Map.Entry<MigrationId, SagaEntry<Migration>> entry : sagas.due(now,
+                (state, database) -> MigrationDecider.deadline(state, policy))) {
+            MigrationId id = entry.getKey();
+            SagaEntry<Migration> saga = entry.getValue();
+            if (!sagas.owns(saga.partition())) {
+                continue;
+            }
+            try {
+                decide(id, saga, new MigrationMessage.Tick(), null, messages -> writers.write(saga.partition(), messages));
+            } catch (PartitionWriters.PartitionLost e) {
+                log.warn("migration {}: {}; this instance stops acting on partition {}", id.value(), e.getMessage(),
+                        e.partition());
+                sagas.release(Set.of(e.partition()));
+            } catch (RuntimeException e) {
+                log.error("migration {}: the deadline could not be acted on, will try again: {}", id.value(),
+                        e.getMessage(), e);
             }
         }
     }
 
     synchronized Optional<Migration> state(MigrationId id) {
-        return Optional.ofNullable(sagas.get(id)).map(Saga::state);
+        return sagas.get(id).map(SagaEntry::state);
     }
 
-    private void decide(MigrationId id, DatabaseName database, Migration state, MigrationMessage input,
-            Metadata cause) {
+    private void decide(MigrationId id, SagaEntry<Migration> saga, MigrationMessage input, Metadata cause,
+            Consumer<List<SpecificRecord>> publish) {
         Instant now = clock.instant();
-        MigrationDecision decision = MigrationDecider.decide(state, input, now, policy);
+        DatabaseName database = saga.database();
+        MigrationDecision decision = MigrationDecider.decide(saga.state(), input, now, policy);
         if (decision.isNone()) {
             return;
         }
-        Migration next = state;
+        Migration next = saga.state();
         List<SpecificRecord> out = new ArrayList<>();
         for (MigrationEvent event : decision.events()) {
             next = MigrationDecider.evolve(next, event);
@@ -129,23 +153,21 @@ class MigrationRunner {
         for (MigrationCommand command : decision.commands()) {
             out.add(MigrationCodec.command(command, metadata(id, database, cause, now)));
         }
-        publisher.atomically(() -> out.forEach(publisher::publish));
-        sagas.put(id, new Saga(next, database));
+        publish.accept(out);
+        sagas.put(id, saga.with(next));
         log.info("migration {}: {} -> {}", id.value(), input.getClass().getSimpleName(),
                 out.stream().map(m -> m.getSchema().getName()).toList());
     }
 
-    private Migration stateOf(MigrationId id) {
-        Saga saga = sagas.get(id);
-        return saga == null ? new Migration.NotStarted() : saga.state();
+    /** In the listener's transaction, which commits the consumed offset with them. */
+    private void publishWithConsumed(List<SpecificRecord> messages) {
+        publisher.atomically(() -> messages.forEach(publisher::publish));
     }
 
+    /** Another migration of the database in flight: on this instance's partitions, else as the log shows elsewhere. */
     private Optional<MigrationId> activeMigrationOf(DatabaseName database, MigrationId except) {
-        return sagas.entrySet().stream()
-                .filter(entry -> !entry.getKey().equals(except))
-                .filter(entry -> entry.getValue().database().equals(database) && entry.getValue().state().isActive())
-                .map(Map.Entry::getKey)
-                .findFirst();
+        return sagas.active(database, except, Migration::isActive)
+                .or(() -> projection.activeElsewhere(database, except, sagas.partitions()));
     }
 
     private Metadata metadata(MigrationId id, DatabaseName database, Metadata cause, Instant at) {

@@ -1,2 +1,2 @@
-/** Runs the migration saga on Kafka: translates messages, keeps each migration's state, recovers it after a restart, fires deadlines. */
+/** Runs the migration saga on Kafka: translates messages, keeps the state of the migrations on owned partitions, takes a partition's migrations over from the log, fires deadlines. */
 package dev.cutover.cutover.migration.runner;
