@@ -54,6 +54,7 @@ import dev.cutover.events.ReplicationStopped;
 import dev.cutover.events.RestoreDnsTtl;
 import dev.cutover.events.SequencesSynced;
 import dev.cutover.events.StartCutover;
+import dev.cutover.events.StepFinished;
 import dev.cutover.events.StepStarted;
 import dev.cutover.events.StopReplication;
 import dev.cutover.events.SyncSequences;
@@ -138,17 +139,17 @@ class SagaInstancesIntegrationTest {
         String completes = cutoverIdOn(database("completes"), completesOn, partitions);
         String timesOut = cutoverIdOn(database("times_out"), timesOutOn, partitions);
 
-        // The first cutover goes as far as the DNS flip and waits there for dns-switcher.
+        // The first cutover goes as far as the sequences and waits there for schema-service.
         start(completes);
         answerPreflight(completes);
+        flipped(awaitAbout(FlipDns.class, completes));
         catchUp(completes);
         SyncSequences sync = awaitAbout(SyncSequences.class, completes);
-        probe.send(SequencesSynced.newBuilder().setMetadata(answer(sync)).setSequences(0).build());
-        FlipDns flip = awaitAbout(FlipDns.class, completes);
 
-        // The second fences its source and waits for a catch-up that never comes.
+        // The second flips, fences its source and waits for a catch-up that never comes.
         start(timesOut);
         answerPreflight(timesOut);
+        flipped(awaitAbout(FlipDns.class, timesOut));
         awaitAbout(AwaitCatchUp.class, timesOut);
         assertThat(canLogIn(stack.source(), roles.get(database("times_out")))).isFalse();
 
@@ -156,8 +157,7 @@ class SagaInstancesIntegrationTest {
         // Both groups that act on a cutover: the saga's, and the fence's, which carries out OpenTarget next.
         await().atMost(WAIT).until(() -> owned(staying).size() == partitions && fenceHolds(staying) == partitions);
 
-        probe.send(DnsFlipped.newBuilder().setMetadata(answer(flip)).setRecord(flip.getRecord())
-                .setPrevious("127.0.0.2").setCurrent("127.0.0.3").setTtlSeconds(1).setEffectiveMs(3).build());
+        probe.send(SequencesSynced.newBuilder().setMetadata(answer(sync)).setSequences(0).build());
         awaitAbout(TargetOpened.class, completes);
         try (Connection app = DriverManager.getConnection(stack.target().jdbcUrl(database("completes")),
                 roles.get(database("completes")), "app")) {
@@ -197,6 +197,7 @@ class SagaInstancesIntegrationTest {
     private static String what(SpecificRecord message) {
         return switch (message) {
             case StepStarted started -> "StepStarted " + started.getStep();
+            case StepFinished finished -> "StepFinished " + finished.getStep();
             case TidyUpTaskDone done -> "TidyUpTaskDone " + done.getTask();
             default -> message.getSchema().getName();
         };
@@ -288,6 +289,11 @@ class SagaInstancesIntegrationTest {
         CheckPreflight check = awaitAbout(CheckPreflight.class, cutover);
         probe.send(PreflightReported.newBuilder().setMetadata(answer(check)).setScope("CUTOVER")
                 .setFindings(List.of()).setBlockers(0).build());
+    }
+
+    private void flipped(FlipDns flip) {
+        probe.send(DnsFlipped.newBuilder().setMetadata(answer(flip)).setRecord(flip.getRecord())
+                .setPrevious("127.0.0.2").setCurrent("127.0.0.3").setTtlSeconds(1).setEffectiveMs(3).build());
     }
 
     private void catchUp(String cutover) {
