@@ -22,6 +22,7 @@ public final class ClientRecord {
     private final long stopNanos;
 
     private final long[] ackNanos;
+    private final long[] ackSentNanos;
     private final long[] ackIds;
     private final byte[] ackStatuses;
     private final byte[] ackServers;
@@ -64,6 +65,7 @@ public final class ClientRecord {
 
         int acks = logs.stream().mapToInt(log -> log.ackNanos.size()).sum();
         ackNanos = new long[acks];
+        ackSentNanos = new long[acks];
         ackIds = new long[acks];
         ackStatuses = new byte[acks];
         ackServers = new byte[acks];
@@ -82,6 +84,7 @@ public final class ClientRecord {
             WorkerLog from = logs.get(earliest);
             int i = next[earliest]++;
             ackNanos[merged] = from.ackNanos.get(i);
+            ackSentNanos[merged] = from.ackSentNanos.get(i);
             ackIds[merged] = from.ackIds.get(i);
             ackStatuses[merged] = from.ackStatuses.get(i);
             ackServers[merged] = from.ackServers.get(i);
@@ -174,6 +177,15 @@ public final class ClientRecord {
 
     public long ackNanoTime(int index) {
         return ackNanos[index];
+    }
+
+    /**
+     * When the acknowledged statement was sent. A pause of the client between the server's answer and its reading of
+     * the clock moves the acknowledgement's time later, never this one: a write sent after the fence and acknowledged
+     * by the source is a broken fence, whatever the client's timing.
+     */
+    public long ackSentNanoTime(int index) {
+        return ackSentNanos[index];
     }
 
     public Server ackServer(int index) {

@@ -80,12 +80,13 @@ final class Worker implements Runnable {
                 insert.setInt(1, serviceId);
                 insert.setInt(2, templateId);
                 insert.setString(3, NotificationStatus.CREATED.value());
+                long sent = System.nanoTime();
                 try (ResultSet returned = insert.executeQuery()) {
                     returned.next();
                     long id = returned.getLong(1);
                     Server server = settings.serverAt(returned.getString(2));
                     long acked = System.nanoTime();
-                    log.insertAcked(acked, id, server);
+                    log.insertAcked(sent, acked, id, server);
                     progress.acked(server, acked);
                     return;
                 }
@@ -107,6 +108,7 @@ final class Worker implements Runnable {
                     PreparedStatement update = connection.prepareStatement(updateSql)) {
                 update.setString(1, status.value());
                 update.setLong(2, id);
+                long sent = System.nanoTime();
                 try (ResultSet returned = update.executeQuery()) {
                     if (!returned.next()) {
                         // The server committed an update of nothing: the row the client was told was inserted is
@@ -117,7 +119,7 @@ final class Worker implements Runnable {
                     }
                     Server server = settings.serverAt(returned.getString(1));
                     long acked = System.nanoTime();
-                    log.updateAcked(acked, row, status, server);
+                    log.updateAcked(sent, acked, row, status, server);
                     progress.acked(server, acked);
                     return;
                 }

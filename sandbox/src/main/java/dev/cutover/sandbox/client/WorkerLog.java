@@ -14,6 +14,8 @@ final class WorkerLog {
     final Bytes rowDoubtStatuses = new Bytes();
 
     final Longs ackNanos = new Longs();
+    /** When the acknowledged statement was sent: what is sent after the fence must never be acknowledged by the source. */
+    final Longs ackSentNanos = new Longs();
     final Longs ackIds = new Longs();
     final Bytes ackStatuses = new Bytes();
     final Bytes ackServers = new Bytes();
@@ -25,20 +27,21 @@ final class WorkerLog {
 
     int updatesFindingNoRow;
 
-    int insertAcked(long nanos, long id, Server server) {
+    int insertAcked(long sentNanos, long nanos, long id, Server server) {
         rowIds.add(id);
         rowStatuses.add(NotificationStatus.CREATED.ordinal());
         rowDoubtStatuses.add(NO_STATUS);
-        ack(nanos, id, NotificationStatus.CREATED, server, WriteKind.INSERT);
+        ack(sentNanos, nanos, id, NotificationStatus.CREATED, server, WriteKind.INSERT);
         return rowIds.size() - 1;
     }
 
-    void updateAcked(long nanos, int row, NotificationStatus status, Server server) {
+    void updateAcked(long sentNanos, long nanos, int row, NotificationStatus status, Server server) {
         rowStatuses.set(row, status.ordinal());
-        ack(nanos, rowIds.get(row), status, server, WriteKind.UPDATE);
+        ack(sentNanos, nanos, rowIds.get(row), status, server, WriteKind.UPDATE);
     }
 
-    private void ack(long nanos, long id, NotificationStatus status, Server server, WriteKind kind) {
+    private void ack(long sentNanos, long nanos, long id, NotificationStatus status, Server server, WriteKind kind) {
+        ackSentNanos.add(sentNanos);
         ackNanos.add(nanos);
         ackIds.add(id);
         ackStatuses.add(status.ordinal());

@@ -19,7 +19,7 @@ import java.util.List;
  * @param failuresInWindow failed attempts from the window's start on
  * @param firstFailureNanos the first of them, or 0
  * @param lastFailureNanos the last of them, or 0
- * @param writesAfterFence writes the source acknowledged after the fence
+ * @param writesAfterFence writes sent after the fence was complete and still acknowledged by the source
  * @param afterFenceExamples the first few of them, as {@code id (kind)}
  * @param duplicateKeysInWindow duplicate-key failures from the window's start on
  * @param duplicateKeysTotal duplicate-key failures in the whole run
@@ -96,7 +96,10 @@ record ClientFigures(
             byServer[server.ordinal()]++;
             if (server == Server.SOURCE) {
                 lastSourceAck = at;
-                if (at > fence && at < restored) {
+                // Judged by when the write was sent, not when the client noted the answer: a client thread paused
+                // after a commit that beat the fence must not read as a write after it.
+                long sent = record.ackSentNanoTime(i);
+                if (sent > fence && sent < restored) {
                     afterFence++;
                     if (afterFenceExamples.size() < EXAMPLES) {
                         ClientRecord.Ack ack = record.ack(i);
