@@ -1,22 +1,30 @@
 package dev.cutover.stack;
 
+import java.net.BindException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import kafka.server.BrokerServer;
+import kafka.server.ControllerServer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * A real single-node Kafka broker (KRaft) inside this JVM on a free port: topics are created on
- * first use and transactions work.
+ * A real single-node Kafka broker (KRaft, broker and controller combined) inside this JVM on a free port: topics are
+ * created on first use and transactions work. {@link #stop()} and {@link #restart()} take the whole node down and
+ * bring it back on the same ports with its log: the test kit under Spring's embedded broker keeps each listener's
+ * port and binds it again when the node starts.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements Kafka, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
 
     private final EmbeddedKafkaKraftBroker broker;
+    private boolean running = true;
     private boolean closed;
 
     private KafkaBroker(EmbeddedKafkaKraftBroker broker) {
@@ -55,9 +63,66 @@ public final class KafkaBroker implements AutoCloseable {
         return running;
     }
 
-    /** {@code bootstrap.servers} for clients. */
+    @Override
     public String bootstrapServers() {
         return broker.getBrokersAsString();
+    }
+
+    /**
+     * Stops the broker, then its controller. Stopping both, not the broker alone, is what a process restart does:
+     * a controller that stayed up would remember the old broker's session and refuse its registration until that
+     * session expired (9 s).
+     */
+    @Override
+    public synchronized void stop() {
+        requireOpen();
+        if (!running) {
+            return;
+        }
+        long started = System.nanoTime();
+        KafkaClusterTestKit cluster = broker.getCluster();
+        cluster.brokers().values().forEach(BrokerServer::shutdown);
+        cluster.controllers().values().forEach(ControllerServer::shutdown);
+        running = false;
+        log.info("Kafka at {} stopped in {} ms, its log kept", bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    @Override
+    public synchronized void restart() {
+        requireOpen();
+        stop();
+        long started = System.nanoTime();
+        KafkaClusterTestKit cluster = broker.getCluster();
+        try {
+            cluster.controllers().values().forEach(ControllerServer::startup);
+            cluster.brokers().values().forEach(BrokerServer::startup);
+            cluster.waitForReadyBrokers();
+        } catch (ExecutionException | RuntimeException e) {
+            throw failedToStartAgain(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted while Kafka at " + bootstrapServers() + " was starting again", e);
+        }
+        running = true;
+        log.info("Kafka at {} started again in {} ms", bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    private StackException failedToStartAgain(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException) {
+                String address = bootstrapServers();
+                int colon = address.lastIndexOf(':');
+                return new PortTakenException("Kafka, starting again,", address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+            }
+        }
+        return new StackException("Kafka at " + bootstrapServers() + " failed to start again: " + e.getMessage()
+                + ". Its log is kept; close the stack and start a new one.", e);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed; start a new broker instead");
+        }
     }
 
     /** The broker itself, for {@code addTopics} and consumer helpers of spring-kafka-test. */
