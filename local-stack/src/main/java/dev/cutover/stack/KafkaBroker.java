@@ -1,7 +1,8 @@
 package dev.cutover.stack;
 
-import java.net.BindException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,11 @@ public final class KafkaBroker implements Kafka, AutoCloseable {
 
     private final EmbeddedKafkaKraftBroker broker;
     private boolean running = true;
+    /**
+     * A start that failed half way (the broker's, after the controller's succeeded) leaves request handler threads
+     * dead that Kafka's shutdown then waits for forever: such a node is only closed, within a time limit.
+     */
+    private boolean broken;
     private boolean closed;
 
     private KafkaBroker(EmbeddedKafkaKraftBroker broker) {
@@ -75,7 +81,7 @@ public final class KafkaBroker implements Kafka, AutoCloseable {
      */
     @Override
     public synchronized void stop() {
-        requireOpen();
+        requireUsable();
         if (!running) {
             return;
         }
@@ -89,8 +95,9 @@ public final class KafkaBroker implements Kafka, AutoCloseable {
 
     @Override
     public synchronized void restart() {
-        requireOpen();
+        requireUsable();
         stop();
+        requirePortsFree();
         long started = System.nanoTime();
         KafkaClusterTestKit cluster = broker.getCluster();
         try {
@@ -98,30 +105,40 @@ public final class KafkaBroker implements Kafka, AutoCloseable {
             cluster.brokers().values().forEach(BrokerServer::startup);
             cluster.waitForReadyBrokers();
         } catch (ExecutionException | RuntimeException e) {
-            throw failedToStartAgain(e);
+            broken = true;
+            throw new StackException("Kafka at " + bootstrapServers() + " failed to start again: " + e.getMessage()
+                    + ". Close the stack and start a new one.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            broken = true;
             throw new StackException("interrupted while Kafka at " + bootstrapServers() + " was starting again", e);
         }
         running = true;
         log.info("Kafka at {} started again in {} ms", bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
-    private StackException failedToStartAgain(Exception e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof BindException) {
-                String address = bootstrapServers();
-                int colon = address.lastIndexOf(':');
-                return new PortTakenException("Kafka, starting again,", address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+    /**
+     * The ports are free again once the node has stopped, and another process may take one meanwhile. Checked
+     * before starting because a start that fails half way cannot be undone: see {@link #broken}.
+     */
+    private void requirePortsFree() {
+        for (String address : List.of(bootstrapServers(), broker.getCluster().bootstrapControllers())) {
+            int colon = address.lastIndexOf(':');
+            int port = Integer.parseInt(address.substring(colon + 1));
+            if (!Ports.tcpFree(address.substring(0, colon), port)) {
+                throw new StackException("Kafka cannot start again at " + bootstrapServers() + ": another process took port " + port
+                        + " while it was stopped (see `ss -ltnup 'sport = :" + port + "'`). Stop that process and restart again,"
+                        + " or close the stack and start a new one.");
             }
         }
-        return new StackException("Kafka at " + bootstrapServers() + " failed to start again: " + e.getMessage()
-                + ". Its log is kept; close the stack and start a new one.", e);
     }
 
-    private void requireOpen() {
+    private void requireUsable() {
         if (closed) {
             throw new IllegalStateException(this + " is closed; start a new broker instead");
+        }
+        if (broken) {
+            throw new IllegalStateException(this + " failed to start again; close it and start a new broker");
         }
     }
 
@@ -137,11 +154,26 @@ public final class KafkaBroker implements Kafka, AutoCloseable {
         }
         closed = true;
         try {
-            broker.destroy();
+            if (broken) {
+                destroyWithin(Duration.ofSeconds(10));
+            } else {
+                broker.destroy();
+            }
         } catch (RuntimeException e) {
             log.warn("the embedded Kafka broker did not shut down cleanly", e);
         } finally {
             Reaper.unregister(this);
+        }
+    }
+
+    private void destroyWithin(Duration limit) {
+        Thread destroying = Thread.ofPlatform().name("kafka-close").daemon().start(broker::destroy);
+        try {
+            if (!destroying.join(limit)) {
+                log.warn("{} did not shut down within {} s of its failed start; its threads end with the JVM", this, limit.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
