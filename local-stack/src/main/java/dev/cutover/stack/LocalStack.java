@@ -11,8 +11,11 @@ import java.util.Map;
  */
 public interface LocalStack extends AutoCloseable {
 
-    /** Kafka's {@code bootstrap.servers}, e.g. {@code 127.0.0.1:40123}. */
+    /** Kafka's {@code bootstrap.servers}, e.g. {@code localhost:40123}. */
     String kafkaBootstrapServers();
+
+    /** The Kafka node, e.g. to restart it the way a broker restarts in production. */
+    Kafka kafka();
 
     /** The server the data moves away from (PostgreSQL 11 unless configured otherwise). */
     Postgres source();

@@ -210,8 +210,8 @@ final class ProcessStack implements LocalStack {
         return require(dns, StackPart.DNS);
     }
 
-    /** The broker, for spring-kafka-test helpers. */
-    KafkaBroker kafka() {
+    @Override
+    public KafkaBroker kafka() {
         return require(kafka, StackPart.KAFKA);
     }
 

@@ -95,6 +95,11 @@ public final class TestcontainersStack implements LocalStack {
     }
 
     @Override
+    public Kafka kafka() {
+        return new ContainerKafka(require(kafka, StackPart.KAFKA));
+    }
+
+    @Override
     public Postgres source() {
         return require(source, StackPart.SOURCE);
     }
@@ -138,6 +143,34 @@ public final class TestcontainersStack implements LocalStack {
             }
         }
         Reaper.unregister(this);
+    }
+
+    /**
+     * Kafka in the official image. It cannot restart in place: Docker maps its port anew on every start, and the
+     * address the broker advertises is written into the container when it first starts.
+     */
+    private record ContainerKafka(KafkaContainer container) implements Kafka {
+
+        @Override
+        public String bootstrapServers() {
+            return container.getBootstrapServers();
+        }
+
+        @Override
+        public void stop() {
+            throw notInContainers();
+        }
+
+        @Override
+        public void restart() {
+            throw notInContainers();
+        }
+
+        private static UnsupportedOperationException notInContainers() {
+            return new UnsupportedOperationException("Kafka in a container cannot restart on the same address (Docker maps"
+                    + " another port and the broker would advertise the old one): restart Kafka with the processes backend,"
+                    + " the default (-Dstack=processes)");
+        }
     }
 
     /** PostgreSQL in the official image, configured like {@link PostgresServer}. */

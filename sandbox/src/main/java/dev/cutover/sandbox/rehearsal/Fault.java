@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -49,11 +48,6 @@ public sealed interface Fault {
 
     /** When the fault is undone. */
     Healing healing();
-
-    /** Empty when the fault can be injected; otherwise why not. */
-    default Optional<String> notSupported() {
-        return Optional.empty();
-    }
 
     /** What a fault acts on. */
     record Scene(LocalStack stack, Services services) {
@@ -233,7 +227,13 @@ public sealed interface Fault {
         }
     }
 
-    /** The Kafka broker restarted on the same port. */
+    /**
+     * The Kafka node (broker and controller) stopped as the saga starts the switch and started again at once, on the
+     * same port with its log, as a broker restart in production: every service's clients lose the broker in the middle
+     * of the switch's commands and answers and must reconnect on their own. The saga's transactions in flight then
+     * commit or abort and are retried; nothing of the cutover may be lost or applied twice, so the cutover completes
+     * (or, if a step outlived its timeout meanwhile, rolls back).
+     */
     record RestartKafka() implements Fault {
 
         @Override
@@ -243,20 +243,14 @@ public sealed interface Fault {
 
         @Override
         public String description() {
-            return "restart the Kafka broker on the same port during the cutover (not supported yet)";
-        }
-
-        @Override
-        public Optional<String> notSupported() {
-            return Optional.of("the local stack does not let the sandbox restart its Kafka broker: LocalStack exposes"
-                    + " only the bootstrap address, and KafkaBroker has no restart (the embedded KRaft broker itself"
-                    + " can be shut down and started on the same port with its log kept; local-stack must expose that"
-                    + " first)");
+            return "stop the Kafka broker at StepStarted(STOP_TRAFFIC) and start it again at once on the same port"
+                    + " with its log: every service reconnects on its own and the cutover completes";
         }
 
         @Override
         public boolean triggeredBy(SpecificRecord message) {
-            return false;
+            // The switch's first step: the fence, the canary and the flip are under way when the broker goes.
+            return stepStarted(message, "STOP_TRAFFIC");
         }
 
         @Override
@@ -266,11 +260,12 @@ public sealed interface Fault {
 
         @Override
         public void inject(Scene scene) {
-            throw new UnsupportedOperationException(notSupported().orElseThrow());
+            scene.stack().kafka().stop();
         }
 
         @Override
         public void heal(Scene scene) {
+            scene.stack().kafka().restart();
         }
     }
 

@@ -64,9 +64,6 @@ public final class Rehearsal {
      * a correct outcome; the source must serve again and nothing may be lost.
      */
     public Rehearsal withFault(Fault fault) {
-        if (fault != null && fault.notSupported().isPresent()) {
-            throw new IllegalArgumentException("fault " + fault.name() + " is not supported yet: " + fault.notSupported().get());
-        }
         if (fault != null && method != null) {
             throw new IllegalArgumentException("--fault is injected into the saga's cutover only, not into " + method);
         }
