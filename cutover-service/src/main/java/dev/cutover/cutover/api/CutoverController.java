@@ -1,5 +1,6 @@
 package dev.cutover.cutover.api;
 
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -79,6 +80,12 @@ class CutoverController {
     @GetMapping("/{id}")
     CutoverView status(@PathVariable String id) {
         return view(id);
+    }
+
+    @GetMapping("/{id}/timeline")
+    CutoverTimelineView timeline(@PathVariable String id) {
+        return queries.state(new CutoverId(id)).map(state -> CutoverTimelineView.of(id, state, Instant.now()))
+                .orElseThrow(() -> new UnknownCutover(id));
     }
 
     private CutoverView view(String id) {

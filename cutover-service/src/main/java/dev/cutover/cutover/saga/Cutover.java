@@ -126,6 +126,21 @@ public sealed interface Cutover {
         }
     }
 
+    /** Where the cutover has got to, from its start; empty before it started or when the start itself was refused. */
+    default Optional<Progress> progressSoFar() {
+        return switch (this) {
+            case NotStarted notStarted -> Optional.empty();
+            case Preflight preflight -> Optional.of(preflight.progress());
+            case Running running -> Optional.of(running.progress());
+            case Compensating compensating -> Optional.of(compensating.progress());
+            case TidyingUp tidyingUp -> Optional.of(tidyingUp.progress());
+            case Completed completed -> Optional.of(completed.progress());
+            case RolledBack rolledBack -> Optional.of(rolledBack.progress());
+            case Planned planned -> Optional.of(planned.progress());
+            case Rejected rejected -> rejected.progress();
+        };
+    }
+
     /**
      * Whether this cutover still holds its database: the listener's registry refuses a second cutover of the same
      * database while one is active. Tidying up counts, because replication from the source is still running.

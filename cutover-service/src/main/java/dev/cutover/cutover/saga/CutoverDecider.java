@@ -602,16 +602,6 @@ public final class CutoverDecider {
     }
 
     private static Optional<Progress> progressOf(Cutover state) {
-        return switch (state) {
-            case NotStarted notStarted -> Optional.empty();
-            case Preflight preflight -> Optional.of(preflight.progress());
-            case Running running -> Optional.of(running.progress());
-            case Compensating compensating -> Optional.of(compensating.progress());
-            case TidyingUp tidyingUp -> Optional.of(tidyingUp.progress());
-            case Completed completed -> Optional.of(completed.progress());
-            case RolledBack rolledBack -> Optional.of(rolledBack.progress());
-            case Planned planned -> Optional.of(planned.progress());
-            case Rejected rejected -> rejected.progress();
-        };
+        return state.progressSoFar();
     }
 }

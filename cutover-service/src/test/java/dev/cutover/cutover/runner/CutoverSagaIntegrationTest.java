@@ -182,6 +182,12 @@ class CutoverSagaIntegrationTest {
         probe.send(DnsTtlChanged.newBuilder().setMetadata(answer(restoreTtl)).setRecord(restoreTtl.getRecord())
                 .setPreviousTtlSeconds(1).setTtlSeconds(300).build());
         await().atMost(WAIT).until(() -> sagaState(cutover).contains("Completed"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(http("GET", "/cutovers/" + cutover + "/timeline", null)
+                .body()).contains("\"status\":\"COMPLETED\"", "\"downtimeMs\":" + completed.getDowntimeMs())
+                .containsSubsequence("\"step\":\"PREFLIGHT\"", "\"step\":\"FLIP_DNS\"",
+                        "\"step\":\"STOP_TRAFFIC\"", "\"step\":\"OPEN_TARGET\"", "\"step\":\"AWAIT_TRAFFIC\"")
+                .doesNotContain("\"inFlight\":true"));
+        assertThat(http("GET", "/cutovers/no-such-cutover/timeline", null).statusCode()).isEqualTo(404);
     }
 
     /** A step that fails for real before the target opens, and the command whose answer says so. */
