@@ -130,20 +130,22 @@ public final class FullLoadBenchmark {
         });
         // Rounds run the methods in turn, so a busy moment of the machine falls on all of them alike.
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             say("== round " + round + " of " + rounds);
             say("   load average " + loadAverage());
             int index = 0;
             for (Map.Entry<String, Method> method : methods.entrySet()) {
-                double took = measure("m" + index++, rows, method.getValue());
-                seconds.computeIfAbsent(method.getKey(), key -> new ArrayList<>()).add(took);
+                Took took = measure("m" + index++, rows, method.getValue());
+                seconds.computeIfAbsent(method.getKey(), key -> new ArrayList<>()).add(took.seconds());
+                cpu.computeIfAbsent(method.getKey(), key -> new ArrayList<>()).add(took.cpuSeconds());
             }
         }
         double ours = median(seconds.values().iterator().next());
-        say(String.format(Locale.ROOT, "%n%-66s %9s %9s %15s  %s", "method (median of " + rounds + ")", "seconds",
-                "MiB/s", "time vs first", "each round (s)"));
-        seconds.forEach((method, took) -> say(String.format(Locale.ROOT, "%-66s %9.1f %9.1f %14.2fx  %s", method,
-                median(took), tableBytes / MIB / median(took), median(took) / ours,
+        say(String.format(Locale.ROOT, "%n%-66s %9s %9s %15s %9s  %s", "method (median of " + rounds + ")", "seconds",
+                "MiB/s", "time vs first", "CPU s", "each round (s)"));
+        seconds.forEach((method, took) -> say(String.format(Locale.ROOT, "%-66s %9.1f %9.1f %14.2fx %9.1f  %s", method,
+                median(took), tableBytes / MIB / median(took), median(took) / ours, median(cpu.get(method)),
                 took.stream().map(t -> String.format(Locale.ROOT, "%.1f", t)).toList())));
     }
 
@@ -157,23 +159,67 @@ public final class FullLoadBenchmark {
         void load(String targetDb) throws Exception;
     }
 
-    private double measure(String name, long expectedRows, Method method) throws Exception {
+    /**
+     * @param seconds    wall-clock time
+     * @param cpuSeconds CPU time of both servers (every process of theirs), this JVM and the programs it ran: on a
+     *                   shared machine it varies less than wall-clock time, and on two cores it is what decides
+     */
+    private record Took(double seconds, double cpuSeconds) {
+    }
+
+    private Took measure(String name, long expectedRows, Method method) throws Exception {
         String targetDb = "bench_" + name;
         target.createDatabase(targetDb);
         say("-- " + name + " into " + targetDb);
         Instant started = Instant.now();
+        long cpuBefore = cpuTicks();
         method.load(targetDb);
         double took = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+        double cpuSeconds = (cpuTicks() - cpuBefore) / TICKS_PER_SECOND;
         long copied = totalRows(target, targetDb);
         long indexes = scalar(target, targetDb, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public'");
         long foreignKeys = scalar(target, targetDb, "SELECT count(*) FROM pg_constraint WHERE contype = 'f'");
-        say(String.format(Locale.ROOT, "-- %s: %.1f s, %d rows (source %d), %d indexes, %d foreign keys", name, took,
-                copied, expectedRows, indexes, foreignKeys));
+        say(String.format(Locale.ROOT, "-- %s: %.1f s, %.1f CPU s, %d rows (source %d), %d indexes, %d foreign keys",
+                name, took, cpuSeconds, copied, expectedRows, indexes, foreignKeys));
         if (copied != expectedRows) {
             throw new IllegalStateException(name + " copied " + copied + " rows instead of " + expectedRows);
         }
         execute(target, "postgres", "DROP DATABASE " + targetDb);
-        return took;
+        return new Took(took, cpuSeconds);
+    }
+
+    /** Linux counts process CPU time in /proc in units of 1/100 s (USER_HZ). */
+    private static final double TICKS_PER_SECOND = 100;
+
+    /** CPU used so far by both servers' processes, this JVM and every program it ran, in ticks. */
+    private long cpuTicks() throws IOException {
+        return processTree(postmaster(work.resolve("pg11"))) + processTree(postmaster(work.resolve("pg17")))
+                + processTree(ProcessHandle.current().pid());
+    }
+
+    private static long postmaster(Path directory) throws IOException {
+        return Long.parseLong(Files.readAllLines(directory.resolve("data").resolve("postmaster.pid")).getFirst().strip());
+    }
+
+    /** A process's own time, its ended children's (counted once they were waited for) and its live children's. */
+    private static long processTree(long pid) throws IOException {
+        long ticks = ticks(pid, true);
+        for (ProcessHandle child : ProcessHandle.of(pid).map(handle -> handle.children().toList()).orElse(List.of())) {
+            try {
+                ticks += ticks(child.pid(), false);
+            } catch (IOException ended) {
+                // It ended after being listed; its time is now its parent's, read above or at the next reading.
+            }
+        }
+        return ticks;
+    }
+
+    private static long ticks(long pid, boolean withEndedChildren) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        // The fields after the command name, which may hold spaces and is closed by the last ')'.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return withEndedChildren ? ticks + Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : ticks;
     }
 
     /**
