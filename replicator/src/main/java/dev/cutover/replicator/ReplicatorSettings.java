@@ -12,7 +12,8 @@ import dev.cutover.replicator.copy.LoadOptions;
  * How the replicator works, under {@code cutover.replicator}.
  *
  * @param workers             tables or ranges copied at once; each holds a connection on both servers
- * @param splitThreshold      tables larger than this are cut into ranges copied by several workers
+ * @param splitThreshold      only tables larger than this are cut into ranges copied by several workers, and only
+ *                            where that shortens the copy (at most one range per this many bytes)
  * @param slotCreationTimeout how long creating the slot may wait for transactions open on the source
  * @param slotReleasePatience how long stopping waits for the source to let go of the slot before ending its sender
  * @param verifyRowsPerRange  about how many rows one verification checksum covers

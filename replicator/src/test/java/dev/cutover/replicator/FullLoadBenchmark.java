@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,9 @@ import dev.cutover.replicator.copy.FullLoadResult;
 import dev.cutover.replicator.copy.LoadOptions;
 import dev.cutover.replicator.postgres.ReplicationNames;
 import dev.cutover.replicator.postgres.Slots;
+import dev.cutover.schema.pgtools.PgTools;
+import dev.cutover.schema.section.PostDataBuilder;
+import dev.cutover.schema.section.SectionReport;
 import dev.cutover.stack.PostgresServer;
 
 /**
@@ -36,7 +40,13 @@ import dev.cutover.stack.PostgresServer;
  * test: run it by hand (see the module's README) and read the table it prints.
  *
  * <p>Arguments: gigabytes of table data to generate (default 2.2), replicator workers (default 2), rounds
- * (default 3; the medians are reported).
+ * (default 3; the medians are reported), and optionally the methods to run, comma-separated (default all:
+ * {@code cutover,cutover-after,native,dump,dump-z0,pgcopydb}).
+ *
+ * <p>{@code cutover} runs the copy and the post-data the way the migration saga does, with the same classes and
+ * without Kafka: each table's indexes and keys are built as soon as its copy ends, one command after the other as
+ * schema-service takes them, while the other tables are still being copied; after the load the whole section
+ * builds the rest (foreign keys). {@code cutover-after} builds the whole section only after the copy, for comparison.
  */
 public final class FullLoadBenchmark {
 
@@ -62,6 +72,7 @@ public final class FullLoadBenchmark {
         double gigabytes = args.length > 0 ? Double.parseDouble(args[0]) : 2.2;
         int workers = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        List<String> only = args.length > 3 ? List.of(args[3].split(",")) : List.of();
         // The servers run as the postgres user, who must reach their directories.
         Path work = Files.createDirectories(Path.of("/var/tmp", "cutover-benchmark-" + ProcessHandle.current().pid()));
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -69,13 +80,13 @@ public final class FullLoadBenchmark {
                 .withDirectory(work.resolve("pg11")).withSettings(SETTINGS));
                 PostgresServer target = PostgresServer.start(PostgresServer.Options.of("17.11.0")
                         .withDirectory(work.resolve("pg17")).withSettings(SETTINGS))) {
-            new FullLoadBenchmark(source, target, work, workers, rounds).run(gigabytes);
+            new FullLoadBenchmark(source, target, work, workers, rounds).run(gigabytes, only);
         } finally {
             new ProcessBuilder("rm", "-rf", work.toString()).inheritIO().start().waitFor();
         }
     }
 
-    private void run(double gigabytes) throws Exception {
+    private void run(double gigabytes, List<String> only) throws Exception {
         say("source PostgreSQL " + source.version() + " at " + source.port() + ", target " + target.version() + " at "
                 + target.port() + ", work directory " + work);
         source.createDatabase(SOURCE_DB);
@@ -92,29 +103,49 @@ public final class FullLoadBenchmark {
                 + " events (uuid key) holds %.0f%%", tableBytes / GIB, rows, tables, indexes,
                 Duration.between(generating, Instant.now()).toSeconds(), 100.0 * biggest / tableBytes));
 
+        Map<String, Method> all = new LinkedHashMap<>();
+        all.put("cutover", db -> cutover(db, true));
+        all.put("cutover-after", db -> cutover(db, false));
+        all.put("native", this::nativeSubscription);
+        all.put("dump", db -> dumpRestore(db, ""));
+        all.put("dump-z0", db -> dumpRestore(db, "-Z0"));
+        all.put("pgcopydb", this::pgcopydb);
+        Map<String, String> labels = Map.of(
+                "cutover", "cutover: copy + post-data per table as copied, " + workers + " + " + workers + " workers",
+                "cutover-after", "cutover: copy, then post-data, " + workers + " + " + workers + " workers",
+                "native", "native subscription copy_data = true + psql post-data",
+                "dump", "pg_dump -Fd -j 2 + pg_restore -j 2",
+                "dump-z0", "pg_dump -Fd -j 2 -Z0 + pg_restore -j 2",
+                "pgcopydb", "pgcopydb clone --table-jobs 2 --index-jobs 2");
+        for (String name : only) {
+            if (!all.containsKey(name)) {
+                throw new IllegalArgumentException("no method " + name + "; the methods are " + all.keySet());
+            }
+        }
         Map<String, Method> methods = new LinkedHashMap<>();
-        methods.put("cutover replicator (" + workers + " workers) + post-data via psql", db -> replicator(db, false));
-        methods.put("cutover replicator (" + workers + " workers) + post-data via pg_restore -j 2",
-                db -> replicator(db, true));
-        methods.put("native subscription copy_data = true + post-data via psql", this::nativeSubscription);
-        methods.put("pg_dump -Fd -j 2 + pg_restore -j 2", db -> dumpRestore(db, ""));
-        methods.put("pg_dump -Fd -j 2 -Z0 + pg_restore -j 2", db -> dumpRestore(db, "-Z0"));
-        methods.put("pgcopydb clone --table-jobs 2 --index-jobs 2", this::pgcopydb);
+        all.forEach((name, method) -> {
+            if (only.isEmpty() || only.contains(name)) {
+                methods.put(labels.get(name), method);
+            }
+        });
         // Rounds run the methods in turn, so a busy moment of the machine falls on all of them alike.
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             say("== round " + round + " of " + rounds);
+            say("   load average " + loadAverage());
             int index = 0;
             for (Map.Entry<String, Method> method : methods.entrySet()) {
-                double took = measure("m" + index++, rows, method.getValue());
-                seconds.computeIfAbsent(method.getKey(), key -> new ArrayList<>()).add(took);
+                Took took = measure("m" + index++, rows, method.getValue());
+                seconds.computeIfAbsent(method.getKey(), key -> new ArrayList<>()).add(took.seconds());
+                cpu.computeIfAbsent(method.getKey(), key -> new ArrayList<>()).add(took.cpuSeconds());
             }
         }
         double ours = median(seconds.values().iterator().next());
-        say(String.format(Locale.ROOT, "%n%-62s %9s %9s %18s  %s", "method (median of " + rounds + ")", "seconds",
-                "MiB/s", "time vs replicator", "each round (s)"));
-        seconds.forEach((method, took) -> say(String.format(Locale.ROOT, "%-62s %9.1f %9.1f %17.2fx  %s", method,
-                median(took), tableBytes / MIB / median(took), median(took) / ours,
+        say(String.format(Locale.ROOT, "%n%-66s %9s %9s %15s %9s  %s", "method (median of " + rounds + ")", "seconds",
+                "MiB/s", "time vs first", "CPU s", "each round (s)"));
+        seconds.forEach((method, took) -> say(String.format(Locale.ROOT, "%-66s %9.1f %9.1f %14.2fx %9.1f  %s", method,
+                median(took), tableBytes / MIB / median(took), median(took) / ours, median(cpu.get(method)),
                 took.stream().map(t -> String.format(Locale.ROOT, "%.1f", t)).toList())));
     }
 
@@ -128,52 +159,116 @@ public final class FullLoadBenchmark {
         void load(String targetDb) throws Exception;
     }
 
-    private double measure(String name, long expectedRows, Method method) throws Exception {
+    /**
+     * @param seconds    wall-clock time
+     * @param cpuSeconds CPU time of both servers (every process of theirs), this JVM and the programs it ran: on a
+     *                   shared machine it varies less than wall-clock time, and on two cores it is what decides
+     */
+    private record Took(double seconds, double cpuSeconds) {
+    }
+
+    private Took measure(String name, long expectedRows, Method method) throws Exception {
         String targetDb = "bench_" + name;
         target.createDatabase(targetDb);
         say("-- " + name + " into " + targetDb);
         Instant started = Instant.now();
+        long cpuBefore = cpuTicks();
         method.load(targetDb);
         double took = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+        double cpuSeconds = (cpuTicks() - cpuBefore) / TICKS_PER_SECOND;
         long copied = totalRows(target, targetDb);
         long indexes = scalar(target, targetDb, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public'");
-        say(String.format(Locale.ROOT, "-- %s: %.1f s, %d rows (source %d), %d indexes", name, took, copied,
-                expectedRows, indexes));
+        long foreignKeys = scalar(target, targetDb, "SELECT count(*) FROM pg_constraint WHERE contype = 'f'");
+        say(String.format(Locale.ROOT, "-- %s: %.1f s, %.1f CPU s, %d rows (source %d), %d indexes, %d foreign keys",
+                name, took, cpuSeconds, copied, expectedRows, indexes, foreignKeys));
         if (copied != expectedRows) {
             throw new IllegalStateException(name + " copied " + copied + " rows instead of " + expectedRows);
         }
         execute(target, "postgres", "DROP DATABASE " + targetDb);
-        return took;
+        return new Took(took, cpuSeconds);
     }
 
-    private void replicator(String targetDb, boolean parallelPostData) throws Exception {
+    /** Linux counts process CPU time in /proc in units of 1/100 s (USER_HZ). */
+    private static final double TICKS_PER_SECOND = 100;
+
+    /** CPU used so far by both servers' processes, this JVM and every program it ran, in ticks. */
+    private long cpuTicks() throws IOException {
+        return processTree(postmaster(work.resolve("pg11"))) + processTree(postmaster(work.resolve("pg17")))
+                + processTree(ProcessHandle.current().pid());
+    }
+
+    private static long postmaster(Path directory) throws IOException {
+        return Long.parseLong(Files.readAllLines(directory.resolve("data").resolve("postmaster.pid")).getFirst().strip());
+    }
+
+    /** A process's own time, its ended children's (counted once they were waited for) and its live children's. */
+    private static long processTree(long pid) throws IOException {
+        long ticks = ticks(pid, true);
+        for (ProcessHandle child : ProcessHandle.of(pid).map(handle -> handle.children().toList()).orElse(List.of())) {
+            try {
+                ticks += ticks(child.pid(), false);
+            } catch (IOException ended) {
+                // It ended after being listed; its time is now its parent's, read above or at the next reading.
+            }
+        }
+        return ticks;
+    }
+
+    private static long ticks(long pid, boolean withEndedChildren) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        // The fields after the command name, which may hold spaces and is closed by the last ')'.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return withEndedChildren ? ticks + Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : ticks;
+    }
+
+    /**
+     * The replicator's copy and schema-service's post-data builder. Overlapped, a single thread takes the post-data
+     * commands in the order they were sent, as schema-service's one consumer takes a migration's commands: each
+     * copied table's, then the whole section's.
+     */
+    private void cutover(String targetDb, boolean overlapped) throws Exception {
         shell("pg_dump --section=pre-data --no-publications --no-subscriptions " + from() + " | psql -q -v ON_ERROR_STOP=1 "
                 + to(targetDb));
         Instant copying = Instant.now();
         DatabasePair pair = new DatabasePair(endpoint(source, SOURCE_DB), endpoint(target, targetDb), List.of(),
                 List.of("public"));
         ReplicationNames names = ReplicationNames.forDatabase("benchmark");
-        FullLoadResult result = new FullLoad(new LoadOptions(workers, 256L * 1024 * 1024, Duration.ofSeconds(60)))
-                .run(pair, names, table -> say(String.format(Locale.ROOT, "   %-24s %10d rows %8.1f MB %7.1f s",
-                        table.table(), table.rows(), table.bytes() / 1e6, table.took().toMillis() / 1000.0)));
-        say(String.format(Locale.ROOT, "   copy: %.1f s, %.1f MB/s of COPY stream", Duration.between(copying,
-                Instant.now()).toMillis() / 1000.0, result.megabytesPerSecond()));
-        Instant indexing = Instant.now();
-        if (parallelPostData) {
-            Path postData = work.resolve("post-data.dump");
-            shell("pg_dump -Fc --section=post-data --no-publications --no-subscriptions -f " + postData + " " + from()
-                    + " && pg_restore -j 2 -d " + targetDb + " " + connection(target) + " " + postData);
-        } else {
-            shell("pg_dump --section=post-data --no-publications --no-subscriptions " + from()
-                    + " | psql -q -v ON_ERROR_STOP=1 " + to(targetDb));
+        PostDataBuilder postData = new PostDataBuilder(new PgTools(null, work.resolve("schema"), Duration.ofHours(1)));
+        ExecutorService schemaService = Executors.newSingleThreadExecutor();
+        List<Future<SectionReport>> commands = Collections.synchronizedList(new ArrayList<>());
+        try {
+            FullLoadResult result = new FullLoad(new LoadOptions(workers, 256L * 1024 * 1024, Duration.ofSeconds(60)))
+                    .run(pair, names, table -> {
+                        say(String.format(Locale.ROOT, "   %-24s %10d rows %8.1f MB %7.1f s", table.table(), table.rows(),
+                                table.bytes() / 1e6, table.took().toMillis() / 1000.0));
+                        if (overlapped) {
+                            commands.add(schemaService.submit(() -> postData.applyTables(pair, workers,
+                                    List.of(table.table()), targetDb)));
+                        }
+                    });
+            Instant copied = Instant.now();
+            say(String.format(Locale.ROOT, "   copy: %.1f s, %.1f MB/s of COPY stream", Duration.between(copying,
+                    copied).toMillis() / 1000.0, result.megabytesPerSecond()));
+            commands.add(schemaService.submit(() -> postData.apply(pair, workers)));
+            for (Future<SectionReport> command : List.copyOf(commands)) {
+                command.get();
+            }
+            say(String.format(Locale.ROOT, "   post-data done %.1f s after the copy",
+                    Duration.between(copied, Instant.now()).toMillis() / 1000.0));
+        } finally {
+            schemaService.shutdownNow();
         }
-        say(String.format(Locale.ROOT, "   post-data: %.1f s", Duration.between(indexing, Instant.now()).toMillis() / 1000.0));
         try (Connection connection = endpoint(source, SOURCE_DB).connect()) {
             Slots.drop(connection, names.slot(), Duration.ofSeconds(10));
             try (Statement statement = connection.createStatement()) {
                 statement.execute("DROP PUBLICATION IF EXISTS " + names.publication());
             }
         }
+    }
+
+    private static String loadAverage() throws IOException {
+        return Files.readString(Path.of("/proc/loadavg")).strip();
     }
 
     private void nativeSubscription(String targetDb) throws Exception {

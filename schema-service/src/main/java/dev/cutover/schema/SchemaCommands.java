@@ -81,9 +81,17 @@ class SchemaCommands {
         answer(command.getMetadata(), () -> {
             DatabasePair pair = pair(command.getMetadata());
             int workers = command.getParallelism() > 0 ? command.getParallelism() : settings.postDataWorkers();
+            List<String> tables = command.getTables();
             SectionReport report = switch (command.getSection()) {
-                case PRE_DATA -> preData.apply(pair);
-                case POST_DATA -> postData.apply(pair, workers);
+                case PRE_DATA -> {
+                    if (!tables.isEmpty()) {
+                        throw new StepFailure("ApplySchema PRE_DATA names tables " + tables + ", but only POST_DATA"
+                                + " can be applied table by table; send PRE_DATA without tables", false);
+                    }
+                    yield preData.apply(pair);
+                }
+                case POST_DATA -> tables.isEmpty() ? postData.apply(pair, workers)
+                        : postData.applyTables(pair, workers, tables, dumpSharedBy(command.getMetadata()));
                 case UNKNOWN -> throw new StepFailure("ApplySchema names a section this service does not know;"
                         + " upgrade schema-service to the sender's version", false);
             };
@@ -94,8 +102,14 @@ class SchemaCommands {
                     .setIndexes(report.indexes())
                     .setConstraints(report.constraints())
                     .setDurationMs(report.duration().toMillis())
+                    .setTables(tables)
                     .build();
         });
+    }
+
+    /** A migration's table-by-table post-data commands share one dump of the source; others dump their own. */
+    private static String dumpSharedBy(Metadata command) {
+        return command.getMigrationId() != null ? command.getMigrationId() : command.getMessageId().toString();
     }
 
     void verifySchema(VerifySchema command) {

@@ -86,7 +86,7 @@ class SchemaServiceIntegrationTest {
     }
 
     @Test
-    void preDataIsAppliedAndVerificationListsTheKeysStillMissing() {
+    void preDataIsAppliedVerificationListsTheKeysStillMissingAndPostDataOfTheCopiedTableBuildsThem() {
         Metadata apply = Saga.metadata("shop");
         saga.send(ApplySchema.newBuilder().setMetadata(apply).setSection(SchemaSection.PRE_DATA).build(), apply);
 
@@ -102,6 +102,32 @@ class SchemaServiceIntegrationTest {
                 .until(() -> saga.answersTo(verify), list -> !list.isEmpty()).getFirst();
         assertThat(verified.getDifferences()).extracting(d -> d.getKind() + " " + d.getObject())
                 .containsExactly("MISSING_CONSTRAINT public.orders.orders_pkey", "MISSING_INDEX public.orders_pkey");
+
+        Metadata postData = Saga.metadata("shop");
+        saga.send(ApplySchema.newBuilder().setMetadata(postData).setSection(SchemaSection.POST_DATA)
+                .setTables(List.of("public.orders")).build(), postData);
+
+        SchemaApplied built = (SchemaApplied) await().atMost(ANSWER)
+                .until(() -> saga.answersTo(postData), list -> !list.isEmpty()).getFirst();
+        assertThat(built.getTables()).containsExactly("public.orders");
+        assertThat(built.getConstraints()).isEqualTo(1);
+
+        Metadata verifyAgain = Saga.metadata("shop");
+        saga.send(VerifySchema.newBuilder().setMetadata(verifyAgain).build(), verifyAgain);
+        assertThat(((SchemaVerified) await().atMost(ANSWER)
+                .until(() -> saga.answersTo(verifyAgain), list -> !list.isEmpty()).getFirst()).getDifferences()).isEmpty();
+    }
+
+    @Test
+    void preDataNamingTablesIsRefusedBecauseOnlyPostDataIsBuiltTableByTable() {
+        Metadata metadata = Saga.metadata("shop");
+        saga.send(ApplySchema.newBuilder().setMetadata(metadata).setSection(SchemaSection.PRE_DATA)
+                .setTables(List.of("public.orders")).build(), metadata);
+
+        StepFailed failed = (StepFailed) await().atMost(ANSWER)
+                .until(() -> saga.answersTo(metadata), list -> !list.isEmpty()).getFirst();
+        assertThat(failed.getStep()).isEqualTo("ApplySchema");
+        assertThat(failed.getReason()).contains("only POST_DATA can be applied table by table");
     }
 
     @Test

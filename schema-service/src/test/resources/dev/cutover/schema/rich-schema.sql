@@ -51,6 +51,8 @@ ALTER TABLE public.store ADD COLUMN address public.address;
 CREATE UNIQUE INDEX store_name_key ON public.store (lower(name)) WHERE name IS NOT NULL;
 COMMENT ON INDEX public.store_name_key IS 'store names are unique regardless of case';
 CREATE RULE audit_log_no_delete AS ON DELETE TO public.audit_log DO INSTEAD NOTHING;
+ALTER TABLE public.store ADD CONSTRAINT store_name_manager_key UNIQUE (name, manager_id) INCLUDE (id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE public.customer CLUSTER ON customer_pkey;
 
 -- Data: enough rows for every index to have something to build.
 INSERT INTO public.store (name, address) SELECT 'store ' || g, ROW(g || ' Main St', 'Town')::public.address FROM generate_series(1, 20) g;

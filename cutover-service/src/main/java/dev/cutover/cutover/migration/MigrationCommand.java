@@ -2,6 +2,7 @@ package dev.cutover.cutover.migration;
 
 import dev.cutover.cutover.saga.Text;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,14 +15,28 @@ public sealed interface MigrationCommand {
     record CheckPreflight() implements MigrationCommand {
     }
 
-    /** Schema-service: apply one section of the source's schema to the target. */
-    record ApplySchema(SchemaSection section, int parallelism) implements MigrationCommand {
+    /**
+     * Schema-service: apply one section of the source's schema to the target.
+     *
+     * @param tables post-data only: build just the indexes and keys of these copied tables ({@code schema.table});
+     *               empty for the whole section
+     */
+    record ApplySchema(SchemaSection section, int parallelism, List<String> tables) implements MigrationCommand {
 
         public ApplySchema {
             Objects.requireNonNull(section, "section must not be null");
             if (parallelism < 0) {
                 throw new IllegalArgumentException("parallelism must not be negative, was " + parallelism);
             }
+            tables = List.copyOf(tables);
+            if (section == SchemaSection.PRE_DATA && !tables.isEmpty()) {
+                throw new IllegalArgumentException("only post-data is applied table by table, not " + section);
+            }
+        }
+
+        /** The whole section. */
+        public ApplySchema(SchemaSection section, int parallelism) {
+            this(section, parallelism, List.of());
         }
     }
 

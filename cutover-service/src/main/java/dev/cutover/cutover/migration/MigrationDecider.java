@@ -24,6 +24,7 @@ import dev.cutover.cutover.migration.MigrationEvent.MigrationStopped;
 import dev.cutover.cutover.migration.MigrationMessage.DataVerified;
 import dev.cutover.cutover.migration.MigrationMessage.DnsTtlChanged;
 import dev.cutover.cutover.migration.MigrationMessage.FullLoadCompleted;
+import dev.cutover.cutover.migration.MigrationMessage.PostDataOfTablesApplied;
 import dev.cutover.cutover.migration.MigrationMessage.PreflightReported;
 import dev.cutover.cutover.migration.MigrationMessage.ReplicationStreaming;
 import dev.cutover.cutover.migration.MigrationMessage.SchemaApplied;
@@ -31,6 +32,7 @@ import dev.cutover.cutover.migration.MigrationMessage.SchemaVerified;
 import dev.cutover.cutover.migration.MigrationMessage.StartMigration;
 import dev.cutover.cutover.migration.MigrationMessage.StepFailed;
 import dev.cutover.cutover.migration.MigrationMessage.StepOutcome;
+import dev.cutover.cutover.migration.MigrationMessage.TableCopied;
 import dev.cutover.cutover.migration.MigrationMessage.Tick;
 import java.time.Instant;
 import java.util.Arrays;
@@ -47,6 +49,12 @@ import java.util.stream.Collectors;
  * as replication may still be catching up), lower the DNS TTL when the database has a DNS plan, then ready. Nothing on
  * the source changes except the replicator's slot and publication, so nothing is compensated: a blocker, a failure or
  * a timeout stops the migration and says what the operator should clean up.
+ *
+ * <p>Post-data overlaps the full load: each {@code TableCopied} sends schema-service the post-data of that table
+ * alone (its indexes and keys), so index builds run while the other tables are still being copied. The post-data step
+ * then sends the whole section, which builds what needs several tables (foreign keys) and whatever is left, and
+ * skips what is there. Its answer comes after the answers to every table's command, because schema-service takes one
+ * migration's commands in order, so streaming starts only once all of them are done.
  */
 public final class MigrationDecider {
 
@@ -118,6 +126,8 @@ public final class MigrationDecider {
         return switch (message) {
             case StartMigration start -> start(state, start, now, policy);
             case StepOutcome outcome -> outcome(state, outcome, now, policy);
+            case TableCopied copied -> tableCopied(state, copied);
+            case PostDataOfTablesApplied applied -> ignoredOnceTheLoadBegan(state, applied);
             case StepFailed failed -> failed(state, failed, now);
             case Tick tick -> tick(state, now, policy);
         };
@@ -264,9 +274,37 @@ public final class MigrationDecider {
         };
     }
 
+    // ---- post-data of each copied table, during the load ----
+
+    private static MigrationDecision tableCopied(Migration state, TableCopied copied) {
+        if (state instanceof Running running && running.step() == MigrationStep.FULL_LOAD) {
+            return MigrationDecision.send(new ApplySchema(SchemaSection.POST_DATA, running.progress().plan().parallelism(),
+                    List.of(copied.table())));
+        }
+        return ignoredOnceTheLoadBegan(state, copied);
+    }
+
+    /**
+     * Progress reports of the load ask nothing of the saga, and one that arrives once the load is over (a redelivery,
+     * or a report overtaken by a stop) does nothing either; before any load began it means something is wrong.
+     */
+    private static MigrationDecision ignoredOnceTheLoadBegan(Migration state, MigrationMessage message) {
+        if (progressOf(state).filter(progress -> progress.reached(MigrationStep.FULL_LOAD)).isPresent()) {
+            return MigrationDecision.none();
+        }
+        throw new InvalidMigrationTransition(state, message, "no full load has begun");
+    }
+
     // ---- failures and time ----
 
     private static MigrationDecision failed(Migration state, StepFailed failed, Instant now) {
+        if (state instanceof Running running && running.step() == MigrationStep.FULL_LOAD
+                && failed.command() == ApplySchema.class) {
+            // Stopped now, not after hours more of copying: what broke one table's build would break the whole section.
+            return stop(running.progress(), running.step(), running.step() + " failed: post-data of a copied table"
+                    + " failed: " + failed.reason()
+                    + (failed.retryable() ? " (the participant says trying again may work)" : ""), List.of(), now);
+        }
         if (state instanceof Running running && running.step().command() == failed.command()) {
             return stop(running.progress(), running.step(), running.step() + " failed: " + failed.reason()
                     + (failed.retryable() ? " (the participant says trying again may work)" : ""), List.of(), now);

@@ -24,6 +24,11 @@ public record MigrationDecision(List<MigrationEvent> events, List<MigrationComma
         return new MigrationDecision(List.of(event), List.of(commands));
     }
 
+    /** Commands alone: what the saga does in the middle of a step records nothing about the step. */
+    public static MigrationDecision send(MigrationCommand... commands) {
+        return new MigrationDecision(List.of(), List.of(commands));
+    }
+
     public boolean isNone() {
         return events.isEmpty() && commands.isEmpty();
     }

@@ -81,6 +81,34 @@ public sealed interface MigrationMessage {
         }
     }
 
+    /**
+     * The replicator copied one table completely while the full load goes on: its indexes and keys can be built now,
+     * alongside the copy of the other tables.
+     *
+     * @param table {@code schema.table}
+     */
+    record TableCopied(String table) implements MigrationMessage {
+
+        public TableCopied {
+            Text.notBlank(table, "table");
+        }
+    }
+
+    /**
+     * Schema-service built the indexes and keys of some copied tables. It only reports progress: the post-data step
+     * ends with the answer to the command for the whole section, which schema-service handles after every command
+     * for single tables sent before it (one migration's commands share a key, so one consumer takes them in order).
+     */
+    record PostDataOfTablesApplied(List<String> tables) implements MigrationMessage {
+
+        public PostDataOfTablesApplied {
+            tables = List.copyOf(tables);
+            if (tables.isEmpty()) {
+                throw new IllegalArgumentException("post-data of tables names at least one table");
+            }
+        }
+    }
+
     /** The replicator copied every table from the slot's snapshot. */
     record FullLoadCompleted(String slot, int tables, long rows) implements StepOutcome {
 

@@ -46,12 +46,14 @@ import dev.cutover.cutover.migration.MigrationEvent.MigrationStopped;
 import dev.cutover.cutover.migration.MigrationMessage.DataVerified;
 import dev.cutover.cutover.migration.MigrationMessage.DnsTtlChanged;
 import dev.cutover.cutover.migration.MigrationMessage.FullLoadCompleted;
+import dev.cutover.cutover.migration.MigrationMessage.PostDataOfTablesApplied;
 import dev.cutover.cutover.migration.MigrationMessage.PreflightReported;
 import dev.cutover.cutover.migration.MigrationMessage.ReplicationStreaming;
 import dev.cutover.cutover.migration.MigrationMessage.SchemaApplied;
 import dev.cutover.cutover.migration.MigrationMessage.SchemaVerified;
 import dev.cutover.cutover.migration.MigrationMessage.StartMigration;
 import dev.cutover.cutover.migration.MigrationMessage.StepFailed;
+import dev.cutover.cutover.migration.MigrationMessage.TableCopied;
 import dev.cutover.cutover.migration.MigrationMessage.Tick;
 import dev.cutover.cutover.saga.DatabaseName;
 import java.time.Duration;
@@ -224,10 +226,64 @@ class MigrationDeciderUnitTest {
         }
 
         @Test
-        void the_full_load_completed_applies_the_post_data_section() {
+        void each_table_copied_during_the_full_load_gets_its_own_post_data_at_once() {
+            Migration state = given(historyUntil(MigrationStep.FULL_LOAD))
+                    .when(new TableCopied("public.orders"), during(MigrationStep.FULL_LOAD))
+                    .then(List.of(), List.of(new ApplySchema(SchemaSection.POST_DATA, PARALLELISM,
+                            List.of("public.orders"))));
+            assertThat(state).isEqualTo(MigrationDecider.rebuild(historyUntil(MigrationStep.FULL_LOAD)));
+        }
+
+        @Test
+        void a_tables_post_data_built_is_progress_the_saga_does_not_wait_for_during_the_load() {
+            given(historyUntil(MigrationStep.FULL_LOAD))
+                    .when(new PostDataOfTablesApplied(List.of("public.orders")), during(MigrationStep.FULL_LOAD))
+                    .thenNothing();
+        }
+
+        @Test
+        void a_tables_post_data_built_after_the_load_does_not_end_the_post_data_step() {
+            Migration state = given(historyUntil(MigrationStep.POST_DATA))
+                    .when(new PostDataOfTablesApplied(List.of("public.events")), during(MigrationStep.POST_DATA))
+                    .then(List.of(), List.of());
+            assertThat(state).isInstanceOfSatisfying(Running.class,
+                    running -> assertThat(running.step()).isEqualTo(MigrationStep.POST_DATA));
+        }
+
+        @Test
+        void a_table_copied_reported_again_once_the_load_is_over_does_nothing() {
+            given(historyUntil(MigrationStep.POST_DATA))
+                    .when(new TableCopied("public.orders"), during(MigrationStep.POST_DATA)).thenNothing();
+        }
+
+        @Test
+        void a_table_copied_before_any_load_began_is_refused() {
+            given(historyUntil(MigrationStep.PRE_DATA)).when(new TableCopied("public.orders"), at(1_500))
+                    .thenRefusedWith("no full load has begun");
+        }
+
+        @Test
+        void a_copied_tables_post_data_that_fails_stops_the_migration_during_the_load() {
+            given(historyUntil(MigrationStep.FULL_LOAD))
+                    .when(new StepFailed(ApplySchema.class, "could not create unique index \"orders_pkey\"", false),
+                            during(MigrationStep.FULL_LOAD))
+                    .then(new MigrationStopped(MigrationStep.FULL_LOAD, "FULL_LOAD failed: post-data of a copied table"
+                            + " failed: could not create unique index \"orders_pkey\"", List.of(),
+                            MigrationDecider.operatorAction(progressAt(MigrationStep.FULL_LOAD), MigrationStep.FULL_LOAD),
+                            during(MigrationStep.FULL_LOAD)));
+        }
+
+        @Test
+        void post_data_of_one_table_is_never_asked_for_the_pre_data_section() {
+            assertThatThrownBy(() -> new ApplySchema(SchemaSection.PRE_DATA, 0, List.of("public.orders")))
+                    .hasMessageContaining("only post-data is applied table by table");
+        }
+
+        @Test
+        void the_full_load_completed_applies_the_whole_post_data_section_for_what_is_left() {
             given(historyUntil(MigrationStep.FULL_LOAD)).when(success(MigrationStep.FULL_LOAD), at(2_500))
                     .then(new MigrationStepStarted(MigrationStep.POST_DATA, 1, at(2_500)),
-                            new ApplySchema(SchemaSection.POST_DATA, PARALLELISM));
+                            new ApplySchema(SchemaSection.POST_DATA, PARALLELISM, List.of()));
         }
 
         @Test
@@ -279,7 +335,14 @@ class MigrationDeciderUnitTest {
             Migration state = MigrationDecider.rebuild(history);
             List<MigrationMessage> inputs = new ArrayList<>(List.of(start(ALICE)));
             for (MigrationStep step : MigrationStep.values()) {
+                if (step == MigrationStep.FULL_LOAD) {
+                    inputs.addAll(List.of(new TableCopied("public.orders"), new TableCopied("public.events"),
+                            new PostDataOfTablesApplied(List.of("public.orders"))));
+                }
                 inputs.add(success(step));
+                if (step == MigrationStep.FULL_LOAD) {
+                    inputs.add(new PostDataOfTablesApplied(List.of("public.events")));
+                }
             }
             Instant now = T0;
             for (MigrationMessage input : inputs) {

@@ -9,8 +9,18 @@ import java.util.Optional;
 /**
  * Decides which ranges of which tables the workers copy, and in which order. The biggest tasks go
  * first so that the longest one starts at once and the small ones fill the gaps at the end.
+ *
+ * <p>A table is cut into ranges only where that shortens the copy. A table copied whole is truncated and
+ * loaded in one transaction with {@code COPY FREEZE}, so the target never rewrites its pages later to set
+ * hint bits or freeze them, and below PostgreSQL 14 every range of a table costs a scan of all of it; so
+ * the plan starts from whole tables and cuts, one more range at a time, the table whose pieces are the
+ * largest, as long as the workers' estimated finish (largest first, each task to the least loaded worker)
+ * gets earlier and is more than {@value #SLACK_PERCENT}% beyond an even share of the bytes.
  */
 final class CopyPlan {
+
+    /** How far beyond an even share of the bytes the busiest worker may end before a table is cut further. */
+    static final int SLACK_PERCENT = 10;
 
     private CopyPlan() {
     }
@@ -18,9 +28,9 @@ final class CopyPlan {
     /**
      * @param tables         the tables to copy
      * @param workers        how many workers copy at once
-     * @param splitThreshold tables larger than this (bytes) are cut into ranges, at most one per worker:
-     *                       more would buy no parallelism, and on servers without TID range scans each range
-     *                       costs a scan
+     * @param splitThreshold only tables larger than this (bytes) may be cut into ranges, and into at most one
+     *                       range per this many bytes and one per worker: more would buy no parallelism, and on
+     *                       servers without TID range scans each range costs a scan
      */
     static List<CopyTask> of(List<SourceTable> tables, int workers, long splitThreshold) {
         if (workers < 1) {
@@ -29,10 +39,11 @@ final class CopyPlan {
         if (splitThreshold < 1) {
             throw new IllegalArgumentException("the split threshold must be positive, got " + splitThreshold);
         }
+        int[] parts = parts(tables, workers, splitThreshold);
         List<CopyTask> tasks = new ArrayList<>();
-        for (SourceTable table : tables) {
-            int wanted = (int) Math.min(workers, ceilDiv(table.bytes(), splitThreshold));
-            List<CopyRange> ranges = wanted < 2 ? List.of(new CopyRange.All()) : ranges(table, wanted);
+        for (int t = 0; t < tables.size(); t++) {
+            SourceTable table = tables.get(t);
+            List<CopyRange> ranges = parts[t] < 2 ? List.of(new CopyRange.All()) : ranges(table, parts[t]);
             for (CopyRange range : ranges) {
                 tasks.add(new CopyTask(table, range, ranges.size(), table.bytes() / ranges.size()));
             }
@@ -40,6 +51,66 @@ final class CopyPlan {
         tasks.sort(Comparator.comparingLong(CopyTask::estimatedBytes).reversed()
                 .thenComparing(task -> task.table().name()));
         return List.copyOf(tasks);
+    }
+
+    /** How many ranges each table is cut into, see the class comment. */
+    private static int[] parts(List<SourceTable> tables, int workers, long splitThreshold) {
+        int[] parts = new int[tables.size()];
+        int[] most = new int[tables.size()];
+        long total = 0;
+        for (int t = 0; t < tables.size(); t++) {
+            SourceTable table = tables.get(t);
+            parts[t] = 1;
+            boolean cuttable = !(table.split() instanceof Split.Whole) && table.bytes() > splitThreshold;
+            most[t] = cuttable ? (int) Math.min(workers, ceilDiv(table.bytes(), splitThreshold)) : 1;
+            total += table.bytes();
+        }
+        double enough = (double) total / workers * (100 + SLACK_PERCENT) / 100;
+        long finish = finish(tables, parts, workers);
+        while (finish > enough) {
+            int widest = -1;
+            for (int t = 0; t < tables.size(); t++) {
+                if (parts[t] < most[t] && (widest < 0
+                        || tables.get(t).bytes() / parts[t] > tables.get(widest).bytes() / parts[widest])) {
+                    widest = t;
+                }
+            }
+            if (widest < 0) {
+                break;
+            }
+            parts[widest]++;
+            long cut = finish(tables, parts, workers);
+            if (cut >= finish) {
+                parts[widest]--;
+                break;
+            }
+            finish = cut;
+        }
+        return parts;
+    }
+
+    /** When the busiest worker ends, in bytes, if tasks go largest first to the least loaded worker. */
+    private static long finish(List<SourceTable> tables, int[] parts, int workers) {
+        List<Long> sizes = new ArrayList<>();
+        for (int t = 0; t < tables.size(); t++) {
+            for (int part = 0; part < parts[t]; part++) {
+                sizes.add(tables.get(t).bytes() / parts[t]);
+            }
+        }
+        sizes.sort(Comparator.reverseOrder());
+        long[] loads = new long[workers];
+        for (long size : sizes) {
+            int least = 0;
+            for (int w = 1; w < workers; w++) {
+                least = loads[w] < loads[least] ? w : least;
+            }
+            loads[least] += size;
+        }
+        long busiest = 0;
+        for (long load : loads) {
+            busiest = Math.max(busiest, load);
+        }
+        return busiest;
     }
 
     private static List<CopyRange> ranges(SourceTable table, int parts) {

@@ -6,7 +6,7 @@ import java.time.Duration;
  * How a full load runs.
  *
  * @param workers             tables (or ranges) copied at once; each worker holds one source and one target connection
- * @param splitThreshold      tables larger than this many bytes are cut into ranges that several workers share
+ * @param splitThreshold      only tables larger than this many bytes may be cut into ranges that several workers share
  * @param slotCreationTimeout how long slot creation may wait for transactions open at its start
  */
 public record LoadOptions(int workers, long splitThreshold, Duration slotCreationTimeout) {

@@ -148,7 +148,8 @@ final class ParallelCopy {
         Instant started = Instant.now();
         SourceTable table = task.table();
         String columns = table.columns().isEmpty() ? "" : " (" + Sql.identifiers(table.columns()) + ")";
-        String select = "SELECT " + Sql.identifiers(table.columns()) + " FROM " + table.name().quoted()
+        // ONLY: an inheritance parent's own rows; its children are tables of their own and are copied as such.
+        String select = "SELECT " + Sql.identifiers(table.columns()) + " FROM ONLY " + table.name().quoted()
                 + task.range().condition().map(condition -> " WHERE " + condition).orElse("");
         String format = table.binary() ? "binary" : "text";
         // A table copied whole is emptied in the same transaction, which lets COPY write frozen rows: the

@@ -58,7 +58,7 @@ public final class KeySample {
         }
         fractions.append("]::float8[]");
         String sql = "SELECT (percentile_disc(" + fractions + ") WITHIN GROUP (ORDER BY " + Sql.identifier(column)
-                + "))::text[] FROM " + table.quoted() + " TABLESAMPLE SYSTEM (" + percent + ")";
+                + "))::text[] FROM ONLY " + table.quoted() + " TABLESAMPLE SYSTEM (" + percent + ")";
         try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
             row.next();
             Array array = row.getArray(1);

@@ -84,7 +84,7 @@ public final class DataVerifier {
 
     static String rangeSums(TableName table, List<HashedColumn> columns, KeyRanges ranges) {
         return "SELECT " + ranges.bucketExpression() + " AS bucket, count(*), coalesce(sum("
-                + RowHash.expression(columns) + "), 0) FROM " + table.quoted() + " r GROUP BY 1";
+                + RowHash.expression(columns) + "), 0) FROM ONLY " + table.quoted() + " r GROUP BY 1";
     }
 
     private static void sameText(Connection connection) throws SQLException {

@@ -110,6 +110,28 @@ class CopyPlanUnitTest {
     }
 
     @Test
+    void aBigTableWithinAnEvenShareOfTheWorkIsCopiedWholeSoItCanBeFrozen() {
+        List<SourceTable> tables = List.of(table("events", 900 * MB, new Split.ByBlocks()),
+                table("order_lines", 250 * MB, new Split.ByBlocks()), table("audit_log", 180 * MB, new Split.ByBlocks()),
+                table("sessions", 150 * MB, new Split.ByBlocks()), table("orders", 125 * MB, new Split.ByBlocks()),
+                table("payments", 95 * MB, new Split.ByBlocks()), table("shipments", 85 * MB, new Split.ByBlocks()),
+                table("accounts", 65 * MB, new Split.ByBlocks()), table("notes", 50 * MB, new Split.ByBlocks()));
+
+        assertThat(CopyPlan.of(tables, 2, 256 * MB)).allSatisfy(task -> assertThat(task.parts()).isEqualTo(1));
+        assertThat(CopyPlan.of(tables, 4, 256 * MB)).filteredOn(task -> task.parts() > 1)
+                .extracting(task -> task.table().name().name() + "/" + task.parts())
+                .containsExactly("events/2", "events/2");
+    }
+
+    @Test
+    void aCutThatCannotShortenTheCopyIsNotMade() {
+        List<CopyTask> plan = CopyPlan.of(List.of(table("blob", 2000 * MB, new Split.Whole()),
+                table("orders", 600 * MB, new Split.ByBlocks())), 2, 100 * MB);
+
+        assertThat(plan).allSatisfy(task -> assertThat(task.parts()).isEqualTo(1));
+    }
+
+    @Test
     void zeroWorkersIsRefusedWithTheSettingToChange() {
         assertThatThrownBy(() -> CopyPlan.of(List.of(), 0, MB)).hasMessageContaining("at least one worker");
     }

@@ -106,6 +106,21 @@ class FullLoadIntegrationTest {
     }
 
     @Test
+    void anInheritanceParentGetsOnlyItsOwnRowsBecauseEachChildIsCopiedAsATableOfItsOwn() {
+        db.onBoth("CREATE SCHEMA inherited", "CREATE TABLE inherited.parent (id int PRIMARY KEY, label text)",
+                "CREATE TABLE inherited.child (extra int, PRIMARY KEY (id)) INHERITS (inherited.parent)");
+        db.onSource("INSERT INTO inherited.parent SELECT g, 'parent' FROM generate_series(1, 3000) g",
+                "INSERT INTO inherited.child SELECT g, 'child', g FROM generate_series(3001, 5000) g");
+        DatabasePair pair = db.pair(List.of("inherited"));
+
+        new FullLoad(SPLITTING).run(pair, names("fl_inherited"), table -> { });
+
+        assertThat(db.countOnTarget("SELECT count(*) FROM ONLY inherited.parent")).isEqualTo(3000);
+        assertThat(db.countOnTarget("SELECT count(*) FROM inherited.child")).isEqualTo(2000);
+        assertThat(new DataVerifier(500).verify(pair).mismatches()).isEmpty();
+    }
+
+    @Test
     void aRowCommittedDuringTheCopyIsNotCopiedButWaitsInTheSlot() {
         db.onBoth("CREATE SCHEMA later", "CREATE TABLE later.big (id int PRIMARY KEY, filler text)",
                 "CREATE TABLE later.items (id int PRIMARY KEY)");

@@ -36,6 +36,6 @@ class RowHashUnitTest {
                 List.of(new HashedColumn("id", Optional.empty())), KeyRanges.whole());
 
         assertThat(sql).startsWith("SELECT 0 AS bucket, count(*), coalesce(sum(")
-                .endsWith(" FROM \"shop\".\"orders\" r GROUP BY 1");
+                .endsWith(" FROM ONLY \"shop\".\"orders\" r GROUP BY 1");
     }
 }

@@ -7,10 +7,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -26,25 +28,14 @@ import dev.cutover.schema.pgtools.Toc;
  * Builds the source's post-data section (indexes, keys, foreign keys, triggers, ...) on the target with
  * several connections at once, in the phases of {@link PostDataPlan}.
  *
- * <p>Entries the target already has (by name: indexes, constraints, triggers, rules, policies) are skipped, so a command
- * repeated after a partial failure builds only what is missing.
+ * <p>The section can be built in parts: the indexes and keys of tables as soon as they are copied, while
+ * the copy goes on ({@link #applyTables}), then the whole section, which builds whatever is left
+ * ({@link #apply}). Entries the target already has (by name: indexes, constraints, triggers, rules, policies)
+ * are skipped, so a command repeated after a partial failure builds only what is missing.
  */
 public final class PostDataBuilder {
 
     private static final Logger log = LoggerFactory.getLogger(PostDataBuilder.class);
-
-    /** How much work each entry is, from the source: the index's size, or the table's for a foreign key. */
-    private static final String SIZES = """
-            SELECT n.nspname, i.relname, pg_catalog.pg_relation_size(i.oid)
-              FROM pg_catalog.pg_class i JOIN pg_catalog.pg_namespace n ON n.oid = i.relnamespace
-             WHERE i.relkind IN ('i', 'I') AND n.nspname = ANY (?)
-            UNION ALL
-            SELECT n.nspname, t.relname || ' ' || c.conname,
-                   pg_catalog.pg_relation_size(CASE WHEN c.conindid <> 0 AND c.contype <> 'f' THEN c.conindid ELSE t.oid END)
-              FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class t ON t.oid = c.conrelid
-              JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
-             WHERE n.nspname = ANY (?)
-            """;
 
     /** What the target already has, named as pg_dump names entries: schema and tag. */
     private static final String EXISTING = """
@@ -76,26 +67,139 @@ public final class PostDataBuilder {
     /** Entries besides indexes and constraints that a repeated command recognises by name, and so skips. */
     private static final Set<String> NAMED_TYPES = Set.of("TRIGGER", "RULE", "POLICY");
 
+    /** Dumps kept for the table-by-table commands of the few migrations running at once. */
+    private static final int KEPT_DUMPS = 4;
+
     private final PgTools tools;
+    private final Map<String, Dump> kept = new LinkedHashMap<>();
 
     public PostDataBuilder(PgTools tools) {
         this.tools = tools;
     }
 
     /**
+     * The source's post-data section as one dump: the script cut into entries (empty when it could not be
+     * cut, see {@link PostDataScript}), the script's text, and what the source's catalog says of its entries.
+     */
+    private record Dump(Optional<PostDataScript> script, String text, Toc toc, SourceObjects objects) {
+    }
+
+    /**
+     * Builds the whole section from a fresh dump, skipping what the target already has.
+     *
      * @param workers how many connections build at once
      */
     public SectionReport apply(DatabasePair pair, int workers) {
+        requireWorkers(workers);
+        long started = System.nanoTime();
+        forget(pair);
+        Dump dump = dump(pair);
+        if (dump.script().isEmpty()) {
+            log.warn("applying post-data with psql instead, one statement after the other in one transaction");
+            tools.apply(pair.target(), dump.text());
+            Counts counts = new Counts();
+            dump.toc().entries().forEach(entry -> counts.add(PostDataItem.Kind.of(entry.type())));
+            return counts.report(started);
+        }
+        return build(pair, workers, dump.script().get().prelude(), dump.script().get().items(), dump.objects(),
+                "post-data", started);
+    }
+
+    /**
+     * Builds the indexes and key constraints (primary key, unique, exclusion) of these tables, which must be
+     * fully copied: everything that needs other tables (foreign keys) or comes after them in pg_dump's order
+     * is left for {@link #apply}. The first call for a migration dumps the section, later calls for the same
+     * migration use that dump: a table-by-table build of thousands of tables must not dump thousands of times.
+     *
+     * @param tables    qualified {@code schema.table}, as the replicator names them
+     * @param migration whose commands share one dump
+     */
+    public SectionReport applyTables(DatabasePair pair, int workers, Collection<String> tables, String migration) {
+        requireWorkers(workers);
+        long started = System.nanoTime();
+        Dump dump = kept(pair, migration);
+        if (dump.script().isEmpty()) {
+            log.warn("post-data of {} is left for the whole section, which psql applies", tables);
+            return new Counts().report(started);
+        }
+        Set<String> wanted = Set.copyOf(tables);
+        List<PostDataItem> items = dump.script().get().items().stream()
+                .filter(item -> item.kind() == PostDataItem.Kind.INDEX || item.kind() == PostDataItem.Kind.KEY_CONSTRAINT)
+                .filter(item -> dump.objects().tableOf(item).filter(wanted::contains).isPresent())
+                .toList();
+        return build(pair, workers, dump.script().get().prelude(), items, dump.objects(), "post-data of " + tables,
+                started);
+    }
+
+    private static void requireWorkers(int workers) {
         if (workers < 1) {
             throw new IllegalArgumentException("post-data needs at least one worker, was " + workers);
         }
-        long started = System.nanoTime();
-        Map<String, Long> sizes;
+    }
+
+    private SectionReport build(DatabasePair pair, int workers, List<String> prelude, List<PostDataItem> entries,
+            SourceObjects objects, String what, long started) {
+        List<PostDataItem> items = KeyIndexes.split(entries, objects::keyIndexOf);
+        PostDataPlan plan = PostDataPlan.of(items, objects::sizeOf);
+        Counts counts = new Counts();
+        if (plan.size() == 0) {
+            return counts.report(started);
+        }
+        Set<String> existing = existing(pair.target(), pair.schemas());
+        try (Workers pool = Workers.open(pair.target(), Math.min(workers, plan.size()), prelude)) {
+            for (PostDataPlan.Phase phase : plan.phases()) {
+                List<PostDataItem> todo = phase.items().stream().filter(item -> !alreadyThere(item, existing)).toList();
+                List<PostDataItem> there = phase.items().stream().filter(item -> alreadyThere(item, existing)).toList();
+                there.forEach(counts::skip);
+                if (phase.items().isEmpty()) {
+                    continue;
+                }
+                long phaseStarted = System.nanoTime();
+                pool.run(todo, phase.parallel());
+                todo.forEach(item -> counts.add(item.kind()));
+                log.info("{} {}: {} built, {} already there, {} ms", what, phase.name(), todo.size(), there.size(),
+                        (System.nanoTime() - phaseStarted) / 1_000_000);
+            }
+        }
+        return counts.report(started);
+    }
+
+    private Dump kept(DatabasePair pair, String migration) {
+        String key = migration + '\0' + identity(pair);
+        synchronized (kept) {
+            Dump dump = kept.get(key);
+            if (dump != null) {
+                return dump;
+            }
+        }
+        Dump dump = dump(pair);
+        synchronized (kept) {
+            kept.put(key, dump);
+            while (kept.size() > KEPT_DUMPS) {
+                kept.remove(kept.keySet().iterator().next());
+            }
+        }
+        return dump;
+    }
+
+    private void forget(DatabasePair pair) {
+        String identity = '\0' + identity(pair);
+        synchronized (kept) {
+            kept.keySet().removeIf(key -> key.endsWith(identity));
+        }
+    }
+
+    private static String identity(DatabasePair pair) {
+        return pair.source().describe() + " -> " + pair.target().describe() + " " + pair.schemas();
+    }
+
+    private Dump dump(DatabasePair pair) {
+        SourceObjects objects;
         try (Connection source = pair.source().connect()) {
             tools.requirePgDump(Catalog.majorVersion(source));
-            sizes = sizes(source, pair.schemas());
+            objects = SourceObjects.read(source, pair.schemas());
         } catch (SQLException e) {
-            throw Catalog.failure("reading the source's index sizes", pair.source(), e);
+            throw Catalog.failure("reading the source's indexes and constraints", pair.source(), e);
         }
         // No --schema-only: it would leave out MATERIALIZED VIEW DATA, and the target's views would stay unpopulated.
         List<String> options = new ArrayList<>(List.of("--section=post-data", "--no-publications", "--no-subscriptions"));
@@ -109,32 +213,12 @@ public final class PostDataBuilder {
         } finally {
             PgTools.delete(archive);
         }
-        PostDataScript script;
         try {
-            script = PostDataScript.parse(text, toc);
+            return new Dump(Optional.of(PostDataScript.parse(text, toc)), text, toc, objects);
         } catch (IllegalStateException e) {
-            log.warn("{}; applying post-data with psql instead, one statement after the other in one transaction",
-                    e.getMessage());
-            tools.apply(pair.target(), text);
-            Counts counts = new Counts();
-            toc.entries().forEach(entry -> counts.add(PostDataItem.Kind.of(entry.type())));
-            return counts.report(started);
+            log.warn("{}: post-data cannot be built entry by entry", e.getMessage());
+            return new Dump(Optional.empty(), text, toc, objects);
         }
-        PostDataPlan plan = PostDataPlan.of(script.items(), item -> sizes.getOrDefault(key(item), 0L));
-        Set<String> existing = existing(pair.target(), pair.schemas());
-        Counts counts = new Counts();
-        try (Workers pool = Workers.open(pair.target(), Math.min(workers, Math.max(1, plan.size())), script.prelude())) {
-            for (PostDataPlan.Phase phase : plan.phases()) {
-                List<PostDataItem> todo = phase.items().stream().filter(item -> !alreadyThere(item, existing)).toList();
-                counts.skipped += phase.items().size() - todo.size();
-                long phaseStarted = System.nanoTime();
-                pool.run(todo, phase.parallel());
-                todo.forEach(item -> counts.add(item.kind()));
-                log.info("post-data {}: {} built, {} already there, {} ms", phase.name(), todo.size(),
-                        phase.items().size() - todo.size(), (System.nanoTime() - phaseStarted) / 1_000_000);
-            }
-        }
-        return counts.report(started);
     }
 
     private static final class Counts {
@@ -143,12 +227,21 @@ public final class PostDataBuilder {
         int constraints;
         int skipped;
 
+        /** A key split into its index and itself counts once, as the constraint it is. */
         void add(PostDataItem.Kind kind) {
-            statements++;
             switch (kind) {
                 case INDEX -> indexes++;
-                case KEY_CONSTRAINT, FOREIGN_KEY -> constraints++;
-                case INDEX_ATTACHMENT, OTHER -> { }
+                case KEY_CONSTRAINT, KEY_ON_INDEX, FOREIGN_KEY -> constraints++;
+                case KEY_INDEX, INDEX_ATTACHMENT, OTHER -> { }
+            }
+            if (kind != PostDataItem.Kind.KEY_INDEX) {
+                statements++;
+            }
+        }
+
+        void skip(PostDataItem item) {
+            if (item.kind() != PostDataItem.Kind.KEY_INDEX) {
+                skipped++;
             }
         }
 
@@ -159,7 +252,7 @@ public final class PostDataBuilder {
 
     private static boolean alreadyThere(PostDataItem item, Set<String> existing) {
         boolean named = switch (item.kind()) {
-            case INDEX, KEY_CONSTRAINT, FOREIGN_KEY -> true;
+            case INDEX, KEY_CONSTRAINT, KEY_INDEX, KEY_ON_INDEX, FOREIGN_KEY -> true;
             case INDEX_ATTACHMENT -> false;
             case OTHER -> NAMED_TYPES.contains(item.type());
         };
@@ -167,25 +260,7 @@ public final class PostDataBuilder {
     }
 
     private static String key(PostDataItem item) {
-        return key(item.schema(), item.tag());
-    }
-
-    private static String key(String schema, String tag) {
-        return schema + '\0' + tag;
-    }
-
-    private static Map<String, Long> sizes(Connection source, List<String> schemas) throws SQLException {
-        Map<String, Long> sizes = new HashMap<>();
-        try (PreparedStatement statement = source.prepareStatement(SIZES)) {
-            statement.setArray(1, Catalog.textArray(source, schemas));
-            statement.setArray(2, Catalog.textArray(source, schemas));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    sizes.merge(key(rows.getString(1), rows.getString(2)), rows.getLong(3), Long::sum);
-                }
-            }
-        }
-        return sizes;
+        return SourceObjects.key(item.schema(), item.tag());
     }
 
     private static Set<String> existing(Endpoint target, List<String> schemas) {
@@ -196,7 +271,7 @@ public final class PostDataBuilder {
             Set<String> names = new HashSet<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    names.add(key(rows.getString(1), rows.getString(2)));
+                    names.add(SourceObjects.key(rows.getString(1), rows.getString(2)));
                 }
             }
             return names;

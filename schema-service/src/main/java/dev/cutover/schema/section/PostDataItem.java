@@ -22,14 +22,25 @@ record PostDataItem(int position, String type, String schema, String tag, List<S
         return Kind.of(type);
     }
 
+    /**
+     * The unique index that a primary key or unique constraint is built as first (not a pg_dump type: see
+     * {@link KeyIndexes}); its tag is the index's name.
+     */
+    static final String KEY_INDEX_TYPE = "CONSTRAINT INDEX";
+
+    /** The primary key or unique constraint added on the index built for it; its tag is pg_dump's constraint tag. */
+    static final String KEY_ON_INDEX_TYPE = "CONSTRAINT USING INDEX";
+
     /** What the service reports and how the item is scheduled. */
     enum Kind {
-        INDEX, KEY_CONSTRAINT, INDEX_ATTACHMENT, FOREIGN_KEY, OTHER;
+        INDEX, KEY_CONSTRAINT, KEY_INDEX, KEY_ON_INDEX, INDEX_ATTACHMENT, FOREIGN_KEY, OTHER;
 
         static Kind of(String type) {
             return switch (type) {
                 case "INDEX" -> INDEX;
                 case "CONSTRAINT" -> KEY_CONSTRAINT;
+                case KEY_INDEX_TYPE -> KEY_INDEX;
+                case KEY_ON_INDEX_TYPE -> KEY_ON_INDEX;
                 case "INDEX ATTACH" -> INDEX_ATTACHMENT;
                 case "FK CONSTRAINT" -> FOREIGN_KEY;
                 default -> OTHER;

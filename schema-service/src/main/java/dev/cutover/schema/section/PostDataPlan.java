@@ -11,9 +11,10 @@ import java.util.function.ToLongFunction;
  *
  * <ol>
  *   <li>indexes and key constraints (primary key, unique, exclusion, check), in parallel, the largest
- *       first so that the longest build starts at once and the small ones fill the gaps;</li>
- *   <li>attachments of partition indexes to their parent index, one at a time (each takes the parent's
- *       lock, and all are instant);</li>
+ *       first so that the longest build starts at once and the small ones fill the gaps; a key split by
+ *       {@link KeyIndexes} builds its unique index here;</li>
+ *   <li>keys added on the unique indexes built for them, and attachments of partition indexes to their
+ *       parent index, one at a time (each takes its table's or parent's lock, and all are instant);</li>
  *   <li>foreign keys, in parallel: every key they reference exists and is attached by now;</li>
  *   <li>everything else (triggers, rules, policies, materialized view data, comments, ...), one at a time
  *       in pg_dump's order, which already respects their dependencies on each other.</li>
@@ -50,8 +51,8 @@ record PostDataPlan(List<Phase> phases) {
         List<PostDataItem> rest = new ArrayList<>();
         for (PostDataItem item : items) {
             switch (item.kind()) {
-                case INDEX, KEY_CONSTRAINT -> keys.add(item);
-                case INDEX_ATTACHMENT -> attachments.add(item);
+                case INDEX, KEY_CONSTRAINT, KEY_INDEX -> keys.add(item);
+                case KEY_ON_INDEX, INDEX_ATTACHMENT -> attachments.add(item);
                 case FOREIGN_KEY -> foreignKeys.add(item);
                 case OTHER -> rest.add(item);
             }
@@ -62,7 +63,7 @@ record PostDataPlan(List<Phase> phases) {
         foreignKeys.sort(largestFirst);
         return new PostDataPlan(List.of(
                 new Phase("indexes and keys", true, keys),
-                new Phase("index attachments", false, attachments),
+                new Phase("keys on their indexes and index attachments", false, attachments),
                 new Phase("foreign keys", true, foreignKeys),
                 new Phase("triggers, rules and the rest", false, rest)));
     }

@@ -12,6 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.Endpoint;
 import dev.cutover.schema.pgtools.Catalog;
@@ -21,6 +24,8 @@ import dev.cutover.schema.pgtools.Catalog;
  * failure stops the others from taking new entries; entries already running finish.
  */
 final class Workers implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Workers.class);
 
     /** Two foreign keys between the same tables in opposite directions can deadlock; PostgreSQL aborts one. */
     private static final int DEADLOCK_ATTEMPTS = 5;
@@ -94,8 +99,10 @@ final class Workers implements AutoCloseable {
 
     private void execute(Connection connection, PostDataItem item) {
         for (int attempt = 1; ; attempt++) {
+            long started = System.nanoTime();
             try (Statement statement = connection.createStatement()) {
                 statement.execute(item.statement());
+                log.info("built {} in {} ms", item.describe(), (System.nanoTime() - started) / 1_000_000);
                 return;
             } catch (SQLException e) {
                 if ("40P01".equals(e.getSQLState()) && attempt < DEADLOCK_ATTEMPTS) {

@@ -46,6 +46,22 @@ class PostDataPlanUnitTest {
     }
 
     @Test
+    void aKeyBuildsItsIndexWithTheOtherIndexesAndIsAddedOnItBeforeTheAttachments() {
+        List<PostDataItem> split = List.of(
+                item(0, PostDataItem.KEY_INDEX_TYPE, "orders_pkey"),
+                item(0, PostDataItem.KEY_ON_INDEX_TYPE, "orders orders_pkey"),
+                item(2, "INDEX", "orders_total_idx"),
+                item(3, "INDEX ATTACH", "orders_2024_pkey"));
+
+        PostDataPlan plan = PostDataPlan.of(split, item -> sizes.getOrDefault(item.tag(), 0L));
+
+        assertThat(plan.phases().getFirst().items()).extracting(PostDataItem::tag)
+                .containsExactly("orders_total_idx", "orders_pkey");
+        assertThat(plan.phases().get(1).items()).extracting(PostDataItem::tag)
+                .containsExactly("orders orders_pkey", "orders_2024_pkey");
+    }
+
+    @Test
     void theRestKeepsPgDumpsOrder() {
         PostDataPlan plan = PostDataPlan.of(items, item -> 0L);
 

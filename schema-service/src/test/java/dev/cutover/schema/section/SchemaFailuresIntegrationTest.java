@@ -71,7 +71,7 @@ class SchemaFailuresIntegrationTest {
         TestDatabases.execute(pair.target(), "INSERT INTO public.orders VALUES (1), (1)");
 
         assertThatThrownBy(() -> new PostDataBuilder(tools).apply(pair, 2)).isInstanceOf(StepFailure.class)
-                .hasMessageContaining("CONSTRAINT public.orders orders_pkey").hasMessageContaining("duplicate rows");
+                .hasMessageContaining("CONSTRAINT INDEX public.orders_pkey").hasMessageContaining("duplicate rows");
     }
 
     @Test

@@ -63,7 +63,10 @@ final class MigrationCodec {
         return Optional.ofNullable(switch (message) {
             case dev.cutover.events.PreflightReported m -> new MigrationMessage.PreflightReported(
                     m.getFindings().stream().map(MigrationCodec::finding).toList());
+            case dev.cutover.events.SchemaApplied m when !m.getTables().isEmpty() ->
+                    new MigrationMessage.PostDataOfTablesApplied(m.getTables());
             case dev.cutover.events.SchemaApplied m -> new MigrationMessage.SchemaApplied(section(m.getSection()));
+            case dev.cutover.events.TableCopied m -> new MigrationMessage.TableCopied(m.getTable());
             case dev.cutover.events.FullLoadCompleted m ->
                     new MigrationMessage.FullLoadCompleted(m.getSlot(), m.getTables(), m.getRows());
             case dev.cutover.events.ReplicationStreaming m ->
@@ -139,7 +142,7 @@ final class MigrationCodec {
                         case PRE_DATA -> dev.cutover.events.SchemaSection.PRE_DATA;
                         case POST_DATA -> dev.cutover.events.SchemaSection.POST_DATA;
                     })
-                    .setParallelism(c.parallelism()).build();
+                    .setParallelism(c.parallelism()).setTables(c.tables()).build();
             case MigrationCommand.CopyData c -> dev.cutover.events.CopyData.newBuilder()
                     .setMetadata(metadata).setParallelism(c.parallelism()).build();
             case MigrationCommand.StartStreaming c -> dev.cutover.events.StartStreaming.newBuilder()

@@ -114,13 +114,20 @@ class MigrationSagaIntegrationTest {
 
         CopyData copy = awaitAbout(migration, CopyData.class);
         assertThat(copy.getParallelism()).isEqualTo(3);
-        // Progress reports during the copy are for dashboards; the saga waits for the whole load.
+        // A copied table gets its indexes and keys while the others are still being copied.
         probe.send(TableCopied.newBuilder().setMetadata(answer(copy)).setTable("public.orders").setRows(10).build());
+        ApplySchema ordersPostData = awaitAbout(migration, ApplySchema.class,
+                c -> c.getSection() == SchemaSection.POST_DATA);
+        assertThat(ordersPostData.getTables()).containsExactly("public.orders");
+        assertThat(ordersPostData.getParallelism()).isEqualTo(3);
+        probe.send(SchemaApplied.newBuilder().setMetadata(answer(ordersPostData)).setSection(SchemaSection.POST_DATA)
+                .setTables(List.of("public.orders")).setConstraints(1).build());
         probe.send(FullLoadCompleted.newBuilder().setMetadata(answer(copy)).setSlot("cutover_" + database)
                 .setTables(1).setRows(10).build());
 
         ApplySchema postData = awaitAbout(migration, ApplySchema.class,
-                c -> c.getSection() == SchemaSection.POST_DATA);
+                c -> c.getSection() == SchemaSection.POST_DATA && c.getTables().isEmpty());
+        await().atMost(WAIT).until(() -> sagaState(migration).contains("step=POST_DATA"));
         probe.send(SchemaApplied.newBuilder().setMetadata(answer(postData)).setSection(SchemaSection.POST_DATA)
                 .setIndexes(3).build());
 
