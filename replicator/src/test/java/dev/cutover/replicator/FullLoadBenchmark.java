@@ -45,8 +45,9 @@ import dev.cutover.stack.PostgresServer;
  *
  * <p>{@code cutover} runs the copy and the post-data the way the migration saga does, with the same classes and
  * without Kafka: each table's indexes and keys are built as soon as its copy ends, one command after the other as
- * schema-service takes them, while the other tables are still being copied; after the load the whole section
- * builds the rest (foreign keys). {@code cutover-after} builds the whole section only after the copy, for comparison.
+ * schema-service takes them, while the other tables are still being copied, with the foreign keys whose two tables
+ * are done; after the load the whole section builds the rest. {@code cutover-after} builds the whole section only
+ * after the copy, for comparison.
  */
 public final class FullLoadBenchmark {
 
@@ -171,6 +172,10 @@ public final class FullLoadBenchmark {
         String targetDb = "bench_" + name;
         target.createDatabase(targetDb);
         say("-- " + name + " into " + targetDb);
+        // Dirty pages left by the data generation or the method before are written now, not during this one.
+        execute(source, SOURCE_DB, "CHECKPOINT");
+        execute(target, "postgres", "CHECKPOINT");
+        shell("sync");
         Instant started = Instant.now();
         long cpuBefore = cpuTicks();
         method.load(targetDb);
@@ -250,7 +255,8 @@ public final class FullLoadBenchmark {
             Instant copied = Instant.now();
             say(String.format(Locale.ROOT, "   copy: %.1f s, %.1f MB/s of COPY stream", Duration.between(copying,
                     copied).toMillis() / 1000.0, result.megabytesPerSecond()));
-            commands.add(schemaService.submit(() -> postData.apply(pair, workers)));
+            commands.add(schemaService.submit(() -> overlapped ? postData.apply(pair, workers, targetDb)
+                    : postData.apply(pair, workers)));
             for (Future<SectionReport> command : List.copyOf(commands)) {
                 command.get();
             }

@@ -90,7 +90,7 @@ class SchemaCommands {
                     }
                     yield preData.apply(pair);
                 }
-                case POST_DATA -> tables.isEmpty() ? postData.apply(pair, workers)
+                case POST_DATA -> tables.isEmpty() ? postData.apply(pair, workers, dumpSharedBy(command.getMetadata()))
                         : postData.applyTables(pair, workers, tables, dumpSharedBy(command.getMetadata()));
                 case UNKNOWN -> throw new StepFailure("ApplySchema names a section this service does not know;"
                         + " upgrade schema-service to the sender's version", false);
@@ -107,7 +107,7 @@ class SchemaCommands {
         });
     }
 
-    /** A migration's table-by-table post-data commands share one dump of the source; others dump their own. */
+    /** A migration's post-data commands share one dump of the source; others dump their own. */
     private static String dumpSharedBy(Metadata command) {
         return command.getMigrationId() != null ? command.getMigrationId() : command.getMessageId().toString();
     }

@@ -51,9 +51,9 @@ import java.util.stream.Collectors;
  * a timeout stops the migration and says what the operator should clean up.
  *
  * <p>Post-data overlaps the full load: each {@code TableCopied} sends schema-service the post-data of that table
- * alone (its indexes and keys), so index builds run while the other tables are still being copied. The post-data step
- * then sends the whole section, which builds what needs several tables (foreign keys) and whatever is left, and
- * skips what is there. Its answer comes after the answers to every table's command, because schema-service takes one
+ * (its indexes and keys, and the foreign keys between it and the tables copied before), so index builds run while the
+ * other tables are still being copied. The post-data step then sends the whole section, which builds whatever is left
+ * and skips what is there. Its answer comes after the answers to every table's command, because schema-service takes one
  * migration's commands in order, so streaming starts only once all of them are done.
  */
 public final class MigrationDecider {

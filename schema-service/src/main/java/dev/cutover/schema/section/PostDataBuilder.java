@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,8 @@ import dev.cutover.schema.pgtools.Toc;
  * several connections at once, in the phases of {@link PostDataPlan}.
  *
  * <p>The section can be built in parts: the indexes and keys of tables as soon as they are copied, while
- * the copy goes on ({@link #applyTables}), then the whole section, which builds whatever is left
- * ({@link #apply}). Entries the target already has (by name: indexes, constraints, triggers, rules, policies)
+ * the copy goes on, and the foreign keys between tables built so ({@link #applyTables}), then the whole
+ * section, which builds whatever is left ({@link #apply(DatabasePair, int, String)}). Entries the target already has (by name: indexes, constraints, triggers, rules, policies)
  * are skipped, so a command repeated after a partial failure builds only what is missing.
  */
 public final class PostDataBuilder {
@@ -67,11 +68,11 @@ public final class PostDataBuilder {
     /** Entries besides indexes and constraints that a repeated command recognises by name, and so skips. */
     private static final Set<String> NAMED_TYPES = Set.of("TRIGGER", "RULE", "POLICY");
 
-    /** Dumps kept for the table-by-table commands of the few migrations running at once. */
-    private static final int KEPT_DUMPS = 4;
+    /** Migrations whose post-data is built table by table, at most this many at once. */
+    private static final int KEPT_MIGRATIONS = 4;
 
     private final PgTools tools;
-    private final Map<String, Dump> kept = new LinkedHashMap<>();
+    private final Map<String, Migration> migrations = new LinkedHashMap<>();
 
     public PostDataBuilder(PgTools tools) {
         this.tools = tools;
@@ -84,6 +85,17 @@ public final class PostDataBuilder {
     private record Dump(Optional<PostDataScript> script, String text, Toc toc, SourceObjects objects) {
     }
 
+    /** A migration built table by table: its dump, and the tables whose own post-data is built so far. */
+    private static final class Migration {
+
+        private final Dump dump;
+        private final Set<String> built = new HashSet<>();
+
+        Migration(Dump dump) {
+            this.dump = dump;
+        }
+    }
+
     /**
      * Builds the whole section from a fresh dump, skipping what the target already has.
      *
@@ -92,8 +104,27 @@ public final class PostDataBuilder {
     public SectionReport apply(DatabasePair pair, int workers) {
         requireWorkers(workers);
         long started = System.nanoTime();
-        forget(pair);
-        Dump dump = dump(pair);
+        forget(key -> key.endsWith('\0' + identity(pair)));
+        return applyWhole(pair, workers, dump(pair), started);
+    }
+
+    /**
+     * Builds what is left of the whole section after a migration's tables were built one by one, from that
+     * migration's dump (the source's schema does not change during a migration), then forgets the migration.
+     * Without tables built before, it dumps as {@link #apply(DatabasePair, int)} does.
+     */
+    public SectionReport apply(DatabasePair pair, int workers, String migration) {
+        requireWorkers(workers);
+        long started = System.nanoTime();
+        String key = key(pair, migration);
+        Migration kept;
+        synchronized (migrations) {
+            kept = migrations.remove(key);
+        }
+        return applyWhole(pair, workers, kept != null ? kept.dump : dump(pair), started);
+    }
+
+    private SectionReport applyWhole(DatabasePair pair, int workers, Dump dump, long started) {
         if (dump.script().isEmpty()) {
             log.warn("applying post-data with psql instead, one statement after the other in one transaction");
             tools.apply(pair.target(), dump.text());
@@ -107,28 +138,46 @@ public final class PostDataBuilder {
 
     /**
      * Builds the indexes and key constraints (primary key, unique, exclusion) of these tables, which must be
-     * fully copied: everything that needs other tables (foreign keys) or comes after them in pg_dump's order
-     * is left for {@link #apply}. The first call for a migration dumps the section, later calls for the same
-     * migration use that dump: a table-by-table build of thousands of tables must not dump thousands of times.
+     * fully copied, and the foreign keys between them and tables built by earlier calls for the same
+     * migration. Everything else (foreign keys to tables not built yet, triggers, partitioned parents'
+     * indexes, ...) is left for {@link #apply(DatabasePair, int, String)}. A migration's calls must come one
+     * after the other, as schema-service takes a migration's commands. The first call dumps the section and
+     * later calls use that dump: a table-by-table build of thousands of tables must not dump thousands of
+     * times. A service restarted in between forgets the tables built, so their foreign keys wait for the whole
+     * section.
      *
      * @param tables    qualified {@code schema.table}, as the replicator names them
-     * @param migration whose commands share one dump
+     * @param migration whose calls share one dump and know each other's tables
      */
     public SectionReport applyTables(DatabasePair pair, int workers, Collection<String> tables, String migration) {
         requireWorkers(workers);
         long started = System.nanoTime();
-        Dump dump = kept(pair, migration);
+        Migration kept = kept(pair, migration);
+        Dump dump = kept.dump;
         if (dump.script().isEmpty()) {
             log.warn("post-data of {} is left for the whole section, which psql applies", tables);
             return new Counts().report(started);
         }
         Set<String> wanted = Set.copyOf(tables);
+        Set<String> complete = new HashSet<>(wanted);
+        synchronized (migrations) {
+            complete.addAll(kept.built);
+        }
+        SourceObjects objects = dump.objects();
         List<PostDataItem> items = dump.script().get().items().stream()
-                .filter(item -> item.kind() == PostDataItem.Kind.INDEX || item.kind() == PostDataItem.Kind.KEY_CONSTRAINT)
-                .filter(item -> dump.objects().tableOf(item).filter(wanted::contains).isPresent())
+                .filter(item -> switch (item.kind()) {
+                    case INDEX, KEY_CONSTRAINT -> objects.tableOf(item).filter(wanted::contains).isPresent();
+                    case FOREIGN_KEY -> objects.tableOf(item).filter(complete::contains).isPresent()
+                            && objects.referencedTableOf(item).filter(complete::contains).isPresent();
+                    case KEY_INDEX, KEY_ON_INDEX, INDEX_ATTACHMENT, OTHER -> false;
+                })
                 .toList();
-        return build(pair, workers, dump.script().get().prelude(), items, dump.objects(), "post-data of " + tables,
-                started);
+        SectionReport report = build(pair, workers, dump.script().get().prelude(), items, objects,
+                "post-data of " + tables, started);
+        synchronized (migrations) {
+            kept.built.addAll(wanted);
+        }
+        return report;
     }
 
     private static void requireWorkers(int workers) {
@@ -164,29 +213,32 @@ public final class PostDataBuilder {
         return counts.report(started);
     }
 
-    private Dump kept(DatabasePair pair, String migration) {
-        String key = migration + '\0' + identity(pair);
-        synchronized (kept) {
-            Dump dump = kept.get(key);
-            if (dump != null) {
-                return dump;
+    private Migration kept(DatabasePair pair, String migration) {
+        String key = key(pair, migration);
+        synchronized (migrations) {
+            Migration kept = migrations.get(key);
+            if (kept != null) {
+                return kept;
             }
         }
-        Dump dump = dump(pair);
-        synchronized (kept) {
-            kept.put(key, dump);
-            while (kept.size() > KEPT_DUMPS) {
-                kept.remove(kept.keySet().iterator().next());
+        Migration kept = new Migration(dump(pair));
+        synchronized (migrations) {
+            migrations.put(key, kept);
+            while (migrations.size() > KEPT_MIGRATIONS) {
+                migrations.remove(migrations.keySet().iterator().next());
             }
         }
-        return dump;
+        return kept;
     }
 
-    private void forget(DatabasePair pair) {
-        String identity = '\0' + identity(pair);
-        synchronized (kept) {
-            kept.keySet().removeIf(key -> key.endsWith(identity));
+    private void forget(Predicate<String> keys) {
+        synchronized (migrations) {
+            migrations.keySet().removeIf(keys);
         }
+    }
+
+    private static String key(DatabasePair pair, String migration) {
+        return migration + '\0' + identity(pair);
     }
 
     private static String identity(DatabasePair pair) {

@@ -19,12 +19,14 @@ import dev.cutover.schema.pgtools.Catalog;
  *
  * @param sizes      the index's size, or the table's for a foreign key
  * @param tables     the table an index or constraint is on, as {@code schema.table}
+ * @param referenced the table a foreign key references, as {@code schema.table}
  * @param keyIndexes primary keys and unique constraints that may be split into an index and the constraint
  */
-record SourceObjects(Map<String, Long> sizes, Map<String, String> tables, Map<String, KeyIndex> keyIndexes) {
+record SourceObjects(Map<String, Long> sizes, Map<String, String> tables, Map<String, String> referenced,
+                     Map<String, KeyIndex> keyIndexes) {
 
     private static final String OBJECTS = """
-            SELECT n.nspname, i.relname, pg_catalog.pg_relation_size(i.oid), tn.nspname || '.' || t.relname
+            SELECT n.nspname, i.relname, pg_catalog.pg_relation_size(i.oid), tn.nspname || '.' || t.relname, NULL
               FROM pg_catalog.pg_index x
               JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
               JOIN pg_catalog.pg_namespace n ON n.oid = i.relnamespace
@@ -34,9 +36,11 @@ record SourceObjects(Map<String, Long> sizes, Map<String, String> tables, Map<St
             UNION ALL
             SELECT n.nspname, t.relname || ' ' || c.conname,
                    pg_catalog.pg_relation_size(CASE WHEN c.conindid <> 0 AND c.contype <> 'f' THEN c.conindid ELSE t.oid END),
-                   n.nspname || '.' || t.relname
+                   n.nspname || '.' || t.relname, fn.nspname || '.' || f.relname
               FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class t ON t.oid = c.conrelid
               JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+              LEFT JOIN pg_catalog.pg_class f ON f.oid = c.confrelid AND c.contype = 'f'
+              LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace
              WHERE n.nspname = ANY (?)
             """;
 
@@ -66,6 +70,7 @@ record SourceObjects(Map<String, Long> sizes, Map<String, String> tables, Map<St
     SourceObjects {
         sizes = Map.copyOf(sizes);
         tables = Map.copyOf(tables);
+        referenced = Map.copyOf(referenced);
         keyIndexes = Map.copyOf(keyIndexes);
     }
 
@@ -84,6 +89,7 @@ record SourceObjects(Map<String, Long> sizes, Map<String, String> tables, Map<St
     static SourceObjects read(Connection source, List<String> schemas) throws SQLException {
         Map<String, Long> sizes = new HashMap<>();
         Map<String, String> tables = new HashMap<>();
+        Map<String, String> referenced = new HashMap<>();
         try (PreparedStatement statement = source.prepareStatement(OBJECTS)) {
             statement.setArray(1, Catalog.textArray(source, schemas));
             statement.setArray(2, Catalog.textArray(source, schemas));
@@ -92,10 +98,13 @@ record SourceObjects(Map<String, Long> sizes, Map<String, String> tables, Map<St
                     String key = key(rows.getString(1), rows.getString(2));
                     sizes.merge(key, rows.getLong(3), Long::sum);
                     tables.putIfAbsent(key, rows.getString(4));
+                    if (rows.getString(5) != null) {
+                        referenced.putIfAbsent(key, rows.getString(5));
+                    }
                 }
             }
         }
-        return new SourceObjects(sizes, tables, keyIndexes(source, schemas));
+        return new SourceObjects(sizes, tables, referenced, keyIndexes(source, schemas));
     }
 
     private static Map<String, KeyIndex> keyIndexes(Connection source, List<String> schemas) throws SQLException {
@@ -126,6 +135,10 @@ record SourceObjects(Map<String, Long> sizes, Map<String, String> tables, Map<St
 
     Optional<String> tableOf(PostDataItem item) {
         return Optional.ofNullable(tables.get(key(item.schema(), item.tag())));
+    }
+
+    Optional<String> referencedTableOf(PostDataItem item) {
+        return Optional.ofNullable(referenced.get(key(item.schema(), item.tag())));
     }
 
     Optional<KeyIndex> keyIndexOf(PostDataItem item) {
