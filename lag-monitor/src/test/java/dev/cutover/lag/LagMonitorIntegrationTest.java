@@ -135,6 +135,23 @@ class LagMonitorIntegrationTest {
     }
 
     @Test
+    void awaitCatchUpSentBeforeTheCanaryIsWrittenIsAnsweredOnceTheCanaryReachesTheTarget() throws SQLException {
+        String token = "canary-" + UUID.randomUUID();
+        AwaitCatchUp command = AwaitCatchUp.newBuilder().setMetadata(command()).setCanaryToken(token)
+                .setTimeoutMs(30_000).build();
+
+        publisher().publish(command);
+        database.writeCanary(token);
+
+        CanaryObserved observed = await().atMost(Duration.ofSeconds(30))
+                .until(() -> event(CanaryObserved.class, e -> e.getToken().equals(token)), Optional::isPresent)
+                .orElseThrow();
+        assertThat(String.valueOf(observed.getMetadata().getCausationId()))
+                .isEqualTo(String.valueOf(command.getMetadata().getMessageId()));
+        assertThat(observed.getTargetLsn()).contains("/");
+    }
+
+    @Test
     void canaryThatCannotArriveFailsWithFiguresAndTheSubscriptionIsReportedStalledThenRecovered() throws SQLException {
         database.disableSubscription();
         try {

@@ -1,5 +1,6 @@
 package dev.cutover.cutover.fence;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -20,6 +21,12 @@ import dev.cutover.events.WriteCanary;
 class FenceListener {
 
     private final FenceParticipant fence;
+
+    /** The commands this listener carries out; it is not called for the others ({@link FenceWatchers}). */
+    static boolean handles(SpecificRecord command) {
+        return command instanceof StopTraffic || command instanceof WriteCanary || command instanceof OpenTarget
+                || command instanceof LockTarget || command instanceof RestoreSource;
+    }
 
     FenceListener(FenceParticipant fence) {
         this.fence = fence;

@@ -68,8 +68,11 @@ class FenceParticipant implements AutoCloseable {
     }
 
     void writeCanary(WriteCanary command) {
-        // The command's id is the token: a repeated command writes the same row once.
-        Fence.Canary canary = fence.writeCanary(pair(command.getMetadata()), command.getMetadata().getMessageId().toString());
+        // The saga names the token (version 1 of the command did not: its id is the token then). A repeated command
+        // writes the same row once.
+        String token = command.getToken() != null ? command.getToken().toString()
+                : command.getMetadata().getMessageId().toString();
+        Fence.Canary canary = fence.writeCanary(pair(command.getMetadata()), token);
         publisher.publish(CanaryWritten.newBuilder()
                 .setMetadata(publisher.answering(command.getMetadata()))
                 .setToken(canary.token())

@@ -8,7 +8,12 @@ import org.springframework.kafka.config.ContainerPostProcessor;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 
-/** Attached to the fence's listener container: when partitions move away, their first-session watchers stop. */
+import dev.cutover.platform.ActedOnOnly;
+
+/**
+ * Attached to the fence's listener container: it is handed only the fence's own commands, and when partitions move
+ * away, their first-session watchers stop.
+ */
 class FenceWatchers implements ConsumerAwareRebalanceListener,
         ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> {
 
@@ -21,6 +26,7 @@ class FenceWatchers implements ConsumerAwareRebalanceListener,
     @Override
     public void postProcess(AbstractMessageListenerContainer<Object, Object> container) {
         container.getContainerProperties().setConsumerRebalanceListener(this);
+        container.setRecordInterceptor(new ActedOnOnly(FenceListener::handles));
     }
 
     @Override

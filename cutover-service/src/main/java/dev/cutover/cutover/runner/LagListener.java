@@ -19,7 +19,7 @@ class LagListener {
 
     @KafkaListener(id = "cutover-saga-lag", topics = "replication.lag",
             groupId = "cutover-saga-lag-#{T(java.util.UUID).randomUUID()}",
-            properties = "auto.offset.reset=latest")
+            properties = "auto.offset.reset=latest", containerPostProcessor = "lagReportsWithoutTransactions")
     void on(LagReported report) {
         saga.onLag(report);
     }

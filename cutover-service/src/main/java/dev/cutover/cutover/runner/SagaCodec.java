@@ -108,9 +108,10 @@ final class SagaCodec {
                     .setMetadata(metadata).setScope("CUTOVER").build();
             case SagaCommand.StopTraffic c -> dev.cutover.events.StopTraffic.newBuilder()
                     .setMetadata(metadata).setTimeoutMs(c.timeout().toMillis()).build();
-            case SagaCommand.WriteCanary c -> dev.cutover.events.WriteCanary.newBuilder().setMetadata(metadata).build();
+            case SagaCommand.WriteCanary c -> dev.cutover.events.WriteCanary.newBuilder().setMetadata(metadata)
+                    .setToken(c.token()).build();
             case SagaCommand.AwaitCatchUp c -> dev.cutover.events.AwaitCatchUp.newBuilder()
-                    .setMetadata(metadata).setCanaryToken(c.token()).setCanaryLsn(c.lsn().toString())
+                    .setMetadata(metadata).setCanaryToken(c.token()).setCanaryLsn(c.lsn().map(Lsn::toString).orElse(null))
                     .setTimeoutMs(c.timeout().toMillis()).build();
             case SagaCommand.SyncSequences c -> dev.cutover.events.SyncSequences.newBuilder()
                     .setMetadata(metadata).setMargin(sequenceMargin).build();

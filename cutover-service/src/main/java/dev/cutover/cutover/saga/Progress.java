@@ -41,6 +41,14 @@ public record Progress(CutoverStarted started, Map<Step, Instant> stepStarts, Ma
         Objects.requireNonNull(canary, "canary must not be null");
     }
 
+    /**
+     * The token this cutover's canary carries: chosen by the saga, so that the command awaiting the canary can go out
+     * beside the one writing it. One per cutover: the canary is written once, a failure compensates.
+     */
+    public String canaryToken() {
+        return started.cutoverId().value() + "-canary";
+    }
+
     static Progress of(CutoverStarted started) {
         return new Progress(started, Map.of(Step.PREFLIGHT, started.startedAt()), Map.of(), Optional.empty());
     }

@@ -2,6 +2,7 @@ package dev.cutover.cutover.saga;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the saga asks participants to do. Cutover id and database travel in the envelope; every participant
@@ -21,12 +22,19 @@ public sealed interface SagaCommand {
         }
     }
 
-    /** Fence: write the canary row on the source. */
-    record WriteCanary() implements SagaCommand {
+    /** Fence: write the canary row on the source, carrying {@code token}. */
+    record WriteCanary(String token) implements SagaCommand {
+
+        public WriteCanary {
+            Text.notBlank(token, "canary token");
+        }
     }
 
-    /** Lag monitor: report when the canary is on the target and the subscription confirmed {@code lsn}. */
-    record AwaitCatchUp(String token, Lsn lsn, Duration timeout) implements SagaCommand {
+    /**
+     * Lag monitor: report when the canary is on the target and replication confirmed its position: {@code lsn} when
+     * the canary was already written, else the source's position that lag-monitor reads once the row is committed.
+     */
+    record AwaitCatchUp(String token, Optional<Lsn> lsn, Duration timeout) implements SagaCommand {
 
         public AwaitCatchUp {
             Text.notBlank(token, "canary token");

@@ -15,6 +15,7 @@ import static dev.cutover.cutover.saga.Fixtures.REASON;
 import static dev.cutover.cutover.saga.Fixtures.T0;
 import static dev.cutover.cutover.saga.Fixtures.TOKEN;
 import static dev.cutover.cutover.saga.Fixtures.at;
+import static dev.cutover.cutover.saga.Fixtures.canaryWritten;
 import static dev.cutover.cutover.saga.Fixtures.compensationStarted;
 import static dev.cutover.cutover.saga.Fixtures.completed;
 import static dev.cutover.cutover.saga.Fixtures.historyUntil;
@@ -301,13 +302,14 @@ class CutoverDeciderUnitTest {
     class TheHappyPath {
 
         @Test
-        void the_flipped_dns_stops_traffic_with_the_canary_queued_behind_it() {
+        void the_flipped_dns_stops_traffic_with_the_canary_queued_behind_it_and_its_wait_on_the_target_begun() {
             Instant now = endOf(Step.FLIP_DNS);
             Cutover state = given(historyUntil(Step.FLIP_DNS))
                     .when(new DnsFlipped("127.0.0.2", "127.0.0.3"), now)
                     .then(List.of(new StepFinished(Step.FLIP_DNS, now), new StepStarted(Step.STOP_TRAFFIC, now),
-                                    new StepStarted(Step.WRITE_CANARY, now)),
-                            List.of(new StopTraffic(Duration.ofSeconds(5)), new WriteCanary()));
+                                    new StepStarted(Step.WRITE_CANARY, now), new StepStarted(Step.AWAIT_CATCH_UP, now)),
+                            List.of(new StopTraffic(Duration.ofSeconds(5)), new WriteCanary(TOKEN),
+                                    new AwaitCatchUp(TOKEN, Optional.empty(), Duration.ofSeconds(5 + 2 + 10))));
             assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.STOP_TRAFFIC)));
         }
 
@@ -322,20 +324,21 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
-        void the_written_canary_is_recorded_and_awaited_on_the_target() {
+        void the_written_canary_is_recorded_while_its_wait_on_the_target_goes_on() {
             Instant now = endOf(Step.WRITE_CANARY);
             Cutover state = given(historyUntil(Step.SYNC_SEQUENCES))
                     .when(new CanaryWritten(TOKEN, CANARY_LSN), now)
-                    .then(List.of(new StepFinished(Step.WRITE_CANARY, now), new CanaryRecorded(TOKEN, CANARY_LSN),
-                                    new StepStarted(Step.AWAIT_CATCH_UP, now)),
-                            List.of(new AwaitCatchUp(TOKEN, CANARY_LSN, Duration.ofSeconds(10))));
-            assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.AWAIT_CATCH_UP)));
+                    .then(List.of(new StepFinished(Step.WRITE_CANARY, now), new CanaryRecorded(TOKEN, CANARY_LSN)),
+                            List.of());
+            assertThat(state).isEqualTo(CutoverDecider.rebuild(canaryWritten()));
+            assertThat(state).isInstanceOfSatisfying(Running.class, running -> assertThat(running.inFlight())
+                    .containsExactly(Step.SYNC_SEQUENCES, Step.AWAIT_CATCH_UP));
         }
 
         @Test
-        void synced_sequences_wait_for_the_dns_and_the_canary_before_the_target_opens() {
+        void synced_sequences_wait_for_the_canary_before_the_target_opens() {
             Instant now = endOf(Step.SYNC_SEQUENCES);
-            Cutover state = given(historyUntil(Step.AWAIT_CATCH_UP)).when(new SequencesSynced(12), now)
+            Cutover state = given(canaryWritten()).when(new SequencesSynced(12), now)
                     .then(new StepFinished(Step.SYNC_SEQUENCES, now));
             assertThat(state).isInstanceOfSatisfying(Running.class, running -> assertThat(running.inFlight())
                     .containsExactly(Step.AWAIT_CATCH_UP));
@@ -344,8 +347,7 @@ class CutoverDeciderUnitTest {
         @Test
         void the_canary_seen_on_a_caught_up_target_after_the_sequences_passes_the_point_of_no_return_by_opening_the_target() {
             Instant now = endOf(Step.AWAIT_CATCH_UP);
-            Cutover state = given(historyUntil(Step.AWAIT_CATCH_UP,
-                    new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES))))
+            Cutover state = given(canaryWritten(new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES))))
                     .when(new CanaryObserved(TOKEN, Duration.ofMillis(47), CANARY_LSN), now)
                     .then(List.of(new StepFinished(Step.AWAIT_CATCH_UP, now), new StepStarted(Step.OPEN_TARGET, now)),
                             List.of(new OpenTarget()));
@@ -357,24 +359,41 @@ class CutoverDeciderUnitTest {
         @Test
         void the_sequences_set_last_open_the_target_too() {
             Instant now = at(2_400);
-            given(historyUntil(Step.AWAIT_CATCH_UP, new StepFinished(Step.AWAIT_CATCH_UP, endOf(Step.AWAIT_CATCH_UP))))
+            given(canaryWritten(new StepFinished(Step.AWAIT_CATCH_UP, endOf(Step.AWAIT_CATCH_UP))))
                     .when(new SequencesSynced(12), now)
                     .then(List.of(new StepFinished(Step.SYNC_SEQUENCES, now), new StepStarted(Step.OPEN_TARGET, now)),
                             List.of(new OpenTarget()));
         }
 
         @Test
+        void a_canary_seen_before_its_writer_answered_ends_the_wait_and_the_target_opens_once_the_writer_answers() {
+            Cutover observed = given(historyUntil(Step.SYNC_SEQUENCES,
+                    new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES))))
+                    .when(new CanaryObserved(TOKEN, Duration.ofMillis(47), CANARY_LSN), at(2_300))
+                    .then(new StepFinished(Step.AWAIT_CATCH_UP, at(2_300)));
+            assertThat(observed).isInstanceOfSatisfying(Running.class, running -> assertThat(running.inFlight())
+                    .containsExactly(Step.WRITE_CANARY));
+
+            given(historyUntil(Step.SYNC_SEQUENCES, new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES)),
+                    new StepFinished(Step.AWAIT_CATCH_UP, at(2_300))))
+                    .when(new CanaryWritten(TOKEN, CANARY_LSN), at(2_310))
+                    .then(List.of(new StepFinished(Step.WRITE_CANARY, at(2_310)), new CanaryRecorded(TOKEN, CANARY_LSN),
+                                    new StepStarted(Step.OPEN_TARGET, at(2_310))),
+                            List.of(new OpenTarget()));
+        }
+
+        @Test
         void a_canary_with_another_token_is_refused() {
-            given(historyUntil(Step.AWAIT_CATCH_UP))
+            given(canaryWritten())
                     .when(new CanaryObserved("canary-0000", Duration.ofMillis(47), CANARY_LSN), at(2_250))
                     .thenRefusedWith("the awaited canary is " + TOKEN);
         }
 
         @Test
-        void a_canary_seen_on_a_target_behind_the_canary_lsn_is_refused() {
-            given(historyUntil(Step.AWAIT_CATCH_UP))
-                    .when(new CanaryObserved(TOKEN, Duration.ofMillis(47), FENCE_LSN), at(2_250))
-                    .thenRefusedWith("the target confirmed 0/3000060, before the canary's 0/3000148");
+        void a_canary_with_another_token_is_refused_before_the_canary_is_recorded_too() {
+            given(historyUntil(Step.STOP_TRAFFIC))
+                    .when(new CanaryObserved("canary-0000", Duration.ofMillis(47), CANARY_LSN), at(2_100))
+                    .thenRefusedWith("the awaited canary is " + TOKEN);
         }
 
         @Test
@@ -464,13 +483,13 @@ class CutoverDeciderUnitTest {
             }
             assertThat(CutoverDecider.rebuild(history)).isInstanceOf(Completed.class);
             assertThat(sent).extracting(command -> command.getClass().getSimpleName()).containsExactly(
-                    "CheckPreflight", "FlipDns", "StopTraffic", "WriteCanary", "SyncSequences", "AwaitCatchUp",
+                    "CheckPreflight", "FlipDns", "StopTraffic", "WriteCanary", "AwaitCatchUp", "SyncSequences",
                     "OpenTarget", "StopReplication", "RestoreDnsTtl");
             assertThat(history).filteredOn(CutoverCompleted.class::isInstance).singleElement()
                     .isEqualTo(new CutoverCompleted(Duration.ofMillis(7), completedDurations(), at(9)));
         }
 
-        /** The flip starts at 2 ms, traffic stops with the canary at 3; sequences start at 4, the canary is awaited from 5. */
+        /** The flip starts at 2 ms; traffic stops, the canary is written and awaited from 3; sequences start at 4. */
         private static Map<Step, Duration> completedDurations() {
             var durations = new EnumMap<Step, Duration>(Step.class);
             durations.put(Step.PREFLIGHT, Duration.ofMillis(2));
@@ -478,7 +497,7 @@ class CutoverDeciderUnitTest {
             durations.put(Step.STOP_TRAFFIC, Duration.ofMillis(1));
             durations.put(Step.WRITE_CANARY, Duration.ofMillis(2));
             durations.put(Step.SYNC_SEQUENCES, Duration.ofMillis(2));
-            durations.put(Step.AWAIT_CATCH_UP, Duration.ofMillis(2));
+            durations.put(Step.AWAIT_CATCH_UP, Duration.ofMillis(4));
             durations.put(Step.OPEN_TARGET, Duration.ofMillis(1));
             durations.put(Step.AWAIT_TRAFFIC, Duration.ofMillis(1));
             return durations;
@@ -574,6 +593,19 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
+        void the_wait_for_the_canary_on_the_target_counts_its_deadline_from_the_canary_written() {
+            var sequencesSynced = canaryWritten(new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES)));
+            Instant catchUpLate = endOf(Step.WRITE_CANARY).plus(POLICY.timeout(Step.AWAIT_CATCH_UP)).plusMillis(1);
+            assertThat(CutoverDecider.deadline(CutoverDecider.rebuild(sequencesSynced), POLICY))
+                    .contains(endOf(Step.WRITE_CANARY).plus(POLICY.timeout(Step.AWAIT_CATCH_UP)));
+            given(sequencesSynced).when(new Tick(), catchUpLate.minusMillis(2)).thenNothing();
+            String reason = "AWAIT_CATCH_UP did not finish within 10s";
+            given(sequencesSynced).when(new Tick(), catchUpLate)
+                    .then(List.of(new CompensationStarted(Step.AWAIT_CATCH_UP, reason, catchUpLate)),
+                            compensation(true, reason));
+        }
+
+        @Test
         void the_canary_counts_its_deadline_from_the_end_of_the_fence() {
             Instant fenced = endOf(Step.STOP_TRAFFIC);
             assertThat(CutoverDecider.deadline(CutoverDecider.rebuild(historyUntil(Step.SYNC_SEQUENCES)), POLICY))
@@ -582,10 +614,10 @@ class CutoverDeciderUnitTest {
 
         @Test
         void of_the_steps_running_side_by_side_the_first_to_run_out_of_time_is_the_one_compensated() {
-            // The sequences started 50 ms before the catch-up, with a shorter timeout.
+            // The sequences started with the fence's end, the catch-up's clock with the canary's later, on a longer timeout.
             Instant now = startOf(Step.SYNC_SEQUENCES).plus(POLICY.timeout(Step.SYNC_SEQUENCES)).plusMillis(1);
             String reason = "SYNC_SEQUENCES did not finish within 5s";
-            given(historyUntil(Step.AWAIT_CATCH_UP)).when(new Tick(), now)
+            given(canaryWritten()).when(new Tick(), now)
                     .then(List.of(new CompensationStarted(Step.SYNC_SEQUENCES, reason, now)), compensation(true, reason));
         }
 
@@ -593,11 +625,11 @@ class CutoverDeciderUnitTest {
         void a_failure_of_one_step_puts_the_source_back_while_the_others_are_still_in_flight() {
             Instant now = at(2_230);
             String reason = "permission denied for sequence orders_id_seq";
-            Cutover state = given(historyUntil(Step.AWAIT_CATCH_UP))
+            Cutover state = given(canaryWritten())
                     .when(new StepFailed(Step.SYNC_SEQUENCES, reason, false), now)
                     .then(List.of(new CompensationStarted(Step.SYNC_SEQUENCES, reason, now)), compensation(true, reason));
             // The answers still travelling are late answers now: they change nothing.
-            given(historyUntil(Step.AWAIT_CATCH_UP, new CompensationStarted(Step.SYNC_SEQUENCES, reason, now)))
+            given(canaryWritten(new CompensationStarted(Step.SYNC_SEQUENCES, reason, now)))
                     .when(new CanaryObserved(TOKEN, Duration.ofMillis(47), CANARY_LSN), now.plusMillis(10)).thenNothing();
             assertThat(state).isInstanceOf(Compensating.class);
         }
@@ -852,7 +884,7 @@ class CutoverDeciderUnitTest {
             return Stream.of(
                     Arguments.of(new PreflightReported(List.of(), "ok"), Step.STOP_TRAFFIC),
                     Arguments.of(new TrafficStopped(FENCE_LSN, List.of("app"), 8), Step.SYNC_SEQUENCES),
-                    Arguments.of(new CanaryWritten(TOKEN, CANARY_LSN), Step.AWAIT_CATCH_UP),
+                    Arguments.of(new CanaryWritten(TOKEN, CANARY_LSN), Step.OPEN_TARGET),
                     Arguments.of(new CanaryObserved(TOKEN, Duration.ofMillis(47), CANARY_LSN), Step.OPEN_TARGET),
                     Arguments.of(new SequencesSynced(12), Step.OPEN_TARGET),
                     Arguments.of(new DnsFlipped("127.0.0.2", "127.0.0.3"), Step.OPEN_TARGET),
@@ -919,9 +951,9 @@ class CutoverDeciderUnitTest {
 
         @Test
         void a_restarted_saga_still_knows_the_canary_it_awaits() {
-            given(historyUntil(Step.AWAIT_CATCH_UP))
+            given(canaryWritten())
                     .when(new CanaryObserved("canary-0000", Duration.ofMillis(47), CANARY_LSN), at(2_250))
-                    .thenRefusedWith("canary-7f3a");
+                    .thenRefusedWith(TOKEN);
         }
 
         @Test
@@ -933,11 +965,11 @@ class CutoverDeciderUnitTest {
 
         @Test
         void a_history_that_starts_a_step_before_the_steps_it_needs_cannot_be_folded() {
-            var broken = historyUntil(Step.STOP_TRAFFIC, new StepStarted(Step.AWAIT_CATCH_UP, at(2_100)));
+            var broken = historyUntil(Step.STOP_TRAFFIC, new StepStarted(Step.SYNC_SEQUENCES, at(2_100)));
             assertThatThrownBy(() -> CutoverDecider.rebuild(broken))
                     .isInstanceOf(InvalidTransition.class)
                     .hasMessageContaining("Running")
-                    .hasMessageContaining("AWAIT_CATCH_UP starts once, after [WRITE_CANARY] finished");
+                    .hasMessageContaining("SYNC_SEQUENCES starts once, after [STOP_TRAFFIC] finished");
         }
 
         @Test

@@ -35,7 +35,7 @@ final class Fixtures {
     static final Operator MALLORY = new Operator("mallory");
     static final DnsPlan DNS = new DnsPlan("db.orders.example.", "127.0.0.2", "127.0.0.3");
     static final String REASON = "move orders to PostgreSQL 17";
-    static final String TOKEN = "canary-7f3a";
+    static final String TOKEN = "cutover-orders-1-canary";
     static final Lsn FENCE_LSN = Lsn.parse("0/3000060");
     static final Lsn CANARY_LSN = Lsn.parse("0/3000148");
     static final CutoverPolicy POLICY = CutoverPolicy.withDefaults(Set.of(ALICE, BOB));
@@ -52,9 +52,8 @@ final class Fixtures {
         return switch (step) {
             case PREFLIGHT -> T0;
             case FLIP_DNS -> at(2_000);
-            case STOP_TRAFFIC, WRITE_CANARY -> endOf(Step.FLIP_DNS);
+            case STOP_TRAFFIC, WRITE_CANARY, AWAIT_CATCH_UP -> endOf(Step.FLIP_DNS);
             case SYNC_SEQUENCES -> endOf(Step.STOP_TRAFFIC);
-            case AWAIT_CATCH_UP -> endOf(Step.WRITE_CANARY);
             case OPEN_TARGET -> endOf(Step.AWAIT_CATCH_UP);
             case AWAIT_TRAFFIC -> endOf(Step.OPEN_TARGET);
             case TIDY_UP -> resumedAt();
@@ -105,11 +104,11 @@ final class Fixtures {
                 new StepFinished(Step.FLIP_DNS, endOf(Step.FLIP_DNS)),
                 new StepStarted(Step.STOP_TRAFFIC, startOf(Step.STOP_TRAFFIC)),
                 new StepStarted(Step.WRITE_CANARY, startOf(Step.WRITE_CANARY)),
+                new StepStarted(Step.AWAIT_CATCH_UP, startOf(Step.AWAIT_CATCH_UP)),
                 new StepFinished(Step.STOP_TRAFFIC, endOf(Step.STOP_TRAFFIC)),
                 new StepStarted(Step.SYNC_SEQUENCES, startOf(Step.SYNC_SEQUENCES)),
                 new StepFinished(Step.WRITE_CANARY, endOf(Step.WRITE_CANARY)),
                 new CanaryRecorded(TOKEN, CANARY_LSN),
-                new StepStarted(Step.AWAIT_CATCH_UP, startOf(Step.AWAIT_CATCH_UP)),
                 new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES)),
                 new StepFinished(Step.AWAIT_CATCH_UP, endOf(Step.AWAIT_CATCH_UP)),
                 new StepStarted(Step.OPEN_TARGET, startOf(Step.OPEN_TARGET)),
@@ -145,6 +144,18 @@ final class Fixtures {
         var history = new ArrayList<>(historyUntil(step));
         history.addAll(List.of(more));
         return history;
+    }
+
+    /** Up to the canary's writer answering, while the sequences and the wait for the canary are in flight. */
+    static List<CutoverEvent> canaryWritten(CutoverEvent... more) {
+        return historyUntil(Step.SYNC_SEQUENCES, concat(List.of(new StepFinished(Step.WRITE_CANARY,
+                endOf(Step.WRITE_CANARY)), new CanaryRecorded(TOKEN, CANARY_LSN)), more));
+    }
+
+    private static CutoverEvent[] concat(List<CutoverEvent> first, CutoverEvent... more) {
+        var all = new ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all.toArray(CutoverEvent[]::new);
     }
 
     /**

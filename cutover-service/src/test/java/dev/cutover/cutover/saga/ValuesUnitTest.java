@@ -114,8 +114,9 @@ class ValuesUnitTest {
         assertThat(Step.SYNC_SEQUENCES.after()).containsExactly(Step.STOP_TRAFFIC);
         assertThat(Step.FLIP_DNS.after()).isEmpty();
         assertThat(Step.STOP_TRAFFIC.after()).containsExactly(Step.FLIP_DNS);
-        assertThat(Step.AWAIT_CATCH_UP.after()).containsExactly(Step.WRITE_CANARY);
+        assertThat(Step.AWAIT_CATCH_UP.after()).containsExactly(Step.FLIP_DNS);
         assertThat(Step.WRITE_CANARY.queuedBehind()).contains(Step.STOP_TRAFFIC);
+        assertThat(Step.AWAIT_CATCH_UP.queuedBehind()).contains(Step.WRITE_CANARY);
     }
 
     private static CutoverPolicy policy(Map<Step, Duration> timeouts, Duration maxLagAge, Set<Operator> allowed) {

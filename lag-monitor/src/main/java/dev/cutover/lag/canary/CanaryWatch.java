@@ -50,8 +50,15 @@ public final class CanaryWatch {
             }
         }
 
-        /** The deadline passed; {@code last} is what the final check saw. */
-        record TimedOut(Canary canary, CatchUpCheck last) implements Outcome {
+        /**
+         * The deadline passed; {@code last} is what the final check saw, {@code lsn} the canary's position if it was
+         * known by then.
+         */
+        record TimedOut(String token, Optional<Lsn> lsn, CatchUpCheck last) implements Outcome {
+
+            public String describe() {
+                return last.describe(lsn);
+            }
         }
     }
 
@@ -117,6 +124,19 @@ public final class CanaryWatch {
      */
     public Outcome await(Canary canary, Positions positions, Instant deadline, Connection target, Connection source)
             throws SQLException {
+        return await(canary.token(), Optional.of(canary.lsn()), positions, deadline, target, source);
+    }
+
+    /**
+     * Waits for a canary that may not be written yet: its position, when not given, is read on the source once the
+     * row has reached the target (so it is committed on the source): the source's WAL position then, at or after the
+     * canary's commit, the same reading the canary's writer takes after committing it.
+     *
+     * @param token the canary's token
+     * @param known the canary's position when its writer has reported it, else empty
+     */
+    public Outcome await(String token, Optional<Lsn> known, Positions positions, Instant deadline, Connection target,
+            Connection source) throws SQLException {
         PGConnection notifications = target.unwrap(PGConnection.class);
         try (Statement listen = target.createStatement()) {
             listen.execute("listen " + CHANNEL);
@@ -132,10 +152,14 @@ public final class CanaryWatch {
                 """);
                 Statement flush = target.createStatement();
                 PreparedStatement onSource = source.prepareStatement(
-                        "select confirmed_flush_lsn::text from pg_replication_slots where slot_name = ?")) {
+                        "select confirmed_flush_lsn::text from pg_replication_slots where slot_name = ?");
+                PreparedStatement written = source.prepareStatement(
+                        "select pg_current_wal_lsn()::text from cutover.canary where token = ?")) {
             onTarget.setString(1, positions.subscription().orElse(null));
-            onTarget.setString(2, canary.token());
+            onTarget.setString(2, token);
             onSource.setString(1, positions.slot().orElse(null));
+            written.setString(1, token);
+            Optional<Lsn> lsn = known;
             while (true) {
                 CatchUpCheck check;
                 try (ResultSet rs = onTarget.executeQuery()) {
@@ -145,22 +169,31 @@ public final class CanaryWatch {
                             Optional.ofNullable(Lsn.parseOrNull(rs.getString(2))),
                             Optional.ofNullable(Lsn.parseOrNull(rs.getString(3))), Optional.empty(), false);
                 }
-                if (check.rowVisible() && !check.positionPassed(canary.lsn()) && check.received(canary.lsn())) {
-                    flushTarget(flush);
-                    check = check.flushed();
+                if (check.rowVisible() && lsn.isEmpty()) {
+                    lsn = positionOnSource(written);
                 }
-                if (check.rowVisible() && !check.positionPassed(canary.lsn()) && positions.slot().isPresent()) {
-                    check = check.withSlotConfirmed(slotConfirmed(onSource));
-                }
-                if (check.caughtUp(canary)) {
-                    // Reported in the source's LSN space, comparable with the canary's LSN: the target's own
-                    // WAL position is another numbering altogether.
-                    return new Outcome.Observed(canary, check.writtenAt().get(), clock.instant(),
-                            check.confirmedPosition().orElse(canary.lsn()));
+                if (lsn.isEmpty()) {
+                    // Not on the target yet, or (a row someone put on the target by hand) not on the source: wait on.
+                    check = check.withoutRow();
+                } else {
+                    Canary canary = new Canary(token, lsn.get());
+                    if (check.rowVisible() && !check.positionPassed(canary.lsn()) && check.received(canary.lsn())) {
+                        flushTarget(flush);
+                        check = check.flushed();
+                    }
+                    if (check.rowVisible() && !check.positionPassed(canary.lsn()) && positions.slot().isPresent()) {
+                        check = check.withSlotConfirmed(slotConfirmed(onSource));
+                    }
+                    if (check.caughtUp(canary)) {
+                        // Reported in the source's LSN space, comparable with the canary's LSN: the target's own
+                        // WAL position is another numbering altogether.
+                        return new Outcome.Observed(canary, check.writtenAt().get(), clock.instant(),
+                                check.confirmedPosition().orElse(canary.lsn()));
+                    }
                 }
                 Duration left = Duration.between(clock.instant(), deadline);
                 if (left.isNegative() || left.isZero()) {
-                    return new Outcome.TimedOut(canary, check);
+                    return new Outcome.TimedOut(token, lsn, check);
                 }
                 Duration pause = check.rowVisible() ? POSITION_POLL : ROW_POLL;
                 long waitMs = Math.max(1, Math.min(pause.toMillis(), left.toMillis()));
@@ -180,6 +213,13 @@ public final class CanaryWatch {
      */
     private static void flushTarget(Statement statement) throws SQLException {
         statement.execute("begin; set local synchronous_commit = on; select txid_current(); commit");
+    }
+
+    /** The source's WAL position, read in a snapshot that holds the canary's row, so at or after its commit. */
+    private static Optional<Lsn> positionOnSource(PreparedStatement written) throws SQLException {
+        try (ResultSet rs = written.executeQuery()) {
+            return rs.next() ? Optional.ofNullable(Lsn.parseOrNull(rs.getString(1))) : Optional.empty();
+        }
     }
 
     private static Optional<Lsn> slotConfirmed(PreparedStatement onSource) throws SQLException {

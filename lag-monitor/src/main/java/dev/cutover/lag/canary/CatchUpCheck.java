@@ -59,13 +59,24 @@ public record CatchUpCheck(Optional<Instant> writtenAt, Optional<Lsn> receivedLs
         return new CatchUpCheck(writtenAt, receivedLsn, reportedLsn, lsn, flushedOnTarget);
     }
 
+    /** This check as if the row were not there: it does not count until the canary's position is known. */
+    public CatchUpCheck withoutRow() {
+        return new CatchUpCheck(Optional.empty(), receivedLsn, reportedLsn, slotConfirmedLsn, flushedOnTarget);
+    }
+
     public CatchUpCheck flushed() {
         return new CatchUpCheck(writtenAt, receivedLsn, reportedLsn, slotConfirmedLsn, true);
     }
 
     /** The figures behind this check, for a person reading why a wait failed. */
     public String describe(Canary canary) {
-        return "canary row " + (rowVisible() ? "visible" : "not visible") + " on the target, canary LSN " + canary.lsn()
+        return describe(Optional.of(canary.lsn()));
+    }
+
+    /** {@link #describe(Canary)} for a canary whose position may not be known yet (its row not seen anywhere). */
+    public String describe(Optional<Lsn> canaryLsn) {
+        return "canary row " + (rowVisible() ? "visible" : "not visible") + " on the target, canary LSN "
+                + canaryLsn.map(Lsn::toString).orElse("unknown (the row has not reached the target)")
                 + ", subscription received_lsn " + text(receivedLsn) + ", latest_end_lsn " + text(reportedLsn)
                 + ", slot confirmed_flush_lsn " + text(slotConfirmedLsn);
     }

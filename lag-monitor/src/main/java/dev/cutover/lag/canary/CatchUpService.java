@@ -51,31 +51,33 @@ public class CatchUpService {
             return;
         }
         String database = command.getMetadata().getDatabase();
-        Canary canary = new Canary(command.getCanaryToken(), Lsn.parse(command.getCanaryLsn()));
+        String token = command.getCanaryToken();
+        // Sent beside the command that writes the canary, the wait has no LSN yet: it is read on the source later.
+        Optional<Lsn> lsn = Optional.ofNullable(command.getCanaryLsn()).map(CharSequence::toString).map(Lsn::parse);
         // From the command's own time, so a redelivered command does not wait longer than the saga does.
         Instant deadline = command.getMetadata().getOccurredAt().plusMillis(command.getTimeoutMs());
-        CanaryWatch.Outcome outcome = await(database, canary, deadline);
+        CanaryWatch.Outcome outcome = await(database, token, lsn, deadline);
         switch (outcome) {
             case CanaryWatch.Outcome.Observed observed -> {
                 publisher.publish(CanaryObserved.newBuilder()
                         .setMetadata(publisher.answering(command.getMetadata()))
-                        .setToken(canary.token())
+                        .setToken(token)
                         .setLatencyMs(observed.latency().toMillis())
                         .setTargetLsn(observed.targetLsn().toString())
                         .build());
                 // Only success is remembered: the error handler's retries of a timeout must look again.
                 handled.remember(String.valueOf(command.getMetadata().getMessageId()));
             }
-            case CanaryWatch.Outcome.TimedOut timedOut -> throw new StepFailure("canary " + canary.token()
+            case CanaryWatch.Outcome.TimedOut timedOut -> throw new StepFailure("canary " + token
                     + " was not confirmed on the target within " + command.getTimeoutMs() + " ms: "
-                    + timedOut.last().describe(canary) + "; " + figures(database)
+                    + timedOut.describe() + "; " + figures(database)
                     + ". Check that the subscription is enabled and its apply worker runs (target log), then retry.",
                     true);
         }
     }
 
     /** Waits for one canary of one database, on connections of its own (the target's one LISTENs). */
-    private CanaryWatch.Outcome await(String database, Canary canary, Instant deadline) {
+    private CanaryWatch.Outcome await(String database, String token, Optional<Lsn> lsn, Instant deadline) {
         DatabasePair pair = databases.get(database);
         ReplicationEngine engine = lagSettings.get(database).replicationEngine();
         CanaryWatch.Positions positions = new CanaryWatch.Positions(
@@ -83,10 +85,10 @@ public class CatchUpService {
                 engine.slot());
         try (Connection target = pair.target().connect(); Connection source = pair.source().connect()) {
             CanaryWatch.installNotifyTrigger(target);
-            return watch.await(canary, positions, deadline, target, source);
+            return watch.await(token, lsn, positions, deadline, target, source);
         } catch (SQLException e) {
             boolean missing = Heartbeat.isMissingTable(e);
-            throw new StepFailure("cannot watch for canary " + canary.token() + " of " + database + ": " + e.getMessage()
+            throw new StepFailure("cannot watch for canary " + token + " of " + database + ": " + e.getMessage()
                     + (missing ? " (cutover.canary must exist on both sides: schema-service creates it)" : ""),
                     !missing, e);
         }

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +90,44 @@ class CanaryWatchIntegrationTest {
             assertThat(last.describe(canary)).contains("not visible", canary.lsn().toString());
         } finally {
             database.enableSubscription();
+        }
+    }
+
+    @Test
+    void aWaitBegunBeforeTheCanaryIsWrittenSeesItAndReadsItsPositionOnTheSource() throws Exception {
+        try (Connection target = database.connectTarget(); Connection source = database.connectSource();
+                var waiting = Executors.newVirtualThreadPerTaskExecutor()) {
+            CanaryWatch.installNotifyTrigger(target);
+            String token = token();
+            Lsn before = Lsn.parse(database.sourceLsn());
+            Future<CanaryWatch.Outcome> wait = waiting.submit(() -> watch.await(token, Optional.empty(), positions(),
+                    Instant.now().plusSeconds(10), target, source));
+            database.writeCanary(token);
+
+            CanaryWatch.Outcome outcome = wait.get();
+
+            assertThat(outcome).isInstanceOfSatisfying(CanaryWatch.Outcome.Observed.class, observed -> {
+                assertThat(observed.canary().token()).isEqualTo(token);
+                assertThat(observed.canary().lsn().isAtOrAfter(before)).isTrue();
+                assertThat(observed.canary().lsn()).isNotEqualTo(before);
+                assertThat(observed.targetLsn().isAtOrAfter(observed.canary().lsn())).isTrue();
+            });
+        }
+    }
+
+    @Test
+    void aCanaryNeverWrittenTimesOutSayingItsPositionIsUnknown() throws SQLException {
+        try (Connection target = database.connectTarget(); Connection source = database.connectSource()) {
+            CanaryWatch.installNotifyTrigger(target);
+            String token = token();
+
+            CanaryWatch.Outcome outcome = watch.await(token, Optional.empty(), positions(),
+                    Instant.now().plusMillis(300), target, source);
+
+            assertThat(outcome).isInstanceOfSatisfying(CanaryWatch.Outcome.TimedOut.class, timedOut -> {
+                assertThat(timedOut.lsn()).isEmpty();
+                assertThat(timedOut.describe()).contains("not visible", "canary LSN unknown");
+            });
         }
     }
 

@@ -91,14 +91,18 @@ class MigrationRunner implements SagaPartitions.Owner {
     }
 
     /** A participant's event about a migration; messages the saga does not react to pass by. */
+    /** {@code StartMigration}, and participants' answers and ops commands about a migration; not its own messages. */
+    @Override
+    public boolean actsOn(SpecificRecord message) {
+        return message instanceof StartMigration || MessagePublisher.metadataOf(message).getMigrationId() != null
+                && !MigrationCodec.isOwn(message) && MigrationCodec.inbound(message).isPresent();
+    }
+
     synchronized void onMessage(SpecificRecord message, Metadata metadata, int partition) {
-        if (metadata.getMigrationId() == null || MigrationCodec.isOwn(message)) {
+        if (!actsOn(message)) {
             return;
         }
         Optional<MigrationMessage> input = MigrationCodec.inbound(message);
-        if (input.isEmpty()) {
-            return;
-        }
         sagas.requireOwned(partition, MessagePublisher.describe(message));
         MigrationId id = MigrationCodec.migrationId(metadata);
         SagaEntry<Migration> saga = sagas.get(id).orElseThrow(() -> new IllegalStateException(
