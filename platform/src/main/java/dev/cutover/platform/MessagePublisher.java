@@ -1,6 +1,9 @@
 package dev.cutover.platform;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,13 +32,30 @@ public class MessagePublisher {
 
     /** Sends to the topic the message's kind belongs to, keyed by its cutover, migration or database. */
     public void publish(SpecificRecord message) {
-        atomically(() -> send(message));
+        publishAll(List.of(message));
     }
 
-    private void send(SpecificRecord message) {
+    /**
+     * {@link #publish} for several messages, committed together ({@link #atomically}). They are all sent before the
+     * first acknowledgement is awaited, so a decision of many messages costs one round trip to the broker, not one per
+     * message; every one is acknowledged before this returns, so a failure surfaces here, not at the commit.
+     */
+    public void publishAll(List<? extends SpecificRecord> messages) {
+        atomically(() -> {
+            List<CompletableFuture<?>> sent = new ArrayList<>();
+            for (SpecificRecord message : messages) {
+                sent.add(template.send(topicFor(message), keyOf(metadataOf(message)), message));
+            }
+            for (int i = 0; i < sent.size(); i++) {
+                await(sent.get(i), messages.get(i));
+            }
+        });
+    }
+
+    private static void await(CompletableFuture<?> sent, SpecificRecord message) {
         String topic = topicFor(message);
         try {
-            template.send(topic, keyOf(metadataOf(message)), message).get(30, TimeUnit.SECONDS);
+            sent.get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending " + describe(message), e);

@@ -125,7 +125,7 @@ class SchemaCommands {
     void syncSequences(SyncSequences command) {
         answer(command.getMetadata(), () -> {
             long margin = command.getMargin() > 0 ? command.getMargin() : settings.sequenceMargin();
-            SyncReport report = sequences.sync(pair(command.getMetadata()), margin);
+            SyncReport report = sequences.sync(pair(command.getMetadata()), margin, settings.fenceWait());
             return SequencesSynced.newBuilder()
                     .setMetadata(publisher.answering(command.getMetadata()))
                     .setSequences(report.sequences())

@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param toolTimeout        how long pg_dump, pg_restore or psql may run before it is stopped
  * @param workDirectory      where dumps are written while a command runs; unset for a directory under java.io.tmpdir
  * @param rememberedCommands how many handled command ids are remembered, to answer a repeated command without redoing it
+ * @param fenceWait          how long SyncSequences waits for the source to be fenced (the saga sends it while the fence
+ *                           goes up) before it fails
  */
 @ConfigurationProperties("cutover.schema")
 public record SchemaSettings(
@@ -26,7 +28,8 @@ public record SchemaSettings(
         @DefaultValue("0") long sequenceMargin,
         @DefaultValue("30m") Duration toolTimeout,
         Path workDirectory,
-        @DefaultValue("10000") int rememberedCommands) {
+        @DefaultValue("10000") int rememberedCommands,
+        @DefaultValue("10s") Duration fenceWait) {
 
     public SchemaSettings {
         if (postDataWorkers < 1 || postDataWorkers > 64) {
@@ -47,6 +50,9 @@ public record SchemaSettings(
         if (rememberedCommands < 1) {
             throw new IllegalArgumentException("cutover.schema.remembered-commands must be at least 1, was "
                     + rememberedCommands);
+        }
+        if (fenceWait == null || fenceWait.isNegative()) {
+            throw new IllegalArgumentException("cutover.schema.fence-wait must be a duration such as 10s, was " + fenceWait);
         }
         workDirectory = workDirectory != null ? workDirectory
                 : Path.of(System.getProperty("java.io.tmpdir"), "cutover-schema");

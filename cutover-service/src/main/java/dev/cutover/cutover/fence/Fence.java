@@ -13,21 +13,30 @@ import java.util.List;
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
+import dev.cutover.platform.database.FenceState;
+import dev.cutover.platform.database.WarmConnections;
 
 /**
  * The seed's Python script, one step a method: every method is idempotent, so a repeated command does
  * no harm. Roles are locked with NOLOGIN rather than a password change, because a new password stops
  * nothing while old sessions live on; sessions are then terminated until none remain.
  */
-class Fence {
+class Fence implements AutoCloseable {
 
     /** Between checks for remaining sessions: short, because every millisecond here is downtime. */
     private static final Duration POLL = Duration.ofMillis(5);
 
     private final Clock clock;
+    /** The fence, the canary and the opening run back to back while applications wait: no login each. */
+    private final WarmConnections connections = new WarmConnections();
 
     Fence(Clock clock) {
         this.clock = clock;
+    }
+
+    @Override
+    public void close() {
+        connections.close();
     }
 
     record Stopped(String fenceLsn, List<String> roles, int terminatedSessions, Duration took) {
@@ -40,7 +49,9 @@ class Fence {
     Stopped stopTraffic(DatabasePair pair, Duration timeout) {
         Instant start = clock.instant();
         List<String> roles = requireRoles(pair);
-        try (Connection source = pair.source().connect()) {
+        connections.warm(pair.target());
+        try (WarmConnections.Lease lease = connections.lease(pair.source())) {
+            Connection source = lease.connection();
             setLogin(source, roles, false);
             int terminated = terminateUntilNoneRemain(source, roles, start.plus(timeout), pair.source());
             return new Stopped(currentLsn(source), roles, terminated, Duration.between(start, clock.instant()));
@@ -57,7 +68,8 @@ class Fence {
      */
     Canary writeCanary(DatabasePair pair, String token) {
         List<String> roles = requireRoles(pair);
-        try (Connection source = pair.source().connect()) {
+        try (WarmConnections.Lease lease = connections.lease(pair.source())) {
+            Connection source = lease.connection();
             requireFenced(source, roles, pair.source());
             try (PreparedStatement insert = source.prepareStatement(
                     "insert into cutover.canary (token) values (?) on conflict (token) do nothing")) {
@@ -124,7 +136,8 @@ class Fence {
     private List<String> withRoles(Endpoint endpoint, DatabasePair pair, boolean login, String what,
             boolean skipMissing) {
         List<String> roles = requireRoles(pair);
-        try (Connection connection = endpoint.connect()) {
+        try (WarmConnections.Lease lease = connections.lease(endpoint)) {
+            Connection connection = lease.connection();
             List<String> present = skipMissing ? existing(connection, roles) : roles;
             setLogin(connection, present, login);
             return present;
@@ -203,20 +216,10 @@ class Fence {
     }
 
     private static void requireFenced(Connection connection, List<String> roles, Endpoint endpoint) throws SQLException {
-        try (PreparedStatement fenced = connection.prepareStatement(
-                "select (select count(*) from pg_roles where rolname = any (?) and rolcanlogin),"
-                        + " (select count(*) from pg_stat_activity where usename = any (?) and pid <> pg_backend_pid())")) {
-            java.sql.Array roleArray = connection.createArrayOf("text", roles.toArray());
-            fenced.setArray(1, roleArray);
-            fenced.setArray(2, roleArray);
-            try (ResultSet rs = fenced.executeQuery()) {
-                rs.next();
-                if (rs.getInt(1) > 0 || rs.getInt(2) > 0) {
-                    throw new StepFailure("the canary was not written: " + endpoint.describe() + " is not fenced ("
-                            + rs.getInt(1) + " of roles " + roles + " may log in, " + rs.getInt(2)
-                            + " of their sessions remain); StopTraffic must succeed first", false);
-                }
-            }
+        FenceState state = FenceState.read(connection, roles);
+        if (!state.holds()) {
+            throw new StepFailure("the canary was not written: " + endpoint.describe() + " is not fenced ("
+                    + state.describe(roles) + "); StopTraffic must succeed first", false);
         }
     }
 

@@ -169,5 +169,6 @@ class FenceParticipant implements AutoCloseable {
     @Override
     public void close() {
         watchers.shutdownNow();
+        fence.close();
     }
 }

@@ -189,7 +189,7 @@ class SagaRunner implements SagaPartitions.Owner {
 
     /** In the listener's transaction, which commits the consumed offset with them. */
     private void publishWithConsumed(List<SpecificRecord> messages) {
-        publisher.atomically(() -> messages.forEach(publisher::publish));
+        publisher.publishAll(messages);
     }
 
     private void rejectUnconfigured(CutoverId id, DatabaseName database, int partition, StartCutover command) {

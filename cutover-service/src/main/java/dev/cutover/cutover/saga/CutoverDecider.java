@@ -70,8 +70,8 @@ import java.util.Set;
  * so a restarted service gets the same state back by folding the history ({@link #rebuild}).
  *
  * <p>The order ({@link Step#after()}): preflight, flip DNS to the still locked target, then stop traffic with the
- * canary queued behind it and the wait for it on the target begun; once the source is fenced, sync sequences while the
- * canary catches up; once the catch-up is proven and the sequences set, open the target (the point of no return),
+ * canary queued behind it, the sequences waiting for the fence, and the wait for the canary on the target begun;
+ * once the catch-up is proven and the sequences set, open the target (the point of no return),
  * await traffic on the target, tidy up. DNS moves while the target is still locked, so a flip whose outcome is unknown
  * can always be undone without losing a write, and the sessions the fence ends reconnect to the new answer: until the
  * saga sends {@code OpenTarget} every failure, timeout or abort puts the source back; from then on it only rolls

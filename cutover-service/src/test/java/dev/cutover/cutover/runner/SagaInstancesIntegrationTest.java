@@ -151,6 +151,7 @@ class SagaInstancesIntegrationTest {
         answerPreflight(timesOut);
         flipped(awaitAbout(FlipDns.class, timesOut));
         awaitAbout(AwaitCatchUp.class, timesOut);
+        awaitAbout(CanaryWritten.class, timesOut);
         assertThat(canLogIn(stack.source(), roles.get(database("times_out")))).isFalse();
 
         leaving.close();

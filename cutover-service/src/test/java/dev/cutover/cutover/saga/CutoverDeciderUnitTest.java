@@ -302,31 +302,32 @@ class CutoverDeciderUnitTest {
     class TheHappyPath {
 
         @Test
-        void the_flipped_dns_stops_traffic_with_the_canary_queued_behind_it_and_its_wait_on_the_target_begun() {
+        void the_flipped_dns_stops_traffic_with_the_canary_and_the_sequences_behind_it_and_the_wait_for_the_canary_begun() {
             Instant now = endOf(Step.FLIP_DNS);
             Cutover state = given(historyUntil(Step.FLIP_DNS))
                     .when(new DnsFlipped("127.0.0.2", "127.0.0.3"), now)
                     .then(List.of(new StepFinished(Step.FLIP_DNS, now), new StepStarted(Step.STOP_TRAFFIC, now),
-                                    new StepStarted(Step.WRITE_CANARY, now), new StepStarted(Step.AWAIT_CATCH_UP, now)),
-                            List.of(new StopTraffic(Duration.ofSeconds(5)), new WriteCanary(TOKEN),
+                                    new StepStarted(Step.WRITE_CANARY, now), new StepStarted(Step.SYNC_SEQUENCES, now),
+                                    new StepStarted(Step.AWAIT_CATCH_UP, now)),
+                            List.of(new StopTraffic(Duration.ofSeconds(5)), new WriteCanary(TOKEN), new SyncSequences(),
                                     new AwaitCatchUp(TOKEN, Optional.empty(), Duration.ofSeconds(5 + 2 + 10))));
             assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.STOP_TRAFFIC)));
         }
 
         @Test
-        void stopped_traffic_syncs_the_sequences_while_the_canary_travels() {
+        void stopped_traffic_is_recorded_while_the_canary_the_sequences_and_the_wait_go_on() {
             Instant now = endOf(Step.STOP_TRAFFIC);
             Cutover state = given(historyUntil(Step.STOP_TRAFFIC))
                     .when(new TrafficStopped(FENCE_LSN, List.of("app", "app_ro"), 8), now)
-                    .then(List.of(new StepFinished(Step.STOP_TRAFFIC, now), new StepStarted(Step.SYNC_SEQUENCES, now)),
-                            List.of(new SyncSequences()));
-            assertThat(state).isEqualTo(CutoverDecider.rebuild(historyUntil(Step.SYNC_SEQUENCES)));
+                    .then(new StepFinished(Step.STOP_TRAFFIC, now));
+            assertThat(state).isInstanceOfSatisfying(Running.class, running -> assertThat(running.inFlight())
+                    .containsExactly(Step.WRITE_CANARY, Step.SYNC_SEQUENCES, Step.AWAIT_CATCH_UP));
         }
 
         @Test
         void the_written_canary_is_recorded_while_its_wait_on_the_target_goes_on() {
             Instant now = endOf(Step.WRITE_CANARY);
-            Cutover state = given(historyUntil(Step.SYNC_SEQUENCES))
+            Cutover state = given(historyUntil(Step.STOP_TRAFFIC, new StepFinished(Step.STOP_TRAFFIC, endOf(Step.STOP_TRAFFIC))))
                     .when(new CanaryWritten(TOKEN, CANARY_LSN), now)
                     .then(List.of(new StepFinished(Step.WRITE_CANARY, now), new CanaryRecorded(TOKEN, CANARY_LSN)),
                             List.of());
@@ -367,14 +368,16 @@ class CutoverDeciderUnitTest {
 
         @Test
         void a_canary_seen_before_its_writer_answered_ends_the_wait_and_the_target_opens_once_the_writer_answers() {
-            Cutover observed = given(historyUntil(Step.SYNC_SEQUENCES,
+            Cutover observed = given(historyUntil(Step.STOP_TRAFFIC,
+                    new StepFinished(Step.STOP_TRAFFIC, endOf(Step.STOP_TRAFFIC)),
                     new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES))))
                     .when(new CanaryObserved(TOKEN, Duration.ofMillis(47), CANARY_LSN), at(2_300))
                     .then(new StepFinished(Step.AWAIT_CATCH_UP, at(2_300)));
             assertThat(observed).isInstanceOfSatisfying(Running.class, running -> assertThat(running.inFlight())
                     .containsExactly(Step.WRITE_CANARY));
 
-            given(historyUntil(Step.SYNC_SEQUENCES, new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES)),
+            given(historyUntil(Step.STOP_TRAFFIC, new StepFinished(Step.STOP_TRAFFIC, endOf(Step.STOP_TRAFFIC)),
+                    new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES)),
                     new StepFinished(Step.AWAIT_CATCH_UP, at(2_300))))
                     .when(new CanaryWritten(TOKEN, CANARY_LSN), at(2_310))
                     .then(List.of(new StepFinished(Step.WRITE_CANARY, at(2_310)), new CanaryRecorded(TOKEN, CANARY_LSN),
@@ -483,20 +486,20 @@ class CutoverDeciderUnitTest {
             }
             assertThat(CutoverDecider.rebuild(history)).isInstanceOf(Completed.class);
             assertThat(sent).extracting(command -> command.getClass().getSimpleName()).containsExactly(
-                    "CheckPreflight", "FlipDns", "StopTraffic", "WriteCanary", "AwaitCatchUp", "SyncSequences",
+                    "CheckPreflight", "FlipDns", "StopTraffic", "WriteCanary", "SyncSequences", "AwaitCatchUp",
                     "OpenTarget", "StopReplication", "RestoreDnsTtl");
             assertThat(history).filteredOn(CutoverCompleted.class::isInstance).singleElement()
                     .isEqualTo(new CutoverCompleted(Duration.ofMillis(7), completedDurations(), at(9)));
         }
 
-        /** The flip starts at 2 ms; traffic stops, the canary is written and awaited from 3; sequences start at 4. */
+        /** The flip starts at 2 ms; from 3 traffic stops, the canary is written and awaited, the sequences set. */
         private static Map<Step, Duration> completedDurations() {
             var durations = new EnumMap<Step, Duration>(Step.class);
             durations.put(Step.PREFLIGHT, Duration.ofMillis(2));
             durations.put(Step.FLIP_DNS, Duration.ofMillis(1));
             durations.put(Step.STOP_TRAFFIC, Duration.ofMillis(1));
             durations.put(Step.WRITE_CANARY, Duration.ofMillis(2));
-            durations.put(Step.SYNC_SEQUENCES, Duration.ofMillis(2));
+            durations.put(Step.SYNC_SEQUENCES, Duration.ofMillis(3));
             durations.put(Step.AWAIT_CATCH_UP, Duration.ofMillis(4));
             durations.put(Step.OPEN_TARGET, Duration.ofMillis(1));
             durations.put(Step.AWAIT_TRAFFIC, Duration.ofMillis(1));
@@ -608,14 +611,15 @@ class CutoverDeciderUnitTest {
         @Test
         void the_canary_counts_its_deadline_from_the_end_of_the_fence() {
             Instant fenced = endOf(Step.STOP_TRAFFIC);
-            assertThat(CutoverDecider.deadline(CutoverDecider.rebuild(historyUntil(Step.SYNC_SEQUENCES)), POLICY))
+            assertThat(CutoverDecider.deadline(CutoverDecider.rebuild(historyUntil(Step.STOP_TRAFFIC,
+                    new StepFinished(Step.STOP_TRAFFIC, fenced))), POLICY))
                     .contains(fenced.plus(POLICY.timeout(Step.WRITE_CANARY)));
         }
 
         @Test
         void of_the_steps_running_side_by_side_the_first_to_run_out_of_time_is_the_one_compensated() {
-            // The sequences started with the fence's end, the catch-up's clock with the canary's later, on a longer timeout.
-            Instant now = startOf(Step.SYNC_SEQUENCES).plus(POLICY.timeout(Step.SYNC_SEQUENCES)).plusMillis(1);
+            // The sequences' clock started with the fence's end, the catch-up's with the canary's later, on a longer timeout.
+            Instant now = endOf(Step.STOP_TRAFFIC).plus(POLICY.timeout(Step.SYNC_SEQUENCES)).plusMillis(1);
             String reason = "SYNC_SEQUENCES did not finish within 5s";
             given(canaryWritten()).when(new Tick(), now)
                     .then(List.of(new CompensationStarted(Step.SYNC_SEQUENCES, reason, now)), compensation(true, reason));
@@ -713,8 +717,8 @@ class CutoverDeciderUnitTest {
         void an_answer_for_a_step_a_rolled_back_cutover_never_began_is_refused() {
             given(historyUntil(Step.WRITE_CANARY, compensationStarted(Step.WRITE_CANARY, "disk full"),
                     new CutoverRolledBack(Step.WRITE_CANARY, "disk full", Duration.ofMillis(400), at(2_400))))
-                    .when(new SequencesSynced(12), at(2_500))
-                    .thenRefusedWith("RolledBack", "SYNC_SEQUENCES is not awaiting an answer");
+                    .when(new TargetOpened(), at(2_500))
+                    .thenRefusedWith("RolledBack", "OPEN_TARGET is not awaiting an answer");
         }
 
         @Test
@@ -883,7 +887,7 @@ class CutoverDeciderUnitTest {
         static Stream<Arguments> answers() {
             return Stream.of(
                     Arguments.of(new PreflightReported(List.of(), "ok"), Step.STOP_TRAFFIC),
-                    Arguments.of(new TrafficStopped(FENCE_LSN, List.of("app"), 8), Step.SYNC_SEQUENCES),
+                    Arguments.of(new TrafficStopped(FENCE_LSN, List.of("app"), 8), Step.OPEN_TARGET),
                     Arguments.of(new CanaryWritten(TOKEN, CANARY_LSN), Step.OPEN_TARGET),
                     Arguments.of(new CanaryObserved(TOKEN, Duration.ofMillis(47), CANARY_LSN), Step.OPEN_TARGET),
                     Arguments.of(new SequencesSynced(12), Step.OPEN_TARGET),
@@ -965,16 +969,17 @@ class CutoverDeciderUnitTest {
 
         @Test
         void a_history_that_starts_a_step_before_the_steps_it_needs_cannot_be_folded() {
-            var broken = historyUntil(Step.STOP_TRAFFIC, new StepStarted(Step.SYNC_SEQUENCES, at(2_100)));
+            var broken = historyUntil(Step.STOP_TRAFFIC, new StepStarted(Step.OPEN_TARGET, at(2_100)));
             assertThatThrownBy(() -> CutoverDecider.rebuild(broken))
                     .isInstanceOf(InvalidTransition.class)
                     .hasMessageContaining("Running")
-                    .hasMessageContaining("SYNC_SEQUENCES starts once, after [STOP_TRAFFIC] finished");
+                    .hasMessageContaining("OPEN_TARGET starts once, after [FLIP_DNS, STOP_TRAFFIC, WRITE_CANARY,"
+                            + " SYNC_SEQUENCES, AWAIT_CATCH_UP] finished");
         }
 
         @Test
         void a_history_that_ends_a_step_not_in_flight_cannot_be_folded() {
-            var broken = historyUntil(Step.STOP_TRAFFIC, new StepFinished(Step.SYNC_SEQUENCES, at(2_100)));
+            var broken = historyUntil(Step.FLIP_DNS, new StepFinished(Step.SYNC_SEQUENCES, at(2_100)));
             assertThatThrownBy(() -> CutoverDecider.rebuild(broken))
                     .isInstanceOf(InvalidTransition.class)
                     .hasMessageContaining("step SYNC_SEQUENCES is not in flight");

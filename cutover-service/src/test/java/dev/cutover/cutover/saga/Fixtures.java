@@ -52,8 +52,7 @@ final class Fixtures {
         return switch (step) {
             case PREFLIGHT -> T0;
             case FLIP_DNS -> at(2_000);
-            case STOP_TRAFFIC, WRITE_CANARY, AWAIT_CATCH_UP -> endOf(Step.FLIP_DNS);
-            case SYNC_SEQUENCES -> endOf(Step.STOP_TRAFFIC);
+            case STOP_TRAFFIC, WRITE_CANARY, SYNC_SEQUENCES, AWAIT_CATCH_UP -> endOf(Step.FLIP_DNS);
             case OPEN_TARGET -> endOf(Step.AWAIT_CATCH_UP);
             case AWAIT_TRAFFIC -> endOf(Step.OPEN_TARGET);
             case TIDY_UP -> resumedAt();
@@ -104,9 +103,9 @@ final class Fixtures {
                 new StepFinished(Step.FLIP_DNS, endOf(Step.FLIP_DNS)),
                 new StepStarted(Step.STOP_TRAFFIC, startOf(Step.STOP_TRAFFIC)),
                 new StepStarted(Step.WRITE_CANARY, startOf(Step.WRITE_CANARY)),
+                new StepStarted(Step.SYNC_SEQUENCES, startOf(Step.SYNC_SEQUENCES)),
                 new StepStarted(Step.AWAIT_CATCH_UP, startOf(Step.AWAIT_CATCH_UP)),
                 new StepFinished(Step.STOP_TRAFFIC, endOf(Step.STOP_TRAFFIC)),
-                new StepStarted(Step.SYNC_SEQUENCES, startOf(Step.SYNC_SEQUENCES)),
                 new StepFinished(Step.WRITE_CANARY, endOf(Step.WRITE_CANARY)),
                 new CanaryRecorded(TOKEN, CANARY_LSN),
                 new StepFinished(Step.SYNC_SEQUENCES, endOf(Step.SYNC_SEQUENCES)),
@@ -148,7 +147,8 @@ final class Fixtures {
 
     /** Up to the canary's writer answering, while the sequences and the wait for the canary are in flight. */
     static List<CutoverEvent> canaryWritten(CutoverEvent... more) {
-        return historyUntil(Step.SYNC_SEQUENCES, concat(List.of(new StepFinished(Step.WRITE_CANARY,
+        return historyUntil(Step.STOP_TRAFFIC, concat(List.of(new StepFinished(Step.STOP_TRAFFIC,
+                endOf(Step.STOP_TRAFFIC)), new StepFinished(Step.WRITE_CANARY,
                 endOf(Step.WRITE_CANARY)), new CanaryRecorded(TOKEN, CANARY_LSN)), more));
     }
 

@@ -111,7 +111,8 @@ class ValuesUnitTest {
     void the_target_opens_only_after_every_step_that_proves_it_complete_and_points_clients_at_it() {
         assertThat(Step.OPEN_TARGET.after()).containsExactlyInAnyOrder(Step.STOP_TRAFFIC, Step.WRITE_CANARY,
                 Step.AWAIT_CATCH_UP, Step.SYNC_SEQUENCES, Step.FLIP_DNS);
-        assertThat(Step.SYNC_SEQUENCES.after()).containsExactly(Step.STOP_TRAFFIC);
+        assertThat(Step.SYNC_SEQUENCES.after()).containsExactly(Step.FLIP_DNS);
+        assertThat(Step.SYNC_SEQUENCES.queuedBehind()).contains(Step.STOP_TRAFFIC);
         assertThat(Step.FLIP_DNS.after()).isEmpty();
         assertThat(Step.STOP_TRAFFIC.after()).containsExactly(Step.FLIP_DNS);
         assertThat(Step.AWAIT_CATCH_UP.after()).containsExactly(Step.FLIP_DNS);

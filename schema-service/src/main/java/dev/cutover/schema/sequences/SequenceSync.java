@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
+import dev.cutover.platform.database.FenceState;
 import dev.cutover.schema.pgtools.Catalog;
 
 /**
@@ -53,6 +55,14 @@ public final class SequenceSync {
             """;
 
     public SyncReport sync(DatabasePair pair, long margin) {
+        return sync(pair, margin, Duration.ZERO);
+    }
+
+    /**
+     * Sets the sequences once the source is fenced, waiting up to {@code fenceWait} for that: the command may arrive
+     * while the fence is still going up, so that the sequences follow it without a round trip through the saga.
+     */
+    public SyncReport sync(DatabasePair pair, long margin, Duration fenceWait) {
         if (margin < 0) {
             throw new IllegalArgumentException("the sequence margin cannot be negative, was " + margin);
         }
@@ -61,6 +71,7 @@ public final class SequenceSync {
         CompletableFuture<Connection> target = CompletableFuture.supplyAsync(() -> connect(pair.target()));
         Map<SequenceDefinition, SequenceState> source;
         try (Connection connection = pair.source().connect()) {
+            FenceState.await(connection, pair.appRoles(), Instant.now().plus(fenceWait), pair.source());
             source = read(connection, pair.schemas());
         } catch (SQLException e) {
             target.thenAccept(SequenceSync::closeQuietly);

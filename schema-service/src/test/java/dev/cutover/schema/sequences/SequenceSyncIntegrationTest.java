@@ -1,12 +1,15 @@
 package dev.cutover.schema.sequences;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.schema.testing.TestDatabases;
 import dev.cutover.stack.LocalStack;
@@ -52,6 +55,25 @@ class SequenceSyncIntegrationTest {
             assertThat(position(pair, sequence)).as(sequence).isEqualTo(position(pair.source(), sequence));
         }
         assertThat(TestDatabases.strings(pair.target(), "SELECT nextval('public.countdown')")).containsExactly("12");
+    }
+
+    @Test
+    void theSequencesAreReadOnlyOnceTheSourceIsFencedAndAnUnfencedSourceFailsTheSyncSayingWhy(LocalStack stack) {
+        String role = "sequence_app_" + Long.toHexString(System.nanoTime());
+        DatabasePair pair = TestDatabases.create(stack, "sequence_fenced", List.of(role));
+        TestDatabases.execute(pair.source(), SCHEMA, "CREATE ROLE " + role + " LOGIN PASSWORD 'app'",
+                "SELECT setval('public.untouched', 41)");
+        TestDatabases.execute(pair.target(), SCHEMA);
+
+        assertThatThrownBy(() -> new SequenceSync().sync(pair, 0, Duration.ofMillis(100)))
+                .isInstanceOf(StepFailure.class)
+                .hasMessageContaining("was not fenced in time")
+                .hasMessageContaining("1 of roles [" + role + "] may log in");
+        assertThat(position(pair, "public.untouched")).isEqualTo("7 false");
+
+        TestDatabases.execute(pair.source(), "ALTER ROLE " + role + " NOLOGIN");
+        new SequenceSync().sync(pair, 0, Duration.ofMillis(100));
+        assertThat(position(pair, "public.untouched")).isEqualTo("41 true");
     }
 
     private static String position(DatabasePair pair, String sequence) {

@@ -165,7 +165,7 @@ class MigrationRunner implements SagaPartitions.Owner {
 
     /** In the listener's transaction, which commits the consumed offset with them. */
     private void publishWithConsumed(List<SpecificRecord> messages) {
-        publisher.atomically(() -> messages.forEach(publisher::publish));
+        publisher.publishAll(messages);
     }
 
     /** Another migration of the database in flight: on this instance's partitions, else as the log shows elsewhere. */
