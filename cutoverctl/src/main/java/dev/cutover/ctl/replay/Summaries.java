@@ -80,7 +80,8 @@ public final class Summaries {
                     roles(stopped.getRoles()),
                     "took " + Times.length(stopped.getDurationMs()));
             case CanaryWritten canary -> "token " + canary.getToken() + " at LSN " + canary.getLsn();
-            case AwaitCatchUp await -> join("canary " + await.getCanaryToken() + " at LSN " + await.getCanaryLsn(),
+            case AwaitCatchUp await -> join("canary " + await.getCanaryToken() + (await.getCanaryLsn() == null
+                    ? " (LSN read on the source once the row arrives)" : " at LSN " + await.getCanaryLsn()),
                     "timeout " + Times.length(await.getTimeoutMs()));
             case CanaryObserved observed -> join("token " + observed.getToken() + " seen after "
                     + Times.length(observed.getLatencyMs()), "target LSN " + observed.getTargetLsn());

@@ -66,9 +66,12 @@ public sealed interface Fault {
     /** Every fault, in {@code --help} order. */
     static List<Fault> all() {
         return List.of(
-                new KillService("kill-lag-monitor-at-catch-up", Service.LAG_MONITOR, "WRITE_CANARY", Healing.AT_THE_END,
-                        "stop lag-monitor as the canary is written, so no one proves catch-up: the step times out,"
-                                + " the saga rolls back; lag-monitor starts again after the rollback"),
+                // At the flip, not later: the wait for the canary goes out with the fence, and a lag-monitor stopped
+                // while it waits finishes that wait first (a context closes after its listener's current message).
+                new KillService("kill-lag-monitor-at-catch-up", Service.LAG_MONITOR, "FLIP_DNS", Healing.AT_THE_END,
+                        "stop lag-monitor as the DNS flips, before the wait for the canary is sent, so no one proves"
+                                + " catch-up: the step times out, the saga rolls back; lag-monitor starts again after"
+                                + " the rollback"),
                 new KillService("kill-cutover-service-at-canary", Service.CUTOVER_SERVICE, "WRITE_CANARY",
                         Healing.IMMEDIATELY, "stop cutover-service (the saga) when it starts WRITE_CANARY and start it"
                                 + " again at once: it must recover from the log, then finish or roll back"),
