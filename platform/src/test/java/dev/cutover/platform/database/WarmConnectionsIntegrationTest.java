@@ -1,11 +1,13 @@
 package dev.cutover.platform.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,6 +31,14 @@ class WarmConnectionsIntegrationTest {
             }
             try (Connection admin = stack.source().connect("postgres"); Statement statement = admin.createStatement()) {
                 statement.execute("select pg_terminate_backend(" + first + ")");
+                // The signal is only sent: wait until the server has ended the session.
+                await().atMost(Duration.ofSeconds(10)).until(() -> {
+                    try (ResultSet rs = statement.executeQuery("select count(*) from pg_stat_activity where pid = "
+                            + first)) {
+                        rs.next();
+                        return rs.getInt(1) == 0;
+                    }
+                });
             }
             try (WarmConnections.Lease lease = connections.lease(source)) {
                 assertThat(backend(lease.connection())).isNotEqualTo(first);
