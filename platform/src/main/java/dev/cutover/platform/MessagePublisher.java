@@ -58,9 +58,9 @@ public class MessagePublisher {
             sent.get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending " + describe(message), e);
+            throw new PublishFailed("interrupted while sending " + describe(message), e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Kafka did not accept " + describe(message) + " on " + topic
+            throw new PublishFailed("Kafka did not accept " + describe(message) + " on " + topic
                     + ": check that the broker at spring.kafka.bootstrap-servers is reachable", e);
         }
     }

@@ -18,7 +18,7 @@ import dev.cutover.events.StepFailed;
  * decodable command (garbage, an unknown schema, an event whose handling threw) goes to the
  * service's dead-letter topic, where people can find it after an incident.
  */
-class StepFailedRecoverer implements ConsumerRecordRecoverer {
+public final class StepFailedRecoverer implements ConsumerRecordRecoverer {
 
     private static final Logger log = LoggerFactory.getLogger(StepFailedRecoverer.class);
 

@@ -49,7 +49,7 @@ public final class OwnedSagas<K, S> {
     /** Refuses a message from a partition this instance has not taken over: its sagas were not read back. */
     public void requireOwned(int partition, String message) {
         if (!owns(partition)) {
-            throw new IllegalStateException(message + " came from partition " + partition + ", whose sagas this"
+            throw new PartitionNotOwned(message + " came from partition " + partition + ", whose sagas this"
                     + " instance has not read back from the log (it owns " + partitions + ")");
         }
     }
@@ -65,10 +65,33 @@ public final class OwnedSagas<K, S> {
     /** Records a saga's state after a decision; only sagas on owned partitions are acted on. */
     public void put(K id, SagaEntry<S> saga) {
         if (!owns(saga.partition())) {
-            throw new IllegalStateException("saga " + id + " is on partition " + saga.partition()
+            throw new PartitionNotOwned("saga " + id + " is on partition " + saga.partition()
                     + ", which this instance does not own (it owns " + partitions + ")");
         }
         sagas.put(id, saga);
+    }
+
+    /**
+     * Puts back what a saga was before a decision whose transaction rolled back ({@code empty}: it was not known
+     * here); nothing, if its partition has been released meanwhile.
+     */
+    public void restore(K id, Optional<SagaEntry<S>> before) {
+        if (before.isEmpty()) {
+            sagas.remove(id);
+        } else if (owns(before.get().partition())) {
+            sagas.put(id, before.get());
+        }
+    }
+
+    /**
+     * A message or decision for a partition this instance does not hold (yet, or any more): not the message's fault,
+     * so it is delivered again rather than refused.
+     */
+    public static final class PartitionNotOwned extends IllegalStateException {
+
+        PartitionNotOwned(String message) {
+            super(message);
+        }
     }
 
     /** An active saga of {@code database} other than {@code except}. */

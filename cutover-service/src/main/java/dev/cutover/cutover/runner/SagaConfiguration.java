@@ -15,6 +15,7 @@ import dev.cutover.cutover.saga.CutoverDecider;
 import dev.cutover.cutover.saga.CutoverEvent;
 import dev.cutover.cutover.saga.CutoverId;
 import dev.cutover.platform.MessagePublisher;
+import dev.cutover.platform.StepFailedRecoverer;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SagaSettings.class)
@@ -55,8 +56,8 @@ class SagaConfiguration {
     }
 
     @Bean
-    SagaListener sagaListener(SagaRunner saga) {
-        return new SagaListener(saga);
+    SagaListener sagaListener(SagaRunner saga, StepFailedRecoverer stepFailedRecoverer) {
+        return new SagaListener(saga, stepFailedRecoverer);
     }
 
     @Bean

@@ -14,6 +14,8 @@ import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.cutover.cutover.saga.Cutover;
 import dev.cutover.cutover.saga.CutoverDecider;
@@ -42,6 +44,8 @@ class SagaRunner implements SagaPartitions.Owner {
     private static final Logger log = LoggerFactory.getLogger(SagaRunner.class);
 
     private final OwnedSagas<CutoverId, Cutover> sagas = new OwnedSagas<>();
+    /** What the sagas changed in the listener's open transaction were before it; null outside one. */
+    private Map<CutoverId, Optional<SagaEntry<Cutover>>> undo;
     private final MessagePublisher publisher;
     private final PartitionWriters writers;
     private final SagaProjection<CutoverId, Cutover, CutoverEvent> projection;
@@ -182,9 +186,39 @@ class SagaRunner implements SagaPartitions.Owner {
                     settings.sequenceMargin()));
         }
         publish.accept(out);
+        undoIfRolledBack(id);
         sagas.put(id, saga.with(next));
         log.info("cutover {}: {} -> {}", id.value(), input.getClass().getSimpleName(),
                 out.stream().map(m -> m.getSchema().getName()).toList());
+    }
+
+    /**
+     * Within the listener's transaction, the state it decides on runs ahead of the log until the commit: if the
+     * transaction rolls back instead (a publish refused, several answers decided in one transaction and a later one
+     * failing), every saga it changed is put back as it was, so the redelivered messages are decided again.
+     */
+    private void undoIfRolledBack(CutoverId id) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return;
+        }
+        if (undo == null) {
+            Map<CutoverId, Optional<SagaEntry<Cutover>>> before = new HashMap<>();
+            undo = before;
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    synchronized (SagaRunner.this) {
+                        if (status != STATUS_COMMITTED) {
+                            before.forEach(sagas::restore);
+                            log.warn("a saga transaction did not commit: {} cutover(s) put back as they were, to be"
+                                    + " decided again on redelivery", before.size());
+                        }
+                        undo = null;
+                    }
+                }
+            });
+        }
+        undo.putIfAbsent(id, sagas.get(id));
     }
 
     /** In the listener's transaction, which commits the consumed offset with them. */
