@@ -64,7 +64,7 @@ class SagaListener {
         if (record.value() instanceof StartCutover start) {
             saga.onStart(start, record.partition());
         } else if (record.value() instanceof SpecificRecord message
-                && Messages.find(message.getSchema().getFullName()).isPresent() && saga.actsOn(message)) {
+                && Messages.find(message.getSchema().getFullName()).isPresent()) {
             saga.onMessage(message, MessagePublisher.metadataOf(message), record.partition());
         }
     }

@@ -13,13 +13,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.cutover.platform.ActedOnOnly;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.config.ContainerPostProcessor;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
@@ -56,9 +54,6 @@ public final class SagaPartitions implements ConsumerAwareRebalanceListener,
         void adopt(Set<Integer> partitions);
 
         void release(Set<Integer> partitions);
-
-        /** Whether this saga reacts to {@code message}; the listener is not even called for the others. */
-        boolean actsOn(SpecificRecord message);
     }
 
     private static final Logger log = LoggerFactory.getLogger(SagaPartitions.class);
@@ -82,7 +77,6 @@ public final class SagaPartitions implements ConsumerAwareRebalanceListener,
     @Override
     public void postProcess(AbstractMessageListenerContainer<Object, Object> container) {
         container.getContainerProperties().setConsumerRebalanceListener(this);
-        container.setRecordInterceptor(new ActedOnOnly(owner::actsOn));
     }
 
     @Override

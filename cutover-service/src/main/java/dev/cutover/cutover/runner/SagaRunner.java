@@ -106,19 +106,15 @@ class SagaRunner implements SagaPartitions.Owner {
         decide(id, saga, start, metadata, this::publishWithConsumed);
     }
 
-    /** {@code StartCutover}, and participants' answers and ops commands about a cutover; not the saga's own messages. */
-    @Override
-    public boolean actsOn(SpecificRecord message) {
-        return message instanceof StartCutover || MessagePublisher.metadataOf(message).getCutoverId() != null
-                && SagaCodec.sagaEvent(message).isEmpty() && SagaCodec.inbound(message).isPresent();
-    }
-
     /** A participant's event or an ops command about a cutover; messages the saga does not react to pass by. */
     synchronized void onMessage(SpecificRecord message, Metadata metadata, int partition) {
-        if (!actsOn(message)) {
+        if (metadata.getCutoverId() == null || SagaCodec.sagaEvent(message).isPresent()) {
             return;
         }
         Optional<CutoverMessage> input = SagaCodec.inbound(message);
+        if (input.isEmpty()) {
+            return;
+        }
         sagas.requireOwned(partition, MessagePublisher.describe(message));
         CutoverId id = new CutoverId(metadata.getCutoverId());
         SagaEntry<Cutover> saga = sagas.get(id).orElseThrow(() -> new IllegalStateException(

@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ContainerPostProcessor;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 
 import dev.cutover.cutover.migration.DnsTtl;
 import dev.cutover.cutover.migration.Migration;
@@ -20,6 +22,7 @@ import dev.cutover.cutover.runner.PartitionWriters;
 import dev.cutover.cutover.runner.SagaPartitions;
 import dev.cutover.cutover.runner.SagaProjection;
 import dev.cutover.cutover.runner.SagaSettings;
+import dev.cutover.platform.ActedOnOnly;
 import dev.cutover.platform.MessagePublisher;
 
 @Configuration(proxyBeanMethods = false)
@@ -55,12 +58,25 @@ class MigrationConfiguration {
                         .map(dns -> new DnsTtl(dns.record(), dns.ttl())), clock);
     }
 
-    /** Named in {@link MigrationListener}'s {@code containerPostProcessor}. */
+    /** Applied to the listener's container by {@link #migrationSagaContainer}. */
     @Bean
     SagaPartitions migrationSagaPartitions(KafkaProperties kafka,
             SagaProjection<MigrationId, Migration, MigrationEvent> migrationProjection,
             PartitionWriters migrationWriters, MigrationRunner saga) {
         return new SagaPartitions(GROUP, kafka, migrationProjection, migrationWriters, saga);
+    }
+
+    /**
+     * Named in {@link MigrationListener}'s {@code containerPostProcessor}: the saga's partitions, and only the messages
+     * it acts on (a record listener pays a Kafka transaction for each message it is handed).
+     */
+    @Bean
+    ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> migrationSagaContainer(
+            SagaPartitions migrationSagaPartitions, MigrationRunner saga) {
+        return container -> {
+            migrationSagaPartitions.postProcess(container);
+            container.setRecordInterceptor(new ActedOnOnly(saga::actsOn));
+        };
     }
 
     @Bean

@@ -17,7 +17,7 @@ import dev.cutover.platform.MessagePublisher;
  * {@link SagaPartitions} makes that consumer's instance the one that acts on the migrations there.
  */
 @KafkaListener(id = "migration-saga", topics = {"cutover.commands", "cutover.events"}, groupId = "migration-saga",
-        containerPostProcessor = "migrationSagaPartitions",
+        containerPostProcessor = "migrationSagaContainer",
         properties = {SagaPartitions.CLASSIC_GROUP, SagaPartitions.CO_PARTITIONED})
 class MigrationListener {
 

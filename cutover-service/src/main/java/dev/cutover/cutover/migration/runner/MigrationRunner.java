@@ -92,8 +92,7 @@ class MigrationRunner implements SagaPartitions.Owner {
 
     /** A participant's event about a migration; messages the saga does not react to pass by. */
     /** {@code StartMigration}, and participants' answers and ops commands about a migration; not its own messages. */
-    @Override
-    public boolean actsOn(SpecificRecord message) {
+    boolean actsOn(SpecificRecord message) {
         return message instanceof StartMigration || MessagePublisher.metadataOf(message).getMigrationId() != null
                 && !MigrationCodec.isOwn(message) && MigrationCodec.inbound(message).isPresent();
     }
