@@ -3,12 +3,17 @@ package dev.cutover.platform;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import dev.cutover.events.Messages;
@@ -17,17 +22,64 @@ import dev.cutover.events.MetadataFactory;
 import dev.cutover.events.topic.Topics;
 
 /**
- * Writes commands and events to their topic and makes their metadata. Sends are synchronous: a
- * participant reports a fact only once the broker has it, so nothing is acknowledged that the log lacks.
+ * Writes commands and events to their topic and makes their metadata. Nothing is acknowledged that the log lacks:
+ * without transactions a send returns once the broker has the message; in a transaction, the commit is where the
+ * broker has them all or none.
  */
 public class MessagePublisher {
 
     private final KafkaTemplate<String, SpecificRecord> template;
     private final MetadataFactory metadata;
+    /** The producers this publisher made itself ({@link #withoutTransactions}), closed with it; else null. */
+    private final DefaultKafkaProducerFactory<String, SpecificRecord> owned;
 
     public MessagePublisher(KafkaTemplate<String, SpecificRecord> template, String producer, Clock clock) {
+        this(template, producer, clock, null);
+    }
+
+    private MessagePublisher(KafkaTemplate<String, SpecificRecord> template, String producer, Clock clock,
+            DefaultKafkaProducerFactory<String, SpecificRecord> owned) {
         this.template = template;
         this.metadata = new MetadataFactory(producer, clock);
+        this.owned = owned;
+    }
+
+    /**
+     * A publisher of its own, without transactions, for a participant inside a transactional service: its answers are
+     * acknowledged one by one and visible as soon as the broker has them, not at the end of a transaction. Its
+     * commands must be idempotent, since one redelivered after a crash is carried out again.
+     */
+    public static MessagePublisher withoutTransactions(KafkaProperties kafka, String producer, Clock clock) {
+        Map<String, Object> config = kafka.buildProducerProperties();
+        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        DefaultKafkaProducerFactory<String, SpecificRecord> factory = new DefaultKafkaProducerFactory<>(config);
+        return new MessagePublisher(new KafkaTemplate<>(factory), producer, clock, factory);
+    }
+
+    /**
+     * Readies the producer of a publisher made by {@link #withoutTransactions} in the background: connected, with its
+     * topics' metadata and a producer id, so that its first answer does not pay for them (tens of milliseconds on a
+     * busy broker, at the switch). Call it once the service's topics exist: asking for a topic's metadata may create it.
+     */
+    public void warm() {
+        if (owned == null) {
+            return;
+        }
+        Thread.ofVirtual().name("warm-publisher").start(() -> {
+            try {
+                template.partitionsFor(Topics.EVENTS.name());
+                template.partitionsFor(Topics.COMMANDS.name());
+            } catch (RuntimeException e) {
+                // Made on first use instead.
+            }
+        });
+    }
+
+    /** Closes the producers of a publisher made by {@link #withoutTransactions}; nothing otherwise. */
+    public void close() {
+        if (owned != null) {
+            owned.destroy();
+        }
     }
 
     /** Sends to the topic the message's kind belongs to, keyed by its cutover, migration or database. */
@@ -36,15 +88,20 @@ public class MessagePublisher {
     }
 
     /**
-     * {@link #publish} for several messages, committed together ({@link #atomically}). They are all sent before the
-     * first acknowledgement is awaited, so a decision of many messages costs one round trip to the broker, not one per
-     * message; every one is acknowledged before this returns, so a failure surfaces here, not at the commit.
+     * {@link #publish} for several messages, committed together ({@link #atomically}). In a Kafka transaction the
+     * commit is the acknowledgement: it flushes every send and fails if any did, and nothing in it is visible to a
+     * reader before, so nothing is awaited here and a decision costs the commit's round trip alone. Without
+     * transactions every message is acknowledged before this returns (all sent first, then all awaited), so a
+     * participant reports a fact only once the broker has it.
      */
     public void publishAll(List<? extends SpecificRecord> messages) {
         atomically(() -> {
             List<CompletableFuture<?>> sent = new ArrayList<>();
             for (SpecificRecord message : messages) {
                 sent.add(template.send(topicFor(message), keyOf(metadataOf(message)), message));
+            }
+            if (template.isTransactional()) {
+                return;
             }
             for (int i = 0; i < sent.size(); i++) {
                 await(sent.get(i), messages.get(i));
@@ -72,10 +129,15 @@ public class MessagePublisher {
      */
     public void atomically(Runnable sends) {
         if (template.isTransactional() && !template.inTransaction()) {
-            template.executeInTransaction(t -> {
-                sends.run();
-                return null;
-            });
+            try {
+                template.executeInTransaction(t -> {
+                    sends.run();
+                    return null;
+                });
+            } catch (KafkaException e) {
+                throw new PublishFailed("Kafka did not commit the messages: check that the broker at"
+                        + " spring.kafka.bootstrap-servers is reachable (" + e.getMessage() + ")", e);
+            }
         } else {
             sends.run();
         }

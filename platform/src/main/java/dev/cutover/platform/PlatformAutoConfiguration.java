@@ -22,6 +22,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -86,6 +87,11 @@ public class PlatformAutoConfiguration {
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(deadLetterTemplate,
                 (record, exception) -> new TopicPartition(topic, -1));
         return new StepFailedRecoverer(publisher, deadLetters);
+    }
+
+    @Bean
+    WarmProducers warmProducers(ProducerFactory<?, ?> producerFactory, PlatformSettings settings) {
+        return new WarmProducers(producerFactory, settings.warmProducers());
     }
 
     @Bean

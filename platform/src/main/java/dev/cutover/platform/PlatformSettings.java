@@ -12,13 +12,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param replicationFactor  replicas of every topic; 1 on a single local broker, 3 in production
  * @param kafkaHealthTimeout how long the health check waits for the broker before reporting DOWN
  * @param deliveryAttempts   attempts at a message whose handling throws, before it goes to the dead-letter topic
+ * @param warmProducers      transactional producers a transactional service readies at start-up, one per listener
+ *                           that may be in a transaction at the same moment as another: the first use of each otherwise
+ *                           pays a round trip to the transaction coordinator, at the switch, while applications wait
  */
 @ConfigurationProperties("cutover.platform")
 public record PlatformSettings(
         @DefaultValue("3") int partitions,
         @DefaultValue("1") short replicationFactor,
         @DefaultValue("2s") Duration kafkaHealthTimeout,
-        @DefaultValue("3") int deliveryAttempts) {
+        @DefaultValue("3") int deliveryAttempts,
+        @DefaultValue("3") int warmProducers) {
 
     public PlatformSettings {
         if (partitions < 1) {
@@ -35,6 +39,10 @@ public record PlatformSettings(
         if (deliveryAttempts < 1) {
             throw new IllegalArgumentException(
                     "cutover.platform.delivery-attempts must be at least 1, was " + deliveryAttempts);
+        }
+        if (warmProducers < 0) {
+            throw new IllegalArgumentException(
+                    "cutover.platform.warm-producers cannot be negative, was " + warmProducers);
         }
     }
 }

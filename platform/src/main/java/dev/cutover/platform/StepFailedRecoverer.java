@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.support.serializer.DeserializationException;
 
@@ -58,7 +59,8 @@ public final class StepFailedRecoverer implements ConsumerRecordRecoverer {
     private static Throwable rootOf(Exception exception) {
         Throwable cause = exception;
         // Unwrap the framework's envelopes down to the exception that says what was wrong.
-        while ((cause instanceof ListenerExecutionFailedException || cause instanceof DeserializationException)
+        while ((cause instanceof ListenerExecutionFailedException || cause instanceof BatchListenerFailedException
+                || cause instanceof DeserializationException)
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }

@@ -67,7 +67,12 @@ class SchemaCommands {
     void checkPreflight(CheckPreflight command) {
         answer(command.getMetadata(), () -> {
             Scope scope = scopeOf(command.getScope());
-            List<Finding> findings = preflight.check(pair(command.getMetadata()), scope);
+            DatabasePair pair = pair(command.getMetadata());
+            List<Finding> findings = preflight.check(pair, scope);
+            if (scope == Scope.CUTOVER) {
+                // The switch follows within seconds: its sequences need not wait for a login then.
+                sequences.ready(pair);
+            }
             return PreflightReported.newBuilder()
                     .setMetadata(publisher.answering(command.getMetadata()))
                     .setScope(scope.name())
@@ -133,6 +138,11 @@ class SchemaCommands {
                     .setDurationMs(report.duration().toMillis())
                     .build();
         });
+    }
+
+    /** Logs out of the connections kept for the sequences. */
+    void close() {
+        sequences.close();
     }
 
     private void answer(Metadata command, Supplier<SpecificRecord> work) {

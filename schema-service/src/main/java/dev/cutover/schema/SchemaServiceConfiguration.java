@@ -11,6 +11,7 @@ import dev.cutover.schema.preflight.PreflightChecker;
 import dev.cutover.schema.section.PostDataBuilder;
 import dev.cutover.schema.section.PreDataApplier;
 import dev.cutover.schema.sequences.SequenceSync;
+import dev.cutover.platform.database.WarmConnections;
 import dev.cutover.schema.verify.SchemaVerifier;
 
 /** Builds the service's parts from its settings; the parts themselves know nothing of Spring. */
@@ -27,7 +28,7 @@ class SchemaServiceConfiguration {
     SchemaCommands schemaCommands(DatabasesSettings databases, SchemaSettings settings, PgTools tools,
             MessagePublisher publisher) {
         return new SchemaCommands(databases, settings, new PreflightChecker(tools, settings.longTransaction()),
-                new PreDataApplier(tools), new PostDataBuilder(tools), new SchemaVerifier(), new SequenceSync(),
+                new PreDataApplier(tools), new PostDataBuilder(tools), new SchemaVerifier(), new SequenceSync(new WarmConnections()),
                 publisher);
     }
 }

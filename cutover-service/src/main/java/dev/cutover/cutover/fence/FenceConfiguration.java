@@ -2,7 +2,9 @@ package dev.cutover.cutover.fence;
 
 import java.time.Clock;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -13,10 +15,17 @@ import dev.cutover.platform.database.DatabasesSettings;
 @EnableConfigurationProperties(FenceSettings.class)
 class FenceConfiguration {
 
+    /**
+     * The fence answers outside Kafka transactions, as the other participants do: an answer is visible once the
+     * broker has it, and the canary, which the saga sends together with the fence, is written right after the fence
+     * instead of after a commit. Every command of the fence is idempotent, so one redelivered after a crash changes
+     * nothing, and the saga takes a repeated answer for the redelivery it is (decision 32).
+     */
     @Bean
     FenceParticipant fenceParticipant(Clock clock, DatabasesSettings databases, FenceSettings settings,
-            MessagePublisher publisher) {
-        return new FenceParticipant(new Fence(clock), databases, settings, publisher);
+            KafkaProperties kafka, @Value("${spring.application.name}") String service) {
+        return new FenceParticipant(new Fence(clock), databases, settings,
+                MessagePublisher.withoutTransactions(kafka, service, clock));
     }
 
     /** Named in {@link FenceListener}'s {@code containerPostProcessor}. */

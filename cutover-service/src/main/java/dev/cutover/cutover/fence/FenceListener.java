@@ -1,10 +1,15 @@
 package dev.cutover.cutover.fence;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.apache.avro.specific.SpecificRecord;
-import org.springframework.kafka.annotation.KafkaHandler;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
 
 import dev.cutover.events.LockTarget;
 import dev.cutover.events.OpenTarget;
@@ -13,12 +18,15 @@ import dev.cutover.events.StopTraffic;
 import dev.cutover.events.WriteCanary;
 
 /**
- * The fence's commands from Kafka, one call each; commands for other participants pass by. {@link FenceWatchers}
- * stops the first-session watchers of partitions this instance no longer holds.
+ * The fence's commands from Kafka, a poll at a time; commands for other participants never reach it
+ * ({@link FenceWatchers}). The saga sends {@code StopTraffic} and {@code WriteCanary} together, so they arrive in one
+ * poll: the canary is written right after the fence, and both answers go out together once both are done. A command
+ * that fails is handed to the error handler, which tries it again and then answers it with {@code StepFailed}; the
+ * answers of the commands before it are published first, and the commands after it follow its retries.
  */
-@KafkaListener(id = "fence", topics = "cutover.commands", groupId = "cutover-fence",
-        containerPostProcessor = "fenceWatchers")
 class FenceListener {
+
+    private static final LogAccessor LOG = new LogAccessor(FenceListener.class);
 
     private final FenceParticipant fence;
 
@@ -32,33 +40,49 @@ class FenceListener {
         this.fence = fence;
     }
 
-    @KafkaHandler
-    void on(StopTraffic command) {
-        fence.stopTraffic(command);
+    @KafkaListener(id = "fence", topics = "cutover.commands", groupId = "cutover-fence",
+            containerPostProcessor = "fenceWatchers", batch = "true")
+    void on(List<ConsumerRecord<String, Object>> records) {
+        List<SpecificRecord> answers = new ArrayList<>();
+        List<Runnable> afterPublishing = new ArrayList<>();
+        for (ConsumerRecord<String, Object> record : records) {
+            try {
+                carryOut(record, answers, afterPublishing);
+            } catch (RuntimeException e) {
+                publish(answers, afterPublishing);
+                throw new BatchListenerFailedException(e.getMessage() == null ? e.getClass().getName()
+                        : e.getMessage(), e, record);
+            }
+        }
+        publish(answers, afterPublishing);
     }
 
-    @KafkaHandler
-    void on(WriteCanary command) {
-        fence.writeCanary(command);
+    private void carryOut(ConsumerRecord<String, Object> record, List<SpecificRecord> answers,
+            List<Runnable> afterPublishing) {
+        DeserializationException undecodable = SerializationUtils.getExceptionFromHeader(record,
+                SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);
+        if (undecodable != null) {
+            throw undecodable;
+        }
+        switch (record.value()) {
+            case null -> throw new IllegalArgumentException("a command without a value (a tombstone?) at "
+                    + record.topic() + "-" + record.partition() + "@" + record.offset() + ": nothing to carry out");
+            case StopTraffic command -> answers.add(fence.stopTraffic(command));
+            case WriteCanary command -> answers.add(fence.writeCanary(command));
+            case OpenTarget command -> {
+                answers.add(fence.openTarget(command));
+                afterPublishing.add(() -> fence.watchFirstSession(command, record.partition()));
+            }
+            case LockTarget command -> answers.add(fence.lockTarget(command));
+            case RestoreSource command -> answers.add(fence.restoreSource(command));
+            default -> {
+                // Not the fence's: the interceptor lets only undecodable records through besides its own.
+            }
+        }
     }
 
-    @KafkaHandler
-    void on(OpenTarget command, @Header(KafkaHeaders.RECEIVED_PARTITION) int partition) {
-        fence.openTarget(command, partition);
-    }
-
-    @KafkaHandler
-    void on(LockTarget command) {
-        fence.lockTarget(command);
-    }
-
-    @KafkaHandler
-    void on(RestoreSource command) {
-        fence.restoreSource(command);
-    }
-
-    @KafkaHandler(isDefault = true)
-    void ignore(Object commandForSomeoneElse) {
-        // Every participant reads every command; this one is not the fence's.
+    private void publish(List<SpecificRecord> answers, List<Runnable> afterPublishing) {
+        fence.publish(answers);
+        afterPublishing.forEach(Runnable::run);
     }
 }

@@ -11,8 +11,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 
 import dev.cutover.events.CanaryWritten;
 import dev.cutover.events.LockTarget;
@@ -56,39 +59,54 @@ class FenceParticipant implements AutoCloseable {
         this.publisher = publisher;
     }
 
-    void stopTraffic(StopTraffic command) {
+    /** Each command's answer is returned, to be published with those of the commands that arrived beside it. */
+    SpecificRecord stopTraffic(StopTraffic command) {
         Fence.Stopped stopped = fence.stopTraffic(pair(command.getMetadata()), Duration.ofMillis(command.getTimeoutMs()));
-        publisher.publish(TrafficStopped.newBuilder()
+        return TrafficStopped.newBuilder()
                 .setMetadata(publisher.answering(command.getMetadata()))
                 .setFenceLsn(stopped.fenceLsn())
                 .setRoles(stopped.roles())
                 .setTerminatedSessions(stopped.terminatedSessions())
                 .setDurationMs(stopped.took().toMillis())
-                .build());
+                .build();
     }
 
-    void writeCanary(WriteCanary command) {
+    SpecificRecord writeCanary(WriteCanary command) {
         // The saga names the token (version 1 of the command did not: its id is the token then). A repeated command
         // writes the same row once.
         String token = command.getToken() != null ? command.getToken().toString()
                 : command.getMetadata().getMessageId().toString();
         Fence.Canary canary = fence.writeCanary(pair(command.getMetadata()), token);
-        publisher.publish(CanaryWritten.newBuilder()
+        return CanaryWritten.newBuilder()
                 .setMetadata(publisher.answering(command.getMetadata()))
                 .setToken(canary.token())
                 .setLsn(canary.lsn())
-                .build());
+                .build();
     }
 
-    /** @param partition the command's partition: the watcher lives as long as this instance holds it */
-    void openTarget(OpenTarget command, int partition) {
-        DatabasePair pair = pair(command.getMetadata());
-        List<String> roles = fence.openTarget(pair);
-        publisher.publish(TargetOpened.newBuilder()
+    SpecificRecord openTarget(OpenTarget command) {
+        List<String> roles = fence.openTarget(pair(command.getMetadata()));
+        return TargetOpened.newBuilder()
                 .setMetadata(publisher.answering(command.getMetadata()))
                 .setRoles(roles)
-                .build());
+                .build();
+    }
+
+    /**
+     * Watches an opened target for the first application session, once {@code TargetOpened} is published.
+     *
+     * @param partition the command's partition: the watcher lives as long as this instance holds it
+     */
+    void watchFirstSession(OpenTarget command, int partition) {
+        DatabasePair pair = pair(command.getMetadata());
         watch(partition, () -> reportFirstSession(command.getMetadata(), pair));
+    }
+
+    /** Publishes answers together: all sent, then all acknowledged. */
+    void publish(List<SpecificRecord> answers) {
+        if (!answers.isEmpty()) {
+            publisher.publishAll(answers);
+        }
     }
 
     private void watch(int partition, Runnable watcher) {
@@ -122,21 +140,21 @@ class FenceParticipant implements AutoCloseable {
     }
 
     /** Locks the target again; the saga sends this before RestoreSource, so the two never both serve. */
-    void lockTarget(LockTarget command) {
+    SpecificRecord lockTarget(LockTarget command) {
         List<String> roles = fence.lockTarget(pair(command.getMetadata()), settings.lockTimeout());
-        publisher.publish(TargetLocked.newBuilder()
+        return TargetLocked.newBuilder()
                 .setMetadata(publisher.answering(command.getMetadata()))
                 .setRoles(roles)
-                .build());
+                .build();
     }
 
     /** Lets the applications back onto the source. */
-    void restoreSource(RestoreSource command) {
+    SpecificRecord restoreSource(RestoreSource command) {
         List<String> roles = fence.restoreSource(pair(command.getMetadata()));
-        publisher.publish(SourceRestored.newBuilder()
+        return SourceRestored.newBuilder()
                 .setMetadata(publisher.answering(command.getMetadata()))
                 .setRoles(roles)
-                .build());
+                .build();
     }
 
     private void reportFirstSession(Metadata opened, DatabasePair pair) {
@@ -166,9 +184,16 @@ class FenceParticipant implements AutoCloseable {
         return databases.get(metadata.getDatabase());
     }
 
+    /** Its answers go out through a publisher of its own, readied once the topics exist. */
+    @EventListener(ApplicationReadyEvent.class)
+    void warm() {
+        publisher.warm();
+    }
+
     @Override
     public void close() {
         watchers.shutdownNow();
         fence.close();
+        publisher.close();
     }
 }

@@ -11,7 +11,8 @@ import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import dev.cutover.platform.ActedOnOnly;
 
 /**
- * Attached to the fence's listener container: it is handed only the fence's own commands, and when partitions move
+ * Attached to the fence's listener container: it runs without Kafka transactions (see
+ * {@link FenceConfiguration#fenceParticipant}), it is handed only the fence's own commands, and when partitions move
  * away, their first-session watchers stop.
  */
 class FenceWatchers implements ConsumerAwareRebalanceListener,
@@ -26,7 +27,9 @@ class FenceWatchers implements ConsumerAwareRebalanceListener,
     @Override
     public void postProcess(AbstractMessageListenerContainer<Object, Object> container) {
         container.getContainerProperties().setConsumerRebalanceListener(this);
-        container.setRecordInterceptor(new ActedOnOnly(FenceListener::handles));
+        container.getContainerProperties().setKafkaAwareTransactionManager(null);
+        container.getContainerProperties().setTransactionManager(null);
+        container.setBatchInterceptor(new ActedOnOnly(FenceListener::handles));
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ContainerPostProcessor;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 
 import dev.cutover.cutover.saga.Cutover;
 import dev.cutover.cutover.saga.CutoverDecider;
@@ -47,12 +48,29 @@ class SagaConfiguration {
         return new SagaRunner(publisher, cutoverWriters, cutoverProjection, settings, clock);
     }
 
-    /** Named in {@link SagaListener}'s {@code containerPostProcessor}. */
+    /** Applied to the listener's container by {@link #cutoverSagaContainer}. */
     @Bean
     SagaPartitions cutoverSagaPartitions(KafkaProperties kafka,
             SagaProjection<CutoverId, Cutover, CutoverEvent> cutoverProjection, PartitionWriters cutoverWriters,
             SagaRunner saga) {
         return new SagaPartitions(GROUP, kafka, cutoverProjection, cutoverWriters, saga);
+    }
+
+    /**
+     * Named in {@link SagaListener}'s {@code containerPostProcessor}: the saga's partitions, only the messages it acts
+     * on (each decision comes back to the saga as a poll of its own messages, which would otherwise commit an empty
+     * transaction while the answers the saga waits for queue behind it), and how each poll ended ({@link SagaPolls}).
+     */
+    @Bean
+    ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> cutoverSagaContainer(
+            SagaPartitions cutoverSagaPartitions, SagaRunner saga,
+            DefaultAfterRollbackProcessor<Object, Object> cutoverAfterRollbackProcessor) {
+        return container -> {
+            cutoverSagaPartitions.postProcess(container);
+            SagaPolls polls = new SagaPolls(saga);
+            container.setBatchInterceptor(polls);
+            container.setAfterRollbackProcessor(polls.rollbacks(cutoverAfterRollbackProcessor));
+        };
     }
 
     @Bean

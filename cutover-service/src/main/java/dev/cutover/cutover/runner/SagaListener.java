@@ -41,7 +41,7 @@ class SagaListener {
     }
 
     @KafkaListener(id = "cutover-saga", topics = {"cutover.commands", "cutover.events"}, groupId = "cutover-saga",
-            containerPostProcessor = "cutoverSagaPartitions", batch = "true",
+            containerPostProcessor = "cutoverSagaContainer", batch = "true",
             properties = {SagaPartitions.CLASSIC_GROUP, SagaPartitions.CO_PARTITIONED})
     void on(List<ConsumerRecord<String, Object>> records) {
         for (ConsumerRecord<String, Object> record : records) {

@@ -9,13 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.cutover.cutover.saga.Cutover;
 import dev.cutover.cutover.saga.CutoverDecider;
@@ -44,8 +41,12 @@ class SagaRunner implements SagaPartitions.Owner {
     private static final Logger log = LoggerFactory.getLogger(SagaRunner.class);
 
     private final OwnedSagas<CutoverId, Cutover> sagas = new OwnedSagas<>();
-    /** What the sagas changed in the listener's open transaction were before it; null outside one. */
-    private Map<CutoverId, Optional<SagaEntry<Cutover>>> undo;
+    /**
+     * The sagas the listener's current poll changed, as they were before it: its decisions run ahead of the log until
+     * the poll's transaction commits ({@link #pollEnded}); if it rolls back instead ({@link #pollRolledBack}), they are
+     * put back, so that the redelivered messages are decided again on the state the log has.
+     */
+    private final Map<CutoverId, Optional<SagaEntry<Cutover>>> uncommitted = new HashMap<>();
     private final MessagePublisher publisher;
     private final PartitionWriters writers;
     private final SagaProjection<CutoverId, Cutover, CutoverEvent> projection;
@@ -103,7 +104,13 @@ class SagaRunner implements SagaPartitions.Owner {
         SagaEntry<Cutover> saga = sagas.get(id).orElseGet(() -> new SagaEntry<>(new Cutover.NotStarted(), database,
                 partition));
         CutoverMessage.StartCutover start = SagaCodec.start(command, dns.plan(), activeCutoverOf(database, id));
-        decide(id, saga, start, metadata, this::publishWithConsumed);
+        decide(id, saga, start, metadata, true);
+    }
+
+    /** {@code StartCutover}, and participants' answers and ops commands about a cutover; not its own messages. */
+    static boolean actsOn(SpecificRecord message) {
+        return message instanceof StartCutover || MessagePublisher.metadataOf(message).getCutoverId() != null
+                && SagaCodec.sagaEvent(message).isEmpty() && SagaCodec.inbound(message).isPresent();
     }
 
     /** A participant's event or an ops command about a cutover; messages the saga does not react to pass by. */
@@ -121,7 +128,7 @@ class SagaRunner implements SagaPartitions.Owner {
                 message.getSchema().getName() + " " + metadata.getMessageId() + " is about cutover " + id.value()
                         + ", which this service never started: it was sent by hand or for a cutover whose log was"
                         + " deleted"));
-        decide(id, saga, input.get(), metadata, this::publishWithConsumed);
+        decide(id, saga, input.get(), metadata, true);
     }
 
     /** The latest lag of a database, for the owned cutovers of it that are waiting on lag. */
@@ -147,13 +154,16 @@ class SagaRunner implements SagaPartitions.Owner {
         }
     }
 
-    /** A decision no consumed message starts: through the partition's fenced writer, and only while it is owned. */
+    /**
+     * A decision no consumed message starts: through the partition's fenced writer, and only while it is owned. A
+     * saga the listener's poll has changed waits for that poll's commit: the next tick or lag report decides it.
+     */
     private void decideUnprompted(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input) {
-        if (!sagas.owns(saga.partition())) {
+        if (!sagas.owns(saga.partition()) || uncommitted.containsKey(id)) {
             return;
         }
         try {
-            decide(id, saga, input, null, messages -> writers.write(saga.partition(), messages));
+            decide(id, saga, input, null, false);
         } catch (PartitionWriters.PartitionLost e) {
             log.warn("cutover {}: {}; this instance stops acting on partition {}", id.value(), e.getMessage(),
                     e.partition());
@@ -161,8 +171,9 @@ class SagaRunner implements SagaPartitions.Owner {
         }
     }
 
+    /** @param consumed whether a consumed message starts it: then it commits in the listener's poll */
     private void decide(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause,
-            Consumer<List<SpecificRecord>> publish) {
+            boolean consumed) {
         Instant now = clock.instant();
         DatabaseName database = saga.database();
         Decision decision = CutoverDecider.decide(saga.state(), input, now, policyFor(database));
@@ -181,45 +192,30 @@ class SagaRunner implements SagaPartitions.Owner {
             out.add(SagaCodec.command(command, metadata(id, database, cause, now), dns.plan(), dns,
                     settings.sequenceMargin()));
         }
-        publish.accept(out);
-        undoIfRolledBack(id);
+        if (consumed) {
+            publisher.publishAll(out);
+            uncommitted.putIfAbsent(id, sagas.get(id));
+        } else {
+            writers.write(saga.partition(), out);
+        }
         sagas.put(id, saga.with(next));
         log.info("cutover {}: {} -> {}", id.value(), input.getClass().getSimpleName(),
                 out.stream().map(m -> m.getSchema().getName()).toList());
     }
 
-    /**
-     * Within the listener's transaction, the state it decides on runs ahead of the log until the commit: if the
-     * transaction rolls back instead (a publish refused, several answers decided in one transaction and a later one
-     * failing), every saga it changed is put back as it was, so the redelivered messages are decided again.
-     */
-    private void undoIfRolledBack(CutoverId id) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            return;
-        }
-        if (undo == null) {
-            Map<CutoverId, Optional<SagaEntry<Cutover>>> before = new HashMap<>();
-            undo = before;
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    synchronized (SagaRunner.this) {
-                        if (status != STATUS_COMMITTED) {
-                            before.forEach(sagas::restore);
-                            log.warn("a saga transaction did not commit: {} cutover(s) put back as they were, to be"
-                                    + " decided again on redelivery", before.size());
-                        }
-                        undo = null;
-                    }
-                }
-            });
-        }
-        undo.putIfAbsent(id, sagas.get(id));
+    /** The listener's poll committed: what it changed is in the log. */
+    synchronized void pollEnded() {
+        uncommitted.clear();
     }
 
-    /** In the listener's transaction, which commits the consumed offset with them. */
-    private void publishWithConsumed(List<SpecificRecord> messages) {
-        publisher.publishAll(messages);
+    /** The listener's poll rolled back: the sagas it changed are put back as they were before it. */
+    synchronized void pollRolledBack() {
+        if (!uncommitted.isEmpty()) {
+            uncommitted.forEach(sagas::restore);
+            log.warn("a saga transaction did not commit: {} cutover(s) put back as they were, to be decided again on"
+                    + " redelivery", uncommitted.size());
+            uncommitted.clear();
+        }
     }
 
     private void rejectUnconfigured(CutoverId id, DatabaseName database, int partition, StartCutover command) {
@@ -227,12 +223,13 @@ class SagaRunner implements SagaPartitions.Owner {
                 + ".record, .source-address and .target-address";
         CutoverEvent.CutoverRejected rejected = new CutoverEvent.CutoverRejected(id, database,
                 new Operator(command.getOperator()), reason, clock.instant());
-        publishWithConsumed(List.of(CutoverRejected.newBuilder()
+        publisher.publishAll(List.of(CutoverRejected.newBuilder()
                 .setMetadata(metadata(id, database, command.getMetadata(), rejected.rejectedAt()))
                 .setOperator(command.getOperator())
                 .setReason(reason)
                 .build()));
         if (sagas.get(id).isEmpty()) {
+            uncommitted.putIfAbsent(id, Optional.empty());
             sagas.put(id, new SagaEntry<>(CutoverDecider.evolve(new Cutover.NotStarted(), rejected), database,
                     partition));
         }

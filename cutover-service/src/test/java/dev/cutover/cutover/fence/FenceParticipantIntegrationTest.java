@@ -57,7 +57,8 @@ class FenceParticipantIntegrationTest {
         try (FenceParticipant fence = new FenceParticipant(new Fence(Clock.systemUTC()), databases,
                 new FenceSettings(Duration.ofSeconds(5), Duration.ofMinutes(2)), publisher);
                 KafkaProbe probe = new KafkaProbe(stack.kafkaBootstrapServers())) {
-            fence.openTarget(open, 7);
+            fence.publish(List.of(fence.openTarget(open)));
+            fence.watchFirstSession(open, 7);
             probe.awaitAnswer(TargetOpened.class, open.getMetadata().getMessageId(), WAIT);
             assertThat(fence.watchers(7)).isOne();
 

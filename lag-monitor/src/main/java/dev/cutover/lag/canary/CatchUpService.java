@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
 import dev.cutover.events.AwaitCatchUp;
@@ -23,10 +24,11 @@ import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.DatabasesSettings;
+import dev.cutover.platform.database.WarmConnections;
 
 /** Answers {@code AwaitCatchUp}: {@code CanaryObserved} once the target provably holds the canary, else a failure with figures. */
 @Service
-public class CatchUpService {
+public class CatchUpService implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(CatchUpService.class);
 
@@ -36,6 +38,7 @@ public class CatchUpService {
     private final Clock clock;
     private final CanaryWatch watch;
     private final HandledMessages handled = new HandledMessages(1_000);
+    private final WarmConnections connections = new WarmConnections();
 
     CatchUpService(DatabasesSettings databases, LagSettings lagSettings, MessagePublisher publisher, Clock clock) {
         this.databases = databases;
@@ -43,6 +46,24 @@ public class CatchUpService {
         this.publisher = publisher;
         this.clock = clock;
         this.watch = new CanaryWatch(clock);
+    }
+
+    /**
+     * A cutover of {@code database} started: its wait for the canary comes within seconds, while every application
+     * write waits, so the connections it needs log in now, in the background.
+     */
+    public void ready(String database) {
+        if (!lagSettings.databases().containsKey(database)) {
+            return;
+        }
+        DatabasePair pair = databases.get(database);
+        connections.warm(pair.target());
+        connections.warm(pair.source());
+    }
+
+    @Override
+    public void destroy() {
+        connections.close();
     }
 
     public void awaitCatchUp(AwaitCatchUp command) {
@@ -76,16 +97,17 @@ public class CatchUpService {
         }
     }
 
-    /** Waits for one canary of one database, on connections of its own (the target's one LISTENs). */
+    /** Waits for one canary of one database, on connections kept for it (the target's one LISTENs, then no more). */
     private CanaryWatch.Outcome await(String database, String token, Optional<Lsn> lsn, Instant deadline) {
         DatabasePair pair = databases.get(database);
         ReplicationEngine engine = lagSettings.get(database).replicationEngine();
         CanaryWatch.Positions positions = new CanaryWatch.Positions(
                 engine instanceof ReplicationEngine.Native n ? Optional.of(n.subscription()) : Optional.empty(),
                 engine.slot());
-        try (Connection target = pair.target().connect(); Connection source = pair.source().connect()) {
-            CanaryWatch.installNotifyTrigger(target);
-            return watch.await(token, lsn, positions, deadline, target, source);
+        try (WarmConnections.Lease target = connections.lease(pair.target());
+                WarmConnections.Lease source = connections.lease(pair.source())) {
+            CanaryWatch.installNotifyTrigger(target.connection());
+            return watch.await(token, lsn, positions, deadline, target.connection(), source.connection());
         } catch (SQLException e) {
             boolean missing = Heartbeat.isMissingTable(e);
             throw new StepFailure("cannot watch for canary " + token + " of " + database + ": " + e.getMessage()

@@ -6,12 +6,16 @@ import org.springframework.stereotype.Component;
 
 import dev.cutover.events.AwaitCatchUp;
 import dev.cutover.events.CutoverRolledBack;
+import dev.cutover.events.CutoverStarted;
 import dev.cutover.events.SourceRestored;
 import dev.cutover.events.TrafficStopped;
 import dev.cutover.lag.canary.CatchUpService;
 import dev.cutover.lag.stale.StaleWriterService;
 
-/** The command lag-monitor owns, and the events that start and end the watch for stale writers. */
+/**
+ * The command lag-monitor owns, the event that readies it for a cutover's catch-up, and the events that start and
+ * end the watch for stale writers.
+ */
 @Component
 @KafkaListener(topics = {"cutover.commands", "cutover.events"}, groupId = "lag-monitor")
 class LagMonitorListener {
@@ -27,6 +31,11 @@ class LagMonitorListener {
     @KafkaHandler
     void on(AwaitCatchUp command) {
         catchUp.awaitCatchUp(command);
+    }
+
+    @KafkaHandler
+    void on(CutoverStarted event) {
+        catchUp.ready(event.getMetadata().getDatabase());
     }
 
     @KafkaHandler

@@ -17,7 +17,21 @@ public final class WarmConnections implements AutoCloseable {
 
     private final Map<Endpoint, Connection> idle = new ConcurrentHashMap<>();
     private final ExecutorService warming = Executors.newVirtualThreadPerTaskExecutor();
+    private final boolean keeps;
     private volatile boolean closed;
+
+    public WarmConnections() {
+        this(true);
+    }
+
+    private WarmConnections(boolean keeps) {
+        this.keeps = keeps;
+    }
+
+    /** Keeps nothing: every lease logs in and its close logs out, for a one-off use of code written for leases. */
+    public static WarmConnections none() {
+        return new WarmConnections(false);
+    }
 
     /** A connection to {@code endpoint}, idle or new; closing the lease keeps it for the next one. */
     public Lease lease(Endpoint endpoint) throws SQLException {
@@ -31,7 +45,7 @@ public final class WarmConnections implements AutoCloseable {
 
     /** Logs in to {@code endpoint} in the background, unless a connection is already idle there. */
     public void warm(Endpoint endpoint) {
-        if (closed || idle.containsKey(endpoint)) {
+        if (!keeps || closed || idle.containsKey(endpoint)) {
             return;
         }
         warming.execute(() -> {
@@ -86,7 +100,7 @@ public final class WarmConnections implements AutoCloseable {
         @Override
         public void close() {
             try {
-                if (!connection.isClosed() && connection.getAutoCommit()) {
+                if (keeps && !connection.isClosed() && connection.getAutoCommit()) {
                     keep(endpoint, connection);
                     return;
                 }

@@ -18,6 +18,7 @@ import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
 import dev.cutover.platform.database.FenceState;
+import dev.cutover.platform.database.WarmConnections;
 import dev.cutover.schema.pgtools.Catalog;
 
 /**
@@ -26,7 +27,33 @@ import dev.cutover.schema.pgtools.Catalog;
  * round trips however many sequences there are: one read on the source, one statement that sets all
  * of them on the target (one transaction: all or none), one read that checks them.
  */
-public final class SequenceSync {
+public final class SequenceSync implements AutoCloseable {
+
+    private final WarmConnections connections;
+
+    /** Logs in for every sync. */
+    public SequenceSync() {
+        this(WarmConnections.none());
+    }
+
+    /**
+     * Syncs on {@code connections}' idle connections when there are: the sync runs at the switch, while every
+     * application write waits, and {@link #ready} logs in ahead of it.
+     */
+    public SequenceSync(WarmConnections connections) {
+        this.connections = connections;
+    }
+
+    /** Logs in to both servers in the background, so that the next sync finds its connections waiting. */
+    public void ready(DatabasePair pair) {
+        connections.warm(pair.source());
+        connections.warm(pair.target());
+    }
+
+    @Override
+    public void close() {
+        connections.close();
+    }
 
     /**
      * Every sequence of the schemas with its bounds and position, in one query. {@code pg_sequence_last_value}
@@ -67,21 +94,23 @@ public final class SequenceSync {
             throw new IllegalArgumentException("the sequence margin cannot be negative, was " + margin);
         }
         long started = System.nanoTime();
-        // Logging in costs tens of milliseconds (SCRAM); the target's login overlaps the source's read.
-        CompletableFuture<Connection> target = CompletableFuture.supplyAsync(() -> connect(pair.target()));
-        Map<SequenceDefinition, SequenceState> source;
-        try (Connection connection = pair.source().connect()) {
+        // Logging in costs tens of milliseconds (SCRAM): a warm connection is used when there is one, else the
+        // target's login overlaps the source's read.
+        CompletableFuture<WarmConnections.Lease> target = CompletableFuture.supplyAsync(() -> lease(pair.target()));
+        Map<SequenceDefinition, SequenceState> onSource;
+        try (WarmConnections.Lease lease = connections.lease(pair.source())) {
+            Connection connection = lease.connection();
             FenceState.await(connection, pair.appRoles(), Instant.now().plus(fenceWait), pair.source());
-            source = read(connection, pair.schemas());
+            onSource = read(connection, pair.schemas());
         } catch (SQLException e) {
-            target.thenAccept(SequenceSync::closeQuietly);
+            target.thenAccept(WarmConnections.Lease::close);
             throw Catalog.failure("reading the sequences", pair.source(), e);
         }
         List<SequenceState> wanted = new ArrayList<>();
-        source.forEach((definition, state) -> wanted.add(definition.onTarget(state, margin)));
-        try (Connection connection = join(target)) {
+        onSource.forEach((definition, state) -> wanted.add(definition.onTarget(state, margin)));
+        try (WarmConnections.Lease lease = join(target)) {
             if (!wanted.isEmpty()) {
-                setAll(connection, pair.target(), pair.schemas(), wanted);
+                setAll(lease.connection(), pair.target(), pair.schemas(), wanted);
             }
         } catch (SQLException e) {
             throw Catalog.failure("setting the sequences", pair.target(), e);
@@ -120,27 +149,19 @@ public final class SequenceSync {
         }
     }
 
-    private static Connection connect(Endpoint endpoint) {
+    private WarmConnections.Lease lease(Endpoint endpoint) {
         try {
-            return endpoint.connect();
+            return connections.lease(endpoint);
         } catch (SQLException e) {
             throw Catalog.failure("connecting", endpoint, e);
         }
     }
 
-    private static Connection join(CompletableFuture<Connection> connection) {
+    private static WarmConnections.Lease join(CompletableFuture<WarmConnections.Lease> lease) {
         try {
-            return connection.join();
+            return lease.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            // Nothing was done on it; the server drops it either way.
         }
     }
 

@@ -90,7 +90,6 @@ class MigrationRunner implements SagaPartitions.Owner {
         decide(id, saga, start, metadata, this::publishWithConsumed);
     }
 
-    /** A participant's event about a migration; messages the saga does not react to pass by. */
     /** {@code StartMigration}, and participants' answers and ops commands about a migration; not its own messages. */
     boolean actsOn(SpecificRecord message) {
         return message instanceof StartMigration || MessagePublisher.metadataOf(message).getMigrationId() != null

@@ -1,0 +1,54 @@
+package dev.cutover.platform;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.kafka.core.ProducerFactory;
+
+/**
+ * Readies a transactional service's producers before they are needed. Each listener in a Kafka transaction takes a
+ * producer of its own from the factory's cache, and a producer the cache lacks is made on the spot: a transactional
+ * id registered with the coordinator, tens of milliseconds on a busy broker. The first moment two or three listeners
+ * are in a transaction together is the switch (the fence answering while the saga decides), so without this the
+ * applications would wait for it there. Best effort, off the start-up thread: a broker that is not reachable yet
+ * only means the producers are made on first use, as before.
+ */
+class WarmProducers {
+
+    private static final Logger log = LoggerFactory.getLogger(WarmProducers.class);
+
+    private final ProducerFactory<?, ?> factory;
+    private final int count;
+
+    WarmProducers(ProducerFactory<?, ?> factory, int count) {
+        this.factory = factory;
+        this.count = count;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void warm() {
+        if (!factory.transactionCapable() || count == 0) {
+            return;
+        }
+        Thread.ofPlatform().daemon().name("warm-producers").start(this::ready);
+    }
+
+    /** Takes {@code count} producers at once, so that the cache makes that many, and gives them back. */
+    void ready() {
+        List<Producer<?, ?>> taken = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                taken.add(factory.createProducer());
+            }
+        } catch (RuntimeException e) {
+            log.debug("transactional producers not readied ({}); they are made on first use", e.getMessage());
+        } finally {
+            taken.forEach(Producer::close);
+        }
+    }
+}
