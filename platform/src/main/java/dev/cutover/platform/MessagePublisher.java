@@ -22,9 +22,8 @@ import dev.cutover.events.MetadataFactory;
 import dev.cutover.events.topic.Topics;
 
 /**
- * Writes commands and events to their topic and makes their metadata. Nothing is acknowledged that the log lacks:
- * without transactions a send returns once the broker has the message; in a transaction, the commit is where the
- * broker has them all or none.
+ * Writes commands and events to their topic and makes their metadata. Sends are synchronous: a
+ * participant reports a fact only once the broker has it, so nothing is acknowledged that the log lacks.
  */
 public class MessagePublisher {
 
@@ -88,25 +87,42 @@ public class MessagePublisher {
     }
 
     /**
-     * {@link #publish} for several messages, committed together ({@link #atomically}). In a Kafka transaction the
-     * commit is the acknowledgement: it flushes every send and fails if any did, and nothing in it is visible to a
-     * reader before, so nothing is awaited here and a decision costs the commit's round trip alone. Without
-     * transactions every message is acknowledged before this returns (all sent first, then all awaited), so a
-     * participant reports a fact only once the broker has it.
+     * {@link #publish} for several messages, committed together ({@link #atomically}). They are all sent before the
+     * first acknowledgement is awaited, so a decision of many messages costs one round trip to the broker, not one per
+     * message; every one is acknowledged before this returns, so a failure surfaces here, not at a commit.
      */
     public void publishAll(List<? extends SpecificRecord> messages) {
-        atomically(() -> {
-            List<CompletableFuture<?>> sent = new ArrayList<>();
-            for (SpecificRecord message : messages) {
+        atomically(() -> awaitAll(sendAll(messages), messages));
+    }
+
+    /**
+     * Sends without waiting, in the caller's Kafka transaction, for a listener that decides several messages in one
+     * transaction and awaits all their acknowledgements once, at the end ({@link #awaitAll}): a failed send then
+     * surfaces in the listener, which gives up the transaction, rather than at its commit.
+     */
+    public List<CompletableFuture<?>> sendAll(List<? extends SpecificRecord> messages) {
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        for (SpecificRecord message : messages) {
+            try {
                 sent.add(template.send(topicFor(message), keyOf(metadataOf(message)), message));
+            } catch (KafkaException e) {
+                // A producer whose transaction already failed refuses every further send at once.
+                throw new PublishFailed("Kafka did not accept " + describe(message) + " on " + topicFor(message)
+                        + ": " + e.getMessage(), e);
             }
-            if (template.isTransactional()) {
-                return;
-            }
-            for (int i = 0; i < sent.size(); i++) {
-                await(sent.get(i), messages.get(i));
-            }
-        });
+        }
+        return sent;
+    }
+
+    /**
+     * Waits for the broker to acknowledge what {@link #sendAll} sent, in order.
+     *
+     * @throws PublishFailed for the first message the broker did not take
+     */
+    public static void awaitAll(List<CompletableFuture<?>> sent, List<? extends SpecificRecord> messages) {
+        for (int i = 0; i < sent.size(); i++) {
+            await(sent.get(i), messages.get(i));
+        }
     }
 
     private static void await(CompletableFuture<?> sent, SpecificRecord message) {

@@ -53,6 +53,7 @@ class SagaListener {
                 refused.accept(record, e);
             }
         }
+        saga.confirmSent();
     }
 
     private void decide(ConsumerRecord<String, Object> record) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.StartCutover;
 import dev.cutover.platform.MessagePublisher;
+import dev.cutover.platform.PublishFailed;
 
 /**
  * Keeps the state of every cutover on the partitions this instance owns and turns each incoming message into the
@@ -47,6 +49,9 @@ class SagaRunner implements SagaPartitions.Owner {
      * put back, so that the redelivered messages are decided again on the state the log has.
      */
     private final Map<CutoverId, Optional<SagaEntry<Cutover>>> uncommitted = new HashMap<>();
+    /** What the listener's current poll sent, acknowledged all at once at its end ({@link #confirmSent}). */
+    private final List<SpecificRecord> sentInPoll = new ArrayList<>();
+    private final List<CompletableFuture<?>> acksInPoll = new ArrayList<>();
     private final MessagePublisher publisher;
     private final PartitionWriters writers;
     private final SagaProjection<CutoverId, Cutover, CutoverEvent> projection;
@@ -193,7 +198,8 @@ class SagaRunner implements SagaPartitions.Owner {
                     settings.sequenceMargin()));
         }
         if (consumed) {
-            publisher.publishAll(out);
+            acksInPoll.addAll(publisher.sendAll(out));
+            sentInPoll.addAll(out);
             uncommitted.putIfAbsent(id, sagas.get(id));
         } else {
             writers.write(saga.partition(), out);
@@ -203,9 +209,26 @@ class SagaRunner implements SagaPartitions.Owner {
                 out.stream().map(m -> m.getSchema().getName()).toList());
     }
 
+    /**
+     * Waits, once per poll, for the broker to take everything the poll's decisions sent.
+     *
+     * @throws PublishFailed when it did not: the poll's transaction is given up and its sagas put back
+     */
+    void confirmSent() {
+        List<CompletableFuture<?>> acks;
+        List<SpecificRecord> sent;
+        synchronized (this) {
+            acks = List.copyOf(acksInPoll);
+            sent = List.copyOf(sentInPoll);
+        }
+        MessagePublisher.awaitAll(acks, sent);
+    }
+
     /** The listener's poll committed: what it changed is in the log. */
     synchronized void pollEnded() {
         uncommitted.clear();
+        acksInPoll.clear();
+        sentInPoll.clear();
     }
 
     /** The listener's poll rolled back: the sagas it changed are put back as they were before it. */
@@ -216,6 +239,8 @@ class SagaRunner implements SagaPartitions.Owner {
                     + " redelivery", uncommitted.size());
             uncommitted.clear();
         }
+        acksInPoll.clear();
+        sentInPoll.clear();
     }
 
     private void rejectUnconfigured(CutoverId id, DatabaseName database, int partition, StartCutover command) {

@@ -23,6 +23,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +50,7 @@ import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverPlanned;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
+import dev.cutover.events.CutoverStarted;
 import dev.cutover.events.DnsFlipped;
 import dev.cutover.events.DnsTtlChanged;
 import dev.cutover.events.FlipDns;
@@ -61,6 +68,7 @@ import dev.cutover.events.SyncSequences;
 import dev.cutover.events.TargetOpened;
 import dev.cutover.events.TrafficResumed;
 import dev.cutover.events.TrafficStopped;
+import dev.cutover.events.serde.AvroMessageDeserializer;
 import dev.cutover.platform.KafkaProbe;
 import dev.cutover.platform.MessagePublisher;
 import dev.cutover.stack.LocalStack;
@@ -326,6 +334,52 @@ class CutoverSagaIntegrationTest {
         String cutover = start("alice");
 
         probe.await(CheckPreflight.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+    }
+
+    @Test
+    void aDecisionTheBrokerRefusesIsMadeAgainFromTheSameStateOnceTheBrokerTakesIt() throws Exception {
+        String cutover = database + "-" + UUID.randomUUID();
+        // CutoverStarted repeats the command's reason: one too large for cutover.events makes the broker refuse the
+        // decision, and the saga's transaction rolls back, again and again, until the broker takes it.
+        String reason = "r".repeat(200_000);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()));
+                KafkaConsumer<String, SpecificRecord> uncommitted = new KafkaConsumer<>(Map.of(
+                        "bootstrap.servers", stack.kafkaBootstrapServers(), "isolation.level", "read_uncommitted",
+                        "group.id", "uncommitted-" + cutover, "auto.offset.reset", "latest"),
+                        new StringDeserializer(), new AvroMessageDeserializer())) {
+            uncommitted.subscribe(List.of("cutover.commands"));
+            await().atMost(WAIT).until(() -> {
+                uncommitted.poll(Duration.ofMillis(100));
+                return !uncommitted.assignment().isEmpty();
+            });
+            ConfigResource events = new ConfigResource(ConfigResource.Type.TOPIC, "cutover.events");
+            ConfigEntry limit = new ConfigEntry("max.message.bytes", "65536");
+            admin.incrementalAlterConfigs(Map.of(events, List.of(new AlterConfigOp(limit, AlterConfigOp.OpType.SET))))
+                    .all().get();
+            try {
+                probe.send(StartCutover.newBuilder().setMetadata(KafkaProbe.metadata(database, cutover, null))
+                        .setOperator("alice").setDryRun(false).setReason(reason).build());
+                // The decision's command, written beside the refused event in a transaction that is then aborted.
+                await().atMost(WAIT).until(() -> {
+                    for (var record : uncommitted.poll(Duration.ofMillis(100))) {
+                        if (record.value() instanceof CheckPreflight && cutover.equals(record.key())) {
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+            } finally {
+                admin.incrementalAlterConfigs(Map.of(events, List.of(
+                        new AlterConfigOp(limit, AlterConfigOp.OpType.DELETE)))).all().get();
+            }
+        }
+
+        // Had the saga kept the state of the aborted decision, the redelivered command would be a repeat: nothing.
+        CutoverStarted started = probe.await(CutoverStarted.class, e -> cutover.equals(e.getMetadata().getCutoverId()),
+                WAIT);
+        assertThat(started.getReason()).isEqualTo(reason);
+        assertThat(probe.seen()).filteredOn(message -> message instanceof CutoverStarted
+                && cutover.equals(MessagePublisher.metadataOf(message).getCutoverId())).hasSize(1);
     }
 
     private ConfigurableApplicationContext startCutoverService() {

@@ -34,6 +34,8 @@ public class AvroMessageDeserializer implements Deserializer<SpecificRecord> {
 
     private final SchemaStore schemas;
     private final Map<Class<?>, BinaryMessageDecoder<SpecificRecord>> decoders = new ConcurrentHashMap<>();
+    /** One Kafka consumer, one thread, uses an instance: no need for more than a plain flag. */
+    private boolean warmed;
 
     /** Resolves writer schemas from {@link ReleasedSchemas#load()}; the constructor Kafka's config uses. */
     public AvroMessageDeserializer() {
@@ -68,6 +70,7 @@ public class AvroMessageDeserializer implements Deserializer<SpecificRecord> {
         if (payload == null) {
             return null;
         }
+        warmOnce();
         if (payload.length < 2 || payload[0] != MAGIC_0 || payload[1] != MAGIC_1) {
             throw new UndecodableMessageException(topic, typeHeader, null,
                     "the payload is not Avro single-object encoded (it must start with C3 01, it starts with "
@@ -122,6 +125,26 @@ public class AvroMessageDeserializer implements Deserializer<SpecificRecord> {
                     null);
         }
         return message;
+    }
+
+    /**
+     * Before the first message, reads a placeholder of every type, on the thread that reads the real ones (Avro keeps
+     * its schema resolutions per thread): the first real message of a type then costs what any later one does, which
+     * matters at the switch, where every hop meets types it has not read before (see {@link Placeholders}).
+     */
+    private void warmOnce() {
+        if (warmed) {
+            return;
+        }
+        warmed = true;
+        AvroMessageSerializer writer = new AvroMessageSerializer();
+        for (SpecificRecord placeholder : Placeholders.ofEveryType()) {
+            try {
+                decode("warm-up", null, null, writer.serialize("warm-up", placeholder));
+            } catch (RuntimeException e) {
+                // Best effort: this type warms on first use instead.
+            }
+        }
     }
 
     private BinaryMessageDecoder<SpecificRecord> decoderFor(MessageType type) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -23,7 +24,25 @@ import dev.cutover.events.Messages;
  */
 public class AvroMessageSerializer implements Serializer<SpecificRecord> {
 
-    private final Map<Schema, Encoding> encodings = new ConcurrentHashMap<>();
+    /** Depends on the schema alone, so shared by every instance (Kafka makes one per producer). */
+    private static final Map<Schema, Encoding> ENCODINGS = new ConcurrentHashMap<>();
+    private static final AtomicBoolean WARMED = new AtomicBoolean();
+
+    /**
+     * Writes a placeholder of every message type once per JVM, on the first call: the first real message of a type
+     * then costs what any later one does (see {@link Placeholders}).
+     */
+    static void warm() {
+        if (WARMED.compareAndSet(false, true)) {
+            for (SpecificRecord placeholder : Placeholders.ofEveryType()) {
+                try {
+                    encode("warm-up", placeholder, ENCODINGS.computeIfAbsent(placeholder.getSchema(), Encoding::new));
+                } catch (SerializationException e) {
+                    // Best effort: this type warms on first use instead.
+                }
+            }
+        }
+    }
 
     @Override
     public byte[] serialize(String topic, SpecificRecord message) {
@@ -65,7 +84,8 @@ public class AvroMessageSerializer implements Serializer<SpecificRecord> {
             throw new SerializationException("Cannot write " + schema.getFullName() + " to topic '" + topic
                     + "': it is not a cutover message type (see Messages.all()), so no consumer could read it");
         }
-        return encodings.computeIfAbsent(schema, Encoding::new);
+        warm();
+        return ENCODINGS.computeIfAbsent(schema, Encoding::new);
     }
 
     private static byte[] encode(String topic, SpecificRecord message, Encoding encoding) {
