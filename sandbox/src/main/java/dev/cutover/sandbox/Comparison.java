@@ -27,7 +27,8 @@ import dev.cutover.sandbox.rehearsal.RehearsalOptions;
  */
 final class Comparison {
 
-    private static final List<String> FIGURES = List.of("clientDowntimeMs", "errorWindowMs", "fenceToFlipMs");
+    private static final List<String> FIGURES = List.of("clientDowntimeMs", "fencedToOpenMs", "errorWindowMs",
+            "fenceToFlipMs");
     private static final List<String> MUST_BE_ZERO = List.of("lostWrites", "writesAfterFence", "duplicateKeyErrors");
 
     private Comparison() {

@@ -24,6 +24,12 @@ record Summary(int runs, long completed, Map<String, long[]> figures, long lost,
             // Runs that rolled back before the flip have none; the figure is over the runs that flipped.
             figures.put("fenceToFlipMs", fenceToFlip);
         }
+        long[] fencedToOpen = reports.stream().map(Report::fencedToOpenMs).filter(OptionalLong::isPresent)
+                .mapToLong(OptionalLong::getAsLong).sorted().toArray();
+        if (fencedToOpen.length > 0) {
+            // Over the runs whose target opened.
+            figures.put("fencedToOpenMs", fencedToOpen);
+        }
         figures.put("ackedWrites", values(reports, Report::ackedWrites));
         return new Summary(reports.size(),
                 reports.stream().filter(r -> r.result() == CutoverResult.COMPLETED).count(), figures,

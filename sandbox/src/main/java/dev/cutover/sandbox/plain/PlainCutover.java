@@ -82,11 +82,13 @@ public final class PlainCutover {
      * @param fenceStartedAt the fence began: the application's sessions on the source end from here
      * @param fencedAt       the last application session on the source was gone
      * @param flippedAt      the DNS server answered the target's address (null when the cutover rolled back)
+     * @param openedAt       the application's roles could log in to the target (null when it never opened)
      * @param resumedAt      the first application session was seen on the target
      * @param restoredAt     the source let the application in again after a failure
      */
     public record Result(Status status, List<StepTime> steps, Optional<String> failure, Instant switchStartedAt,
-            Instant fenceStartedAt, Instant fencedAt, Instant flippedAt, Instant resumedAt, Instant restoredAt) {
+            Instant fenceStartedAt, Instant fencedAt, Instant flippedAt, Instant openedAt, Instant resumedAt,
+            Instant restoredAt) {
 
         /**
          * Fence start to DNS flipped, the figure the saga reports as fenceToFlip: negative, because the flip comes
@@ -193,21 +195,23 @@ public final class PlainCutover {
             StringBuilder failure = new StringBuilder(step + " failed: " + e.getMessage());
             Instant restoredAt = compensate(steps, failure);
             return new Result(restoredAt != null ? Status.ROLLED_BACK : Status.FAILED, List.copyOf(steps),
-                    Optional.of(failure.toString()), switchStartedAt, fenceStartedAt, fencedAt, null, null, restoredAt);
+                    Optional.of(failure.toString()), switchStartedAt, fenceStartedAt, fencedAt, null, null, null,
+                    restoredAt);
         }
         // Past the point of no return once the target may take writes: the saga only rolls forward from here, so a
         // target that does not open or a missing session is a failure to report, not a reason to go back.
         step = "OPEN_TARGET";
+        Instant openedAt = null;
         try {
             timed(steps, step, () -> setLogin(pair.target(), true));
+            openedAt = clock.instant();
             step = "AWAIT_TRAFFIC";
             Instant resumedAt = timed(steps, step, this::awaitFirstSession);
             return new Result(Status.COMPLETED, List.copyOf(steps), Optional.empty(), switchStartedAt, fenceStartedAt,
-                    fencedAt, flippedAt,
-                    resumedAt, null);
+                    fencedAt, flippedAt, openedAt, resumedAt, null);
         } catch (RuntimeException e) {
             return new Result(Status.FAILED, List.copyOf(steps), Optional.of(step + " failed: " + e.getMessage()),
-                    switchStartedAt, fenceStartedAt, fencedAt, flippedAt, null, null);
+                    switchStartedAt, fenceStartedAt, fencedAt, flippedAt, openedAt, null, null);
         }
     }
 

@@ -44,6 +44,7 @@ public final class PlainRehearsal implements CutoverMethod {
             ReportInputs with = inputs.withCutoverStartedAt(result.switchStartedAt());
             with = result.fencedAt() == null ? with : with.withFenceAt(result.fencedAt());
             with = result.flippedAt() == null ? with : with.withFlippedAt(result.flippedAt());
+            with = result.openedAt() == null ? with : with.withTargetOpenedAt(result.openedAt());
             with = result.restoredAt() == null ? with : with.withSourceRestoredAt(result.restoredAt());
             return result.fenceToFlip().map(with::withFenceToFlip).orElse(with);
         };

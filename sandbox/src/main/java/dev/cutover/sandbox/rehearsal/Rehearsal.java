@@ -23,6 +23,7 @@ import dev.cutover.events.CutoverStarted;
 import dev.cutover.events.DnsFlipped;
 import dev.cutover.events.SourceRestored;
 import dev.cutover.events.StepStarted;
+import dev.cutover.events.TargetOpened;
 import dev.cutover.events.TrafficStopped;
 import dev.cutover.platform.KafkaProbe;
 import dev.cutover.platform.MessagePublisher;
@@ -203,6 +204,7 @@ public final class Rehearsal {
         inputs = at(bus, cutoverId, CutoverStarted.class).map(inputs::withCutoverStartedAt).orElse(inputs);
         inputs = at(bus, cutoverId, TrafficStopped.class).map(inputs::withFenceAt).orElse(inputs);
         inputs = at(bus, cutoverId, SourceRestored.class).map(inputs::withSourceRestoredAt).orElse(inputs);
+        inputs = at(bus, cutoverId, TargetOpened.class).map(inputs::withTargetOpenedAt).orElse(inputs);
         inputs = flipped.map(inputs::withFlippedAt).orElse(inputs);
         if (fenceStart.isPresent() && flipped.isPresent()) {
             inputs = inputs.withFenceToFlip(Duration.between(fenceStart.get(), flipped.get()));

@@ -110,6 +110,15 @@ public final class Report {
         return fenceToFlip == null ? OptionalLong.empty() : OptionalLong.of(fenceToFlip.toMillis());
     }
 
+    /**
+     * From the source fenced to the target open: the switch's own time, which the applications wait out before their
+     * next login can succeed, without their pool's reconnection schedule on top.
+     */
+    public OptionalLong fencedToOpenMs() {
+        return inputs.fenceAt() == null || inputs.targetOpenedAt() == null ? OptionalLong.empty()
+                : OptionalLong.of(Duration.between(inputs.fenceAt(), inputs.targetOpenedAt()).toMillis());
+    }
+
     public long acksBy(Server server) {
         return switch (server) {
             case SOURCE -> figures.bySource();
@@ -162,6 +171,9 @@ public final class Report {
                         ? String.format(Locale.ROOT, "%,d ms (the flip landed %,d ms before the fence began)",
                                 fenceToFlip.getAsLong(), -fenceToFlip.getAsLong())
                         : String.format(Locale.ROOT, "%,d ms", fenceToFlip.getAsLong())));
+        OptionalLong fencedToOpen = fencedToOpenMs();
+        lines.add(row("fenced to open", fencedToOpen.isEmpty() ? "the target never opened"
+                : String.format(Locale.ROOT, "%,d ms (source fenced -> target open)", fencedToOpen.getAsLong())));
         lines.add(row("verdict", exitCode() == 0 ? "PASS: nothing lost, nothing written after the fence" : "FAIL"));
         lines.add(json());
         return String.join(System.lineSeparator(), lines) + System.lineSeparator();
@@ -178,6 +190,7 @@ public final class Report {
         fields.put("writesAfterFence", writesAfterFence());
         fields.put("duplicateKeyErrors", duplicateKeyErrors());
         fields.put("fenceToFlipMs", fenceToFlipMs().isPresent() ? fenceToFlipMs().getAsLong() : null);
+        fields.put("fencedToOpenMs", fencedToOpenMs().isPresent() ? fencedToOpenMs().getAsLong() : null);
         fields.put("missingRows", rows.ran() ? rows.missing() : null);
         fields.put("differentRows", rows.ran() ? rows.different() : null);
         fields.put("checkedRows", rows.rows());

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param flippedAt when the DNS name was flipped ({@code DnsFlipped}); {@code null} when it never was
  * @param fenceToFlip fence start to DNS flipped, as the cutover measured it; {@code null} to use
  *     {@code flippedAt - fenceAt}
+ * @param targetOpenedAt when the applications' roles could log in to the target ({@code TargetOpened}); {@code null}
+ *     when it never opened
  * @param timeline the cutover's events, printed in time order
  */
 public record ReportInputs(
@@ -30,6 +32,7 @@ public record ReportInputs(
         Instant sourceRestoredAt,
         Instant flippedAt,
         Duration fenceToFlip,
+        Instant targetOpenedAt,
         List<TimelineEntry> timeline) {
 
     public ReportInputs {
@@ -40,31 +43,42 @@ public record ReportInputs(
 
     /** A report of a client run and the cutover's outcome, with no times yet. */
     public static ReportInputs of(ClientRecord client, CutoverResult result) {
-        return new ReportInputs(client, result, null, null, null, null, null, List.of());
+        return new ReportInputs(client, result, null, null, null, null, null, null, List.of());
     }
 
     public ReportInputs withCutoverStartedAt(Instant at) {
-        return new ReportInputs(client, result, at, fenceAt, sourceRestoredAt, flippedAt, fenceToFlip, timeline);
+        return new ReportInputs(client, result, at, fenceAt, sourceRestoredAt, flippedAt, fenceToFlip,
+                targetOpenedAt, timeline);
     }
 
     public ReportInputs withFenceAt(Instant at) {
-        return new ReportInputs(client, result, cutoverStartedAt, at, sourceRestoredAt, flippedAt, fenceToFlip, timeline);
+        return new ReportInputs(client, result, cutoverStartedAt, at, sourceRestoredAt, flippedAt, fenceToFlip,
+                targetOpenedAt, timeline);
     }
 
     public ReportInputs withFlippedAt(Instant at) {
-        return new ReportInputs(client, result, cutoverStartedAt, fenceAt, sourceRestoredAt, at, fenceToFlip, timeline);
+        return new ReportInputs(client, result, cutoverStartedAt, fenceAt, sourceRestoredAt, at, fenceToFlip,
+                targetOpenedAt, timeline);
+    }
+
+    public ReportInputs withTargetOpenedAt(Instant at) {
+        return new ReportInputs(client, result, cutoverStartedAt, fenceAt, sourceRestoredAt, flippedAt, fenceToFlip, at,
+                timeline);
     }
 
     public ReportInputs withFenceToFlip(Duration measured) {
-        return new ReportInputs(client, result, cutoverStartedAt, fenceAt, sourceRestoredAt, flippedAt, measured, timeline);
+        return new ReportInputs(client, result, cutoverStartedAt, fenceAt, sourceRestoredAt, flippedAt, measured,
+                targetOpenedAt, timeline);
     }
 
     public ReportInputs withTimeline(List<TimelineEntry> entries) {
-        return new ReportInputs(client, result, cutoverStartedAt, fenceAt, sourceRestoredAt, flippedAt, fenceToFlip, entries);
+        return new ReportInputs(client, result, cutoverStartedAt, fenceAt, sourceRestoredAt, flippedAt, fenceToFlip,
+                targetOpenedAt, entries);
     }
 
     public ReportInputs withSourceRestoredAt(Instant at) {
-        return new ReportInputs(client, result, cutoverStartedAt, fenceAt, at, flippedAt, fenceToFlip, timeline);
+        return new ReportInputs(client, result, cutoverStartedAt, fenceAt, at, flippedAt, fenceToFlip,
+                targetOpenedAt, timeline);
     }
 
     /** Where the cutover window starts: the cutover's start, else the fence, else the client's start. */

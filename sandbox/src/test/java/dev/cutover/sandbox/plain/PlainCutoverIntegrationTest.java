@@ -70,6 +70,7 @@ class PlainCutoverIntegrationTest {
                 "STOP_TRAFFIC", "WRITE_CANARY", "SYNC_SEQUENCES", "AWAIT_CATCH_UP", "OPEN_TARGET", "AWAIT_TRAFFIC");
         assertThat(result.fenceToFlip()).hasValueSatisfying(flipBeforeFence -> assertThat(flipBeforeFence).isNegative());
         assertThat(result.downtime().orElseThrow()).isPositive();
+        assertThat(result.openedAt()).isAfter(result.fencedAt()).isBeforeOrEqualTo(result.resumedAt());
     }
 
     @Test

@@ -36,6 +36,8 @@ class RehearsalEndToEndTest {
         assertThat(report.writesAfterFence()).isZero();
         assertThat(report.duplicateKeyErrors()).isZero();
         assertThat(report.exitCode()).isZero();
+        // The target opens only after the fence: the switch's own time is positive.
+        assertThat(report.fencedToOpenMs().orElseThrow()).isPositive();
         assertThat(output.toString(StandardCharsets.UTF_8))
                 .contains("ready: the target streams from the source")
                 .contains("CutoverCompleted");
