@@ -24,7 +24,7 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * <p>For a batch listener the same holds per poll: a poll of nothing but such messages begins no transaction, and a
  * poll that mixes them with others hands the listener only the others. The batch form matters most to a saga: each of
  * its decisions comes back to it as a poll of its own messages, and while that poll's empty transaction commits, the
- * answers it is waiting for queue behind it.
+ * answers it is waiting for queue behind it. A listener without transactions (the fence) is spared the calls.
  */
 public final class ActedOnOnly implements RecordInterceptor<Object, Object>, BatchInterceptor<Object, Object> {
 
