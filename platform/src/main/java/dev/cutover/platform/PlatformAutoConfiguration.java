@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -27,6 +28,7 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
+import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 import dev.cutover.events.serde.ReleasedSchemas;
@@ -61,16 +63,31 @@ public class PlatformAutoConfiguration {
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 
+    /**
+     * A failing message is tried {@code cutover.platform.delivery-attempts} times, then recovered; a failure its
+     * handler declares not retryable (a missing role, a table that is not there) is recovered at once: each retry
+     * re-reads the record from the broker, up to an idle fetch's wait, while the saga waits to compensate.
+     */
     @Bean
     DefaultErrorHandler cutoverErrorHandler(StepFailedRecoverer recoverer, PlatformSettings settings) {
-        return new DefaultErrorHandler(recoverer, new FixedBackOff(0, settings.deliveryAttempts() - 1));
+        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer,
+                new FixedBackOff(0, settings.deliveryAttempts() - 1));
+        handler.setBackOffFunction(PlatformAutoConfiguration::noRetryWhenNotRetryable);
+        return handler;
+    }
+
+    private static BackOff noRetryWhenNotRetryable(ConsumerRecord<?, ?> record, Exception exception) {
+        return StepFailedRecoverer.notRetryable(exception) ? new FixedBackOff(0, 0) : null;
     }
 
     /** The same handling for listeners that run in a Kafka transaction, where Spring rolls back before recovering. */
     @Bean
     DefaultAfterRollbackProcessor<Object, Object> cutoverAfterRollbackProcessor(StepFailedRecoverer recoverer,
             PlatformSettings settings) {
-        return new DefaultAfterRollbackProcessor<>(recoverer, new FixedBackOff(0, settings.deliveryAttempts() - 1));
+        DefaultAfterRollbackProcessor<Object, Object> processor = new DefaultAfterRollbackProcessor<>(recoverer,
+                new FixedBackOff(0, settings.deliveryAttempts() - 1));
+        processor.setBackOffFunction(PlatformAutoConfiguration::noRetryWhenNotRetryable);
+        return processor;
     }
 
     @Bean

@@ -56,6 +56,14 @@ public final class StepFailedRecoverer implements ConsumerRecordRecoverer {
         deadLetters.accept(record, exception);
     }
 
+    /**
+     * Whether the handler said its failure will not go away on a retry ({@link StepFailure#retryable()} false): such
+     * a command is answered at once, without the retries that would only delay the saga's compensation.
+     */
+    public static boolean notRetryable(Exception exception) {
+        return rootOf(exception) instanceof StepFailure failure && !failure.retryable();
+    }
+
     private static Throwable rootOf(Exception exception) {
         Throwable cause = exception;
         // Unwrap the framework's envelopes down to the exception that says what was wrong.

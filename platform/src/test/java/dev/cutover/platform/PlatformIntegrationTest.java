@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -105,6 +106,21 @@ class PlatformIntegrationTest {
     }
 
     @Test
+    void aFailureTheHandlerDeclaresNotRetryableIsAnsweredAtOnceAndARetryableOneAfterEveryAttempt() {
+        CopyData hopeless = copyData("hopeless-" + UUID.randomUUID(), 13);
+        CopyData flaky = copyData("flaky-" + UUID.randomUUID(), 14);
+        send(hopeless.getMetadata().getMigrationId(), new AvroMessageSerializer().serialize("cutover.commands", hopeless));
+        send(flaky.getMetadata().getMigrationId(), new AvroMessageSerializer().serialize("cutover.commands", flaky));
+
+        assertThat(awaitEvent(StepFailed.class, hopeless.getMetadata().getMessageId().toString()).getRetryable())
+                .isFalse();
+        assertThat(awaitEvent(StepFailed.class, flaky.getMetadata().getMessageId().toString()).getRetryable())
+                .isTrue();
+        assertThat(TestService.attempts.get(hopeless.getMetadata().getMessageId())).isEqualTo(1);
+        assertThat(TestService.attempts.get(flaky.getMetadata().getMessageId())).isEqualTo(3);
+    }
+
+    @Test
     void garbageGoesToTheDeadLetterTopicAndTheListenerKeepsGoing() {
         String key = "garbage-" + UUID.randomUUID();
         send(key, new byte[] {1, 2, 3, 4});
@@ -173,6 +189,7 @@ class PlatformIntegrationTest {
     static class TestService {
 
         static final List<UUID> handled = new CopyOnWriteArrayList<>();
+        static final Map<UUID, Integer> attempts = new ConcurrentHashMap<>();
 
         @Bean
         CommandListener commandListener() {
@@ -184,8 +201,12 @@ class PlatformIntegrationTest {
 
             @KafkaHandler
             void on(CopyData command) {
+                attempts.merge(command.getMetadata().getMessageId(), 1, Integer::sum);
                 if (command.getParallelism() == 13) {
                     throw new StepFailure("the target disk is full: free space on the target", false);
+                }
+                if (command.getParallelism() == 14) {
+                    throw new StepFailure("the target did not answer in time", true);
                 }
                 handled.add(command.getMetadata().getMessageId());
             }
