@@ -92,36 +92,40 @@ public class MessagePublisher {
      * message; every one is acknowledged before this returns, so a failure surfaces here, not at a commit.
      */
     public void publishAll(List<? extends SpecificRecord> messages) {
-        atomically(() -> awaitAll(sendAll(messages), messages));
+        atomically(() -> sendAll(messages).await());
     }
 
     /**
      * Sends without waiting, in the caller's Kafka transaction, for a listener that decides several messages in one
-     * transaction and awaits all their acknowledgements once, at the end ({@link #awaitAll}): a failed send then
+     * transaction and awaits all their acknowledgements once, at the end ({@link Sent#await}): a failed send then
      * surfaces in the listener, which gives up the transaction, rather than at its commit.
      */
-    public List<CompletableFuture<?>> sendAll(List<? extends SpecificRecord> messages) {
-        List<CompletableFuture<?>> sent = new ArrayList<>();
+    public Sent sendAll(List<? extends SpecificRecord> messages) {
+        List<CompletableFuture<?>> acks = new ArrayList<>();
         for (SpecificRecord message : messages) {
             try {
-                sent.add(template.send(topicFor(message), keyOf(metadataOf(message)), message));
+                acks.add(template.send(topicFor(message), keyOf(metadataOf(message)), message));
             } catch (KafkaException e) {
                 // A producer whose transaction already failed refuses every further send at once.
                 throw new PublishFailed("Kafka did not accept " + describe(message) + " on " + topicFor(message)
                         + ": " + e.getMessage(), e);
             }
         }
-        return sent;
+        return new Sent(List.copyOf(messages), acks);
     }
 
-    /**
-     * Waits for the broker to acknowledge what {@link #sendAll} sent, in order.
-     *
-     * @throws PublishFailed for the first message the broker did not take
-     */
-    public static void awaitAll(List<CompletableFuture<?>> sent, List<? extends SpecificRecord> messages) {
-        for (int i = 0; i < sent.size(); i++) {
-            await(sent.get(i), messages.get(i));
+    /** Messages {@link #sendAll} sent, with the broker's acknowledgements still to come, in the same order. */
+    public record Sent(List<SpecificRecord> messages, List<CompletableFuture<?>> acks) {
+
+        /**
+         * Waits for the broker to acknowledge every message.
+         *
+         * @throws PublishFailed for the first message the broker did not take
+         */
+        public void await() {
+            for (int i = 0; i < acks.size(); i++) {
+                MessagePublisher.await(acks.get(i), messages.get(i));
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 import dev.cutover.sandbox.report.CutoverResult;
@@ -18,18 +19,10 @@ record Summary(int runs, long completed, Map<String, long[]> figures, long lost,
         Map<String, long[]> figures = new LinkedHashMap<>();
         figures.put("clientDowntimeMs", values(reports, Report::clientDowntimeMs));
         figures.put("errorWindowMs", values(reports, Report::errorWindowMs));
-        long[] fenceToFlip = reports.stream().map(Report::fenceToFlipMs).filter(OptionalLong::isPresent)
-                .mapToLong(OptionalLong::getAsLong).sorted().toArray();
-        if (fenceToFlip.length > 0) {
-            // Runs that rolled back before the flip have none; the figure is over the runs that flipped.
-            figures.put("fenceToFlipMs", fenceToFlip);
-        }
-        long[] fencedToOpen = reports.stream().map(Report::fencedToOpenMs).filter(OptionalLong::isPresent)
-                .mapToLong(OptionalLong::getAsLong).sorted().toArray();
-        if (fencedToOpen.length > 0) {
-            // Over the runs whose target opened.
-            figures.put("fencedToOpenMs", fencedToOpen);
-        }
+        // Runs that rolled back before the flip have no fence-to-flip, those whose target never opened no
+        // fenced-to-open: each figure is over the runs that have it.
+        putIfAny(figures, "fenceToFlipMs", present(reports, Report::fenceToFlipMs));
+        putIfAny(figures, "fencedToOpenMs", present(reports, Report::fencedToOpenMs));
         figures.put("ackedWrites", values(reports, Report::ackedWrites));
         return new Summary(reports.size(),
                 reports.stream().filter(r -> r.result() == CutoverResult.COMPLETED).count(), figures,
@@ -57,6 +50,17 @@ record Summary(int runs, long completed, Map<String, long[]> figures, long lost,
     static long percentile(long[] sorted, int percent) {
         int rank = (int) Math.ceil(percent / 100.0 * sorted.length);
         return sorted[Math.max(0, rank - 1)];
+    }
+
+    private static long[] present(List<Report> reports, Function<Report, OptionalLong> figure) {
+        return reports.stream().map(figure).filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong)
+                .sorted().toArray();
+    }
+
+    private static void putIfAny(Map<String, long[]> figures, String name, long[] values) {
+        if (values.length > 0) {
+            figures.put(name, values);
+        }
     }
 
     private static long[] values(List<Report> reports, ToLongFunction<Report> figure) {

@@ -5,17 +5,15 @@ import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.BatchListenerFailedException;
-import org.springframework.kafka.support.serializer.DeserializationException;
-import org.springframework.kafka.support.serializer.SerializationUtils;
 
 import dev.cutover.events.LockTarget;
 import dev.cutover.events.OpenTarget;
 import dev.cutover.events.RestoreSource;
 import dev.cutover.events.StopTraffic;
 import dev.cutover.events.WriteCanary;
+import dev.cutover.platform.DecodedValues;
 
 /**
  * The fence's commands from Kafka, a poll at a time; commands for other participants never reach it
@@ -25,8 +23,6 @@ import dev.cutover.events.WriteCanary;
  * answers of the commands before it are published first, and the commands after it follow its retries.
  */
 class FenceListener {
-
-    private static final LogAccessor LOG = new LogAccessor(FenceListener.class);
 
     private final FenceParticipant fence;
 
@@ -59,12 +55,7 @@ class FenceListener {
 
     private void carryOut(ConsumerRecord<String, Object> record, List<SpecificRecord> answers,
             List<Runnable> afterPublishing) {
-        DeserializationException undecodable = SerializationUtils.getExceptionFromHeader(record,
-                SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);
-        if (undecodable != null) {
-            throw undecodable;
-        }
-        switch (record.value()) {
+        switch (DecodedValues.of(record)) {
             case null -> throw new IllegalArgumentException("a command without a value (a tombstone?) at "
                     + record.topic() + "-" + record.partition() + "@" + record.offset() + ": nothing to carry out");
             case StopTraffic command -> answers.add(fence.stopTraffic(command));

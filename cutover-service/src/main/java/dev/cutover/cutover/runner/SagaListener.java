@@ -4,14 +4,12 @@ import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.support.serializer.DeserializationException;
-import org.springframework.kafka.support.serializer.SerializationUtils;
 
 import dev.cutover.cutover.runner.OwnedSagas.PartitionNotOwned;
 import dev.cutover.events.Messages;
 import dev.cutover.events.StartCutover;
+import dev.cutover.platform.DecodedValues;
 import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.PublishFailed;
 import dev.cutover.platform.StepFailedRecoverer;
@@ -29,8 +27,6 @@ import dev.cutover.platform.StepFailedRecoverer;
  * delivered again and the sagas it changed are put back ({@link SagaRunner}).
  */
 class SagaListener {
-
-    private static final LogAccessor LOG = new LogAccessor(SagaListener.class);
 
     private final SagaRunner saga;
     private final StepFailedRecoverer refused;
@@ -57,14 +53,10 @@ class SagaListener {
     }
 
     private void decide(ConsumerRecord<String, Object> record) {
-        DeserializationException undecodable = SerializationUtils.getExceptionFromHeader(record,
-                SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);
-        if (undecodable != null) {
-            throw undecodable;
-        }
-        if (record.value() instanceof StartCutover start) {
+        Object value = DecodedValues.of(record);
+        if (value instanceof StartCutover start) {
             saga.onStart(start, record.partition());
-        } else if (record.value() instanceof SpecificRecord message
+        } else if (value instanceof SpecificRecord message
                 && Messages.find(message.getSchema().getFullName()).isPresent()) {
             saga.onMessage(message, MessagePublisher.metadataOf(message), record.partition());
         }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -50,8 +49,7 @@ class SagaRunner implements SagaPartitions.Owner {
      */
     private final Map<CutoverId, Optional<SagaEntry<Cutover>>> uncommitted = new HashMap<>();
     /** What the listener's current poll sent, acknowledged all at once at its end ({@link #confirmSent}). */
-    private final List<SpecificRecord> sentInPoll = new ArrayList<>();
-    private final List<CompletableFuture<?>> acksInPoll = new ArrayList<>();
+    private final List<MessagePublisher.Sent> sentInPoll = new ArrayList<>();
     private final MessagePublisher publisher;
     private final PartitionWriters writers;
     private final SagaProjection<CutoverId, Cutover, CutoverEvent> projection;
@@ -198,8 +196,7 @@ class SagaRunner implements SagaPartitions.Owner {
                     settings.sequenceMargin()));
         }
         if (consumed) {
-            acksInPoll.addAll(publisher.sendAll(out));
-            sentInPoll.addAll(out);
+            sentInPoll.add(publisher.sendAll(out));
             uncommitted.putIfAbsent(id, sagas.get(id));
         } else {
             writers.write(saga.partition(), out);
@@ -215,19 +212,16 @@ class SagaRunner implements SagaPartitions.Owner {
      * @throws PublishFailed when it did not: the poll's transaction is given up and its sagas put back
      */
     void confirmSent() {
-        List<CompletableFuture<?>> acks;
-        List<SpecificRecord> sent;
+        List<MessagePublisher.Sent> sent;
         synchronized (this) {
-            acks = List.copyOf(acksInPoll);
             sent = List.copyOf(sentInPoll);
         }
-        MessagePublisher.awaitAll(acks, sent);
+        sent.forEach(MessagePublisher.Sent::await);
     }
 
     /** The listener's poll committed: what it changed is in the log. */
     synchronized void pollEnded() {
         uncommitted.clear();
-        acksInPoll.clear();
         sentInPoll.clear();
     }
 
@@ -239,7 +233,6 @@ class SagaRunner implements SagaPartitions.Owner {
                     + " redelivery", uncommitted.size());
             uncommitted.clear();
         }
-        acksInPoll.clear();
         sentInPoll.clear();
     }
 

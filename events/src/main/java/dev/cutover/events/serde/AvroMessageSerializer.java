@@ -33,7 +33,7 @@ public class AvroMessageSerializer implements Serializer<SpecificRecord> {
      * then costs what any later one does (see {@link Placeholders}).
      */
     static void warm() {
-        if (WARMED.compareAndSet(false, true)) {
+        if (!WARMED.get() && WARMED.compareAndSet(false, true)) {
             for (SpecificRecord placeholder : Placeholders.ofEveryType()) {
                 try {
                     encode("warm-up", placeholder, ENCODINGS.computeIfAbsent(placeholder.getSchema(), Encoding::new));
