@@ -3,8 +3,10 @@ package dev.cutover.cutover.runner;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ContainerPostProcessor;
@@ -71,6 +73,12 @@ class SagaConfiguration {
             container.setBatchInterceptor(polls);
             container.setAfterRollbackProcessor(polls.rollbacks(cutoverAfterRollbackProcessor));
         };
+    }
+
+    /** The first cutover of a process decides as fast as the next ones ({@link SagaWarmUp}). */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> sagaWarmUp(SagaRunner saga) {
+        return ready -> saga.warmUp();
     }
 
     @Bean

@@ -177,11 +177,34 @@ class SagaRunner implements SagaPartitions.Owner {
     /** @param consumed whether a consumed message starts it: then it commits in the listener's poll */
     private void decide(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause,
             boolean consumed) {
-        Instant now = clock.instant();
+        Optional<Written> decided = decision(id, saga, input, cause, clock.instant(),
+                settings.dns().get(saga.database().value()));
+        if (decided.isEmpty()) {
+            return;
+        }
+        List<SpecificRecord> out = decided.get().records();
+        if (consumed) {
+            sentInPoll.add(publisher.sendAll(out));
+            uncommitted.putIfAbsent(id, sagas.get(id));
+        } else {
+            writers.write(saga.partition(), out);
+        }
+        sagas.put(id, saga.with(decided.get().next()));
+        log.info("cutover {}: {} -> {}", id.value(), input.getClass().getSimpleName(),
+                out.stream().map(m -> m.getSchema().getName()).toList());
+    }
+
+    /** A decision as the messages that record and carry it out, and the saga's state once they are written. */
+    private record Written(Cutover next, List<SpecificRecord> records) {
+    }
+
+    /** The saga's decision on {@code input}, encoded; empty when it decides nothing. Sends nothing. */
+    private Optional<Written> decision(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause,
+            Instant now, SagaSettings.Dns dns) {
         DatabaseName database = saga.database();
         Decision decision = CutoverDecider.decide(saga.state(), input, now, policyFor(database));
         if (decision.isNone()) {
-            return;
+            return Optional.empty();
         }
         Cutover next = saga.state();
         List<SpecificRecord> out = new ArrayList<>();
@@ -190,20 +213,51 @@ class SagaRunner implements SagaPartitions.Owner {
             Instant at = SagaCodec.timeOf(event);
             out.add(SagaCodec.event(event, metadata(id, database, cause, at == null ? now : at)));
         }
-        SagaSettings.Dns dns = settings.dns().get(database.value());
         for (SagaCommand command : decision.commands()) {
             out.add(SagaCodec.command(command, metadata(id, database, cause, now), dns.plan(), dns,
                     settings.sequenceMargin()));
         }
-        if (consumed) {
-            sentInPoll.add(publisher.sendAll(out));
-            uncommitted.putIfAbsent(id, sagas.get(id));
-        } else {
-            writers.write(saga.partition(), out);
+        return Optional.of(new Written(next, out));
+    }
+
+    /**
+     * Plays made-up cutovers through this saga's code in memory ({@link SagaWarmUp}): decided, folded and encoded as
+     * a real one is, with nothing sent or kept. Safe beside real decisions: it touches no saga of this runner.
+     *
+     * @return where each made-up cutover ended
+     */
+    List<Cutover> warmUp() {
+        List<Cutover> ends = new ArrayList<>();
+        String operator = settings.operators().getFirst();
+        for (List<SpecificRecord> script : SagaWarmUp.scripts(operator)) {
+            SagaEntry<Cutover> saga = new SagaEntry<>(new Cutover.NotStarted(), SagaWarmUp.DATABASE, 0);
+            for (SpecificRecord message : script) {
+                Metadata metadata = MessagePublisher.metadataOf(message);
+                CutoverMessage input = switch (message) {
+                    case StartCutover start -> SagaCodec.start(start, SagaWarmUp.DNS.plan(), Optional.empty());
+                    case dev.cutover.events.LagReported report -> SagaCodec.lag(report);
+                    default -> SagaCodec.inbound(message).filter(inbound -> actsOn(message))
+                            .orElseThrow(() -> new IllegalStateException("the warm-up's "
+                                    + MessagePublisher.describe(message) + " is not a message the saga acts on"));
+                };
+                saga = played(saga, input, metadata, metadata.getOccurredAt());
+                saga = played(saga, new CutoverMessage.Tick(), null, metadata.getOccurredAt());
+            }
+            CutoverDecider.deadline(saga.state(), policyFor(saga.database()));
+            ends.add(saga.state());
         }
-        sagas.put(id, saga.with(next));
-        log.info("cutover {}: {} -> {}", id.value(), input.getClass().getSimpleName(),
-                out.stream().map(m -> m.getSchema().getName()).toList());
+        return ends;
+    }
+
+    private SagaEntry<Cutover> played(SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause, Instant now) {
+        Optional<Written> decided = decision(new CutoverId(SagaWarmUp.CUTOVER_ID), saga, input, cause, now,
+                SagaWarmUp.DNS);
+        decided.ifPresent(written -> written.records().forEach(record -> {
+            actsOn(record);
+            SagaCodec.sagaEvent(record);
+            MessagePublisher.describe(record);
+        }));
+        return decided.map(written -> saga.with(written.next())).orElse(saga);
     }
 
     /**

@@ -1,0 +1,44 @@
+package dev.cutover.cutover.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+import dev.cutover.cutover.saga.Cutover;
+import dev.cutover.cutover.saga.Step;
+import dev.cutover.platform.MessagePublisher;
+
+class SagaWarmUpUnitTest {
+
+    /** No Kafka, no log, no sagas: a warm-up that sent, stored or read anything would fail on the nulls. */
+    final SagaRunner saga = new SagaRunner(new MessagePublisher(null, "cutover-service", Clock.systemUTC()), null, null,
+            new SagaSettings(List.of("alice"), DataSize.ofMegabytes(16), Duration.ofSeconds(10),
+                    Duration.ofMillis(500), Duration.ofSeconds(5), Map.of(), Map.of(), Duration.ofMillis(20), 0),
+            Clock.systemUTC());
+
+    @Test
+    void theWarmUpPlaysACompletedCutoverAndTwoRollbacksInMemory() {
+        List<Cutover> ends = saga.warmUp();
+
+        assertThat(ends).hasSize(3);
+        assertThat(ends.get(0)).isInstanceOf(Cutover.Completed.class);
+        assertThat(ends.get(1)).isInstanceOfSatisfying(Cutover.RolledBack.class,
+                rolledBack -> assertThat(rolledBack.failedStep()).isEqualTo(Step.STOP_TRAFFIC));
+        assertThat(ends.get(2)).isInstanceOfSatisfying(Cutover.RolledBack.class,
+                rolledBack -> assertThat(rolledBack.reason()).contains("STOP_TRAFFIC did not finish within"));
+        assertThat(saga.partitions()).isEmpty();
+    }
+
+    @Test
+    void theWarmUpCanBePlayedAgainAndEndsTheSameWay() {
+        List<String> first = saga.warmUp().stream().map(end -> end.getClass().getSimpleName()).toList();
+
+        assertThat(saga.warmUp().stream().map(end -> end.getClass().getSimpleName()).toList()).isEqualTo(first);
+    }
+}
