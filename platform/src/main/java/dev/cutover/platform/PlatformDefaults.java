@@ -25,6 +25,11 @@ public class PlatformDefaults implements EnvironmentPostProcessor {
             // A transaction begun right after the last one committed is refused until the broker has finished that
             // commit (CONCURRENT_TRANSACTIONS); the default first back-off of 100 ms would then stall every answer.
             Map.entry("spring.kafka.producer.properties.retry.backoff.ms", "5"),
+            // A producer forgets a topic it has not written to for this long (5 minutes by default), and its next send
+            // there waits for the topic's metadata: the first answers of a cutover, days after the migration began,
+            // would pay for it at the switch. The producers are readied with the cutover topics (WarmProducers) and
+            // keep them for a year.
+            Map.entry("spring.kafka.producer.properties.metadata.max.idle.ms", "31536000000"),
             Map.entry("spring.kafka.consumer.key-deserializer", "org.apache.kafka.common.serialization.StringDeserializer"),
             // A payload that cannot be decoded must reach the error handler (and the dead-letter topic), not kill the consumer.
             Map.entry("spring.kafka.consumer.value-deserializer", "org.springframework.kafka.support.serializer.ErrorHandlingDeserializer"),

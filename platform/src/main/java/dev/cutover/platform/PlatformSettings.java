@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deliveryAttempts   attempts at a message whose handling throws, before it goes to the dead-letter topic
  * @param warmProducers      transactional producers a transactional service readies at start-up, one per listener
  *                           that may be in a transaction at the same moment as another: the first use of each otherwise
- *                           pays a round trip to the transaction coordinator, at the switch, while applications wait
+ *                           pays a round trip to the transaction coordinator, at the switch, while applications wait;
+ *                           0 readies none, not even a service's one producer without transactions
  */
 @ConfigurationProperties("cutover.platform")
 public record PlatformSettings(

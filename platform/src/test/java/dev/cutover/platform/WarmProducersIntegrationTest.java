@@ -1,0 +1,93 @@
+package dev.cutover.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+
+import dev.cutover.events.topic.Topics;
+import dev.cutover.stack.LocalStack;
+import dev.cutover.stack.SharedStackExtension;
+
+@ExtendWith(SharedStackExtension.class)
+class WarmProducersIntegrationTest {
+
+    @Test
+    void everyReadiedTransactionalProducerSendsItsFirstMessageWithoutWaitingForTheTopicsMetadata(LocalStack stack)
+            throws Exception {
+        DefaultKafkaProducerFactory<String, String> factory = factory(stack);
+        factory.setTransactionIdPrefix("warm-test-" + UUID.randomUUID() + "-");
+        try {
+            new WarmProducers(factory, 2).ready();
+
+            for (int i = 0; i < 2; i++) {
+                try (Producer<String, String> producer = factory.createProducer()) {
+                    double waitedBefore = metadataWaitNanos(producer);
+                    producer.beginTransaction();
+                    producer.send(new ProducerRecord<>(Topics.EVENTS.name(), "warm", "up")).get();
+                    producer.send(new ProducerRecord<>(Topics.COMMANDS.name(), "warm", "up")).get();
+                    producer.abortTransaction();
+
+                    assertThat(metadataWaitNanos(producer)).isEqualTo(waitedBefore);
+                }
+            }
+        } finally {
+            factory.destroy();
+        }
+    }
+
+    @Test
+    void aServiceWithoutTransactionsHasItsOneProducerReadiedTheSameWay(LocalStack stack) throws Exception {
+        DefaultKafkaProducerFactory<String, String> factory = factory(stack);
+        try {
+            new WarmProducers(factory, 3).ready();
+
+            try (Producer<String, String> producer = factory.createProducer()) {
+                double waitedBefore = metadataWaitNanos(producer);
+                producer.send(new ProducerRecord<>(Topics.EVENTS.name(), "warm", "up")).get();
+
+                assertThat(metadataWaitNanos(producer)).isEqualTo(waitedBefore);
+            }
+        } finally {
+            factory.destroy();
+        }
+    }
+
+    @Test
+    void aProducerThatWasNotReadiedWaitsForTheMetadataOnItsFirstSend(LocalStack stack) throws Exception {
+        DefaultKafkaProducerFactory<String, String> factory = factory(stack);
+        try (Producer<String, String> producer = factory.createProducer()) {
+            double waitedBefore = metadataWaitNanos(producer);
+            producer.send(new ProducerRecord<>(Topics.EVENTS.name(), "cold", "start")).get();
+
+            assertThat(metadataWaitNanos(producer)).isGreaterThan(waitedBefore);
+        } finally {
+            factory.destroy();
+        }
+    }
+
+    private static DefaultKafkaProducerFactory<String, String> factory(LocalStack stack) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", stack.kafkaBootstrapServers());
+        config.put("enable.idempotence", "true");
+        config.put("acks", "all");
+        return new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new StringSerializer());
+    }
+
+    /** The producer's own count of time spent waiting for topic metadata (a send, or asking for partitions). */
+    private static double metadataWaitNanos(Producer<String, String> producer) {
+        return producer.metrics().entrySet().stream()
+                .filter(metric -> metric.getKey().group().equals("producer-metrics")
+                        && metric.getKey().name().equals("metadata-wait-time-ns-total"))
+                .mapToDouble(metric -> (Double) metric.getValue().metricValue())
+                .sum();
+    }
+}
