@@ -96,9 +96,10 @@ public class MessagePublisher {
     }
 
     /**
-     * Sends without waiting, in the caller's Kafka transaction, for a listener that decides several messages in one
-     * transaction and awaits all their acknowledgements once, at the end ({@link Sent#await}): a failed send then
-     * surfaces in the listener, which gives up the transaction, rather than at its commit.
+     * Sends without waiting, in the caller's Kafka transaction. The acknowledgements can be awaited ({@link Sent#await}),
+     * or left to the transaction's commit, which waits for every one and fails if a send did: a listener that decides
+     * a whole poll in one transaction (the saga) does so, and its consumed offsets then go to the broker while the
+     * acknowledgements are still on their way.
      */
     public Sent sendAll(List<? extends SpecificRecord> messages) {
         List<CompletableFuture<?>> acks = new ArrayList<>();

@@ -49,7 +49,6 @@ class SagaListener {
                 refused.accept(record, e);
             }
         }
-        saga.confirmSent();
     }
 
     private void decide(ConsumerRecord<String, Object> record) {

@@ -28,7 +28,6 @@ import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.StartCutover;
 import dev.cutover.platform.MessagePublisher;
-import dev.cutover.platform.PublishFailed;
 
 /**
  * Keeps the state of every cutover on the partitions this instance owns and turns each incoming message into the
@@ -48,8 +47,6 @@ class SagaRunner implements SagaPartitions.Owner {
      * put back, so that the redelivered messages are decided again on the state the log has.
      */
     private final Map<CutoverId, Optional<SagaEntry<Cutover>>> uncommitted = new HashMap<>();
-    /** What the listener's current poll sent, acknowledged all at once at its end ({@link #confirmSent}). */
-    private final List<MessagePublisher.Sent> sentInPoll = new ArrayList<>();
     private final MessagePublisher publisher;
     private final PartitionWriters writers;
     private final SagaProjection<CutoverId, Cutover, CutoverEvent> projection;
@@ -184,7 +181,9 @@ class SagaRunner implements SagaPartitions.Owner {
         }
         List<SpecificRecord> out = decided.get().records();
         if (consumed) {
-            sentInPoll.add(publisher.sendAll(out));
+            // Acknowledged at the poll's commit, which waits for every send and fails if one did (then Spring rolls the
+            // poll back, SagaPolls): its offsets go to the broker meanwhile, instead of after the acknowledgements.
+            publisher.sendAll(out);
             uncommitted.putIfAbsent(id, sagas.get(id));
         } else {
             writers.write(saga.partition(), out);
@@ -260,23 +259,9 @@ class SagaRunner implements SagaPartitions.Owner {
         return decided.map(written -> saga.with(written.next())).orElse(saga);
     }
 
-    /**
-     * Waits, once per poll, for the broker to take everything the poll's decisions sent.
-     *
-     * @throws PublishFailed when it did not: the poll's transaction is given up and its sagas put back
-     */
-    void confirmSent() {
-        List<MessagePublisher.Sent> sent;
-        synchronized (this) {
-            sent = List.copyOf(sentInPoll);
-        }
-        sent.forEach(MessagePublisher.Sent::await);
-    }
-
     /** The listener's poll committed: what it changed is in the log. */
     synchronized void pollEnded() {
         uncommitted.clear();
-        sentInPoll.clear();
     }
 
     /** The listener's poll rolled back: the sagas it changed are put back as they were before it. */
@@ -287,7 +272,6 @@ class SagaRunner implements SagaPartitions.Owner {
                     + " redelivery", uncommitted.size());
             uncommitted.clear();
         }
-        sentInPoll.clear();
     }
 
     private void rejectUnconfigured(CutoverId id, DatabaseName database, int partition, StartCutover command) {
