@@ -22,8 +22,9 @@ import dev.cutover.events.MetadataFactory;
 import dev.cutover.events.topic.Topics;
 
 /**
- * Writes commands and events to their topic and makes their metadata. Sends are synchronous: a
- * participant reports a fact only once the broker has it, so nothing is acknowledged that the log lacks.
+ * Writes commands and events to their topic and makes their metadata. {@link #publish} and {@link #publishAll} return
+ * once the broker has every message: a participant reports a fact only once the broker has it, so nothing is
+ * acknowledged that the log lacks. {@link #sendAll} leaves the wait to its caller or to the caller's transaction.
  */
 public class MessagePublisher {
 

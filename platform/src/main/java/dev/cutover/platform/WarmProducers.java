@@ -57,7 +57,7 @@ class WarmProducers {
                 producer.partitionsFor(Topics.COMMANDS.name());
             }
         } catch (RuntimeException e) {
-            log.debug("transactional producers not readied ({}); they are made on first use", e.getMessage());
+            log.debug("producers not readied ({}); they are made, and learn the topics, on first use", e.getMessage());
         } finally {
             taken.forEach(Producer::close);
         }

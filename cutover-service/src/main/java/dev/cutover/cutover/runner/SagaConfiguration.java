@@ -3,6 +3,8 @@ package dev.cutover.cutover.runner;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -10,6 +12,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ContainerPostProcessor;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 
@@ -23,6 +26,8 @@ import dev.cutover.platform.StepFailedRecoverer;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SagaSettings.class)
 class SagaConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SagaConfiguration.class);
 
     private static final String GROUP = "cutover-saga";
 
@@ -61,7 +66,8 @@ class SagaConfiguration {
     /**
      * Named in {@link SagaListener}'s {@code containerPostProcessor}: the saga's partitions, only the messages it acts
      * on (each decision comes back to the saga as a poll of its own messages, which would otherwise commit an empty
-     * transaction while the answers the saga waits for queue behind it), and how each poll ended ({@link SagaPolls}).
+     * transaction while the answers the saga waits for queue behind it), and how each poll ended, with its own
+     * transactions and error handling to learn it ({@link SagaPolls}).
      */
     @Bean
     ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> cutoverSagaContainer(
@@ -71,14 +77,29 @@ class SagaConfiguration {
             cutoverSagaPartitions.postProcess(container);
             SagaPolls polls = new SagaPolls(saga);
             container.setBatchInterceptor(polls);
+            @SuppressWarnings("unchecked")
+            var producers = (ProducerFactory<Object, Object>) container.getContainerProperties()
+                    .getKafkaAwareTransactionManager().getProducerFactory();
+            container.getContainerProperties().setKafkaAwareTransactionManager(polls.transactions(producers));
+            container.setCommonErrorHandler(polls.errors());
             container.setAfterRollbackProcessor(polls.rollbacks(cutoverAfterRollbackProcessor));
         };
     }
 
-    /** The first cutover of a process decides as fast as the next ones ({@link SagaWarmUp}). */
+    /**
+     * The first cutover of a process decides as fast as the next ones ({@link SagaWarmUp}). Never fatal: a warm-up
+     * that fails only leaves that cost where it was.
+     */
     @Bean
     ApplicationListener<ApplicationReadyEvent> sagaWarmUp(SagaRunner saga) {
-        return ready -> saga.warmUp();
+        return ready -> {
+            try {
+                saga.warmUp();
+            } catch (RuntimeException e) {
+                log.warn("the saga's warm-up failed, so the first cutover pays for the first run of its code: {}",
+                        e.getMessage(), e);
+            }
+        };
     }
 
     @Bean

@@ -24,6 +24,7 @@ import dev.cutover.cutover.saga.DatabaseName;
 import dev.cutover.cutover.saga.Decision;
 import dev.cutover.cutover.saga.Operator;
 import dev.cutover.cutover.saga.SagaCommand;
+import dev.cutover.cutover.saga.Step;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.StartCutover;
@@ -228,7 +229,8 @@ class SagaRunner implements SagaPartitions.Owner {
     List<Cutover> warmUp() {
         List<Cutover> ends = new ArrayList<>();
         String operator = settings.operators().getFirst();
-        for (List<SpecificRecord> script : SagaWarmUp.scripts(operator)) {
+        Duration fenceTimeout = policyFor(SagaWarmUp.DATABASE).timeout(Step.STOP_TRAFFIC);
+        for (List<SpecificRecord> script : SagaWarmUp.scripts(operator, fenceTimeout)) {
             SagaEntry<Cutover> saga = new SagaEntry<>(new Cutover.NotStarted(), SagaWarmUp.DATABASE, 0);
             for (SpecificRecord message : script) {
                 Metadata metadata = MessagePublisher.metadataOf(message);
@@ -251,6 +253,7 @@ class SagaRunner implements SagaPartitions.Owner {
     private SagaEntry<Cutover> played(SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause, Instant now) {
         Optional<Written> decided = decision(new CutoverId(SagaWarmUp.CUTOVER_ID), saga, input, cause, now,
                 SagaWarmUp.DNS);
+        // Only run for the code they run: what the listener and the projection do with each record written.
         decided.ifPresent(written -> written.records().forEach(record -> {
             actsOn(record);
             SagaCodec.sagaEvent(record);

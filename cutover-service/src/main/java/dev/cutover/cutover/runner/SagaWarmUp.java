@@ -45,8 +45,9 @@ final class SagaWarmUp {
     private SagaWarmUp() {
     }
 
-    static List<List<SpecificRecord>> scripts(String operator) {
-        return List.of(completed(operator), failedAtTheFence(operator), timedOutAtTheFence(operator));
+    /** @param fenceTimeout the fence's timeout in the policy the scripts are played with */
+    static List<List<SpecificRecord>> scripts(String operator, Duration fenceTimeout) {
+        return List.of(completed(operator), failedAtTheFence(operator), timedOutAtTheFence(operator, fenceTimeout));
     }
 
     private static List<SpecificRecord> completed(String operator) {
@@ -79,10 +80,10 @@ final class SagaWarmUp {
     }
 
     /** The fence never answers: its deadline has passed when the sequences' answer comes (the runner ticks after it). */
-    private static List<SpecificRecord> timedOutAtTheFence(String operator) {
+    private static List<SpecificRecord> timedOutAtTheFence(String operator, Duration fenceTimeout) {
         Script script = new Script();
         script.toTheSwitch(operator);
-        script.add(SequencesSynced.newBuilder().setMetadata(script.later(Duration.ofMinutes(1))).setSequences(5)
+        script.add(SequencesSynced.newBuilder().setMetadata(script.later(fenceTimeout.plusSeconds(1))).setSequences(5)
                 .setMargin(0).setDurationMs(30).build());
         script.add(SourceRestored.newBuilder().setMetadata(script.next()).setRoles(List.of("app")).build());
         return script.messages;

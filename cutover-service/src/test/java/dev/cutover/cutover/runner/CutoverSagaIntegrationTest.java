@@ -27,7 +27,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +41,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.core.ProducerFactory;
 
 import dev.cutover.cutover.CutoverServiceApplication;
 import dev.cutover.events.AwaitCatchUp;
@@ -378,6 +381,29 @@ class CutoverSagaIntegrationTest {
         CutoverStarted started = probe.await(CutoverStarted.class, e -> cutover.equals(e.getMetadata().getCutoverId()),
                 WAIT);
         assertThat(started.getReason()).isEqualTo(reason);
+        assertThat(probe.seen()).filteredOn(message -> message instanceof CutoverStarted
+                && cutover.equals(MessagePublisher.metadataOf(message).getCutoverId())).hasSize(1);
+    }
+
+    @Test
+    void aPollWhoseProducerWasFencedIsDecidedAgainFromTheSameState() throws Exception {
+        // Another producer takes over every transactional id the service has made, and the next ones it will make, as
+        // the coordinator does to a producer whose transaction timed out: the saga's next transactions fail as fenced.
+        String prefix = service.getBean(ProducerFactory.class).getTransactionIdPrefix();
+        for (int i = 0; i < 10; i++) {
+            try (KafkaProducer<byte[], byte[]> usurper = new KafkaProducer<>(Map.of(
+                    "bootstrap.servers", stack.kafkaBootstrapServers(), "transactional.id", prefix + i),
+                    new ByteArraySerializer(), new ByteArraySerializer())) {
+                usurper.initTransactions();
+            }
+        }
+        String cutover = database + "-" + UUID.randomUUID();
+
+        probe.send(StartCutover.newBuilder().setMetadata(KafkaProbe.metadata(database, cutover, null))
+                .setOperator("alice").setDryRun(false).setReason("fenced").build());
+
+        // Had the fenced poll been taken as done, the command would never be read again and nothing would follow.
+        probe.await(CheckPreflight.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
         assertThat(probe.seen()).filteredOn(message -> message instanceof CutoverStarted
                 && cutover.equals(MessagePublisher.metadataOf(message).getCutoverId())).hasSize(1);
     }

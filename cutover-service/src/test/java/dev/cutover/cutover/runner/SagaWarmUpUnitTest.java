@@ -16,11 +16,7 @@ import dev.cutover.platform.MessagePublisher;
 
 class SagaWarmUpUnitTest {
 
-    /** No Kafka, no log, no sagas: a warm-up that sent, stored or read anything would fail on the nulls. */
-    final SagaRunner saga = new SagaRunner(new MessagePublisher(null, "cutover-service", Clock.systemUTC()), null, null,
-            new SagaSettings(List.of("alice"), DataSize.ofMegabytes(16), Duration.ofSeconds(10),
-                    Duration.ofMillis(500), Duration.ofSeconds(5), Map.of(), Map.of(), Duration.ofMillis(20), 0),
-            Clock.systemUTC());
+    final SagaRunner saga = runner(Map.of());
 
     @Test
     void theWarmUpPlaysACompletedCutoverAndTwoRollbacksInMemory() {
@@ -36,9 +32,25 @@ class SagaWarmUpUnitTest {
     }
 
     @Test
+    void theTimedOutFenceTimesOutWhateverTimeoutTheOperatorsSet() {
+        List<Cutover> ends = runner(Map.of("stop-traffic", Duration.ofMinutes(2))).warmUp();
+
+        assertThat(ends.get(2)).isInstanceOfSatisfying(Cutover.RolledBack.class,
+                rolledBack -> assertThat(rolledBack.reason()).contains("STOP_TRAFFIC did not finish within 120s"));
+    }
+
+    @Test
     void theWarmUpCanBePlayedAgainAndEndsTheSameWay() {
         List<String> first = saga.warmUp().stream().map(end -> end.getClass().getSimpleName()).toList();
 
         assertThat(saga.warmUp().stream().map(end -> end.getClass().getSimpleName()).toList()).isEqualTo(first);
+    }
+
+    /** No Kafka, no log, no sagas: a warm-up that sent, stored or read anything would fail on the nulls. */
+    private static SagaRunner runner(Map<String, Duration> timeouts) {
+        return new SagaRunner(new MessagePublisher(null, "cutover-service", Clock.systemUTC()), null, null,
+                new SagaSettings(List.of("alice"), DataSize.ofMegabytes(16), Duration.ofSeconds(10),
+                        Duration.ofMillis(500), Duration.ofSeconds(5), timeouts, Map.of(), Duration.ofMillis(20), 0),
+                Clock.systemUTC());
     }
 }
