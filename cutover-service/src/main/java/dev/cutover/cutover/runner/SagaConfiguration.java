@@ -71,11 +71,10 @@ class SagaConfiguration {
      */
     @Bean
     ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> cutoverSagaContainer(
-            SagaPartitions cutoverSagaPartitions, SagaRunner saga,
+            SagaPartitions cutoverSagaPartitions, SagaPolls polls,
             DefaultAfterRollbackProcessor<Object, Object> cutoverAfterRollbackProcessor) {
         return container -> {
             cutoverSagaPartitions.postProcess(container);
-            SagaPolls polls = new SagaPolls(saga);
             container.setBatchInterceptor(polls);
             @SuppressWarnings("unchecked")
             var producers = (ProducerFactory<Object, Object>) container.getContainerProperties()
@@ -125,8 +124,17 @@ class SagaConfiguration {
         };
     }
 
+    @Bean
+    SagaPolls sagaPolls(SagaRunner saga, SagaSettings settings, Clock clock) {
+        return new SagaPolls(saga, settings.answerHold(), clock);
+    }
+
+    /** Answers held past their bound are decided first, so that a deadline is decided on every answer heard. */
     @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService sagaClock(SagaRunner saga, SagaSettings settings) {
-        return DeadlineTicker.start("saga-ticker", settings.tickInterval(), saga::tick);
+    ScheduledExecutorService sagaClock(SagaRunner saga, SagaPolls sagaPolls, SagaSettings settings) {
+        return DeadlineTicker.start("saga-ticker", settings.tickInterval(), () -> {
+            sagaPolls.releaseOverdue();
+            saga.tick();
+        });
     }
 }

@@ -1,12 +1,20 @@
 package dev.cutover.cutover.runner;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.apache.avro.specific.SpecificRecord;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,29 +41,114 @@ final class SagaPolls implements BatchInterceptor<Object, Object> {
     private static final Logger log = LoggerFactory.getLogger(SagaPolls.class);
 
     private final SagaRunner saga;
+    private final Duration holdAtMost;
+    private final Clock clock;
     private final ActedOnOnly actedOn = new ActedOnOnly(SagaRunner::actsOn);
     /** Where the poll handed to the listener begins on each of its partitions. */
     private Map<TopicPartition, Long> polledFrom = Map.of();
     private boolean notCommitted;
     private boolean rolledBack;
+    /** Answers held back, in the order they were polled ({@link #intercept}); guarded by this. */
+    private final List<ConsumerRecord<Object, Object>> held = new ArrayList<>();
+    /** Where the polls since the first held answer end, per partition: what the released poll commits. */
+    private final Map<TopicPartition, OffsetAndMetadata> heldUpTo = new HashMap<>();
+    private Instant heldSince;
 
-    SagaPolls(SagaRunner saga) {
+    /** @param holdAtMost how long an answer may be held ({@code cutover.saga.answer-hold}) */
+    SagaPolls(SagaRunner saga, Duration holdAtMost, Clock clock) {
         this.saga = saga;
+        this.holdAtMost = holdAtMost;
+        this.clock = clock;
     }
 
+    /**
+     * The poll the listener decides: the messages the saga acts on, after the answers held back. At the switch the
+     * participants' answers arrive within tens of milliseconds of each other, and deciding each as it comes costs a
+     * Kafka commit apiece, one after the other, while the last answer (the one the switch waits for) queues behind
+     * them. So a poll that would only record progress ({@link SagaRunner#onlyRecordProgress}) is held, at most
+     * {@code holdAtMost}, and decided with the poll that completes the switch's proofs, in one transaction.
+     *
+     * <p>A held poll is answered with an empty batch, which Spring skips without acknowledging it (not null, which it
+     * acknowledges): no transaction commits its offsets before its decisions are made, so after a crash it is read
+     * again. For the same reason nothing is answered with null while something is held.
+     */
     @Override
-    public ConsumerRecords<Object, Object> intercept(ConsumerRecords<Object, Object> records,
+    public synchronized ConsumerRecords<Object, Object> intercept(ConsumerRecords<Object, Object> records,
             Consumer<Object, Object> consumer) {
         ConsumerRecords<Object, Object> actedOnOnly = actedOn.intercept(records, consumer);
-        Map<TopicPartition, Long> from = new HashMap<>();
-        if (actedOnOnly != null) {
-            actedOnOnly.partitions().forEach(partition ->
-                    from.put(partition, actedOnOnly.records(partition).getFirst().offset()));
-        }
-        polledFrom = from;
+        polledFrom = Map.of();
         notCommitted = false;
         rolledBack = false;
-        return actedOnOnly;
+        held.removeIf(record -> !consumer.assignment().contains(new TopicPartition(record.topic(), record.partition())));
+        if (held.isEmpty() && (actedOnOnly == null || holdAtMost.isZero())) {
+            polledFrom = firstOffsets(actedOnOnly);
+            return actedOnOnly;
+        }
+        List<ConsumerRecord<Object, Object>> answers = new ArrayList<>(held);
+        if (actedOnOnly != null) {
+            actedOnOnly.forEach(answers::add);
+        }
+        records.nextOffsets().forEach((partition, next) -> heldUpTo.merge(partition, next,
+                (known, later) -> later.offset() > known.offset() ? later : known));
+        Instant now = clock.instant();
+        if ((heldSince == null || now.isBefore(heldSince.plus(holdAtMost))) && allAnswers(answers)
+                && saga.onlyRecordProgress(values(answers), now)) {
+            held.clear();
+            held.addAll(answers);
+            heldSince = heldSince == null ? now : heldSince;
+            return ConsumerRecords.empty();
+        }
+        ConsumerRecords<Object, Object> poll = pollOf(answers, heldUpTo);
+        held.clear();
+        heldUpTo.clear();
+        heldSince = null;
+        polledFrom = firstOffsets(poll);
+        return poll;
+    }
+
+    /**
+     * Decides, one by one through the partitions' writers, what was held longer than {@code holdAtMost} while nothing
+     * else arrived (the rest of the switch's answers are late, or will not come and their step times out). Called by
+     * the saga's ticker before the deadlines are checked, so that a timeout is decided on every answer heard.
+     */
+    void releaseOverdue() {
+        List<ConsumerRecord<Object, Object>> overdue;
+        synchronized (this) {
+            if (heldSince == null || clock.instant().isBefore(heldSince.plus(holdAtMost))) {
+                return;
+            }
+            overdue = List.copyOf(held);
+            held.clear();
+            heldUpTo.clear();
+            heldSince = null;
+        }
+        overdue.forEach(record -> saga.decideHeld((SpecificRecord) record.value()));
+    }
+
+    private static boolean allAnswers(List<ConsumerRecord<Object, Object>> records) {
+        return records.stream().allMatch(record -> record.value() instanceof SpecificRecord);
+    }
+
+    private static List<SpecificRecord> values(List<ConsumerRecord<Object, Object>> records) {
+        return records.stream().map(record -> (SpecificRecord) record.value()).toList();
+    }
+
+    private static ConsumerRecords<Object, Object> pollOf(List<ConsumerRecord<Object, Object>> records,
+            Map<TopicPartition, OffsetAndMetadata> upTo) {
+        Map<TopicPartition, List<ConsumerRecord<Object, Object>>> byPartition = new LinkedHashMap<>();
+        for (ConsumerRecord<Object, Object> record : records) {
+            byPartition.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
+                    partition -> new ArrayList<>()).add(record);
+        }
+        return new ConsumerRecords<>(byPartition, Map.copyOf(upTo));
+    }
+
+    private static Map<TopicPartition, Long> firstOffsets(ConsumerRecords<Object, Object> poll) {
+        Map<TopicPartition, Long> from = new HashMap<>();
+        if (poll != null) {
+            poll.partitions().forEach(partition -> from.put(partition, poll.records(partition).getFirst().offset()));
+        }
+        return from;
     }
 
     /**
@@ -63,7 +156,7 @@ final class SagaPolls implements BatchInterceptor<Object, Object> {
      * the sagas are put back here, and the poll read again from where it began, as that processor would have.
      */
     @Override
-    public void clearThreadState(Consumer<?, ?> consumer) {
+    public synchronized void clearThreadState(Consumer<?, ?> consumer) {
         if (notCommitted && !rolledBack) {
             saga.pollRolledBack();
             polledFrom.forEach(consumer::seek);

@@ -141,6 +141,74 @@ class SagaRunner implements SagaPartitions.Owner {
         }
     }
 
+    /**
+     * Whether deciding {@code answers} now, in order, would only record progress: every one a participant's answer
+     * about a cutover this instance owns, in the switch (running, before the point of no return), their decisions
+     * sending nothing, and each cutover still awaiting an answer after them. Such answers can wait for the rest
+     * ({@link SagaPolls}): nothing the switch waits for follows from them. Nothing is changed.
+     */
+    synchronized boolean onlyRecordProgress(List<SpecificRecord> answers, Instant now) {
+        Map<CutoverId, Cutover> after = new HashMap<>();
+        for (SpecificRecord message : answers) {
+            Metadata metadata = MessagePublisher.metadataOf(message);
+            Optional<CutoverMessage> input = metadata.getCutoverId() == null ? Optional.empty()
+                    : SagaCodec.inbound(message).filter(CutoverMessage.StepOutcome.class::isInstance);
+            if (input.isEmpty()) {
+                return false;
+            }
+            CutoverId id = new CutoverId(metadata.getCutoverId());
+            Optional<SagaEntry<Cutover>> saga = sagas.get(id);
+            if (saga.isEmpty() || !sagas.owns(saga.get().partition()) || uncommitted.containsKey(id)) {
+                return false;
+            }
+            Cutover state = after.getOrDefault(id, saga.get().state());
+            try {
+                Decision decision = CutoverDecider.decide(state, input.get(), now, policyFor(saga.get().database()));
+                if (!decision.commands().isEmpty()) {
+                    return false;
+                }
+                for (CutoverEvent event : decision.events()) {
+                    state = CutoverDecider.evolve(state, event);
+                }
+            } catch (RuntimeException e) {
+                return false;
+            }
+            after.put(id, state);
+        }
+        return after.values().stream().allMatch(state -> state instanceof Cutover.Running running
+                && !running.inFlight().isEmpty() && running.inFlight().stream().allMatch(Step::compensable));
+    }
+
+    /**
+     * An answer {@link SagaPolls} held for longer than it may, with nothing else arriving: decided on its own, through
+     * the partition's writer. Its offset is committed with a later poll; read again after a restart, it is a repeat.
+     */
+    synchronized void decideHeld(SpecificRecord message) {
+        Metadata metadata = MessagePublisher.metadataOf(message);
+        CutoverId id = new CutoverId(metadata.getCutoverId());
+        Optional<CutoverMessage> input = SagaCodec.inbound(message);
+        Optional<SagaEntry<Cutover>> saga = sagas.get(id);
+        if (input.isEmpty() || saga.isEmpty() || !sagas.owns(saga.get().partition())) {
+            return;
+        }
+        if (uncommitted.containsKey(id)) {
+            // Cannot happen: a poll the listener decides takes every held answer with it.
+            log.warn("cutover {}: a held {} was not decided, its poll had not committed", id.value(),
+                    message.getSchema().getName());
+            return;
+        }
+        try {
+            decide(id, saga.get(), input.get(), metadata, false);
+        } catch (PartitionWriters.PartitionLost e) {
+            log.warn("cutover {}: {}; this instance stops acting on partition {}", id.value(), e.getMessage(),
+                    e.partition());
+            sagas.release(Set.of(e.partition()));
+        } catch (RuntimeException e) {
+            log.error("cutover {}: a held {} could not be decided; it is read again after a restart: {}", id.value(),
+                    message.getSchema().getName(), e.getMessage(), e);
+        }
+    }
+
     /** Fires the deadlines that have passed: a step that timed out is compensated or retried. */
     synchronized void tick() {
         Instant now = clock.instant();

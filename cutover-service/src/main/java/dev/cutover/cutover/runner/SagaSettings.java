@@ -29,6 +29,8 @@ import dev.cutover.cutover.saga.Step;
  * @param dns                 per database: the DNS name clients use and the two addresses it moves between
  * @param tickInterval        how often deadlines are checked; a timeout fires at most this late
  * @param sequenceMargin      added to every sequence on the target when sequences are synced
+ * @param answerHold          how long an answer at the switch that decides nothing urgent may wait for the other
+ *                            answers, to be decided with them in one transaction (0: each is decided as it comes)
  */
 @ConfigurationProperties("cutover.saga")
 public record SagaSettings(
@@ -40,7 +42,8 @@ public record SagaSettings(
         Map<String, Duration> timeouts,
         Map<String, Dns> dns,
         @DefaultValue("20ms") Duration tickInterval,
-        @DefaultValue("0") long sequenceMargin) {
+        @DefaultValue("0") long sequenceMargin,
+        @DefaultValue("100ms") Duration answerHold) {
 
     /**
      * @param record        the name clients resolve, e.g. {@code db.example.com}
@@ -82,6 +85,9 @@ public record SagaSettings(
         });
         if (!tickInterval.isPositive()) {
             throw new IllegalArgumentException("cutover.saga.tick-interval must be positive, was " + tickInterval);
+        }
+        if (answerHold.isNegative()) {
+            throw new IllegalArgumentException("cutover.saga.answer-hold must not be negative, was " + answerHold);
         }
         if (sequenceMargin < 0) {
             throw new IllegalArgumentException("cutover.saga.sequence-margin must not be negative, was " + sequenceMargin);

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,7 @@ import dev.cutover.events.RevertDns;
 import dev.cutover.events.SequencesSynced;
 import dev.cutover.events.StartCutover;
 import dev.cutover.events.StepFailed;
+import dev.cutover.events.StepFinished;
 import dev.cutover.events.StopReplication;
 import dev.cutover.events.SyncSequences;
 import dev.cutover.events.TargetOpened;
@@ -408,11 +410,59 @@ class CutoverSagaIntegrationTest {
                 && cutover.equals(MessagePublisher.metadataOf(message).getCutoverId())).hasSize(1);
     }
 
+    @Test
+    void answersThatOnlyRecordProgressWaitForTheOneThatCompletesTheSwitchAndAreDecidedWithIt() throws Exception {
+        service.close();
+        service = startCutoverService(ROLE, Map.of("cutover.saga.answer-hold", "30s"));
+        String cutover = start("alice");
+        answerPreflight(cutover);
+        flipped(awaitCommand(FlipDns.class, cutover));
+        probe.await(TrafficStopped.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+        catchUp(cutover);
+        SyncSequences sync = awaitCommand(SyncSequences.class, cutover);
+
+        Instant lastAnswerSent = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        probe.send(SequencesSynced.newBuilder().setMetadata(answer(sync)).setSequences(3).build());
+
+        awaitCommand(OpenTarget.class, cutover);
+        // The fence's answers came first, but what they decide waited for the last answer and was written with it.
+        for (String step : List.of("STOP_TRAFFIC", "WRITE_CANARY", "AWAIT_CATCH_UP", "SYNC_SEQUENCES")) {
+            StepFinished finished = probe.await(StepFinished.class, e -> cutover.equals(e.getMetadata().getCutoverId())
+                    && step.equals(e.getStep()), WAIT);
+            assertThat(finished.getMetadata().getOccurredAt()).as(step).isAfterOrEqualTo(lastAnswerSent);
+        }
+    }
+
+    @Test
+    void answersHeldWhileTheRestOfTheSwitchIsLateAreRecordedSoTheLateStepIsTheOneThatTimesOut() throws Exception {
+        service.close();
+        service = startCutoverService(ROLE, Map.of("cutover.saga.answer-hold", "100ms",
+                "cutover.saga.timeouts.await-catch-up", "2s"));
+        String cutover = start("alice");
+        answerPreflight(cutover);
+        flipped(awaitCommand(FlipDns.class, cutover));
+        SyncSequences sync = awaitCommand(SyncSequences.class, cutover);
+        probe.send(SequencesSynced.newBuilder().setMetadata(answer(sync)).setSequences(3).build());
+
+        // Nobody proves the catch-up. Held for good, the fence's and the sequences' answers would leave the fence the
+        // first step past its deadline (5 s), and the rollback would blame it.
+        CutoverRolledBack rolledBack = probe.await(CutoverRolledBack.class,
+                e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+        assertThat(rolledBack.getFailedStep()).isEqualTo("AWAIT_CATCH_UP");
+        assertThat(probe.seen()).filteredOn(message -> message instanceof StepFinished finished
+                && cutover.equals(finished.getMetadata().getCutoverId())).extracting(m -> ((StepFinished) m).getStep())
+                .contains("STOP_TRAFFIC", "WRITE_CANARY", "SYNC_SEQUENCES");
+    }
+
     private ConfigurableApplicationContext startCutoverService() {
         return startCutoverService(ROLE);
     }
 
     private ConfigurableApplicationContext startCutoverService(String appRoles) {
+        return startCutoverService(appRoles, Map.of());
+    }
+
+    private ConfigurableApplicationContext startCutoverService(String appRoles, Map<String, Object> settings) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers());
         properties.put("server.port", "0");
@@ -422,6 +472,7 @@ class CutoverSagaIntegrationTest {
         properties.put("cutover.saga.dns." + database + ".source-address", "127.0.0.2");
         properties.put("cutover.saga.dns." + database + ".target-address", "127.0.0.3");
         properties.put("cutover.fence.await-traffic-timeout", "30s");
+        properties.putAll(settings);
         return new SpringApplicationBuilder(CutoverServiceApplication.class).properties(properties).run();
     }
 

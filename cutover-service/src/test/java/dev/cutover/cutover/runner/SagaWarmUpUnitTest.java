@@ -50,7 +50,8 @@ class SagaWarmUpUnitTest {
     private static SagaRunner runner(Map<String, Duration> timeouts) {
         return new SagaRunner(new MessagePublisher(null, "cutover-service", Clock.systemUTC()), null, null,
                 new SagaSettings(List.of("alice"), DataSize.ofMegabytes(16), Duration.ofSeconds(10),
-                        Duration.ofMillis(500), Duration.ofSeconds(5), timeouts, Map.of(), Duration.ofMillis(20), 0),
+                        Duration.ofMillis(500), Duration.ofSeconds(5), timeouts, Map.of(), Duration.ofMillis(20), 0,
+                        Duration.ofMillis(100)),
                 Clock.systemUTC());
     }
 }
