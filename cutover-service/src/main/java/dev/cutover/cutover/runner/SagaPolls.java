@@ -140,7 +140,10 @@ final class SagaPolls implements BatchInterceptor<Object, Object> {
             byPartition.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
                     partition -> new ArrayList<>()).add(record);
         }
-        return new ConsumerRecords<>(byPartition, Map.copyOf(upTo));
+        // Only partitions the poll has records of: one revoked while its answers were held is not committed here.
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>(upTo);
+        next.keySet().retainAll(byPartition.keySet());
+        return new ConsumerRecords<>(byPartition, next);
     }
 
     private static Map<TopicPartition, Long> firstOffsets(ConsumerRecords<Object, Object> poll) {

@@ -137,7 +137,7 @@ class SagaRunner implements SagaPartitions.Owner {
         DatabaseName database = new DatabaseName(report.getMetadata().getDatabase());
         CutoverMessage.LagReported lag = SagaCodec.lag(report);
         for (Map.Entry<CutoverId, SagaEntry<Cutover>> entry : sagas.activeOf(database, Cutover::isActive)) {
-            decideUnprompted(entry.getKey(), entry.getValue(), lag);
+            decideUnprompted(entry.getKey(), entry.getValue(), lag, null);
         }
     }
 
@@ -188,21 +188,11 @@ class SagaRunner implements SagaPartitions.Owner {
         CutoverId id = new CutoverId(metadata.getCutoverId());
         Optional<CutoverMessage> input = SagaCodec.inbound(message);
         Optional<SagaEntry<Cutover>> saga = sagas.get(id);
-        if (input.isEmpty() || saga.isEmpty() || !sagas.owns(saga.get().partition())) {
-            return;
-        }
-        if (uncommitted.containsKey(id)) {
-            // Cannot happen: a poll the listener decides takes every held answer with it.
-            log.warn("cutover {}: a held {} was not decided, its poll had not committed", id.value(),
-                    message.getSchema().getName());
+        if (input.isEmpty() || saga.isEmpty()) {
             return;
         }
         try {
-            decide(id, saga.get(), input.get(), metadata, false);
-        } catch (PartitionWriters.PartitionLost e) {
-            log.warn("cutover {}: {}; this instance stops acting on partition {}", id.value(), e.getMessage(),
-                    e.partition());
-            sagas.release(Set.of(e.partition()));
+            decideUnprompted(id, saga.get(), input.get(), metadata);
         } catch (RuntimeException e) {
             log.error("cutover {}: a held {} could not be decided; it is read again after a restart: {}", id.value(),
                     message.getSchema().getName(), e.getMessage(), e);
@@ -215,7 +205,7 @@ class SagaRunner implements SagaPartitions.Owner {
         for (Map.Entry<CutoverId, SagaEntry<Cutover>> entry : sagas.due(now, (state, database) ->
                 state.isActive() ? CutoverDecider.deadline(state, policyFor(database)) : Optional.empty())) {
             try {
-                decideUnprompted(entry.getKey(), entry.getValue(), new CutoverMessage.Tick());
+                decideUnprompted(entry.getKey(), entry.getValue(), new CutoverMessage.Tick(), null);
             } catch (RuntimeException e) {
                 log.error("cutover {}: the deadline could not be acted on, will try again: {}",
                         entry.getKey().value(), e.getMessage(), e);
@@ -227,12 +217,13 @@ class SagaRunner implements SagaPartitions.Owner {
      * A decision no consumed message starts: through the partition's fenced writer, and only while it is owned. A
      * saga the listener's poll has changed waits for that poll's commit: the next tick or lag report decides it.
      */
-    private void decideUnprompted(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input) {
+    /** @param cause the held answer it decides, or null for a deadline or a lag report */
+    private void decideUnprompted(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause) {
         if (!sagas.owns(saga.partition()) || uncommitted.containsKey(id)) {
             return;
         }
         try {
-            decide(id, saga, input, null, false);
+            decide(id, saga, input, cause, false);
         } catch (PartitionWriters.PartitionLost e) {
             log.warn("cutover {}: {}; this instance stops acting on partition {}", id.value(), e.getMessage(),
                     e.partition());
