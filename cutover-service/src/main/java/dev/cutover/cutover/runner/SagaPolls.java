@@ -33,8 +33,9 @@ import dev.cutover.platform.ActedOnOnly;
  * or rolled back and handed to the after-rollback processor), and {@link #rollbacks} runs before that processor. The
  * Kafka transaction manager runs no transaction synchronizations, so these are the hooks there are, with one of its
  * own ({@link #transactions}) for the failure Spring hands to no after-rollback processor: a fenced producer. The
- * saga is also handed only the messages it acts on ({@link ActedOnOnly}). All of it runs on the listener's one
- * consumer thread.
+ * saga is also handed only the messages it acts on ({@link ActedOnOnly}), and the switch's answers that decide
+ * nothing urgent are held for the one that completes it ({@link #intercept}). All of it runs on the listener's one
+ * consumer thread, but {@link #releaseOverdue}, which the saga's ticker calls: what both touch is guarded by this.
  */
 final class SagaPolls implements BatchInterceptor<Object, Object> {
 
