@@ -133,7 +133,12 @@ class SagaConfiguration {
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService sagaClock(SagaRunner saga, SagaPolls sagaPolls, SagaSettings settings) {
         return DeadlineTicker.start("saga-ticker", settings.tickInterval(), () -> {
-            sagaPolls.releaseOverdue();
+            try {
+                sagaPolls.releaseOverdue();
+            } catch (RuntimeException e) {
+                // A ticker that throws is never run again: no deadline would fire after it.
+                log.error("held answers could not be released, tried again at the next tick: {}", e.getMessage(), e);
+            }
             saga.tick();
         });
     }

@@ -8,13 +8,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.avro.specific.SpecificRecord;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +51,6 @@ final class SagaPolls implements BatchInterceptor<Object, Object> {
     private boolean rolledBack;
     /** Answers held back, in the order they were polled ({@link #intercept}); guarded by this. */
     private final List<ConsumerRecord<Object, Object>> held = new ArrayList<>();
-    /** Where the polls since the first held answer end, per partition: what the released poll commits. */
-    private final Map<TopicPartition, OffsetAndMetadata> heldUpTo = new HashMap<>();
     private Instant heldSince;
 
     /** @param holdAtMost how long an answer may be held ({@code cutover.saga.answer-hold}) */
@@ -89,19 +87,16 @@ final class SagaPolls implements BatchInterceptor<Object, Object> {
         if (actedOnOnly != null) {
             actedOnOnly.forEach(answers::add);
         }
-        records.nextOffsets().forEach((partition, next) -> heldUpTo.merge(partition, next,
-                (known, later) -> later.offset() > known.offset() ? later : known));
         Instant now = clock.instant();
         if ((heldSince == null || now.isBefore(heldSince.plus(holdAtMost))) && allAnswers(answers)
-                && saga.onlyRecordProgress(values(answers), now)) {
+                && saga.onlyRecordProgress(values(answers), now, now.plus(holdAtMost))) {
             held.clear();
             held.addAll(answers);
             heldSince = heldSince == null ? now : heldSince;
             return ConsumerRecords.empty();
         }
-        ConsumerRecords<Object, Object> poll = pollOf(answers, heldUpTo);
+        ConsumerRecords<Object, Object> poll = pollOf(answers);
         held.clear();
-        heldUpTo.clear();
         heldSince = null;
         polledFrom = firstOffsets(poll);
         return poll;
@@ -110,20 +105,17 @@ final class SagaPolls implements BatchInterceptor<Object, Object> {
     /**
      * Decides, one by one through the partitions' writers, what was held longer than {@code holdAtMost} while nothing
      * else arrived (the rest of the switch's answers are late, or will not come and their step times out). Called by
-     * the saga's ticker before the deadlines are checked, so that a timeout is decided on every answer heard.
+     * the saga's ticker before the deadlines are checked, so that a timeout is decided on every answer heard. An
+     * answer leaves the hold only once decided: one that could not be (its writer failed) is tried again at the next
+     * tick, or goes to the listener with the next poll; holding this monitor meanwhile keeps the listener's next poll
+     * from being decided without it.
      */
-    void releaseOverdue() {
-        List<ConsumerRecord<Object, Object>> overdue;
-        synchronized (this) {
-            if (heldSince == null || clock.instant().isBefore(heldSince.plus(holdAtMost))) {
-                return;
-            }
-            overdue = List.copyOf(held);
-            held.clear();
-            heldUpTo.clear();
-            heldSince = null;
+    synchronized void releaseOverdue() {
+        if (heldSince == null || clock.instant().isBefore(heldSince.plus(holdAtMost))) {
+            return;
         }
-        overdue.forEach(record -> saga.decideHeld((SpecificRecord) record.value()));
+        held.removeIf(record -> saga.decideHeld((SpecificRecord) record.value()));
+        heldSince = held.isEmpty() ? null : heldSince;
     }
 
     private static boolean allAnswers(List<ConsumerRecord<Object, Object>> records) {
@@ -134,17 +126,20 @@ final class SagaPolls implements BatchInterceptor<Object, Object> {
         return records.stream().map(record -> (SpecificRecord) record.value()).toList();
     }
 
-    private static ConsumerRecords<Object, Object> pollOf(List<ConsumerRecord<Object, Object>> records,
-            Map<TopicPartition, OffsetAndMetadata> upTo) {
-        Map<TopicPartition, List<ConsumerRecord<Object, Object>>> byPartition = new LinkedHashMap<>();
+    /**
+     * The records as a poll, each partition's in offset order, each record once (a partition revoked and given back
+     * while its answers were held is read again from its committed offset): Spring commits, per partition, after the
+     * last record of the poll.
+     */
+    private static ConsumerRecords<Object, Object> pollOf(List<ConsumerRecord<Object, Object>> records) {
+        Map<TopicPartition, TreeMap<Long, ConsumerRecord<Object, Object>>> byPartition = new LinkedHashMap<>();
         for (ConsumerRecord<Object, Object> record : records) {
             byPartition.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
-                    partition -> new ArrayList<>()).add(record);
+                    partition -> new TreeMap<>()).putIfAbsent(record.offset(), record);
         }
-        // Only partitions the poll has records of: one revoked while its answers were held is not committed here.
-        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>(upTo);
-        next.keySet().retainAll(byPartition.keySet());
-        return new ConsumerRecords<>(byPartition, next);
+        Map<TopicPartition, List<ConsumerRecord<Object, Object>>> poll = new LinkedHashMap<>();
+        byPartition.forEach((partition, inOrder) -> poll.put(partition, List.copyOf(inOrder.values())));
+        return new ConsumerRecords<>(poll, Map.of());
     }
 
     private static Map<TopicPartition, Long> firstOffsets(ConsumerRecords<Object, Object> poll) {

@@ -144,10 +144,11 @@ class SagaRunner implements SagaPartitions.Owner {
     /**
      * Whether deciding {@code answers} now, in order, would only record progress: every one a participant's answer
      * about a cutover this instance owns, in the switch (running, before the point of no return), their decisions
-     * sending nothing, and each cutover still awaiting an answer after them. Such answers can wait for the rest
-     * ({@link SagaPolls}): nothing the switch waits for follows from them. Nothing is changed.
+     * sending nothing, and each cutover still awaiting an answer after them, with no deadline before {@code heldUntil}.
+     * Such answers can wait for the rest ({@link SagaPolls}): nothing the switch waits for follows from them, and no
+     * step times out while they wait. Nothing is changed.
      */
-    synchronized boolean onlyRecordProgress(List<SpecificRecord> answers, Instant now) {
+    synchronized boolean onlyRecordProgress(List<SpecificRecord> answers, Instant now, Instant heldUntil) {
         Map<CutoverId, Cutover> after = new HashMap<>();
         for (SpecificRecord message : answers) {
             Metadata metadata = MessagePublisher.metadataOf(message);
@@ -175,27 +176,41 @@ class SagaRunner implements SagaPartitions.Owner {
             }
             after.put(id, state);
         }
-        return after.values().stream().allMatch(state -> state instanceof Cutover.Running running
-                && !running.inFlight().isEmpty() && running.inFlight().stream().allMatch(Step::compensable));
+        for (Map.Entry<CutoverId, Cutover> saga : after.entrySet()) {
+            if (!(saga.getValue() instanceof Cutover.Running running) || running.inFlight().isEmpty()
+                    || !running.inFlight().stream().allMatch(Step::compensable)
+                    || CutoverDecider.deadline(running, policyFor(sagas.get(saga.getKey()).orElseThrow().database()))
+                            .filter(deadline -> deadline.isBefore(heldUntil)).isPresent()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
      * An answer {@link SagaPolls} held for longer than it may, with nothing else arriving: decided on its own, through
      * the partition's writer. Its offset is committed with a later poll; read again after a restart, it is a repeat.
+     *
+     * @return whether it is done with: decided, or no longer this instance's to decide; false when it could not be
+     *         decided now, to be tried again
      */
-    synchronized void decideHeld(SpecificRecord message) {
-        Metadata metadata = MessagePublisher.metadataOf(message);
-        CutoverId id = new CutoverId(metadata.getCutoverId());
-        Optional<CutoverMessage> input = SagaCodec.inbound(message);
-        Optional<SagaEntry<Cutover>> saga = sagas.get(id);
-        if (input.isEmpty() || saga.isEmpty()) {
-            return;
-        }
+    synchronized boolean decideHeld(SpecificRecord message) {
         try {
-            decideUnprompted(id, saga.get(), input.get(), metadata);
+            Metadata metadata = MessagePublisher.metadataOf(message);
+            CutoverId id = new CutoverId(metadata.getCutoverId());
+            Optional<CutoverMessage> input = SagaCodec.inbound(message);
+            Optional<SagaEntry<Cutover>> saga = sagas.get(id);
+            if (input.isEmpty() || saga.isEmpty() || !sagas.owns(saga.get().partition())) {
+                return true;
+            }
+            if (uncommitted.containsKey(id)) {
+                return false;
+            }
+            return decideUnprompted(id, saga.get(), input.get(), metadata);
         } catch (RuntimeException e) {
-            log.error("cutover {}: a held {} could not be decided; it is read again after a restart: {}", id.value(),
-                    message.getSchema().getName(), e.getMessage(), e);
+            log.error("a held {} could not be decided, tried again at the next tick: {}", message.getSchema().getName(),
+                    e.getMessage(), e);
+            return false;
         }
     }
 
@@ -218,9 +233,13 @@ class SagaRunner implements SagaPartitions.Owner {
      * saga the listener's poll has changed waits for that poll's commit: the next tick or lag report decides it.
      */
     /** @param cause the held answer it decides, or null for a deadline or a lag report */
-    private void decideUnprompted(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause) {
-        if (!sagas.owns(saga.partition()) || uncommitted.containsKey(id)) {
-            return;
+    /** @return false when it was not decided because a poll of the listener has changed the saga and not committed */
+    private boolean decideUnprompted(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause) {
+        if (!sagas.owns(saga.partition())) {
+            return true;
+        }
+        if (uncommitted.containsKey(id)) {
+            return false;
         }
         try {
             decide(id, saga, input, cause, false);
@@ -229,6 +248,7 @@ class SagaRunner implements SagaPartitions.Owner {
                     e.partition());
             sagas.release(Set.of(e.partition()));
         }
+        return true;
     }
 
     /** @param consumed whether a consumed message starts it: then it commits in the listener's poll */

@@ -413,7 +413,10 @@ class CutoverSagaIntegrationTest {
     @Test
     void answersThatOnlyRecordProgressWaitForTheOneThatCompletesTheSwitchAndAreDecidedWithIt() throws Exception {
         service.close();
-        service = startCutoverService(ROLE, Map.of("cutover.saga.answer-hold", "30s"));
+        // An answer is held only while no step's deadline falls within the hold: the steps get longer still.
+        service = startCutoverService(ROLE, Map.of("cutover.saga.answer-hold", "30s",
+                "cutover.saga.timeouts.stop-traffic", "60s", "cutover.saga.timeouts.write-canary", "60s",
+                "cutover.saga.timeouts.sync-sequences", "60s", "cutover.saga.timeouts.await-catch-up", "60s"));
         String cutover = start("alice");
         answerPreflight(cutover);
         flipped(awaitCommand(FlipDns.class, cutover));
