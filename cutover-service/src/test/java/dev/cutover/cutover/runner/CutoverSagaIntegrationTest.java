@@ -437,6 +437,20 @@ class CutoverSagaIntegrationTest {
     }
 
     @Test
+    void anAnswerIsNotHeldPastTheDeadlineOfAStepStillInFlight() throws Exception {
+        // The canary's step times out 2 s after the fence's answer (the default): a hold of a minute could outlast it.
+        service.close();
+        service = startCutoverService(ROLE, Map.of("cutover.saga.answer-hold", "60s"));
+        String cutover = start("alice");
+        answerPreflight(cutover);
+        flipped(awaitCommand(FlipDns.class, cutover));
+
+        // Nothing else answers: the fence's answers are decided as they come (within WAIT), not a minute later.
+        probe.await(StepFinished.class, e -> cutover.equals(e.getMetadata().getCutoverId())
+                && "STOP_TRAFFIC".equals(e.getStep()), WAIT);
+    }
+
+    @Test
     void answersHeldWhileTheRestOfTheSwitchIsLateAreRecordedSoTheLateStepIsTheOneThatTimesOut() throws Exception {
         service.close();
         service = startCutoverService(ROLE, Map.of("cutover.saga.answer-hold", "100ms",
