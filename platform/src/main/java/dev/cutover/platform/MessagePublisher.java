@@ -65,14 +65,7 @@ public class MessagePublisher {
         if (owned == null) {
             return;
         }
-        Thread.ofVirtual().name("warm-publisher").start(() -> {
-            try {
-                template.partitionsFor(Topics.EVENTS.name());
-                template.partitionsFor(Topics.COMMANDS.name());
-            } catch (RuntimeException e) {
-                // Made on first use instead.
-            }
-        });
+        new WarmProducers(owned, 1).warm();
     }
 
     /** Closes the producers of a publisher made by {@link #withoutTransactions}; nothing otherwise. */

@@ -88,7 +88,7 @@ final class SagaPolls implements BatchInterceptor<Object, Object> {
             actedOnOnly.forEach(answers::add);
         }
         Instant now = clock.instant();
-        if ((heldSince == null || now.isBefore(heldSince.plus(holdAtMost))) && allAnswers(answers)
+        if (!heldTooLong(now) && allAnswers(answers)
                 && saga.onlyRecordProgress(values(answers), now, now.plus(holdAtMost))) {
             held.clear();
             held.addAll(answers);
@@ -111,11 +111,15 @@ final class SagaPolls implements BatchInterceptor<Object, Object> {
      * from being decided without it.
      */
     synchronized void releaseOverdue() {
-        if (heldSince == null || clock.instant().isBefore(heldSince.plus(holdAtMost))) {
+        if (!heldTooLong(clock.instant())) {
             return;
         }
         held.removeIf(record -> saga.decideHeld((SpecificRecord) record.value()));
         heldSince = held.isEmpty() ? null : heldSince;
+    }
+
+    private boolean heldTooLong(Instant now) {
+        return heldSince != null && !now.isBefore(heldSince.plus(holdAtMost));
     }
 
     private static boolean allAnswers(List<ConsumerRecord<Object, Object>> records) {

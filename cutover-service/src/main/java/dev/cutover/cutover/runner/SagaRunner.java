@@ -149,7 +149,7 @@ class SagaRunner implements SagaPartitions.Owner {
      * step times out while they wait. Nothing is changed.
      */
     synchronized boolean onlyRecordProgress(List<SpecificRecord> answers, Instant now, Instant heldUntil) {
-        Map<CutoverId, Cutover> after = new HashMap<>();
+        Map<CutoverId, SagaEntry<Cutover>> after = new HashMap<>();
         for (SpecificRecord message : answers) {
             Metadata metadata = MessagePublisher.metadataOf(message);
             Optional<CutoverMessage> input = metadata.getCutoverId() == null ? Optional.empty()
@@ -162,7 +162,7 @@ class SagaRunner implements SagaPartitions.Owner {
             if (saga.isEmpty() || !sagas.owns(saga.get().partition()) || uncommitted.containsKey(id)) {
                 return false;
             }
-            Cutover state = after.getOrDefault(id, saga.get().state());
+            Cutover state = after.getOrDefault(id, saga.get()).state();
             try {
                 Decision decision = CutoverDecider.decide(state, input.get(), now, policyFor(saga.get().database()));
                 if (!decision.commands().isEmpty()) {
@@ -174,17 +174,12 @@ class SagaRunner implements SagaPartitions.Owner {
             } catch (RuntimeException e) {
                 return false;
             }
-            after.put(id, state);
+            after.put(id, saga.get().with(state));
         }
-        for (Map.Entry<CutoverId, Cutover> saga : after.entrySet()) {
-            if (!(saga.getValue() instanceof Cutover.Running running) || running.inFlight().isEmpty()
-                    || !running.inFlight().stream().allMatch(Step::compensable)
-                    || CutoverDecider.deadline(running, policyFor(sagas.get(saga.getKey()).orElseThrow().database()))
-                            .filter(deadline -> deadline.isBefore(heldUntil)).isPresent()) {
-                return false;
-            }
-        }
-        return true;
+        return after.values().stream().allMatch(saga -> saga.state() instanceof Cutover.Running running
+                && !running.inFlight().isEmpty() && running.inFlight().stream().allMatch(Step::compensable)
+                && CutoverDecider.deadline(running, policyFor(saga.database()))
+                        .filter(deadline -> deadline.isBefore(heldUntil)).isEmpty());
     }
 
     /**
@@ -200,13 +195,7 @@ class SagaRunner implements SagaPartitions.Owner {
             CutoverId id = new CutoverId(metadata.getCutoverId());
             Optional<CutoverMessage> input = SagaCodec.inbound(message);
             Optional<SagaEntry<Cutover>> saga = sagas.get(id);
-            if (input.isEmpty() || saga.isEmpty() || !sagas.owns(saga.get().partition())) {
-                return true;
-            }
-            if (uncommitted.containsKey(id)) {
-                return false;
-            }
-            return decideUnprompted(id, saga.get(), input.get(), metadata);
+            return input.isEmpty() || saga.isEmpty() || decideUnprompted(id, saga.get(), input.get(), metadata);
         } catch (RuntimeException e) {
             log.error("a held {} could not be decided, tried again at the next tick: {}", message.getSchema().getName(),
                     e.getMessage(), e);
@@ -231,9 +220,10 @@ class SagaRunner implements SagaPartitions.Owner {
     /**
      * A decision no consumed message starts: through the partition's fenced writer, and only while it is owned. A
      * saga the listener's poll has changed waits for that poll's commit: the next tick or lag report decides it.
+     *
+     * @param cause the held answer it decides, or null for a deadline or a lag report
+     * @return false when it was not decided because a poll of the listener has changed the saga and not committed
      */
-    /** @param cause the held answer it decides, or null for a deadline or a lag report */
-    /** @return false when it was not decided because a poll of the listener has changed the saga and not committed */
     private boolean decideUnprompted(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause) {
         if (!sagas.owns(saga.partition())) {
             return true;
