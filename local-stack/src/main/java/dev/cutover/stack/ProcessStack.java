@@ -26,7 +26,7 @@ final class ProcessStack implements LocalStack {
     private final Path workDirectory;
     private final boolean ownsWorkDirectory;
     private final Map<StackPart, Duration> startupTimes = new EnumMap<>(StackPart.class);
-    private volatile KafkaBroker kafka;
+    private volatile Kafka kafka;
     private volatile PostgresServer source;
     private volatile PostgresServer target;
     private volatile BindServer dns;
@@ -55,7 +55,9 @@ final class ProcessStack implements LocalStack {
             return thread;
         });
         Future<?> kafka = options.starts(StackPart.KAFKA)
-                ? pool.submit(() -> stack.kafka = stack.timed(StackPart.KAFKA, KafkaBroker::start))
+                ? pool.submit(() -> stack.kafka = stack.timed(StackPart.KAFKA, () -> options.kafkaProcess()
+                        ? KafkaProcess.start(work.resolve("kafka"))
+                        : KafkaBroker.start()))
                 : null;
         Future<?> dns = options.starts(StackPart.DNS)
                 ? pool.submit(() -> stack.dns = stack.timed(StackPart.DNS, () -> BindServer.start(stack.bindOptions())))
@@ -178,7 +180,7 @@ final class ProcessStack implements LocalStack {
     }
 
     private void deletePartDirectories() {
-        for (String part : List.of("source", "target", "dns")) {
+        for (String part : List.of("source", "target", "dns", "kafka")) {
             Os.deleteRecursively(workDirectory.resolve(part));
         }
     }
@@ -211,7 +213,7 @@ final class ProcessStack implements LocalStack {
     }
 
     @Override
-    public KafkaBroker kafka() {
+    public Kafka kafka() {
         return require(kafka, StackPart.KAFKA);
     }
 
@@ -239,7 +241,7 @@ final class ProcessStack implements LocalStack {
         closeQuietly(dns);
         closeQuietly(target);
         closeQuietly(source);
-        closeQuietly(kafka);
+        closeQuietly((AutoCloseable) kafka);
         Reaper.unregister(this);
         try {
             if (ownsWorkDirectory) {

@@ -23,6 +23,8 @@ import java.util.Set;
  * @param workDirectory where data, sockets and logs go; {@code null} for a new temporary directory
  *     that is deleted on close
  * @param backend processes on this machine, or containers on a Docker engine
+ * @param kafkaProcess Kafka in a JVM of its own ({@link KafkaProcess}) rather than inside this one ({@link KafkaBroker}),
+ *     as in production; processes backend only
  */
 public record StackOptions(
         String sourceVersion,
@@ -36,7 +38,8 @@ public record StackOptions(
         String dnsZone,
         Set<StackPart> parts,
         Path workDirectory,
-        Backend backend) {
+        Backend backend,
+        boolean kafkaProcess) {
 
     /** System property naming the source's binaries version, e.g. {@code -Dcutover.source.version=12.22.0}. */
     public static final String SOURCE_VERSION_PROPERTY = "cutover.source.version";
@@ -106,7 +109,8 @@ public record StackOptions(
                 "cutover.test.",
                 EnumSet.allOf(StackPart.class),
                 null,
-                Backend.parse(System.getProperty(BACKEND_PROPERTY, "")));
+                Backend.parse(System.getProperty(BACKEND_PROPERTY, "")),
+                false);
     }
 
     /**
@@ -118,24 +122,24 @@ public record StackOptions(
     }
 
     public StackOptions withSourceVersion(String version) {
-        return new StackOptions(version, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend);
+        return new StackOptions(version, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess);
     }
 
     public StackOptions withTargetVersion(String version) {
-        return new StackOptions(sourceVersion, version, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend);
+        return new StackOptions(sourceVersion, version, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess);
     }
 
     public StackOptions withSourceHost(String host) {
-        return new StackOptions(sourceVersion, targetVersion, host, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend);
+        return new StackOptions(sourceVersion, targetVersion, host, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess);
     }
 
     public StackOptions withTargetHost(String host) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, host, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, host, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess);
     }
 
     /** Source and target on their own ports; 0 picks a free one. */
     public StackOptions withPorts(int source, int target) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, source, target, false, dnsHost, dnsZone, parts, workDirectory, backend);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, source, target, false, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess);
     }
 
     /** Source and target on one free port (their hosts must differ). */
@@ -145,15 +149,15 @@ public record StackOptions(
 
     /** Source and target on this port (their hosts must differ); 0 picks a free one. */
     public StackOptions withPostgresPort(int port) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, port, port, true, dnsHost, dnsZone, parts, workDirectory, backend);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, port, port, true, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess);
     }
 
     public StackOptions withDnsHost(String host) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, host, dnsZone, parts, workDirectory, backend);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, host, dnsZone, parts, workDirectory, backend, kafkaProcess);
     }
 
     public StackOptions withDnsZone(String zone) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, zone, parts, workDirectory, backend);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, zone, parts, workDirectory, backend, kafkaProcess);
     }
 
     public StackOptions withParts(StackPart... only) {
@@ -161,15 +165,20 @@ public record StackOptions(
     }
 
     public StackOptions withParts(Set<StackPart> only) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, only, workDirectory, backend);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, only, workDirectory, backend, kafkaProcess);
     }
 
     public StackOptions withWorkDirectory(Path directory) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, directory, backend);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, directory, backend, kafkaProcess);
     }
 
     public StackOptions withBackend(Backend chosen) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, chosen);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, chosen, kafkaProcess);
+    }
+
+    /** Kafka in a JVM of its own, as in production, instead of inside this one. */
+    public StackOptions withKafkaProcess(boolean own) {
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, own);
     }
 
     public boolean starts(StackPart part) {

@@ -90,20 +90,20 @@ class KafkaRestartIntegrationTest {
         assertThat(read(address, "reader-" + UUID.randomUUID(), topic, 1)).containsExactly("after a failed start");
     }
 
-    private static KafkaProducer<String, String> transactionalProducer(String address) {
+    static KafkaProducer<String, String> transactionalProducer(String address) {
         return new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, address,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "restart-" + UUID.randomUUID()), new StringSerializer(), new StringSerializer());
     }
 
-    private static void commit(KafkaProducer<String, String> producer, String topic, String value) throws Exception {
+    static void commit(KafkaProducer<String, String> producer, String topic, String value) throws Exception {
         producer.beginTransaction();
         producer.send(new ProducerRecord<>(topic, "cutover-1", value)).get();
         producer.commitTransaction();
     }
 
     /** Reads {@code count} records in {@code group} from its committed offset (or the start) and commits them. */
-    private static List<String> read(String address, String group, String topic, int count) {
+    static List<String> read(String address, String group, String topic, int count) {
         Map<String, Object> config = new HashMap<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, address,
                 ConsumerConfig.GROUP_ID_CONFIG, group,
