@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.cutover.sandbox.rehearsal.ClientDns;
+import dev.cutover.sandbox.rehearsal.Layout;
 import dev.cutover.sandbox.rehearsal.RehearsalOptions;
 
 /**
@@ -28,7 +30,7 @@ import dev.cutover.sandbox.rehearsal.RehearsalOptions;
 final class Comparison {
 
     private static final List<String> FIGURES = List.of("clientDowntimeMs", "fencedToOpenMs", "errorWindowMs",
-            "fenceToFlipMs");
+            "fenceToFlipMs", "fenceMs", "lastWorkerBackMs", "startToFlipMs");
     private static final List<String> MUST_BE_ZERO = List.of("lostWrites", "writesAfterFence", "duplicateKeyErrors");
 
     private Comparison() {
@@ -90,7 +92,9 @@ final class Comparison {
                 "--workers", Integer.toString(options.workers()),
                 "--ttl", Long.toString(options.dnsTtl().toSeconds()),
                 "--warm-up", Long.toString(options.warmUpWrites()),
-                "--after", Long.toString(options.writesAfter())));
+                "--after", Long.toString(options.writesAfter()),
+                "--layout", options.layout() == Layout.PROCESSES ? "processes" : "one-jvm",
+                "--client-dns", options.clientDns() == ClientDns.NONE ? "none" : "ttl"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String last = "";
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

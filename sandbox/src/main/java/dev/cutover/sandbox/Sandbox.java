@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.cutover.sandbox.rehearsal.ClientDns;
 import dev.cutover.sandbox.rehearsal.Fault;
+import dev.cutover.sandbox.rehearsal.Layout;
 import dev.cutover.sandbox.rehearsal.RehearsalOptions;
 import dev.cutover.sandbox.report.Report;
 
@@ -13,7 +15,7 @@ import dev.cutover.sandbox.report.Report;
 public final class Sandbox {
 
     private static final String USAGE = """
-            usage: ./rehearse [--runs N] [--fault NAME] [--method saga|plain | --compare] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
+            usage: ./rehearse [--runs N] [--fault NAME] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
               --fault     inject one failure into the saga's cutover; a rollback is then a correct outcome, and
                           the report shows the source serving again with nothing lost. The faults:
             %s
@@ -22,6 +24,12 @@ public final class Sandbox {
                           sequential program, JDBC and DNS calls, no Kafka (the services stay idle)
               --compare   each of the --runs runs both methods, saga then plain, and prints both medians and the
                           difference: what the event-driven design costs
+              --layout    one-jvm: every service and the broker in this JVM (default, fast to iterate); processes: as
+                          in production, every service its own `java -jar` of its exec jar, the broker its own JVM,
+                          cutoverctl run as its exec jar, and only the client left in this JVM
+              --client-dns ttl: the client is a HikariCP pool and caches each DNS answer for --ttl (default);
+                          none: no cache and no pool, each worker reconnects through the name after any error, as
+                          libpq applications do
               --size-mb   seed-shaped data on the source, in MB (default 200)
               --rate      client transactions per second (default 1000)
               --workers   client connections (default 8)
@@ -57,7 +65,7 @@ public final class Sandbox {
         }
         // The JVM reads its DNS cache policy once, at its first lookup (the services' start-up does one): set it
         // first, or the client would keep the source's address for the JVM's default 30 s.
-        java.security.Security.setProperty("networkaddress.cache.ttl", Long.toString(options.dnsTtl().toSeconds()));
+        java.security.Security.setProperty("networkaddress.cache.ttl", Long.toString(options.clientDnsCache().toSeconds()));
         java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
         List<Report> reports = new ArrayList<>();
         try {
@@ -132,6 +140,8 @@ public final class Sandbox {
         Duration ttl = defaults.dnsTtl();
         long warmUp = defaults.warmUpWrites();
         long after = defaults.writesAfter();
+        Layout layout = defaults.layout();
+        ClientDns clientDns = defaults.clientDns();
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
@@ -151,12 +161,14 @@ public final class Sandbox {
                     case "--ttl" -> ttl = Duration.ofSeconds(Long.parseLong(value));
                     case "--warm-up" -> warmUp = Long.parseLong(value);
                     case "--after" -> after = Long.parseLong(value);
+                    case "--layout" -> layout = Layout.parse(value);
+                    case "--client-dns" -> clientDns = ClientDns.parse(value);
                     default -> throw new IllegalArgumentException("unknown option " + option);
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(option + " needs a number, got '" + value + "'");
             }
         }
-        return new RehearsalOptions(size, rate, workers, ttl, warmUp, after, defaults.stepTimeout());
+        return new RehearsalOptions(size, rate, workers, ttl, warmUp, after, defaults.stepTimeout(), layout, clientDns);
     }
 }

@@ -23,6 +23,10 @@ record Summary(int runs, long completed, Map<String, long[]> figures, long lost,
         // fenced-to-open: each figure is over the runs that have it.
         putIfAny(figures, "fenceToFlipMs", present(reports, Report::fenceToFlipMs));
         putIfAny(figures, "fencedToOpenMs", present(reports, Report::fencedToOpenMs));
+        putIfAny(figures, "fenceMs", present(reports, Report::fenceMs));
+        putIfAny(figures, "lastWorkerBackMs", present(reports, Report::lastWorkerBackMs));
+        putIfAny(figures, "startToFlipMs", present(reports, Report::startToFlipMs));
+        putIfAny(figures, "cutoverctlStartMs", present(reports, Report::cutoverctlStartMs));
         figures.put("ackedWrites", values(reports, Report::ackedWrites));
         return new Summary(reports.size(),
                 reports.stream().filter(r -> r.result() == CutoverResult.COMPLETED).count(), figures,

@@ -38,6 +38,8 @@ public final class ClientRecord {
     private final List<FailureCause> causes;
 
     private final long updatesFindingNoRow;
+    /** Each worker's first acknowledgement by the target, -1 for a worker the target never acknowledged. */
+    private final long[] firstTargetAckNanos;
 
     /** An acknowledged write. */
     public record Ack(long id, NotificationStatus status, Server server, WriteKind kind, long nanoTime, Instant at) {
@@ -128,6 +130,22 @@ public final class ClientRecord {
             failureCauses[i] = unsortedCauses[order[i]];
         }
         updatesFindingNoRow = logs.stream().mapToLong(log -> log.updatesFindingNoRow).sum();
+        firstTargetAckNanos = logs.stream().mapToLong(log -> log.firstAckBy(Server.TARGET)).toArray();
+    }
+
+    /**
+     * When the last worker (each has its own connection) had its first write acknowledged by the target: the moment
+     * the whole application was back. Empty when some worker never wrote on the target.
+     */
+    public java.util.Optional<Instant> lastWorkerFirstOnTarget() {
+        long last = Long.MIN_VALUE;
+        for (long first : firstTargetAckNanos) {
+            if (first < 0) {
+                return java.util.Optional.empty();
+            }
+            last = Math.max(last, first);
+        }
+        return last == Long.MIN_VALUE ? java.util.Optional.empty() : java.util.Optional.of(instantOf(last));
     }
 
     public ClientSettings settings() {

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param user the application role the cutover fences, not a superuser
  * @param password its password
  * @param workers threads writing in parallel, each with one transaction in flight
- * @param poolSize HikariCP connections; as many as workers so that each has a persistent one
+ * @param poolSize HikariCP connections; as many as workers so that each has a persistent one; 0 for no pool: each
+ *     worker keeps a connection of its own and reconnects through the name after any failure, as libpq applications do
  * @param transactionsPerSecond the target rate of all workers together
  * @param updateShare the share of transactions that update an earlier insert rather than insert (0 to 1)
  * @param connectionTimeout how long a worker waits for a pooled connection before it counts a failed attempt and
@@ -68,7 +69,7 @@ public record ClientSettings(
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, but is " + workers);
         }
-        if (poolSize < workers) {
+        if (poolSize != 0 && poolSize < workers) {
             throw new IllegalArgumentException("poolSize (" + poolSize + ") must be at least workers (" + workers
                     + "), or workers wait for each other's connections and the rate measures the pool, not the server");
         }
@@ -119,6 +120,16 @@ public record ClientSettings(
     public ClientSettings withWorkers(int count) {
         return new ClientSettings(host, port, database, user, password, count, count, transactionsPerSecond, updateShare,
                 connectionTimeout, retryDelay, sourceAddress, targetAddress, dnsServer, dnsCacheTtl, table);
+    }
+
+    /** No pool: each worker keeps one connection of its own, reopened through the name after any failed attempt. */
+    public ClientSettings withoutPool() {
+        return new ClientSettings(host, port, database, user, password, workers, 0, transactionsPerSecond, updateShare,
+                connectionTimeout, retryDelay, sourceAddress, targetAddress, dnsServer, dnsCacheTtl, table);
+    }
+
+    public boolean pooled() {
+        return poolSize > 0;
     }
 
     public ClientSettings withUpdateShare(double share) {

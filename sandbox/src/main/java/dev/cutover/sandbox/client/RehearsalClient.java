@@ -15,14 +15,18 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The pool connects through the DNS name. HikariCP evicts a connection that fails with a connection error or a
  * terminated session (57P01) and opens a new one, which resolves the name again: that is how a DNS flip moves the
  * client, after the JVM's DNS cache TTL. Keepalive is off and the maximum lifetime is HikariCP's default (30 min),
- * so connections are replaced only because they broke, as in the seed's applications.
+ * so connections are replaced only because they broke, as in the seed's applications. Without a pool
+ * ({@link ClientSettings#withoutPool()}) each worker keeps one connection of its own and opens a new one through the
+ * name after any failed attempt, as a libpq application does.
  */
 public final class RehearsalClient implements AutoCloseable {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final ClientSettings settings;
+    /** {@code null} without a pool ({@link ClientSettings#pooled()} false). */
     private final HikariDataSource pool;
+    private final List<ConnectionSource> connections = new ArrayList<>();
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final FailureCauses causes = new FailureCauses();
@@ -38,11 +42,13 @@ public final class RehearsalClient implements AutoCloseable {
             JvmDns.install(settings.dnsServer(), settings.dnsCacheTtl());
             JvmDns.verify(settings.host(), settings.dnsServer());
         }
-        this.pool = new HikariDataSource(poolConfig(settings));
+        this.pool = settings.pooled() ? new HikariDataSource(poolConfig(settings)) : null;
         this.startNanos = System.nanoTime();
         this.startedAt = Instant.now();
         for (int number = 0; number < settings.workers(); number++) {
-            Worker worker = new Worker(number, pool, settings, causes, progress, () -> running, startNanos);
+            ConnectionSource source = pool != null ? ConnectionSource.pooled(pool) : new PersistentConnection(settings);
+            connections.add(source);
+            Worker worker = new Worker(number, source, settings, causes, progress, () -> running, startNanos);
             workers.add(worker);
             threads.add(Thread.ofPlatform().name("rehearsal-client-" + number).daemon().unstarted(worker));
         }
@@ -90,7 +96,10 @@ public final class RehearsalClient implements AutoCloseable {
             }
         }
         long stopNanos = System.nanoTime();
-        pool.close();
+        connections.forEach(ConnectionSource::close);
+        if (pool != null) {
+            pool.close();
+        }
         record = new ClientRecord(settings, startedAt, startNanos, stopNanos, workers.stream().map(w -> w.log).toList(), causes.all());
         return record;
     }

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import javax.sql.DataSource;
 
 /**
  * One application thread: paced to its share of the rate, one autocommit transaction at a time, each retried until
@@ -21,7 +20,7 @@ final class Worker implements Runnable {
      */
     private static final int MAX_SLOTS_BEHIND = 1;
 
-    private final DataSource pool;
+    private final ConnectionSource connections;
     private final ClientSettings settings;
     private final FailureCauses causes;
     private final Progress progress;
@@ -34,8 +33,8 @@ final class Worker implements Runnable {
 
     final WorkerLog log = new WorkerLog();
 
-    Worker(int number, DataSource pool, ClientSettings settings, FailureCauses causes, Progress progress, BooleanSupplier running, long startNanos) {
-        this.pool = pool;
+    Worker(int number, ConnectionSource connections, ClientSettings settings, FailureCauses causes, Progress progress, BooleanSupplier running, long startNanos) {
+        this.connections = connections;
         this.settings = settings;
         this.causes = causes;
         this.progress = progress;
@@ -75,7 +74,7 @@ final class Worker implements Runnable {
         int serviceId = 1 + random.nextInt(50);
         int templateId = 1 + random.nextInt(500);
         while (true) {
-            try (Connection connection = pool.getConnection();
+            try (Connection connection = connections.connection();
                     PreparedStatement insert = connection.prepareStatement(insertSql)) {
                 insert.setInt(1, serviceId);
                 insert.setInt(2, templateId);
@@ -104,7 +103,7 @@ final class Worker implements Runnable {
         long id = log.rowIds.get(row);
         NotificationStatus status = NotificationStatus.ofOrdinal(log.rowStatuses.get(row)).next();
         while (true) {
-            try (Connection connection = pool.getConnection();
+            try (Connection connection = connections.connection();
                     PreparedStatement update = connection.prepareStatement(updateSql)) {
                 update.setString(1, status.value());
                 update.setLong(2, id);
@@ -136,6 +135,7 @@ final class Worker implements Runnable {
 
     private boolean failedAndRetrying(SQLException failure) {
         long now = System.nanoTime();
+        connections.failed();
         FailureKind kind = FailureKind.of(failure);
         log.failed(now, kind, causes.indexOf(failure));
         progress.failed(kind);

@@ -49,6 +49,16 @@ final class WorkerLog {
         ackKinds.add(kind.ordinal());
     }
 
+    /** The time of the first acknowledgement by {@code server}, or -1. */
+    long firstAckBy(Server server) {
+        for (int i = 0; i < ackServers.size(); i++) {
+            if (ackServers.get(i) == server.ordinal()) {
+                return ackNanos.get(i);
+            }
+        }
+        return -1;
+    }
+
     void failed(long nanos, FailureKind kind, int stateIndex) {
         failureNanos.add(nanos);
         failureKinds.add(kind.ordinal());

@@ -42,6 +42,8 @@ public final class PlainRehearsal implements CutoverMethod {
             // The same moments the saga's events give: the window opens when the switch begins, writes are forbidden
             // on the source once the fence is done, and fence-to-flip counts from the fence's start.
             ReportInputs with = inputs.withCutoverStartedAt(result.switchStartedAt());
+            with = with.withStartRequestedAt(result.switchStartedAt());
+            with = result.fenceStartedAt() == null ? with : with.withFenceStartedAt(result.fenceStartedAt());
             with = result.fencedAt() == null ? with : with.withFenceAt(result.fencedAt());
             with = result.flippedAt() == null ? with : with.withFlippedAt(result.flippedAt());
             with = result.openedAt() == null ? with : with.withTargetOpenedAt(result.openedAt());

@@ -1,5 +1,6 @@
 package dev.cutover.sandbox.rehearsal;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -10,6 +11,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -22,6 +25,7 @@ import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.CutoverStarted;
 import dev.cutover.events.DnsFlipped;
 import dev.cutover.events.SourceRestored;
+import dev.cutover.events.StartCutover;
 import dev.cutover.events.StepStarted;
 import dev.cutover.events.TargetOpened;
 import dev.cutover.events.TrafficStopped;
@@ -86,18 +90,21 @@ public final class Rehearsal {
     public Report run() throws Exception {
         Path work = Files.createTempDirectory("cutover-rehearsal");
         Instant begin = Instant.now();
-        out.println("starting the local stack (Kafka, PostgreSQL 11 on 127.0.0.2, 17 on 127.0.0.3, BIND)");
-        try (LocalStack stack = LocalStack.start(StackOptions.sandbox())) {
+        boolean processes = options.layout() == Layout.PROCESSES;
+        out.printf("starting the local stack (Kafka%s, PostgreSQL 11 on 127.0.0.2, 17 on 127.0.0.3, BIND)%n",
+                processes ? " in its own JVM" : "");
+        try (LocalStack stack = LocalStack.start(StackOptions.sandbox().withKafkaProcess(processes))) {
             out.printf("  stack      %s%n", stack.startupTimes());
             SeedData.createRoleAndDatabase(stack.source(), stack.target());
             Instant loading = Instant.now();
             SeedData.load(stack.source(), options.dataMegabytes());
             out.printf("  seed data  %d MB in %d ms%n", options.dataMegabytes(), since(loading));
-            try (Services services = new Services(stack, work, options.dnsTtl());
+            try (Services services = new Services(stack, work, options.dnsTtl(), options.layout());
                     KafkaProbe bus = new KafkaProbe(stack.kafkaBootstrapServers())) {
                 Instant starting = Instant.now();
                 services.startAll();
-                out.printf("  services   5 started in %d ms%n", since(starting));
+                out.printf("  services   5 started in %d ms%s%n", since(starting),
+                        processes ? ", each its own process (logs in " + services.logDirectory() + ")" : "");
                 new MigrationDriver(bus, out, options.stepTimeout()).prepareTarget();
                 return cutover(stack, bus, services);
             }
@@ -109,12 +116,16 @@ public final class Rehearsal {
     private Report cutover(LocalStack stack, KafkaProbe bus, Services services) throws Exception {
         String name = stack.dns().databaseName().replaceAll("\\.$", "");
         InetSocketAddress dns = new InetSocketAddress(stack.dns().host(), stack.dns().port());
-        JvmDns.install(dns, options.dnsTtl());
+        JvmDns.install(dns, options.clientDnsCache());
         ClientSettings settings = ClientSettings.defaults(name, stack.source().port(), SeedData.DATABASE, SeedData.ROLE,
                 SeedData.PASSWORD).withRate(options.rate()).withWorkers(options.workers())
-                .withAddresses(stack.source().host(), stack.target().host()).withDns(dns, options.dnsTtl());
+                .withAddresses(stack.source().host(), stack.target().host()).withDns(dns, options.clientDnsCache());
+        if (options.clientDns() == ClientDns.NONE) {
+            settings = settings.withoutPool();
+        }
         try (RehearsalClient client = RehearsalClient.start(settings)) {
-            out.printf("client       %d connections, %.0f writes/s through %s%n", options.workers(), options.rate(), name);
+            out.printf("client       %d connections%s, %.0f writes/s through %s%n", options.workers(),
+                    options.clientDns() == ClientDns.NONE ? " (no pool, no DNS cache)" : "", options.rate(), name);
             awaitCondition("the client's warm-up", () -> client.progress().acked() >= options.warmUpWrites());
             // The services, the broker and the client share this JVM, and a collection of its young generation
             // stops them all at once for tens of milliseconds. One now, before the switch (with the young generation
@@ -131,9 +142,11 @@ public final class Rehearsal {
                 injector.start();
                 out.printf("fault        %s: %s%n", fault.name(), fault.description());
             }
-            int started = Cutoverctl.run(out, out, "start", "--bootstrap-servers", stack.kafkaBootstrapServers(),
+            Instant asked = Instant.now();
+            int started = cutoverctl("start", "--bootstrap-servers", stack.kafkaBootstrapServers(),
                     "--database", SeedData.DATABASE, "--operator", Services.OPERATOR, "--reason", "rehearsal",
                     "--cutover-id", cutoverId);
+            Duration cutoverctlStart = Duration.between(asked, Instant.now());
             if (started != 0) {
                 throw new RehearsalFailed("cutoverctl start failed with exit code " + started);
             }
@@ -165,7 +178,7 @@ public final class Rehearsal {
                 out.printf("fault        %s%n", faultVerdict.describe());
             }
             ClientRecord record = client.stop();
-            ReportInputs inputs = inputs(bus, cutoverId, record, result);
+            ReportInputs inputs = inputs(bus, cutoverId, record, result).withCutoverctlStart(cutoverctlStart);
             try (Connection source = stack.source().connect(SeedData.DATABASE);
                     Connection target = stack.target().connect(SeedData.DATABASE)) {
                 Report report = Report.create(inputs, source, target);
@@ -201,6 +214,8 @@ public final class Rehearsal {
                 .filter(m -> m instanceof StepStarted s && s.getStep().equals("STOP_TRAFFIC") && cutoverId.equals(cutoverOf(m)))
                 .map(m -> MessagePublisher.metadataOf(m).getOccurredAt()).findFirst();
         Optional<Instant> flipped = at(bus, cutoverId, DnsFlipped.class);
+        inputs = fenceStart.map(inputs::withFenceStartedAt).orElse(inputs);
+        inputs = at(bus, cutoverId, StartCutover.class).map(inputs::withStartRequestedAt).orElse(inputs);
         inputs = at(bus, cutoverId, CutoverStarted.class).map(inputs::withCutoverStartedAt).orElse(inputs);
         inputs = at(bus, cutoverId, TrafficStopped.class).map(inputs::withFenceAt).orElse(inputs);
         inputs = at(bus, cutoverId, SourceRestored.class).map(inputs::withSourceRestoredAt).orElse(inputs);
@@ -210,6 +225,22 @@ public final class Rehearsal {
             inputs = inputs.withFenceToFlip(Duration.between(fenceStart.get(), flipped.get()));
         }
         return inputs;
+    }
+
+    /**
+     * cutoverctl as the operator runs it: in the processes layout its exec jar in a JVM of its own (its start-up is
+     * part of what the operator waits for), in one JVM its library.
+     */
+    private int cutoverctl(String... args) throws IOException, InterruptedException {
+        if (options.layout() == Layout.ONE_JVM) {
+            return Cutoverctl.run(out, out, args);
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", ServiceProcess.execJar("cutoverctl").toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getInputStream().transferTo(out);
+        return process.waitFor();
     }
 
     private static Optional<Instant> at(KafkaProbe bus, String cutoverId, Class<? extends SpecificRecord> type) {

@@ -12,9 +12,16 @@ import java.time.Duration;
  * @param warmUpWrites    acknowledged writes before the cutover starts (steady traffic first)
  * @param writesAfter     writes acknowledged by the target before the client stops
  * @param stepTimeout     how long any one wait of the rehearsal may take before it gives up
+ * @param layout          where the services and the broker run
+ * @param clientDns       how the client resolves the database's name and holds its connections
  */
 public record RehearsalOptions(int dataMegabytes, double rate, int workers, Duration dnsTtl, long warmUpWrites,
-        long writesAfter, Duration stepTimeout) {
+        long writesAfter, Duration stepTimeout, Layout layout, ClientDns clientDns) {
+
+    public RehearsalOptions(int dataMegabytes, double rate, int workers, Duration dnsTtl, long warmUpWrites,
+            long writesAfter, Duration stepTimeout) {
+        this(dataMegabytes, rate, workers, dnsTtl, warmUpWrites, writesAfter, stepTimeout, Layout.ONE_JVM, ClientDns.TTL);
+    }
 
     public RehearsalOptions {
         if (dataMegabytes < 1) {
@@ -29,9 +36,20 @@ public record RehearsalOptions(int dataMegabytes, double rate, int workers, Dura
         if (dnsTtl.isNegative() || dnsTtl.toMillis() % 1000 != 0) {
             throw new IllegalArgumentException("--ttl must be whole seconds, was " + dnsTtl);
         }
+        java.util.Objects.requireNonNull(layout, "layout");
+        java.util.Objects.requireNonNull(clientDns, "clientDns");
     }
 
     /** A few hundred megabytes, 1,000 writes/s from 8 connections, TTL 1 s: the seed's shape on this machine. */
+    public RehearsalOptions withLayout(Layout chosen, ClientDns dns) {
+        return new RehearsalOptions(dataMegabytes, rate, workers, dnsTtl, warmUpWrites, writesAfter, stepTimeout, chosen, dns);
+    }
+
+    /** How long the client's JVM keeps a resolved address: the TTL, or nothing without a cache. */
+    public Duration clientDnsCache() {
+        return clientDns == ClientDns.NONE ? Duration.ZERO : dnsTtl;
+    }
+
     public static RehearsalOptions defaults() {
         return new RehearsalOptions(200, 1000, 8, Duration.ofSeconds(1), 3000, 3000, Duration.ofMinutes(10));
     }

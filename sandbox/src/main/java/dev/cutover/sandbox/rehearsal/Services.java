@@ -20,33 +20,42 @@ import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.Postgres;
 
 /**
- * Every service of a deployment, each its own Spring Boot application with its own context, wired to
- * the local stack the way an operator would configure them in production. A service can be stopped and
- * started again, which is how faults are injected (from the fault's own thread, hence synchronized).
+ * Every service of a deployment, wired to the local stack the way an operator would configure them in production:
+ * in the {@link Layout#ONE_JVM one-JVM layout} each its own Spring Boot application with its own context in this JVM,
+ * in the {@link Layout#PROCESSES processes layout} each its own {@code java -jar} of its exec jar with the same
+ * settings on its command line. A service can be stopped (in the processes layout: killed with SIGKILL) and started
+ * again, which is how faults are injected (from the fault's own thread, hence synchronized).
  */
 final class Services implements AutoCloseable {
 
     enum Service {
-        SCHEMA_SERVICE(SchemaServiceApplication.class),
-        REPLICATOR(ReplicatorApplication.class),
-        LAG_MONITOR(LagMonitorApplication.class),
-        DNS_SWITCHER(DnsSwitcherApplication.class),
-        CUTOVER_SERVICE(CutoverServiceApplication.class);
+        SCHEMA_SERVICE(SchemaServiceApplication.class, "schema-service"),
+        REPLICATOR(ReplicatorApplication.class, "replicator"),
+        LAG_MONITOR(LagMonitorApplication.class, "lag-monitor"),
+        DNS_SWITCHER(DnsSwitcherApplication.class, "dns-switcher"),
+        CUTOVER_SERVICE(CutoverServiceApplication.class, "cutover-service");
 
         private final Class<?> application;
+        private final String module;
 
-        Service(Class<?> application) {
+        Service(Class<?> application, String module) {
             this.application = application;
+            this.module = module;
         }
     }
 
     static final String OPERATOR = "rehearsal";
 
+    private final Layout layout;
+    private final Path logDirectory;
     private final Map<Service, ConfigurableApplicationContext> running = new LinkedHashMap<>();
+    private final Map<Service, ServiceProcess> processes = new LinkedHashMap<>();
     private final Map<String, Object> common;
     private final Map<Service, Map<String, Object>> own = new HashMap<>();
 
-    Services(LocalStack stack, Path workDirectory, Duration dnsTtl) throws java.io.IOException {
+    Services(LocalStack stack, Path workDirectory, Duration dnsTtl, Layout layout) throws java.io.IOException {
+        this.layout = layout;
+        this.logDirectory = workDirectory.resolve("logs");
         String db = SeedData.DATABASE;
         common = new HashMap<>();
         common.put("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers());
@@ -86,23 +95,49 @@ final class Services implements AutoCloseable {
         own.put(Service.REPLICATOR, Map.of("cutover.replicator.workers", "2"));
     }
 
-    void startAll() {
-        for (Service service : Service.values()) {
-            start(service);
+    /** Starts every service; in the processes layout all at once, as a deployment does, then waits for each. */
+    synchronized void startAll() {
+        if (layout == Layout.ONE_JVM) {
+            for (Service service : Service.values()) {
+                start(service);
+            }
+            return;
         }
+        for (Service service : Service.values()) {
+            processes.put(service, ServiceProcess.launch(service.module, settingsOf(service), logDirectory));
+        }
+        processes.values().forEach(ServiceProcess::awaitUp);
+    }
+
+    private Map<String, Object> settingsOf(Service service) {
+        Map<String, Object> properties = new HashMap<>(common);
+        properties.putAll(own.getOrDefault(service, Map.of()));
+        return properties;
     }
 
     synchronized void start(Service service) {
-        Map<String, Object> properties = new HashMap<>(common);
-        properties.putAll(own.getOrDefault(service, Map.of()));
-        running.put(service, new SpringApplicationBuilder(service.application).properties(properties).run());
+        Map<String, Object> properties = settingsOf(service);
+        switch (layout) {
+            case ONE_JVM -> running.put(service, new SpringApplicationBuilder(service.application).properties(properties).run());
+            case PROCESSES -> processes.put(service, ServiceProcess.start(service.module, properties, logDirectory));
+        }
     }
 
+    /** Stops a service as a crash would: its context closed in one JVM, its process killed (SIGKILL) otherwise. */
     synchronized void stop(Service service) {
         ConfigurableApplicationContext context = running.remove(service);
         if (context != null) {
             context.close();
         }
+        ServiceProcess process = processes.remove(service);
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    /** Where the services' own logs are, in the processes layout. */
+    Path logDirectory() {
+        return logDirectory;
     }
 
 
@@ -110,6 +145,9 @@ final class Services implements AutoCloseable {
     public synchronized void close() {
         for (Service service : List.copyOf(running.keySet()).reversed()) {
             stop(service);
+        }
+        for (Service service : List.copyOf(processes.keySet()).reversed()) {
+            processes.remove(service).stop();
         }
     }
 

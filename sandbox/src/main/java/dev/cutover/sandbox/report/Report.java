@@ -119,6 +119,30 @@ public final class Report {
                 : OptionalLong.of(Duration.between(inputs.fenceAt(), inputs.targetOpenedAt()).toMillis());
     }
 
+    /** The fence itself: {@code StopTraffic} sent to {@code TrafficStopped}, source fenced and sessions gone. */
+    public OptionalLong fenceMs() {
+        return between(inputs.fenceStartedAt(), inputs.fenceAt());
+    }
+
+    /** From the fence's start to the last client connection's first write on the target: when all were back. */
+    public OptionalLong lastWorkerBackMs() {
+        return between(inputs.fenceStartedAt(), inputs.client().lastWorkerFirstOnTarget().orElse(null));
+    }
+
+    /** From the operator's {@code StartCutover} to {@code DnsFlipped}. */
+    public OptionalLong startToFlipMs() {
+        return between(inputs.startRequestedAt(), inputs.flippedAt());
+    }
+
+    /** How long {@code cutoverctl start} took to return to the operator. */
+    public OptionalLong cutoverctlStartMs() {
+        return inputs.cutoverctlStart() == null ? OptionalLong.empty() : OptionalLong.of(inputs.cutoverctlStart().toMillis());
+    }
+
+    private static OptionalLong between(Instant from, Instant to) {
+        return from == null || to == null ? OptionalLong.empty() : OptionalLong.of(Duration.between(from, to).toMillis());
+    }
+
     public long acksBy(Server server) {
         return switch (server) {
             case SOURCE -> figures.bySource();
@@ -174,9 +198,18 @@ public final class Report {
         OptionalLong fencedToOpen = fencedToOpenMs();
         lines.add(row("fenced to open", fencedToOpen.isEmpty() ? "the target never opened"
                 : String.format(Locale.ROOT, "%,d ms (source fenced -> target open)", fencedToOpen.getAsLong())));
+        fenceMs().ifPresent(ms -> lines.add(row("fence", String.format(Locale.ROOT, "%,d ms (StopTraffic -> TrafficStopped)", ms))));
+        lastWorkerBackMs().ifPresent(ms -> lines.add(row("last worker back", String.format(Locale.ROOT,
+                "%,d ms (fence start -> the last client connection's first write on the target)", ms))));
+        startToFlipMs().ifPresent(ms -> lines.add(row("start to flip", String.format(Locale.ROOT, "%,d ms (StartCutover -> DnsFlipped)", ms))));
+        cutoverctlStartMs().ifPresent(ms -> lines.add(row("cutoverctl start", String.format(Locale.ROOT, "%,d ms to return", ms))));
         lines.add(row("verdict", exitCode() == 0 ? "PASS: nothing lost, nothing written after the fence" : "FAIL"));
         lines.add(json());
         return String.join(System.lineSeparator(), lines) + System.lineSeparator();
+    }
+
+    private static Long orNull(OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : null;
     }
 
     /** One JSON object with every figure; names are stable, scripts read them. */
@@ -191,6 +224,10 @@ public final class Report {
         fields.put("duplicateKeyErrors", duplicateKeyErrors());
         fields.put("fenceToFlipMs", fenceToFlipMs().isPresent() ? fenceToFlipMs().getAsLong() : null);
         fields.put("fencedToOpenMs", fencedToOpenMs().isPresent() ? fencedToOpenMs().getAsLong() : null);
+        fields.put("fenceMs", orNull(fenceMs()));
+        fields.put("lastWorkerBackMs", orNull(lastWorkerBackMs()));
+        fields.put("startToFlipMs", orNull(startToFlipMs()));
+        fields.put("cutoverctlStartMs", orNull(cutoverctlStartMs()));
         fields.put("missingRows", rows.ran() ? rows.missing() : null);
         fields.put("differentRows", rows.ran() ? rows.different() : null);
         fields.put("checkedRows", rows.rows());

@@ -23,6 +23,10 @@ import java.util.Objects;
  * @param targetOpenedAt when the applications' roles could log in to the target ({@code TargetOpened}); {@code null}
  *     when it never opened
  * @param timeline the cutover's events, printed in time order
+ * @param startRequestedAt when the operator's {@code StartCutover} was written; {@code null} when unknown
+ * @param fenceStartedAt when the fence began ({@code StepStarted STOP_TRAFFIC}); {@code null} when it never did
+ * @param cutoverctlStart how long {@code cutoverctl start} took to return, as the operator waited for it; {@code null}
+ *     when the cutover was not started with it
  */
 public record ReportInputs(
         ClientRecord client,
@@ -33,7 +37,10 @@ public record ReportInputs(
         Instant flippedAt,
         Duration fenceToFlip,
         Instant targetOpenedAt,
-        List<TimelineEntry> timeline) {
+        List<TimelineEntry> timeline,
+        Instant startRequestedAt,
+        Instant fenceStartedAt,
+        Duration cutoverctlStart) {
 
     public ReportInputs {
         Objects.requireNonNull(client, "client");
@@ -43,42 +50,57 @@ public record ReportInputs(
 
     /** A report of a client run and the cutover's outcome, with no times yet. */
     public static ReportInputs of(ClientRecord client, CutoverResult result) {
-        return new ReportInputs(client, result, null, null, null, null, null, null, List.of());
+        return new ReportInputs(client, result, null, null, null, null, null, null, List.of(), null, null, null);
     }
 
     public ReportInputs withCutoverStartedAt(Instant at) {
         return new ReportInputs(client, result, at, fenceAt, sourceRestoredAt, flippedAt, fenceToFlip,
-                targetOpenedAt, timeline);
+                targetOpenedAt, timeline, startRequestedAt, fenceStartedAt, cutoverctlStart);
     }
 
     public ReportInputs withFenceAt(Instant at) {
         return new ReportInputs(client, result, cutoverStartedAt, at, sourceRestoredAt, flippedAt, fenceToFlip,
-                targetOpenedAt, timeline);
+                targetOpenedAt, timeline, startRequestedAt, fenceStartedAt, cutoverctlStart);
     }
 
     public ReportInputs withFlippedAt(Instant at) {
         return new ReportInputs(client, result, cutoverStartedAt, fenceAt, sourceRestoredAt, at, fenceToFlip,
-                targetOpenedAt, timeline);
+                targetOpenedAt, timeline, startRequestedAt, fenceStartedAt, cutoverctlStart);
     }
 
     public ReportInputs withTargetOpenedAt(Instant at) {
         return new ReportInputs(client, result, cutoverStartedAt, fenceAt, sourceRestoredAt, flippedAt, fenceToFlip, at,
-                timeline);
+                timeline, startRequestedAt, fenceStartedAt, cutoverctlStart);
     }
 
     public ReportInputs withFenceToFlip(Duration measured) {
         return new ReportInputs(client, result, cutoverStartedAt, fenceAt, sourceRestoredAt, flippedAt, measured,
-                targetOpenedAt, timeline);
+                targetOpenedAt, timeline, startRequestedAt, fenceStartedAt, cutoverctlStart);
     }
 
     public ReportInputs withTimeline(List<TimelineEntry> entries) {
         return new ReportInputs(client, result, cutoverStartedAt, fenceAt, sourceRestoredAt, flippedAt, fenceToFlip,
-                targetOpenedAt, entries);
+                targetOpenedAt, entries, startRequestedAt, fenceStartedAt, cutoverctlStart);
     }
 
     public ReportInputs withSourceRestoredAt(Instant at) {
         return new ReportInputs(client, result, cutoverStartedAt, fenceAt, at, flippedAt, fenceToFlip,
-                targetOpenedAt, timeline);
+                targetOpenedAt, timeline, startRequestedAt, fenceStartedAt, cutoverctlStart);
+    }
+
+    public ReportInputs withStartRequestedAt(Instant at) {
+        return new ReportInputs(client, result, cutoverStartedAt, fenceAt, sourceRestoredAt, flippedAt, fenceToFlip,
+                targetOpenedAt, timeline, at, fenceStartedAt, cutoverctlStart);
+    }
+
+    public ReportInputs withFenceStartedAt(Instant at) {
+        return new ReportInputs(client, result, cutoverStartedAt, fenceAt, sourceRestoredAt, flippedAt, fenceToFlip,
+                targetOpenedAt, timeline, startRequestedAt, at, cutoverctlStart);
+    }
+
+    public ReportInputs withCutoverctlStart(Duration took) {
+        return new ReportInputs(client, result, cutoverStartedAt, fenceAt, sourceRestoredAt, flippedAt, fenceToFlip,
+                targetOpenedAt, timeline, startRequestedAt, fenceStartedAt, took);
     }
 
     /** Where the cutover window starts: the cutover's start, else the fence, else the client's start. */

@@ -1,0 +1,69 @@
+package dev.cutover.sandbox.client;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * One worker's own connection and no pool, as a libpq application keeps it: opened through the DNS name, so resolved
+ * anew on every connect, used until an attempt fails, then closed and opened again on the next attempt (after the
+ * worker's retry delay).
+ */
+final class PersistentConnection implements ConnectionSource {
+
+    private final ClientSettings settings;
+    private Connection current;
+
+    PersistentConnection(ClientSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Connection connection() throws SQLException {
+        if (current == null) {
+            Properties properties = new Properties();
+            properties.setProperty("user", settings.user());
+            properties.setProperty("password", settings.password());
+            properties.setProperty("ApplicationName", "cutover-rehearsal-client");
+            properties.setProperty("connectTimeout", "2");
+            properties.setProperty("socketTimeout", "10");
+            current = DriverManager.getConnection(settings.jdbcUrl(), properties);
+        }
+        return keptOpen(current);
+    }
+
+    @Override
+    public void failed() {
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (current != null) {
+            try {
+                current.close();
+            } catch (SQLException alreadyBroken) {
+                // It failed an attempt already; there is nothing left to hand back.
+            }
+            current = null;
+        }
+    }
+
+    /** The connection as the worker sees it: its close() keeps it for the next attempt. */
+    private static Connection keptOpen(Connection connection) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}

@@ -1,0 +1,164 @@
+package dev.cutover.sandbox.rehearsal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * One service as an operator runs it: {@code java -jar <module>-exec.jar --setting=value ...}, its output in a log
+ * file, ready once its health endpoint answers. {@link #kill()} ends it with SIGKILL, as a crash would.
+ */
+final class ServiceProcess {
+
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
+    private final String module;
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private ServiceProcess(String module, Process process, Path log, int port) {
+        this.module = module;
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Starts the module's exec jar with these settings and returns once it reports itself up. */
+    static ServiceProcess start(String module, Map<String, Object> settings, Path logDirectory) {
+        ServiceProcess started = launch(module, settings, logDirectory);
+        started.awaitUp();
+        return started;
+    }
+
+    /** Starts the module's exec jar with these settings; {@link #awaitUp()} waits until it reports itself up. */
+    static ServiceProcess launch(String module, Map<String, Object> settings, Path logDirectory) {
+        int port = freePort();
+        Map<String, Object> all = new TreeMap<>(settings);
+        all.put("server.port", port);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", execJar(module).toString()));
+        all.forEach((key, value) -> command.add("--" + key + "=" + value));
+        Path log = logDirectory.resolve(module + ".log");
+        try {
+            Files.createDirectories(logDirectory);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            return new ServiceProcess(module, process, log, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + module + ": " + e.getMessage(), e);
+        }
+    }
+
+    void awaitUp() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                .timeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        while (true) {
+            if (!process.isAlive()) {
+                throw new RehearsalFailed(module + " exited with code " + process.exitValue() + " while starting; its log: "
+                        + log + "\n" + tail());
+            }
+            try {
+                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // Not listening yet.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RehearsalFailed("interrupted while " + module + " was starting");
+            }
+            if (Instant.now().isAfter(deadline)) {
+                kill();
+                throw new RehearsalFailed(module + " was not up within " + READY_TIMEOUT.toSeconds() + " s; its log: " + log
+                        + "\n" + tail());
+            }
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+    }
+
+    /** SIGKILL, and waits until the process is gone. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGTERM (a graceful shutdown, as a service manager stops it), SIGKILL if it is not gone within 30 s. */
+    void stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                kill();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+        }
+    }
+
+    private String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ")";
+        }
+    }
+
+    /**
+     * {@code <module>/target/<module>-<version>-exec.jar} under the project's root: the working directory or one of its
+     * parents ({@code ./rehearse} runs at the root, a module's tests one level below it).
+     */
+    static Path execJar(String module) {
+        for (Path directory = Path.of("").toAbsolutePath(); directory != null; directory = directory.getParent()) {
+            Path target = directory.resolve(module).resolve("target");
+            if (Files.isDirectory(target)) {
+                try (Stream<Path> files = Files.list(target)) {
+                    List<Path> jars = files.filter(f -> f.getFileName().toString().startsWith(module + "-")
+                            && f.getFileName().toString().endsWith("-exec.jar")).sorted().toList();
+                    if (!jars.isEmpty()) {
+                        return jars.getLast();
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        throw new RehearsalFailed("no " + module + "/target/" + module + "-*-exec.jar under " + Path.of("").toAbsolutePath()
+                + " or its parents: build it first (./mvnw -B -q package -DskipTests)");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return module + " (pid " + process.pid() + ")";
+    }
+}
