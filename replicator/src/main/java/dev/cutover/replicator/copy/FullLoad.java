@@ -105,14 +105,28 @@ public final class FullLoad {
             Map<TableName, Set<String>> generatedOnTarget = Tables.generatedColumns(to, tables);
             startOver(from, to, names, tables, source);
             Publications.recreate(from, names.publication(), tables, source.describe());
-            // A column the target generates (the source may fill it by a trigger, or be older than 12) may not be
-            // named by COPY: the target computes it from the others.
             return catalog.describe(tables, options.splitThreshold()).stream()
-                    .map(table -> table.without(generatedOnTarget.getOrDefault(table.name(), Set.of())))
+                    .map(table -> leaveOutGenerated(table, generatedOnTarget.getOrDefault(table.name(), Set.of())))
                     .toList();
         } catch (SQLException e) {
             throw Failures.of(step, source.describe() + " -> " + target.describe(), e);
         }
+    }
+
+    /**
+     * COPY may not name a column the target generates: the target computes it from the others. Where the
+     * source has it as a plain column (filled by a trigger, or a source older than 12), the load still works,
+     * but logical replication up to PostgreSQL 17 refuses to apply any change to such a table.
+     */
+    private static SourceTable leaveOutGenerated(SourceTable table, Set<String> generatedOnTarget) {
+        List<String> plainOnSource = table.columns().stream().filter(generatedOnTarget::contains).toList();
+        if (plainOnSource.isEmpty()) {
+            return table;
+        }
+        log.warn("{}: the target generates {}, which the source stores; they are left out of the copy and computed"
+                + " by the target, but streaming will stop at the table's first change (\"missing replicated column\")"
+                + " unless they are plain columns on the target until the cutover", table.name(), plainOnSource);
+        return table.without(plainOnSource);
     }
 
     private static void refuseWhileStreaming(Connection target, ReplicationNames names, Endpoint where)
