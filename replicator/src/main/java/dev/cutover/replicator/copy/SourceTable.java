@@ -27,8 +27,8 @@ record SourceTable(TableName name, List<String> columns, boolean binary, long by
     }
 
     /** The same table with these columns left out of the copy. */
-    SourceTable without(Collection<String> left) {
-        return new SourceTable(name, columns.stream().filter(column -> !left.contains(column)).toList(), binary, bytes,
+    SourceTable without(Collection<String> leftOut) {
+        return new SourceTable(name, columns.stream().filter(column -> !leftOut.contains(column)).toList(), binary, bytes,
                 blocks, split);
     }
 }
