@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +59,7 @@ public final class FullLoad {
         try {
             ParallelCopy.Totals totals = new ParallelCopy(source, target, snapshot.snapshotName(), plan,
                     options.workers(), progress).run(slot::close);
+            LoadedRows.check(target, totals.rowsByTable());
             Duration took = Duration.between(started, Instant.now());
             return new FullLoadResult(snapshot.slot(), snapshot.consistentPoint(), totals.tables(), totals.rows(),
                     totals.bytes(), took);
@@ -85,17 +88,45 @@ public final class FullLoad {
                         + " every UPDATE and DELETE on them would fail on the source: " + unidentified
                         + ". Add a primary key, or ALTER TABLE ... REPLICA IDENTITY FULL, then retry", false);
             }
+            List<TableName> unlogged = Tables.unlogged(from, tables);
+            if (!unlogged.isEmpty()) {
+                throw new StepFailure("these tables are UNLOGGED on the source: " + unlogged + ". Logical replication"
+                        + " cannot carry their changes (PostgreSQL refuses to publish them), so their rows on the target"
+                        + " would fall behind the source after the load. Make each logged before the migration ("
+                        + String.join("; ", unlogged.stream().map(table -> "ALTER TABLE " + table + " SET LOGGED").toList())
+                        + ", which rewrites the table into the WAL), or drop those that hold only data the application"
+                        + " can rebuild, then retry", false);
+            }
             List<TableName> missing = missingOnTarget(to, tables);
             if (!missing.isEmpty()) {
                 throw new StepFailure("the target " + target.describe() + " lacks these tables: " + missing
                         + ". Apply the schema's pre-data section to the target first (ApplySchema), then retry", false);
             }
+            Map<TableName, Set<String>> generatedOnTarget = Tables.generatedColumns(to, tables);
             startOver(from, to, names, tables, source);
             Publications.recreate(from, names.publication(), tables, source.describe());
-            return catalog.describe(tables, options.splitThreshold());
+            return catalog.describe(tables, options.splitThreshold()).stream()
+                    .map(table -> leaveOutGenerated(table, generatedOnTarget.getOrDefault(table.name(), Set.of())))
+                    .toList();
         } catch (SQLException e) {
             throw Failures.of(step, source.describe() + " -> " + target.describe(), e);
         }
+    }
+
+    /**
+     * COPY may not name a column the target generates: the target computes it from the others. Where the
+     * source has it as a plain column (filled by a trigger, or a source older than 12), the load still works,
+     * but logical replication up to PostgreSQL 17 refuses to apply any change to such a table.
+     */
+    private static SourceTable leaveOutGenerated(SourceTable table, Set<String> generatedOnTarget) {
+        List<String> plainOnSource = table.columns().stream().filter(generatedOnTarget::contains).toList();
+        if (plainOnSource.isEmpty()) {
+            return table;
+        }
+        log.warn("{}: the target generates {}, which the source stores; they are left out of the copy and computed"
+                + " by the target, but streaming will stop at the table's first change (\"missing replicated column\")"
+                + " unless they are plain columns on the target until the cutover", table.name(), plainOnSource);
+        return table.without(plainOnSource);
     }
 
     private static void refuseWhileStreaming(Connection target, ReplicationNames names, Endpoint where)
@@ -147,8 +178,10 @@ public final class FullLoad {
             Slots.drop(source, names.slot(), SLOT_DROP_PATIENCE);
         }
         if (!tables.isEmpty()) {
+            // ONLY: an inheritance child outside the moved schemas is not the load's to empty.
             try (Statement statement = target.createStatement()) {
-                statement.execute("TRUNCATE " + String.join(", ", tables.stream().map(TableName::quoted).toList()));
+                statement.execute("TRUNCATE " + String.join(", ",
+                        tables.stream().map(table -> "ONLY " + table.quoted()).toList()));
             }
         }
     }

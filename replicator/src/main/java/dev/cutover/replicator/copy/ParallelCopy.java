@@ -66,8 +66,16 @@ final class ParallelCopy {
         plan.forEach(task -> tallies.computeIfAbsent(task.table().name(), name -> new Tally(task.parts())));
     }
 
-    /** Totals of a finished copy. */
-    record Totals(int tables, long rows, long bytes) {
+    /**
+     * Totals of a finished copy.
+     *
+     * @param rowsByTable rows copied into each table
+     */
+    record Totals(int tables, long rows, long bytes, Map<TableName, Long> rowsByTable) {
+
+        Totals {
+            rowsByTable = Map.copyOf(rowsByTable);
+        }
     }
 
     /**
@@ -98,9 +106,11 @@ final class ParallelCopy {
         if (failure.get() != null) {
             throw failure.get();
         }
-        long rows = tallies.values().stream().mapToLong(Tally::rows).sum();
+        Map<TableName, Long> rowsByTable = new HashMap<>();
+        tallies.forEach((table, tally) -> rowsByTable.put(table, tally.rows()));
+        long rows = rowsByTable.values().stream().mapToLong(Long::longValue).sum();
         long bytes = tallies.values().stream().mapToLong(Tally::bytes).sum();
-        return new Totals(tallies.size(), rows, bytes);
+        return new Totals(tallies.size(), rows, bytes, rowsByTable);
     }
 
     private void work(CountDownLatch imported) {
@@ -153,14 +163,15 @@ final class ParallelCopy {
                 + task.range().condition().map(condition -> " WHERE " + condition).orElse("");
         String format = table.binary() ? "binary" : "text";
         // A table copied whole is emptied in the same transaction, which lets COPY write frozen rows: the
-        // target then never rewrites them to set hint bits or freeze them.
+        // target then never rewrites them to set hint bits or freeze them. ONLY: without it TRUNCATE also
+        // empties the table's inheritance children, which may have been copied already.
         boolean whole = task.parts() == 1;
         CopyManager out = from.unwrap(PGConnection.class).getCopyAPI();
         CopyManager in = to.unwrap(PGConnection.class).getCopyAPI();
         if (whole) {
             to.setAutoCommit(false);
             try (Statement statement = to.createStatement()) {
-                statement.execute("TRUNCATE " + table.name().quoted());
+                statement.execute("TRUNCATE ONLY " + table.name().quoted());
             }
         }
         CopyOut reading = null;
@@ -193,6 +204,7 @@ final class ParallelCopy {
                 writing.writeToCopy(buffer, 0, filled);
             }
             long rows = writing.endCopy();
+            refuseSkippedRows(task, reading.getHandledRowCount(), rows);
             if (whole) {
                 to.commit();
             }
@@ -208,6 +220,17 @@ final class ParallelCopy {
             if (whole) {
                 to.setAutoCommit(true);
             }
+        }
+    }
+
+    /** COPY counts only the rows it stored: a BEFORE INSERT trigger that returns NULL drops a row silently. */
+    private static void refuseSkippedRows(CopyTask task, long sent, long stored) {
+        if (stored != sent) {
+            throw new StepFailure("copying " + task.table().name() + " (" + task.range().describe() + "): the target"
+                    + " stored " + stored + " of the " + sent + " rows sent; a BEFORE INSERT trigger on the target's"
+                    + " table skipped the others (the pre-data section creates no triggers: they come with post-data,"
+                    + " after the load). Drop or disable it until the load is done (ALTER TABLE "
+                    + task.table().name().quoted() + " DISABLE TRIGGER ...), then send CopyData again", false);
         }
     }
 

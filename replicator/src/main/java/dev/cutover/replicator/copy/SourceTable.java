@@ -1,5 +1,6 @@
 package dev.cutover.replicator.copy;
 
+import java.util.Collection;
 import java.util.List;
 
 import dev.cutover.replicator.postgres.TableName;
@@ -8,7 +9,8 @@ import dev.cutover.replicator.postgres.TableName;
  * A table to copy, as the source describes it.
  *
  * @param name    schema and name
- * @param columns the columns COPY moves, in order (generated columns are left out: the target computes them)
+ * @param columns the columns COPY moves, in order (columns generated on either side are left out: the target
+ *                computes them)
  * @param binary  whether COPY may use the binary format: every column is of a built-in type or an enum,
  *                whose binary form is the same on every version; otherwise text
  * @param bytes   size of the heap on disk ({@code pg_relation_size})
@@ -22,5 +24,11 @@ record SourceTable(TableName name, List<String> columns, boolean binary, long by
         if (bytes < 0 || blocks < 0) {
             throw new IllegalArgumentException("negative size for " + name);
         }
+    }
+
+    /** The same table with these columns left out of the copy. */
+    SourceTable without(Collection<String> leftOut) {
+        return new SourceTable(name, columns.stream().filter(column -> !leftOut.contains(column)).toList(), binary, bytes,
+                blocks, split);
     }
 }

@@ -70,8 +70,10 @@ public final class Publications {
             if (existing.isPresent()) {
                 statement.execute("DROP PUBLICATION " + Sql.identifier(name));
             }
+            // ONLY: without it an inheritance parent brings its children along, also those that are not moved,
+            // whose changes would then stream to rows the target never got.
             String forTables = tables.isEmpty() ? ""
-                    : " FOR TABLE " + String.join(", ", tables.stream().map(TableName::quoted).toList());
+                    : " FOR TABLE " + String.join(", ", tables.stream().map(table -> "ONLY " + table.quoted()).toList());
             statement.execute("CREATE PUBLICATION " + Sql.identifier(name) + forTables);
             statement.execute("COMMENT ON PUBLICATION " + Sql.identifier(name) + " IS " + Sql.literal(MARKER));
             source.commit();

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.replicator.postgres.ReplicationNames;
-import dev.cutover.replicator.postgres.Slots;
 import dev.cutover.replicator.testing.TestDatabase;
+import dev.cutover.replicator.testing.UsedSlots;
 import dev.cutover.replicator.verify.DataVerifier;
 import dev.cutover.replicator.verify.Verification;
 import dev.cutover.stack.LocalStack;
@@ -33,7 +33,7 @@ class FullLoadIntegrationTest {
     private static final LoadOptions SPLITTING = new LoadOptions(3, 64 * 1024, Duration.ofSeconds(30));
 
     private static TestDatabase db;
-    private final List<ReplicationNames> used = new ArrayList<>();
+    private final UsedSlots slots = new UsedSlots();
 
     @BeforeAll
     static void createDatabase(LocalStack stack) {
@@ -44,17 +44,11 @@ class FullLoadIntegrationTest {
 
     @AfterEach
     void dropSlots() throws SQLException {
-        try (Connection source = TestDatabase.endpoint(db.source(), db.name()).connect()) {
-            for (ReplicationNames names : used) {
-                Slots.drop(source, names.slot(), Duration.ofSeconds(5));
-            }
-        }
+        slots.dropAll(db);
     }
 
     private ReplicationNames names(String stem) {
-        ReplicationNames names = ReplicationNames.forDatabase(stem);
-        used.add(names);
-        return names;
+        return slots.names(stem);
     }
 
     @Test
@@ -106,18 +100,41 @@ class FullLoadIntegrationTest {
     }
 
     @Test
-    void anInheritanceParentGetsOnlyItsOwnRowsBecauseEachChildIsCopiedAsATableOfItsOwn() {
-        db.onBoth("CREATE SCHEMA inherited", "CREATE TABLE inherited.parent (id int PRIMARY KEY, label text)",
-                "CREATE TABLE inherited.child (extra int, PRIMARY KEY (id)) INHERITS (inherited.parent)");
-        db.onSource("INSERT INTO inherited.parent SELECT g, 'parent' FROM generate_series(1, 3000) g",
-                "INSERT INTO inherited.child SELECT g, 'child', g FROM generate_series(3001, 5000) g");
-        DatabasePair pair = db.pair(List.of("inherited"));
+    void rowsTheTargetLosesAfterTheirTableWasCopiedFailTheLoadByTheTablesName() {
+        db.onBoth("CREATE SCHEMA lossy", "CREATE TABLE lossy.first (id int PRIMARY KEY, filler text)",
+                "CREATE TABLE lossy.second (id int PRIMARY KEY)");
+        db.onTarget("CREATE FUNCTION lossy.forget_first() RETURNS trigger LANGUAGE plpgsql AS"
+                        + " $$ BEGIN DELETE FROM lossy.first WHERE id % 2 = 0; RETURN NULL; END $$",
+                "CREATE TRIGGER forget AFTER INSERT ON lossy.second FOR EACH STATEMENT EXECUTE FUNCTION lossy.forget_first()");
+        db.onSource("INSERT INTO lossy.first SELECT g, repeat('f', 100) FROM generate_series(1, 2000) g",
+                "INSERT INTO lossy.second SELECT generate_series(1, 10)");
+        LoadOptions largestFirst = new LoadOptions(1, 1L << 40, Duration.ofSeconds(30));
+        List<CopiedTable> reported = Collections.synchronizedList(new ArrayList<>());
 
-        new FullLoad(SPLITTING).run(pair, names("fl_inherited"), table -> { });
+        assertThatThrownBy(() -> new FullLoad(largestFirst).run(db.pair(List.of("lossy")), names("fl_lossy"),
+                reported::add))
+                .isInstanceOf(StepFailure.class)
+                .hasMessageContaining("lossy.first holds 1000 rows, but 2000 were copied")
+                .hasMessageNotContaining("lossy.second")
+                .hasMessageContaining("CopyData");
+        assertThat(reported).extracting(CopiedTable::table).contains("lossy.first");
+        assertThat(slotLsnOnSource("cutover_slot_fl_lossy")).as("a failed load leaves no slot").isNull();
+    }
 
-        assertThat(db.countOnTarget("SELECT count(*) FROM ONLY inherited.parent")).isEqualTo(3000);
-        assertThat(db.countOnTarget("SELECT count(*) FROM inherited.child")).isEqualTo(2000);
-        assertThat(new DataVerifier(500).verify(pair).mismatches()).isEmpty();
+    @Test
+    void rowsATargetTriggerSkipsFailTheCopyOfTheirTable() {
+        db.onBoth("CREATE SCHEMA skipping", "CREATE TABLE skipping.items (id int PRIMARY KEY)");
+        db.onTarget("CREATE FUNCTION skipping.every_tenth() RETURNS trigger LANGUAGE plpgsql AS"
+                        + " $$ BEGIN RETURN CASE WHEN NEW.id % 10 = 0 THEN NULL ELSE NEW END; END $$",
+                "CREATE TRIGGER skip BEFORE INSERT ON skipping.items FOR EACH ROW EXECUTE FUNCTION skipping.every_tenth()");
+        db.onSource("INSERT INTO skipping.items SELECT generate_series(1, 500)");
+
+        assertThatThrownBy(() -> new FullLoad(SPLITTING).run(db.pair(List.of("skipping")), names("fl_skipping"),
+                table -> { }))
+                .isInstanceOf(StepFailure.class)
+                .hasMessageContaining("skipping.items")
+                .hasMessageContaining("450 of the 500 rows")
+                .hasMessageContaining("trigger");
     }
 
     @Test

@@ -107,6 +107,39 @@ class ReplicationIntegrationTest {
     }
 
     @Test
+    void aRowThatMovesToAnotherPartitionWhileStreamingLeavesItsOldPartitionOnTheTarget() {
+        db.onBoth("CREATE SCHEMA moving",
+                "CREATE TABLE moving.orders (id int, placed date, note text, PRIMARY KEY (id, placed)) PARTITION BY RANGE (placed)",
+                "CREATE TABLE moving.orders_2024 PARTITION OF moving.orders FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+                "CREATE TABLE moving.orders_2025 PARTITION OF moving.orders FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+                "CREATE TABLE moving.orders_other PARTITION OF moving.orders DEFAULT");
+        db.onSource("INSERT INTO moving.orders SELECT g, date '2024-01-01' + g, 'seed' FROM generate_series(1, 300) g");
+        DatabasePair pair = db.pair(List.of("moving"));
+        ReplicationNames names = ReplicationNames.forDatabase("replication_moving");
+        Streaming streaming = new Streaming(Duration.ofSeconds(10));
+        try {
+            new FullLoad(new LoadOptions(2, 64 * 1024, Duration.ofSeconds(30))).run(pair, names, table -> { });
+            streaming.start(pair, names);
+            db.onSource("UPDATE moving.orders SET placed = placed + 366, note = 'next year' WHERE id <= 100",
+                    "UPDATE moving.orders SET placed = date '2030-01-01' + id, note = 'far' WHERE id BETWEEN 101 AND 150",
+                    "UPDATE moving.orders SET placed = date '2024-06-01', note = 'back' WHERE id = 5",
+                    "DELETE FROM moving.orders WHERE id = 200");
+            Lsn end = Lsn.parse(db.textOnSource("SELECT pg_current_wal_lsn()::text"));
+            await().atMost(PATIENCE).until(() -> confirmed(names).isAtLeast(end));
+
+            for (String leaf : List.of("moving.orders_2024", "moving.orders_2025", "moving.orders_other")) {
+                assertThat(db.countOnTarget("SELECT count(*) FROM ONLY " + leaf)).as(leaf)
+                        .isEqualTo(db.countOnSource("SELECT count(*) FROM ONLY " + leaf));
+            }
+            assertThat(db.countOnTarget("SELECT count(*) FROM moving.orders_2025")).isEqualTo(99);
+            assertThat(db.countOnTarget("SELECT count(*) FROM moving.orders WHERE id = 5")).isEqualTo(1);
+            assertThat(new DataVerifier(100).verify(pair).mismatches()).isEmpty();
+        } finally {
+            streaming.stop(pair, names, true);
+        }
+    }
+
+    @Test
     void rowsChangedOnOneSideOnlyAreNamedByTheirKeyRange() {
         db.onBoth("CREATE SCHEMA drift", "CREATE TABLE drift.items (id int PRIMARY KEY, name text)",
                 "INSERT INTO drift.items SELECT g, 'item ' || g FROM generate_series(1, 3000) g", "ANALYZE drift.items");
