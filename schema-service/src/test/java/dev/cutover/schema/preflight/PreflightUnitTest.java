@@ -12,6 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import dev.cutover.schema.pgtools.ClientVersion;
+import dev.cutover.schema.roles.MissingRoles;
 
 class PreflightUnitTest {
 
@@ -28,7 +29,8 @@ class PreflightUnitTest {
     }
 
     private static Facts facts(Facts.Source source, Facts.Target target) {
-        return new Facts(source, target, Optional.of(ClientVersion.parse("pg_dump (PostgreSQL) 15.18")), List.of("app"));
+        return new Facts(source, target, Optional.of(ClientVersion.parse("pg_dump (PostgreSQL) 15.18")), List.of("app"),
+                List.of(), MissingRoles.none(), false);
     }
 
     private final Facts healthy = facts(source(List.of(KEYED)), target());
@@ -114,7 +116,8 @@ class PreflightUnitTest {
     @Test
     void appRoleMissingOnEitherSideIsABlockerPerSide() {
         Facts facts = new Facts(source(List.of(KEYED)), new Facts.Target(17, "shop", List.of(), Set.of(),
-                Set.of("pg_trgm")), healthy.pgDump(), List.of("app", "reporting"));
+                Set.of("pg_trgm")), healthy.pgDump(), List.of("app", "reporting"), List.of(),
+                MissingRoles.none(), false);
 
         assertThat(Preflight.check(facts, Scope.MIGRATION, LONG)).extracting(Finding::message).containsExactly(
                 "the application role app does not exist on the target",
@@ -133,10 +136,12 @@ class PreflightUnitTest {
 
     @Test
     void missingOrTooOldPgDumpIsABlocker() {
-        Facts missing = new Facts(healthy.source(), target(), Optional.empty(), List.of("app"));
+        Facts missing = new Facts(healthy.source(), target(), Optional.empty(), List.of("app"), List.of(),
+                MissingRoles.none(), false);
         Facts tooOld = new Facts(new Facts.Source(16, "admin", "logical", 10, 2, 10, 1, true, List.of(KEYED), 0,
                 List.of(), List.of(), Set.of("app"), Set.of()), target(),
-                Optional.of(ClientVersion.parse("pg_dump (PostgreSQL) 15.18")), List.of("app"));
+                Optional.of(ClientVersion.parse("pg_dump (PostgreSQL) 15.18")), List.of("app"), List.of(),
+                MissingRoles.none(), false);
 
         assertThat(Preflight.check(missing, Scope.MIGRATION, LONG)).extracting(Finding::message)
                 .containsExactly("pg_dump is not installed where this service looks for it");
