@@ -73,9 +73,7 @@ public final class SequenceSync implements AutoCloseable {
                               format('SELECT last_value, is_called FROM %I.%I', n.nspname, c.relname), false, true, '')
                           END AS row
                      FROM (SELECT pg_catalog.pg_sequence_last_value(c.oid) AS value) v) p
-             WHERE %s
-             ORDER BY 1
-            """.formatted(SchemaScope.condition("n.nspname"));
+             WHERE """ + SchemaScope.condition("n.nspname") + " ORDER BY 1";
 
     private static final String SET_ALL = """
             SELECT count(pg_catalog.setval(s.name::regclass, s.value, s.called))
