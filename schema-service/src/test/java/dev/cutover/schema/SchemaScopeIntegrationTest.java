@@ -55,6 +55,8 @@ class SchemaScopeIntegrationTest {
         DatabasePair pair = TestDatabases.create(stack, "scope_excluded", List.of("scratch"), false);
         TestDatabases.execute(pair.source(),
                 "CREATE TABLE public.accounts (id bigint PRIMARY KEY)",
+                "CREATE SCHEMA billing",
+                "CREATE TABLE billing.invoices (id bigint PRIMARY KEY)",
                 "CREATE SCHEMA scratch",
                 "CREATE TABLE scratch.dump (line text)");
 
@@ -62,7 +64,7 @@ class SchemaScopeIntegrationTest {
 
         new PreDataApplier(tools).apply(pair);
 
-        assertThat(tables(pair)).containsExactly("public.accounts");
+        assertThat(tables(pair)).containsExactly("billing.invoices", "public.accounts");
         assertThat(TestDatabases.strings(pair.target(), "SELECT nspname FROM pg_namespace WHERE nspname = 'scratch'"))
                 .isEmpty();
     }
