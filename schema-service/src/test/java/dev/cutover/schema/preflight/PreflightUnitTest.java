@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -163,5 +164,36 @@ class PreflightUnitTest {
     void scopesAreReadWithoutRegardToCaseAndUnknownOnesAreRefused() {
         assertThat(Scope.parse(" cutover ")).isEqualTo(Scope.CUTOVER);
         assertThatThrownBy(() -> Scope.parse("EVERYTHING")).hasMessageContaining("use MIGRATION or CUTOVER");
+    }
+
+    @Test
+    void rolesTheSchemaNamesThatTheTargetLacksAreOneBlockerWithTheSqlOrAWarningWhenPreDataCreatesThem() {
+        MissingRoles missing = new MissingRoles(List.of("billing_reader", "app"),
+                Map.of("billing_reader", "has privileges on table public.invoices", "app", "an application role"),
+                List.of("CREATE ROLE app NOLOGIN;", "CREATE ROLE billing_reader NOLOGIN;"));
+        Facts.Target withoutApp = new Facts.Target(17, "shop", List.of(), Set.of(), Set.of("pg_trgm", "citext"));
+        Facts reported = new Facts(healthy.source(), withoutApp, healthy.pgDump(), List.of("app"), List.of(), missing,
+                false);
+        Facts created = new Facts(healthy.source(), withoutApp, healthy.pgDump(), List.of("app"), List.of(), missing,
+                true);
+
+        assertThat(Preflight.check(reported, Scope.MIGRATION, LONG))
+                .extracting(Finding::severity, Finding::check, Finding::object)
+                .containsExactly(tuple(Severity.BLOCKER, "schema_roles", "billing_reader, app"),
+                        tuple(Severity.BLOCKER, "app_roles", "app"));
+        assertThat(Preflight.check(reported, Scope.MIGRATION, LONG).getFirst().remedy())
+                .contains("CREATE ROLE app NOLOGIN;\nCREATE ROLE billing_reader NOLOGIN;");
+        assertThat(Preflight.check(created, Scope.MIGRATION, LONG))
+                .extracting(Finding::severity, Finding::check)
+                .containsExactly(tuple(Severity.WARNING, "schema_roles"));
+    }
+
+    @Test
+    void aListedSchemaTheSourceLacksIsABlocker() {
+        Facts facts = new Facts(healthy.source(), healthy.target(), healthy.pgDump(), List.of("app"),
+                List.of("bililng"), MissingRoles.none(), false);
+
+        assertThat(Preflight.check(facts, Scope.MIGRATION, LONG)).extracting(Finding::check, Finding::object)
+                .containsExactly(tuple("schemas", "bililng"));
     }
 }
