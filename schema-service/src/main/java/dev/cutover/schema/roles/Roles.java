@@ -1,27 +1,14 @@
 package dev.cutover.schema.roles;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import dev.cutover.platform.database.DatabasePair;
 
-/** The roles a target lacks for a pair, read from both servers: what preflight reports and pre-data creates. */
+/** Which roles a pair needs on its target besides those its schema names. */
 public final class Roles {
 
     private Roles() {
-    }
-
-    /**
-     * @param source  a connection to the pair's source
-     * @param target  a connection to the pair's target
-     * @param schemas the schemas in scope
-     */
-    public static MissingRoles missing(DatabasePair pair, Connection source, Connection target, List<String> schemas)
-            throws SQLException {
-        return MissingRoles.of(RoleReader.source(source, schemas), RoleReader.names(target), wanted(pair));
     }
 
     /**

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -18,7 +19,9 @@ import dev.cutover.schema.pgtools.PgTools;
 import dev.cutover.schema.pgtools.Toc;
 import dev.cutover.schema.pgtools.TocEntry;
 import dev.cutover.schema.roles.MissingRoles;
+import dev.cutover.schema.roles.RoleReader;
 import dev.cutover.schema.roles.Roles;
+import dev.cutover.schema.roles.SourceRoles;
 
 /**
  * Applies the source's pre-data section (types, functions, tables, sequences, views) to the target in
@@ -48,18 +51,27 @@ public final class PreDataApplier {
         int sourceMajor;
         Set<String> extensions;
         List<String> schemas;
-        MissingRoles roles = MissingRoles.none();
-        try (Connection source = pair.source().connect(); Connection target = pair.target().connect()) {
+        Optional<SourceRoles> sourceRoles = Optional.empty();
+        try (Connection source = pair.source().connect()) {
             sourceMajor = Catalog.majorVersion(source);
             extensions = Catalog.extensions(source);
             schemas = pair.schemasOn(source);
             if (pair.createMissingRoles()) {
-                roles = Roles.missing(pair, source, target, schemas);
+                sourceRoles = Optional.of(RoleReader.source(source, schemas));
             }
         } catch (SQLException e) {
             throw Catalog.failure("reading the source's schemas, extensions and roles", pair.source(), e);
         }
-        Set<String> targetSchemas = schemasOf(pair.target());
+        Set<String> targetSchemas;
+        MissingRoles roles = MissingRoles.none();
+        try (Connection target = pair.target().connect()) {
+            targetSchemas = Catalog.schemas(target);
+            if (sourceRoles.isPresent()) {
+                roles = MissingRoles.of(sourceRoles.get(), RoleReader.names(target), Roles.wanted(pair));
+            }
+        } catch (SQLException e) {
+            throw Catalog.failure("reading the target's schemas and roles", pair.target(), e);
+        }
         tools.requirePgDump(sourceMajor);
         List<String> options = new ArrayList<>(List.of("--schema-only", "--section=pre-data", "--no-publications",
                 "--no-subscriptions"));
@@ -82,14 +94,6 @@ public final class PreDataApplier {
 
     static boolean createsExisting(TocEntry entry, Set<String> targetSchemas) {
         return entry.type().equals("SCHEMA") && targetSchemas.stream().anyMatch(entry::hasTag);
-    }
-
-    private static Set<String> schemasOf(Endpoint endpoint) {
-        try (Connection connection = endpoint.connect()) {
-            return Catalog.schemas(connection);
-        } catch (SQLException e) {
-            throw Catalog.failure("reading the schemas", endpoint, e);
-        }
     }
 
     private static void installCutoverSchema(Endpoint endpoint) {
