@@ -69,6 +69,18 @@ class SchemaScopeIntegrationTest {
                 .isEmpty();
     }
 
+    @Test
+    void anExtensionInAnExcludedSchemaStopsPreflightInsteadOfPreData(LocalStack stack) {
+        DatabasePair pair = TestDatabases.create(stack, "scope_extension", List.of("extensions"), false);
+        TestDatabases.execute(pair.source(),
+                "CREATE SCHEMA extensions",
+                "CREATE EXTENSION citext SCHEMA extensions",
+                "CREATE TABLE public.accounts (id bigint PRIMARY KEY)");
+
+        assertThat(preflight.check(pair, Scope.MIGRATION)).extracting(Finding::check, Finding::object)
+                .containsExactly(tuple("extension_schema", "citext"));
+    }
+
     private static List<String> tables(DatabasePair pair) {
         return TestDatabases.strings(pair.target(), """
                 SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -2,6 +2,7 @@ package dev.cutover.schema.preflight;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -16,16 +17,30 @@ import dev.cutover.schema.roles.MissingRoles;
  * @param target   the target server and database
  * @param pgDump   the pg_dump this service would run, or empty when there is none
  * @param appRoles the roles the application logs in as
- * @param unknownSchemas     schemas the settings name that the source does not have
+ * @param schemas            what is wrong with the scope, if anything
  * @param missingRoles       roles the schema names that the target lacks (read for MIGRATION only)
  * @param createMissingRoles whether pre-data creates them
  */
 record Facts(Source source, Target target, Optional<ClientVersion> pgDump, List<String> appRoles,
-        List<String> unknownSchemas, MissingRoles missingRoles, boolean createMissingRoles) {
+        Schemas schemas, MissingRoles missingRoles, boolean createMissingRoles) {
 
     Facts {
         appRoles = List.copyOf(appRoles);
-        unknownSchemas = List.copyOf(unknownSchemas);
+    }
+
+    /**
+     * @param unknown            schemas the settings list that the source does not have
+     * @param strandedExtensions extensions installed in a schema that does not move and that the target lacks, by
+     *                           name, with that schema: pre-data creates the extension there
+     */
+    record Schemas(List<String> unknown, Map<String, String> strandedExtensions) {
+
+        static final Schemas FINE = new Schemas(List.of(), Map.of());
+
+        Schemas {
+            unknown = List.copyOf(unknown);
+            strandedExtensions = Map.copyOf(strandedExtensions);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import dev.cutover.schema.pgtools.ClientVersion;
 
@@ -33,6 +34,7 @@ final class Preflight {
             transactions(facts.source(), longTransaction, findings);
             targetEmpty(facts.target(), findings);
             extensions(facts, findings);
+            strandedExtensions(facts, findings);
             schemaRoles(facts, findings);
         }
         unknownSchemas(facts, findings);
@@ -161,10 +163,19 @@ final class Preflight {
                         + " pre-data runs exactly that)"));
     }
 
+    private static void strandedExtensions(Facts facts, List<Finding> findings) {
+        new TreeMap<>(facts.schemas().strandedExtensions()).forEach((extension, schema) -> findings.add(blocker(
+                "extension_schema", extension, "extension " + extension + " is installed in schema " + schema
+                        + ", which does not move and which the target lacks: pre-data would fail creating the extension there",
+                "move the schema too (take it out of exclude-schemas, or add it to schemas), or create schema " + schema
+                        + " on the target first")));
+    }
+
     private static void unknownSchemas(Facts facts, List<Finding> findings) {
-        if (!facts.unknownSchemas().isEmpty()) {
-            findings.add(blocker("schemas", String.join(", ", facts.unknownSchemas()), "the schemas "
-                            + facts.unknownSchemas() + " named in cutover.databases.<name>.schemas do not exist on the source",
+        List<String> unknown = facts.schemas().unknown();
+        if (!unknown.isEmpty()) {
+            findings.add(blocker("schemas", String.join(", ", unknown), "the schemas "
+                            + unknown + " named in cutover.databases.<name>.schemas do not exist on the source",
                     "fix the list, or leave schemas unset to move every schema of the database (exclude-schemas leaves"
                             + " some behind)"));
         }

@@ -3,7 +3,9 @@ package dev.cutover.schema.preflight;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.cutover.platform.database.DatabasePair;
@@ -34,28 +36,39 @@ public final class PreflightChecker {
         List<String> schemas;
         Facts.Source source;
         SourceRoles roles = null;
+        Map<String, String> extensionSchemas = Map.of();
         try (Connection connection = pair.source().connect()) {
             schemas = pair.schemasOn(connection);
             source = FactsReader.source(connection, schemas, pair.appRoles());
             if (beforePreData) {
                 roles = RoleReader.source(connection, schemas);
+                extensionSchemas = FactsReader.extensionSchemas(connection);
             }
         } catch (SQLException e) {
             throw Catalog.failure("reading preflight facts", pair.source(), e);
         }
         Facts.Target target;
         Set<String> targetRoles = Set.of();
+        Set<String> targetSchemas = Set.of();
         try (Connection connection = pair.target().connect()) {
             target = FactsReader.target(connection, schemas, pair.appRoles());
             if (beforePreData) {
                 targetRoles = RoleReader.names(connection);
+                targetSchemas = Catalog.schemas(connection);
             }
         } catch (SQLException e) {
             throw Catalog.failure("reading preflight facts", pair.target(), e);
         }
         MissingRoles missing = beforePreData ? MissingRoles.of(roles, targetRoles, Roles.wanted(pair)) : MissingRoles.none();
         List<String> unknown = pair.scope().include().stream().filter(schema -> !schemas.contains(schema)).toList();
-        return Preflight.check(new Facts(source, target, tools.pgDumpVersion(), pair.appRoles(), unknown, missing,
-                pair.createMissingRoles()), scope, longTransaction);
+        Map<String, String> stranded = new HashMap<>();
+        Set<String> existing = targetSchemas;
+        extensionSchemas.forEach((extension, schema) -> {
+            if (!schemas.contains(schema) && !existing.contains(schema)) {
+                stranded.put(extension, schema);
+            }
+        });
+        return Preflight.check(new Facts(source, target, tools.pgDumpVersion(), pair.appRoles(),
+                new Facts.Schemas(unknown, stranded), missing, pair.createMissingRoles()), scope, longTransaction);
     }
 }

@@ -31,7 +31,7 @@ class PreflightUnitTest {
 
     private static Facts facts(Facts.Source source, Facts.Target target) {
         return new Facts(source, target, Optional.of(ClientVersion.parse("pg_dump (PostgreSQL) 15.18")), List.of("app"),
-                List.of(), MissingRoles.none(), false);
+                Facts.Schemas.FINE, MissingRoles.none(), false);
     }
 
     private final Facts healthy = facts(source(List.of(KEYED)), target());
@@ -117,8 +117,8 @@ class PreflightUnitTest {
     @Test
     void appRoleMissingOnEitherSideIsABlockerPerSide() {
         Facts facts = new Facts(source(List.of(KEYED)), new Facts.Target(17, "shop", List.of(), Set.of(),
-                Set.of("pg_trgm")), healthy.pgDump(), List.of("app", "reporting"), List.of(),
-                MissingRoles.none(), false);
+                Set.of("pg_trgm")), healthy.pgDump(), List.of("app", "reporting"),
+                Facts.Schemas.FINE, MissingRoles.none(), false);
 
         assertThat(Preflight.check(facts, Scope.MIGRATION, LONG)).extracting(Finding::message).containsExactly(
                 "the application role app does not exist on the target",
@@ -137,12 +137,12 @@ class PreflightUnitTest {
 
     @Test
     void missingOrTooOldPgDumpIsABlocker() {
-        Facts missing = new Facts(healthy.source(), target(), Optional.empty(), List.of("app"), List.of(),
-                MissingRoles.none(), false);
+        Facts missing = new Facts(healthy.source(), target(), Optional.empty(), List.of("app"),
+                Facts.Schemas.FINE, MissingRoles.none(), false);
         Facts tooOld = new Facts(new Facts.Source(16, "admin", "logical", 10, 2, 10, 1, true, List.of(KEYED), 0,
                 List.of(), List.of(), Set.of("app"), Set.of()), target(),
-                Optional.of(ClientVersion.parse("pg_dump (PostgreSQL) 15.18")), List.of("app"), List.of(),
-                MissingRoles.none(), false);
+                Optional.of(ClientVersion.parse("pg_dump (PostgreSQL) 15.18")), List.of("app"),
+                Facts.Schemas.FINE, MissingRoles.none(), false);
 
         assertThat(Preflight.check(missing, Scope.MIGRATION, LONG)).extracting(Finding::message)
                 .containsExactly("pg_dump is not installed where this service looks for it");
@@ -172,9 +172,9 @@ class PreflightUnitTest {
                 Map.of("billing_reader", "has privileges on table public.invoices", "app", "an application role"),
                 List.of("CREATE ROLE app NOLOGIN;", "CREATE ROLE billing_reader NOLOGIN;"));
         Facts.Target withoutApp = new Facts.Target(17, "shop", List.of(), Set.of(), Set.of("pg_trgm", "citext"));
-        Facts reported = new Facts(healthy.source(), withoutApp, healthy.pgDump(), List.of("app"), List.of(), missing,
+        Facts reported = new Facts(healthy.source(), withoutApp, healthy.pgDump(), List.of("app"), Facts.Schemas.FINE, missing,
                 false);
-        Facts created = new Facts(healthy.source(), withoutApp, healthy.pgDump(), List.of("app"), List.of(), missing,
+        Facts created = new Facts(healthy.source(), withoutApp, healthy.pgDump(), List.of("app"), Facts.Schemas.FINE, missing,
                 true);
 
         assertThat(Preflight.check(reported, Scope.MIGRATION, LONG))
@@ -191,9 +191,19 @@ class PreflightUnitTest {
     @Test
     void aListedSchemaTheSourceLacksIsABlocker() {
         Facts facts = new Facts(healthy.source(), healthy.target(), healthy.pgDump(), List.of("app"),
-                List.of("bililng"), MissingRoles.none(), false);
+                new Facts.Schemas(List.of("bililng"), Map.of()), MissingRoles.none(), false);
 
         assertThat(Preflight.check(facts, Scope.MIGRATION, LONG)).extracting(Finding::check, Finding::object)
                 .containsExactly(tuple("schemas", "bililng"));
+    }
+
+    @Test
+    void anExtensionInASchemaThatStaysBehindIsABlocker() {
+        Facts facts = new Facts(healthy.source(), healthy.target(), healthy.pgDump(), List.of("app"),
+                new Facts.Schemas(List.of(), Map.of("pg_trgm", "extensions")), MissingRoles.none(), false);
+
+        assertThat(Preflight.check(facts, Scope.MIGRATION, LONG)).extracting(Finding::check, Finding::object)
+                .containsExactly(tuple("extension_schema", "pg_trgm"));
+        assertThat(Preflight.check(facts, Scope.CUTOVER, LONG)).isEmpty();
     }
 }
