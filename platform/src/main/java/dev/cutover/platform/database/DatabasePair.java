@@ -29,6 +29,7 @@ public record DatabasePair(Endpoint source, Endpoint target, List<String> appRol
         appRoles = appRoles == null ? List.of() : List.copyOf(appRoles);
         schemas = schemas == null ? List.of() : List.copyOf(schemas);
         excludeSchemas = excludeSchemas == null ? List.of() : List.copyOf(excludeSchemas);
+        // A contradictory scope stops the service at start-up, not a migration halfway.
         new SchemaScope(schemas, excludeSchemas);
     }
 

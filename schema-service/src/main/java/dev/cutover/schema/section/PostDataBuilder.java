@@ -242,7 +242,7 @@ public final class PostDataBuilder {
     }
 
     private static String identity(DatabasePair pair) {
-        return pair.source().describe() + " -> " + pair.target().describe() + " " + pair.scope();
+        return pair.source().describe() + " -> " + pair.target().describe() + " " + pair.scope().describe();
     }
 
     private Dump dump(DatabasePair pair) {
