@@ -352,7 +352,12 @@ public final class MigrationDecider {
         return switch (step) {
             case PREFLIGHT -> "Nothing was changed on the source or the target. Fix what the findings and the reason "
                     + "name, " + again;
-            case PRE_DATA -> "The target holds part of the schema and no data. " + emptyTarget + again;
+            // schema-service applies pre-data, the roles it creates and cutover's own schema in one transaction.
+            case PRE_DATA -> "Pre-data runs in one transaction: a failed pre-data left the target as it was, so fix what"
+                    + " the reason names (a missing role: create it on the target, or set cutover.databases." + database
+                    + ".create-missing-roles=true), " + again + " Only if the step timed out may that transaction have"
+                    + " committed after all (the new migration's preflight then reports target_empty): " + emptyTarget
+                    + again;
             case FULL_LOAD, POST_DATA -> "The target holds a partial copy. " + emptyTarget + slot + again;
             case STREAMING -> "The target holds a full copy that is not receiving changes. " + emptyTarget + slot + again;
             case VERIFY_SCHEMA, VERIFY_DATA -> "The target cannot be trusted: read the differences first (a schema "

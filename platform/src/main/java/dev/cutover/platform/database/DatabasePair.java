@@ -1,22 +1,49 @@
 package dev.cutover.platform.database;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 
-/**
- * A database being moved: where it is, where it goes, and who uses it.
- *
- * @param source   the server the applications use today
- * @param target   the server they will use after the cutover
- * @param appRoles the roles applications log in as; fenced on the source, opened on the target
- * @param schemas  the schemas to move (default: public)
- */
-public record DatabasePair(Endpoint source, Endpoint target, List<String> appRoles, List<String> schemas) {
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
+/**
+ * A database being moved: where it is, where it goes, who uses it, and which of its schemas move.
+ *
+ * @param source             the server the applications use today
+ * @param target             the server they will use after the cutover
+ * @param appRoles           the roles applications log in as; fenced on the source, opened on the target
+ * @param schemas            the schemas to move; empty (the default): every schema of the database, see
+ *                           {@link SchemaScope}
+ * @param excludeSchemas     schemas left behind
+ * @param createMissingRoles whether pre-data creates the roles the schema names (owners, grants, policies) that
+ *                           the target lacks, NOLOGIN and without a password; otherwise preflight stops on them
+ */
+public record DatabasePair(Endpoint source, Endpoint target, List<String> appRoles, List<String> schemas,
+        List<String> excludeSchemas, boolean createMissingRoles) {
+
+    @ConstructorBinding
     public DatabasePair {
         if (source == null || target == null) {
             throw new IllegalArgumentException("both source and target must be configured");
         }
         appRoles = appRoles == null ? List.of() : List.copyOf(appRoles);
-        schemas = schemas == null || schemas.isEmpty() ? List.of("public") : List.copyOf(schemas);
+        schemas = schemas == null ? List.of() : List.copyOf(schemas);
+        excludeSchemas = excludeSchemas == null ? List.of() : List.copyOf(excludeSchemas);
+        // A contradictory scope stops the service at start-up, not a migration halfway.
+        new SchemaScope(schemas, excludeSchemas);
+    }
+
+    /** Moves {@code schemas} (every schema when empty), leaves none out, creates no roles. */
+    public DatabasePair(Endpoint source, Endpoint target, List<String> appRoles, List<String> schemas) {
+        this(source, target, appRoles, schemas, List.of(), false);
+    }
+
+    public SchemaScope scope() {
+        return new SchemaScope(schemas, excludeSchemas);
+    }
+
+    /** The schemas that move, as the source has them now: every step asks when it runs. */
+    public List<String> schemasOn(Connection source) throws SQLException {
+        return scope().resolve(source);
     }
 }

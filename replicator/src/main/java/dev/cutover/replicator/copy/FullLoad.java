@@ -81,7 +81,7 @@ public final class FullLoad {
         try (Connection from = source.connect(); Connection to = target.connect()) {
             refuseWhileStreaming(to, names, target);
             SourceCatalog catalog = new SourceCatalog(from);
-            List<TableName> tables = Tables.list(from, pair.schemas());
+            List<TableName> tables = Tables.list(from, pair.schemasOn(from));
             List<TableName> unidentified = Publications.withoutReplicaIdentity(from, tables);
             if (!unidentified.isEmpty()) {
                 throw new StepFailure("these tables have no primary key and no replica identity, so once published"

@@ -57,7 +57,7 @@ public final class DataVerifier {
         try (Connection from = source.connect(); Connection to = target.connect()) {
             sameText(from);
             sameText(to);
-            List<TableName> tables = Tables.list(from, pair.schemas());
+            List<TableName> tables = Tables.list(from, pair.schemasOn(from));
             List<Mismatch> mismatches = new ArrayList<>();
             long rows = 0;
             for (TableName table : tables) {

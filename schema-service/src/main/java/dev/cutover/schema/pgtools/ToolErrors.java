@@ -37,8 +37,9 @@ final class ToolErrors {
         }
         if (lower.contains("role \"") && lower.contains("does not exist")) {
             return new Explanation("a role the schema names is missing at " + server + " (" + first
-                    + "): create it there (e.g. from pg_dumpall --roles-only on the source) and send the command again",
-                    false);
+                    + "): create it there (preflight's schema_roles finding gives the SQL for every missing role), or set"
+                    + " cutover.databases.<name>.create-missing-roles=true so that pre-data creates them, then run the"
+                    + " step again", false);
         }
         if (lower.contains("permission denied") || lower.contains("must be owner") || lower.contains("must be superuser")) {
             return new Explanation("the user has too few privileges at " + server + " (" + first

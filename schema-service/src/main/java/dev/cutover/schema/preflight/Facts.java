@@ -2,10 +2,12 @@ package dev.cutover.schema.preflight;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import dev.cutover.schema.pgtools.ClientVersion;
+import dev.cutover.schema.roles.MissingRoles;
 
 /**
  * Everything preflight judges, read from the servers and this machine beforehand so that the checks
@@ -15,11 +17,30 @@ import dev.cutover.schema.pgtools.ClientVersion;
  * @param target   the target server and database
  * @param pgDump   the pg_dump this service would run, or empty when there is none
  * @param appRoles the roles the application logs in as
+ * @param schemas            what is wrong with the scope, if anything
+ * @param missingRoles       roles the schema names that the target lacks (read for MIGRATION only)
+ * @param createMissingRoles whether pre-data creates them
  */
-record Facts(Source source, Target target, Optional<ClientVersion> pgDump, List<String> appRoles) {
+record Facts(Source source, Target target, Optional<ClientVersion> pgDump, List<String> appRoles,
+        Schemas schemas, MissingRoles missingRoles, boolean createMissingRoles) {
 
     Facts {
         appRoles = List.copyOf(appRoles);
+    }
+
+    /**
+     * @param unknown            schemas the settings list that the source does not have
+     * @param strandedExtensions extensions installed in a schema that does not move and that the target lacks, by
+     *                           name, with that schema: pre-data creates the extension there
+     */
+    record Schemas(List<String> unknown, Map<String, String> strandedExtensions) {
+
+        static final Schemas FINE = new Schemas(List.of(), Map.of());
+
+        Schemas {
+            unknown = List.copyOf(unknown);
+            strandedExtensions = Map.copyOf(strandedExtensions);
+        }
     }
 
     /**
@@ -31,7 +52,7 @@ record Facts(Source source, Target target, Optional<ClientVersion> pgDump, List<
      * @param maxWalSenders        {@code max_wal_senders}
      * @param usedWalSenders       WAL sender processes running
      * @param canReplicate         whether the admin user is superuser, has REPLICATION or is in rds_replication
-     * @param tables               every ordinary table (and partition) of the configured schemas
+     * @param tables               every ordinary table (and partition) of the schemas in scope
      * @param largeObjects         how many large objects the database holds
      * @param transactions         every open transaction on the server but preflight's own
      * @param prepared             every prepared transaction on the server
@@ -55,7 +76,7 @@ record Facts(Source source, Target target, Optional<ClientVersion> pgDump, List<
     /**
      * @param majorVersion        e.g. 17
      * @param database            the target database's name
-     * @param tables              tables already in the configured schemas, qualified
+     * @param tables              tables already in the schemas in scope, qualified
      * @param roles               which of the app roles exist here
      * @param availableExtensions extensions whose files are installed on the target server
      */

@@ -6,8 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.cutover.schema.pgtools.Catalog;
@@ -73,6 +75,19 @@ final class FactsReader {
         return new Facts.Target(Catalog.majorVersion(connection), connection.getCatalog(),
                 Catalog.stringsFor(connection, TARGET_TABLES, schemas), roles(connection, appRoles),
                 Catalog.strings(connection, "SELECT name FROM pg_catalog.pg_available_extensions"));
+    }
+
+    /** Each extension of the database but plpgsql, with the schema it is installed in. */
+    static Map<String, String> extensionSchemas(Connection connection) throws SQLException {
+        Map<String, String> schemas = new HashMap<>();
+        try (ResultSet rows = connection.createStatement().executeQuery("""
+                SELECT x.extname, n.nspname FROM pg_catalog.pg_extension x
+                  JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace WHERE x.extname <> 'plpgsql'""")) {
+            while (rows.next()) {
+                schemas.put(rows.getString(1), rows.getString(2));
+            }
+        }
+        return schemas;
     }
 
     private static List<Facts.Table> tables(Connection connection, List<String> schemas) throws SQLException {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import dev.cutover.schema.pgtools.ClientVersion;
 
@@ -33,7 +34,10 @@ final class Preflight {
             transactions(facts.source(), longTransaction, findings);
             targetEmpty(facts.target(), findings);
             extensions(facts, findings);
+            strandedExtensions(facts, findings);
+            schemaRoles(facts, findings);
         }
+        unknownSchemas(facts, findings);
         replicaIdentity(facts.source(), findings);
         unlogged(facts.source(), findings);
         largeObjects(facts.source(), findings);
@@ -138,6 +142,45 @@ final class Preflight {
                         "install its package on the target server, or drop it from the source if it is unused")));
     }
 
+    private static void schemaRoles(Facts facts, List<Finding> findings) {
+        if (facts.missingRoles().isEmpty()) {
+            return;
+        }
+        String roles = String.join(", ", facts.missingRoles().roles());
+        String sql = facts.missingRoles().sql();
+        if (facts.createMissingRoles()) {
+            findings.add(warning("schema_roles", roles, "the target lacks " + facts.missingRoles().roles().size()
+                            + " role(s) the schema names: " + facts.missingRoles().describe()
+                            + "; pre-data creates them (create-missing-roles is on) with: " + sql,
+                    "nothing, unless they need a password or attributes beyond NOLOGIN: set those on the target after"
+                            + " pre-data"));
+            return;
+        }
+        findings.add(blocker("schema_roles", roles, "the target lacks " + facts.missingRoles().roles().size()
+                        + " role(s) the schema names (owners, grants, default privileges, policies): "
+                        + facts.missingRoles().describe() + "; pre-data would fail on the first of them",
+                "create them on the target: " + sql + " (or set cutover.databases.<name>.create-missing-roles=true and"
+                        + " pre-data runs exactly that)"));
+    }
+
+    private static void strandedExtensions(Facts facts, List<Finding> findings) {
+        new TreeMap<>(facts.schemas().strandedExtensions()).forEach((extension, schema) -> findings.add(blocker(
+                "extension_schema", extension, "extension " + extension + " is installed in schema " + schema
+                        + ", which does not move and which the target lacks: pre-data would fail creating the extension there",
+                "move the schema too (take it out of exclude-schemas, or add it to schemas), or create schema " + schema
+                        + " on the target first")));
+    }
+
+    private static void unknownSchemas(Facts facts, List<Finding> findings) {
+        List<String> unknown = facts.schemas().unknown();
+        if (!unknown.isEmpty()) {
+            findings.add(blocker("schemas", String.join(", ", unknown), "the schemas "
+                            + unknown + " named in cutover.databases.<name>.schemas do not exist on the source",
+                    "fix the list, or leave schemas unset to move every schema of the database (exclude-schemas leaves"
+                            + " some behind)"));
+        }
+    }
+
     private static void replicaIdentity(Facts.Source source, List<Finding> findings) {
         for (Facts.Table table : source.tables()) {
             boolean identified = switch (table.replicaIdentity()) {
@@ -175,7 +218,8 @@ final class Preflight {
                 findings.add(blocker("app_roles", role, "the application role " + role + " does not exist on the source",
                         "fix cutover.databases.<name>.app-roles or create the role on the source"));
             }
-            if (!facts.target().roles().contains(role)) {
+            boolean created = facts.createMissingRoles() && facts.missingRoles().roles().contains(role);
+            if (!facts.target().roles().contains(role) && !created) {
                 findings.add(blocker("app_roles", role, "the application role " + role + " does not exist on the target",
                         "create it on the target with NOLOGIN (pg_dumpall --roles-only on the source shows its"
                                 + " definition); the cutover opens it when the target takes over"));

@@ -3,11 +3,18 @@ package dev.cutover.schema.preflight;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.schema.pgtools.Catalog;
 import dev.cutover.schema.pgtools.PgTools;
+import dev.cutover.schema.roles.MissingRoles;
+import dev.cutover.schema.roles.RoleReader;
+import dev.cutover.schema.roles.Roles;
+import dev.cutover.schema.roles.SourceRoles;
 
 /** Reads the facts and runs the checks. */
 public final class PreflightChecker {
@@ -24,18 +31,44 @@ public final class PreflightChecker {
     }
 
     public List<Finding> check(DatabasePair pair, Scope scope) {
+        // The roles only matter before pre-data; the cutover's preflight stays a few queries.
+        boolean beforePreData = scope == Scope.MIGRATION;
+        List<String> schemas;
         Facts.Source source;
+        SourceRoles roles = null;
+        Map<String, String> extensionSchemas = Map.of();
         try (Connection connection = pair.source().connect()) {
-            source = FactsReader.source(connection, pair.schemas(), pair.appRoles());
+            schemas = pair.schemasOn(connection);
+            source = FactsReader.source(connection, schemas, pair.appRoles());
+            if (beforePreData) {
+                roles = RoleReader.source(connection, schemas);
+                extensionSchemas = FactsReader.extensionSchemas(connection);
+            }
         } catch (SQLException e) {
             throw Catalog.failure("reading preflight facts", pair.source(), e);
         }
         Facts.Target target;
+        Set<String> targetRoles = Set.of();
+        Set<String> targetSchemas = Set.of();
         try (Connection connection = pair.target().connect()) {
-            target = FactsReader.target(connection, pair.schemas(), pair.appRoles());
+            target = FactsReader.target(connection, schemas, pair.appRoles());
+            if (beforePreData) {
+                targetRoles = RoleReader.names(connection);
+                targetSchemas = Catalog.schemas(connection);
+            }
         } catch (SQLException e) {
             throw Catalog.failure("reading preflight facts", pair.target(), e);
         }
-        return Preflight.check(new Facts(source, target, tools.pgDumpVersion(), pair.appRoles()), scope, longTransaction);
+        MissingRoles missing = beforePreData ? MissingRoles.of(roles, targetRoles, Roles.wanted(pair)) : MissingRoles.none();
+        List<String> unknown = pair.scope().include().stream().filter(schema -> !schemas.contains(schema)).toList();
+        Map<String, String> stranded = new HashMap<>();
+        Set<String> existing = targetSchemas;
+        extensionSchemas.forEach((extension, schema) -> {
+            if (!schemas.contains(schema) && !existing.contains(schema)) {
+                stranded.put(extension, schema);
+            }
+        });
+        return Preflight.check(new Facts(source, target, tools.pgDumpVersion(), pair.appRoles(),
+                new Facts.Schemas(unknown, stranded), missing, pair.createMissingRoles()), scope, longTransaction);
     }
 }

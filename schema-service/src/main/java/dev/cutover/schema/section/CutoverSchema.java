@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import dev.cutover.platform.database.SchemaScope;
+
 /**
  * cutover's own schema ({@code cutover.canary}, {@code cutover.heartbeat}); its DDL lives in one place,
  * {@code cutover-schema.sql} beside this class, which says what each table is for.
@@ -15,7 +17,7 @@ import java.sql.Statement;
 public final class CutoverSchema {
 
     /** The schema's name; never compared, dumped or counted as the application's. */
-    public static final String NAME = "cutover";
+    public static final String NAME = SchemaScope.CUTOVER_SCHEMA;
 
     private static final String DDL = load();
 
@@ -27,6 +29,11 @@ public final class CutoverSchema {
         try (Statement statement = connection.createStatement()) {
             statement.execute(DDL);
         }
+    }
+
+    /** The DDL, for a script that creates the schema in the same transaction as other statements. */
+    public static String ddl() {
+        return DDL;
     }
 
     private static String load() {

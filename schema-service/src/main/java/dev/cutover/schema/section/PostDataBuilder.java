@@ -82,7 +82,8 @@ public final class PostDataBuilder {
      * The source's post-data section as one dump: the script cut into entries (empty when it could not be
      * cut, see {@link PostDataScript}), the script's text, and what the source's catalog says of its entries.
      */
-    private record Dump(Optional<PostDataScript> script, String text, Toc toc, SourceObjects objects) {
+    private record Dump(Optional<PostDataScript> script, String text, Toc toc, SourceObjects objects,
+            List<String> schemas) {
     }
 
     /** A migration built table by table: its dump, and the tables whose own post-data is built so far. */
@@ -132,8 +133,7 @@ public final class PostDataBuilder {
             dump.toc().entries().forEach(entry -> counts.add(PostDataItem.Kind.of(entry.type())));
             return counts.report(started);
         }
-        return build(pair, workers, dump.script().get().prelude(), dump.script().get().items(), dump.objects(),
-                "post-data", started);
+        return build(pair, workers, dump, dump.script().get().items(), "post-data", started);
     }
 
     /**
@@ -172,8 +172,7 @@ public final class PostDataBuilder {
                     case KEY_INDEX, KEY_ON_INDEX, INDEX_ATTACHMENT, OTHER -> false;
                 })
                 .toList();
-        SectionReport report = build(pair, workers, dump.script().get().prelude(), items, objects,
-                "post-data of " + tables, started);
+        SectionReport report = build(pair, workers, dump, items, "post-data of " + tables, started);
         synchronized (migrations) {
             kept.built.addAll(wanted);
         }
@@ -186,15 +185,16 @@ public final class PostDataBuilder {
         }
     }
 
-    private SectionReport build(DatabasePair pair, int workers, List<String> prelude, List<PostDataItem> entries,
-            SourceObjects objects, String what, long started) {
-        List<PostDataItem> items = KeyIndexes.split(entries, objects::keyIndexOf);
-        PostDataPlan plan = PostDataPlan.of(items, objects::sizeOf);
+    private SectionReport build(DatabasePair pair, int workers, Dump dump, List<PostDataItem> entries, String what,
+            long started) {
+        List<PostDataItem> items = KeyIndexes.split(entries, dump.objects()::keyIndexOf);
+        PostDataPlan plan = PostDataPlan.of(items, dump.objects()::sizeOf);
         Counts counts = new Counts();
         if (plan.size() == 0) {
             return counts.report(started);
         }
-        Set<String> existing = existing(pair.target(), pair.schemas());
+        Set<String> existing = existing(pair.target(), dump.schemas());
+        List<String> prelude = dump.script().orElseThrow().prelude();
         try (Workers pool = Workers.open(pair.target(), Math.min(workers, plan.size()), prelude)) {
             for (PostDataPlan.Phase phase : plan.phases()) {
                 List<PostDataItem> todo = phase.items().stream().filter(item -> !alreadyThere(item, existing)).toList();
@@ -242,20 +242,22 @@ public final class PostDataBuilder {
     }
 
     private static String identity(DatabasePair pair) {
-        return pair.source().describe() + " -> " + pair.target().describe() + " " + pair.schemas();
+        return pair.source().describe() + " -> " + pair.target().describe() + " " + pair.scope().describe();
     }
 
     private Dump dump(DatabasePair pair) {
         SourceObjects objects;
+        List<String> schemas;
         try (Connection source = pair.source().connect()) {
             tools.requirePgDump(Catalog.majorVersion(source));
-            objects = SourceObjects.read(source, pair.schemas());
+            schemas = pair.schemasOn(source);
+            objects = SourceObjects.read(source, schemas);
         } catch (SQLException e) {
             throw Catalog.failure("reading the source's indexes and constraints", pair.source(), e);
         }
         // No --schema-only: it would leave out MATERIALIZED VIEW DATA, and the target's views would stay unpopulated.
         List<String> options = new ArrayList<>(List.of("--section=post-data", "--no-publications", "--no-subscriptions"));
-        pair.schemas().forEach(schema -> options.add("--schema=" + DumpPatterns.exact(schema)));
+        options.addAll(DumpPatterns.options(pair.scope(), schemas, List.of()));
         Path archive = tools.dump(pair.source(), options);
         Toc toc;
         String text;
@@ -266,10 +268,10 @@ public final class PostDataBuilder {
             PgTools.delete(archive);
         }
         try {
-            return new Dump(Optional.of(PostDataScript.parse(text, toc)), text, toc, objects);
+            return new Dump(Optional.of(PostDataScript.parse(text, toc)), text, toc, objects, schemas);
         } catch (IllegalStateException e) {
             log.warn("{}: post-data cannot be built entry by entry", e.getMessage());
-            return new Dump(Optional.empty(), text, toc, objects);
+            return new Dump(Optional.empty(), text, toc, objects, schemas);
         }
     }
 

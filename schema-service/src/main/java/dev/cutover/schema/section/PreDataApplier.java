@@ -6,7 +6,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
@@ -14,6 +18,10 @@ import dev.cutover.schema.pgtools.Catalog;
 import dev.cutover.schema.pgtools.PgTools;
 import dev.cutover.schema.pgtools.Toc;
 import dev.cutover.schema.pgtools.TocEntry;
+import dev.cutover.schema.roles.MissingRoles;
+import dev.cutover.schema.roles.RoleReader;
+import dev.cutover.schema.roles.Roles;
+import dev.cutover.schema.roles.SourceRoles;
 
 /**
  * Applies the source's pre-data section (types, functions, tables, sequences, views) to the target in
@@ -21,10 +29,16 @@ import dev.cutover.schema.pgtools.TocEntry;
  *
  * <p>The dump is a custom-format archive so that its entries can be chosen before the script is
  * written: {@code --schema} makes pg_dump write {@code CREATE SCHEMA} even for {@code public}, which a
- * new target already has, so schemas that exist on the target are left out. Extensions are dumped
- * with {@code --extension}, because with {@code --schema} pg_dump writes none.
+ * new target already has, so schemas that exist on the target are left out. The whole database is dumped
+ * without {@code --schema} (see {@link DumpPatterns#options}); a list of schemas with it, and then extensions
+ * are dumped with {@code --extension}, because with {@code --schema} pg_dump writes none.
+ *
+ * <p>The roles the schema names that the target lacks are created first when the pair says so, and cutover's own
+ * schema last, all in the transaction that applies the dump: a failed pre-data leaves the target untouched.
  */
 public final class PreDataApplier {
+
+    private static final Logger log = LoggerFactory.getLogger(PreDataApplier.class);
 
     private final PgTools tools;
 
@@ -36,41 +50,50 @@ public final class PreDataApplier {
         long started = System.nanoTime();
         int sourceMajor;
         Set<String> extensions;
+        List<String> schemas;
+        Optional<SourceRoles> sourceRoles = Optional.empty();
         try (Connection source = pair.source().connect()) {
             sourceMajor = Catalog.majorVersion(source);
             extensions = Catalog.extensions(source);
+            schemas = pair.schemasOn(source);
+            if (pair.createMissingRoles()) {
+                sourceRoles = Optional.of(RoleReader.source(source, schemas));
+            }
         } catch (SQLException e) {
-            throw Catalog.failure("reading the source's extensions", pair.source(), e);
+            throw Catalog.failure("reading the source's schemas, extensions and roles", pair.source(), e);
         }
-        Set<String> targetSchemas = schemasOf(pair.target());
+        Set<String> targetSchemas;
+        MissingRoles roles = MissingRoles.none();
+        try (Connection target = pair.target().connect()) {
+            targetSchemas = Catalog.schemas(target);
+            if (sourceRoles.isPresent()) {
+                roles = MissingRoles.of(sourceRoles.get(), RoleReader.names(target), Roles.wanted(pair));
+            }
+        } catch (SQLException e) {
+            throw Catalog.failure("reading the target's schemas and roles", pair.target(), e);
+        }
         tools.requirePgDump(sourceMajor);
         List<String> options = new ArrayList<>(List.of("--schema-only", "--section=pre-data", "--no-publications",
                 "--no-subscriptions"));
-        pair.schemas().forEach(schema -> options.add("--schema=" + DumpPatterns.exact(schema)));
-        extensions.forEach(extension -> options.add("--extension=" + DumpPatterns.exact(extension)));
+        options.addAll(DumpPatterns.options(pair.scope(), schemas, extensions));
+        installCutoverSchema(pair.source());
         Path archive = tools.dump(pair.source(), options);
         Toc toc;
         try {
             toc = tools.list(archive).without(entry -> createsExisting(entry, targetSchemas));
-            tools.apply(pair.target(), tools.script(archive, toc));
+            if (!roles.isEmpty()) {
+                log.info("creating the roles the schema names that {} lacks: {}", pair.target().describe(), roles.describe());
+            }
+            // One transaction: a failure leaves the target as it was, roles and cutover's own schema included.
+            tools.apply(pair.target(), roles.sql() + "\n" + tools.script(archive, toc) + "\n" + CutoverSchema.ddl());
         } finally {
             PgTools.delete(archive);
         }
-        installCutoverSchema(pair.source());
-        installCutoverSchema(pair.target());
         return new SectionReport(toc.size(), 0, 0, 0, Duration.ofNanos(System.nanoTime() - started));
     }
 
     static boolean createsExisting(TocEntry entry, Set<String> targetSchemas) {
         return entry.type().equals("SCHEMA") && targetSchemas.stream().anyMatch(entry::hasTag);
-    }
-
-    private static Set<String> schemasOf(Endpoint endpoint) {
-        try (Connection connection = endpoint.connect()) {
-            return Catalog.schemas(connection);
-        } catch (SQLException e) {
-            throw Catalog.failure("reading the schemas", endpoint, e);
-        }
     }
 
     private static void installCutoverSchema(Endpoint endpoint) {

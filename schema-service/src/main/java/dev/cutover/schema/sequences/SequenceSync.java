@@ -18,6 +18,7 @@ import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
 import dev.cutover.platform.database.FenceState;
+import dev.cutover.platform.database.SchemaScope;
 import dev.cutover.platform.database.WarmConnections;
 import dev.cutover.schema.pgtools.Catalog;
 
@@ -72,9 +73,7 @@ public final class SequenceSync implements AutoCloseable {
                               format('SELECT last_value, is_called FROM %I.%I', n.nspname, c.relname), false, true, '')
                           END AS row
                      FROM (SELECT pg_catalog.pg_sequence_last_value(c.oid) AS value) v) p
-             WHERE n.nspname = ANY (?)
-             ORDER BY 1
-            """;
+             WHERE """ + SchemaScope.condition("n.nspname") + " ORDER BY 1";
 
     private static final String SET_ALL = """
             SELECT count(pg_catalog.setval(s.name::regclass, s.value, s.called))
@@ -101,7 +100,7 @@ public final class SequenceSync implements AutoCloseable {
         try (WarmConnections.Lease lease = connections.lease(pair.source())) {
             Connection connection = lease.connection();
             FenceState.await(connection, pair.appRoles(), Instant.now().plus(fenceWait), pair.source());
-            onSource = read(connection, pair.schemas());
+            onSource = read(connection, pair.scope());
         } catch (SQLException e) {
             target.thenAccept(WarmConnections.Lease::close);
             throw Catalog.failure("reading the sequences", pair.source(), e);
@@ -110,7 +109,7 @@ public final class SequenceSync implements AutoCloseable {
         onSource.forEach((definition, state) -> wanted.add(definition.onTarget(state, margin)));
         try (WarmConnections.Lease lease = join(target)) {
             if (!wanted.isEmpty()) {
-                setAll(lease.connection(), pair.target(), pair.schemas(), wanted);
+                setAll(lease.connection(), pair.target(), pair.scope(), wanted);
             }
         } catch (SQLException e) {
             throw Catalog.failure("setting the sequences", pair.target(), e);
@@ -118,7 +117,7 @@ public final class SequenceSync implements AutoCloseable {
         return new SyncReport(wanted.size(), margin, Duration.ofNanos(System.nanoTime() - started));
     }
 
-    private static void setAll(Connection connection, Endpoint target, List<String> schemas, List<SequenceState> wanted)
+    private static void setAll(Connection connection, Endpoint target, SchemaScope scope, List<SequenceState> wanted)
             throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(SET_ALL)) {
             statement.setArray(1, connection.createArrayOf("text", wanted.stream().map(SequenceState::name).toArray()));
@@ -134,7 +133,7 @@ public final class SequenceSync implements AutoCloseable {
             throw e;
         }
         Map<String, SequenceState> actual = new HashMap<>();
-        read(connection, schemas).values().forEach(state -> actual.put(state.name(), state));
+        read(connection, scope).values().forEach(state -> actual.put(state.name(), state));
         List<String> wrong = new ArrayList<>();
         for (SequenceState expected : wanted) {
             SequenceState found = actual.get(expected.name());
@@ -165,11 +164,14 @@ public final class SequenceSync implements AutoCloseable {
         }
     }
 
-    /** Every sequence of the schemas, by name order, with where it stands. */
-    static Map<SequenceDefinition, SequenceState> read(Connection connection, List<String> schemas) throws SQLException {
+    /**
+     * Every sequence of the schemas in scope, by name order, with where it stands. The scope is resolved inside the
+     * query, not by a query before it: this runs while the application waits.
+     */
+    static Map<SequenceDefinition, SequenceState> read(Connection connection, SchemaScope scope) throws SQLException {
         Map<SequenceDefinition, SequenceState> sequences = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(SEQUENCES)) {
-            statement.setArray(1, Catalog.textArray(connection, schemas));
+            scope.bind(statement, 1);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     String name = rows.getString(1);

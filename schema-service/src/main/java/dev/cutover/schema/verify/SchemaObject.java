@@ -10,8 +10,8 @@ package dev.cutover.schema.verify;
  */
 public record SchemaObject(String kind, String schema, String name, String definition) {
 
-    /** Identifies the object across the two servers. */
+    /** Identifies the object across the two servers, whichever version printed its name. */
     String key() {
-        return kind + ' ' + name;
+        return kind + ' ' + Normalisation.name(kind, name);
     }
 }

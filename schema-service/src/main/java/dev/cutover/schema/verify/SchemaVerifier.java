@@ -11,8 +11,17 @@ import dev.cutover.schema.pgtools.Catalog;
 /** Reads both catalogs and compares them. */
 public final class SchemaVerifier {
 
+    /** Compares the schemas in scope on the source now; the target is read for the same schemas. */
     public List<Difference> verify(DatabasePair pair) {
-        return SchemaComparison.compare(read(pair.source(), pair.schemas()), read(pair.target(), pair.schemas()));
+        List<String> schemas;
+        List<SchemaObject> source;
+        try (Connection connection = pair.source().connect()) {
+            schemas = pair.schemasOn(connection);
+            source = CatalogReader.read(connection, schemas);
+        } catch (SQLException e) {
+            throw Catalog.failure("reading the catalog", pair.source(), e);
+        }
+        return SchemaComparison.compare(source, read(pair.target(), schemas));
     }
 
     private static List<SchemaObject> read(Endpoint endpoint, List<String> schemas) {

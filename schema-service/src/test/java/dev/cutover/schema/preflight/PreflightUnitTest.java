@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 import dev.cutover.schema.pgtools.ClientVersion;
+import dev.cutover.schema.roles.MissingRoles;
 
 class PreflightUnitTest {
 
@@ -28,7 +30,8 @@ class PreflightUnitTest {
     }
 
     private static Facts facts(Facts.Source source, Facts.Target target) {
-        return new Facts(source, target, Optional.of(ClientVersion.parse("pg_dump (PostgreSQL) 15.18")), List.of("app"));
+        return new Facts(source, target, Optional.of(ClientVersion.parse("pg_dump (PostgreSQL) 15.18")), List.of("app"),
+                Facts.Schemas.FINE, MissingRoles.none(), false);
     }
 
     private final Facts healthy = facts(source(List.of(KEYED)), target());
@@ -114,7 +117,8 @@ class PreflightUnitTest {
     @Test
     void appRoleMissingOnEitherSideIsABlockerPerSide() {
         Facts facts = new Facts(source(List.of(KEYED)), new Facts.Target(17, "shop", List.of(), Set.of(),
-                Set.of("pg_trgm")), healthy.pgDump(), List.of("app", "reporting"));
+                Set.of("pg_trgm")), healthy.pgDump(), List.of("app", "reporting"),
+                Facts.Schemas.FINE, MissingRoles.none(), false);
 
         assertThat(Preflight.check(facts, Scope.MIGRATION, LONG)).extracting(Finding::message).containsExactly(
                 "the application role app does not exist on the target",
@@ -133,10 +137,12 @@ class PreflightUnitTest {
 
     @Test
     void missingOrTooOldPgDumpIsABlocker() {
-        Facts missing = new Facts(healthy.source(), target(), Optional.empty(), List.of("app"));
+        Facts missing = new Facts(healthy.source(), target(), Optional.empty(), List.of("app"),
+                Facts.Schemas.FINE, MissingRoles.none(), false);
         Facts tooOld = new Facts(new Facts.Source(16, "admin", "logical", 10, 2, 10, 1, true, List.of(KEYED), 0,
                 List.of(), List.of(), Set.of("app"), Set.of()), target(),
-                Optional.of(ClientVersion.parse("pg_dump (PostgreSQL) 15.18")), List.of("app"));
+                Optional.of(ClientVersion.parse("pg_dump (PostgreSQL) 15.18")), List.of("app"),
+                Facts.Schemas.FINE, MissingRoles.none(), false);
 
         assertThat(Preflight.check(missing, Scope.MIGRATION, LONG)).extracting(Finding::message)
                 .containsExactly("pg_dump is not installed where this service looks for it");
@@ -158,5 +164,46 @@ class PreflightUnitTest {
     void scopesAreReadWithoutRegardToCaseAndUnknownOnesAreRefused() {
         assertThat(Scope.parse(" cutover ")).isEqualTo(Scope.CUTOVER);
         assertThatThrownBy(() -> Scope.parse("EVERYTHING")).hasMessageContaining("use MIGRATION or CUTOVER");
+    }
+
+    @Test
+    void rolesTheSchemaNamesThatTheTargetLacksAreOneBlockerWithTheSqlOrAWarningWhenPreDataCreatesThem() {
+        MissingRoles missing = new MissingRoles(List.of("billing_reader", "app"),
+                Map.of("billing_reader", "has privileges on table public.invoices", "app", "an application role"),
+                List.of("CREATE ROLE app NOLOGIN;", "CREATE ROLE billing_reader NOLOGIN;"));
+        Facts.Target withoutApp = new Facts.Target(17, "shop", List.of(), Set.of(), Set.of("pg_trgm", "citext"));
+        Facts reported = new Facts(healthy.source(), withoutApp, healthy.pgDump(), List.of("app"), Facts.Schemas.FINE, missing,
+                false);
+        Facts created = new Facts(healthy.source(), withoutApp, healthy.pgDump(), List.of("app"), Facts.Schemas.FINE, missing,
+                true);
+
+        assertThat(Preflight.check(reported, Scope.MIGRATION, LONG))
+                .extracting(Finding::severity, Finding::check, Finding::object)
+                .containsExactly(tuple(Severity.BLOCKER, "schema_roles", "billing_reader, app"),
+                        tuple(Severity.BLOCKER, "app_roles", "app"));
+        assertThat(Preflight.check(reported, Scope.MIGRATION, LONG).getFirst().remedy())
+                .contains("CREATE ROLE app NOLOGIN;\nCREATE ROLE billing_reader NOLOGIN;");
+        assertThat(Preflight.check(created, Scope.MIGRATION, LONG))
+                .extracting(Finding::severity, Finding::check)
+                .containsExactly(tuple(Severity.WARNING, "schema_roles"));
+    }
+
+    @Test
+    void aListedSchemaTheSourceLacksIsABlocker() {
+        Facts facts = new Facts(healthy.source(), healthy.target(), healthy.pgDump(), List.of("app"),
+                new Facts.Schemas(List.of("bililng"), Map.of()), MissingRoles.none(), false);
+
+        assertThat(Preflight.check(facts, Scope.MIGRATION, LONG)).extracting(Finding::check, Finding::object)
+                .containsExactly(tuple("schemas", "bililng"));
+    }
+
+    @Test
+    void anExtensionInASchemaThatStaysBehindIsABlocker() {
+        Facts facts = new Facts(healthy.source(), healthy.target(), healthy.pgDump(), List.of("app"),
+                new Facts.Schemas(List.of(), Map.of("pg_trgm", "extensions")), MissingRoles.none(), false);
+
+        assertThat(Preflight.check(facts, Scope.MIGRATION, LONG)).extracting(Finding::check, Finding::object)
+                .containsExactly(tuple("extension_schema", "pg_trgm"));
+        assertThat(Preflight.check(facts, Scope.CUTOVER, LONG)).isEmpty();
     }
 }

@@ -32,8 +32,16 @@ public final class TestDatabases {
         return pair(stack, name, appRoles);
     }
 
+    /** The whole database moves, as it does when cutover.databases.<name>.schemas is not set. */
     public static DatabasePair pair(LocalStack stack, String name, List<String> appRoles) {
-        return new DatabasePair(endpoint(stack.source(), name), endpoint(stack.target(), name), appRoles, List.of("public"));
+        return new DatabasePair(endpoint(stack.source(), name), endpoint(stack.target(), name), appRoles, List.of());
+    }
+
+    /** A pair with the scope and role settings given. */
+    public static DatabasePair create(LocalStack stack, String name, List<String> excludeSchemas,
+            boolean createMissingRoles) {
+        DatabasePair pair = create(stack, name, List.of());
+        return new DatabasePair(pair.source(), pair.target(), List.of(), List.of(), excludeSchemas, createMissingRoles);
     }
 
     public static Endpoint endpoint(Postgres server, String database) {

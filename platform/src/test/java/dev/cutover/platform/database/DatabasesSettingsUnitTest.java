@@ -1,0 +1,72 @@
+package dev.cutover.platform.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+class DatabasesSettingsUnitTest {
+
+    private static final Map<String, String> ENDPOINTS = Map.of(
+            "cutover.databases.app.source.host", "127.0.0.2", "cutover.databases.app.source.port", "5432",
+            "cutover.databases.app.source.database", "app", "cutover.databases.app.source.user", "postgres",
+            "cutover.databases.app.source.password", "secret",
+            "cutover.databases.app.target.host", "127.0.0.3", "cutover.databases.app.target.port", "5432",
+            "cutover.databases.app.target.database", "app", "cutover.databases.app.target.user", "postgres",
+            "cutover.databases.app.target.password", "secret");
+
+    @Test
+    void withoutSchemasTheWholeDatabaseMovesAndNoRoleIsCreated() {
+        DatabasePair pair = bind(Map.of()).get("app");
+
+        assertThat(pair.scope().wholeDatabase()).isTrue();
+        assertThat(pair.scope().describe()).isEqualTo("the whole database");
+        assertThat(pair.createMissingRoles()).isFalse();
+    }
+
+    @Test
+    void excludedSchemasAndTheRoleOptionAreRead() {
+        DatabasePair pair = bind(Map.of("cutover.databases.app.exclude-schemas", "audit,scratch",
+                "cutover.databases.app.create-missing-roles", "true")).get("app");
+
+        assertThat(pair.excludeSchemas()).containsExactly("audit", "scratch");
+        assertThat(pair.scope().describe()).isEqualTo("the whole database but [audit, scratch]");
+        assertThat(pair.createMissingRoles()).isTrue();
+    }
+
+    @Test
+    void schemasStayAnExplicitList() {
+        DatabasePair pair = bind(Map.of("cutover.databases.app.schemas", "sales,billing")).get("app");
+
+        assertThat(pair.scope().wholeDatabase()).isFalse();
+        assertThat(pair.scope().include()).containsExactly("sales", "billing");
+    }
+
+    @Test
+    void aSchemaBothIncludedAndExcludedIsRefusedAtStartUp() {
+        assertThatThrownBy(() -> bind(Map.of("cutover.databases.app.schemas", "sales",
+                "cutover.databases.app.exclude-schemas", "sales")))
+                .isInstanceOf(BindException.class)
+                .rootCause().hasMessageContaining("both in schemas and in exclude-schemas");
+    }
+
+    @Test
+    void cutoversOwnSchemaCannotBeIncluded() {
+        assertThatThrownBy(() -> new SchemaScope(List.of("cutover"), List.of()))
+                .hasMessageContaining("PostgreSQL's or cutover's own");
+    }
+
+    private static DatabasesSettings bind(Map<String, String> more) {
+        Map<String, String> properties = new HashMap<>(ENDPOINTS);
+        properties.putAll(more);
+        return new Binder(new MapConfigurationPropertySource(properties))
+                .bind("cutover", DatabasesSettings.class).get();
+    }
+}
