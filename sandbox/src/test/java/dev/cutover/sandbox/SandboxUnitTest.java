@@ -7,6 +7,8 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import dev.cutover.sandbox.rehearsal.ClientDns;
+import dev.cutover.sandbox.rehearsal.Layout;
 import dev.cutover.sandbox.rehearsal.RehearsalOptions;
 
 class SandboxUnitTest {
@@ -19,6 +21,17 @@ class SandboxUnitTest {
         assertThat(options.rate()).isEqualTo(500);
         assertThat(options.dnsTtl()).isEqualTo(Duration.ofSeconds(2));
         assertThat(options.workers()).isEqualTo(RehearsalOptions.defaults().workers());
+    }
+
+    @Test
+    void theLayoutAndTheClientsDnsAreChosenByName() {
+        RehearsalOptions options = Sandbox.parse(new String[] {"--layout", "processes", "--client-dns", "none"});
+
+        assertThat(options.layout()).isEqualTo(Layout.PROCESSES);
+        assertThat(options.clientDns()).isEqualTo(ClientDns.NONE);
+        assertThat(options.clientDnsCache()).as("no cache: the name is resolved on every connect").isZero();
+        assertThat(RehearsalOptions.defaults().layout()).isEqualTo(Layout.ONE_JVM);
+        assertThatThrownBy(() -> Sandbox.parse(new String[] {"--layout", "k8s"})).hasMessageContaining("one-jvm or processes");
     }
 
     @Test

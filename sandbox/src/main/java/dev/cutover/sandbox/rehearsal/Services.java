@@ -66,7 +66,6 @@ final class Services implements AutoCloseable {
         endpoint(common, db, "source", stack.source());
         endpoint(common, db, "target", stack.target());
         common.put("cutover.databases." + db + ".app-roles", SeedData.ROLE);
-        common.put("cutover.databases." + db + ".schemas", "public");
 
         Path secret = workDirectory.resolve("tsig.secret");
         Files.writeString(secret, stack.dns().tsigSecret() + "\n");

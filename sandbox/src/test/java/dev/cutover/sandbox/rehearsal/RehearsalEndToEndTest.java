@@ -44,7 +44,7 @@ class RehearsalEndToEndTest {
     }
 
     /** Keeps the rehearsal's output for the assertions and shows it in the build log. */
-    private static final class TeeStream extends PrintStream {
+    static final class TeeStream extends PrintStream {
 
         private final PrintStream second;
 
