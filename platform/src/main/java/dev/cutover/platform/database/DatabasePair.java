@@ -17,9 +17,11 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  * @param excludeSchemas     schemas left behind
  * @param createMissingRoles whether pre-data creates the roles the schema names (owners, grants, policies) that
  *                           the target lacks, NOLOGIN and without a password; otherwise preflight stops on them
+ * @param replication        the replication that carries its changes, as configured (unset names are resolved with
+ *                           the database's name: {@link DatabasesSettings#replication})
  */
 public record DatabasePair(Endpoint source, Endpoint target, List<String> appRoles, List<String> schemas,
-        List<String> excludeSchemas, boolean createMissingRoles) {
+        List<String> excludeSchemas, boolean createMissingRoles, Replication replication) {
 
     @ConstructorBinding
     public DatabasePair {
@@ -29,6 +31,7 @@ public record DatabasePair(Endpoint source, Endpoint target, List<String> appRol
         appRoles = appRoles == null ? List.of() : List.copyOf(appRoles);
         schemas = schemas == null ? List.of() : List.copyOf(schemas);
         excludeSchemas = excludeSchemas == null ? List.of() : List.copyOf(excludeSchemas);
+        replication = replication == null ? Replication.unset() : replication;
         // A contradictory scope stops the service at start-up, not a migration halfway.
         new SchemaScope(schemas, excludeSchemas);
     }
@@ -36,6 +39,17 @@ public record DatabasePair(Endpoint source, Endpoint target, List<String> appRol
     /** Moves {@code schemas} (every schema when empty), leaves none out, creates no roles. */
     public DatabasePair(Endpoint source, Endpoint target, List<String> appRoles, List<String> schemas) {
         this(source, target, appRoles, schemas, List.of(), false);
+    }
+
+    /** The replication the migration creates and names. */
+    public DatabasePair(Endpoint source, Endpoint target, List<String> appRoles, List<String> schemas,
+            List<String> excludeSchemas, boolean createMissingRoles) {
+        this(source, target, appRoles, schemas, excludeSchemas, createMissingRoles, Replication.unset());
+    }
+
+    /** The same pair carried by {@code other} replication. */
+    public DatabasePair withReplication(Replication other) {
+        return new DatabasePair(source, target, appRoles, schemas, excludeSchemas, createMissingRoles, other);
     }
 
     public SchemaScope scope() {

@@ -13,6 +13,13 @@ public record DatabasesSettings(Map<String, DatabasePair> databases) {
 
     public DatabasesSettings {
         databases = databases == null ? Map.of() : Map.copyOf(databases);
+        // Adopted replication without its names stops the service at start-up, not a cutover halfway.
+        databases.forEach((name, pair) -> pair.replication().resolve(name));
+    }
+
+    /** The replication of the pair named in a message, every name filled in. */
+    public Replication replication(String name) {
+        return get(name).replication().resolve(name);
     }
 
     /** The pair named in a message; a name nobody configured is a mistake a person must fix. */

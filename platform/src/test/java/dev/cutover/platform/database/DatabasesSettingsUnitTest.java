@@ -63,6 +63,36 @@ class DatabasesSettingsUnitTest {
                 .hasMessageContaining("PostgreSQL's or cutover's own");
     }
 
+    @Test
+    void withoutReplicationSettingsTheNamesAreTheOnesTheMigrationCreates() {
+        Replication replication = bind(Map.of()).replication("app");
+
+        assertThat(replication).isEqualTo(new Replication("cutover_pub_app", "cutover_slot_app", "cutover_sub_app", false));
+    }
+
+    @Test
+    void adoptedReplicationIsNamedAsConfiguredAndItsSlotAfterItsSubscription() {
+        Replication replication = bind(Map.of("cutover.databases.app.replication.adopted", "true",
+                "cutover.databases.app.replication.subscription", "team_sub",
+                "cutover.databases.app.replication.publication", "team_pub")).replication("app");
+
+        assertThat(replication).isEqualTo(new Replication("team_pub", "team_sub", "team_sub", true));
+    }
+
+    @Test
+    void adoptedReplicationWithoutItsNamesIsRefusedAtStartUp() {
+        assertThatThrownBy(() -> bind(Map.of("cutover.databases.app.replication.adopted", "true")))
+                .isInstanceOf(BindException.class)
+                .rootCause().hasMessageContaining("set .replication.subscription");
+    }
+
+    @Test
+    void aSlotNamePostgresqlRefusesIsRefusedAtStartUp() {
+        assertThatThrownBy(() -> bind(Map.of("cutover.databases.app.replication.slot", "Team-Slot")))
+                .isInstanceOf(BindException.class)
+                .rootCause().hasMessageContaining("only lower-case letters, digits and underscores");
+    }
+
     private static DatabasesSettings bind(Map<String, String> more) {
         Map<String, String> properties = new HashMap<>(ENDPOINTS);
         properties.putAll(more);
