@@ -21,6 +21,7 @@ import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.DatabasesSettings;
+import dev.cutover.platform.database.Replication;
 import dev.cutover.replicator.copy.FullLoad;
 import dev.cutover.replicator.copy.FullLoadResult;
 import dev.cutover.replicator.copy.LoadOptions;
@@ -99,9 +100,14 @@ class ReplicatorService {
                 .stop(pair(cause), names(cause), command.getDropSlot());
         publisher.publish(ReplicationStopped.newBuilder()
                 .setMetadata(publisher.answering(cause))
-                .setSlot(stopped.slot())
-                .setSubscription(stopped.subscription())
+                .setSlot(stopped.names().slot())
+                .setSubscription(stopped.names().subscription())
+                .setPublication(stopped.names().publication())
                 .setSlotDropped(stopped.slotDropped())
+                .setSubscriptionOutcome(stopped.subscription().name())
+                .setSlotOutcome(stopped.slot().name())
+                .setPublicationOutcome(stopped.publication().name())
+                .setAdopted(replication(cause).adopted())
                 .build());
         handled.add(cause.getMessageId());
     }
@@ -146,7 +152,16 @@ class ReplicatorService {
         }
     }
 
-    private static ReplicationNames names(Metadata cause) {
-        return ReplicationNames.forDatabase(cause.getDatabase());
+    /** The configured replication: the migration's own objects, or the ones a team created and cutover adopted. */
+    private Replication replication(Metadata cause) {
+        try {
+            return databases.replication(cause.getDatabase());
+        } catch (IllegalArgumentException e) {
+            throw new StepFailure(e.getMessage(), false, e);
+        }
+    }
+
+    private ReplicationNames names(Metadata cause) {
+        return ReplicationNames.of(replication(cause));
     }
 }

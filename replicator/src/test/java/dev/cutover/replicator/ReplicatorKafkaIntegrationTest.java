@@ -40,9 +40,12 @@ import dev.cutover.stack.SharedStackExtension;
 class ReplicatorKafkaIntegrationTest {
 
     private static final String DATABASE = "kafka_shop";
+    /** Replicated by a subscription its team created by hand, which cutover adopts. */
+    private static final String ADOPTED = "kafka_adopted";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private static TestDatabase db;
+    private static TestDatabase adopted;
     private static ConfigurableApplicationContext service;
     private static KafkaConsumer<String, SpecificRecord> events;
     private static final List<SpecificRecord> seen = new ArrayList<>();
@@ -52,8 +55,25 @@ class ReplicatorKafkaIntegrationTest {
         db = TestDatabase.create(DATABASE, stack.source(), stack.target());
         db.onBoth("CREATE SCHEMA shop", "CREATE TABLE shop.items (id int PRIMARY KEY, name text)");
         db.onSource("INSERT INTO shop.items SELECT g, 'item ' || g FROM generate_series(1, 1000) g");
+        adopted = TestDatabase.create(ADOPTED, stack.source(), stack.target());
+        adopted.onBoth("CREATE TABLE items (id int PRIMARY KEY, name text)");
         String prefix = "cutover.databases." + DATABASE + ".";
+        String other = "cutover.databases." + ADOPTED + ".";
         service = new SpringApplicationBuilder(ReplicatorApplication.class).properties(Map.ofEntries(
+                Map.entry(other + "source.host", stack.source().host()),
+                Map.entry(other + "source.port", String.valueOf(stack.source().port())),
+                Map.entry(other + "source.database", ADOPTED),
+                Map.entry(other + "source.user", stack.source().superuser()),
+                Map.entry(other + "source.password", stack.source().password()),
+                Map.entry(other + "target.host", stack.target().host()),
+                Map.entry(other + "target.port", String.valueOf(stack.target().port())),
+                Map.entry(other + "target.database", ADOPTED),
+                Map.entry(other + "target.user", stack.target().superuser()),
+                Map.entry(other + "target.password", stack.target().password()),
+                Map.entry(other + "replication.adopted", "true"),
+                Map.entry(other + "replication.publication", "team_pub"),
+                Map.entry(other + "replication.subscription", "team_sub"),
+                Map.entry(other + "replication.slot", "team_slot"),
                 Map.entry("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers()),
                 Map.entry("server.port", "0"),
                 Map.entry(prefix + "source.host", stack.source().host()),
@@ -106,6 +126,38 @@ class ReplicatorKafkaIntegrationTest {
         assertThat(awaitAnswer(ReplicationStopped.class, stop).getSlotDropped()).isTrue();
         assertThat(db.countOnSource("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cutover_slot_kafka_shop'"))
                 .isZero();
+    }
+
+    @Test
+    void stoppingAdoptedReplicationDropsExactlyItsSubscriptionAndSlotKeepsItsPublicationAndSaysSo(LocalStack stack) {
+        adopted.onSource("CREATE PUBLICATION team_pub FOR TABLE items");
+        adopted.onTarget("CREATE SUBSCRIPTION team_sub CONNECTION 'host=" + stack.source().host() + " port="
+                + stack.source().port() + " dbname=" + ADOPTED + " user=" + stack.source().superuser() + " password="
+                + stack.source().password() + "' PUBLICATION team_pub WITH (slot_name = 'team_slot', copy_data = false)");
+        MessagePublisher publisher = service.getBean(MessagePublisher.class);
+
+        Metadata stop = command(publisher, ADOPTED);
+        publisher.publish(StopReplication.newBuilder().setMetadata(stop).build());
+        ReplicationStopped stopped = awaitAnswer(ReplicationStopped.class, stop);
+
+        assertThat(List.of(stopped.getSubscription(), stopped.getSlot(), stopped.getPublication()))
+                .containsExactly("team_sub", "team_slot", "team_pub");
+        assertThat(List.of(stopped.getSubscriptionOutcome(), stopped.getSlotOutcome(), stopped.getPublicationOutcome()))
+                .containsExactly("DROPPED", "DROPPED", "KEPT");
+        assertThat(stopped.getSlotDropped()).isTrue();
+        assertThat(stopped.getAdopted()).isTrue();
+        assertThat(adopted.countOnTarget("SELECT count(*) FROM pg_subscription WHERE subname = 'team_sub'")).isZero();
+        assertThat(adopted.countOnSource("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'team_slot'"))
+                .isZero();
+        assertThat(adopted.countOnSource("SELECT count(*) FROM pg_publication WHERE pubname = 'team_pub'")).isOne();
+
+        Metadata again = command(publisher, ADOPTED);
+        publisher.publish(StopReplication.newBuilder().setMetadata(again).build());
+        ReplicationStopped nothing = awaitAnswer(ReplicationStopped.class, again);
+
+        assertThat(List.of(nothing.getSubscriptionOutcome(), nothing.getSlotOutcome()))
+                .containsExactly("NOT_PRESENT", "NOT_PRESENT");
+        assertThat(nothing.getSlotDropped()).isFalse();
     }
 
     @Test

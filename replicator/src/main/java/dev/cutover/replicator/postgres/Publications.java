@@ -85,14 +85,18 @@ public final class Publications {
         }
     }
 
-    /** Drops cutover's publication if it exists; one made by someone else is left alone. */
-    public static boolean dropIfOurs(Connection source, String name) throws SQLException {
-        if (existing(source, name).orElse(false)) {
-            try (Statement statement = source.createStatement()) {
-                statement.execute("DROP PUBLICATION IF EXISTS " + Sql.identifier(name));
-            }
-            return true;
+    /** Drops cutover's publication if it exists; one made by someone else is left alone ({@link Removal#KEPT}). */
+    public static Removal dropIfOurs(Connection source, String name) throws SQLException {
+        Optional<Boolean> ours = existing(source, name);
+        if (ours.isEmpty()) {
+            return Removal.NOT_PRESENT;
         }
-        return false;
+        if (!ours.get()) {
+            return Removal.KEPT;
+        }
+        try (Statement statement = source.createStatement()) {
+            statement.execute("DROP PUBLICATION IF EXISTS " + Sql.identifier(name));
+        }
+        return Removal.DROPPED;
     }
 }

@@ -17,9 +17,11 @@ import dev.cutover.platform.database.Endpoint;
 import dev.cutover.replicator.postgres.Failures;
 import dev.cutover.replicator.postgres.Lsn;
 import dev.cutover.replicator.postgres.Publications;
+import dev.cutover.replicator.postgres.Removal;
 import dev.cutover.replicator.postgres.ReplicationNames;
 import dev.cutover.replicator.postgres.Slots;
 import dev.cutover.replicator.postgres.Sql;
+import dev.cutover.replicator.postgres.Subscriptions;
 
 /**
  * The target's subscription to the slot the full load created. It neither creates a slot nor copies
@@ -84,34 +86,32 @@ public final class Streaming {
     }
 
     /**
-     * Ends the subscription without touching the slot through it (so a dead source cannot block it), then
-     * drops the slot and the publication on the source when asked to.
+     * Ends the configured subscription without touching the slot through it (so a dead source cannot block it), then
+     * drops the slot and cutover's own publication on the source when asked to. Each object is looked up first and
+     * reported as found: one that is not there is {@link Removal#NOT_PRESENT}, never dropped.
      */
     public StreamingStopped stop(DatabasePair pair, ReplicationNames names, boolean dropSlot) {
         Endpoint source = pair.source();
         Endpoint target = pair.target();
-        try (Connection to = target.connect(); Statement statement = to.createStatement()) {
-            if (subscriptionExists(to, names.subscription())) {
-                String subscription = Sql.identifier(names.subscription());
-                statement.execute("ALTER SUBSCRIPTION " + subscription + " DISABLE");
-                statement.execute("ALTER SUBSCRIPTION " + subscription + " SET (slot_name = NONE)");
-                statement.execute("DROP SUBSCRIPTION " + subscription);
-            }
+        Removal subscription;
+        try (Connection to = target.connect()) {
+            subscription = Subscriptions.drop(to, names.subscription());
         } catch (SQLException e) {
             throw Failures.of("dropping the subscription " + names.subscription(), target.describe(), e);
         }
-        boolean slotGone;
         try (Connection from = source.connect()) {
             if (dropSlot) {
-                Slots.drop(from, names.slot(), slotReleasePatience);
-                Publications.dropIfOurs(from, names.publication());
+                Removal slot = Slots.drop(from, names.slot(), slotReleasePatience) ? Removal.DROPPED : Removal.NOT_PRESENT;
+                return new StreamingStopped(names, subscription, slot, Publications.dropIfOurs(from, names.publication()));
             }
-            slotGone = Slots.find(from, names.slot()).isEmpty();
+            Removal slot = Slots.find(from, names.slot()).isPresent() ? Removal.KEPT : Removal.NOT_PRESENT;
+            Removal publication = Publications.existing(from, names.publication()).isPresent()
+                    ? Removal.KEPT : Removal.NOT_PRESENT;
+            return new StreamingStopped(names, subscription, slot, publication);
         } catch (SQLException e) {
             throw Failures.of("dropping the replication slot " + names.slot() + " (it retains WAL until dropped:"
                     + " SELECT pg_drop_replication_slot('" + names.slot() + "'))", source.describe(), e);
         }
-        return new StreamingStopped(names.slot(), names.subscription(), slotGone);
     }
 
     /** The start LSN recorded on cutover's subscription, if it exists; the slot's position if nothing was recorded. */
@@ -127,17 +127,6 @@ public final class Streaming {
                 String comment = row.getString(1);
                 return Optional.of(comment.startsWith(START_LSN_COMMENT)
                         ? Lsn.parse(comment.substring(START_LSN_COMMENT.length())) : slotPosition);
-            }
-        }
-    }
-
-    private static boolean subscriptionExists(Connection target, String name) throws SQLException {
-        try (PreparedStatement statement = target.prepareStatement("""
-                SELECT 1 FROM pg_subscription
-                WHERE subname = ? AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())""")) {
-            statement.setString(1, name);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next();
             }
         }
     }

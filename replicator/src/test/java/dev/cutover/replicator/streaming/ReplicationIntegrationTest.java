@@ -21,6 +21,7 @@ import dev.cutover.replicator.copy.FullLoad;
 import dev.cutover.replicator.copy.FullLoadResult;
 import dev.cutover.replicator.copy.LoadOptions;
 import dev.cutover.replicator.postgres.Lsn;
+import dev.cutover.replicator.postgres.Removal;
 import dev.cutover.replicator.postgres.ReplicationNames;
 import dev.cutover.replicator.testing.TestDatabase;
 import dev.cutover.replicator.verify.DataVerifier;
@@ -103,7 +104,10 @@ class ReplicationIntegrationTest {
                 .isZero();
         assertThat(db.countOnTarget("SELECT count(*) FROM pg_subscription WHERE subname = '" + names.subscription() + "'"))
                 .isZero();
-        assertThat(streaming.stop(pair, names, true).slotDropped()).as("stopping twice does no harm").isTrue();
+        StreamingStopped again = streaming.stop(pair, names, true);
+        assertThat(again.slotDropped()).as("stopping twice drops nothing").isFalse();
+        assertThat(List.of(again.subscription(), again.slot(), again.publication())).as("and says so")
+                .containsOnly(Removal.NOT_PRESENT);
     }
 
     @Test
