@@ -1,5 +1,6 @@
 package dev.cutover.schema;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -23,6 +24,7 @@ import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.DatabasesSettings;
 import dev.cutover.schema.preflight.Finding;
 import dev.cutover.schema.preflight.PreflightChecker;
+import dev.cutover.schema.preflight.ReplicationProof;
 import dev.cutover.schema.preflight.Scope;
 import dev.cutover.schema.preflight.Severity;
 import dev.cutover.schema.section.PostDataBuilder;
@@ -43,6 +45,7 @@ class SchemaCommands {
     private final DatabasesSettings databases;
     private final SchemaSettings settings;
     private final PreflightChecker preflight;
+    private final ReplicationProof replicationProof;
     private final PreDataApplier preData;
     private final PostDataBuilder postData;
     private final SchemaVerifier verifier;
@@ -56,6 +59,7 @@ class SchemaCommands {
         this.databases = databases;
         this.settings = settings;
         this.preflight = preflight;
+        this.replicationProof = new ReplicationProof(settings.canaryRoundTrip());
         this.preData = preData;
         this.postData = postData;
         this.verifier = verifier;
@@ -68,8 +72,11 @@ class SchemaCommands {
         answer(command.getMetadata(), () -> {
             Scope scope = scopeOf(command.getScope());
             DatabasePair pair = pair(command.getMetadata());
-            List<Finding> findings = preflight.check(pair, scope);
+            List<Finding> findings = new ArrayList<>(preflight.check(pair, scope));
             if (scope == Scope.CUTOVER) {
+                // Before anything disruptive: the fence's canary must be able to reach the target.
+                String database = command.getMetadata().getDatabase();
+                findings.addAll(replicationProof.prove(pair, database, databases.replication(database)));
                 // The switch follows within seconds: its sequences need not wait for a login then.
                 sequences.ready(pair);
             }

@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rememberedCommands how many handled command ids are remembered, to answer a repeated command without redoing it
  * @param fenceWait          how long SyncSequences waits for the source to be fenced (the saga sends it while the fence
  *                           goes up) before it fails
+ * @param canaryRoundTrip    how long the cutover's preflight waits for a canary row written on the source to arrive
+ *                           on the target before it blocks the cutover
  */
 @ConfigurationProperties("cutover.schema")
 public record SchemaSettings(
@@ -29,7 +31,8 @@ public record SchemaSettings(
         @DefaultValue("30m") Duration toolTimeout,
         Path workDirectory,
         @DefaultValue("10000") int rememberedCommands,
-        @DefaultValue("10s") Duration fenceWait) {
+        @DefaultValue("10s") Duration fenceWait,
+        @DefaultValue("10s") Duration canaryRoundTrip) {
 
     public SchemaSettings {
         if (postDataWorkers < 1 || postDataWorkers > 64) {
@@ -53,6 +56,10 @@ public record SchemaSettings(
         }
         if (fenceWait == null || fenceWait.isNegative()) {
             throw new IllegalArgumentException("cutover.schema.fence-wait must be a duration such as 10s, was " + fenceWait);
+        }
+        if (canaryRoundTrip == null || canaryRoundTrip.isNegative() || canaryRoundTrip.isZero()) {
+            throw new IllegalArgumentException("cutover.schema.canary-round-trip must be a positive duration such as"
+                    + " 10s, was " + canaryRoundTrip);
         }
         workDirectory = workDirectory != null ? workDirectory
                 : Path.of(System.getProperty("java.io.tmpdir"), "cutover-schema");

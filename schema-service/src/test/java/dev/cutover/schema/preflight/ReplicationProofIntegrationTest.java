@@ -1,0 +1,130 @@
+package dev.cutover.schema.preflight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.cutover.platform.database.DatabasePair;
+import dev.cutover.platform.database.Endpoint;
+import dev.cutover.platform.database.Replication;
+import dev.cutover.schema.testing.TestDatabases;
+import dev.cutover.stack.LocalStack;
+import dev.cutover.stack.SharedStackExtension;
+
+/**
+ * Replication a team created by hand (a publication of its own tables, a subscription on the target), and what the
+ * cutover's preflight makes of it before anything disruptive happens.
+ */
+@ExtendWith(SharedStackExtension.class)
+class ReplicationProofIntegrationTest {
+
+    private static final Duration ROUND_TRIP = Duration.ofSeconds(10);
+
+    /** Subscriptions made by hand, dropped after each test with their slots, which the shared source would keep. */
+    private final List<Endpoint> subscribed = new java.util.ArrayList<>();
+
+    @AfterEach
+    void dropSubscriptions() {
+        for (Endpoint target : subscribed) {
+            TestDatabases.execute(target, "DROP SUBSCRIPTION " + target.database() + "_sub");
+        }
+    }
+
+    @Test
+    void adoptedReplicationGetsCutoversTablesAndCarriesACanaryToTheTarget(LocalStack stack) {
+        DatabasePair pair = replicatedByHand(stack, "proof_adopted");
+        Replication adopted = new Replication("proof_adopted_pub", null, "proof_adopted_sub", true).resolve("proof_adopted");
+
+        List<Finding> findings = new ReplicationProof(ROUND_TRIP).prove(pair, "proof_adopted", adopted);
+
+        assertThat(findings).isEmpty();
+        assertThat(TestDatabases.strings(pair.source(), "SELECT schemaname || '.' || tablename FROM pg_publication_tables"
+                + " WHERE pubname = 'proof_adopted_pub' ORDER BY 1"))
+                .containsExactly("cutover.canary", "cutover.heartbeat", "public.items");
+        assertThat(TestDatabases.number(pair.target(), "SELECT count(*) FROM pg_subscription_rel r JOIN pg_subscription s"
+                + " ON s.oid = r.srsubid WHERE s.subname = 'proof_adopted_sub'")).isEqualTo(3);
+        assertThat(TestDatabases.number(pair.source(), "SELECT count(*) FROM cutover.canary")).as("the proof's row is gone")
+                .isZero();
+    }
+
+    @Test
+    void withoutAdoptionAPublicationLackingTheCanaryIsABlockerSayingWhatToAddAndNothingIsChanged(LocalStack stack) {
+        DatabasePair pair = replicatedByHand(stack, "proof_foreign");
+        Replication foreign = new Replication("proof_foreign_pub", null, "proof_foreign_sub", false).resolve("proof_foreign");
+
+        List<Finding> findings = new ReplicationProof(ROUND_TRIP).prove(pair, "proof_foreign", foreign);
+
+        assertThat(findings).singleElement().satisfies(finding -> {
+            assertThat(finding.severity()).isEqualTo(Severity.BLOCKER);
+            assertThat(finding.check()).isEqualTo("replication_canary");
+            assertThat(finding.object()).isEqualTo("proof_foreign_pub");
+            assertThat(finding.remedy())
+                    .contains("ALTER PUBLICATION proof_foreign_pub ADD TABLE cutover.canary, cutover.heartbeat")
+                    .contains("ALTER SUBSCRIPTION proof_foreign_sub REFRESH PUBLICATION WITH (copy_data = false)")
+                    .contains("cutover.databases.proof_foreign.replication.adopted=true");
+        });
+        assertThat(TestDatabases.strings(pair.source(), "SELECT schemaname || '.' || tablename FROM pg_publication_tables"
+                + " WHERE pubname = 'proof_foreign_pub'")).containsExactly("public.items");
+    }
+
+    @Test
+    void aCanaryThatDoesNotArriveIsABlockerNamingTheSubscription(LocalStack stack) {
+        DatabasePair pair = replicatedByHand(stack, "proof_stalled");
+        // Published on the source, but the subscription is never refreshed: it does not apply the canary's rows.
+        TestDatabases.execute(pair.source(), "CREATE SCHEMA IF NOT EXISTS cutover",
+                "CREATE TABLE cutover.canary (token text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now())",
+                "CREATE TABLE cutover.heartbeat (id int PRIMARY KEY, beat_at timestamptz NOT NULL)",
+                "ALTER PUBLICATION proof_stalled_pub ADD TABLE cutover.canary, cutover.heartbeat");
+        Replication adopted = new Replication("proof_stalled_pub", null, "proof_stalled_sub", false).resolve("proof_stalled");
+
+        List<Finding> findings = new ReplicationProof(Duration.ofMillis(500)).prove(pair, "proof_stalled", adopted);
+
+        assertThat(findings).extracting(Finding::check, Finding::object)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("replication_canary", "proof_stalled_sub"));
+        assertThat(findings.getFirst().message()).contains("did not arrive on the target within 500 ms");
+    }
+
+    @Test
+    void aDisabledSubscriptionIsABlockerSayingHowToEnableIt(LocalStack stack) {
+        DatabasePair pair = replicatedByHand(stack, "proof_disabled");
+        TestDatabases.execute(pair.target(), "ALTER SUBSCRIPTION proof_disabled_sub DISABLE");
+        Replication adopted = new Replication("proof_disabled_pub", null, "proof_disabled_sub", true)
+                .resolve("proof_disabled");
+
+        List<Finding> findings = new ReplicationProof(ROUND_TRIP).prove(pair, "proof_disabled", adopted);
+
+        assertThat(findings).extracting(Finding::check).containsExactly("replication_subscription");
+        assertThat(findings.getFirst().remedy()).contains("ALTER SUBSCRIPTION proof_disabled_sub ENABLE");
+    }
+
+    @Test
+    void aSubscriptionThatIsNotThereIsABlockerSayingWhichSettingNamesIt(LocalStack stack) {
+        DatabasePair pair = TestDatabases.create(stack, "proof_missing", List.of());
+        Replication wrong = new Replication("nobody_pub", null, "nobody_sub", true).resolve("proof_missing");
+
+        List<Finding> findings = new ReplicationProof(ROUND_TRIP).prove(pair, "proof_missing", wrong);
+
+        assertThat(findings).extracting(Finding::check).containsExactly("replication_subscription");
+        assertThat(findings.getFirst().remedy()).contains("cutover.databases.proof_missing.replication.subscription");
+    }
+
+    /** A table replicated by a publication and a subscription made by hand, as a team does without cutover. */
+    private DatabasePair replicatedByHand(LocalStack stack, String name) {
+        DatabasePair pair = TestDatabases.create(stack, name, List.of());
+        for (Endpoint side : List.of(pair.source(), pair.target())) {
+            TestDatabases.execute(side, "CREATE TABLE public.items (id int PRIMARY KEY, name text)");
+        }
+        Endpoint source = pair.source();
+        TestDatabases.execute(source, "CREATE PUBLICATION " + name + "_pub FOR TABLE public.items");
+        TestDatabases.execute(pair.target(), "CREATE SUBSCRIPTION " + name + "_sub CONNECTION 'host=" + source.host()
+                + " port=" + source.port() + " dbname=" + name + " user=" + source.user() + " password="
+                + source.resolvePassword() + "' PUBLICATION " + name + "_pub");
+        subscribed.add(pair.target());
+        return pair;
+    }
+}
