@@ -100,7 +100,7 @@ public class CatchUpService implements DisposableBean {
     /** Waits for one canary of one database, on connections kept for it (the target's one LISTENs, then no more). */
     private CanaryWatch.Outcome await(String database, String token, Optional<Lsn> lsn, Instant deadline) {
         DatabasePair pair = databases.get(database);
-        ReplicationEngine engine = lagSettings.get(database).replicationEngine();
+        ReplicationEngine engine = lagSettings.get(database).replicationEngine(databases.replication(database));
         CanaryWatch.Positions positions = new CanaryWatch.Positions(
                 engine instanceof ReplicationEngine.Native n ? Optional.of(n.subscription()) : Optional.empty(),
                 engine.slot());
@@ -118,7 +118,7 @@ public class CatchUpService implements DisposableBean {
 
     private String figures(String database) {
         DatabasePair pair = databases.get(database);
-        LagReader reader = LagReader.of(lagSettings.get(database).replicationEngine());
+        LagReader reader = LagReader.of(lagSettings.get(database).replicationEngine(databases.replication(database)));
         try (Connection source = pair.source().connect(); Connection target = pair.target().connect()) {
             LagSample sample = reader.read(source, target, clock.instant())
                     .withHeartbeatLagMs(Heartbeat.lagOnTarget(target));

@@ -41,7 +41,7 @@ final class DatabaseMonitor implements AutoCloseable {
         this.database = database;
         this.pair = pair;
         this.settings = settings;
-        this.reader = LagReader.of(settings.replicationEngine());
+        this.reader = LagReader.of(settings.replicationEngine(pair.replication().resolve(database)));
         this.clock = clock;
         this.heartbeatOn = new AtomicBoolean(settings.heartbeat());
         this.tracker = LagTracker.start(settings.thresholds());

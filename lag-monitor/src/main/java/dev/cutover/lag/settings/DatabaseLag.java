@@ -9,6 +9,7 @@ import org.springframework.util.unit.DataSize;
 import dev.cutover.lag.engine.EngineKind;
 import dev.cutover.lag.engine.ReplicationEngine;
 import dev.cutover.lag.state.Thresholds;
+import dev.cutover.platform.database.Replication;
 
 /**
  * How one database's replication is observed, under {@code cutover.lag.databases.<name>}. Where it is and how
@@ -21,9 +22,12 @@ import dev.cutover.lag.state.Thresholds;
  * @param catchingUpDelay   apply or heartbeat lag from which the state is CATCHING_UP; above one interval,
  *                          because the heartbeat's age saws between 0 and one interval
  * @param heartbeat         whether to write {@code cutover.heartbeat} on the source every interval
- * @param subscription      native and pglogical: the subscription's name on the target
- * @param slot              the replication slot on the source (native: defaults to the subscription's name;
- *                          pglogical: to the one it reports; dms: the task's slot, needed to prove catch-up)
+ * @param subscription      native: overrides {@code cutover.databases.<name>.replication.subscription}, which every
+ *                          service shares (unset: that one); pglogical: the subscription's name on the target
+ * @param slot              the replication slot on the source (native: overrides the shared
+ *                          {@code cutover.databases.<name>.replication.slot}, or with {@code subscription} set
+ *                          defaults to its name as before; pglogical: to the one it reports; dms: the task's slot,
+ *                          needed to prove catch-up)
  * @param dmsControlSchema  dms: the task's ControlSchema, where awsdms_status and awsdms_history live
  * @param dmsTask           dms: TASK_NAME to read; empty takes the newest status row
  * @param staleWriterWatch  how long after a fence the source is watched for writes that still commit
@@ -53,10 +57,21 @@ public record DatabaseLag(
             throw new IllegalArgumentException("stale-writer-watch must not be negative, was " + staleWriterWatch);
         }
         new Thresholds(stallAfter, catchingUpBytes == null ? -1 : catchingUpBytes.toBytes(), catchingUpDelay, true);
-        replicationEngine(engine, subscription, slot, dmsControlSchema, dmsTask);
+        // Native replication without its own names takes the shared ones, known only with the database's name.
+        if (engine != EngineKind.NATIVE || subscription != null && !subscription.isBlank()) {
+            replicationEngine(engine, subscription, slot, dmsControlSchema, dmsTask);
+        }
     }
 
-    public ReplicationEngine replicationEngine() {
+    /**
+     * The engine to read. Native replication is named by {@code shared}, the replication every service uses,
+     * unless this database's lag settings name a subscription of their own (the older settings, kept as overrides).
+     */
+    public ReplicationEngine replicationEngine(Replication shared) {
+        if (engine == EngineKind.NATIVE && (subscription == null || subscription.isBlank())) {
+            return replicationEngine(engine, shared.subscription(), slot == null || slot.isBlank() ? shared.slot() : slot,
+                    dmsControlSchema, dmsTask);
+        }
         return replicationEngine(engine, subscription, slot, dmsControlSchema, dmsTask);
     }
 
