@@ -106,7 +106,8 @@ public final class JvmDns {
         }
     }
 
-    private static Set<String> askDirectly(String name, InetSocketAddress server) {
+    /** The addresses {@code server} itself answers for {@code name}, asked without any cache. */
+    public static Set<String> askDirectly(String name, InetSocketAddress server) {
         try {
             Name absolute = Name.fromString(name, Name.root);
             Message answer = resolver(server).send(Message.newQuery(Record.newRecord(absolute, Type.A, DClass.IN)));

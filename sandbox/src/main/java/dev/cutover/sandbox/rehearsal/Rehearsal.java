@@ -58,6 +58,9 @@ public final class Rehearsal {
     /** {@code null}: no fault injected. */
     private Fault fault;
     private FaultVerdict faultVerdict;
+    /** {@code null}: the migration creates the replication; otherwise a team's own, made by hand. */
+    private HandMadeReplication handMade;
+    private HandMadeReplication.Aftermath aftermath;
 
     public Rehearsal(RehearsalOptions options, PrintStream out) {
         this.options = options;
@@ -81,6 +84,20 @@ public final class Rehearsal {
         return faultVerdict;
     }
 
+    /**
+     * The same rehearsal without the migration: the seed's tables replicated by a native publication and subscription
+     * made by hand, which the cutover adopts ({@code adopted}) or, without adoption, must refuse at preflight.
+     */
+    Rehearsal withHandMadeReplication(boolean adopted) {
+        this.handMade = new HandMadeReplication(adopted);
+        return this;
+    }
+
+    /** The DNS name, the app role and the replication objects once the cutover ended; {@code null} without it. */
+    HandMadeReplication.Aftermath aftermath() {
+        return aftermath;
+    }
+
     /** The same rehearsal with another cutover method than the saga; the services then stay idle. */
     public Rehearsal withCutover(CutoverMethod other) {
         this.method = other;
@@ -99,13 +116,24 @@ public final class Rehearsal {
             Instant loading = Instant.now();
             SeedData.load(stack.source(), options.dataMegabytes());
             out.printf("  seed data  %d MB in %d ms%n", options.dataMegabytes(), since(loading));
+            if (handMade != null) {
+                Instant subscribing = Instant.now();
+                handMade.create(stack, options.stepTimeout());
+                out.printf("  by hand    %s streams %s in %d ms, %s%n", HandMadeReplication.SUBSCRIPTION,
+                        HandMadeReplication.PUBLICATION, since(subscribing), handMade.adopted() ? "adopted" : "not adopted");
+            }
             try (Services services = new Services(stack, work, options.dnsTtl(), options.layout());
                     KafkaProbe bus = new KafkaProbe(stack.kafkaBootstrapServers())) {
+                if (handMade != null) {
+                    handMade.configure(services);
+                }
                 Instant starting = Instant.now();
                 services.startAll();
                 out.printf("  services   5 started in %d ms%s%n", since(starting),
                         processes ? ", each its own process (logs in " + services.logDirectory() + ")" : "");
-                new MigrationDriver(bus, out, options.stepTimeout()).prepareTarget();
+                if (handMade == null) {
+                    new MigrationDriver(bus, out, options.stepTimeout()).prepareTarget();
+                }
                 return cutover(stack, bus, services);
             }
         } finally {
@@ -171,6 +199,9 @@ public final class Rehearsal {
                 awaitCondition("writes on the source after the rollback",
                         () -> client.progress().ackedBySource() >= source + options.writesAfter());
                 sourceAcksAfterRollback = client.progress().ackedBySource() - source;
+            }
+            if (handMade != null) {
+                aftermath = handMade.observe(stack, bus, cutoverId, result, options.stepTimeout());
             }
             if (injector != null) {
                 injector.close();

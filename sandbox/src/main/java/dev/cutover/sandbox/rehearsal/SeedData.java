@@ -30,6 +30,16 @@ final class SeedData {
         }
     }
 
+    /** The tables alone, empty, as a team that replicates by hand creates them on its target. */
+    static void createTables(Postgres server) throws SQLException {
+        try (Connection c = server.connect(DATABASE); Statement s = c.createStatement()) {
+            // From PostgreSQL 15 on, only public's owner may create in it.
+            s.execute("grant create on schema public to " + ROLE);
+            s.execute("set role " + ROLE);
+            createTables(s);
+        }
+    }
+
     /** Creates the tables and fills them with about {@code megabytes} of rows, 70% of it in notifications. */
     static void load(Postgres source, int megabytes) throws SQLException {
         // Measured on PostgreSQL 11: a notification row takes about 200 bytes on disk, a job about 120.
@@ -37,41 +47,7 @@ final class SeedData {
         long jobs = Math.max(100, megabytes * 1024L * 1024 * 2 / 10 / 120);
         try (Connection c = source.connect(DATABASE); Statement s = c.createStatement()) {
             s.execute("set role " + ROLE);
-            s.execute("""
-                    create table services (
-                        id serial primary key,
-                        name text not null,
-                        created_at timestamptz not null default now())""");
-            s.execute("""
-                    create table users (
-                        id serial primary key,
-                        service_id int not null references services (id),
-                        email text not null unique,
-                        created_at timestamptz not null default now())""");
-            s.execute("""
-                    create table templates (
-                        id serial primary key,
-                        service_id int not null references services (id),
-                        name text not null,
-                        body text not null)""");
-            s.execute("""
-                    create table jobs (
-                        id bigserial primary key,
-                        service_id int not null references services (id),
-                        template_id int not null references templates (id),
-                        original_file_name text not null,
-                        notification_count int not null,
-                        created_at timestamptz not null default now())""");
-            s.execute("""
-                    create table notifications (
-                        id bigserial primary key,
-                        service_id int not null,
-                        template_id int not null,
-                        job_id bigint,
-                        status text not null,
-                        to_address text,
-                        created_at timestamptz not null default now(),
-                        updated_at timestamptz)""");
+            createTables(s);
             s.execute("insert into services (name) select 'service ' || i from generate_series(1, 100) i");
             s.execute("insert into users (service_id, email) select 1 + i % 100, 'user' || i || '@example.gov.uk'"
                     + " from generate_series(1, 2000) i");
@@ -90,5 +66,43 @@ final class SeedData {
             s.execute("reset role");
             s.execute("analyze");
         }
+    }
+
+    private static void createTables(Statement s) throws SQLException {
+        s.execute("""
+                create table services (
+                    id serial primary key,
+                    name text not null,
+                    created_at timestamptz not null default now())""");
+        s.execute("""
+                create table users (
+                    id serial primary key,
+                    service_id int not null references services (id),
+                    email text not null unique,
+                    created_at timestamptz not null default now())""");
+        s.execute("""
+                create table templates (
+                    id serial primary key,
+                    service_id int not null references services (id),
+                    name text not null,
+                    body text not null)""");
+        s.execute("""
+                create table jobs (
+                    id bigserial primary key,
+                    service_id int not null references services (id),
+                    template_id int not null references templates (id),
+                    original_file_name text not null,
+                    notification_count int not null,
+                    created_at timestamptz not null default now())""");
+        s.execute("""
+                create table notifications (
+                    id bigserial primary key,
+                    service_id int not null,
+                    template_id int not null,
+                    job_id bigint,
+                    status text not null,
+                    to_address text,
+                    created_at timestamptz not null default now(),
+                    updated_at timestamptz)""");
     }
 }

@@ -79,8 +79,6 @@ final class Services implements AutoCloseable {
                 "dns.rfc2136.secret-file", secret.toString()));
         own.put(Service.LAG_MONITOR, Map.of(
                 "cutover.lag.databases." + db + ".engine", "native",
-                "cutover.lag.databases." + db + ".subscription", "cutover_sub_" + db,
-                "cutover.lag.databases." + db + ".slot", "cutover_slot_" + db,
                 "cutover.lag.databases." + db + ".interval", "250ms"));
         own.put(Service.CUTOVER_SERVICE, Map.of(
                 "cutover.saga.operators", OPERATOR,
@@ -92,6 +90,11 @@ final class Services implements AutoCloseable {
                 "cutover.fence.await-traffic-timeout", "60s"));
         own.put(Service.SCHEMA_SERVICE, Map.of("cutover.schema.work-directory", workDirectory.resolve("schema").toString()));
         own.put(Service.REPLICATOR, Map.of("cutover.replicator.workers", "2"));
+    }
+
+    /** A setting every service reads, e.g. the replication to adopt; before the services start. */
+    synchronized void configure(String name, String value) {
+        common.put(name, value);
     }
 
     /** Starts every service; in the processes layout all at once, as a deployment does, then waits for each. */
