@@ -251,8 +251,11 @@ final class SagaCodec {
         return metadata.getOccurredAt();
     }
 
+    /** With its remedy, so that a refused cutover says what to do, as a stopped migration does. */
     private static String describe(PreflightFinding finding) {
-        return finding.getCheck() + " on " + finding.getObject() + ": " + finding.getMessage();
+        String remedy = finding.getRemedy();
+        return finding.getCheck() + " on " + finding.getObject() + ": " + finding.getMessage()
+                + (remedy == null || remedy.isBlank() ? "" : " (" + remedy + ")");
     }
 
     private static String orNotGiven(String text) {
