@@ -17,12 +17,15 @@ import java.util.regex.Pattern;
  * <p>Where the catalogue differs between versions for the same object, the line says it the older way, and only
  * there: a procedure's arguments lose the {@code IN} that 14 and later print; a trigger executes a {@code FUNCTION}
  * (11 prints {@code PROCEDURE}); a column's default statistics target is {@code default} (17 stores null, older
- * versions -1); multirange types (created with every range type since 14) and array types are left out; an
- * extension is named without its version (each server ships its own).
+ * versions -1); multirange types and the functions made with them (since 14), array types and 17's not-null
+ * constraints of domains (a flag of the type before) are left out; an extension is named without its version (each
+ * server ships its own); a table owner's privileges lose 17's MAINTAIN; a public schema as each version creates it
+ * (owned by {@code pg_database_owner} and closed to PUBLIC's CREATE since 15) is the same; a policy's
+ * {@code (CURRENT_USER)::text} (up to 15) and {@code CURRENT_USER} (16 on) are the same.
  */
 final class Catalogue {
 
-    private static final String USER_SCHEMA = "%s not in ('pg_catalog', 'information_schema', 'cutover')"
+    private static final String USER_SCHEMA = " %s not in ('pg_catalog', 'information_schema', 'cutover')"
             + " and %<s not like 'pg\\_toast%%' and %<s not like 'pg\\_temp%%'";
 
     private static final String NOT_EXTENSION_MEMBER = "not exists (select 1 from pg_depend d where d.objid = %s"
@@ -42,7 +45,7 @@ final class Catalogue {
             """
             select 'relation', format('%I.%I', n.nspname, c.relname), concat_ws(' | ', c.relkind, c.relpersistence,
                    pg_get_userbyid(c.relowner), c.relacl::text, 'rls=' || c.relrowsecurity, 'force=' || c.relforcerowsecurity,
-                   'identity=' || c.relreplident, c.reloptions::text,
+                   'identity=' || c.relreplident::text, c.reloptions::text,
                    case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end,
                    case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) end,
                    (select string_agg(format('%I.%I', pn.nspname, p.relname), ', ' order by i.inhseqno)
@@ -59,7 +62,7 @@ final class Catalogue {
                    row_number() over (partition by c.oid order by a.attnum), format_type(a.atttypid, a.atttypmod),
                    case when a.attnotnull then 'not null' end, pg_get_expr(d.adbin, d.adrelid),
                    nullif(a.attidentity, ''), case when a.attcollation <> t.typcollation then co.collname end,
-                   'storage=' || a.attstorage,
+                   'storage=' || a.attstorage::text,
                    'statistics=' || coalesce(nullif(a.attstattarget::int, -1)::text, 'default'),
                    'local=' || a.attislocal, 'inherited=' || a.attinhcount, a.attacl::text,
                    col_description(c.oid, a.attnum))
@@ -75,7 +78,7 @@ final class Catalogue {
                    'valid=' || k.convalidated, obj_description(k.oid, 'pg_constraint'))
             from pg_constraint k join pg_namespace n on n.oid = k.connamespace
             left join pg_class c on c.oid = k.conrelid left join pg_type t on t.oid = k.contypid
-            where """ + USER_SCHEMA.formatted("n.nspname"),
+            where k.contype <> 'n' and """ + USER_SCHEMA.formatted("n.nspname"),
             // Indexes, whether a constraint's or not, and which one is the replica identity.
             """
             select 'index', format('%I.%I', n.nspname, c.relname),
@@ -85,7 +88,7 @@ final class Catalogue {
             where """ + USER_SCHEMA.formatted("n.nspname") + " and " + NOT_EXTENSION_MEMBER.formatted("i.indrelid", "pg_class"),
             """
             select 'trigger', format('%I.%I.%I', n.nspname, c.relname, g.tgname),
-                   concat_ws(' | ', pg_get_triggerdef(g.oid), 'enabled=' || g.tgenabled, obj_description(g.oid, 'pg_trigger'))
+                   concat_ws(' | ', pg_get_triggerdef(g.oid), 'enabled=' || g.tgenabled::text, obj_description(g.oid, 'pg_trigger'))
             from pg_trigger g join pg_class c on c.oid = g.tgrelid join pg_namespace n on n.oid = c.relnamespace
             where not g.tgisinternal and """ + USER_SCHEMA.formatted("n.nspname"),
             """
@@ -104,7 +107,9 @@ final class Catalogue {
                    p.provolatile, p.proisstrict, p.prosecdef, p.proconfig::text, p.prosrc, pg_get_userbyid(p.proowner),
                    p.proacl::text, obj_description(p.oid, 'pg_proc'))
             from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_language l on l.oid = p.prolang
-            where """ + USER_SCHEMA.formatted("n.nspname") + " and " + NOT_EXTENSION_MEMBER.formatted("p.oid", "pg_proc"),
+            where """ + USER_SCHEMA.formatted("n.nspname") + " and " + NOT_EXTENSION_MEMBER.formatted("p.oid", "pg_proc")
+                    + " and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid"
+                    + " and d.deptype = 'i')",
             // Types of their own: enums with their labels in order, composites, domains, ranges.
             """
             select 'type', format('%I.%I', n.nspname, t.typname), concat_ws(' | ', t.typtype,
@@ -122,7 +127,7 @@ final class Catalogue {
             """
             select 'sequence', format('%I.%I', n.nspname, c.relname), concat_ws(' | ', format_type(s.seqtypid, null),
                    s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
-                   (select d.deptype || ' ' || format('%I.%I', rn.nspname, r.relname) || '.' || a.attname
+                   (select d.deptype::text || ' ' || format('%I.%I', rn.nspname, r.relname) || '.' || a.attname
                     from pg_depend d join pg_class r on r.oid = d.refobjid join pg_namespace rn on rn.oid = r.relnamespace
                     join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid
                     where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype in ('a', 'i')))
@@ -142,6 +147,12 @@ final class Catalogue {
     private static final String COLLATION_11 = "c.collisdeterministic";
 
     private static final Pattern PROCEDURE_IN = Pattern.compile("(^|\\(|, )IN ");
+    /** 17 added MAINTAIN ({@code m}) to a table owner's privileges. */
+    private static final Pattern OWNER_MAINTAIN = Pattern.compile("=arwdDxtm/");
+    /** 15 made {@code pg_database_owner} the owner of a new database's public schema, with USAGE only for PUBLIC. */
+    private static final List<String> DEFAULT_PUBLIC_SCHEMA = List.of(
+            "postgres | {postgres=UC/postgres,=UC/postgres} | standard public schema",
+            "pg_database_owner | {pg_database_owner=UC/pg_database_owner,=U/pg_database_owner} | standard public schema");
 
     private Catalogue() {
     }
@@ -166,14 +177,38 @@ final class Catalogue {
         return lines.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
     }
 
-    /** The lines on one side only, each marked with the side it is on. */
+    /**
+     * The lines on one side only, each marked with the side it is on. A view's definition is compared as the target
+     * prints the source's definition: servers print the same query differently (16 stopped qualifying columns that
+     * need no qualifier), so the source's text is made a temporary view on the target and printed there.
+     */
     static List<String> compare(Connection source, Connection target) throws SQLException {
-        List<String> onSource = read(source);
+        List<String> onSource = new ArrayList<>();
+        for (String line : read(source)) {
+            onSource.add(line.startsWith("view ") ? printedBy(target, line) : line);
+        }
         List<String> onTarget = read(target);
         List<String> differences = new ArrayList<>();
         onSource.stream().filter(line -> !onTarget.contains(line)).forEach(line -> differences.add("catalogue: source only: " + line));
         onTarget.stream().filter(line -> !onSource.contains(line)).forEach(line -> differences.add("catalogue: target only: " + line));
         return differences;
+    }
+
+    private static String printedBy(Connection server, String viewLine) throws SQLException {
+        int colon = viewLine.indexOf(": ");
+        String definition = viewLine.substring(colon + 2);
+        try (Statement s = server.createStatement()) {
+            s.execute("set search_path = pg_catalog");
+            s.execute("create temporary view zoo_printed as " + definition.replaceAll(";\\s*$", ""));
+            try (ResultSet r = s.executeQuery("select pg_get_viewdef('pg_temp.zoo_printed'::regclass, true)")) {
+                r.next();
+                return viewLine.substring(0, colon + 2) + r.getString(1);
+            } finally {
+                s.execute("drop view pg_temp.zoo_printed");
+            }
+        } catch (SQLException e) {
+            return viewLine + " (the target cannot read this definition: " + e.getMessage() + ")";
+        }
     }
 
     private static String normalise(String kind, String definition) {
@@ -182,6 +217,9 @@ final class Catalogue {
         }
         return switch (kind) {
             case "procedure" -> PROCEDURE_IN.matcher(definition).replaceAll("$1");
+            case "relation", "column" -> OWNER_MAINTAIN.matcher(definition).replaceAll("=arwdDxt/");
+            case "schema" -> DEFAULT_PUBLIC_SCHEMA.contains(definition) ? "the default public schema of its version" : definition;
+            case "policy" -> definition.replace("(CURRENT_USER)::text", "CURRENT_USER");
             case "trigger" -> definition.replace(" EXECUTE PROCEDURE ", " EXECUTE FUNCTION ");
             default -> definition;
         };

@@ -21,21 +21,22 @@ import org.apache.avro.specific.SpecificRecord;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.cutover.events.DataVerified;
 import dev.cutover.events.SchemaVerified;
+import dev.cutover.events.StepFailed;
 import dev.cutover.events.VerifyData;
 import dev.cutover.events.VerifySchema;
 import dev.cutover.platform.KafkaProbe;
+import dev.cutover.platform.MessagePublisher;
 import dev.cutover.sandbox.rehearsal.MigrationDriver;
 import dev.cutover.sandbox.rehearsal.Services;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.Postgres;
 import dev.cutover.stack.PostgresServer;
-import dev.cutover.stack.SharedStackExtension;
+import dev.cutover.stack.StackOptions;
 
 /**
  * The schema zoo ({@code zoo/zoo.sql}: one of every object kind PostgreSQL 11 and later share, with awkward values)
@@ -45,21 +46,25 @@ import dev.cutover.stack.SharedStackExtension;
  * sides) must find no difference, and the project's own VerifySchema and VerifyData must say the same.
  *
  * <p>One stack for both: the source databases {@code zoo_15} and {@code zoo_17} live on the stack's 11, the targets
- * on a 15 started here and on the stack's 17, and one set of services moves both.
+ * on a 15 started beside it and on the stack's 17, and one set of services moves both. Each server has an address of
+ * its own, as the saga's DNS settings require.
  */
-@ExtendWith(SharedStackExtension.class)
 class ZooMigrationIntegrationTest {
 
+    /** {@code -Dcutover.zoo.schemas=public,Sales,inventory,audit} names the schemas to move instead of the default. */
+    private static final String SCHEMAS_PROPERTY = "cutover.zoo.schemas";
     private static final String APP_ROLE = "zoo_app";
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
 
+    private static LocalStack stack;
     private static PostgresServer fifteen;
     private static Services services;
     private static KafkaProbe bus;
 
     @BeforeAll
-    static void moveBothZoosWithOneSetOfServices(LocalStack stack) throws Exception {
-        fifteen = PostgresServer.start(PostgresServer.Options.of("15"));
+    static void moveBothZoosWithOneSetOfServices() throws Exception {
+        stack = LocalStack.start(StackOptions.defaults().withSourceHost("127.0.0.2").withTargetHost("127.0.0.3"));
+        fifteen = PostgresServer.start(PostgresServer.Options.of("15").withHost("127.0.0.4"));
         createRoles(stack.source(), true);
         createRoles(fifteen, false);
         createRoles(stack.target(), false);
@@ -69,8 +74,9 @@ class ZooMigrationIntegrationTest {
             stack.source().createDatabase(database);
             target.createDatabase(database);
             run(stack.source(), database, "zoo/zoo.sql");
-            // No schemas configured: a user who moves a database expects all of it to move.
-            databases.add(new Services.Database(database, stack.source(), target, APP_ROLE, null));
+            // No schemas configured unless asked: a user who moves a database expects all of it to move.
+            databases.add(new Services.Database(database, stack.source(), target, APP_ROLE,
+                    System.getProperty(SCHEMAS_PROPERTY)));
         }
         Path work = Files.createTempDirectory("cutover-zoo");
         services = new Services(stack, work, Duration.ofSeconds(5), databases);
@@ -79,7 +85,7 @@ class ZooMigrationIntegrationTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (services != null) {
             services.close();
         }
@@ -89,11 +95,14 @@ class ZooMigrationIntegrationTest {
         if (fifteen != null) {
             fifteen.close();
         }
+        if (stack != null) {
+            stack.close();
+        }
     }
 
     @ParameterizedTest(name = "11 -> {0}")
     @ValueSource(ints = {15, 17})
-    void theZooArrivesWholeAndStaysWholeWhileStreaming(int targetMajor, LocalStack stack) throws Exception {
+    void theZooArrivesWholeAndStaysWholeWhileStreaming(int targetMajor) throws Exception {
         Postgres source = stack.source();
         Postgres target = targetMajor == 15 ? fifteen : stack.target();
         String database = database(targetMajor);
@@ -201,20 +210,35 @@ class ZooMigrationIntegrationTest {
         return lines;
     }
 
-    /** VerifySchema sent now, outside the saga, for this test's question only. */
+    /**
+     * VerifySchema sent now, outside the saga, for this test's question only (the saga, which did not start it,
+     * dead-letters the answer it also reads). A failure to verify is a difference too.
+     */
     private static List<String> schemaVerifiedNow(String database) {
         VerifySchema command = VerifySchema.newBuilder().setMetadata(checkMetadata(database)).build();
         bus.send(command);
-        return bus.awaitAnswer(SchemaVerified.class, command.getMetadata().getMessageId(), STEP_TIMEOUT)
-                .getDifferences().stream().map(Object::toString).toList();
+        return switch (answerTo(command.getMetadata())) {
+            case SchemaVerified verified -> verified.getDifferences().stream().map(Object::toString).toList();
+            case StepFailed failed -> List.of("VerifySchema failed: " + failed.getReason());
+            default -> throw new IllegalStateException("unexpected answer to VerifySchema");
+        };
     }
 
-    /** VerifyData sent now, outside the saga, for this test's question only. */
+    /** VerifyData sent now, the same way. */
     private static List<String> dataVerifiedNow(String database) {
         VerifyData command = VerifyData.newBuilder().setMetadata(checkMetadata(database)).build();
         bus.send(command);
-        return bus.awaitAnswer(DataVerified.class, command.getMetadata().getMessageId(), STEP_TIMEOUT)
-                .getMismatches().stream().map(Object::toString).toList();
+        return switch (answerTo(command.getMetadata())) {
+            case DataVerified verified -> verified.getMismatches().stream().map(Object::toString).toList();
+            case StepFailed failed -> List.of("VerifyData failed: " + failed.getReason());
+            default -> throw new IllegalStateException("unexpected answer to VerifyData");
+        };
+    }
+
+    private static SpecificRecord answerTo(dev.cutover.events.Metadata command) {
+        String id = command.getMessageId().toString();
+        return bus.await(SpecificRecord.class, m -> (m instanceof SchemaVerified || m instanceof DataVerified
+                || m instanceof StepFailed) && id.equals(MessagePublisher.metadataOf(m).getCausationId()), STEP_TIMEOUT);
     }
 
     private static dev.cutover.events.Metadata checkMetadata(String database) {
