@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * (11 prints {@code PROCEDURE}); a column's default statistics target is {@code default} (17 stores null, older
  * versions -1); multirange types and the functions made with them (since 14), array types and 17's not-null
  * constraints of domains (a flag of the type before) are left out; an extension is named without its version (each
- * server ships its own); a table owner's privileges lose 17's MAINTAIN; a public schema as each version creates it
- * (owned by {@code pg_database_owner} and closed to PUBLIC's CREATE since 15) is the same; a policy's
+ * server ships its own); a table owner's privileges lose 17's MAINTAIN; a schema owned by {@code pg_database_owner}
+ * (the public schema since 15) is owned by the database's owner, which is what that role stands for; a policy's
  * {@code (CURRENT_USER)::text} (up to 15) and {@code CURRENT_USER} (16 on) are the same.
  */
 final class Catalogue {
@@ -34,8 +34,9 @@ final class Catalogue {
     private static final List<String> QUERIES = List.of(
             // Schemas: owner, privileges, comment.
             """
-            select 'schema', format('%I', n.nspname),
-                   concat_ws(' | ', pg_get_userbyid(n.nspowner), n.nspacl::text, obj_description(n.oid, 'pg_namespace'))
+            select 'schema', format('%I', n.nspname), replace(
+                   concat_ws(' | ', pg_get_userbyid(n.nspowner), n.nspacl::text, obj_description(n.oid, 'pg_namespace')),
+                   'pg_database_owner', (select pg_get_userbyid(datdba) from pg_database where datname = current_database()))
             from pg_namespace n where """ + USER_SCHEMA.formatted("n.nspname"),
             """
             select 'extension', e.extname, n.nspname from pg_extension e join pg_namespace n on n.oid = e.extnamespace
@@ -149,10 +150,6 @@ final class Catalogue {
     private static final Pattern PROCEDURE_IN = Pattern.compile("(^|\\(|, )IN ");
     /** 17 added MAINTAIN ({@code m}) to a table owner's privileges. */
     private static final Pattern OWNER_MAINTAIN = Pattern.compile("=arwdDxtm/");
-    /** 15 made {@code pg_database_owner} the owner of a new database's public schema, with USAGE only for PUBLIC. */
-    private static final List<String> DEFAULT_PUBLIC_SCHEMA = List.of(
-            "postgres | {postgres=UC/postgres,=UC/postgres} | standard public schema",
-            "pg_database_owner | {pg_database_owner=UC/pg_database_owner,=U/pg_database_owner} | standard public schema");
 
     private Catalogue() {
     }
@@ -218,7 +215,6 @@ final class Catalogue {
         return switch (kind) {
             case "procedure" -> PROCEDURE_IN.matcher(definition).replaceAll("$1");
             case "relation", "column" -> OWNER_MAINTAIN.matcher(definition).replaceAll("=arwdDxt/");
-            case "schema" -> DEFAULT_PUBLIC_SCHEMA.contains(definition) ? "the default public schema of its version" : definition;
             case "policy" -> definition.replace("(CURRENT_USER)::text", "CURRENT_USER");
             case "trigger" -> definition.replace(" EXECUTE PROCEDURE ", " EXECUTE FUNCTION ");
             default -> definition;

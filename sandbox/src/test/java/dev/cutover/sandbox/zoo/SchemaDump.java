@@ -17,11 +17,15 @@ import dev.cutover.stack.Postgres;
  * its own (Debian 12 ships pg_dump 15 and no newer client), so {@link #canDump} says whether this one applies.
  *
  * <p>Normalised: comments, blank lines, session settings and the {@code \restrict} guards (random per dump) go;
+ * so do a range type's {@code multirange_type_name} (14 and later name the multirange every range type gets) and
+ * the public schema's owner (15 and later give it to {@code pg_database_owner}, the database's owner by another
+ * name, which pg_dump leaves unsaid; the catalogue compares it);
  * a procedure's arguments lose the {@code IN} that servers from 14 on print; a trigger executes a {@code FUNCTION}
  * where 11 prints {@code PROCEDURE}. Nothing else.
  */
 final class SchemaDump {
 
+    private static final Pattern MULTIRANGE_NAME = Pattern.compile("\\s*multirange_type_name = .*");
     private static final Pattern PROCEDURE_IN = Pattern.compile("(\\(|, )IN ");
 
     private SchemaDump() {
@@ -73,7 +77,7 @@ final class SchemaDump {
     }
 
     private static boolean kept(String line) {
-        return !line.isBlank() && !line.startsWith("--") && !line.startsWith("SET ") && !line.startsWith("\\restrict")
+        return !line.isBlank() && !MULTIRANGE_NAME.matcher(line).matches() && !line.startsWith("ALTER SCHEMA public OWNER TO ") && !line.startsWith("--") && !line.startsWith("SET ") && !line.startsWith("\\restrict")
                 && !line.startsWith("\\unrestrict") && !line.startsWith("SELECT pg_catalog.set_config(");
     }
 
