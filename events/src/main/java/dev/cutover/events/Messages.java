@@ -121,7 +121,8 @@ public final class Messages {
             event(MigrationStepStarted.class),
             event(MigrationDataMismatched.class),
             event(MigrationStopped.class),
-            event(MigrationCleanedUp.class));
+            event(MigrationCleanedUp.class),
+            event(FullLoadSized.class));
 
     private static final Map<String, MessageType> BY_FULL_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(MessageType::fullName, Function.identity()));
