@@ -24,6 +24,7 @@ import dev.cutover.events.CleanUpMigration;
 import dev.cutover.events.CopyData;
 import dev.cutover.events.DataVerified;
 import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.MigrationCleanedUp;
 import dev.cutover.events.ReplicationStopped;
@@ -89,6 +90,11 @@ class ReplicatorKafkaIntegrationTest {
         assertThat(loaded.getSlot()).isEqualTo("cutover_slot_kafka_shop");
         assertThat(loaded.getRows()).isEqualTo(1000);
         assertThat(awaitAnswer(TableCopied.class, copy).getTable()).isEqualTo("shop.items");
+        assertThat(awaitAnswer(FullLoadSized.class, copy).getTables())
+                .singleElement().satisfies(table -> {
+                    assertThat(table.getTable()).isEqualTo("shop.items");
+                    assertThat(table.getBytes()).isPositive();
+                });
 
         Metadata stream = command(publisher, DATABASE);
         publisher.publish(StartStreaming.newBuilder().setMetadata(stream).build());
