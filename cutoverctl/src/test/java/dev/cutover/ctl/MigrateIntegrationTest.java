@@ -61,6 +61,19 @@ class MigrateIntegrationTest {
     }
 
     @Test
+    void migrate_status_tells_the_share_copied_and_the_time_left_from_the_loads_sizes(Kafka kafka) {
+        var id = "stock-migration-20261125-101500-a006";
+        kafka.publish(id, MigrationScript.of(id, "stock", START).startedAndLoading()
+                .sized(2_100, new java.util.TreeMap<>(Map.of("public.items", 30, "public.orders", 10)))
+                .tableCopied(4_000, "public.items").lines());
+
+        var result = Tool.run(kafka.bootstrapServers(), "migrate", "status", "--migration", id);
+
+        assertThat(result.out()).as(result.err()).contains("load      1 of 2 tables copied (75 % of 40.0 MB on the"
+                + " source), 1,000 rows, 10.0 MB at 5.0 MB/s, about 667 ms left");
+    }
+
+    @Test
     void migrate_watch_prints_the_load_as_tables_arrive_and_exits_0_when_ready(Kafka kafka) {
         var id = "stock-migration-20261125-101500-a002";
         var script = MigrationScript.of(id, "stock", START).startedAndLoading();

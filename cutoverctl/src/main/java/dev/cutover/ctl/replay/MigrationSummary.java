@@ -5,12 +5,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 import dev.cutover.events.AbortMigration;
 import dev.cutover.events.CleanupAction;
 import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.MigrationCleanedUp;
 import dev.cutover.events.MigrationPlanned;
 import dev.cutover.events.MigrationRejected;
@@ -24,7 +28,7 @@ import dev.cutover.events.TableCopied;
 /**
  * What {@code migrate status} shows: a fold over one migration's messages in the order they happened, like
  * {@link CutoverSummary} for a cutover. The full load's progress comes from the replicator's {@code TableCopied}
- * events; its size is known once {@code FullLoadCompleted} says it.
+ * events, measured against the sizes its {@code FullLoadSized} gives as the load begins.
  *
  * @param step        the step the saga began last (MigrationStepStarted), with its attempt; null before any
  * @param load        the full load so far
@@ -55,16 +59,51 @@ public record MigrationSummary(
     /**
      * The full load: tables, rows and bytes copied so far, from the load's first command to the latest table.
      *
+     * @param copied      the tables copied so far, in the order they were
+     * @param sizes       every table of the load with its size on the source, once FullLoadSized said them
+     * @param copiedSize  the source size of the tables copied so far (by {@code sizes})
      * @param tablesTotal the number of tables of the load, once known; 0 until then
      */
-    public record Load(int tables, long rows, long bytes, Instant startedAt, Instant lastAt, int tablesTotal,
-                       boolean completed) {
+    public record Load(List<String> copied, long rows, long bytes, Instant startedAt, Instant lastAt,
+                       Map<String, Long> sizes, int tablesTotal, boolean completed) {
 
-        static final Load NONE = new Load(0, 0, 0, null, null, 0, false);
+        static final Load NONE = new Load(List.of(), 0, 0, null, null, Map.of(), 0, false);
 
-        Load withTable(TableCopied copied, Instant at) {
-            return new Load(tables + 1, rows + copied.getRows(), bytes + copied.getBytes(), startedAt, at,
-                    tablesTotal, completed);
+        public Load {
+            copied = List.copyOf(copied);
+            sizes = Map.copyOf(sizes);
+        }
+
+        public int tables() {
+            return copied.size();
+        }
+
+        /** The source size of the tables copied so far, as far as the sizes are known. */
+        public long copiedSize() {
+            return copied.stream().mapToLong(table -> sizes.getOrDefault(table, 0L)).sum();
+        }
+
+        Load startedAt(Instant at) {
+            return new Load(copied, rows, bytes, at, lastAt, sizes, tablesTotal, completed);
+        }
+
+        Load withTable(TableCopied table, Instant at) {
+            var more = new ArrayList<>(copied);
+            more.add(table.getTable());
+            return new Load(more, rows + table.getRows(), bytes + table.getBytes(), startedAt, at, sizes, tablesTotal,
+                    completed);
+        }
+
+        /** The sizes arrive beside the first tables' copies, perhaps after some of them. */
+        Load sized(FullLoadSized sized) {
+            var bySize = new HashMap<String, Long>();
+            sized.getTables().forEach(table -> bySize.put(table.getTable(), table.getBytes()));
+            return new Load(copied, rows, bytes, startedAt, lastAt, bySize, completed ? tablesTotal : bySize.size(),
+                    completed);
+        }
+
+        Load completed(FullLoadCompleted completed) {
+            return new Load(copied, rows, bytes, startedAt, lastAt, sizes, completed.getTables(), true);
         }
 
         /** Bytes per second from the load's start to the latest table, when both are known. */
@@ -75,24 +114,43 @@ public record MigrationSummary(
             return bytes * 1000.0 / Duration.between(startedAt, lastAt).toMillis();
         }
 
-        /** The words of {@code status} and {@code watch}: {@code 3 of 12 tables, 1,204 rows, 45.2 MB at 12.3 MB/s}. */
+        /**
+         * What is left, at the pace so far: the time from the load's start to its latest table, scaled by the share
+         * of the source's size still to copy. Empty until the sizes and a first table are known.
+         */
+        public Optional<Duration> left() {
+            long total = sizes.values().stream().mapToLong(Long::longValue).sum();
+            long done = copiedSize();
+            if (completed || total == 0 || done == 0 || startedAt == null || lastAt == null) {
+                return Optional.empty();
+            }
+            long elapsed = Duration.between(startedAt, lastAt).toMillis();
+            return Optional.of(Duration.ofMillis(Math.round(elapsed * (double) (total - done) / done)));
+        }
+
+        /**
+         * The words of {@code status} and {@code watch}, e.g.
+         * {@code 3 of 12 tables copied (25 % of 80.0 MB on the source), 1,204 rows, 45.2 MB at 12.3 MB/s, about 2 min 10.000 s left}.
+         */
         public String describe() {
-            var text = new StringBuilder().append(tables);
+            var text = new StringBuilder().append(tables());
             if (tablesTotal > 0) {
                 text.append(" of ").append(tablesTotal);
             }
-            text.append(tables == 1 && tablesTotal == 0 ? " table" : " tables").append(" copied, ")
-                    .append(String.format(Locale.ROOT, "%,d rows, %.1f MB", rows, bytes / 1e6));
+            text.append(tables() == 1 && tablesTotal == 0 ? " table" : " tables").append(" copied");
+            long total = sizes.values().stream().mapToLong(Long::longValue).sum();
+            if (total > 0 && !completed) {
+                text.append(String.format(Locale.ROOT, " (%d %% of %.1f MB on the source)", copiedSize() * 100 / total,
+                        total / 1e6));
+            }
+            text.append(String.format(Locale.ROOT, ", %,d rows, %.1f MB", rows, bytes / 1e6));
             if (bytesPerSecond() > 0) {
                 text.append(String.format(Locale.ROOT, " at %.1f MB/s", bytesPerSecond() / 1e6));
             }
             if (completed) {
                 text.append(", done");
-            } else if (tablesTotal > 0 && tables > 0 && tables < tablesTotal && startedAt != null && lastAt != null) {
-                // By tables, not bytes: no event gives the load's size in bytes before it ends.
-                long perTable = Duration.between(startedAt, lastAt).toMillis() / tables;
-                text.append(", about ").append(Times.length(perTable * (tablesTotal - tables))).append(" left");
             }
+            left().ifPresent(left -> text.append(", about ").append(Times.length(left)).append(" left"));
             return text.toString();
         }
     }
@@ -165,13 +223,12 @@ public record MigrationSummary(
                 attempt = started.getAttempt();
                 stepStartedAt = at;
                 if ("FULL_LOAD".equals(step) && load.startedAt() == null) {
-                    load = new Load(load.tables(), load.rows(), load.bytes(), at, load.lastAt(), load.tablesTotal(),
-                            false);
+                    load = load.startedAt(at);
                 }
             }
             case TableCopied copied -> load = load.withTable(copied, at);
-            case FullLoadCompleted completed -> load = new Load(load.tables(), load.rows(), load.bytes(),
-                    load.startedAt(), load.lastAt(), completed.getTables(), true);
+            case FullLoadSized sized -> load = load.sized(sized);
+            case FullLoadCompleted completed -> load = load.completed(completed);
             case StepFailed failed -> lastFailure = failed.getStep() + " failed: " + failed.getReason();
             case MigrationRejected rejected -> {
                 lastFailure = "rejected: " + rejected.getReason();

@@ -27,6 +27,7 @@ import dev.cutover.events.DnsReverted;
 import dev.cutover.events.DnsTtlChanged;
 import dev.cutover.events.FlipDns;
 import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.LagReported;
 import dev.cutover.events.MigrationCleanedUp;
 import dev.cutover.events.MigrationStopped;
@@ -42,6 +43,7 @@ import dev.cutover.events.StepFinished;
 import dev.cutover.events.StepStarted;
 import dev.cutover.events.StopTraffic;
 import dev.cutover.events.TableCopied;
+import dev.cutover.events.TableSize;
 import dev.cutover.events.TargetOpened;
 import dev.cutover.events.TrafficResumed;
 import dev.cutover.events.TrafficStopped;
@@ -79,6 +81,8 @@ public final class Summaries {
             case FullLoadCompleted load -> String.format(Locale.ROOT, "%d tables, %,d rows, %.1f MB at %.1f MB/s in %s",
                     load.getTables(), load.getRows(), load.getBytes() / 1e6, load.getMegabytesPerSecond(),
                     Times.length(load.getDurationMs()));
+            case FullLoadSized sized -> String.format(Locale.ROOT, "%d tables, %.1f MB on the source",
+                    sized.getTables().size(), sized.getTables().stream().mapToLong(TableSize::getBytes).sum() / 1e6);
             case MigrationStopped stopped -> "at " + stopped.getFailedStep() + ": " + stopped.getReason();
             case MigrationCleanedUp cleaned -> cleaned.getActions().isEmpty() ? "nothing looked for"
                     : String.join("; ", cleaned.getActions().stream().map(MigrationSummary::describe).toList());

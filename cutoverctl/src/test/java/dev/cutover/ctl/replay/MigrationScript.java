@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -12,6 +13,7 @@ import org.apache.avro.specific.SpecificRecord;
 import dev.cutover.ctl.replay.CutoverScript.Line;
 import dev.cutover.events.CleanupAction;
 import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.MigrationCleanedUp;
 import dev.cutover.events.MigrationPlanned;
@@ -21,6 +23,7 @@ import dev.cutover.events.MigrationStepStarted;
 import dev.cutover.events.MigrationStopped;
 import dev.cutover.events.StartMigration;
 import dev.cutover.events.TableCopied;
+import dev.cutover.events.TableSize;
 
 /** The messages of one migration as the services would write them, at fixed offsets from a start time. */
 public final class MigrationScript {
@@ -58,6 +61,15 @@ public final class MigrationScript {
     public MigrationScript tableCopied(long atMs, String table) {
         add(atMs, CutoverScript.EVENTS, "replicator", null, metadata -> TableCopied.newBuilder().setMetadata(metadata)
                 .setTable(table).setRows(1_000).setBytes(10_000_000).setDurationMs(500).build());
+        return this;
+    }
+
+    /** FullLoadSized: each table with its size on the source, in MB. */
+    public MigrationScript sized(long atMs, Map<String, Integer> megabytes) {
+        add(atMs, CutoverScript.EVENTS, "replicator", null, metadata -> FullLoadSized.newBuilder().setMetadata(metadata)
+                .setTables(megabytes.entrySet().stream().map(table -> TableSize.newBuilder().setTable(table.getKey())
+                        .setBytes(table.getValue() * 1_000_000L).build()).toList())
+                .build());
         return this;
     }
 
