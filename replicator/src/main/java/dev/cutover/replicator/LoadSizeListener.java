@@ -24,10 +24,11 @@ import dev.cutover.replicator.postgres.TableSizes;
  * Answers {@code CopyData} with {@code FullLoadSized} while the copy itself begins, in a consumer group of its own so
  * that it runs beside the copy rather than after it: the tables the load copies (the same list) and their size, which
  * is what lets an operator see how far a load of hours has got. Only a view: when it cannot measure, it says so in the
- * log and the copy goes on; a failure here must not reach the saga as the copy's StepFailed.
+ * log and the copy goes on; a failure here must not reach the saga as the copy's StepFailed. A group without committed
+ * offsets starts at the end of the topic: sizes measured now for the loads of the past would be wrong.
  */
 @Component
-@KafkaListener(topics = "cutover.commands", groupId = "replicator-load-size")
+@KafkaListener(topics = "cutover.commands", groupId = "replicator-load-size", properties = "auto.offset.reset=latest")
 class LoadSizeListener {
 
     private static final Logger log = LoggerFactory.getLogger(LoadSizeListener.class);

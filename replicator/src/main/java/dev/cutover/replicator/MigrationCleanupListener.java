@@ -15,10 +15,12 @@ import dev.cutover.replicator.cleanup.MigrationCleanup;
 /**
  * {@code CleanUpMigration} in a consumer group of its own: the replicator's other commands of a migration share its
  * partition, and an abort must not wait behind the copy it is meant to stop. Doing the cleanup again does no harm,
- * so a redelivered command is simply carried out again and reports what it finds.
+ * so a redelivered command is simply carried out again and reports what it finds. A group without committed offsets
+ * (the first start, or offsets expired after a long outage) starts at the end of the topic, not at its beginning:
+ * replaying old aborts would drop the tables of a later migration of the same database.
  */
 @Component
-@KafkaListener(topics = "cutover.commands", groupId = "replicator-cleanup")
+@KafkaListener(topics = "cutover.commands", groupId = "replicator-cleanup", properties = "auto.offset.reset=latest")
 class MigrationCleanupListener {
 
     private final DatabasesSettings databases;

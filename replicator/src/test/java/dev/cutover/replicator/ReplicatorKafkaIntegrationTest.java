@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import dev.cutover.events.CleanUpMigration;
 import dev.cutover.events.CopyData;
@@ -68,6 +69,11 @@ class ReplicatorKafkaIntegrationTest {
         properties.put("server.port", "0");
         properties.put("cutover.replicator.workers", "2");
         service = new SpringApplicationBuilder(ReplicatorApplication.class).properties(properties).run();
+        // The clean-up's and the sizing's groups start at the end of the topic: a command sent before they hold
+        // their partitions would never reach them.
+        service.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers().forEach(container ->
+                await().atMost(PATIENCE).until(() -> container.getAssignedPartitions() != null
+                        && !container.getAssignedPartitions().isEmpty()));
         events = new KafkaConsumer<>(Map.of("bootstrap.servers", stack.kafkaBootstrapServers(),
                 "group.id", "replicator-test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"),
                 new StringDeserializer(), new AvroMessageDeserializer());
