@@ -2,7 +2,6 @@ package dev.cutover.ctl;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,10 +66,9 @@ final class Migrations {
         }
     }
 
+    /** {@code --migration} or {@code --database}, for the commands that find the newest migration of a database. */
     static List<Option> chooser() {
-        var options = new ArrayList<Option>();
-        options.add(MIGRATION);
-        options.add(Option.valued("database", "NAME", "instead of --migration: the newest migration of this database"));
-        return options;
+        return List.of(MIGRATION,
+                Option.valued("database", "NAME", "instead of --migration: the newest migration of this database"));
     }
 }
