@@ -18,6 +18,7 @@ import dev.cutover.events.Metadata;
 import dev.cutover.events.MigrationCleanedUp;
 import dev.cutover.events.MigrationPlanned;
 import dev.cutover.events.MigrationReady;
+import dev.cutover.events.MigrationRejected;
 import dev.cutover.events.MigrationStarted;
 import dev.cutover.events.MigrationStepStarted;
 import dev.cutover.events.MigrationStopped;
@@ -110,6 +111,24 @@ public final class MigrationScript {
     private void step(long atMs, String step) {
         add(atMs, CutoverScript.EVENTS, "cutover-service", null, metadata -> MigrationStepStarted.newBuilder()
                 .setMetadata(metadata).setStep(step).setAttempt(1).build());
+    }
+
+    /** The saga's refusal, of an abort or of the start itself. */
+    public MigrationScript rejected(long atMs, String reason) {
+        add(atMs, CutoverScript.EVENTS, "cutover-service", null, metadata -> MigrationRejected.newBuilder()
+                .setMetadata(metadata).setOperator("mallory").setReason(reason).build());
+        return this;
+    }
+
+    /** StartMigration alone, as the operator sent it. */
+    public MigrationScript requested() {
+        add(0, CutoverScript.COMMANDS, "cutoverctl", null, metadata -> StartMigration.newBuilder()
+                .setMetadata(metadata).setOperator("mallory").build());
+        return this;
+    }
+
+    public List<LoggedRecord> records() {
+        return CutoverScript.records(migrationId, lines);
     }
 
     public List<Line> lines() {
