@@ -36,7 +36,8 @@ class CutoverController {
         this.queries = queries;
     }
 
-    record StartRequest(String database, String operator, boolean dryRun, String reason) {
+    /** @param dryRun absent is false: the JSON reader refuses a missing value for a primitive */
+    record StartRequest(String database, String operator, Boolean dryRun, String reason) {
     }
 
     record AbortRequest(String operator, String reason) {
@@ -50,7 +51,7 @@ class CutoverController {
         publisher.publish(StartCutover.newBuilder()
                 .setMetadata(publisher.originating(request.database(), id, null))
                 .setOperator(request.operator())
-                .setDryRun(request.dryRun())
+                .setDryRun(Boolean.TRUE.equals(request.dryRun()))
                 .setReason(request.reason())
                 .build());
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("cutoverId", id, "status", "/cutovers/" + id));

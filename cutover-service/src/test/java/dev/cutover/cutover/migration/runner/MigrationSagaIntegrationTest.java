@@ -278,6 +278,9 @@ class MigrationSagaIntegrationTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("no migration no-such-migration");
         assertThat(http("POST", "/migrations", "{\"operator\":\"bob\"}").statusCode()).isEqualTo(400);
+        HttpResponse<String> cutover = http("POST", "/cutovers", "{\"database\":\"" + database
+                + "\",\"operator\":\"bob\"}");
+        assertThat(cutover.statusCode()).as("a cutover started without dryRun: " + cutover.body()).isEqualTo(202);
     }
 
     private HttpResponse<String> http(String method, String path, String json) throws Exception {
