@@ -139,6 +139,11 @@ class ReplicatorService {
     }
 
     private DatabasePair pair(Metadata cause) {
+        return pair(databases, cause);
+    }
+
+    /** The configured pair a command names; an unknown name fails the command with what to configure. */
+    static DatabasePair pair(DatabasesSettings databases, Metadata cause) {
         try {
             return databases.get(cause.getDatabase());
         } catch (IllegalArgumentException e) {
@@ -146,7 +151,7 @@ class ReplicatorService {
         }
     }
 
-    private static ReplicationNames names(Metadata cause) {
+    static ReplicationNames names(Metadata cause) {
         return ReplicationNames.forDatabase(cause.getDatabase());
     }
 }
