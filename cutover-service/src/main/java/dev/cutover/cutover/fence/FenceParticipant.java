@@ -1,5 +1,6 @@
 package dev.cutover.cutover.fence;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
@@ -184,10 +186,34 @@ class FenceParticipant implements AutoCloseable {
         return databases.get(metadata.getDatabase());
     }
 
-    /** Its answers go out through a publisher of its own, readied once the topics exist. */
+    /**
+     * Its answers go out through a publisher of its own, readied once the topics exist; and the fence of every
+     * configured database is readied ({@link #ready(String)}).
+     */
     @EventListener(ApplicationReadyEvent.class)
     void warm() {
         publisher.warm();
+        databases.databases().keySet().forEach(this::ready);
+    }
+
+    /**
+     * Readies the fence of {@code database} ({@link Fence#ready}) and the thread its first-session watcher runs on, at
+     * start-up and again when a cutover of it starts: an idle connection may have been closed since (a restarted
+     * server, an idle timeout), and the switch must not be what logs in again. Never fails: a server that cannot be
+     * reached now is reached, and reported, by the step that needs it.
+     */
+    void ready(String database) {
+        long start = System.nanoTime();
+        try {
+            fence.ready(databases.get(database));
+            watchers.submit(() -> { }).get();
+            log.info("fence of {} ready: admin connections to the source and the target open, took {} ms", database,
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (SQLException | RuntimeException | ExecutionException e) {
+            log.warn("fence of {} not readied ({}): its next step logs in itself", database, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
