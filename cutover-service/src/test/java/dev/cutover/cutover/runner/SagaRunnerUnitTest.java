@@ -2,11 +2,15 @@ package dev.cutover.cutover.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 import dev.cutover.cutover.saga.DatabaseName;
+import dev.cutover.cutover.saga.ReplicationState;
+import dev.cutover.events.LagReported;
+import dev.cutover.platform.KafkaProbe;
 
 class SagaRunnerUnitTest {
 
@@ -16,6 +20,16 @@ class SagaRunnerUnitTest {
 
         assertThat(reason).startsWith("database shop is not configured here; the configured databases are"
                 + " [billing, orders] (with a DNS plan: [orders])").doesNotContain("has no DNS plan");
+    }
+
+    @Test
+    void aLagReportKeepsTheStateLagMonitorNamed() {
+        for (String state : List.of("STREAMING", "CATCHING_UP", "STALLED", "DOWN", "SOMETHING_NEWER")) {
+            LagReported report = LagReported.newBuilder().setMetadata(KafkaProbe.metadata("orders", null, null))
+                    .setEngine("NATIVE").setState(state).setSlotLagBytes(0L).build();
+
+            assertThat(SagaCodec.lag(report).state()).isEqualTo(new ReplicationState(state));
+        }
     }
 
     @Test
