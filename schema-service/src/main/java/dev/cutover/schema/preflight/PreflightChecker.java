@@ -3,6 +3,7 @@ package dev.cutover.schema.preflight;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.cutover.platform.database.DatabasePair;
@@ -36,6 +37,11 @@ public final class PreflightChecker {
         } catch (SQLException e) {
             throw Catalog.failure("reading preflight facts", pair.target(), e);
         }
-        return Preflight.check(new Facts(source, target, tools.pgDumpVersion(), pair.appRoles()), scope, longTransaction);
+        List<Finding> findings = new ArrayList<>(
+                Preflight.check(new Facts(source, target, tools.pgDumpVersion(), pair.appRoles()), scope, longTransaction));
+        if (scope == Scope.CUTOVER) {
+            findings.addAll(AppRolePasswords.carryOver(pair));
+        }
+        return findings;
     }
 }
