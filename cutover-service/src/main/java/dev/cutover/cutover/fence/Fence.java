@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
@@ -23,8 +26,13 @@ import dev.cutover.platform.database.WarmConnections;
  */
 class Fence implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(Fence.class);
+
     /** Between looks for the first application session on the opened target: every millisecond here is downtime. */
     private static final Duration POLL = Duration.ofMillis(5);
+
+    /** The most readying waits for the start-ups under way on a server. */
+    private static final Duration READY_WAIT = Duration.ofSeconds(5);
 
     private final Clock clock;
     private final SessionSweep sweep;
@@ -58,7 +66,8 @@ class Fence implements AutoCloseable {
                 requireExisting(connection, none);
                 quoteIdent(connection, "cutover");
                 existing(connection, none);
-                sweep.endAll(connection, none, clock.instant(), endpoint);
+                // With no role, it ends nothing and waits only for the start-ups under way: a few milliseconds.
+                sweep.endAll(connection, none, clock.instant().plus(READY_WAIT), endpoint);
                 FenceState.read(connection, none);
                 currentLsn(connection);
                 firstSession(connection, none);
@@ -80,8 +89,14 @@ class Fence implements AutoCloseable {
         try (WarmConnections.Lease lease = connections.lease(pair.source())) {
             Connection source = lease.connection();
             setLogin(source, roles, false);
-            int terminated = sweep.endAll(source, roles, start.plus(timeout), pair.source());
-            return new Stopped(currentLsn(source), roles, terminated, Duration.between(start, clock.instant()));
+            Instant locked = clock.instant();
+            SessionSweep.Swept swept = sweep.endAll(source, roles, start.plus(timeout), pair.source());
+            Stopped stopped = new Stopped(currentLsn(source), roles, swept.ended(), Duration.between(start, clock.instant()));
+            log.info("fenced {}: roles locked after {} ms, {} session(s) ended and {} backend(s) in a transaction or"
+                    + " logging in awaited in {} round(s), {} ms in all", pair.source().describe(),
+                    Duration.between(start, locked).toMillis(), swept.ended(), swept.loggingIn(), swept.rounds(),
+                    stopped.took().toMillis());
+            return stopped;
         } catch (SQLException e) {
             throw failure("stop traffic on the source", pair.source(), e);
         }

@@ -66,16 +66,26 @@ final class SessionSweep {
     }
 
     /**
-     * @return how many sessions were ended (each counted once, however many rounds it took to leave)
-     * @throws StepFailure (retryable) when sessions remain or start-ups are pending at {@code deadline}
+     * What a sweep did.
+     *
+     * @param ended     sessions ended, each counted once however many rounds it took to leave
+     * @param loggingIn backends that were in a transaction, start-ups among them, when the sweep began
+     * @param rounds    rounds it took
      */
-    int endAll(Connection connection, List<String> roles, Instant deadline, Endpoint endpoint) throws SQLException {
+    record Swept(int ended, int loggingIn, int rounds) {
+    }
+
+    /** @throws StepFailure (retryable) when sessions remain or start-ups are pending at {@code deadline} */
+    Swept endAll(Connection connection, List<String> roles, Instant deadline, Endpoint endpoint) throws SQLException {
         Set<Integer> ended = new HashSet<>();
         Set<Integer> loggingIn = pids(connection, IN_TRANSACTION, null);
+        int atStart = loggingIn.size();
+        int rounds = 0;
         try (PreparedStatement stillInTransaction = connection.prepareStatement(STILL_IN_TRANSACTION);
                 PreparedStatement endVisible = connection.prepareStatement(END_VISIBLE)) {
             Array roleArray = connection.createArrayOf("text", roles.toArray());
             while (true) {
+                rounds++;
                 if (!loggingIn.isEmpty()) {
                     loggingIn.retainAll(pids(connection, stillInTransaction, loggingIn));
                 }
@@ -90,7 +100,7 @@ final class SessionSweep {
                     loggingIn.removeAll(integers(rs.getArray(3)));
                 }
                 if (visible == 0 && loggingIn.isEmpty()) {
-                    return ended.size();
+                    return new Swept(ended.size(), atStart, rounds);
                 }
                 if (clock.instant().isAfter(deadline)) {
                     throw new StepFailure(visible + " session(s) of " + roles + " remain on " + endpoint.describe()

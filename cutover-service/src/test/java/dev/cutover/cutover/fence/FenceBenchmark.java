@@ -124,15 +124,15 @@ public final class FenceBenchmark {
 
     private static void awaitReady(Path serviceLog) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plusSeconds(120);
-        while (!Files.readString(serviceLog).contains("fence of " + DATABASE + " ready")) {
+        while (!Files.readString(serviceLog).contains("Started CutoverServiceApplication")) {
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("cutover-service did not ready its fence: see " + serviceLog);
+                throw new IllegalStateException("cutover-service did not start: see " + serviceLog);
             }
             Thread.sleep(200);
         }
-        // The rest of start-up (the saga's warm-up, the schemas published) goes on for a while on a busy host; a
-        // cutover's first StopTraffic comes long after it.
-        Thread.sleep(15_000);
+        // What runs once the application is ready (the warm-ups, the schemas published) goes on for a while on a busy
+        // host; a cutover's first StopTraffic comes long after it.
+        Thread.sleep(20_000);
     }
 
     /** The clients are back on the source (it was restored after the previous run). */
