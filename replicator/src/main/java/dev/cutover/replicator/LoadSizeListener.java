@@ -57,7 +57,7 @@ class LoadSizeListener {
 
     private static List<TableSize> measure(DatabasePair pair) throws SQLException {
         try (Connection source = pair.source().connect()) {
-            return TableSizes.of(source, Tables.list(source, pair.schemas())).entrySet().stream()
+            return TableSizes.of(source, Tables.list(source, pair.schemasOn(source))).entrySet().stream()
                     .map(size -> TableSize.newBuilder().setTable(size.getKey().toString()).setBytes(size.getValue())
                             .build())
                     .toList();

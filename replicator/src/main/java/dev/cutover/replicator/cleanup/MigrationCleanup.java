@@ -58,14 +58,16 @@ public final class MigrationCleanup {
         List<Action> actions = new ArrayList<>();
         actions.add(dropSubscription(pair.target(), names.subscription()));
         Endpoint source = pair.source();
+        List<String> schemas;
         try (Connection from = source.connect()) {
             actions.add(dropSlot(from, names.slot()));
             actions.add(dropPublication(from, names.publication()));
+            schemas = pair.schemasOn(from);
         } catch (SQLException e) {
             throw Failures.of("dropping the replication slot " + names.slot() + " and the publication "
                     + names.publication() + " (an unused slot retains WAL until dropped)", source.describe(), e);
         }
-        actions.addAll(targetTables(pair.target(), pair.schemas(), dropTargetTables));
+        actions.addAll(targetTables(pair.target(), schemas, dropTargetTables));
         return actions;
     }
 
