@@ -42,7 +42,7 @@ final class AbortCommand implements Command {
         var operator = arguments.required("operator");
         var reason = arguments.required("reason");
         CutoverSummary summary;
-        try (var log = new CutoverLog(session.kafka(), cutoverId)) {
+        try (var log = new MessageLog(session.kafka(), cutoverId)) {
             summary = CutoverSummary.of(cutoverId, log.readToEnd());
         }
         if (!summary.found() || summary.database() == null) {

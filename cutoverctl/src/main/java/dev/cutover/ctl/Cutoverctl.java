@@ -19,7 +19,11 @@ import org.apache.kafka.common.errors.TimeoutException;
 public final class Cutoverctl {
 
     private static final List<Command> COMMANDS = List.of(new StartCommand(), new AbortCommand(), new StatusCommand(),
-            new WatchCommand(), new TimelineCommand(), new TailCommand());
+            new WatchCommand(), new TimelineCommand(), new TailCommand(), new MigrateStartCommand(),
+            new MigrateStatusCommand(), new MigrateWatchCommand(), new MigrateAbortCommand());
+
+    /** The first word of the commands about migrations ({@code migrate start}, ...). */
+    private static final String MIGRATE = "migrate";
 
     private static final Option BOOTSTRAP_SERVERS = Option.valued("bootstrap-servers", "HOST:PORT[,...]",
             "Kafka to talk to (default: $" + KafkaClients.ENVIRONMENT_VARIABLE + ", else "
@@ -71,13 +75,19 @@ public final class Cutoverctl {
             overview(out);
             return ExitCodes.OK;
         }
-        var command = COMMANDS.stream().filter(c -> c.name().equals(first)).findFirst();
+        int words = first.equals(MIGRATE) && list.size() > 1 && !list.get(1).startsWith("-") ? 2 : 1;
+        var name = String.join(" ", list.subList(0, words));
+        var command = COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst();
+        if (command.isEmpty() && first.equals(MIGRATE) && words == 1 && (list.contains("--help") || list.contains("-h"))) {
+            overview(out);
+            return ExitCodes.OK;
+        }
         if (command.isEmpty()) {
-            err.println("cutoverctl: unknown command '" + first + "'; the commands are " + commandNames()
+            err.println("cutoverctl: unknown command '" + name + "'; the commands are " + commandNames()
                     + "; see cutoverctl --help");
             return ExitCodes.USAGE;
         }
-        return run(command.get(), list.subList(1, list.size()));
+        return run(command.get(), list.subList(words, list.size()));
     }
 
     private int run(Command command, List<String> args) {
@@ -95,7 +105,8 @@ public final class Cutoverctl {
             var servers = arguments.optional(BOOTSTRAP_SERVERS.name())
                     .or(() -> Optional.ofNullable(environment.get(KafkaClients.ENVIRONMENT_VARIABLE)).filter(s -> !s.isBlank()))
                     .orElse(KafkaClients.DEFAULT_BOOTSTRAP_SERVERS);
-            session = new Session(out, err, new KafkaClients(servers, KafkaClients.DEFAULT_TIMEOUT), clock, interrupts);
+            session = new Session(out, err, new KafkaClients(servers, KafkaClients.DEFAULT_TIMEOUT), clock, interrupts,
+                    Optional.ofNullable(environment.get("USER")).filter(user -> !user.isBlank()));
         } catch (UsageException e) {
             return usage(command, e);
         }
@@ -132,13 +143,13 @@ public final class Cutoverctl {
         to.println("usage: cutoverctl <command> [options]   (cutoverctl <command> --help for its options)");
         to.println();
         to.println("commands:");
-        COMMANDS.forEach(command -> to.printf("  %-9s %s%n", command.name(), command.summary()));
+        COMMANDS.forEach(command -> to.printf("  %-14s %s%n", command.name(), command.summary()));
         to.println();
         to.println("every command takes:");
         to.printf("  %-34s %s%n", BOOTSTRAP_SERVERS.synopsis(), BOOTSTRAP_SERVERS.help());
         to.println();
-        to.println("exit codes: 0 ok, 1 cutover failed or already over, 2 bad usage, 3 not found or still running,");
-        to.println("            4 Kafka failed, 130 interrupted");
+        to.println("exit codes: 0 ok, 1 cutover or migration failed or already over, 2 bad usage,");
+        to.println("            3 not found or still running, 4 Kafka failed, 130 interrupted");
     }
 
     private static void help(Command command, PrintStream to) {

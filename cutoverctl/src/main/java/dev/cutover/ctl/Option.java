@@ -15,6 +15,11 @@ record Option(String name, String value, String help) {
         return new Option(name, value, help);
     }
 
+    /** The same option, marked as one the command cannot do without (the synopsis shows it without brackets). */
+    Option required() {
+        return new Option(name, value, help + " (required)");
+    }
+
     boolean takesValue() {
         return value != null;
     }

@@ -36,7 +36,7 @@ final class StatusCommand implements Command {
     public int run(Arguments arguments, Session session) {
         var cutoverId = CutoverIds.check(arguments.required("cutover"), "--cutover");
         CutoverSummary summary;
-        try (var log = new CutoverLog(session.kafka(), cutoverId)) {
+        try (var log = new MessageLog(session.kafka(), cutoverId)) {
             summary = CutoverSummary.of(cutoverId, log.readToEnd());
         }
         summary.render(session.clock().instant()).forEach(session.out()::println);

@@ -4,7 +4,10 @@ import java.util.List;
 
 import dev.cutover.ctl.replay.Timeline;
 
-/** {@code timeline}: the replay of one cutover's whole log, for post-incident reviews and rehearsal reports. */
+/**
+ * {@code timeline}: the replay of one cutover's or migration's whole log, for post-incident reviews and rehearsal
+ * reports.
+ */
 final class TimelineCommand implements Command {
 
     @Override
@@ -14,7 +17,7 @@ final class TimelineCommand implements Command {
 
     @Override
     public String summary() {
-        return "replay every message of a cutover with its time offset, then downtime and step durations";
+        return "replay every message of a cutover or migration with its time offset, then downtime and step durations";
     }
 
     @Override
@@ -25,21 +28,31 @@ final class TimelineCommand implements Command {
                 "(CutoverCompleted.downtimeMs, else TrafficStopped to TrafficResumed or SourceRestored) and how",
                 "long each step took. --json prints one JSON object with every message's full value instead.",
                 "",
-                "Exit: 0 found, 3 no message of that cutover, 4 Kafka failed.");
+                "A migration's timeline (--migration) says migration and its state (running, ready, stopped), and has",
+                "no downtime.",
+                "",
+                "Exit: 0 found, 3 no message of that cutover or migration, 4 Kafka failed.");
     }
 
     @Override
     public List<Option> options() {
         return List.of(
-                Option.valued("cutover", "ID", "the cutover to replay (required)"),
+                Option.valued("cutover", "ID", "the cutover to replay"),
+                Option.valued("migration", "ID", "instead of --cutover: the migration to replay"),
                 Option.flag("json", "print one JSON object instead of text"));
     }
 
     @Override
     public int run(Arguments arguments, Session session) {
-        var cutoverId = CutoverIds.check(arguments.required("cutover"), "--cutover");
+        var cutover = arguments.optional("cutover");
+        var migration = arguments.optional("migration");
+        if (cutover.isPresent() == migration.isPresent()) {
+            throw new UsageException("give either --cutover ID or --migration ID");
+        }
+        var cutoverId = cutover.isPresent() ? CutoverIds.check(cutover.get(), "--cutover")
+                : CutoverIds.check(migration.get(), "--migration");
         Timeline timeline;
-        try (var log = new CutoverLog(session.kafka(), cutoverId)) {
+        try (var log = new MessageLog(session.kafka(), cutoverId)) {
             timeline = Timeline.of(cutoverId, log.readToEnd());
         }
         if (arguments.flag("json")) {

@@ -9,6 +9,7 @@ import org.apache.kafka.common.errors.WakeupException;
 
 import dev.cutover.ctl.replay.CutoverSummary;
 import dev.cutover.ctl.replay.Decoded;
+import dev.cutover.ctl.replay.Followed;
 import dev.cutover.ctl.replay.LoggedRecord;
 import dev.cutover.ctl.replay.ProgressLine;
 import dev.cutover.ctl.replay.Times;
@@ -53,38 +54,43 @@ final class WatchCommand implements Command {
 
     /** Also the tail of {@code start --watch}. */
     static int follow(Session session, String cutoverId, Optional<Duration> timeout) {
+        return follow(session, CutoverSummary.empty(cutoverId), timeout);
+    }
+
+    /** Prints what happened so far and then each new record, until the cutover or migration ends. */
+    static <S extends Followed<S>> int follow(Session session, S initial, Optional<Duration> timeout) {
         var deadline = timeout.map(session.clock().instant()::plus);
-        try (var log = new CutoverLog(session.kafka(), cutoverId);
+        try (var log = new MessageLog(session.kafka(), initial.id());
                 var interrupt = session.interrupts().onInterrupt(log::wakeup)) {
-            var progress = new Progress(session, cutoverId);
+            var progress = new Progress<>(session, initial);
             progress.show(CutoverSummary.inOrder(log.readToEnd()));
             while (!progress.summary.outcome().terminal()) {
                 if (deadline.isPresent() && !session.clock().instant().isBefore(deadline.get())) {
-                    session.err().println("cutover " + cutoverId + " has not ended after " + Times.length(timeout.get())
-                            + "; it is still " + progress.summary.outcome().words()
+                    session.err().println(initial.noun() + " " + initial.id() + " has not ended after "
+                            + Times.length(timeout.get()) + "; it is still " + progress.summary.outcome().words()
                             + (progress.summary.found() ? "" : " (no message seen yet)"));
                     return ExitCodes.NOT_FOUND_OR_UNFINISHED;
                 }
                 progress.show(CutoverSummary.inOrder(log.poll(POLL)));
             }
-            session.out().println(progress.ending());
+            session.out().println(progress.summary.ending(session.clock().instant()));
             return progress.summary.outcome().exitCode();
         } catch (WakeupException e) {
-            session.err().println("stopped watching " + cutoverId + "; the cutover itself goes on");
+            session.err().println("stopped watching " + initial.id() + "; the " + initial.noun() + " itself goes on");
             return ExitCodes.INTERRUPTED;
         }
     }
 
     /** What has been printed so far and the fold that decides when to stop. */
-    private static final class Progress {
+    private static final class Progress<S extends Followed<S>> {
 
         private final Session session;
-        private CutoverSummary summary;
+        private S summary;
         private Instant start;
 
-        Progress(Session session, String cutoverId) {
+        Progress(Session session, S initial) {
             this.session = session;
-            this.summary = CutoverSummary.empty(cutoverId);
+            this.summary = initial;
         }
 
         void show(List<LoggedRecord> records) {
@@ -94,25 +100,15 @@ final class WatchCommand implements Command {
                 }
                 if (start == null && record instanceof Decoded decoded) {
                     start = decoded.occurredAt();
-                    session.out().println("cutover " + summary.cutoverId() + " on database "
+                    session.out().println(summary.noun() + " " + summary.id() + " on database "
                             + decoded.metadata().getDatabase());
                 }
                 summary = summary.with(record);
                 if (ProgressLine.shows(record)) {
-                    session.out().println(ProgressLine.format(start == null ? Instant.EPOCH : start, record));
+                    session.out().println(summary.line(start == null ? Instant.EPOCH : start, record));
                 }
             }
             session.out().flush();
-        }
-
-        String ending() {
-            var line = new StringBuilder(summary.outcome().words()).append(" after ")
-                    .append(Times.length(summary.elapsed(session.clock().instant())));
-            summary.knownDowntime().ifPresent(downtime -> line.append(", downtime ").append(downtime));
-            if (summary.lastFailure() != null && summary.outcome().exitCode() != 0) {
-                line.append(": ").append(summary.lastFailure());
-            }
-            return line.toString();
         }
     }
 }

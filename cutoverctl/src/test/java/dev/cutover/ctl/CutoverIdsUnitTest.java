@@ -34,7 +34,7 @@ class CutoverIdsUnitTest {
     void the_partition_of_a_cutover_is_the_one_kafkas_default_partitioner_picks() {
         for (var id : new String[] {"shop-20261125-101507-3f2a", "billing-1", "x", "ünïcode-7"}) {
             for (int partitions : new int[] {1, 3, 12}) {
-                assertThat(CutoverLog.partitionOf(id, partitions)).isEqualTo(
+                assertThat(MessageLog.partitionOf(id, partitions)).isEqualTo(
                         BuiltInPartitioner.partitionForKey(id.getBytes(StandardCharsets.UTF_8), partitions));
             }
         }

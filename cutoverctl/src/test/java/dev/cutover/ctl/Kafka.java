@@ -1,5 +1,6 @@
 package dev.cutover.ctl;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -149,6 +150,14 @@ final class Kafka implements AutoCloseable {
             }
             return records;
         }
+    }
+
+    /** The newest record on {@code cutover.commands} keyed by this id, read from the id's own partition. */
+    ConsumerRecord<byte[], byte[]> lastCommandOf(String id) {
+        return readPartition(Topics.COMMANDS.name(), MessageLog.partitionOf(id, PARTITIONS)).stream()
+                .filter(record -> id.equals(new String(record.key(), StandardCharsets.UTF_8)))
+                .reduce((first, second) -> second)
+                .orElseThrow(() -> new AssertionError("no command keyed " + id + " on its partition"));
     }
 
     private Map<String, Object> producerConfig() {

@@ -30,8 +30,8 @@ class PublishIntegrationTest {
         assertThat(result.exitCode()).as(result.err()).isZero();
         var id = result.out().strip();
         assertThat(id).matches("shop-\\d{8}-\\d{6}-[0-9a-f]{4}");
-        var record = lastRecordOf(kafka, id);
-        assertThat(record.partition()).isEqualTo(CutoverLog.partitionOf(id, Kafka.PARTITIONS));
+        var record = kafka.lastCommandOf(id);
+        assertThat(record.partition()).isEqualTo(MessageLog.partitionOf(id, Kafka.PARTITIONS));
         assertThat(new String(record.headers().lastHeader(MessageHeaders.TYPE).value(), StandardCharsets.UTF_8))
                 .isEqualTo(StartCutover.getClassSchema().getFullName());
         var start = (StartCutover) new AvroMessageDeserializer().deserialize(record.topic(), record.headers(), record.value());
@@ -51,7 +51,7 @@ class PublishIntegrationTest {
                 "--dry-run", "--cutover-id", id);
 
         assertThat(result.out().strip()).isEqualTo(id);
-        var record = lastRecordOf(kafka, id);
+        var record = kafka.lastCommandOf(id);
         var start = (StartCutover) new AvroMessageDeserializer().deserialize(record.topic(), record.headers(), record.value());
         assertThat(start.getDryRun()).isTrue();
         assertThat(start.getReason()).isNull();
@@ -67,7 +67,7 @@ class PublishIntegrationTest {
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains("abort requested for " + id + " (database billing)");
-        var record = lastRecordOf(kafka, id);
+        var record = kafka.lastCommandOf(id);
         var abort = (AbortCutover) new AvroMessageDeserializer().deserialize(record.topic(), record.headers(), record.value());
         assertThat(abort.getOperator()).isEqualTo("bob");
         assertThat(abort.getReason()).isEqualTo("the app team asked to wait");
@@ -79,13 +79,13 @@ class PublishIntegrationTest {
     void abort_of_a_cutover_that_has_ended_publishes_nothing_and_exits_1(Kafka kafka) {
         var id = "billing-20261125-101500-c002";
         kafka.publish(id, CutoverScript.completed(id, "billing", START));
-        var before = kafka.readPartition(Topics.COMMANDS.name(), CutoverLog.partitionOf(id, Kafka.PARTITIONS)).size();
+        var before = kafka.readPartition(Topics.COMMANDS.name(), MessageLog.partitionOf(id, Kafka.PARTITIONS)).size();
 
         var result = Tool.run(kafka.bootstrapServers(), "abort", "--cutover", id, "--operator", "bob", "--reason", "late");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("has already ended (completed)");
-        assertThat(kafka.readPartition(Topics.COMMANDS.name(), CutoverLog.partitionOf(id, Kafka.PARTITIONS))).hasSize(before);
+        assertThat(kafka.readPartition(Topics.COMMANDS.name(), MessageLog.partitionOf(id, Kafka.PARTITIONS))).hasSize(before);
     }
 
     @Test
@@ -95,12 +95,5 @@ class PublishIntegrationTest {
 
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.err()).contains("no cutover nobody-knows");
-    }
-
-    private static ConsumerRecord<byte[], byte[]> lastRecordOf(Kafka kafka, String id) {
-        return kafka.readPartition(Topics.COMMANDS.name(), CutoverLog.partitionOf(id, Kafka.PARTITIONS)).stream()
-                .filter(record -> id.equals(new String(record.key(), StandardCharsets.UTF_8)))
-                .reduce((first, second) -> second)
-                .orElseThrow(() -> new AssertionError("no command keyed " + id + " on its partition"));
     }
 }

@@ -56,14 +56,14 @@ class ReplayIntegrationTest {
         assertThat(json.get("messages").get(8).get("type").asText()).isEqualTo("CutoverRolledBack");
         assertThat(json.get("messages").get(8).get("offsetMs").asLong()).isEqualTo(2203);
         assertThat(json.get("messages").get(8).get("partition").asInt())
-                .isEqualTo(CutoverLog.partitionOf(id, Kafka.PARTITIONS));
+                .isEqualTo(MessageLog.partitionOf(id, Kafka.PARTITIONS));
     }
 
     @Test
     void another_cutover_in_the_same_partition_stays_out_of_the_timeline(Kafka kafka) {
         var id = "shop-20261125-101500-a003";
         var neighbour = IntStream.range(0, 1000).mapToObj(n -> "billing-" + n)
-                .filter(other -> CutoverLog.partitionOf(other, Kafka.PARTITIONS) == CutoverLog.partitionOf(id, Kafka.PARTITIONS))
+                .filter(other -> MessageLog.partitionOf(other, Kafka.PARTITIONS) == MessageLog.partitionOf(id, Kafka.PARTITIONS))
                 .findFirst().orElseThrow();
         kafka.publish(neighbour, CutoverScript.rolledBack(neighbour, "billing", START));
         kafka.publish(id, CutoverScript.completed(id, "shop", START.plusSeconds(60)));

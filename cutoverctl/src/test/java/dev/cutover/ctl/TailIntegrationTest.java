@@ -46,7 +46,7 @@ class TailIntegrationTest {
         var stopped = ours.stream().filter(json -> json.get("type").asText().equals("dev.cutover.events.TrafficStopped"))
                 .findFirst().orElseThrow();
         assertThat(stopped.get("topic").asText()).isEqualTo("cutover.events");
-        assertThat(stopped.get("partition").asInt()).isEqualTo(CutoverLog.partitionOf(id, Kafka.PARTITIONS));
+        assertThat(stopped.get("partition").asInt()).isEqualTo(MessageLog.partitionOf(id, Kafka.PARTITIONS));
         assertThat(stopped.get("fingerprint").asText()).matches("[0-9a-f]{16}");
         assertThat(stopped.get("value").get("fenceLsn").asText()).isEqualTo("0/1A2B3C8");
         assertThat(stopped.get("value").get("metadata").get("cutoverId").asText()).isEqualTo(id);

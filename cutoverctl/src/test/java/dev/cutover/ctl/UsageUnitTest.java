@@ -31,17 +31,27 @@ class UsageUnitTest {
     }
 
     @Test
+    void an_unknown_migrate_command_is_bad_usage() {
+        var result = Tool.run(NO_KAFKA, "migrate", "resume", "--migration", "m-1");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("unknown command 'migrate resume'", "migrate start");
+    }
+
+    @Test
     void help_lists_the_commands_and_exits_zero() {
         var result = Tool.run(NO_KAFKA, "--help");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("start", "abort", "status", "watch", "timeline", "tail", "--bootstrap-servers");
+        assertThat(result.out()).contains("start", "abort", "status", "watch", "timeline", "tail", "migrate start",
+                "migrate status", "migrate watch", "migrate abort", "--bootstrap-servers");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"start", "abort", "status", "watch", "timeline", "tail"})
+    @ValueSource(strings = {"start", "abort", "status", "watch", "timeline", "tail", "migrate start", "migrate status",
+            "migrate watch", "migrate abort"})
     void every_command_has_help_with_its_options(String command) {
-        var result = Tool.run(NO_KAFKA, command, "--help");
+        var result = Tool.run(NO_KAFKA, (command + " --help").split(" "));
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).startsWith("usage: cutoverctl " + command).contains("options:", "--bootstrap-servers");
@@ -64,6 +74,14 @@ class UsageUnitTest {
             tail --topic orders                                  | --topic must be one of
             tail --topic cutover.events --max 0                  | --max must be a whole number above 0
             tail --topic cutover.events --idle-timeout -1s       | --idle-timeout must be a duration above 0
+            timeline                                             | give either --cutover ID or --migration ID
+            migrate start --operator alice                       | migrate start needs --database
+            migrate start --database shop                        | --operator is required: $USER is not set
+            migrate start --database shop --operator a --parallelism 0 | --parallelism must be a whole number above 0
+            migrate status                                       | give either --migration ID or --database NAME
+            migrate status --migration m-1 --database shop       | give either --migration ID or --database NAME
+            migrate watch                                        | migrate watch needs --migration
+            migrate abort --operator bob                         | migrate abort needs --migration
             """)
     void bad_usage_exits_2_with_a_message_that_says_what_to_change(String commandLine, String message) {
         var result = Tool.run(NO_KAFKA, commandLine.strip().split(" +"));

@@ -55,6 +55,7 @@ public final class Messages {
             command(StartMigration.class),
             command(StartCutover.class),
             command(AbortCutover.class),
+            command(AbortMigration.class),
             command(CheckPreflight.class),
             command(ApplySchema.class),
             command(VerifySchema.class),
@@ -73,6 +74,7 @@ public final class Messages {
             command(OpenTarget.class),
             command(RestoreSource.class),
             command(LockTarget.class),
+            command(CleanUpMigration.class),
             event(MigrationStarted.class),
             event(MigrationReady.class),
             event(PreflightReported.class),
@@ -118,7 +120,9 @@ public final class Messages {
             event(MigrationRejected.class),
             event(MigrationStepStarted.class),
             event(MigrationDataMismatched.class),
-            event(MigrationStopped.class));
+            event(MigrationStopped.class),
+            event(MigrationCleanedUp.class),
+            event(FullLoadSized.class));
 
     private static final Map<String, MessageType> BY_FULL_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(MessageType::fullName, Function.identity()));

@@ -35,8 +35,8 @@ class MessagesUnitTest {
 
     @Test
     void commandsAndEventsAreCountedAsTheCatalogueListsThem() {
-        assertThat(Messages.all()).filteredOn(MessageType::isCommand).hasSize(21);
-        assertThat(Messages.all()).filteredOn(MessageType::isEvent).hasSize(46);
+        assertThat(Messages.all()).filteredOn(MessageType::isCommand).hasSize(23);
+        assertThat(Messages.all()).filteredOn(MessageType::isEvent).hasSize(48);
         assertThat(Messages.all()).extracting(MessageType::fullName).doesNotHaveDuplicates();
     }
 

@@ -46,6 +46,7 @@ public final class PostgresBinaries {
     private static final Map<String, String> TESTED = Map.of(
             "11", "11.22.1",
             "12", "12.22.0",
+            "15", "15.19.0",
             "16", "16.15.0",
             "17", "17.11.0");
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();

@@ -9,7 +9,7 @@ import java.util.Set;
  * What {@link LocalStack#start(StackOptions)} starts and where.
  *
  * @param sourceVersion PostgreSQL binaries version of the source, e.g. {@code 11.22.1}; a bare major
- *     version ({@code 11}, {@code 12}, {@code 16}, {@code 17}) means the version we tested
+ *     version ({@code 11}, {@code 12}, {@code 15}, {@code 16}, {@code 17}) means the version we tested
  * @param targetVersion the same for the target
  * @param sourceHost loopback address the source listens on
  * @param targetHost loopback address the target listens on

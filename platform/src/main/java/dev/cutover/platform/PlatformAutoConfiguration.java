@@ -11,6 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -27,6 +29,8 @@ import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.FailedRecordProcessor;
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.FixedBackOff;
@@ -41,6 +45,8 @@ import dev.cutover.platform.database.DatabasesSettings;
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties({PlatformSettings.class, DatabasesSettings.class})
 public class PlatformAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(PlatformAutoConfiguration.class);
 
     @Bean
     @ConditionalOnMissingBean
@@ -73,7 +79,25 @@ public class PlatformAutoConfiguration {
         DefaultErrorHandler handler = new DefaultErrorHandler(recoverer,
                 new FixedBackOff(0, settings.deliveryAttempts() - 1));
         handler.setBackOffFunction(PlatformAutoConfiguration::noRetryWhenNotRetryable);
+        quietlyHandled(handler, settings);
         return handler;
+    }
+
+    /**
+     * A failure the handler deals with is one WARN line with its cause, per attempt: the recoverer's for the last, this
+     * one's for those tried again. The exception Spring throws to have a record read again ("Seek to current after
+     * exception"), which the container logs with a stack trace at the handler's level, is only a means of retrying.
+     */
+    private static void quietlyHandled(FailedRecordProcessor handler, PlatformSettings settings) {
+        handler.setLogLevel(KafkaException.Level.DEBUG);
+        handler.setRetryListeners((record, exception, attempt) -> {
+            // An undecodable record is never tried again: the recoverer says where it went.
+            if (record.value() instanceof SpecificRecord && attempt < settings.deliveryAttempts()
+                    && !StepFailedRecoverer.notRetryable(exception)) {
+                log.warn("{} failed (attempt {} of {}), trying again: {}", StepFailedRecoverer.describe(record),
+                        attempt, settings.deliveryAttempts(), StepFailedRecoverer.reason(exception));
+            }
+        });
     }
 
     private static BackOff noRetryWhenNotRetryable(ConsumerRecord<?, ?> record, Exception exception) {
@@ -87,6 +111,7 @@ public class PlatformAutoConfiguration {
         DefaultAfterRollbackProcessor<Object, Object> processor = new DefaultAfterRollbackProcessor<>(recoverer,
                 new FixedBackOff(0, settings.deliveryAttempts() - 1));
         processor.setBackOffFunction(PlatformAutoConfiguration::noRetryWhenNotRetryable);
+        quietlyHandled(processor, settings);
         return processor;
     }
 

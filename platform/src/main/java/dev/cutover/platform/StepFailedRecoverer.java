@@ -37,7 +37,7 @@ public final class StepFailedRecoverer implements ConsumerRecordRecoverer {
         if (record.value() instanceof SpecificRecord command && Messages.isCommand(command.getSchema().getFullName())) {
             Metadata metadata = MessagePublisher.metadataOf(command);
             boolean retryable = cause instanceof StepFailure failure && failure.retryable();
-            String reason = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+            String reason = reason(exception);
             log.warn("{} {} failed: {}", command.getSchema().getName(), metadata.getMessageId(), reason,
                     cause instanceof StepFailure ? null : cause);
             publisher.publish(StepFailed.newBuilder()
@@ -62,6 +62,18 @@ public final class StepFailedRecoverer implements ConsumerRecordRecoverer {
      */
     public static boolean notRetryable(Exception exception) {
         return rootOf(exception) instanceof StepFailure failure && !failure.retryable();
+    }
+
+    /** What went wrong, in the words of the exception that says so (not the framework's envelopes around it). */
+    static String reason(Exception exception) {
+        Throwable cause = rootOf(exception);
+        return cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+    }
+
+    /** The record for a log line: the command's type and id when it is one, else where it is. */
+    static String describe(ConsumerRecord<?, ?> record) {
+        return record.value() instanceof SpecificRecord message ? MessagePublisher.describe(message)
+                : record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
     private static Throwable rootOf(Exception exception) {

@@ -16,6 +16,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +31,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -121,6 +127,45 @@ class PlatformIntegrationTest {
     }
 
     @Test
+    void aHandledFailureIsOneWarnLineWithItsCausePerAttemptAndNoError() {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logged);
+        try {
+            CopyData late = copyData("late-" + UUID.randomUUID(), 15);
+            String id = late.getMetadata().getMessageId().toString();
+            send(late.getMetadata().getMigrationId(), new AvroMessageSerializer().serialize("cutover.commands", late));
+
+            awaitEvent(StepFailed.class, id);
+
+            List<ILoggingEvent> aboutIt = logged.list.stream().filter(event -> mentions(event, id)).toList();
+            assertThat(aboutIt).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.ERROR));
+            assertThat(aboutIt).filteredOn(event -> event.getLevel() == Level.WARN)
+                    .hasSize(3)
+                    .allSatisfy(event -> {
+                        assertThat(event.getFormattedMessage()).contains("no answer to " + id);
+                        assertThat(event.getThrowableProxy()).isNull();
+                    });
+        } finally {
+            root.detachAppender(logged);
+        }
+    }
+
+    /** Whether the line or any exception logged with it names {@code text}. */
+    private static boolean mentions(ILoggingEvent event, String text) {
+        if (event.getFormattedMessage().contains(text)) {
+            return true;
+        }
+        for (IThrowableProxy thrown = event.getThrowableProxy(); thrown != null; thrown = thrown.getCause()) {
+            if (thrown.getMessage() != null && thrown.getMessage().contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
     void garbageGoesToTheDeadLetterTopicAndTheListenerKeepsGoing() {
         String key = "garbage-" + UUID.randomUUID();
         send(key, new byte[] {1, 2, 3, 4});
@@ -207,6 +252,9 @@ class PlatformIntegrationTest {
                 }
                 if (command.getParallelism() == 14) {
                     throw new StepFailure("the target did not answer in time", true);
+                }
+                if (command.getParallelism() == 15) {
+                    throw new StepFailure("no answer to " + command.getMetadata().getMessageId(), true);
                 }
                 handled.add(command.getMetadata().getMessageId());
             }

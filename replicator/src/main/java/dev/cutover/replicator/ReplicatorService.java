@@ -56,7 +56,7 @@ class ReplicatorService {
         }
         LoadOptions options = command.getParallelism() > 0
                 ? settings.loadOptions().withWorkers(command.getParallelism()) : settings.loadOptions();
-        FullLoadResult result = new FullLoad(options).run(pair(cause), names(cause), table -> publisher.publish(
+        FullLoadResult result = new FullLoad(options).run(pair(cause), names(databases, cause), table -> publisher.publish(
                 TableCopied.newBuilder()
                         .setMetadata(publisher.answering(cause))
                         .setTable(table.table())
@@ -81,7 +81,7 @@ class ReplicatorService {
         if (repeated(cause)) {
             return;
         }
-        StreamingStarted started = new Streaming(settings.slotReleasePatience()).start(pair(cause), names(cause));
+        StreamingStarted started = new Streaming(settings.slotReleasePatience()).start(pair(cause), names(databases, cause));
         publisher.publish(ReplicationStreaming.newBuilder()
                 .setMetadata(publisher.answering(cause))
                 .setSlot(started.slot())
@@ -97,7 +97,7 @@ class ReplicatorService {
             return;
         }
         StreamingStopped stopped = new Streaming(settings.slotReleasePatience())
-                .stop(pair(cause), names(cause), command.getDropSlot());
+                .stop(pair(cause), names(databases, cause), command.getDropSlot());
         publisher.publish(ReplicationStopped.newBuilder()
                 .setMetadata(publisher.answering(cause))
                 .setSlot(stopped.names().slot())
@@ -107,7 +107,7 @@ class ReplicatorService {
                 .setSubscriptionOutcome(stopped.subscription().name())
                 .setSlotOutcome(stopped.slot().name())
                 .setPublicationOutcome(stopped.publication().name())
-                .setAdopted(replication(cause).adopted())
+                .setAdopted(replication(databases, cause).adopted())
                 .build());
         handled.add(cause.getMessageId());
     }
@@ -145,6 +145,11 @@ class ReplicatorService {
     }
 
     private DatabasePair pair(Metadata cause) {
+        return pair(databases, cause);
+    }
+
+    /** The configured pair a command names; an unknown name fails the command with what to configure. */
+    static DatabasePair pair(DatabasesSettings databases, Metadata cause) {
         try {
             return databases.get(cause.getDatabase());
         } catch (IllegalArgumentException e) {
@@ -153,7 +158,7 @@ class ReplicatorService {
     }
 
     /** The configured replication: the migration's own objects, or the ones a team created and cutover adopted. */
-    private Replication replication(Metadata cause) {
+    static Replication replication(DatabasesSettings databases, Metadata cause) {
         try {
             return databases.replication(cause.getDatabase());
         } catch (IllegalArgumentException e) {
@@ -161,7 +166,7 @@ class ReplicatorService {
         }
     }
 
-    private ReplicationNames names(Metadata cause) {
-        return ReplicationNames.of(replication(cause));
+    static ReplicationNames names(DatabasesSettings databases, Metadata cause) {
+        return ReplicationNames.of(replication(databases, cause));
     }
 }

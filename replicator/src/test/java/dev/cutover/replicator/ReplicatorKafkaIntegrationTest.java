@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,11 +19,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
+import dev.cutover.events.CleanUpMigration;
 import dev.cutover.events.CopyData;
 import dev.cutover.events.DataVerified;
 import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.Metadata;
+import dev.cutover.events.MigrationCleanedUp;
 import dev.cutover.events.ReplicationStopped;
 import dev.cutover.events.ReplicationStreaming;
 import dev.cutover.events.StartStreaming;
@@ -40,11 +45,13 @@ import dev.cutover.stack.SharedStackExtension;
 class ReplicatorKafkaIntegrationTest {
 
     private static final String DATABASE = "kafka_shop";
+    private static final String ABORTED = "kafka_aborted";
     /** Replicated by a subscription its team created by hand, which cutover adopts. */
     private static final String ADOPTED = "kafka_adopted";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private static TestDatabase db;
+    private static TestDatabase aborted;
     private static TestDatabase adopted;
     private static ConfigurableApplicationContext service;
     private static KafkaConsumer<String, SpecificRecord> events;
@@ -55,39 +62,27 @@ class ReplicatorKafkaIntegrationTest {
         db = TestDatabase.create(DATABASE, stack.source(), stack.target());
         db.onBoth("CREATE SCHEMA shop", "CREATE TABLE shop.items (id int PRIMARY KEY, name text)");
         db.onSource("INSERT INTO shop.items SELECT g, 'item ' || g FROM generate_series(1, 1000) g");
+        aborted = TestDatabase.create(ABORTED, stack.source(), stack.target());
+        aborted.onBoth("CREATE SCHEMA shop", "CREATE TABLE shop.items (id int PRIMARY KEY, name text)",
+                "CREATE TABLE shop.notes (id int PRIMARY KEY, item int)");
+        aborted.onSource("INSERT INTO shop.items SELECT g, 'item ' || g FROM generate_series(1, 100) g");
         adopted = TestDatabase.create(ADOPTED, stack.source(), stack.target());
-        adopted.onBoth("CREATE TABLE items (id int PRIMARY KEY, name text)");
-        String prefix = "cutover.databases." + DATABASE + ".";
-        String other = "cutover.databases." + ADOPTED + ".";
-        service = new SpringApplicationBuilder(ReplicatorApplication.class).properties(Map.ofEntries(
-                Map.entry(other + "source.host", stack.source().host()),
-                Map.entry(other + "source.port", String.valueOf(stack.source().port())),
-                Map.entry(other + "source.database", ADOPTED),
-                Map.entry(other + "source.user", stack.source().superuser()),
-                Map.entry(other + "source.password", stack.source().password()),
-                Map.entry(other + "target.host", stack.target().host()),
-                Map.entry(other + "target.port", String.valueOf(stack.target().port())),
-                Map.entry(other + "target.database", ADOPTED),
-                Map.entry(other + "target.user", stack.target().superuser()),
-                Map.entry(other + "target.password", stack.target().password()),
-                Map.entry(other + "replication.adopted", "true"),
-                Map.entry(other + "replication.publication", "team_pub"),
-                Map.entry(other + "replication.subscription", "team_sub"),
-                Map.entry(other + "replication.slot", "team_slot"),
-                Map.entry("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers()),
-                Map.entry("server.port", "0"),
-                Map.entry(prefix + "source.host", stack.source().host()),
-                Map.entry(prefix + "source.port", String.valueOf(stack.source().port())),
-                Map.entry(prefix + "source.database", DATABASE),
-                Map.entry(prefix + "source.user", stack.source().superuser()),
-                Map.entry(prefix + "source.password", stack.source().password()),
-                Map.entry(prefix + "target.host", stack.target().host()),
-                Map.entry(prefix + "target.port", String.valueOf(stack.target().port())),
-                Map.entry(prefix + "target.database", DATABASE),
-                Map.entry(prefix + "target.user", stack.target().superuser()),
-                Map.entry(prefix + "target.password", stack.target().password()),
-                Map.entry(prefix + "schemas[0]", "shop"),
-                Map.entry("cutover.replicator.workers", "2"))).run();
+        adopted.onBoth("CREATE SCHEMA shop", "CREATE TABLE shop.items (id int PRIMARY KEY, name text)");
+        var properties = new HashMap<String, Object>(databaseProperties(stack, DATABASE));
+        properties.putAll(databaseProperties(stack, ABORTED));
+        properties.putAll(databaseProperties(stack, ADOPTED));
+        String replication = "cutover.databases." + ADOPTED + ".replication.";
+        properties.putAll(Map.of(replication + "adopted", "true", replication + "publication", "team_pub",
+                replication + "subscription", "team_sub", replication + "slot", "team_slot"));
+        properties.put("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers());
+        properties.put("server.port", "0");
+        properties.put("cutover.replicator.workers", "2");
+        service = new SpringApplicationBuilder(ReplicatorApplication.class).properties(properties).run();
+        // The clean-up's and the sizing's groups start at the end of the topic: a command sent before they hold
+        // their partitions would never reach them.
+        service.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers().forEach(container ->
+                await().atMost(PATIENCE).until(() -> container.getAssignedPartitions() != null
+                        && !container.getAssignedPartitions().isEmpty()));
         events = new KafkaConsumer<>(Map.of("bootstrap.servers", stack.kafkaBootstrapServers(),
                 "group.id", "replicator-test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"),
                 new StringDeserializer(), new AvroMessageDeserializer());
@@ -110,6 +105,11 @@ class ReplicatorKafkaIntegrationTest {
         assertThat(loaded.getSlot()).isEqualTo("cutover_slot_kafka_shop");
         assertThat(loaded.getRows()).isEqualTo(1000);
         assertThat(awaitAnswer(TableCopied.class, copy).getTable()).isEqualTo("shop.items");
+        assertThat(awaitAnswer(FullLoadSized.class, copy).getTables())
+                .singleElement().satisfies(table -> {
+                    assertThat(table.getTable()).isEqualTo("shop.items");
+                    assertThat(table.getBytes()).isPositive();
+                });
 
         Metadata stream = command(publisher, DATABASE);
         publisher.publish(StartStreaming.newBuilder().setMetadata(stream).build());
@@ -130,11 +130,19 @@ class ReplicatorKafkaIntegrationTest {
 
     @Test
     void stoppingAdoptedReplicationDropsExactlyItsSubscriptionAndSlotKeepsItsPublicationAndSaysSo(LocalStack stack) {
-        adopted.onSource("CREATE PUBLICATION team_pub FOR TABLE items");
+        adopted.onSource("CREATE PUBLICATION team_pub FOR TABLE shop.items");
         adopted.onTarget("CREATE SUBSCRIPTION team_sub CONNECTION 'host=" + stack.source().host() + " port="
                 + stack.source().port() + " dbname=" + ADOPTED + " user=" + stack.source().superuser() + " password="
                 + stack.source().password() + "' PUBLICATION team_pub WITH (slot_name = 'team_slot', copy_data = false)");
         MessagePublisher publisher = service.getBean(MessagePublisher.class);
+        Metadata abort = command(publisher, ADOPTED);
+        publisher.publish(CleanUpMigration.newBuilder().setMetadata(abort).build());
+
+        assertThat(awaitAnswer(MigrationCleanedUp.class, abort).getActions()).as("an abort leaves adopted replication")
+                .extracting(action -> action.getKind() + " " + action.getName() + " " + action.getOutcome())
+                .containsExactly("SUBSCRIPTION team_sub KEPT", "REPLICATION_SLOT team_slot KEPT",
+                        "PUBLICATION team_pub KEPT", "TABLE shop.* KEPT");
+        assertThat(adopted.countOnTarget("SELECT count(*) FROM pg_subscription WHERE subname = 'team_sub'")).isOne();
 
         Metadata stop = command(publisher, ADOPTED);
         publisher.publish(StopReplication.newBuilder().setMetadata(stop).build());
@@ -171,6 +179,72 @@ class ReplicatorKafkaIntegrationTest {
         assertThat(failed.getStep()).isEqualTo("CopyData");
         assertThat(failed.getReason()).contains("cutover.databases.nowhere");
         assertThat(failed.getRetryable()).isFalse();
+    }
+
+    @Test
+    void anAbortedMigrationLeavesNoSubscriptionNoSlotNorPublicationAndOnRequestNoTables() {
+        MessagePublisher publisher = service.getBean(MessagePublisher.class);
+        String migration = "migration-" + UUID.randomUUID();
+        Metadata copy = publisher.originating(ABORTED, null, migration);
+        publisher.publish(CopyData.newBuilder().setMetadata(copy).build());
+        awaitAnswer(FullLoadCompleted.class, copy);
+        Metadata stream = publisher.originating(ABORTED, null, migration);
+        publisher.publish(StartStreaming.newBuilder().setMetadata(stream).build());
+        awaitAnswer(ReplicationStreaming.class, stream);
+        await("the subscription streams from the slot").atMost(PATIENCE).until(() -> aborted.countOnSource(
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cutover_slot_kafka_aborted' AND active") == 1);
+
+        Metadata cleanUp = publisher.originating(ABORTED, null, migration);
+        publisher.publish(CleanUpMigration.newBuilder().setMetadata(cleanUp).setDropTargetTables(true).build());
+
+        assertThat(awaitAnswer(MigrationCleanedUp.class, cleanUp).getActions())
+                .extracting(action -> action.getServer() + " " + action.getKind() + " " + action.getName() + " "
+                        + action.getOutcome())
+                .containsExactly(
+                        "TARGET SUBSCRIPTION cutover_sub_kafka_aborted DROPPED",
+                        "SOURCE REPLICATION_SLOT cutover_slot_kafka_aborted DROPPED",
+                        "SOURCE PUBLICATION cutover_pub_kafka_aborted DROPPED",
+                        "TARGET TABLE shop.items DROPPED",
+                        "TARGET TABLE shop.notes DROPPED");
+        assertThat(aborted.countOnSource("SELECT count(*) FROM pg_replication_slots"
+                + " WHERE slot_name = 'cutover_slot_kafka_aborted'")).isZero();
+        assertThat(aborted.countOnSource("SELECT count(*) FROM pg_publication"
+                + " WHERE pubname = 'cutover_pub_kafka_aborted'")).isZero();
+        assertThat(aborted.countOnTarget("SELECT count(*) FROM pg_subscription"
+                + " WHERE subname = 'cutover_sub_kafka_aborted'")).isZero();
+        assertThat(aborted.countOnTarget("SELECT count(*) FROM pg_tables WHERE schemaname = 'shop'")).isZero();
+        assertThat(aborted.countOnSource("SELECT count(*) FROM shop.items")).as("the source keeps its data")
+                .isEqualTo(100);
+
+        aborted.onSource("CREATE PUBLICATION cutover_pub_kafka_aborted FOR TABLE shop.items");
+        Metadata again = publisher.originating(ABORTED, null, migration);
+        publisher.publish(CleanUpMigration.newBuilder().setMetadata(again).setDropTargetTables(true).build());
+
+        assertThat(awaitAnswer(MigrationCleanedUp.class, again).getActions())
+                .extracting(action -> action.getKind() + " " + action.getOutcome() + " " + action.getDetail())
+                .containsExactly(
+                        "SUBSCRIPTION NOT_PRESENT null",
+                        "REPLICATION_SLOT NOT_PRESENT null",
+                        "PUBLICATION KEPT it was not created by cutover",
+                        "TABLE NOT_PRESENT schema shop has no tables on the target");
+        assertThat(aborted.countOnSource("SELECT count(*) FROM pg_publication"
+                + " WHERE pubname = 'cutover_pub_kafka_aborted'")).as("someone else's publication stays").isOne();
+    }
+
+    private static Map<String, String> databaseProperties(LocalStack stack, String database) {
+        String prefix = "cutover.databases." + database + ".";
+        return Map.ofEntries(
+                Map.entry(prefix + "source.host", stack.source().host()),
+                Map.entry(prefix + "source.port", String.valueOf(stack.source().port())),
+                Map.entry(prefix + "source.database", database),
+                Map.entry(prefix + "source.user", stack.source().superuser()),
+                Map.entry(prefix + "source.password", stack.source().password()),
+                Map.entry(prefix + "target.host", stack.target().host()),
+                Map.entry(prefix + "target.port", String.valueOf(stack.target().port())),
+                Map.entry(prefix + "target.database", database),
+                Map.entry(prefix + "target.user", stack.target().superuser()),
+                Map.entry(prefix + "target.password", stack.target().password()),
+                Map.entry(prefix + "schemas[0]", "shop"));
     }
 
     private static Metadata command(MessagePublisher publisher, String database) {

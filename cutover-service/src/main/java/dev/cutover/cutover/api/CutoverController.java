@@ -1,12 +1,7 @@
 package dev.cutover.cutover.api;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -33,8 +28,6 @@ import dev.cutover.platform.MessagePublisher;
 @RequestMapping("/cutovers")
 class CutoverController {
 
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
-
     private final MessagePublisher publisher;
     private final CutoverQueries queries;
 
@@ -43,7 +36,8 @@ class CutoverController {
         this.queries = queries;
     }
 
-    record StartRequest(String database, String operator, boolean dryRun, String reason) {
+    /** @param dryRun absent is false: the JSON reader refuses a missing value for a primitive */
+    record StartRequest(String database, String operator, Boolean dryRun, String reason) {
     }
 
     record AbortRequest(String operator, String reason) {
@@ -51,14 +45,13 @@ class CutoverController {
 
     @PostMapping
     ResponseEntity<Map<String, String>> start(@RequestBody StartRequest request) {
-        require(request.database(), "database");
-        require(request.operator(), "operator");
-        String id = request.database() + "-" + LocalDateTime.now(ZoneOffset.UTC).format(ID_TIME) + "-"
-                + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        OperatorRequests.require(request.database(), "database");
+        OperatorRequests.require(request.operator(), "operator");
+        String id = OperatorRequests.newId(request.database());
         publisher.publish(StartCutover.newBuilder()
                 .setMetadata(publisher.originating(request.database(), id, null))
                 .setOperator(request.operator())
-                .setDryRun(request.dryRun())
+                .setDryRun(Boolean.TRUE.equals(request.dryRun()))
                 .setReason(request.reason())
                 .build());
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("cutoverId", id, "status", "/cutovers/" + id));
@@ -66,8 +59,8 @@ class CutoverController {
 
     @PostMapping("/{id}/abort")
     ResponseEntity<Map<String, String>> abort(@PathVariable String id, @RequestBody AbortRequest request) {
-        require(request.operator(), "operator");
-        require(request.reason(), "reason");
+        OperatorRequests.require(request.operator(), "operator");
+        OperatorRequests.require(request.reason(), "reason");
         CutoverView view = view(id);
         publisher.publish(AbortCutover.newBuilder()
                 .setMetadata(publisher.originating(view.database(), id, null))
@@ -93,24 +86,11 @@ class CutoverController {
                 .orElseThrow(() -> new UnknownCutover(id));
     }
 
-    private static void require(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw new BadRequest(field + " is required");
-        }
-    }
-
     @org.springframework.web.bind.annotation.ResponseStatus(HttpStatus.NOT_FOUND)
     static class UnknownCutover extends RuntimeException {
         UnknownCutover(String id) {
             super("no cutover " + id + " in cutover.events as far as this instance has read it: check the id"
                     + " (cutoverctl status lists what the log holds); one started a moment ago shows within a second");
-        }
-    }
-
-    @org.springframework.web.bind.annotation.ResponseStatus(HttpStatus.BAD_REQUEST)
-    static class BadRequest extends RuntimeException {
-        BadRequest(String message) {
-            super(message);
         }
     }
 }

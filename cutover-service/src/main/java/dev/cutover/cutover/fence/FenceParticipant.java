@@ -1,17 +1,21 @@
 package dev.cutover.cutover.fence;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -30,6 +34,8 @@ import dev.cutover.events.TargetOpened;
 import dev.cutover.events.TrafficResumed;
 import dev.cutover.events.TrafficStopped;
 import dev.cutover.events.WriteCanary;
+import dev.cutover.events.serde.AvroMessageDeserializer;
+import dev.cutover.events.serde.AvroMessageSerializer;
 import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
@@ -61,9 +67,13 @@ class FenceParticipant implements AutoCloseable {
 
     /** Each command's answer is returned, to be published with those of the commands that arrived beside it. */
     SpecificRecord stopTraffic(StopTraffic command) {
-        Fence.Stopped stopped = fence.stopTraffic(pair(command.getMetadata()), Duration.ofMillis(command.getTimeoutMs()));
+        return trafficStopped(command.getMetadata(),
+                fence.stopTraffic(pair(command.getMetadata()), Duration.ofMillis(command.getTimeoutMs())));
+    }
+
+    private SpecificRecord trafficStopped(Metadata command, Fence.Stopped stopped) {
         return TrafficStopped.newBuilder()
-                .setMetadata(publisher.answering(command.getMetadata()))
+                .setMetadata(publisher.answering(command))
                 .setFenceLsn(stopped.fenceLsn())
                 .setRoles(stopped.roles())
                 .setTerminatedSessions(stopped.terminatedSessions())
@@ -76,18 +86,24 @@ class FenceParticipant implements AutoCloseable {
         // writes the same row once.
         String token = command.getToken() != null ? command.getToken().toString()
                 : command.getMetadata().getMessageId().toString();
-        Fence.Canary canary = fence.writeCanary(pair(command.getMetadata()), token);
+        return canaryWritten(command.getMetadata(), fence.writeCanary(pair(command.getMetadata()), token));
+    }
+
+    private SpecificRecord canaryWritten(Metadata command, Fence.Canary canary) {
         return CanaryWritten.newBuilder()
-                .setMetadata(publisher.answering(command.getMetadata()))
+                .setMetadata(publisher.answering(command))
                 .setToken(canary.token())
                 .setLsn(canary.lsn())
                 .build();
     }
 
     SpecificRecord openTarget(OpenTarget command) {
-        List<String> roles = fence.openTarget(pair(command.getMetadata()));
+        return targetOpened(command.getMetadata(), fence.openTarget(pair(command.getMetadata())));
+    }
+
+    private SpecificRecord targetOpened(Metadata command, List<String> roles) {
         return TargetOpened.newBuilder()
-                .setMetadata(publisher.answering(command.getMetadata()))
+                .setMetadata(publisher.answering(command))
                 .setRoles(roles)
                 .build();
     }
@@ -150,11 +166,51 @@ class FenceParticipant implements AutoCloseable {
 
     /** Lets the applications back onto the source. */
     SpecificRecord restoreSource(RestoreSource command) {
-        List<String> roles = fence.restoreSource(pair(command.getMetadata()));
+        return sourceRestored(command.getMetadata(), fence.restoreSource(pair(command.getMetadata())));
+    }
+
+    private SpecificRecord sourceRestored(Metadata command, List<String> roles) {
         return SourceRestored.newBuilder()
-                .setMetadata(publisher.answering(command.getMetadata()))
+                .setMetadata(publisher.answering(command))
                 .setRoles(roles)
                 .build();
+    }
+
+    /**
+     * The fence's commands decoded, dispatched as the listener dispatches them, and their answers built and encoded,
+     * once each with made-up values: the first {@code StopTraffic} of a process was measured to spend a second on a
+     * busy host loading and first running that code (Avro's decoders and encoders among it), before the fence began.
+     * Nothing is sent, and no server is touched.
+     *
+     * @return the answers, as encoded
+     */
+    List<byte[]> playMessages() {
+        AvroMessageSerializer encoder = new AvroMessageSerializer();
+        AvroMessageDeserializer decoder = new AvroMessageDeserializer();
+        Metadata made = Metadata.newBuilder().setMessageId(UUID.randomUUID()).setDatabase("warm-up")
+                .setOccurredAt(Instant.now()).setProducer("warm-up").build();
+        List<SpecificRecord> commands = List.of(
+                StopTraffic.newBuilder().setMetadata(made).setTimeoutMs(1).build(),
+                WriteCanary.newBuilder().setMetadata(made).setToken("warm-up").build(),
+                OpenTarget.newBuilder().setMetadata(made).build(),
+                LockTarget.newBuilder().setMetadata(made).build(),
+                RestoreSource.newBuilder().setMetadata(made).setReason("warm-up").build());
+        for (SpecificRecord command : commands) {
+            RecordHeaders headers = new RecordHeaders();
+            SpecificRecord decoded = decoder.deserialize("cutover.commands", headers,
+                    encoder.serialize("cutover.commands", headers, command));
+            if (!FenceListener.handles(decoded)) {
+                throw new IllegalStateException("the warm-up's " + MessagePublisher.describe(decoded)
+                        + " is not a command of the fence");
+            }
+        }
+        List<String> roles = List.of("warm-up");
+        List<SpecificRecord> answers = List.of(
+                trafficStopped(made, new Fence.Stopped("0/0", roles, 0, Duration.ZERO)),
+                canaryWritten(made, new Fence.Canary("warm-up", "0/0")),
+                targetOpened(made, roles),
+                sourceRestored(made, roles));
+        return answers.stream().map(answer -> encoder.serialize("cutover.events", new RecordHeaders(), answer)).toList();
     }
 
     private void reportFirstSession(Metadata opened, DatabasePair pair) {
@@ -184,10 +240,40 @@ class FenceParticipant implements AutoCloseable {
         return databases.get(metadata.getDatabase());
     }
 
-    /** Its answers go out through a publisher of its own, readied once the topics exist. */
+    /**
+     * Its answers go out through a publisher of its own, readied once the topics exist; and the fence of every
+     * configured database is readied ({@link #ready(String)}).
+     */
     @EventListener(ApplicationReadyEvent.class)
     void warm() {
         publisher.warm();
+        try {
+            playMessages();
+        } catch (RuntimeException e) {
+            log.warn("the fence's messages could not be played at start-up, so the first StopTraffic runs their code"
+                    + " for the first time: {}", e.getMessage(), e);
+        }
+        databases.databases().keySet().forEach(this::ready);
+    }
+
+    /**
+     * Readies the fence of {@code database} ({@link Fence#ready}) and the thread its first-session watcher runs on, at
+     * start-up and again when a cutover of it starts: an idle connection may have been closed since (a restarted
+     * server, an idle timeout), and the switch must not be what logs in again. Never fails: a server that cannot be
+     * reached now is reached, and reported, by the step that needs it.
+     */
+    void ready(String database) {
+        long start = System.nanoTime();
+        try {
+            fence.ready(databases.get(database));
+            watchers.submit(() -> { }).get();
+            log.info("fence of {} ready: admin connections to the source and the target open, took {} ms", database,
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (SQLException | RuntimeException | ExecutionException e) {
+            log.warn("fence of {} not readied ({}): its next step logs in itself", database, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -62,6 +62,14 @@ public sealed interface MigrationCommand {
     record VerifyData() implements MigrationCommand {
     }
 
+    /**
+     * Replicator: remove what the migration created (the subscription on the target, the slot and cutover's
+     * publication on the source) and, when {@code dropTargetTables}, the target's tables of the database's schemas.
+     * Sent on every abort: what is already gone is reported as not present, so a repeat does no harm.
+     */
+    record CleanUp(boolean dropTargetTables) implements MigrationCommand {
+    }
+
     /** DNS switcher: lower the record's TTL to the one the cutover will use. */
     record LowerDnsTtl(String recordName, Duration ttl) implements MigrationCommand {
 

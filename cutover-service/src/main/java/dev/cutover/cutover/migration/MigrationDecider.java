@@ -9,6 +9,7 @@ import dev.cutover.cutover.migration.Migration.Rejected;
 import dev.cutover.cutover.migration.Migration.Running;
 import dev.cutover.cutover.migration.Migration.Stopped;
 import dev.cutover.cutover.migration.MigrationCommand.ApplySchema;
+import dev.cutover.cutover.migration.MigrationCommand.CleanUp;
 import dev.cutover.cutover.migration.MigrationCommand.CheckPreflight;
 import dev.cutover.cutover.migration.MigrationCommand.CopyData;
 import dev.cutover.cutover.migration.MigrationCommand.LowerDnsTtl;
@@ -21,6 +22,7 @@ import dev.cutover.cutover.migration.MigrationEvent.MigrationRejected;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationStarted;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationStepStarted;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationStopped;
+import dev.cutover.cutover.migration.MigrationMessage.AbortMigration;
 import dev.cutover.cutover.migration.MigrationMessage.DataVerified;
 import dev.cutover.cutover.migration.MigrationMessage.DnsTtlChanged;
 import dev.cutover.cutover.migration.MigrationMessage.FullLoadCompleted;
@@ -88,7 +90,7 @@ public final class MigrationDecider {
                 yield new AwaitingRetry(running.progress(), running.step(), mismatched.attempt(),
                         mismatched.mismatches(), mismatched.retryAt());
             }
-            case MigrationStopped stopped -> new Stopped(expect(Running.class, state, event).progress(),
+            case MigrationStopped stopped -> new Stopped(stoppable(state, event),
                     stopped.failedStep(), stopped.reason(), stopped.findings(), stopped.operatorAction());
             case MigrationReady ready -> new Ready(expect(Running.class, state, event).progress(), ready.readyAt());
         };
@@ -113,6 +115,17 @@ public final class MigrationDecider {
                 started.startedAt());
     }
 
+    /** A step's failure stops a running migration; an operator's abort also one waiting to retry, or a ready one. */
+    private static MigrationProgress stoppable(Migration state, MigrationEvent event) {
+        return switch (state) {
+            case Running running -> running.progress();
+            case AwaitingRetry waiting -> waiting.progress();
+            case Ready ready -> ready.progress();
+            default -> throw new InvalidMigrationTransition(state, event,
+                    "only a running, retrying or ready migration can stop");
+        };
+    }
+
     private static <S extends Migration> S expect(Class<S> type, Migration state, Object input) {
         if (type.isInstance(state)) {
             return type.cast(state);
@@ -125,6 +138,7 @@ public final class MigrationDecider {
             MigrationPolicy policy) {
         return switch (message) {
             case StartMigration start -> start(state, start, now, policy);
+            case AbortMigration abort -> abort(state, abort, now, policy);
             case StepOutcome outcome -> outcome(state, outcome, now, policy);
             case TableCopied copied -> tableCopied(state, copied);
             case PostDataOfTablesApplied applied -> ignoredOnceTheLoadBegan(state, applied);
@@ -208,6 +222,61 @@ public final class MigrationDecider {
     private static MigrationDecision reject(StartMigration start, String reason, Instant now) {
         return MigrationDecision.of(
                 new MigrationRejected(start.migrationId(), start.database(), start.operator(), reason, now));
+    }
+
+    // ---- the operator's abort ----
+
+    /**
+     * An abort stops a migration wherever it is and has the replicator remove what it created. A stopped migration
+     * is cleaned up again on every abort (its objects may have outlived the stop), which does no harm: what is gone is
+     * reported as not present. A ready migration's target may already serve the application after a cutover, so its
+     * tables are never dropped.
+     */
+    private static MigrationDecision abort(Migration state, AbortMigration abort, Instant now, MigrationPolicy policy) {
+        if (state instanceof NotStarted) {
+            throw new InvalidMigrationTransition(state, abort, "there is no migration of that id to abort");
+        }
+        if (!policy.allows(abort.operator())) {
+            return refuseAbort(state, abort, "operator " + abort.operator() + " is not allowed to abort migrations",
+                    now);
+        }
+        return switch (state) {
+            case Running running -> aborted(running.progress(), running.step(), abort, now);
+            case AwaitingRetry waiting -> aborted(waiting.progress(), waiting.step(), abort, now);
+            case Ready ready when abort.dropTargetTables() -> refuseAbort(state, abort, "migration is ready, so its"
+                    + " target may already serve the application after a cutover: its tables are not dropped; abort"
+                    + " without dropTargetTables to remove only the replication, and drop the tables by hand", now);
+            case Ready ready -> aborted(ready.progress(), ready.progress().plan().steps().getLast(), abort, now);
+            case Stopped stopped -> MigrationDecision.send(new CleanUp(abort.dropTargetTables()));
+            case Rejected rejected -> refuseAbort(state, abort, "its start was refused and it touched nothing", now);
+            case NotStarted notStarted -> throw new IllegalStateException("handled above");
+        };
+    }
+
+    private static MigrationDecision aborted(MigrationProgress progress, MigrationStep step, AbortMigration abort,
+            Instant now) {
+        String reason = "aborted by " + abort.operator() + abort.reason().map(why -> ": " + why).orElse("");
+        String tables = abort.dropTargetTables()
+                ? "it also drops the target's tables of the migration's schemas; "
+                : "the target's tables are kept: drop them (or abort again with dropTargetTables) before a new"
+                        + " migration; ";
+        String action = "The replicator removes the subscription on the target, the replication slot and cutover's"
+                + " publication on the source for " + progress.started().database() + " (MigrationCleanedUp lists"
+                + " each object and what was done); " + tables + "then send StartMigration with a new migration id.";
+        return MigrationDecision.of(new MigrationStopped(step, reason, List.of(), action, now),
+                new CleanUp(abort.dropTargetTables()));
+    }
+
+    /** Recorded for the audit trail only, as a refused start of a migration already under way is. */
+    private static MigrationDecision refuseAbort(Migration state, AbortMigration abort, String why, Instant now) {
+        String reason = "abort refused: " + why;
+        if (state instanceof Rejected rejected) {
+            return MigrationDecision.of(new MigrationRejected(rejected.migrationId(), rejected.database(),
+                    abort.operator(), reason, now));
+        }
+        MigrationStarted started = progressOf(state).orElseThrow().started();
+        return MigrationDecision.of(new MigrationRejected(started.migrationId(), started.database(), abort.operator(),
+                reason, now));
     }
 
     // ---- the steps ----

@@ -41,6 +41,21 @@ public sealed interface MigrationMessage {
         }
     }
 
+    /**
+     * An operator asks to stop the migration and remove what it created.
+     *
+     * @param reason           why, for the audit trail; empty when not given
+     * @param dropTargetTables also drop the target's tables of the database's schemas
+     */
+    record AbortMigration(Operator operator, Optional<String> reason, boolean dropTargetTables)
+            implements MigrationMessage {
+
+        public AbortMigration {
+            Objects.requireNonNull(operator, "operator must not be null");
+            Objects.requireNonNull(reason, "reason must not be null");
+        }
+    }
+
     /** A participant's successful answer to the command of one step. */
     sealed interface StepOutcome extends MigrationMessage {
 

@@ -88,12 +88,7 @@ final class SagaCodec {
     }
 
     static CutoverMessage.LagReported lag(dev.cutover.events.LagReported report) {
-        ReplicationState state = switch (report.getState()) {
-            case "STREAMING" -> ReplicationState.STREAMING;
-            case "CATCHING_UP" -> ReplicationState.CATCHING_UP;
-            case "STALLED" -> ReplicationState.STALLED;
-            default -> ReplicationState.STOPPED;
-        };
+        ReplicationState state = new ReplicationState(report.getState());
         long lagBytes = report.getSlotLagBytes() == null ? Long.MAX_VALUE : Math.max(0, report.getSlotLagBytes());
         Duration heartbeat = Duration.ofMillis(report.getHeartbeatLagMs() == null ? 0 : Math.max(0, report.getHeartbeatLagMs()));
         return new CutoverMessage.LagReported(lagBytes, heartbeat, state, report.getMetadata().getOccurredAt());

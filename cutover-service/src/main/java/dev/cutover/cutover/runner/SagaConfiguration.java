@@ -22,6 +22,7 @@ import dev.cutover.cutover.saga.CutoverEvent;
 import dev.cutover.cutover.saga.CutoverId;
 import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.StepFailedRecoverer;
+import dev.cutover.platform.database.DatabasesSettings;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SagaSettings.class)
@@ -51,8 +52,10 @@ class SagaConfiguration {
 
     @Bean
     SagaRunner sagaRunner(MessagePublisher publisher, PartitionWriters cutoverWriters,
-            SagaProjection<CutoverId, Cutover, CutoverEvent> cutoverProjection, SagaSettings settings, Clock clock) {
-        return new SagaRunner(publisher, cutoverWriters, cutoverProjection, settings, clock);
+            SagaProjection<CutoverId, Cutover, CutoverEvent> cutoverProjection, SagaSettings settings,
+            DatabasesSettings databases, Clock clock) {
+        return new SagaRunner(publisher, cutoverWriters, cutoverProjection, settings, databases.databases().keySet(),
+                clock);
     }
 
     /** Applied to the listener's container by {@link #cutoverSagaContainer}. */

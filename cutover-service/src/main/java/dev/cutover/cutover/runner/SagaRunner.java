@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -52,14 +53,18 @@ class SagaRunner implements SagaPartitions.Owner {
     private final PartitionWriters writers;
     private final SagaProjection<CutoverId, Cutover, CutoverEvent> projection;
     private final SagaSettings settings;
+    /** The databases configured under {@code cutover.databases}: named when a start names another. */
+    private final Set<String> databases;
     private final Clock clock;
 
     SagaRunner(MessagePublisher publisher, PartitionWriters writers,
-            SagaProjection<CutoverId, Cutover, CutoverEvent> projection, SagaSettings settings, Clock clock) {
+            SagaProjection<CutoverId, Cutover, CutoverEvent> projection, SagaSettings settings, Set<String> databases,
+            Clock clock) {
         this.publisher = publisher;
         this.writers = writers;
         this.projection = projection;
         this.settings = settings;
+        this.databases = Set.copyOf(databases);
         this.clock = clock;
     }
 
@@ -346,9 +351,27 @@ class SagaRunner implements SagaPartitions.Owner {
         }
     }
 
-    private void rejectUnconfigured(CutoverId id, DatabaseName database, int partition, StartCutover command) {
-        String reason = "database " + database.value() + " has no DNS plan: set cutover.saga.dns." + database.value()
+    /**
+     * Why a cutover of {@code database} cannot start here: it is not configured at all (a typo, or another deployment's
+     * database), or it is but has no DNS plan.
+     *
+     * @param configured the databases under {@code cutover.databases}
+     * @param planned    the databases under {@code cutover.saga.dns}
+     */
+    static String unconfigured(DatabaseName database, Set<String> configured, Set<String> planned) {
+        String name = database.value();
+        if (!configured.contains(name)) {
+            return "database " + name + " is not configured here; the configured databases are "
+                    + new TreeSet<>(configured) + " (with a DNS plan: " + new TreeSet<>(planned)
+                    + "): check the name, or configure it under cutover.databases." + name + " and cutover.saga.dns."
+                    + name;
+        }
+        return "database " + name + " has no DNS plan: set cutover.saga.dns." + name
                 + ".record, .source-address and .target-address";
+    }
+
+    private void rejectUnconfigured(CutoverId id, DatabaseName database, int partition, StartCutover command) {
+        String reason = unconfigured(database, databases, settings.dns().keySet());
         CutoverEvent.CutoverRejected rejected = new CutoverEvent.CutoverRejected(id, database,
                 new Operator(command.getOperator()), reason, clock.instant());
         publisher.publishAll(List.of(CutoverRejected.newBuilder()

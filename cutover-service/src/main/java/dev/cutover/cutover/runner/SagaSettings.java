@@ -31,6 +31,8 @@ import dev.cutover.cutover.saga.Step;
  * @param sequenceMargin      added to every sequence on the target when sequences are synced
  * @param answerHold          how long an answer at the switch that decides nothing urgent may wait for the other
  *                            answers, to be decided with them in one transaction (0: each is decided as it comes)
+ * @param lagSettle           how long after a cutover starts a lag report that is not ready (not STREAMING, or over
+ *                            max-lag) is waited past for a later one; after it, such a report refuses the cutover
  */
 @ConfigurationProperties("cutover.saga")
 public record SagaSettings(
@@ -43,7 +45,8 @@ public record SagaSettings(
         Map<String, Dns> dns,
         @DefaultValue("20ms") Duration tickInterval,
         @DefaultValue("0") long sequenceMargin,
-        @DefaultValue("100ms") Duration answerHold) {
+        @DefaultValue("100ms") Duration answerHold,
+        @DefaultValue("5s") Duration lagSettle) {
 
     /**
      * @param record        the name clients resolve, e.g. {@code db.example.com}
@@ -93,16 +96,18 @@ public record SagaSettings(
             throw new IllegalArgumentException("cutover.saga.sequence-margin must not be negative, was " + sequenceMargin);
         }
         // Fail at start-up, not at the first cutover, if the decider would refuse these settings.
-        policy(operators, maxLag, maxLagAge, stepOverhead, compensationTimeout, timeouts, Duration.ofSeconds(1));
+        policy(operators, maxLag, maxLagAge, stepOverhead, compensationTimeout, timeouts, lagSettle,
+                Duration.ofSeconds(1));
     }
 
     /** The decider's policy for one cutover; the DNS TTL differs per database. */
     CutoverPolicy policy(Duration dnsTtl) {
-        return policy(operators, maxLag, maxLagAge, stepOverhead, compensationTimeout, timeouts, dnsTtl);
+        return policy(operators, maxLag, maxLagAge, stepOverhead, compensationTimeout, timeouts, lagSettle, dnsTtl);
     }
 
     private static CutoverPolicy policy(List<String> operators, DataSize maxLag, Duration maxLagAge,
-            Duration stepOverhead, Duration compensationTimeout, Map<String, Duration> timeouts, Duration dnsTtl) {
+            Duration stepOverhead, Duration compensationTimeout, Map<String, Duration> timeouts, Duration lagSettle,
+            Duration dnsTtl) {
         Map<Step, Duration> stepTimeouts = new EnumMap<>(Step.class);
         for (Step step : Step.values()) {
             stepTimeouts.put(step, step.defaultTimeout());
@@ -110,6 +115,6 @@ public record SagaSettings(
         timeouts.forEach((step, timeout) -> stepTimeouts.put(Step.valueOf(step.toUpperCase().replace('-', '_')), timeout));
         Set<Operator> allowed = operators.stream().map(Operator::new).collect(Collectors.toSet());
         return new CutoverPolicy(stepTimeouts, maxLag.toBytes(), maxLagAge, dnsTtl, stepOverhead, compensationTimeout,
-                allowed);
+                allowed, lagSettle);
     }
 }

@@ -473,8 +473,14 @@ public final class CutoverDecider {
             return Decision.none();
         }
         Progress progress = preflight.progress();
-        if (lag.state() != ReplicationState.STREAMING) {
-            return rejectStarted(progress, "replication is " + lag.state() + ", not streaming", now);
+        boolean ready = lag.state().streaming() && lag.lagBytes() <= policy.maxLagBytes();
+        if (!ready && lag.observedAt().isBefore(progress.stepStarts().get(Step.PREFLIGHT).plus(policy.lagSettle()))) {
+            // Right after a migration, lag-monitor may not have seen the streaming yet: a later report decides.
+            return Decision.none();
+        }
+        if (!lag.state().streaming()) {
+            return rejectStarted(progress, "replication is " + lag.state() + ", not streaming: "
+                    + lag.state().meaning(), now);
         }
         if (lag.lagBytes() > policy.maxLagBytes()) {
             return rejectStarted(progress, "replication lag of " + lag.lagBytes()

@@ -19,6 +19,9 @@ import java.util.Set;
  *                            the dry run adds it to its prediction
  * @param compensationTimeout how long to wait for the source to be restored before sending the compensation again
  * @param allowedOperators    who may start or abort a cutover
+ * @param lagSettle           how long after the start a lag report that is not ready (not streaming, or over the
+ *                            threshold) is waited past for a later one instead of refusing the cutover: lag-monitor
+ *                            reports once an interval, and right after a migration it may not have seen the streaming
  */
 public record CutoverPolicy(
         Map<Step, Duration> timeouts,
@@ -27,7 +30,8 @@ public record CutoverPolicy(
         Duration dnsTtl,
         Duration stepOverhead,
         Duration compensationTimeout,
-        Set<Operator> allowedOperators) {
+        Set<Operator> allowedOperators,
+        Duration lagSettle) {
 
     public CutoverPolicy {
         Objects.requireNonNull(timeouts, "timeouts must not be null");
@@ -53,11 +57,17 @@ public record CutoverPolicy(
             throw new IllegalArgumentException("allowedOperators must name at least one operator");
         }
         allowedOperators = Set.copyOf(allowedOperators);
+        Text.notNegative(lagSettle, "lagSettle");
+        if (lagSettle.compareTo(timeouts.get(Step.PREFLIGHT)) >= 0) {
+            throw new IllegalArgumentException("lagSettle (" + lagSettle + ") must be shorter than the preflight timeout ("
+                    + timeouts.get(Step.PREFLIGHT) + "), or a replication that is not ready is never named as the reason");
+        }
     }
 
     /**
      * Each step's default timeout, 16 MiB of lag, a lag report at most 10 s old, a 1 s TTL, 500 ms of step overhead
-     * (the steps took about 370 ms in the seed's runs on this kind of machine) and 5 s to restore the source.
+     * (the steps took about 370 ms in the seed's runs on this kind of machine), 5 s to restore the source, and 5 s
+     * (five of lag-monitor's default intervals) for replication to be reported ready.
      */
     public static CutoverPolicy withDefaults(Set<Operator> allowedOperators) {
         var timeouts = new EnumMap<Step, Duration>(Step.class);
@@ -65,7 +75,7 @@ public record CutoverPolicy(
             timeouts.put(step, step.defaultTimeout());
         }
         return new CutoverPolicy(timeouts, 16L * 1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(1),
-                Duration.ofMillis(500), Duration.ofSeconds(5), allowedOperators);
+                Duration.ofMillis(500), Duration.ofSeconds(5), allowedOperators, Duration.ofSeconds(5));
     }
 
     public Duration timeout(Step step) {

@@ -3,9 +3,6 @@ package dev.cutover.cutover.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -45,6 +42,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.core.ProducerFactory;
 
 import dev.cutover.cutover.CutoverServiceApplication;
+import dev.cutover.cutover.api.OpsApi;
 import dev.cutover.events.AwaitCatchUp;
 import dev.cutover.events.CanaryObserved;
 import dev.cutover.events.CanaryWritten;
@@ -494,11 +492,7 @@ class CutoverSagaIntegrationTest {
     }
 
     private HttpResponse<String> http(String method, String path, String json) throws Exception {
-        String port = service.getEnvironment().getProperty("local.server.port");
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Content-Type", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return OpsApi.call(service, method, path, json);
     }
 
     private String start(String operator) {

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -51,7 +52,7 @@ class SagaWarmUpUnitTest {
         return new SagaRunner(new MessagePublisher(null, "cutover-service", Clock.systemUTC()), null, null,
                 new SagaSettings(List.of("alice"), DataSize.ofMegabytes(16), Duration.ofSeconds(10),
                         Duration.ofMillis(500), Duration.ofSeconds(5), timeouts, Map.of(), Duration.ofMillis(20), 0,
-                        Duration.ofMillis(100)),
-                Clock.systemUTC());
+                        Duration.ofMillis(100), Duration.ofSeconds(5)),
+                Set.of(), Clock.systemUTC());
     }
 }

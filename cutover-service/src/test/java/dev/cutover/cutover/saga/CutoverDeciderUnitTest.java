@@ -187,19 +187,47 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
-        void a_lag_over_the_threshold_rejects_the_cutover() {
+        void a_lag_over_the_threshold_once_replication_had_time_to_settle_rejects_the_cutover() {
             long tooMuch = POLICY.maxLagBytes() + 1;
+            Instant settled = at(0).plus(POLICY.lagSettle());
             given(started(false), preflightPassed())
-                    .when(lag(tooMuch, at(1_900)), at(2_000))
+                    .when(lag(tooMuch, settled), settled.plusMillis(100))
                     .then(new CutoverRejected(ID, DATABASE, ALICE, "replication lag of " + tooMuch
-                            + " bytes is over the threshold of " + POLICY.maxLagBytes() + " bytes", at(2_000)));
+                            + " bytes is over the threshold of " + POLICY.maxLagBytes() + " bytes",
+                            settled.plusMillis(100)));
         }
 
         @Test
-        void replication_that_is_not_streaming_rejects_the_cutover() {
-            var stalled = new LagReported(0, Duration.ofMillis(40), ReplicationState.STALLED, at(1_900));
-            given(started(false), preflightPassed()).when(stalled, at(2_000))
-                    .then(new CutoverRejected(ID, DATABASE, ALICE, "replication is STALLED, not streaming", at(2_000)));
+        void replication_that_is_not_streaming_once_it_had_time_to_settle_rejects_the_cutover_naming_its_state() {
+            Instant settled = at(0).plus(POLICY.lagSettle());
+            var stalled = new LagReported(0, Duration.ofMillis(40), ReplicationState.STALLED, settled);
+            given(started(false), preflightPassed()).when(stalled, settled.plusMillis(100))
+                    .then(new CutoverRejected(ID, DATABASE, ALICE, "replication is STALLED, not streaming: "
+                            + ReplicationState.STALLED.meaning(), settled.plusMillis(100)));
+        }
+
+        @Test
+        void every_state_lag_monitor_reports_is_named_in_the_refusal_as_it_was_reported() {
+            Instant settled = at(0).plus(POLICY.lagSettle());
+            for (String name : List.of("DOWN", "CATCHING_UP", "PAUSED_BY_A_NEWER_LAG_MONITOR")) {
+                var report = new LagReported(0, Duration.ofMillis(40), new ReplicationState(name), settled);
+                given(started(false), preflightPassed()).when(report, settled.plusMillis(100))
+                        .then(new CutoverRejected(ID, DATABASE, ALICE, "replication is " + name + ", not streaming: "
+                                + new ReplicationState(name).meaning(), settled.plusMillis(100)));
+            }
+            assertThat(ReplicationState.DOWN.meaning()).contains("slot or subscription");
+        }
+
+        @Test
+        void replication_not_yet_reported_streaming_right_after_the_start_is_waited_for_not_refused() {
+            var down = new LagReported(Long.MAX_VALUE, Duration.ZERO, ReplicationState.DOWN, at(1_900));
+            given(started(false), preflightPassed()).when(down, at(2_000)).thenNothing();
+            given(started(false), preflightPassed())
+                    .when(lag(POLICY.maxLagBytes() + 1, at(1_900)), at(2_000)).thenNothing();
+            given(started(false), preflightPassed())
+                    .when(lag(1_024, at(2_900)), at(3_000))
+                    .then(new StepStarted(Step.FLIP_DNS, at(3_000)),
+                            new FlipDns("db.orders.example.", "127.0.0.2", "127.0.0.3", Duration.ofSeconds(1)));
         }
 
         @Test
@@ -282,11 +310,12 @@ class CutoverDeciderUnitTest {
 
         @Test
         void a_dry_run_runs_the_same_checks_and_is_rejected_like_a_real_one() {
+            Instant settled = at(0).plus(POLICY.lagSettle());
             given(started(true), preflightPassed())
-                    .when(lag(POLICY.maxLagBytes() + 1, at(1_900)), at(2_000))
+                    .when(lag(POLICY.maxLagBytes() + 1, settled), settled.plusMillis(100))
                     .then(new CutoverRejected(ID, DATABASE, ALICE, "replication lag of "
                             + (POLICY.maxLagBytes() + 1) + " bytes is over the threshold of "
-                            + POLICY.maxLagBytes() + " bytes", at(2_000)));
+                            + POLICY.maxLagBytes() + " bytes", settled.plusMillis(100)));
         }
 
         @Test

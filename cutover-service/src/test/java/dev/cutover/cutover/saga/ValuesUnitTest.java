@@ -122,6 +122,6 @@ class ValuesUnitTest {
 
     private static CutoverPolicy policy(Map<Step, Duration> timeouts, Duration maxLagAge, Set<Operator> allowed) {
         return new CutoverPolicy(timeouts, 1024, maxLagAge, Duration.ofSeconds(1), Duration.ofMillis(500),
-                Duration.ofSeconds(5), allowed);
+                Duration.ofSeconds(5), allowed, Duration.ofSeconds(5));
     }
 }

@@ -59,7 +59,7 @@ public record CutoverSummary(
         String lastFailure,
         String abortedBy,
         int messages,
-        int undecodable) {
+        int undecodable) implements Followed<CutoverSummary> {
 
     public static CutoverSummary empty(String cutoverId) {
         return new CutoverSummary(cutoverId, null, null, null, false, null, null, null, null, List.of(), null,
@@ -96,7 +96,28 @@ public record CutoverSummary(
         };
     }
 
+    @Override
+    public String noun() {
+        return "cutover";
+    }
+
+    @Override
+    public String id() {
+        return cutoverId;
+    }
+
+    @Override
+    public String ending(Instant now) {
+        var line = new StringBuilder(outcome.words()).append(" after ").append(Times.length(elapsed(now)));
+        knownDowntime().ifPresent(known -> line.append(", downtime ").append(known));
+        if (lastFailure != null && outcome.exitCode() != 0) {
+            line.append(": ").append(lastFailure);
+        }
+        return line.toString();
+    }
+
     /** The summary after one more record. A terminal outcome stays: later tidy-up messages do not reopen it. */
+    @Override
     public CutoverSummary with(LoggedRecord record) {
         if (!(record instanceof Decoded decoded)) {
             return new CutoverSummary(cutoverId, database, operator, reason, dryRun, startedAt, lastAt, lastType,
@@ -190,6 +211,7 @@ public record CutoverSummary(
         return stoppedAt == null ? null : new Downtime(Duration.between(stoppedAt, at).toMillis(), source);
     }
 
+    @Override
     public boolean found() {
         return messages > 0;
     }
@@ -243,7 +265,8 @@ public record CutoverSummary(
         return lines;
     }
 
-    private static String line(String label, String value) {
+    /** One labelled line of {@code status}, the label in a column of its own. */
+    static String line(String label, String value) {
         return String.format("%-9s %s", label, value);
     }
 }

@@ -8,14 +8,20 @@ import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverPlanned;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
+import dev.cutover.events.MigrationReady;
+import dev.cutover.events.MigrationStopped;
 
-/** Where a cutover stands: still going, or ended by one of its terminal events. */
+/** Where a cutover or a migration stands: still going, or ended by one of its terminal events. */
 public enum Outcome {
     RUNNING("running", 3),
     COMPLETED("completed", 0),
     PLANNED("planned (dry run)", 0),
     ROLLED_BACK("rolled back", 1),
-    REJECTED("rejected", 1);
+    REJECTED("rejected", 1),
+    /** A migration's target is verified and streaming: a cutover may follow. */
+    READY("ready", 0),
+    /** A migration ended without a ready target: failed, timed out or aborted. */
+    STOPPED("stopped", 1);
 
     private final String words;
     private final int exitCode;
@@ -25,13 +31,18 @@ public enum Outcome {
         this.exitCode = exitCode;
     }
 
-    /** The outcome a message ends a cutover with, or empty if it does not end it. */
+    /**
+     * The outcome a message ends a cutover or a migration with, or empty if it does not end it. A migration's
+     * {@code MigrationRejected} ends it only before it started, which {@link MigrationSummary} judges.
+     */
     public static Optional<Outcome> endedBy(SpecificRecord message) {
         return Optional.ofNullable(switch (message) {
             case CutoverCompleted completed -> COMPLETED;
             case CutoverPlanned planned -> PLANNED;
             case CutoverRolledBack rolledBack -> ROLLED_BACK;
             case CutoverRejected rejected -> REJECTED;
+            case MigrationReady ready -> READY;
+            case MigrationStopped stopped -> STOPPED;
             default -> null;
         });
     }
@@ -40,7 +51,7 @@ public enum Outcome {
         return this != RUNNING;
     }
 
-    /** What {@code watch} exits with: scripts tell a cutover that went through from one that did not. */
+    /** What {@code watch} exits with: scripts tell a run that went through from one that did not. */
     public int exitCode() {
         return exitCode;
     }

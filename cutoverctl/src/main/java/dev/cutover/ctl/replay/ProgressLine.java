@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 
 import dev.cutover.events.AbortCutover;
+import dev.cutover.events.AbortMigration;
 import dev.cutover.events.StartCutover;
+import dev.cutover.events.StartMigration;
 
 /**
- * One line of {@code watch}: the time since the cutover began, the type and what it says, e.g.
+ * One line of {@code watch}: the time since the cutover or migration began, the type and what it says, e.g.
  * {@code +0.146s  TrafficStopped      fence LSN 0/1A2B3C8, 8 sessions ended}.
  */
 public final class ProgressLine {
@@ -24,7 +26,9 @@ public final class ProgressLine {
             case Undecodable undecodable -> true;
             case Decoded decoded -> decoded.isEvent()
                     || decoded.message() instanceof StartCutover
-                    || decoded.message() instanceof AbortCutover;
+                    || decoded.message() instanceof AbortCutover
+                    || decoded.message() instanceof StartMigration
+                    || decoded.message() instanceof AbortMigration;
         };
     }
 

@@ -5,11 +5,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.apache.avro.specific.SpecificRecord;
 
 import dev.cutover.events.AbortCutover;
+import dev.cutover.events.AbortMigration;
 import dev.cutover.events.AbortRefused;
 import dev.cutover.events.CompensationStarted;
 import dev.cutover.events.AwaitCatchUp;
@@ -24,24 +26,31 @@ import dev.cutover.events.DnsFlipped;
 import dev.cutover.events.DnsReverted;
 import dev.cutover.events.DnsTtlChanged;
 import dev.cutover.events.FlipDns;
+import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.LagReported;
+import dev.cutover.events.MigrationCleanedUp;
+import dev.cutover.events.MigrationStopped;
 import dev.cutover.events.RestoreSource;
 import dev.cutover.events.SequencesSynced;
 import dev.cutover.events.SourceRestored;
 import dev.cutover.events.StartCutover;
+import dev.cutover.events.StartMigration;
 import dev.cutover.events.StepFailed;
 import dev.cutover.events.StepFailureNoted;
 import dev.cutover.events.StepRetried;
 import dev.cutover.events.StepFinished;
 import dev.cutover.events.StepStarted;
 import dev.cutover.events.StopTraffic;
+import dev.cutover.events.TableCopied;
+import dev.cutover.events.TableSize;
 import dev.cutover.events.TargetOpened;
 import dev.cutover.events.TrafficResumed;
 import dev.cutover.events.TrafficStopped;
 
 /**
- * One line of what a message says, for people: the messages of a cutover in words, every other type as its
- * fields. Never throws, whatever a message holds, because a summary is only ever a view.
+ * One line of what a message says, for people: the messages of a cutover or a migration in words, every other
+ * type as its fields. Never throws, whatever a message holds, because a summary is only ever a view.
  */
 public final class Summaries {
 
@@ -61,6 +70,22 @@ public final class Summaries {
                     start.getDryRun() ? "dry run" : null,
                     start.getReason() == null ? null : "reason '" + start.getReason() + "'");
             case AbortCutover abort -> "operator " + abort.getOperator() + ", reason '" + abort.getReason() + "'";
+            case StartMigration start -> join("operator " + start.getOperator(),
+                    start.getParallelism() > 0 ? "parallelism " + start.getParallelism() : null,
+                    start.getReason() == null ? null : "reason '" + start.getReason() + "'");
+            case AbortMigration abort -> join("operator " + abort.getOperator(),
+                    abort.getReason() == null ? null : "reason '" + abort.getReason() + "'",
+                    abort.getDropTargetTables() ? "drop the target's tables" : null);
+            case TableCopied copied -> String.format(Locale.ROOT, "%s: %,d rows, %.1f MB in %s", copied.getTable(),
+                    copied.getRows(), copied.getBytes() / 1e6, Times.length(copied.getDurationMs()));
+            case FullLoadCompleted load -> String.format(Locale.ROOT, "%d tables, %,d rows, %.1f MB at %.1f MB/s in %s",
+                    load.getTables(), load.getRows(), load.getBytes() / 1e6, load.getMegabytesPerSecond(),
+                    Times.length(load.getDurationMs()));
+            case FullLoadSized sized -> String.format(Locale.ROOT, "%d tables, %.1f MB on the source",
+                    sized.getTables().size(), sized.getTables().stream().mapToLong(TableSize::getBytes).sum() / 1e6);
+            case MigrationStopped stopped -> "at " + stopped.getFailedStep() + ": " + stopped.getReason();
+            case MigrationCleanedUp cleaned -> cleaned.getActions().isEmpty() ? "nothing looked for"
+                    : String.join("; ", cleaned.getActions().stream().map(MigrationSummary::describe).toList());
             case CutoverStarted started -> join("operator " + started.getOperator(), started.getDryRun() ? "dry run" : null,
                     started.getDnsRecord() + " " + started.getSourceAddress() + " -> " + started.getTargetAddress());
             case StepStarted step -> step.getStep();

@@ -22,13 +22,16 @@ import dev.cutover.events.CutoverCompleted;
  * @param stepDurationsMs by step, in the order the steps run: the saga's own figures from {@code CutoverCompleted}
  *                        when it got that far, otherwise each command's time until its first answer
  * @param stepSource      which of the two {@code stepDurationsMs} holds
+ * @param migration       the migration's own summary when the id is a migration's, which has no downtime and
+ *                        states of its own
  */
 public record Timeline(
         CutoverSummary summary,
         List<Entry> entries,
         List<Undecodable> undecodable,
         Map<String, Long> stepDurationsMs,
-        String stepSource) {
+        String stepSource,
+        Optional<MigrationSummary> migration) {
 
     /** The steps of a cutover in the order they run, to list the saga's step timings in that order. */
     private static final List<String> STEP_ORDER = List.of("preflight", "flipdns", "stoptraffic", "writecanary",
@@ -72,13 +75,26 @@ public record Timeline(
                 entries.add(new Entry(Duration.between(first, record.occurredAt()), record, Summaries.of(record.message())));
             }
         }
+        Optional<MigrationSummary> migration = decoded.stream()
+                .anyMatch(record -> record.metadata().getMigrationId() != null && record.metadata().getCutoverId() == null)
+                ? Optional.of(MigrationSummary.of(cutoverId, ordered)) : Optional.empty();
         var completed = decoded.stream().map(Decoded::message)
                 .filter(CutoverCompleted.class::isInstance).map(CutoverCompleted.class::cast).findFirst();
         if (completed.isPresent() && !completed.get().getStepDurationsMs().isEmpty()) {
             return new Timeline(summary, entries, undecodable, inStepOrder(completed.get().getStepDurationsMs()),
-                    "CutoverCompleted.stepDurationsMs");
+                    "CutoverCompleted.stepDurationsMs", migration);
         }
-        return new Timeline(summary, entries, undecodable, commandToAnswer(decoded), "each command to its first answer");
+        return new Timeline(summary, entries, undecodable, commandToAnswer(decoded), "each command to its first answer",
+                migration);
+    }
+
+    /** {@code cutover} or {@code migration}: what the id turned out to name. */
+    public String noun() {
+        return migration.map(MigrationSummary::noun).orElse("cutover");
+    }
+
+    public Outcome outcome() {
+        return migration.map(MigrationSummary::outcome).orElse(summary.outcome());
     }
 
     public Optional<Downtime> downtime() {
@@ -136,11 +152,11 @@ public record Timeline(
     public List<String> render() {
         var lines = new ArrayList<String>();
         if (entries.isEmpty() && undecodable.isEmpty()) {
-            lines.add("cutover " + summary.cutoverId() + ": no messages found");
+            lines.add(noun() + " " + summary.cutoverId() + ": no messages found");
             return lines;
         }
-        lines.add("cutover " + summary.cutoverId() + "  database " + summary.database()
-                + firstAt().map(at -> "  started " + at).orElse("") + "  " + summary.outcome().words());
+        lines.add(noun() + " " + summary.cutoverId() + "  database " + summary.database()
+                + firstAt().map(at -> "  started " + at).orElse("") + "  " + outcome().words());
         int typeWidth = entries.stream().mapToInt(entry -> entry.type().length()).max().orElse(4);
         int producerWidth = entries.stream().mapToInt(entry -> entry.producer().length()).max().orElse(8);
         for (var entry : entries) {
@@ -150,8 +166,10 @@ public record Timeline(
         for (var record : undecodable) {
             lines.add("  " + record.describe());
         }
-        lines.add("downtime  " + downtime().map(Downtime::toString).orElse(
-                summary.stoppedAt() == null ? "none (traffic was never stopped)" : "unknown (traffic not resumed yet)"));
+        if (migration.isEmpty()) {
+            lines.add("downtime  " + downtime().map(Downtime::toString).orElse(summary.stoppedAt() == null
+                    ? "none (traffic was never stopped)" : "unknown (traffic not resumed yet)"));
+        }
         if (!stepDurationsMs.isEmpty()) {
             lines.add("steps     (" + stepSource + ")");
             int stepWidth = stepDurationsMs.keySet().stream().mapToInt(String::length).max().orElse(4);
@@ -164,10 +182,11 @@ public record Timeline(
     /** The timeline as one JSON object, every message with its full value, for scripts and dashboards. */
     public String toJson() {
         var json = new LinkedHashMap<String, Object>();
-        json.put("cutoverId", summary.cutoverId());
+        json.put(noun() + "Id", summary.cutoverId());
+        json.put("kind", noun());
         json.put("database", summary.database());
         json.put("startedAt", firstAt().orElse(null));
-        json.put("outcome", summary.outcome().name());
+        json.put("outcome", outcome().name());
         var items = new ArrayList<Map<String, Object>>();
         for (var entry : entries) {
             var item = new LinkedHashMap<String, Object>();

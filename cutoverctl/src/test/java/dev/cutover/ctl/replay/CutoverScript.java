@@ -203,12 +203,17 @@ public final class CutoverScript {
 
     /** As the tool would read them: commands and events each in their own partition, offsets counting from 0. */
     public List<LoggedRecord> records() {
+        return records(cutoverId, lines);
+    }
+
+    /** The lines as read back from the broker, keyed by {@code id}, at consecutive offsets per topic. */
+    static List<LoggedRecord> records(String id, List<Line> lines) {
         var offsets = new LinkedHashMap<String, Long>();
         var records = new ArrayList<LoggedRecord>();
         for (var line : lines) {
             long offset = offsets.merge(line.topic(), 1L, Long::sum) - 1;
             var at = line.metadata().getOccurredAt();
-            records.add(new Decoded(new Position(line.topic(), 0, offset, at.plusMillis(1)), cutoverId, line.message()));
+            records.add(new Decoded(new Position(line.topic(), 0, offset, at.plusMillis(1)), id, line.message()));
         }
         return records;
     }

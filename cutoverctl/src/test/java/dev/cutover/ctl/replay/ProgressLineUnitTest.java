@@ -51,10 +51,19 @@ class ProgressLineUnitTest {
 
     @Test
     void a_message_without_a_summary_of_its_own_is_shown_as_its_fields() {
+        var message = dev.cutover.events.DataVerified.newBuilder()
+                .setMetadata(CutoverScript.completed("m-1", "shop", START).lines().getFirst().metadata())
+                .setTables(2).setRows(1200).build();
+
+        assertThat(Summaries.of(message)).isEqualTo("tables=2, rows=1200");
+    }
+
+    @Test
+    void a_copied_table_is_shown_in_words() {
         var message = dev.cutover.events.TableCopied.newBuilder()
                 .setMetadata(CutoverScript.completed("m-1", "shop", START).lines().getFirst().metadata())
-                .setTable("public.orders").setRows(1200).setBytes(0).setDurationMs(35).build();
+                .setTable("public.orders").setRows(1200).setBytes(2_500_000).setDurationMs(35).build();
 
-        assertThat(Summaries.of(message)).isEqualTo("table=public.orders, rows=1200, bytes=0, durationMs=35");
+        assertThat(Summaries.of(message)).isEqualTo("public.orders: 1,200 rows, 2.5 MB in 35 ms");
     }
 }

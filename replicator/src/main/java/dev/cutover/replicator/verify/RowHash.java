@@ -22,10 +22,15 @@ final class RowHash {
         return "('x' || left(md5(" + text + "), 16))::bit(64)::bigint::numeric";
     }
 
+    /**
+     * A column's quoted text. The value is cast to text first: {@code quote_nullable} has a text and an
+     * {@code anyelement} form, and for a type that converts to text implicitly, such as {@code "char"}, PostgreSQL
+     * cannot choose between them.
+     */
     private static String columnText(HashedColumn column) {
         String value = "r." + Sql.identifier(column.name());
         return column.sendFunction()
                 .map(send -> "quote_nullable(encode(" + send + "(" + value + "), 'hex'))")
-                .orElse("quote_nullable(" + value + ")");
+                .orElse("quote_nullable(" + value + "::text)");
     }
 }

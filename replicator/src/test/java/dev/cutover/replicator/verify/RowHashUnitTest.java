@@ -12,12 +12,12 @@ import dev.cutover.replicator.postgres.TableName;
 class RowHashUnitTest {
 
     @Test
-    void floatingPointColumnsAreHashedInTheirBinaryFormAndOthersAsQuotedText() {
+    void floatingPointColumnsAreHashedInTheirBinaryFormAndOthersAsQuotedTextOfTheirOwn() {
         String expression = RowHash.expression(List.of(new HashedColumn("ratio", Optional.of("float8send")),
                 new HashedColumn("Name", Optional.empty())));
 
         assertThat(expression).isEqualTo("('x' || left(md5(quote_nullable(encode(float8send(r.\"ratio\"), 'hex'))"
-                + " || ',' || quote_nullable(r.\"Name\")), 16))::bit(64)::bigint::numeric");
+                + " || ',' || quote_nullable(r.\"Name\"::text)), 16))::bit(64)::bigint::numeric");
     }
 
     @Test

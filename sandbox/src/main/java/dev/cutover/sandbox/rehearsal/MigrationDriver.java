@@ -3,6 +3,8 @@ package dev.cutover.sandbox.rehearsal;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -21,32 +23,53 @@ import dev.cutover.platform.MessagePublisher;
  * preflight, pre-data, the full load, post-data, streaming and verification. Each step is printed as
  * it starts; a stop or a refusal ends the rehearsal with the saga's reason.
  */
-final class MigrationDriver {
+public final class MigrationDriver {
 
     private final KafkaProbe bus;
     private final PrintStream out;
     private final Duration timeout;
 
-    MigrationDriver(KafkaProbe bus, PrintStream out, Duration timeout) {
+    public MigrationDriver(KafkaProbe bus, PrintStream out, Duration timeout) {
         this.bus = bus;
         this.out = out;
         this.timeout = timeout;
     }
 
     void prepareTarget() {
-        String migrationId = SeedData.DATABASE + "-migration-" + UUID.randomUUID().toString().substring(0, 8);
+        Outcome outcome = migrate(SeedData.DATABASE);
+        if (outcome.failure() != null) {
+            throw new RehearsalFailed(outcome.failure());
+        }
+    }
+
+    /**
+     * How a migration ended: ready ({@code failure} null) or stopped, refused or timed out (then {@code failure}
+     * says why), with every message of the migration read meanwhile.
+     */
+    public record Outcome(String migrationId, String failure, List<SpecificRecord> messages) {
+
+        public Outcome {
+            messages = List.copyOf(messages);
+        }
+    }
+
+    /** Starts a migration of {@code database} and follows it until it is ready, stopped or refused, or the timeout. */
+    public Outcome migrate(String database) {
+        String migrationId = database + "-migration-" + UUID.randomUUID().toString().substring(0, 8);
         Instant start = Instant.now();
         bus.send(StartMigration.newBuilder()
-                .setMetadata(KafkaProbe.metadata(SeedData.DATABASE, null, migrationId))
+                .setMetadata(KafkaProbe.metadata(database, null, migrationId))
                 .setOperator(Services.OPERATOR)
                 .setParallelism(0)
                 .build());
+        List<SpecificRecord> messages = new ArrayList<>();
         Instant deadline = start.plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             for (SpecificRecord message : bus.poll(Duration.ofMillis(100))) {
                 if (!migrationId.equals(MessagePublisher.metadataOf(message).getMigrationId())) {
                     continue;
                 }
+                messages.add(message);
                 long at = Duration.between(start, MessagePublisher.metadataOf(message).getOccurredAt()).toMillis();
                 switch (message) {
                     case MigrationStepStarted step -> out.printf("  migration  %+8d ms  %s%n", at, step.getStep());
@@ -54,17 +77,20 @@ final class MigrationDriver {
                             at, load.getTables(), load.getRows(), load.getMegabytesPerSecond());
                     case MigrationReady ready -> {
                         out.printf("  migration  %+8d ms  ready: the target streams from the source%n", at);
-                        return;
+                        return new Outcome(migrationId, null, messages);
                     }
-                    case MigrationStopped stopped -> throw new RehearsalFailed("the migration stopped at "
-                            + stopped.getFailedStep() + ": " + stopped.getReason() + " (" + stopped.getOperatorAction() + ")");
-                    case MigrationRejected rejected -> throw new RehearsalFailed("the migration was refused: "
-                            + rejected.getReason());
+                    case MigrationStopped stopped -> {
+                        return new Outcome(migrationId, "the migration stopped at " + stopped.getFailedStep() + ": "
+                                + stopped.getReason() + " (" + stopped.getOperatorAction() + ")", messages);
+                    }
+                    case MigrationRejected rejected -> {
+                        return new Outcome(migrationId, "the migration was refused: " + rejected.getReason(), messages);
+                    }
                     default -> {
                     }
                 }
             }
         }
-        throw new RehearsalFailed("the migration was not ready within " + timeout);
+        return new Outcome(migrationId, "the migration was not ready within " + timeout, messages);
     }
 }

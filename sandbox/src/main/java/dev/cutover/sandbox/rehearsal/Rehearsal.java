@@ -132,7 +132,7 @@ public final class Rehearsal {
                 out.printf("  services   5 started in %d ms%s%n", since(starting),
                         processes ? ", each its own process (logs in " + services.logDirectory() + ")" : "");
                 if (handMade == null) {
-                    new MigrationDriver(bus, out, options.stepTimeout()).prepareTarget();
+                    prepareTarget(bus, stack);
                 }
                 return cutover(stack, bus, services);
             }
@@ -259,19 +259,38 @@ public final class Rehearsal {
     }
 
     /**
-     * cutoverctl as the operator runs it: in the processes layout its exec jar in a JVM of its own (its start-up is
-     * part of what the operator waits for), in one JVM its library.
+     * cutoverctl as the operator runs it: in the processes layout its script in a JVM of its own (its start-up is part
+     * of what the operator waits for), in one JVM its library.
      */
     private int cutoverctl(String... args) throws IOException, InterruptedException {
         if (options.layout() == Layout.ONE_JVM) {
             return Cutoverctl.run(out, out, args);
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", ServiceProcess.execJar("cutoverctl").toString()));
+        List<String> command = new ArrayList<>(List.of(ServiceProcess.moduleDirectory("cutoverctl").resolve("cutoverctl").toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
         process.getInputStream().transferTo(out);
         return process.waitFor();
+    }
+
+    /**
+     * The migration to streaming: in the processes layout as an operator starts it, {@code cutoverctl migrate start
+     * --watch}; in one JVM by the driver, which prints each step.
+     */
+    private void prepareTarget(KafkaProbe bus, LocalStack stack) throws IOException, InterruptedException {
+        if (options.layout() == Layout.ONE_JVM) {
+            new MigrationDriver(bus, out, options.stepTimeout()).prepareTarget();
+            return;
+        }
+        int exit = cutoverctl("migrate", "start", "--bootstrap-servers", stack.kafkaBootstrapServers(), "--database",
+                SeedData.DATABASE, "--operator", Services.OPERATOR, "--reason", "rehearsal", "--watch", "--timeout",
+                options.stepTimeout().toSeconds() + "s");
+        if (exit != 0) {
+            throw new RehearsalFailed("cutoverctl migrate start --watch ended with exit code " + exit
+                    + ": the migration did not become ready (its events are above)");
+        }
     }
 
     private static Optional<Instant> at(KafkaProbe bus, String cutoverId, Class<? extends SpecificRecord> type) {

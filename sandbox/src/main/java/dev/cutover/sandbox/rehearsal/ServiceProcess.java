@@ -126,27 +126,33 @@ final class ServiceProcess {
         }
     }
 
-    /**
-     * {@code <module>/target/<module>-<version>-exec.jar} under the project's root: the working directory or one of its
-     * parents ({@code ./rehearse} runs at the root, a module's tests one level below it).
-     */
+    /** {@code <module>/target/<module>-<version>-exec.jar} under the project's root ({@link #moduleDirectory}). */
     static Path execJar(String module) {
+        Path target = moduleDirectory(module).resolve("target");
+        try (Stream<Path> files = Files.list(target)) {
+            List<Path> jars = files.filter(f -> f.getFileName().toString().startsWith(module + "-")
+                    && f.getFileName().toString().endsWith("-exec.jar")).sorted().toList();
+            if (!jars.isEmpty()) {
+                return jars.getLast();
+            }
+        } catch (IOException e) {
+            // No target directory: not built yet, said below.
+        }
+        throw new RehearsalFailed("no " + target + "/" + module + "-*-exec.jar: build it first (./mvnw -B -q package -DskipTests)");
+    }
+
+    /**
+     * A module's directory under the project's root: the working directory or one of its parents ({@code ./rehearse}
+     * runs at the root, a module's tests one level below it).
+     */
+    static Path moduleDirectory(String module) {
         for (Path directory = Path.of("").toAbsolutePath(); directory != null; directory = directory.getParent()) {
-            Path target = directory.resolve(module).resolve("target");
-            if (Files.isDirectory(target)) {
-                try (Stream<Path> files = Files.list(target)) {
-                    List<Path> jars = files.filter(f -> f.getFileName().toString().startsWith(module + "-")
-                            && f.getFileName().toString().endsWith("-exec.jar")).sorted().toList();
-                    if (!jars.isEmpty()) {
-                        return jars.getLast();
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+            if (Files.isDirectory(directory.resolve(module).resolve("target"))) {
+                return directory.resolve(module);
             }
         }
-        throw new RehearsalFailed("no " + module + "/target/" + module + "-*-exec.jar under " + Path.of("").toAbsolutePath()
-                + " or its parents: build it first (./mvnw -B -q package -DskipTests)");
+        throw new RehearsalFailed("no " + module + "/target under " + Path.of("").toAbsolutePath()
+                + " or its parents: build the project first (./mvnw -B -q package -DskipTests)");
     }
 
     private static int freePort() {

@@ -26,7 +26,7 @@ import dev.cutover.stack.Postgres;
  * settings on its command line. A service can be stopped (in the processes layout: killed with SIGKILL) and started
  * again, which is how faults are injected (from the fault's own thread, hence synchronized).
  */
-final class Services implements AutoCloseable {
+public final class Services implements AutoCloseable {
 
     enum Service {
         SCHEMA_SERVICE(SchemaServiceApplication.class, "schema-service"),
@@ -53,19 +53,57 @@ final class Services implements AutoCloseable {
     private final Map<String, Object> common;
     private final Map<Service, Map<String, Object>> own = new HashMap<>();
 
+    /**
+     * One database the services move.
+     *
+     * @param name     the configured name, also the database's name on both servers
+     * @param schemas  the schemas to move, comma-separated; {@code null} leaves the services' default (the whole database)
+     */
+    public record Database(String name, Postgres source, Postgres target, String appRoles, String schemas) {
+    }
+
     Services(LocalStack stack, Path workDirectory, Duration dnsTtl, Layout layout) throws java.io.IOException {
+        this(stack, workDirectory, dnsTtl, layout, List.of(new Database(SeedData.DATABASE, stack.source(), stack.target(),
+                SeedData.ROLE, null)));
+    }
+
+    /** The services, in this JVM, configured for every one of {@code databases}; none is started yet. */
+    public Services(LocalStack stack, Path workDirectory, Duration dnsTtl, List<Database> databases) throws java.io.IOException {
+        this(stack, workDirectory, dnsTtl, Layout.ONE_JVM, databases);
+    }
+
+    private Services(LocalStack stack, Path workDirectory, Duration dnsTtl, Layout layout, List<Database> databases)
+            throws java.io.IOException {
         this.layout = layout;
         this.logDirectory = workDirectory.resolve("logs");
-        String db = SeedData.DATABASE;
         common = new HashMap<>();
         common.put("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers());
         common.put("server.port", "0");
         common.put("logging.level.root", "WARN");
         common.put("logging.level.dev.cutover", "WARN");
         common.put("spring.main.banner-mode", "off");
-        endpoint(common, db, "source", stack.source());
-        endpoint(common, db, "target", stack.target());
-        common.put("cutover.databases." + db + ".app-roles", SeedData.ROLE);
+        Map<String, Object> lag = new HashMap<>();
+        Map<String, Object> cutover = new HashMap<>(Map.of(
+                "cutover.saga.operators", OPERATOR,
+                "cutover.fence.await-traffic-timeout", "60s"));
+        for (Database database : databases) {
+            String db = database.name();
+            endpoint(common, db, "source", database.source());
+            endpoint(common, db, "target", database.target());
+            common.put("cutover.databases." + db + ".app-roles", database.appRoles());
+            if (database.schemas() != null) {
+                common.put("cutover.databases." + db + ".schemas", database.schemas());
+            }
+            lag.put("cutover.lag.databases." + db + ".engine", "native");
+            lag.put("cutover.lag.databases." + db + ".interval", "250ms");
+            cutover.put("cutover.saga.dns." + db + ".record", stack.dns().databaseName());
+            cutover.put("cutover.saga.dns." + db + ".source-address", database.source().host());
+            cutover.put("cutover.saga.dns." + db + ".target-address", database.target().host());
+            cutover.put("cutover.saga.dns." + db + ".ttl", dnsTtl.toSeconds() + "s");
+            cutover.put("cutover.saga.dns." + db + ".restore-ttl", dev.cutover.stack.BindServer.TTL.toSeconds() + "s");
+        }
+        own.put(Service.LAG_MONITOR, lag);
+        own.put(Service.CUTOVER_SERVICE, cutover);
 
         Path secret = workDirectory.resolve("tsig.secret");
         Files.writeString(secret, stack.dns().tsigSecret() + "\n");
@@ -77,17 +115,6 @@ final class Services implements AutoCloseable {
                 "dns.rfc2136.key-name", stack.dns().tsigKeyName(),
                 "dns.rfc2136.algorithm", stack.dns().tsigAlgorithm(),
                 "dns.rfc2136.secret-file", secret.toString()));
-        own.put(Service.LAG_MONITOR, Map.of(
-                "cutover.lag.databases." + db + ".engine", "native",
-                "cutover.lag.databases." + db + ".interval", "250ms"));
-        own.put(Service.CUTOVER_SERVICE, Map.of(
-                "cutover.saga.operators", OPERATOR,
-                "cutover.saga.dns." + db + ".record", stack.dns().databaseName(),
-                "cutover.saga.dns." + db + ".source-address", stack.source().host(),
-                "cutover.saga.dns." + db + ".target-address", stack.target().host(),
-                "cutover.saga.dns." + db + ".ttl", dnsTtl.toSeconds() + "s",
-                "cutover.saga.dns." + db + ".restore-ttl", dev.cutover.stack.BindServer.TTL.toSeconds() + "s",
-                "cutover.fence.await-traffic-timeout", "60s"));
         own.put(Service.SCHEMA_SERVICE, Map.of("cutover.schema.work-directory", workDirectory.resolve("schema").toString()));
         own.put(Service.REPLICATOR, Map.of("cutover.replicator.workers", "2"));
     }
@@ -98,7 +125,7 @@ final class Services implements AutoCloseable {
     }
 
     /** Starts every service; in the processes layout all at once, as a deployment does, then waits for each. */
-    synchronized void startAll() {
+    public synchronized void startAll() {
         if (layout == Layout.ONE_JVM) {
             for (Service service : Service.values()) {
                 start(service);

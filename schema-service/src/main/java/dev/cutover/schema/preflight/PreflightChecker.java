@@ -3,6 +3,7 @@ package dev.cutover.schema.preflight;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,12 @@ public final class PreflightChecker {
                 stranded.put(extension, schema);
             }
         });
-        return Preflight.check(new Facts(source, target, tools.pgDumpVersion(), pair.appRoles(),
-                new Facts.Schemas(unknown, stranded), missing, pair.createMissingRoles()), scope, longTransaction);
+        List<Finding> findings = new ArrayList<>(Preflight.check(new Facts(source, target, tools.pgDumpVersion(),
+                pair.appRoles(), new Facts.Schemas(unknown, stranded), missing, pair.createMissingRoles()), scope,
+                longTransaction));
+        if (scope == Scope.CUTOVER) {
+            findings.addAll(AppRolePasswords.carryOver(pair));
+        }
+        return findings;
     }
 }

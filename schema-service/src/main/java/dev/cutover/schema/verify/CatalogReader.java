@@ -72,7 +72,7 @@ final class CatalogReader {
                        CASE WHEN p.prosecdef THEN 'security definer' END, 'config', p.proconfig::text, 'as', p.prosrc)
               FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
              WHERE n.nspname = ANY (?) AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                   WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+                   WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype IN ('e', 'i'))
             UNION ALL
             SELECT 'SEQUENCE', n.nspname, format('%%I.%%I', n.nspname, c.relname),
                    concat_ws(' ', format_type(s.seqtypid, NULL), 'start', s.seqstart, 'increment', s.seqincrement,
@@ -87,7 +87,7 @@ final class CatalogReader {
                        WHEN 'd' THEN concat_ws(' ', 'domain', format_type(t.typbasetype, t.typtypmod),
                            CASE WHEN t.typnotnull THEN 'not null' END, 'default ' || t.typdefault,
                            (SELECT string_agg(co.conname || ' ' || pg_get_constraintdef(co.oid), ' ' ORDER BY co.conname)
-                              FROM pg_constraint co WHERE co.contypid = t.oid))
+                              FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype <> 'n'))
                        ELSE 'composite' END
               FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
              WHERE (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'))

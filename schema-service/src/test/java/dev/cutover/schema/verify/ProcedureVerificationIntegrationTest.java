@@ -18,8 +18,10 @@ import dev.cutover.stack.PostgresServer;
 import dev.cutover.stack.SharedStackExtension;
 
 /**
- * Procedures, which PostgreSQL 14 and later print with {@code IN} before each argument, moved from the stack's
- * PostgreSQL 11 to its 17 and to a PostgreSQL 15 started for the test.
+ * Objects that newer versions print or keep differently, moved from the stack's PostgreSQL 11 to its 17 and to a
+ * PostgreSQL 15 started for the test: procedures (14+ print {@code IN} before each argument), range types (14+
+ * create multirange constructor functions of their own) and NOT NULL domains (17 keeps the NOT NULL as a
+ * constraint).
  */
 @ExtendWith(SharedStackExtension.class)
 class ProcedureVerificationIntegrationTest {
@@ -31,7 +33,7 @@ class ProcedureVerificationIntegrationTest {
             Path.of(System.getProperty("java.io.tmpdir"), "schema-tests"), Duration.ofMinutes(5)));
 
     @Test
-    void aProcedureMovedFrom11To17IsNotADifference(LocalStack stack) {
+    void proceduresRangesAndNotNullDomainsMovedFrom11To17AreNoDifference(LocalStack stack) {
         DatabasePair pair = TestDatabases.create(stack, "verify_procedure", List.of());
         createProcedures(pair);
 
@@ -42,7 +44,7 @@ class ProcedureVerificationIntegrationTest {
     }
 
     @Test
-    void aProcedureMovedFrom11To15IsNotADifference(LocalStack stack) {
+    void proceduresRangesAndNotNullDomainsMovedFrom11To15AreNoDifference(LocalStack stack) {
         stack.source().createDatabase("verify_procedure_15");
         try (PostgresServer target = PostgresServer.start(PostgresServer.Options.of(POSTGRES_15))) {
             target.createDatabase("verify_procedure_15");
@@ -63,7 +65,10 @@ class ProcedureVerificationIntegrationTest {
                 "CREATE PROCEDURE public.bump_seats(acct bigint, n integer) LANGUAGE sql"
                         + " AS $$UPDATE public.accounts SET seats = seats + n WHERE id = acct$$",
                 "CREATE PROCEDURE public.reset(INOUT done boolean, who text DEFAULT 'ops') LANGUAGE plpgsql"
-                        + " AS $$BEGIN done := true; END$$");
+                        + " AS $$BEGIN done := true; END$$",
+                "CREATE TYPE public.floatrange AS RANGE (subtype = float8)",
+                "CREATE DOMAIN public.positive_int AS integer NOT NULL CHECK (VALUE > 0)",
+                "CREATE TABLE public.shapes (id public.positive_int, span public.floatrange)");
     }
 
     /** What the target prints for the procedure: the difference the comparison must see through. */

@@ -61,6 +61,9 @@ final class MigrationCodec {
     /** The domain message for a participant's event about a migration, or empty when the saga does not react to it. */
     static Optional<MigrationMessage> inbound(SpecificRecord message) {
         return Optional.ofNullable(switch (message) {
+            case dev.cutover.events.AbortMigration m -> new MigrationMessage.AbortMigration(
+                    new Operator(orNotGiven(m.getOperator())),
+                    Optional.ofNullable(m.getReason()).filter(reason -> !reason.isBlank()), m.getDropTargetTables());
             case dev.cutover.events.PreflightReported m -> new MigrationMessage.PreflightReported(
                     m.getFindings().stream().map(MigrationCodec::finding).toList());
             case dev.cutover.events.SchemaApplied m when !m.getTables().isEmpty() ->
@@ -151,6 +154,8 @@ final class MigrationCodec {
                     .setMetadata(metadata).build();
             case MigrationCommand.VerifyData c -> dev.cutover.events.VerifyData.newBuilder()
                     .setMetadata(metadata).build();
+            case MigrationCommand.CleanUp c -> dev.cutover.events.CleanUpMigration.newBuilder()
+                    .setMetadata(metadata).setDropTargetTables(c.dropTargetTables()).build();
             case MigrationCommand.LowerDnsTtl c -> dev.cutover.events.LowerDnsTtl.newBuilder()
                     .setMetadata(metadata).setRecord(c.recordName()).setTtlSeconds((int) c.ttl().toSeconds()).build();
         };

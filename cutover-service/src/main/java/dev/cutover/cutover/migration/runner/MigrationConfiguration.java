@@ -44,6 +44,12 @@ class MigrationConfiguration {
                 MigrationDecider::evolve, Migration::isActive));
     }
 
+    /** The ops API's view: every migration, whichever instance owns it. */
+    @Bean
+    MigrationQueries migrationQueries(SagaProjection<MigrationId, Migration, MigrationEvent> migrationProjection) {
+        return migrationProjection::state;
+    }
+
     @Bean
     PartitionWriters migrationWriters(KafkaProperties kafka) {
         return new PartitionWriters(GROUP, kafka);

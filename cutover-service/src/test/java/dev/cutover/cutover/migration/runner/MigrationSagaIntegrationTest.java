@@ -3,6 +3,7 @@ package dev.cutover.cutover.migration.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,9 +22,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.cutover.cutover.CutoverServiceApplication;
+import dev.cutover.cutover.api.OpsApi;
 import dev.cutover.cutover.migration.MigrationId;
 import dev.cutover.events.ApplySchema;
 import dev.cutover.events.CheckPreflight;
+import dev.cutover.events.CleanUpMigration;
 import dev.cutover.events.CopyData;
 import dev.cutover.events.DataMismatch;
 import dev.cutover.events.DataVerified;
@@ -231,6 +234,57 @@ class MigrationSagaIntegrationTest {
         CopyData copy = awaitAbout(migration, CopyData.class);
         assertThat(copy.getParallelism()).isZero();
         await().atMost(WAIT).until(() -> sagaState(migration).contains("step=FULL_LOAD"));
+    }
+
+    @Test
+    void aMigrationStartedOverRestIsShownAndAbortedOverRestAndTheReplicatorIsToldToCleanUpEachTime() throws Exception {
+        HttpResponse<String> started = http("POST", "/migrations", "{\"database\":\"" + database
+                + "\",\"operator\":\"bob\",\"parallelism\":2,\"reason\":\"CHG-9\"}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String migration = started.body().replaceAll(".*\"migrationId\":\"([^\"]+)\".*", "$1");
+        assertThat(migration).startsWith(database + "-migration-");
+        answerPreflight(migration);
+        ApplySchema preData = awaitAbout(migration, ApplySchema.class);
+        probe.send(SchemaApplied.newBuilder().setMetadata(answer(preData)).setSection(SchemaSection.PRE_DATA).build());
+        assertThat(awaitAbout(migration, CopyData.class).getParallelism()).isEqualTo(2);
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(http("GET", "/migrations/" + migration, null).body())
+                .contains("\"status\":\"RUNNING\"", "\"step\":\"FULL_LOAD\"", "\"operator\":\"bob\""));
+        assertThat(http("GET", "/migrations/" + migration + "/timeline", null).body())
+                .contains("\"step\":\"PREFLIGHT\"", "\"step\":\"PRE_DATA\"", "\"step\":\"FULL_LOAD\"")
+                .contains("\"inFlight\":true");
+
+        HttpResponse<String> aborted = http("POST", "/migrations/" + migration + "/abort",
+                "{\"operator\":\"bob\",\"reason\":\"wrong target\",\"dropTargetTables\":true}");
+        assertThat(aborted.statusCode()).as(aborted.body()).isEqualTo(202);
+        MigrationStopped stopped = awaitAbout(migration, MigrationStopped.class);
+        assertThat(stopped.getFailedStep()).isEqualTo("FULL_LOAD");
+        assertThat(stopped.getReason()).isEqualTo("aborted by bob: wrong target");
+        CleanUpMigration cleanUp = awaitAbout(migration, CleanUpMigration.class);
+        assertThat(cleanUp.getDropTargetTables()).isTrue();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(http("GET", "/migrations/" + migration, null).body())
+                .contains("\"status\":\"STOPPED\"", "aborted by bob"));
+
+        assertThat(http("POST", "/migrations/" + migration + "/abort", "{\"operator\":\"bob\"}").statusCode())
+                .isEqualTo(202);
+        awaitAbout(migration, CleanUpMigration.class,
+                again -> !again.getMetadata().getMessageId().equals(cleanUp.getMetadata().getMessageId())
+                        && !again.getDropTargetTables());
+        assertThat(probe.seen()).filteredOn(MigrationStopped.class::isInstance)
+                .filteredOn(e -> migration.equals(MessagePublisher.metadataOf(e).getMigrationId()))
+                .as("a second abort cleans up again without a second stop").hasSize(1);
+
+        HttpResponse<String> unknown = http("GET", "/migrations/no-such-migration", null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no migration no-such-migration");
+        assertThat(http("POST", "/migrations", "{\"operator\":\"bob\"}").statusCode()).isEqualTo(400);
+        HttpResponse<String> cutover = http("POST", "/cutovers", "{\"database\":\"" + database
+                + "\",\"operator\":\"bob\"}");
+        assertThat(cutover.statusCode()).as("a cutover started without dryRun: " + cutover.body()).isEqualTo(202);
+    }
+
+    private HttpResponse<String> http(String method, String path, String json) throws Exception {
+        return OpsApi.call(service, method, path, json);
     }
 
     private ConfigurableApplicationContext startCutoverService() {

@@ -19,23 +19,23 @@ import dev.cutover.ctl.replay.LoggedRecord;
 import dev.cutover.events.topic.Topics;
 
 /**
- * The messages of one cutover on {@code cutover.commands} and {@code cutover.events}. Every message of a cutover is
- * keyed by its id, so it lives in one partition of each topic: only those two partitions are read, from the start,
- * and only records with that key are kept.
+ * The messages of one cutover or one migration on {@code cutover.commands} and {@code cutover.events}. Every message
+ * of either is keyed by its id, so it lives in one partition of each topic: only those two partitions are read, from
+ * the start, and only records with that key are kept.
  */
-final class CutoverLog implements AutoCloseable {
+final class MessageLog implements AutoCloseable {
 
     private static final List<String> TOPICS = List.of(Topics.COMMANDS.name(), Topics.EVENTS.name());
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final String cutoverId;
+    private final String id;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final RecordDecoder decoder = new RecordDecoder();
     private final Map<String, TopicPartition> assigned = new HashMap<>();
     private final CountDownLatch woken = new CountDownLatch(1);
 
-    CutoverLog(KafkaClients kafka, String cutoverId) {
-        this.cutoverId = cutoverId;
+    MessageLog(KafkaClients kafka, String id) {
+        this.id = id;
         this.consumer = kafka.consumer();
     }
 
@@ -60,7 +60,7 @@ final class CutoverLog implements AutoCloseable {
 
     /**
      * Whatever arrived since the last call, waiting up to {@code timeout}. Picks up a topic that did not exist when
-     * the cutover was first read, which is the case when {@code watch} starts before anything was published.
+     * the log was first read, which is the case when {@code watch} starts before anything was published.
      */
     List<LoggedRecord> poll(Duration timeout) {
         if (assigned.size() < TOPICS.size()) {
@@ -73,7 +73,7 @@ final class CutoverLog implements AutoCloseable {
         }
         var records = new ArrayList<LoggedRecord>();
         for (var record : consumer.poll(timeout)) {
-            if (record.key() != null && cutoverId.equals(RecordDecoder.key(record))) {
+            if (record.key() != null && id.equals(RecordDecoder.key(record))) {
                 records.add(decoder.decode(record));
             }
         }
@@ -94,7 +94,7 @@ final class CutoverLog implements AutoCloseable {
             }
             var partitions = consumer.partitionsFor(topic);
             if (partitions != null && !partitions.isEmpty()) {
-                assigned.put(topic, new TopicPartition(topic, partitionOf(cutoverId, partitions.size())));
+                assigned.put(topic, new TopicPartition(topic, partitionOf(id, partitions.size())));
                 changed = true;
             }
         }

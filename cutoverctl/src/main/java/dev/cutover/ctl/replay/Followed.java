@@ -1,0 +1,29 @@
+package dev.cutover.ctl.replay;
+
+import java.time.Instant;
+
+/**
+ * What {@code watch} folds as records arrive, for a cutover or a migration alike: whether it has ended, how, and
+ * what to print for each record and at the end.
+ */
+public interface Followed<S extends Followed<S>> {
+
+    /** {@code cutover} or {@code migration}, as the tool's output names it. */
+    String noun();
+
+    String id();
+
+    S with(LoggedRecord record);
+
+    Outcome outcome();
+
+    boolean found();
+
+    /** The last line of {@code watch}: how it ended, after how long, and why when it failed. */
+    String ending(Instant now);
+
+    /** The line {@code watch} prints for a record it shows, timed from {@code start}. */
+    default String line(Instant start, LoggedRecord record) {
+        return ProgressLine.format(start, record);
+    }
+}

@@ -1,0 +1,342 @@
+package dev.cutover.ctl.replay;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.cutover.events.AbortMigration;
+import dev.cutover.events.CleanupAction;
+import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadSized;
+import dev.cutover.events.MigrationCleanedUp;
+import dev.cutover.events.MigrationPlanned;
+import dev.cutover.events.MigrationRejected;
+import dev.cutover.events.MigrationStarted;
+import dev.cutover.events.MigrationStepStarted;
+import dev.cutover.events.MigrationStopped;
+import dev.cutover.events.StartMigration;
+import dev.cutover.events.StepFailed;
+import dev.cutover.events.TableCopied;
+
+/**
+ * What {@code migrate status} shows: a fold over one migration's messages in the order they happened, like
+ * {@link CutoverSummary} for a cutover. The full load's progress comes from the replicator's {@code TableCopied}
+ * events, measured against the sizes its {@code FullLoadSized} gives as the load begins.
+ *
+ * @param step        the step the saga began last (MigrationStepStarted), with its attempt; null before any
+ * @param load        the full load so far
+ * @param lastFailure the stop's reason, a participant's failure or a refusal, as a sentence
+ * @param cleanup     one line per object of the latest MigrationCleanedUp
+ */
+public record MigrationSummary(
+        String migrationId,
+        String database,
+        String operator,
+        String reason,
+        Instant startedAt,
+        Instant lastAt,
+        String lastType,
+        String step,
+        int attempt,
+        Instant stepStartedAt,
+        Load load,
+        Outcome outcome,
+        Instant endedAt,
+        String lastFailure,
+        String operatorAction,
+        String abortedBy,
+        List<String> cleanup,
+        int messages,
+        int undecodable) implements Followed<MigrationSummary> {
+
+    /**
+     * The full load: tables, rows and bytes copied so far, from the load's first command to the latest table.
+     *
+     * @param copied      the tables copied so far, in the order they were
+     * @param sizes       every table of the load with its size on the source, once FullLoadSized said them
+     * @param copiedSize  the source size of the tables copied so far (by {@code sizes})
+     * @param tablesTotal the number of tables of the load, once known; 0 until then
+     */
+    public record Load(List<String> copied, long rows, long bytes, Instant startedAt, Instant lastAt,
+                       Map<String, Long> sizes, int tablesTotal, boolean completed) {
+
+        static final Load NONE = new Load(List.of(), 0, 0, null, null, Map.of(), 0, false);
+
+        public Load {
+            copied = List.copyOf(copied);
+            sizes = Map.copyOf(sizes);
+        }
+
+        public int tables() {
+            return copied.size();
+        }
+
+        /** The source size of the tables copied so far, as far as the sizes are known. */
+        public long copiedSize() {
+            return copied.stream().mapToLong(table -> sizes.getOrDefault(table, 0L)).sum();
+        }
+
+        Load startedAt(Instant at) {
+            return new Load(copied, rows, bytes, at, lastAt, sizes, tablesTotal, completed);
+        }
+
+        Load withTable(TableCopied table, Instant at) {
+            var more = new ArrayList<>(copied);
+            more.add(table.getTable());
+            return new Load(more, rows + table.getRows(), bytes + table.getBytes(), startedAt, at, sizes, tablesTotal,
+                    completed);
+        }
+
+        /** The sizes arrive beside the first tables' copies, perhaps after some of them. */
+        Load sized(FullLoadSized sized) {
+            var bySize = new HashMap<String, Long>();
+            sized.getTables().forEach(table -> bySize.put(table.getTable(), table.getBytes()));
+            return new Load(copied, rows, bytes, startedAt, lastAt, bySize, completed ? tablesTotal : bySize.size(),
+                    completed);
+        }
+
+        Load completed(FullLoadCompleted completed) {
+            return new Load(copied, rows, bytes, startedAt, lastAt, sizes, completed.getTables(), true);
+        }
+
+        /** Bytes per second from the load's start to the latest table, when both are known. */
+        public double bytesPerSecond() {
+            if (startedAt == null || lastAt == null || !lastAt.isAfter(startedAt)) {
+                return 0;
+            }
+            return bytes * 1000.0 / Duration.between(startedAt, lastAt).toMillis();
+        }
+
+        /**
+         * What is left, at the pace so far: the time from the load's start to its latest table, scaled by the share
+         * of the source's size still to copy. Empty until the sizes and a first table are known.
+         */
+        public Optional<Duration> left() {
+            long total = sizes.values().stream().mapToLong(Long::longValue).sum();
+            long done = copiedSize();
+            if (completed || total == 0 || done == 0 || startedAt == null || lastAt == null) {
+                return Optional.empty();
+            }
+            long elapsed = Duration.between(startedAt, lastAt).toMillis();
+            return Optional.of(Duration.ofMillis(Math.round(elapsed * (double) (total - done) / done)));
+        }
+
+        /**
+         * The words of {@code status} and {@code watch}, e.g.
+         * {@code 3 of 12 tables copied (25 % of 80.0 MB on the source), 1,204 rows, 45.2 MB at 12.3 MB/s, about 2 min 10.000 s left}.
+         */
+        public String describe() {
+            var text = new StringBuilder().append(tables());
+            if (tablesTotal > 0) {
+                text.append(" of ").append(tablesTotal);
+            }
+            text.append(tables() == 1 && tablesTotal == 0 ? " table" : " tables").append(" copied");
+            long total = sizes.values().stream().mapToLong(Long::longValue).sum();
+            if (total > 0 && !completed) {
+                text.append(String.format(Locale.ROOT, " (%d %% of %.1f MB on the source)", copiedSize() * 100 / total,
+                        total / 1e6));
+            }
+            text.append(String.format(Locale.ROOT, ", %,d rows, %.1f MB", rows, bytes / 1e6));
+            if (bytesPerSecond() > 0) {
+                text.append(String.format(Locale.ROOT, " at %.1f MB/s", bytesPerSecond() / 1e6));
+            }
+            if (completed) {
+                text.append(", done");
+            }
+            left().ifPresent(left -> text.append(", about ").append(Times.length(left)).append(" left"));
+            return text.toString();
+        }
+    }
+
+    public static MigrationSummary empty(String migrationId) {
+        return new MigrationSummary(migrationId, null, null, null, null, null, null, null, 0, null, Load.NONE,
+                Outcome.RUNNING, null, null, null, null, List.of(), 0, 0);
+    }
+
+    public static MigrationSummary of(String migrationId, Collection<? extends LoggedRecord> records) {
+        var summary = empty(migrationId);
+        for (var record : CutoverSummary.inOrder(records)) {
+            summary = summary.with(record);
+        }
+        return summary;
+    }
+
+    @Override
+    public String noun() {
+        return "migration";
+    }
+
+    @Override
+    public String id() {
+        return migrationId;
+    }
+
+    @Override
+    public MigrationSummary with(LoggedRecord record) {
+        if (!(record instanceof Decoded decoded)) {
+            return new MigrationSummary(migrationId, database, operator, reason, startedAt, lastAt, lastType, step,
+                    attempt, stepStartedAt, load, outcome, endedAt, lastFailure, operatorAction, abortedBy, cleanup,
+                    messages, undecodable + 1);
+        }
+        var at = decoded.occurredAt();
+        String database = this.database == null ? decoded.metadata().getDatabase() : this.database;
+        String operator = this.operator;
+        String reason = this.reason;
+        Instant startedAt = this.startedAt == null || at.isBefore(this.startedAt) ? at : this.startedAt;
+        Instant lastAt = this.lastAt;
+        String lastType = this.lastType;
+        if (lastAt == null || !at.isBefore(lastAt)) {
+            lastAt = at;
+            lastType = decoded.type();
+        }
+        String step = this.step;
+        int attempt = this.attempt;
+        Instant stepStartedAt = this.stepStartedAt;
+        Load load = this.load;
+        Outcome outcome = this.outcome;
+        Instant endedAt = this.endedAt;
+        String lastFailure = this.lastFailure;
+        String operatorAction = this.operatorAction;
+        String abortedBy = this.abortedBy;
+        List<String> cleanup = this.cleanup;
+        switch (decoded.message()) {
+            case StartMigration start -> {
+                operator = start.getOperator();
+                reason = start.getReason();
+                startedAt = at;
+            }
+            case MigrationStarted started -> operator = operator == null ? started.getOperator() : operator;
+            case MigrationPlanned planned -> {
+                step = "PREFLIGHT";
+                attempt = 1;
+                stepStartedAt = at;
+            }
+            case MigrationStepStarted started -> {
+                step = started.getStep();
+                attempt = started.getAttempt();
+                stepStartedAt = at;
+                if ("FULL_LOAD".equals(step) && load.startedAt() == null) {
+                    load = load.startedAt(at);
+                }
+            }
+            case TableCopied copied -> load = load.withTable(copied, at);
+            case FullLoadSized sized -> load = load.sized(sized);
+            case FullLoadCompleted completed -> load = load.completed(completed);
+            case StepFailed failed -> lastFailure = failed.getStep() + " failed: " + failed.getReason();
+            case MigrationRejected rejected -> {
+                lastFailure = "rejected: " + rejected.getReason();
+                if (step == null) {
+                    outcome = Outcome.REJECTED;
+                    endedAt = at;
+                }
+            }
+            case MigrationStopped stopped -> {
+                lastFailure = stopped.getFailedStep() + ": " + stopped.getReason();
+                operatorAction = stopped.getOperatorAction();
+            }
+            case AbortMigration abort -> abortedBy = abort.getOperator()
+                    + (abort.getReason() == null ? "" : " ('" + abort.getReason() + "')")
+                    + (abort.getDropTargetTables() ? ", dropping the target's tables" : "");
+            case MigrationCleanedUp cleaned -> cleanup = cleaned.getActions().stream()
+                    .map(MigrationSummary::describe).toList();
+            default -> {
+            }
+        }
+        if (!outcome.terminal()) {
+            var ended = Outcome.endedBy(decoded.message());
+            if (ended.isPresent()) {
+                outcome = ended.get();
+                endedAt = at;
+            }
+        }
+        return new MigrationSummary(migrationId, database, operator, reason, startedAt, lastAt, lastType, step,
+                attempt, stepStartedAt, load, outcome, endedAt, lastFailure, operatorAction, abortedBy, cleanup,
+                messages + 1, undecodable);
+    }
+
+    static String describe(CleanupAction action) {
+        var outcome = switch (action.getOutcome()) {
+            case "DROPPED" -> "dropped";
+            case "NOT_PRESENT" -> "not present";
+            case "KEPT" -> "kept";
+            default -> action.getOutcome();
+        };
+        return action.getServer().toLowerCase(Locale.ROOT) + " " + action.getKind().toLowerCase(Locale.ROOT).replace('_', ' ') + " "
+                + action.getName() + ": " + outcome + (action.getDetail() == null ? "" : " (" + action.getDetail() + ")");
+    }
+
+    @Override
+    public boolean found() {
+        return messages > 0;
+    }
+
+    public Duration elapsed(Instant now) {
+        return startedAt == null ? Duration.ZERO : Duration.between(startedAt, endedAt != null ? endedAt : now);
+    }
+
+    @Override
+    public String ending(Instant now) {
+        var line = new StringBuilder(outcome.words()).append(" after ").append(Times.length(elapsed(now)));
+        if (outcome.exitCode() != 0 && lastFailure != null) {
+            line.append(": ").append(lastFailure);
+        }
+        return line.toString();
+    }
+
+    /** After each copied table, where the load stands, so a long load shows its pace. */
+    @Override
+    public String line(Instant start, LoggedRecord record) {
+        var line = ProgressLine.format(start, record);
+        if (record instanceof Decoded decoded && decoded.message() instanceof TableCopied) {
+            return line + "  [" + load.describe() + "]";
+        }
+        return line;
+    }
+
+    /** The lines {@code migrate status} prints. */
+    public List<String> render(Instant now) {
+        var lines = new ArrayList<String>();
+        lines.add(line("migration", migrationId));
+        if (!found()) {
+            lines.add(line("result", "no messages found for this migration"));
+            return lines;
+        }
+        lines.add(line("database", database));
+        lines.add(line("operator", (operator == null ? "unknown (no StartMigration in the log)" : operator)
+                + (reason == null ? "" : ", reason '" + reason + "'")));
+        lines.add(line("started", String.valueOf(startedAt.truncatedTo(ChronoUnit.MILLIS))));
+        lines.add(line("result", outcome.words()));
+        if (step != null) {
+            lines.add(line("step", step + (attempt > 1 ? " (attempt " + attempt + ")" : "")
+                    + (outcome.terminal() ? "" : ", for " + Times.length(Duration.between(stepStartedAt, now)))
+                    + ", last " + lastType + " at " + Times.offset(Duration.between(startedAt, lastAt))));
+        }
+        if (load.startedAt() != null || load.tables() > 0) {
+            lines.add(line("load", load.describe()));
+        }
+        lines.add(line("elapsed", Times.length(elapsed(now))));
+        if (abortedBy != null) {
+            lines.add(line("abort", "requested by " + abortedBy));
+        }
+        if (lastFailure != null) {
+            lines.add(line("failure", lastFailure));
+        }
+        if (operatorAction != null && outcome == Outcome.STOPPED) {
+            lines.add(line("next", operatorAction));
+        }
+        cleanup.forEach(action -> lines.add(line("cleanup", action)));
+        lines.add(line("messages", messages + (undecodable == 0 ? "" : ", and " + undecodable + " undecodable records")));
+        return lines;
+    }
+
+    private static String line(String label, String value) {
+        return CutoverSummary.line(label, value);
+    }
+}

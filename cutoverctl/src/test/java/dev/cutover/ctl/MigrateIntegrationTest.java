@@ -1,0 +1,162 @@
+package dev.cutover.ctl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.cutover.ctl.replay.MigrationScript;
+import dev.cutover.events.AbortMigration;
+import dev.cutover.events.StartMigration;
+import dev.cutover.events.serde.AvroMessageDeserializer;
+
+/** {@code migrate start|status|watch|abort} and the timeline of a migration, against a real broker. */
+@ExtendWith(Kafka.Extension.class)
+class MigrateIntegrationTest {
+
+    private static final Instant START = Instant.parse("2026-11-25T10:15:00Z");
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @Test
+    void migrate_start_publishes_a_decodable_start_migration_keyed_by_the_id_it_prints(Kafka kafka) {
+        var result = Tool.run(Map.of(KafkaClients.ENVIRONMENT_VARIABLE, kafka.bootstrapServers(), "USER", "carol"),
+                "migrate", "start", "--database", "shop", "--parallelism", "3", "--reason", "CHG-9");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        var id = result.out().strip();
+        assertThat(id).matches("shop-migration-\\d{8}-\\d{6}-[0-9a-f]{4}");
+        var record = kafka.lastCommandOf(id);
+        var start = (StartMigration) new AvroMessageDeserializer().deserialize(record.topic(), record.headers(),
+                record.value());
+        assertThat(start.getOperator()).as("the operator defaults to $USER").isEqualTo("carol");
+        assertThat(start.getParallelism()).isEqualTo(3);
+        assertThat(start.getReason()).isEqualTo("CHG-9");
+        assertThat(start.getMetadata().getMigrationId()).isEqualTo(id);
+        assertThat(start.getMetadata().getCutoverId()).isNull();
+        assertThat(start.getMetadata().getDatabase()).isEqualTo("shop");
+    }
+
+    @Test
+    void migrate_status_shows_the_step_and_the_loads_progress_from_the_events(Kafka kafka) {
+        var id = "stock-migration-20261125-101500-a001";
+        kafka.publish(id, MigrationScript.of(id, "stock", START).startedAndLoading()
+                .tableCopied(4_000, "public.items").tableCopied(6_000, "public.orders").lines());
+
+        var result = Tool.run(kafka.bootstrapServers(), "migrate", "status", "--migration", id);
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains(
+                "database  stock",
+                "operator  alice, reason 'CHG-9'",
+                "result    running",
+                "step      FULL_LOAD, for ",
+                "load      2 tables copied, 2,000 rows, 20.0 MB at 5.0 MB/s");
+        var byDatabase = Tool.run(kafka.bootstrapServers(), "migrate", "status", "--database", "stock");
+        assertThat(byDatabase.out()).as(byDatabase.err()).startsWith("migration " + id);
+    }
+
+    @Test
+    void migrate_status_tells_the_share_copied_and_the_time_left_from_the_loads_sizes(Kafka kafka) {
+        var id = "stock-migration-20261125-101500-a006";
+        kafka.publish(id, MigrationScript.of(id, "stock", START).startedAndLoading()
+                .sized(2_100, new java.util.TreeMap<>(Map.of("public.items", 30, "public.orders", 10)))
+                .tableCopied(4_000, "public.items").lines());
+
+        var result = Tool.run(kafka.bootstrapServers(), "migrate", "status", "--migration", id);
+
+        assertThat(result.out()).as(result.err()).contains("load      1 of 2 tables copied (75 % of 40.0 MB on the"
+                + " source), 1,000 rows, 10.0 MB at 5.0 MB/s, about 667 ms left");
+    }
+
+    @Test
+    void migrate_watch_prints_the_load_as_tables_arrive_and_exits_0_when_ready(Kafka kafka) {
+        var id = "stock-migration-20261125-101500-a002";
+        var script = MigrationScript.of(id, "stock", START).startedAndLoading();
+        kafka.publish(id, script.lines());
+
+        var watch = Tool.runInBackground(kafka.bootstrapServers(), "migrate", "watch", "--migration", id);
+        await().atMost(PATIENCE).until(() -> watch.outSoFar().contains("FULL_LOAD"));
+        assertThat(watch.result()).isNotDone();
+        kafka.publish(id, MigrationScript.of(id, "stock", START).tableCopied(4_000, "public.items")
+                .loaded(4_100, 1).ready(9_000).lines());
+
+        await().atMost(PATIENCE).until(watch.result()::isDone);
+        var result = watch.result().join();
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.lines()).contains(
+                "migration " + id + " on database stock",
+                "+4.000s   TableCopied          public.items: 1,000 rows, 10.0 MB in 500 ms"
+                        + "  [1 table copied, 1,000 rows, 10.0 MB at 5.0 MB/s]",
+                "+9.000s   MigrationReady",
+                "ready after 9.000 s");
+    }
+
+    @Test
+    void migrate_watch_exits_1_when_the_migration_stops(Kafka kafka) {
+        var id = "stock-migration-20261125-101500-a003";
+        kafka.publish(id, MigrationScript.of(id, "stock", START).startedAndLoading()
+                .stopped(5_000, "FULL_LOAD", "aborted by bob").lines());
+
+        var result = Tool.run(kafka.bootstrapServers(), "migrate", "watch", "--migration", id);
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.lines().getLast()).isEqualTo("stopped after 5.000 s: FULL_LOAD: aborted by bob");
+    }
+
+    @Test
+    void migrate_abort_publishes_abort_migration_and_status_shows_what_was_cleaned_up(Kafka kafka) {
+        var id = "stock-migration-20261125-101500-a004";
+        kafka.publish(id, MigrationScript.of(id, "stock", START).startedAndLoading().lines());
+
+        var result = Tool.run(kafka.bootstrapServers(), "migrate", "abort", "--migration", id, "--operator", "bob",
+                "--reason", "wrong target", "--drop-target-tables");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        var record = kafka.lastCommandOf(id);
+        var abort = (AbortMigration) new AvroMessageDeserializer().deserialize(record.topic(), record.headers(),
+                record.value());
+        assertThat(abort.getOperator()).isEqualTo("bob");
+        assertThat(abort.getReason()).isEqualTo("wrong target");
+        assertThat(abort.getDropTargetTables()).isTrue();
+        assertThat(abort.getMetadata().getDatabase()).isEqualTo("stock");
+        assertThat(abort.getMetadata().getMigrationId()).isEqualTo(id);
+
+        kafka.publish(id, MigrationScript.of(id, "stock", START).stopped(8_000, "FULL_LOAD", "aborted by bob")
+                .cleanedUp(9_000).lines());
+        var status = Tool.run(kafka.bootstrapServers(), "migrate", "status", "--migration", id);
+        assertThat(status.out()).contains(
+                "result    stopped",
+                "abort     requested by bob ('wrong target'), dropping the target's tables",
+                "cleanup   target subscription cutover_sub_stock: dropped",
+                "cleanup   source replication slot cutover_slot_stock: dropped",
+                "cleanup   source publication cutover_pub_stock: not present");
+    }
+
+    @Test
+    void migrate_abort_of_a_migration_nobody_started_publishes_nothing_and_exits_3(Kafka kafka) {
+        var result = Tool.run(kafka.bootstrapServers(), "migrate", "abort", "--migration", "nobody-knows",
+                "--operator", "bob");
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.err()).contains("no migration nobody-knows");
+    }
+
+    @Test
+    void the_timeline_of_a_migration_says_migration_and_its_state(Kafka kafka) {
+        var id = "stock-migration-20261125-101500-a005";
+        kafka.publish(id, MigrationScript.of(id, "stock", START).startedAndLoading().tableCopied(4_000, "public.items")
+                .loaded(4_100, 1).ready(9_000).lines());
+
+        var result = Tool.run(kafka.bootstrapServers(), "timeline", "--migration", id);
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.lines().getFirst()).isEqualTo("migration " + id + "  database stock  started " + START
+                + "  ready");
+        assertThat(result.out()).doesNotContain("downtime");
+    }
+}

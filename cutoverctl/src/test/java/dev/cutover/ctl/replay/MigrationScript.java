@@ -1,0 +1,151 @@
+package dev.cutover.ctl.replay;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+import org.apache.avro.specific.SpecificRecord;
+
+import dev.cutover.ctl.replay.CutoverScript.Line;
+import dev.cutover.events.CleanupAction;
+import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadSized;
+import dev.cutover.events.Metadata;
+import dev.cutover.events.MigrationCleanedUp;
+import dev.cutover.events.MigrationPlanned;
+import dev.cutover.events.MigrationReady;
+import dev.cutover.events.MigrationRejected;
+import dev.cutover.events.MigrationStarted;
+import dev.cutover.events.MigrationStepStarted;
+import dev.cutover.events.MigrationStopped;
+import dev.cutover.events.StartMigration;
+import dev.cutover.events.TableCopied;
+import dev.cutover.events.TableSize;
+
+/** The messages of one migration as the services would write them, at fixed offsets from a start time. */
+public final class MigrationScript {
+
+    private final String migrationId;
+    private final String database;
+    private final Instant start;
+    private final List<Line> lines = new ArrayList<>();
+
+    private MigrationScript(String migrationId, String database, Instant start) {
+        this.migrationId = migrationId;
+        this.database = database;
+        this.start = start;
+    }
+
+    public static MigrationScript of(String migrationId, String database, Instant start) {
+        return new MigrationScript(migrationId, database, start);
+    }
+
+    /** StartMigration, the saga's start, preflight and pre-data done, the full load begun at +2 s. */
+    public MigrationScript startedAndLoading() {
+        var start = add(0, CutoverScript.COMMANDS, "cutoverctl", null, metadata -> StartMigration.newBuilder()
+                .setMetadata(metadata).setOperator("alice").setReason("CHG-9").build());
+        add(20, CutoverScript.EVENTS, "cutover-service", start, metadata -> MigrationStarted.newBuilder()
+                .setMetadata(metadata).setOperator("alice").build());
+        add(20, CutoverScript.EVENTS, "cutover-service", start, metadata -> MigrationPlanned.newBuilder()
+                .setMetadata(metadata).setOperator("alice").setSteps(List.of("PREFLIGHT", "PRE_DATA", "FULL_LOAD"))
+                .build());
+        step(1_000, "PRE_DATA");
+        step(2_000, "FULL_LOAD");
+        return this;
+    }
+
+    /** One table of 10 MB copied at {@code atMs}. */
+    public MigrationScript tableCopied(long atMs, String table) {
+        add(atMs, CutoverScript.EVENTS, "replicator", null, metadata -> TableCopied.newBuilder().setMetadata(metadata)
+                .setTable(table).setRows(1_000).setBytes(10_000_000).setDurationMs(500).build());
+        return this;
+    }
+
+    /** FullLoadSized: each table with its size on the source, in MB. */
+    public MigrationScript sized(long atMs, Map<String, Integer> megabytes) {
+        add(atMs, CutoverScript.EVENTS, "replicator", null, metadata -> FullLoadSized.newBuilder().setMetadata(metadata)
+                .setTables(megabytes.entrySet().stream().map(table -> TableSize.newBuilder().setTable(table.getKey())
+                        .setBytes(table.getValue() * 1_000_000L).build()).toList())
+                .build());
+        return this;
+    }
+
+    public MigrationScript loaded(long atMs, int tables) {
+        add(atMs, CutoverScript.EVENTS, "replicator", null, metadata -> FullLoadCompleted.newBuilder()
+                .setMetadata(metadata).setSlot("cutover_slot_" + database).setTables(tables).setRows(tables * 1_000L)
+                .setBytes(tables * 10_000_000L).build());
+        return this;
+    }
+
+    public MigrationScript ready(long atMs) {
+        add(atMs, CutoverScript.EVENTS, "cutover-service", null, metadata -> MigrationReady.newBuilder()
+                .setMetadata(metadata).build());
+        return this;
+    }
+
+    public MigrationScript stopped(long atMs, String step, String reason) {
+        add(atMs, CutoverScript.EVENTS, "cutover-service", null, metadata -> MigrationStopped.newBuilder()
+                .setMetadata(metadata).setFailedStep(step).setReason(reason)
+                .setOperatorAction("the replicator removes the subscription, the slot and the publication").build());
+        return this;
+    }
+
+    public MigrationScript cleanedUp(long atMs) {
+        add(atMs, CutoverScript.EVENTS, "replicator", null, metadata -> MigrationCleanedUp.newBuilder()
+                .setMetadata(metadata).setActions(List.of(
+                        action("TARGET", "SUBSCRIPTION", "cutover_sub_" + database, "DROPPED"),
+                        action("SOURCE", "REPLICATION_SLOT", "cutover_slot_" + database, "DROPPED"),
+                        action("SOURCE", "PUBLICATION", "cutover_pub_" + database, "NOT_PRESENT")))
+                .build());
+        return this;
+    }
+
+    private static CleanupAction action(String server, String kind, String name, String outcome) {
+        return CleanupAction.newBuilder().setServer(server).setKind(kind).setName(name).setOutcome(outcome).build();
+    }
+
+    private void step(long atMs, String step) {
+        add(atMs, CutoverScript.EVENTS, "cutover-service", null, metadata -> MigrationStepStarted.newBuilder()
+                .setMetadata(metadata).setStep(step).setAttempt(1).build());
+    }
+
+    /** The saga's refusal, of an abort or of the start itself. */
+    public MigrationScript rejected(long atMs, String reason) {
+        add(atMs, CutoverScript.EVENTS, "cutover-service", null, metadata -> MigrationRejected.newBuilder()
+                .setMetadata(metadata).setOperator("mallory").setReason(reason).build());
+        return this;
+    }
+
+    /** StartMigration alone, as the operator sent it. */
+    public MigrationScript requested() {
+        add(0, CutoverScript.COMMANDS, "cutoverctl", null, metadata -> StartMigration.newBuilder()
+                .setMetadata(metadata).setOperator("mallory").build());
+        return this;
+    }
+
+    public List<LoggedRecord> records() {
+        return CutoverScript.records(migrationId, lines);
+    }
+
+    public List<Line> lines() {
+        return List.copyOf(lines);
+    }
+
+    private Metadata add(long atMs, String topic, String producer, Metadata cause,
+            Function<Metadata, SpecificRecord> message) {
+        var metadata = Metadata.newBuilder()
+                .setMessageId(UUID.randomUUID())
+                .setMigrationId(migrationId)
+                .setDatabase(database)
+                .setOccurredAt(start.plus(Duration.ofMillis(atMs)))
+                .setCausationId(cause == null ? null : cause.getMessageId().toString())
+                .setProducer(producer)
+                .build();
+        lines.add(new Line(topic, message.apply(metadata)));
+        return metadata;
+    }
+}
