@@ -106,8 +106,21 @@ public final class JvmDns {
         }
     }
 
-    /** The addresses {@code server} itself answers for {@code name}, asked without any cache. */
-    public static Set<String> askDirectly(String name, InetSocketAddress server) {
+    /**
+     * The address {@code server} gives for {@code name} now, asked directly with no cache on the way, as a libpq
+     * application's {@code getaddrinfo} does on every connect; whatever the JVM's own cache policy is.
+     *
+     * @throws IllegalStateException when the server does not answer or has no A record for the name
+     */
+    public static String resolveNow(String name, InetSocketAddress server) {
+        Set<String> addresses = askDirectly(name, server);
+        if (addresses.isEmpty()) {
+            throw new IllegalStateException("the DNS server " + server + " has no A record for " + name);
+        }
+        return addresses.iterator().next();
+    }
+
+    private static Set<String> askDirectly(String name, InetSocketAddress server) {
         try {
             Name absolute = Name.fromString(name, Name.root);
             Message answer = resolver(server).send(Message.newQuery(Record.newRecord(absolute, Type.A, DClass.IN)));

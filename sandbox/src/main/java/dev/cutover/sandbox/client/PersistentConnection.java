@@ -8,9 +8,9 @@ import java.sql.SQLException;
 import java.util.Properties;
 
 /**
- * One worker's own connection and no pool, as a libpq application keeps it: opened through the DNS name, so resolved
- * anew on every connect, used until an attempt fails, then closed and opened again on the next attempt (after the
- * worker's retry delay).
+ * One worker's own connection and no pool, as a libpq application keeps it: opened through the DNS name, resolved anew
+ * on every connect (asked of the client's DNS server directly, so no cache of the JVM's is on the way), used until an
+ * attempt fails, then closed and opened again on the next attempt (after the worker's retry delay).
  */
 final class PersistentConnection implements ConnectionSource {
 
@@ -30,9 +30,22 @@ final class PersistentConnection implements ConnectionSource {
             properties.setProperty("ApplicationName", "cutover-rehearsal-client");
             properties.setProperty("connectTimeout", "2");
             properties.setProperty("socketTimeout", "10");
-            current = DriverManager.getConnection(settings.jdbcUrl(), properties);
+            current = DriverManager.getConnection(url(), properties);
         }
         return keptOpen(current);
+    }
+
+    /** The name resolved now when the client has a DNS server of its own, else as the JVM resolves it. */
+    private String url() throws SQLException {
+        if (settings.dnsServer() == null) {
+            return settings.jdbcUrl();
+        }
+        try {
+            String address = JvmDns.resolveNow(settings.host(), settings.dnsServer());
+            return "jdbc:postgresql://" + address + ":" + settings.port() + "/" + settings.database();
+        } catch (IllegalStateException e) {
+            throw new SQLException("could not resolve " + settings.host() + ": " + e.getMessage(), "08001", e);
+        }
     }
 
     @Override

@@ -38,7 +38,8 @@ public final class RehearsalClient implements AutoCloseable {
 
     private RehearsalClient(ClientSettings settings) {
         this.settings = settings;
-        if (settings.dnsServer() != null) {
+        if (settings.dnsServer() != null && settings.pooled()) {
+            // Without a pool each worker asks the DNS server itself on every connect (PersistentConnection).
             JvmDns.install(settings.dnsServer(), settings.dnsCacheTtl());
             JvmDns.verify(settings.host(), settings.dnsServer());
         }

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.cutover.events.ReplicationStopped;
@@ -44,14 +43,14 @@ final class HandMadeReplication {
     /**
      * What the cutover left behind, read once it ended.
      *
-     * @param dnsAnswers      the addresses the DNS server answers for the database's name
+     * @param dnsAnswer       the address the DNS server answers for the database's name
      * @param appRoleCanLogin whether the application role may still log in to the source
      * @param subscriptions   the subscriptions on the target
      * @param slots           the replication slots on the source
      * @param publications    the publications on the source
      * @param stopped         the tidy-up's report, when the cutover completed
      */
-    record Aftermath(Set<String> dnsAnswers, boolean appRoleCanLogin, List<String> subscriptions, List<String> slots,
+    record Aftermath(String dnsAnswer, boolean appRoleCanLogin, List<String> subscriptions, List<String> slots,
             List<String> publications, Optional<ReplicationStopped> stopped) {
     }
 
@@ -93,11 +92,11 @@ final class HandMadeReplication {
                 ? Optional.of(bus.await(ReplicationStopped.class,
                         m -> cutoverId.equals(MessagePublisher.metadataOf(m).getCutoverId()), timeout))
                 : Optional.empty();
-        Set<String> answers = JvmDns.askDirectly(stack.dns().databaseName(),
+        String answer = JvmDns.resolveNow(stack.dns().databaseName(),
                 new InetSocketAddress(stack.dns().host(), stack.dns().port()));
         boolean canLogin = strings(stack.source(), "select rolcanlogin::text from pg_roles where rolname = '"
                 + SeedData.ROLE + "'").equals(List.of("true"));
-        return new Aftermath(answers, canLogin, strings(stack.target(), "select subname from pg_subscription"),
+        return new Aftermath(answer, canLogin, strings(stack.target(), "select subname from pg_subscription"),
                 strings(stack.source(), "select slot_name from pg_replication_slots"),
                 strings(stack.source(), "select pubname from pg_publication"), stopped);
     }

@@ -144,7 +144,9 @@ public final class Rehearsal {
     private Report cutover(LocalStack stack, KafkaProbe bus, Services services) throws Exception {
         String name = stack.dns().databaseName().replaceAll("\\.$", "");
         InetSocketAddress dns = new InetSocketAddress(stack.dns().host(), stack.dns().port());
-        JvmDns.install(dns, options.clientDnsCache());
+        if (options.clientDns() == ClientDns.TTL) {
+            JvmDns.install(dns, options.clientDnsCache());
+        }
         ClientSettings settings = ClientSettings.defaults(name, stack.source().port(), SeedData.DATABASE, SeedData.ROLE,
                 SeedData.PASSWORD).withRate(options.rate()).withWorkers(options.workers())
                 .withAddresses(stack.source().host(), stack.target().host()).withDns(dns, options.clientDnsCache());
