@@ -89,6 +89,7 @@ public final class Messages {
             event(ReplicationStalled.class),
             event(ReplicationRecovered.class),
             event(StaleWriterDetected.class),
+            event(ReplicationSlotIdle.class),
             event(CutoverStarted.class),
             event(CutoverRejected.class),
             event(CutoverPlanned.class),
