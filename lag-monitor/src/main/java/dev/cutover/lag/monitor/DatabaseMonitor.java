@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -13,6 +14,8 @@ import dev.cutover.lag.engine.LagReader;
 import dev.cutover.lag.engine.LagSample;
 import dev.cutover.lag.heartbeat.Heartbeat;
 import dev.cutover.lag.settings.DatabaseLag;
+import dev.cutover.lag.slot.IdleSlotWatch;
+import dev.cutover.lag.slot.SlotIdle;
 import dev.cutover.lag.state.Assessment;
 import dev.cutover.lag.state.LagTracker;
 import dev.cutover.lag.state.Observation;
@@ -33,6 +36,7 @@ final class DatabaseMonitor implements AutoCloseable {
     private final Clock clock;
     private final AtomicBoolean heartbeatOn;
     private LagTracker tracker;
+    private IdleSlotWatch slotWatch;
     private Connection source;
     private Connection target;
     private boolean missingHeartbeatTableLogged;
@@ -45,6 +49,7 @@ final class DatabaseMonitor implements AutoCloseable {
         this.clock = clock;
         this.heartbeatOn = new AtomicBoolean(settings.heartbeat());
         this.tracker = LagTracker.start(settings.thresholds());
+        this.slotWatch = IdleSlotWatch.start(settings.slotIdleWarning());
     }
 
     String database() {
@@ -60,10 +65,23 @@ final class DatabaseMonitor implements AutoCloseable {
         Observation observation = observe(clock.instant());
         Assessment assessment = tracker.observe(observation);
         tracker = assessment.next();
-        return new Judged(observation, assessment);
+        return new Judged(observation, assessment, judgeSlot(observation));
     }
 
-    record Judged(Observation observation, Assessment assessment) {
+    /**
+     * @param slotIdle the warning about a slot without a reader, on the one reading that crosses the limit
+     */
+    record Judged(Observation observation, Assessment assessment, Optional<SlotIdle> slotIdle) {
+    }
+
+    private Optional<SlotIdle> judgeSlot(Observation observation) {
+        // An unreadable source says nothing about the slot: the episode under way neither ends nor grows a warning.
+        if (!(observation instanceof Observation.Read read)) {
+            return Optional.empty();
+        }
+        IdleSlotWatch.Verdict verdict = slotWatch.observe(read.sample().source().slot(), read.sample().at());
+        slotWatch = verdict.next();
+        return verdict.warning();
     }
 
     /** Stops writing heartbeats, e.g. after the fence, when any write on the source must be an application's. */

@@ -26,7 +26,8 @@ import dev.cutover.platform.database.DatabasesSettings;
 
 /**
  * Reads every configured database each interval and publishes what it saw: {@code LagReported} always,
- * {@code ReplicationStalled} and {@code ReplicationRecovered} when a stall begins or ends.
+ * {@code ReplicationStalled} and {@code ReplicationRecovered} when a stall begins or ends, {@code ReplicationSlotIdle}
+ * once per episode in which the slot has no reader for longer than allowed.
  */
 @Component
 public class LagMonitor implements SmartLifecycle {
@@ -120,6 +121,10 @@ public class LagMonitor implements SmartLifecycle {
             judged.assessment().change().ifPresent(change -> {
                 log.warn("{}: {}", monitor.database(), change);
                 publisher.publish(LagReports.change(metadata(monitor), change));
+            });
+            judged.slotIdle().ifPresent(idle -> {
+                log.warn("{}: {}", monitor.database(), idle);
+                publisher.publish(LagReports.slotIdle(metadata(monitor), idle));
             });
         } catch (RuntimeException e) {
             log.warn("{}: could not report lag: {}", monitor.database(), e.getMessage(), e);

@@ -5,11 +5,13 @@ import java.time.Duration;
 import dev.cutover.events.LagReported;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.ReplicationRecovered;
+import dev.cutover.events.ReplicationSlotIdle;
 import dev.cutover.events.ReplicationStalled;
 import dev.cutover.lag.engine.EngineKind;
 import dev.cutover.lag.engine.LagSample;
 import dev.cutover.lag.engine.Lsn;
 import dev.cutover.lag.engine.TargetFigures;
+import dev.cutover.lag.slot.SlotIdle;
 import dev.cutover.lag.state.Change;
 import dev.cutover.lag.state.Observation;
 import dev.cutover.lag.state.ReplicationState;
@@ -58,6 +60,17 @@ final class LagReports {
                     .setStalledForMs(millis(recovered.stalledFor()))
                     .build();
         };
+    }
+
+    static ReplicationSlotIdle slotIdle(Metadata metadata, SlotIdle idle) {
+        return ReplicationSlotIdle.newBuilder()
+                .setMetadata(metadata)
+                .setSlot(idle.slot())
+                .setRetainedWalBytes(idle.retainedWalBytes())
+                .setInactiveSince(idle.inactiveSince())
+                .setInactiveForMs(millis(idle.inactiveFor()))
+                .setAction(idle.action())
+                .build();
     }
 
     private static long millis(Duration duration) {

@@ -31,6 +31,8 @@ import dev.cutover.platform.database.Replication;
  * @param dmsControlSchema  dms: the task's ControlSchema, where awsdms_status and awsdms_history live
  * @param dmsTask           dms: TASK_NAME to read; empty takes the newest status row
  * @param staleWriterWatch  how long after a fence the source is watched for writes that still commit
+ * @param slotIdleWarning   how long the slot may have no reader while the source keeps WAL for it before
+ *                          {@code ReplicationSlotIdle} and a warning; more than one interval
  */
 public record DatabaseLag(
         @DefaultValue("native") EngineKind engine,
@@ -43,7 +45,8 @@ public record DatabaseLag(
         String slot,
         @DefaultValue("public") String dmsControlSchema,
         String dmsTask,
-        @DefaultValue("1h") Duration staleWriterWatch) {
+        @DefaultValue("1h") Duration staleWriterWatch,
+        @DefaultValue("10m") Duration slotIdleWarning) {
 
     public DatabaseLag {
         if (interval == null || interval.toMillis() < 10) {
@@ -55,6 +58,10 @@ public record DatabaseLag(
         }
         if (staleWriterWatch == null || staleWriterWatch.isNegative()) {
             throw new IllegalArgumentException("stale-writer-watch must not be negative, was " + staleWriterWatch);
+        }
+        if (slotIdleWarning == null || slotIdleWarning.compareTo(interval) <= 0) {
+            throw new IllegalArgumentException("slot-idle-warning (" + slotIdleWarning + ") must exceed interval ("
+                    + interval + "): a slot is judged once per interval; the default is 10m");
         }
         new Thresholds(stallAfter, catchingUpBytes == null ? -1 : catchingUpBytes.toBytes(), catchingUpDelay, true);
         // Native replication without its own names takes the shared ones, known only with the database's name.

@@ -39,7 +39,7 @@ class DatabaseMonitorIntegrationTest {
         database = ReplicatedDatabase.create(stack, "lag_monitor_native");
         DatabaseLag settings = new DatabaseLag(EngineKind.NATIVE, Duration.ofMillis(100), STALL_AFTER,
                 DataSize.ofMegabytes(1), Duration.ofSeconds(1), true, database.subscription(), null, "public", null,
-                Duration.ofHours(1));
+                Duration.ofHours(1), Duration.ofMinutes(10));
         monitor = new DatabaseMonitor(database.name(), database.pair(List.of()), settings, Clock.systemUTC());
     }
 

@@ -1,6 +1,7 @@
 package dev.cutover.lag.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 
@@ -39,8 +40,17 @@ class DatabaseLagUnitTest {
                 .isEqualTo(new ReplicationEngine.Native("cutover_sub_app", "own_slot"));
     }
 
+    @Test
+    void aSlotIdleWarningWithinOneIntervalIsRefusedAtStartUp() {
+        assertThatThrownBy(() -> new DatabaseLag(EngineKind.NATIVE, Duration.ofSeconds(1), Duration.ofSeconds(10),
+                DataSize.ofMegabytes(1), Duration.ofSeconds(5), true, null, null, "public", null, Duration.ofHours(1),
+                Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("slot-idle-warning (PT1S) must exceed interval (PT1S)");
+    }
+
     private static DatabaseLag nativeLag(String subscription, String slot) {
         return new DatabaseLag(EngineKind.NATIVE, Duration.ofSeconds(1), Duration.ofSeconds(10), DataSize.ofMegabytes(1),
-                Duration.ofSeconds(5), true, subscription, slot, "public", null, Duration.ofHours(1));
+                Duration.ofSeconds(5), true, subscription, slot, "public", null, Duration.ofHours(1), Duration.ofMinutes(10));
     }
 }
