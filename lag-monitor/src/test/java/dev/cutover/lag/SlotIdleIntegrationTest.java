@@ -3,6 +3,10 @@ package dev.cutover.lag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -102,6 +106,21 @@ class SlotIdleIntegrationTest {
         assertThat(idle.getInactiveForMs()).isGreaterThanOrEqualTo(1_000);
         assertThat(idle.getAction()).contains("cutoverctl migrate abort --migration",
                 "SELECT pg_drop_replication_slot('" + SLOT + "')");
+    }
+
+    @Test
+    void howLongTheSlotHasHadNoReaderIsAGaugeOnThePrometheusEndpoint() {
+        String port = service.getEnvironment().getProperty("local.server.port");
+        HttpClient http = HttpClient.newHttpClient();
+        String gauge = "cutover_replication_slot_idle_seconds{database=\"" + DATABASE + "\"} ";
+
+        String scrape = await().atMost(Duration.ofSeconds(30)).until(() -> http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body(), body -> body.contains(gauge));
+
+        String value = scrape.lines().filter(line -> line.startsWith(gauge)).findFirst().orElseThrow()
+                .substring(gauge.length());
+        assertThat(Double.parseDouble(value)).isGreaterThan(0);
     }
 
     private static Optional<ReplicationSlotIdle> slotIdle() {

@@ -3,6 +3,7 @@ package dev.cutover.lag.monitor;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,13 +66,15 @@ final class DatabaseMonitor implements AutoCloseable {
         Observation observation = observe(clock.instant());
         Assessment assessment = tracker.observe(observation);
         tracker = assessment.next();
-        return new Judged(observation, assessment, judgeSlot(observation));
+        Optional<SlotIdle> slotIdle = judgeSlot(observation);
+        return new Judged(observation, assessment, slotIdle, slotWatch.idleFor(observation.at()));
     }
 
     /**
-     * @param slotIdle the warning about a slot without a reader, on the one reading that crosses the limit
+     * @param slotIdle    the warning about a slot without a reader, on the one reading that crosses the limit
+     * @param slotIdleFor how long the slot has had no reader while keeping WAL; zero when it has one
      */
-    record Judged(Observation observation, Assessment assessment, Optional<SlotIdle> slotIdle) {
+    record Judged(Observation observation, Assessment assessment, Optional<SlotIdle> slotIdle, Duration slotIdleFor) {
     }
 
     private Optional<SlotIdle> judgeSlot(Observation observation) {

@@ -1,5 +1,6 @@
 package dev.cutover.lag.monitor;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -27,18 +28,21 @@ final class LagGauges {
         volatile double applyMs = Double.NaN;
         volatile double stalled = Double.NaN;
         volatile double down = Double.NaN;
+        volatile double slotIdleSeconds = Double.NaN;
     }
 
-    void record(String database, Observation observation, ReplicationState state) {
+    void record(String database, Observation observation, ReplicationState state, Duration slotIdleFor) {
         Latest figures = latest.computeIfAbsent(database, this::register);
         switch (observation) {
             case Observation.Unreachable unreachable -> {
+                figures.slotIdleSeconds = Double.NaN;
                 figures.lagBytes = Double.NaN;
                 figures.retainedBytes = Double.NaN;
                 figures.heartbeatMs = Double.NaN;
                 figures.applyMs = Double.NaN;
             }
             case Observation.Read read -> {
+                figures.slotIdleSeconds = slotIdleFor.toMillis() / 1000.0;
                 figures.lagBytes = read.sample().slotLagBytes().map(Long::doubleValue).orElse(Double.NaN);
                 figures.retainedBytes = read.sample().retainedWalBytes().map(Long::doubleValue).orElse(Double.NaN);
                 figures.heartbeatMs = read.sample().heartbeatLagMs().map(Long::doubleValue).orElse(Double.NaN);
@@ -63,6 +67,10 @@ final class LagGauges {
                 .description("1 while replication is stalled").register(registry);
         Gauge.builder("cutover.replication.down", figures, f -> f.down).tag("database", database)
                 .description("1 while replication cannot be observed or does not exist").register(registry);
+        Gauge.builder("cutover.replication.slot.idle.seconds", figures, f -> f.slotIdleSeconds)
+                .tag("database", database)
+                .description("How long the slot has had no reader while the source keeps WAL for it; 0 while read")
+                .register(registry);
         return figures;
     }
 }

@@ -111,7 +111,7 @@ public class LagMonitor implements SmartLifecycle {
             DatabaseMonitor.Judged judged = monitor.observeOnce();
             ReplicationState state = judged.assessment().state();
             ReplicationState before = states.put(monitor.database(), state);
-            gauges.record(monitor.database(), judged.observation(), state);
+            gauges.record(monitor.database(), judged.observation(), state, judged.slotIdleFor());
             if (state != before && state == ReplicationState.DOWN
                     && judged.observation() instanceof Observation.Unreachable unreachable) {
                 log.warn("{}: cannot read replication figures: {}", monitor.database(), unreachable.reason());

@@ -64,6 +64,11 @@ public record IdleSlotWatch(Duration warnAfter, Optional<Episode> episode) {
                 Optional.of(new SlotIdle(seen.name(), seen.retainedWalBytes(), current.since(), idleFor)));
     }
 
+    /** How long the slot has been idle at {@code at}: zero outside an episode. */
+    public Duration idleFor(Instant at) {
+        return episode.map(e -> Duration.between(e.since(), at)).orElse(Duration.ZERO);
+    }
+
     private static boolean idle(SourceFigures.Slot slot) {
         return !slot.active() && slot.retainedWalBytes() != null && slot.retainedWalBytes() > 0;
     }
