@@ -197,11 +197,13 @@ final class Preflight {
         }
     }
 
+    /** A blocker, as the full load refuses such a table: its rows on the target would fall behind the source. */
     private static void unlogged(Facts.Source source, List<Finding> findings) {
-        source.tables().stream().filter(Facts.Table::unlogged).forEach(table -> findings.add(warning(
-                "unlogged_tables", table.name(), "the table is UNLOGGED: logical replication does not carry it, so the"
-                        + " target gets its structure but none of its rows",
-                "ALTER TABLE " + table.name() + " SET LOGGED before the migration if its rows must survive the cutover")));
+        source.tables().stream().filter(Facts.Table::unlogged).forEach(table -> findings.add(blocker(
+                "unlogged_tables", table.name(), "the table is UNLOGGED: logical replication does not carry it"
+                        + " (PostgreSQL refuses to publish it), so its rows on the target would fall behind the source",
+                "ALTER TABLE " + table.name() + " SET LOGGED (it rewrites the table into the WAL), or drop it if it holds"
+                        + " only data the application can rebuild")));
     }
 
     private static void largeObjects(Facts.Source source, List<Finding> findings) {

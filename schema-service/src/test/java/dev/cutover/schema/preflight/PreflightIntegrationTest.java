@@ -63,7 +63,7 @@ class PreflightIntegrationTest {
                             tuple(Severity.BLOCKER, "target_empty", "preflight_planted"),
                             tuple(Severity.BLOCKER, "extensions", "adminpack"),
                             tuple(Severity.BLOCKER, "replica_identity", "public.no_key"),
-                            tuple(Severity.WARNING, "unlogged_tables", "public.scratch"),
+                            tuple(Severity.BLOCKER, "unlogged_tables", "public.scratch"),
                             tuple(Severity.BLOCKER, "large_objects", "pg_largeobject"),
                             tuple(Severity.BLOCKER, "app_roles", APP_ROLE)));
             writer.rollback();

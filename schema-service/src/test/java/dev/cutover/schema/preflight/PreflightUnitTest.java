@@ -84,14 +84,14 @@ class PreflightUnitTest {
     }
 
     @Test
-    void unloggedTableIsAWarningAndLargeObjectsAreABlocker() {
+    void unloggedTablesAndLargeObjectsAreBlockersBecauseNeitherTravelsInLogicalReplication() {
         Facts.Source s = source(List.of(new Facts.Table("public.cache", 'd', false, true)));
         Facts facts = facts(new Facts.Source(11, "admin", "logical", 10, 2, 10, 1, true, s.tables(), 3, List.of(),
                 List.of(), s.roles(), s.extensions()), target());
 
         assertThat(Preflight.check(facts, Scope.MIGRATION, LONG))
                 .extracting(Finding::check, Finding::severity)
-                .containsExactly(tuple("unlogged_tables", Severity.WARNING),
+                .containsExactly(tuple("unlogged_tables", Severity.BLOCKER),
                         tuple("large_objects", Severity.BLOCKER));
     }
 
