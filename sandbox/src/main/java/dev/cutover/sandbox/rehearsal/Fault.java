@@ -18,6 +18,7 @@ import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
 import dev.cutover.events.CutoverStarted;
+import dev.cutover.events.PreflightPassed;
 import dev.cutover.events.StepStarted;
 import dev.cutover.sandbox.rehearsal.Services.Service;
 import dev.cutover.stack.DnsServer;
@@ -111,8 +112,9 @@ public sealed interface Fault {
     }
 
     /**
-     * Replication stalls at the canary: a SHARE lock on the target's {@code cutover.canary}, taken as the cutover
-     * starts, lets replication apply everything else (the heartbeat, the application's writes before the fence) and
+     * Replication stalls at the canary: a SHARE lock on the target's {@code cutover.canary}, taken once the cutover's
+     * preflight has passed (its own canary round trip would otherwise refuse the cutover before anything is
+     * disrupted, which is the better outcome but not this fault's point), lets replication apply everything else (the heartbeat, the application's writes before the fence) and
      * blocks it at the canary's insert, so the catch-up can never be proven. A lock rather than a disabled
      * subscription leaves no race with the fence: the canary is written moments after it, and a subscription disabled
      * then may still apply the canary. The lock is released when the saga compensates.
@@ -128,13 +130,13 @@ public sealed interface Fault {
 
         @Override
         public String description() {
-            return "hold a SHARE lock on cutover.canary on the target from the start of the cutover: replication stalls"
+            return "hold a SHARE lock on cutover.canary on the target once preflight passed: replication stalls"
                     + " at the canary, the catch-up times out, the saga rolls back; released when it compensates";
         }
 
         @Override
         public boolean triggeredBy(SpecificRecord message) {
-            return message instanceof CutoverStarted;
+            return message instanceof PreflightPassed;
         }
 
         @Override
