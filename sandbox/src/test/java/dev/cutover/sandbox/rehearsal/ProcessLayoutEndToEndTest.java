@@ -14,14 +14,16 @@ import dev.cutover.sandbox.report.Report;
 
 /**
  * The production layout: every service started as {@code java -jar} of its exec jar, the broker in a JVM of its own,
- * cutoverctl run as its exec jar, and a client that resolves the name on every connect and holds no pool.
+ * the migration and the cutover driven by the cutoverctl script alone, and a client that resolves the name on every
+ * connect and holds no pool. The cutover starts as soon as {@code cutoverctl migrate start --watch} has seen the
+ * migration ready (no warm-up writes): lag-monitor may not have reported the streaming yet, which must not refuse it.
  */
 class ProcessLayoutEndToEndTest {
 
     @Test
-    void aCutoverWithEveryServiceItsOwnProcessCompletesWithNothingLost() throws Exception {
+    void aCutoverStartedRightAfterTheMigrationIsReadyWithEveryServiceItsOwnProcessCompletesWithNothingLost() throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        RehearsalOptions options = new RehearsalOptions(5, 300, 4, Duration.ofSeconds(1), 300, 300,
+        RehearsalOptions options = new RehearsalOptions(5, 300, 4, Duration.ofSeconds(1), 0, 300,
                 Duration.ofMinutes(5)).withLayout(Layout.PROCESSES, ClientDns.NONE);
 
         Report report;
