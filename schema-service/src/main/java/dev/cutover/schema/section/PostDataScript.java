@@ -29,6 +29,11 @@ record PostDataScript(List<String> prelude, List<PostDataItem> items) {
     private static final String HEADER = "-- Name: ";
     private static final String DATA_HEADER = "-- Data for Name: ";
     private static final String TABLESPACE = "; Tablespace: ";
+    /**
+     * The dump's encoding, which the workers' JDBC connections must not take: the driver speaks UTF8 only and refuses
+     * a change (a SQL_ASCII or LATIN1 source's dump sets it); the server converts between UTF8 and the database's own.
+     */
+    private static final String CLIENT_ENCODING = "SET client_encoding = ";
     private static final List<String> SESSION_SETTINGS = List.of("default_tablespace", "default_table_access_method");
 
     PostDataScript {
@@ -152,7 +157,7 @@ record PostDataScript(List<String> prelude, List<PostDataItem> items) {
     private static List<String> statementsOutsideEntries(List<String> lines, Map<String, String> session) {
         List<String> statements = new ArrayList<>();
         for (String line : lines) {
-            if (line.isBlank() || line.startsWith("--") || line.startsWith("\\")) {
+            if (line.isBlank() || line.startsWith("--") || line.startsWith("\\") || line.startsWith(CLIENT_ENCODING)) {
                 continue;
             }
             Optional<String> setting = sessionSetting(line);

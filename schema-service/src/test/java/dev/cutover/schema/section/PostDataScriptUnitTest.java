@@ -51,6 +51,16 @@ class PostDataScriptUnitTest {
     }
 
     @Test
+    void theDumpsClientEncodingIsLeftOutBecauseTheWorkersConnectionsSpeakUtf8Only() {
+        String fromLatin1Source = text.replace("SET client_encoding = 'UTF8';", "SET client_encoding = 'LATIN1';");
+
+        PostDataScript script = PostDataScript.parse(fromLatin1Source, toc);
+
+        assertThat(script.prelude()).noneMatch(line -> line.startsWith("SET client_encoding"))
+                .contains("SET statement_timeout = 0;");
+    }
+
+    @Test
     void anEntryInAnotherTablespaceCarriesItsTablespaceAndTheNextOneTheDefaultAgain() {
         PostDataScript script = PostDataScript.parse(text, toc);
 
