@@ -4,7 +4,7 @@ package dev.cutover.stack;
  * One running Kafka node (broker and KRaft controller in one). It can be stopped and started again at the same
  * address with its log kept, so that clients reconnect to the same cluster, as after a broker restart in production.
  */
-public interface Kafka {
+public interface Kafka extends AutoCloseable {
 
     /** {@code bootstrap.servers} for clients, e.g. {@code localhost:40123}; the same before and after a restart. */
     String bootstrapServers();
@@ -21,4 +21,8 @@ public interface Kafka {
      * serves again.
      */
     void restart();
+
+    /** Stops the node for good and frees what it holds; never throws. */
+    @Override
+    void close();
 }

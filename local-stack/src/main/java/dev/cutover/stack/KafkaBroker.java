@@ -20,7 +20,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * bring it back on the same ports with its log: the test kit under Spring's embedded broker keeps each listener's
  * port and binds it again when the node starts.
  */
-public final class KafkaBroker implements Kafka, AutoCloseable {
+public final class KafkaBroker implements Kafka {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
 

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@code kafka.tools.StorageTool format}). Unlike {@link KafkaBroker}, nothing it does at a cutover shares a heap, a
  * garbage collector or a class-loading lock with the services or the client, as in production.
  */
-public final class KafkaProcess implements Kafka, AutoCloseable {
+public final class KafkaProcess implements Kafka {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaProcess.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -188,6 +188,11 @@ public final class KafkaProcess implements Kafka, AutoCloseable {
     @Override
     public synchronized void stop() {
         requireOpen();
+        terminate();
+    }
+
+    /** SIGTERM, then SIGKILL if the broker is still there after {@link #STOP_TIMEOUT}. */
+    private void terminate() {
         if (process == null || !process.isAlive()) {
             return;
         }
@@ -228,12 +233,7 @@ public final class KafkaProcess implements Kafka, AutoCloseable {
         }
         closed = true;
         try {
-            if (process != null && process.isAlive()) {
-                process.destroy();
-                if (!Os.awaitExit(process.toHandle(), STOP_TIMEOUT)) {
-                    kill();
-                }
-            }
+            terminate();
         } finally {
             Reaper.unregister(this);
         }

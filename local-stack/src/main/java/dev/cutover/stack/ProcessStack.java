@@ -241,7 +241,7 @@ final class ProcessStack implements LocalStack {
         closeQuietly(dns);
         closeQuietly(target);
         closeQuietly(source);
-        closeQuietly((AutoCloseable) kafka);
+        closeQuietly(kafka);
         Reaper.unregister(this);
         try {
             if (ownsWorkDirectory) {

@@ -166,6 +166,11 @@ public final class TestcontainersStack implements LocalStack {
             throw notInContainers();
         }
 
+        /** The stack stops the container itself. */
+        @Override
+        public void close() {
+        }
+
         private static UnsupportedOperationException notInContainers() {
             return new UnsupportedOperationException("Kafka in a container cannot restart on the same address (Docker maps"
                     + " another port and the broker would advertise the old one): restart Kafka with the processes backend,"

@@ -152,8 +152,9 @@ class Fence implements AutoCloseable {
     Instant awaitFirstSession(DatabasePair pair, Duration timeout) {
         List<String> roles = requireRoles(pair);
         Instant deadline = clock.instant().plus(timeout);
-        try (Connection target = pair.target().connect()) {
-            while (!firstSession(target, roles)) {
+        try (Connection target = pair.target().connect();
+                PreparedStatement sessions = sessionsQuery(target, roles)) {
+            while (!anySession(sessions)) {
                 if (clock.instant().isAfter(deadline)) {
                     throw new StepFailure("no application session reached the target " + pair.target().describe()
                             + " within " + timeout + ": check that clients resolve the new DNS answer and that roles "
@@ -168,13 +169,23 @@ class Fence implements AutoCloseable {
     }
 
     private static boolean firstSession(Connection connection, List<String> roles) throws SQLException {
-        try (PreparedStatement sessions = connection.prepareStatement(
-                "select exists (select 1 from pg_stat_activity where usename = any (?) and pid <> pg_backend_pid())")) {
-            sessions.setArray(1, connection.createArrayOf("text", roles.toArray()));
-            try (ResultSet rs = sessions.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
+        try (PreparedStatement sessions = sessionsQuery(connection, roles)) {
+            return anySession(sessions);
+        }
+    }
+
+    /** Prepared once per wait, not once per poll: the wait polls every few milliseconds while clients come back. */
+    private static PreparedStatement sessionsQuery(Connection connection, List<String> roles) throws SQLException {
+        PreparedStatement sessions = connection.prepareStatement(
+                "select exists (select 1 from pg_stat_activity where usename = any (?) and pid <> pg_backend_pid())");
+        sessions.setArray(1, connection.createArrayOf("text", roles.toArray()));
+        return sessions;
+    }
+
+    private static boolean anySession(PreparedStatement sessions) throws SQLException {
+        try (ResultSet rs = sessions.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
         }
     }
 

@@ -16,6 +16,8 @@ final class PersistentConnection implements ConnectionSource {
 
     private final ClientSettings settings;
     private Connection current;
+    /** {@link #current} as the worker sees it, made once per connection, not once per attempt. */
+    private Connection kept;
 
     PersistentConnection(ClientSettings settings) {
         this.settings = settings;
@@ -31,8 +33,9 @@ final class PersistentConnection implements ConnectionSource {
             properties.setProperty("connectTimeout", "2");
             properties.setProperty("socketTimeout", "10");
             current = DriverManager.getConnection(url(), properties);
+            kept = keptOpen(current);
         }
-        return keptOpen(current);
+        return kept;
     }
 
     /** The name resolved now when the client has a DNS server of its own, else as the JVM resolves it. */
@@ -62,6 +65,7 @@ final class PersistentConnection implements ConnectionSource {
                 // It failed an attempt already; there is nothing left to hand back.
             }
             current = null;
+            kept = null;
         }
     }
 
