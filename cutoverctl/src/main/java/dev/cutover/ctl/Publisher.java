@@ -3,6 +3,7 @@ package dev.cutover.ctl;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -18,8 +19,17 @@ final class Publisher {
     }
 
     static RecordMetadata publish(KafkaClients kafka, String cutoverId, SpecificRecord command) {
+        return publish(kafka, cutoverId, () -> command);
+    }
+
+    /**
+     * Builds the command once the broker has answered, so that its time ({@code metadata.occurredAt}) is when it was
+     * sent, not when this process began connecting: the timeline measures the cutover from it.
+     */
+    static RecordMetadata publish(KafkaClients kafka, String cutoverId, Supplier<SpecificRecord> command) {
         try (var producer = kafka.producer()) {
-            var sent = producer.send(new ProducerRecord<>(Topics.COMMANDS.name(), cutoverId, command));
+            producer.partitionsFor(Topics.COMMANDS.name());
+            var sent = producer.send(new ProducerRecord<>(Topics.COMMANDS.name(), cutoverId, command.get()));
             producer.flush();
             return sent.get(kafka.timeout().multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -56,13 +56,13 @@ final class StartCommand implements Command {
         var cutoverId = arguments.optional("cutover-id")
                 .map(id -> CutoverIds.check(id, "--cutover-id"))
                 .orElseGet(() -> CutoverIds.generate(database, session.clock(), new SecureRandom()));
-        var command = StartCutover.newBuilder()
+        boolean dryRun = arguments.flag("dry-run");
+        Publisher.publish(session.kafka(), cutoverId, () -> StartCutover.newBuilder()
                 .setMetadata(new MetadataFactory(PRODUCER, session.clock()).forCutover(database, cutoverId))
                 .setOperator(operator)
-                .setDryRun(arguments.flag("dry-run"))
+                .setDryRun(dryRun)
                 .setReason(reason.orElse(null))
-                .build();
-        Publisher.publish(session.kafka(), cutoverId, command);
+                .build());
         session.out().println(cutoverId);
         session.out().flush();
         return arguments.flag("watch") ? WatchCommand.follow(session, cutoverId, timeout) : ExitCodes.OK;

@@ -54,12 +54,12 @@ class SchemaCommands {
     private final HandledCommands handled;
 
     SchemaCommands(DatabasesSettings databases, SchemaSettings settings, PreflightChecker preflight,
-            PreDataApplier preData, PostDataBuilder postData, SchemaVerifier verifier, SequenceSync sequences,
+            ReplicationProof replicationProof, PreDataApplier preData, PostDataBuilder postData, SchemaVerifier verifier, SequenceSync sequences,
             MessagePublisher publisher) {
         this.databases = databases;
         this.settings = settings;
         this.preflight = preflight;
-        this.replicationProof = new ReplicationProof(settings.canaryRoundTrip());
+        this.replicationProof = replicationProof;
         this.preData = preData;
         this.postData = postData;
         this.verifier = verifier;

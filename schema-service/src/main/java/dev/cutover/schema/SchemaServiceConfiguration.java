@@ -1,6 +1,8 @@
 package dev.cutover.schema;
 
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -8,6 +10,7 @@ import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.database.DatabasesSettings;
 import dev.cutover.schema.pgtools.PgTools;
 import dev.cutover.schema.preflight.PreflightChecker;
+import dev.cutover.schema.preflight.ReplicationProof;
 import dev.cutover.schema.section.PostDataBuilder;
 import dev.cutover.schema.section.PreDataApplier;
 import dev.cutover.schema.sequences.SequenceSync;
@@ -24,11 +27,33 @@ class SchemaServiceConfiguration {
         return new PgTools(settings.clientBin(), settings.workDirectory(), settings.toolTimeout());
     }
 
+    /**
+     * One idle login per server, shared by the steps that run as a cutover starts or at its switch (the cutover's
+     * preflight, the sequences' sync): each would otherwise log in anew on a busy host.
+     */
+    @Bean(destroyMethod = "close")
+    WarmConnections warmConnections() {
+        return new WarmConnections();
+    }
+
+    /**
+     * Logs in to every configured server once the service is up, so that a cutover's first preflight finds its
+     * connections waiting; a server that cannot be reached yet is left to the command that needs it, which says why.
+     */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> warmLogins(DatabasesSettings databases, WarmConnections connections) {
+        return ready -> databases.databases().values().forEach(pair -> {
+            connections.warm(pair.source());
+            connections.warm(pair.target());
+        });
+    }
+
     @Bean
     SchemaCommands schemaCommands(DatabasesSettings databases, SchemaSettings settings, PgTools tools,
-            MessagePublisher publisher) {
-        return new SchemaCommands(databases, settings, new PreflightChecker(tools, settings.longTransaction()),
-                new PreDataApplier(tools), new PostDataBuilder(tools), new SchemaVerifier(), new SequenceSync(new WarmConnections()),
-                publisher);
+            MessagePublisher publisher, WarmConnections warmConnections) {
+        return new SchemaCommands(databases, settings,
+                new PreflightChecker(tools, settings.longTransaction(), warmConnections),
+                new ReplicationProof(settings.canaryRoundTrip(), warmConnections), new PreDataApplier(tools),
+                new PostDataBuilder(tools), new SchemaVerifier(), new SequenceSync(warmConnections), publisher);
     }
 }

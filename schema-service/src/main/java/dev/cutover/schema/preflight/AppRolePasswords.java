@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.cutover.platform.database.DatabasePair;
+import dev.cutover.platform.database.WarmConnections;
 import dev.cutover.schema.pgtools.Catalog;
 
 /**
@@ -38,10 +39,15 @@ final class AppRolePasswords {
 
     /** For the cutover's preflight: the target roles get the source's verifiers; findings for what is not proven. */
     static List<Finding> carryOver(DatabasePair pair) {
+        return carryOver(pair, WarmConnections.none());
+    }
+
+    static List<Finding> carryOver(DatabasePair pair, WarmConnections connections) {
         List<Finding> findings = new ArrayList<>();
-        try (Connection source = pair.source().connect(); Connection target = pair.target().connect()) {
+        try (WarmConnections.Lease source = connections.lease(pair.source());
+                WarmConnections.Lease target = connections.lease(pair.target())) {
             for (String role : pair.appRoles()) {
-                carryOver(source, target, role, pair).ifPresent(findings::add);
+                carryOver(source.connection(), target.connection(), role, pair).ifPresent(findings::add);
             }
         } catch (SQLException e) {
             throw Catalog.failure("carrying the application roles' passwords over", pair.target(), e);

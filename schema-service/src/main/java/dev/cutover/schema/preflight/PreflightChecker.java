@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.cutover.platform.database.DatabasePair;
+import dev.cutover.platform.database.WarmConnections;
 import dev.cutover.schema.pgtools.Catalog;
 import dev.cutover.schema.pgtools.PgTools;
 import dev.cutover.schema.roles.MissingRoles;
@@ -22,13 +23,22 @@ public final class PreflightChecker {
 
     private final PgTools tools;
     private final Duration longTransaction;
+    private final WarmConnections connections;
+
+    /** Logs in anew for every check: for one-off checks. */
+    public PreflightChecker(PgTools tools, Duration longTransaction) {
+        this(tools, longTransaction, WarmConnections.none());
+    }
 
     /**
      * @param longTransaction a transaction open longer than this on the source is reported
+     * @param connections     where the checks log in: the cutover's preflight runs as the cutover starts, and
+     *                        every login it saves is time the switch does not wait
      */
-    public PreflightChecker(PgTools tools, Duration longTransaction) {
+    public PreflightChecker(PgTools tools, Duration longTransaction, WarmConnections connections) {
         this.tools = tools;
         this.longTransaction = longTransaction;
+        this.connections = connections;
     }
 
     public List<Finding> check(DatabasePair pair, Scope scope) {
@@ -38,7 +48,8 @@ public final class PreflightChecker {
         Facts.Source source;
         SourceRoles roles = null;
         Map<String, String> extensionSchemas = Map.of();
-        try (Connection connection = pair.source().connect()) {
+        try (WarmConnections.Lease lease = connections.lease(pair.source())) {
+            Connection connection = lease.connection();
             schemas = pair.schemasOn(connection);
             source = FactsReader.source(connection, schemas, pair.appRoles());
             if (beforePreData) {
@@ -51,7 +62,8 @@ public final class PreflightChecker {
         Facts.Target target;
         Set<String> targetRoles = Set.of();
         Set<String> targetSchemas = Set.of();
-        try (Connection connection = pair.target().connect()) {
+        try (WarmConnections.Lease lease = connections.lease(pair.target())) {
+            Connection connection = lease.connection();
             target = FactsReader.target(connection, schemas, pair.appRoles());
             if (beforePreData) {
                 targetRoles = RoleReader.names(connection);
@@ -73,7 +85,7 @@ public final class PreflightChecker {
                 pair.appRoles(), new Facts.Schemas(unknown, stranded), missing, pair.createMissingRoles()), scope,
                 longTransaction));
         if (scope == Scope.CUTOVER) {
-            findings.addAll(AppRolePasswords.carryOver(pair));
+            findings.addAll(AppRolePasswords.carryOver(pair, connections));
         }
         return findings;
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
 import dev.cutover.platform.database.Replication;
+import dev.cutover.platform.database.WarmConnections;
 import dev.cutover.schema.pgtools.Catalog;
 import dev.cutover.schema.section.CutoverSchema;
 
@@ -34,15 +35,25 @@ public final class ReplicationProof {
     private static final Duration POLL = Duration.ofMillis(20);
 
     private final Duration roundTrip;
+    private final WarmConnections connections;
 
     /** @param roundTrip how long a canary row written on the source may take to arrive on the target */
     public ReplicationProof(Duration roundTrip) {
+        this(roundTrip, WarmConnections.none());
+    }
+
+    /**
+     * @param roundTrip   how long a canary row written on the source may take to arrive on the target
+     * @param connections where the proof logs in: it runs as the cutover starts, where every login counts
+     */
+    public ReplicationProof(Duration roundTrip, WarmConnections connections) {
         this.roundTrip = roundTrip;
+        this.connections = connections;
     }
 
     /** Blockers that say what to add to which publication or subscription; none when the canary arrived. */
     public List<Finding> prove(DatabasePair pair, String database, Replication replication) {
-        try (Side target = Side.open(pair.target()); Side source = Side.open(pair.source())) {
+        try (Side target = Side.open(connections, pair.target()); Side source = Side.open(connections, pair.source())) {
             target.run(CutoverSchema::install);
             Optional<Boolean> enabled = target.query(connection -> subscriptionEnabled(connection,
                     replication.subscription()));
@@ -205,7 +216,7 @@ public final class ReplicationProof {
     }
 
     /** One server's connection; a failure on it names that server. */
-    private record Side(Endpoint endpoint, Connection connection) implements AutoCloseable {
+    private record Side(Endpoint endpoint, WarmConnections.Lease lease) implements AutoCloseable {
 
         interface Query<T> {
             T on(Connection connection) throws SQLException;
@@ -215,9 +226,9 @@ public final class ReplicationProof {
             void on(Connection connection) throws SQLException;
         }
 
-        static Side open(Endpoint endpoint) {
+        static Side open(WarmConnections connections, Endpoint endpoint) {
             try {
-                return new Side(endpoint, endpoint.connect());
+                return new Side(endpoint, connections.lease(endpoint));
             } catch (SQLException e) {
                 throw failure(endpoint, e);
             }
@@ -225,7 +236,7 @@ public final class ReplicationProof {
 
         <T> T query(Query<T> query) {
             try {
-                return query.on(connection);
+                return query.on(lease.connection());
             } catch (SQLException e) {
                 throw failure(endpoint, e);
             }
@@ -240,11 +251,7 @@ public final class ReplicationProof {
 
         @Override
         public void close() {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                throw failure(endpoint, e);
-            }
+            lease.close();
         }
 
         private static RuntimeException failure(Endpoint endpoint, SQLException e) {
