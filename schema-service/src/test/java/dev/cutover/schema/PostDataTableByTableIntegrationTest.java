@@ -107,4 +107,23 @@ class PostDataTableByTableIntegrationTest {
         assertThat(TestDatabases.strings(pair.target(), KEYS_AND_INDEXES))
                 .containsExactlyElementsOf(TestDatabases.strings(pair.source(), KEYS_AND_INDEXES));
     }
+
+    @Test
+    @Order(4)
+    void everyTableWithRowsHasThePlannersStatisticsPartitionedParentsIncluded() {
+        List<String> withoutStatistics = TestDatabases.strings(pair.target(), """
+                SELECT format('%I.%I', n.nspname, c.relname)
+                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'm')
+                   AND NOT EXISTS (SELECT 1 FROM pg_statistic s WHERE s.starelid = c.oid)""");
+
+        for (String table : withoutStatistics) {
+            assertThat(TestDatabases.strings(pair.target(), "SELECT count(*) FROM " + table))
+                    .as("%s has rows but no statistics", table).containsExactly("0");
+        }
+        assertThat(TestDatabases.strings(pair.target(), """
+                SELECT DISTINCT c.relname FROM pg_statistic s JOIN pg_class c ON c.oid = s.starelid
+                 WHERE s.stainherit AND c.relname = 'orders'""")).as("autovacuum never analyzes a partitioned parent")
+                .containsExactly("orders");
+    }
 }

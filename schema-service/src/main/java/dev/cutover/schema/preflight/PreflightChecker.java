@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.cutover.platform.database.DatabasePair;
@@ -62,9 +63,13 @@ public final class PreflightChecker {
         Facts.Target target;
         Set<String> targetRoles = Set.of();
         Set<String> targetSchemas = Set.of();
+        Optional<Finding> statistics = Optional.empty();
         try (WarmConnections.Lease lease = connections.lease(pair.target())) {
             Connection connection = lease.connection();
             target = FactsReader.target(connection, schemas, pair.appRoles());
+            if (!beforePreData) {
+                statistics = TargetStatistics.check(connection, schemas);
+            }
             if (beforePreData) {
                 targetRoles = RoleReader.names(connection);
                 targetSchemas = Catalog.schemas(connection);
@@ -84,6 +89,7 @@ public final class PreflightChecker {
         List<Finding> findings = new ArrayList<>(Preflight.check(new Facts(source, target, tools.pgDumpVersion(),
                 pair.appRoles(), new Facts.Schemas(unknown, stranded), missing, pair.createMissingRoles()), scope,
                 longTransaction));
+        statistics.ifPresent(findings::add);
         if (scope == Scope.CUTOVER) {
             findings.addAll(AppRolePasswords.carryOver(pair, connections));
         }

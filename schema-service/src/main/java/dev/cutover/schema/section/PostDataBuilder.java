@@ -106,7 +106,7 @@ public final class PostDataBuilder {
         requireWorkers(workers);
         long started = System.nanoTime();
         forget(key -> key.endsWith('\0' + identity(pair)));
-        return applyWhole(pair, workers, dump(pair), started);
+        return applyWhole(pair, workers, dump(pair), Set.of(), started);
     }
 
     /**
@@ -122,18 +122,37 @@ public final class PostDataBuilder {
         synchronized (migrations) {
             kept = migrations.remove(key);
         }
-        return applyWhole(pair, workers, kept != null ? kept.dump : dump(pair), started);
+        Set<String> analyzed;
+        if (kept == null) {
+            analyzed = Set.of();
+        } else {
+            synchronized (migrations) {
+                analyzed = Set.copyOf(kept.built);
+            }
+        }
+        return applyWhole(pair, workers, kept != null ? kept.dump : dump(pair), analyzed, started);
     }
 
-    private SectionReport applyWhole(DatabasePair pair, int workers, Dump dump, long started) {
+    /** @param analyzed tables whose own post-data, statistics included, was built table by table before */
+    private SectionReport applyWhole(DatabasePair pair, int workers, Dump dump, Set<String> analyzed, long started) {
         if (dump.script().isEmpty()) {
             log.warn("applying post-data with psql instead, one statement after the other in one transaction");
             tools.apply(pair.target(), dump.text());
             Counts counts = new Counts();
             dump.toc().entries().forEach(entry -> counts.add(PostDataItem.Kind.of(entry.type())));
+            analyzeRest(pair, workers, dump, analyzed);
             return counts.report(started);
         }
-        return build(pair, workers, dump, dump.script().get().items(), "post-data", started);
+        SectionReport report = build(pair, workers, dump, dump.script().get().items(), "post-data", started);
+        analyzeRest(pair, workers, dump, analyzed);
+        return report.took(Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** The statistics of every table not analyzed with its own post-data: counted in the section's time. */
+    private static void analyzeRest(DatabasePair pair, int workers, Dump dump, Set<String> analyzed) {
+        long started = System.nanoTime();
+        int tables = Statistics.analyze(pair.target(), dump.schemas(), analyzed, workers);
+        log.info("post-data: statistics gathered on {} tables, {} ms", tables, (System.nanoTime() - started) / 1_000_000);
     }
 
     /**
@@ -173,10 +192,12 @@ public final class PostDataBuilder {
                 })
                 .toList();
         SectionReport report = build(pair, workers, dump, items, "post-data of " + tables, started);
+        // Its rows and indexes are all there now: the planner's statistics follow, while other tables still copy.
+        Statistics.analyzeNamed(pair.target(), wanted, workers);
         synchronized (migrations) {
             kept.built.addAll(wanted);
         }
-        return report;
+        return report.took(Duration.ofNanos(System.nanoTime() - started));
     }
 
     private static void requireWorkers(int workers) {

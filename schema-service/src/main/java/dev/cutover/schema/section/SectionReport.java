@@ -9,7 +9,13 @@ import java.time.Duration;
  * @param indexes     indexes created
  * @param constraints constraints created (keys, checks, foreign keys)
  * @param skipped     entries not run because the target already had them (a repeated command)
- * @param duration    from the dump of the source to the last statement on the target
+ * @param duration    from the dump of the source to the last statement on the target, the statistics gathered
+ *                    after it included
  */
 public record SectionReport(int statements, int indexes, int constraints, int skipped, Duration duration) {
+
+    /** The same report, taking {@code duration} in all. */
+    public SectionReport took(Duration duration) {
+        return new SectionReport(statements, indexes, constraints, skipped, duration);
+    }
 }

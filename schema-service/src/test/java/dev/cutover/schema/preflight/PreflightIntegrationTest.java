@@ -69,6 +69,6 @@ class PreflightIntegrationTest {
             writer.rollback();
         }
         assertThat(checker.check(pair, Scope.CUTOVER)).extracting(Finding::check)
-                .containsExactly("replica_identity", "unlogged_tables", "large_objects", "app_roles");
+                .containsExactly("replica_identity", "unlogged_tables", "large_objects", "app_roles", "target_statistics");
     }
 }
