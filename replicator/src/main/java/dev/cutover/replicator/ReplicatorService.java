@@ -117,7 +117,7 @@ class ReplicatorService {
         if (repeated(cause)) {
             return;
         }
-        Verification verification = new DataVerifier(settings.verifyRowsPerRange()).verify(pair(cause));
+        Verification verification = new DataVerifier(settings.verifyRowsPerRange(), settings.workers()).verify(pair(cause));
         List<DataMismatch> mismatches = verification.mismatches().stream()
                 .map(mismatch -> DataMismatch.newBuilder()
                         .setTable(mismatch.table())

@@ -11,7 +11,7 @@ import dev.cutover.replicator.copy.LoadOptions;
 /**
  * How the replicator works, under {@code cutover.replicator}.
  *
- * @param workers             tables or ranges copied at once; each holds a connection on both servers
+ * @param workers             tables or ranges copied, and verified, at once; each holds a connection on both servers
  * @param splitThreshold      only tables larger than this are cut into ranges copied by several workers, and only
  *                            where that shortens the copy (at most one range per this many bytes)
  * @param slotCreationTimeout how long creating the slot may wait for transactions open on the source

@@ -7,12 +7,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +30,9 @@ import dev.cutover.replicator.postgres.TableName;
 import dev.cutover.replicator.postgres.Tables;
 
 /**
- * Compares every moved table between source and target: both servers sum row hashes per key range in
- * one scan each, at the same time, and only the sums cross the network.
+ * Compares every moved table between source and target: both servers sum row hashes per key range, each range
+ * scanned on both at the same time, several tables (or parts of one large table) at once, and only the sums cross
+ * the network.
  */
 public final class DataVerifier {
 
@@ -46,50 +52,163 @@ public final class DataVerifier {
             "SET lc_monetary = 'C'");
 
     private final long rowsPerRange;
+    private final int workers;
 
     /** @param rowsPerRange about how many rows one checksum covers: smaller ranges name a difference more precisely */
     public DataVerifier(long rowsPerRange) {
+        this(rowsPerRange, 1);
+    }
+
+    /**
+     * @param rowsPerRange about how many rows one checksum covers: smaller ranges name a difference more precisely
+     * @param workers      how many scans run at once on each server: tables side by side, and a large table's ranges
+     *                     split among them, so that one table holding most of the bytes does not verify alone
+     */
+    public DataVerifier(long rowsPerRange, int workers) {
         if (rowsPerRange < 1) {
             throw new IllegalArgumentException("rows per range must be positive, was " + rowsPerRange);
         }
+        if (workers < 1) {
+            throw new IllegalArgumentException("verification needs at least one worker, was " + workers);
+        }
         this.rowsPerRange = rowsPerRange;
+        this.workers = workers;
+    }
+
+    /** One table to compare: its columns, its key ranges, and about how many rows it holds. */
+    private record TablePlan(TableName table, List<HashedColumn> columns, KeyRanges ranges, long rows) {
+    }
+
+    /** Some of a table's ranges, scanned on both servers by one worker. */
+    private record Slice(TablePlan plan, int firstBucket, int lastBucket, long rows) {
+
+        String sql() {
+            return rangeSums(plan.table(), plan.columns(), plan.ranges(), firstBucket, lastBucket);
+        }
+    }
+
+    /** Each table's range sums on one side, merged from its slices. */
+    private static final class Sums {
+
+        private final Map<TableName, Map<Integer, RangeSum>> byTable = new HashMap<>();
+
+        synchronized void add(TableName table, Map<Integer, RangeSum> sums) {
+            byTable.computeIfAbsent(table, key -> new HashMap<>()).putAll(sums);
+        }
+
+        synchronized Map<Integer, RangeSum> of(TableName table) {
+            return byTable.getOrDefault(table, Map.of());
+        }
     }
 
     public Verification verify(DatabasePair pair) {
         Endpoint source = pair.source();
         Endpoint target = pair.target();
-        String where = source.describe() + " and " + target.describe();
-        try (Connection from = source.connect(); Connection to = target.connect()) {
-            sameText(from);
-            sameText(to);
-            List<TableName> tables = Tables.list(from, pair.schemasOn(from));
-            List<Mismatch> mismatches = new ArrayList<>();
-            long rows = 0;
-            for (TableName table : tables) {
-                List<HashedColumn> columns = columns(from, table);
-                KeyRanges ranges = ranges(from, table);
-                String sql = rangeSums(table, columns, ranges);
-                CompletableFuture<Map<Integer, RangeSum>> onTarget = CompletableFuture.supplyAsync(() -> sums(to, sql));
-                Map<Integer, RangeSum> onSource = sums(from, sql);
-                List<Mismatch> found = Comparison.of(table.toString(), ranges, onSource, onTarget.join());
-                rows += onSource.values().stream().mapToLong(RangeSum::rows).sum();
-                log.debug("verified {} in {} ranges: {} mismatches", table, ranges.bounds().size() + 1, found.size());
-                mismatches.addAll(found);
+        List<TablePlan> plans = new ArrayList<>();
+        try (Connection from = source.connect()) {
+            for (TableName table : Tables.list(from, pair.schemasOn(from))) {
+                long rows = estimatedRows(from, table);
+                plans.add(new TablePlan(table, columns(from, table), ranges(from, table, rows), rows));
             }
-            return new Verification(tables.size(), rows, mismatches);
         } catch (SQLException e) {
-            throw Failures.of("verifying the data", where, e);
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof SQLException failure) {
-                throw Failures.of("verifying the data", target.describe(), failure);
+            throw Failures.of("planning the data's verification", source.describe(), e);
+        }
+        Queue<Slice> slices = new ConcurrentLinkedQueue<>(slices(plans).stream()
+                .sorted(Comparator.comparingLong(Slice::rows).reversed()).toList());
+        Sums onSource = new Sums();
+        Sums onTarget = new Sums();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int worker = 0; worker < Math.min(workers, slices.size()); worker++) {
+                running.add(threads.submit(() -> {
+                    scan(source, target, slices, onSource, onTarget, threads);
+                    return null;
+                }));
             }
+            for (Future<?> worker : running) {
+                worker.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while verifying the data", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+        List<Mismatch> mismatches = new ArrayList<>();
+        long rows = 0;
+        for (TablePlan plan : plans) {
+            Map<Integer, RangeSum> left = onSource.of(plan.table());
+            List<Mismatch> found = Comparison.of(plan.table().toString(), plan.ranges(), left, onTarget.of(plan.table()));
+            rows += left.values().stream().mapToLong(RangeSum::rows).sum();
+            log.debug("verified {} in {} ranges: {} mismatches", plan.table(), plan.ranges().bounds().size() + 1,
+                    found.size());
+            mismatches.addAll(found);
+        }
+        return new Verification(plans.size(), rows, mismatches);
+    }
+
+    /**
+     * A table whose ranges could keep several workers busy is cut into one slice per worker, so that the biggest
+     * table does not verify alone at the end; every other table is one slice.
+     */
+    private List<Slice> slices(List<TablePlan> plans) {
+        List<Slice> slices = new ArrayList<>();
+        for (TablePlan plan : plans) {
+            int buckets = plan.ranges().bounds().size() + 1;
+            int parts = Math.min(workers, buckets);
+            for (int part = 0; part < parts; part++) {
+                int first = buckets * part / parts;
+                int last = buckets * (part + 1) / parts - 1;
+                slices.add(new Slice(plan, first, last, plan.rows() * (last - first + 1) / buckets));
+            }
+        }
+        return slices;
+    }
+
+    /** One worker: its own connection to each server, scanning slices on both at once until none is left. */
+    private static void scan(Endpoint source, Endpoint target, Queue<Slice> slices, Sums onSource, Sums onTarget,
+            ExecutorService threads) throws InterruptedException {
+        try (Connection from = connect(source); Connection to = connect(target)) {
+            Slice slice;
+            while ((slice = slices.poll()) != null) {
+                String sql = slice.sql();
+                Future<Map<Integer, RangeSum>> there = threads.submit(() -> sums(to, sql, target));
+                onSource.add(slice.plan().table(), sums(from, sql, source));
+                try {
+                    onTarget.add(slice.plan().table(), there.get());
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException failure ? failure
+                            : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+                }
+            }
+        } catch (SQLException e) {
+            throw Failures.of("verifying the data", source.describe() + " and " + target.describe(), e);
+        }
+    }
+
+    private static Connection connect(Endpoint endpoint) throws SQLException {
+        Connection connection = endpoint.connect();
+        try {
+            sameText(connection);
+            return connection;
+        } catch (SQLException e) {
+            connection.close();
             throw e;
         }
     }
 
     static String rangeSums(TableName table, List<HashedColumn> columns, KeyRanges ranges) {
+        return rangeSums(table, columns, ranges, 0, ranges.bounds().size());
+    }
+
+    /** The sums of buckets {@code first} to {@code last}, reading only their rows (through the key's index). */
+    static String rangeSums(TableName table, List<HashedColumn> columns, KeyRanges ranges, int first, int last) {
         return "SELECT " + ranges.bucketExpression() + " AS bucket, count(*), coalesce(sum("
-                + RowHash.expression(columns) + "), 0) FROM ONLY " + table.quoted() + " r GROUP BY 1";
+                + RowHash.expression(columns) + "), 0) FROM ONLY " + table.quoted() + " r"
+                + ranges.where(first, last) + " GROUP BY 1";
     }
 
     private static void sameText(Connection connection) throws SQLException {
@@ -100,7 +219,7 @@ public final class DataVerifier {
         }
     }
 
-    private static Map<Integer, RangeSum> sums(Connection connection, String sql) {
+    private static Map<Integer, RangeSum> sums(Connection connection, String sql, Endpoint where) {
         Map<Integer, RangeSum> sums = new HashMap<>();
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             while (rows.next()) {
@@ -108,7 +227,7 @@ public final class DataVerifier {
                 sums.put(rows.getInt(1), new RangeSum(rows.getLong(2), checksum));
             }
         } catch (SQLException e) {
-            throw new CompletionException(e);
+            throw Failures.of("verifying the data", where.describe(), e);
         }
         return sums;
     }
@@ -138,27 +257,37 @@ public final class DataVerifier {
         return columns;
     }
 
-    private KeyRanges ranges(Connection source, TableName table) throws SQLException {
-        Optional<KeySample.KeyColumn> key = KeySample.leadingKeyColumn(source, table);
-        if (key.isEmpty()) {
-            return KeyRanges.whole();
-        }
-        long rows;
-        long blocks;
+    /** About how many rows the table holds, from its statistics, else from its size. */
+    private static long estimatedRows(Connection source, TableName table) throws SQLException {
         try (PreparedStatement statement = source.prepareStatement(
                 "SELECT reltuples::bigint, pg_relation_size(oid) / current_setting('block_size')::bigint"
                         + " FROM pg_class WHERE oid = ?::regclass")) {
             statement.setString(1, table.quoted());
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
-                blocks = row.getLong(2);
                 // Never analysed: reltuples is 0 (or -1 since 14); assume small rows so ranges err on the fine side.
-                rows = row.getLong(1) > 0 ? row.getLong(1) : blocks * 100;
+                return row.getLong(1) > 0 ? row.getLong(1) : row.getLong(2) * 100;
             }
+        }
+    }
+
+    private KeyRanges ranges(Connection source, TableName table, long rows) throws SQLException {
+        Optional<KeySample.KeyColumn> key = KeySample.leadingKeyColumn(source, table);
+        if (key.isEmpty()) {
+            return KeyRanges.whole();
         }
         int bounds = (int) Math.min(MAX_RANGES - 1, (rows + rowsPerRange - 1) / rowsPerRange - 1);
         if (bounds < 1) {
             return new KeyRanges(key.get().column(), key.get().type(), List.of());
+        }
+        long blocks;
+        try (PreparedStatement statement = source.prepareStatement(
+                "SELECT pg_relation_size(?::regclass) / current_setting('block_size')::bigint")) {
+            statement.setString(1, table.quoted());
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                blocks = row.getLong(1);
+            }
         }
         List<String> quantiles = KeySample.quantiles(source, table, key.get().column(), bounds, blocks);
         return new KeyRanges(key.get().column(), key.get().type(), quantiles);

@@ -1,5 +1,6 @@
 package dev.cutover.replicator.verify;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -31,6 +32,21 @@ record KeyRanges(String column, String type, List<String> bounds) {
         }
         String array = bounds.stream().map(Sql::literal).collect(Collectors.joining(", ", "ARRAY[", "]"));
         return "width_bucket(r." + Sql.identifier(column) + ", " + array + "::" + type + "[])";
+    }
+
+    /**
+     * A {@code WHERE} clause (with its leading space) that keeps the rows of buckets {@code first} to {@code last};
+     * empty when they are all of them.
+     */
+    String where(int first, int last) {
+        List<String> conditions = new ArrayList<>();
+        if (first > 0) {
+            conditions.add("r." + Sql.identifier(column) + " >= " + Sql.literal(bounds.get(first - 1)) + "::" + type);
+        }
+        if (last < bounds.size()) {
+            conditions.add("r." + Sql.identifier(column) + " < " + Sql.literal(bounds.get(last)) + "::" + type);
+        }
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
     /** The range a bucket covers, for people, e.g. {@code id [1000,2000)}; empty for the whole table. */
