@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,6 +15,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -117,7 +120,7 @@ public class PlatformAutoConfiguration {
 
     @Bean
     StepFailedRecoverer stepFailedRecoverer(MessagePublisher publisher, KafkaProperties kafka,
-            @Value("${spring.application.name}") String service) {
+            @Value("${spring.application.name}") String service, ObjectProvider<MeterRegistry> meters) {
         // Dead letters keep the original bytes when the value could not be decoded, the record otherwise.
         Map<String, Object> config = kafka.buildProducerProperties();
         config.remove("transactional.id");
@@ -128,7 +131,7 @@ public class PlatformAutoConfiguration {
         String topic = deadLetterTopic(service);
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(deadLetterTemplate,
                 (record, exception) -> new TopicPartition(topic, -1));
-        return new StepFailedRecoverer(publisher, deadLetters);
+        return new StepFailedRecoverer(publisher, deadLetters, meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean

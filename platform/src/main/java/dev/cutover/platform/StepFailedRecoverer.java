@@ -1,5 +1,6 @@
 package dev.cutover.platform;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -26,9 +27,18 @@ public final class StepFailedRecoverer implements ConsumerRecordRecoverer {
     private final MessagePublisher publisher;
     private final ConsumerRecordRecoverer deadLetters;
 
-    StepFailedRecoverer(MessagePublisher publisher, ConsumerRecordRecoverer deadLetters) {
+    /** Commands answered with {@code StepFailed}, by command. */
+    public static final String STEP_FAILURES = "cutover.step.failures";
+    /** Records sent to the service's dead-letter topic, by the topic they came from. */
+    public static final String DEAD_LETTERS = "cutover.dead.letters";
+
+    private final MeterRegistry meters;
+
+    /** @param meters where the failed steps and dead letters are counted, for dashboards and alerts */
+    StepFailedRecoverer(MessagePublisher publisher, ConsumerRecordRecoverer deadLetters, MeterRegistry meters) {
         this.publisher = publisher;
         this.deadLetters = deadLetters;
+        this.meters = meters;
     }
 
     @Override
@@ -46,6 +56,7 @@ public final class StepFailedRecoverer implements ConsumerRecordRecoverer {
                     .setReason(reason)
                     .setRetryable(retryable)
                     .build());
+            meters.counter(STEP_FAILURES, "command", command.getSchema().getName()).increment();
             if (cause instanceof StepFailure) {
                 return;
             }
@@ -54,6 +65,7 @@ public final class StepFailedRecoverer implements ConsumerRecordRecoverer {
                     record.topic(), record.partition(), record.offset(), cause.getMessage());
         }
         deadLetters.accept(record, exception);
+        meters.counter(DEAD_LETTERS, "topic", record.topic()).increment();
     }
 
     /**

@@ -11,13 +11,18 @@ import dev.cutover.lag.state.Observation;
 import dev.cutover.lag.state.ReplicationState;
 
 /** The latest figures per database as gauges, for dashboards and alerts that scrape /actuator/prometheus. */
-final class LagGauges {
+public final class LagGauges {
 
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Latest> latest = new ConcurrentHashMap<>();
 
-    LagGauges(MeterRegistry registry) {
+    public LagGauges(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /** Registers the database's gauges before its first reading, as gaps: a dashboard finds every series at once. */
+    public void expose(String database) {
+        latest.computeIfAbsent(database, this::register);
     }
 
     /** Figures of the newest reading; NaN where the reading had none, so a graph shows a gap, not a zero. */

@@ -44,8 +44,10 @@ public class LagMonitor implements SmartLifecycle {
             Clock clock) {
         this.publisher = publisher;
         this.gauges = new LagGauges(registry);
-        lagSettings.databases().forEach((name, settings) ->
-                monitors.put(name, new DatabaseMonitor(name, databases.get(name), settings, clock)));
+        lagSettings.databases().forEach((name, settings) -> {
+            monitors.put(name, new DatabaseMonitor(name, databases.get(name), settings, clock));
+            gauges.expose(name);
+        });
     }
 
     @Override
