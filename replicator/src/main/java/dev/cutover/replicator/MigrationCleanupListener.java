@@ -1,5 +1,7 @@
 package dev.cutover.replicator;
 
+import java.time.Duration;
+
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -11,6 +13,7 @@ import dev.cutover.events.MigrationCleanedUp;
 import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.database.DatabasesSettings;
 import dev.cutover.replicator.cleanup.MigrationCleanup;
+import dev.cutover.replicator.copy.RunningLoads;
 
 /**
  * {@code CleanUpMigration} in a consumer group of its own: the replicator's other commands of a migration share its
@@ -23,19 +26,28 @@ import dev.cutover.replicator.cleanup.MigrationCleanup;
 @KafkaListener(topics = "cutover.commands", groupId = "replicator-cleanup", properties = "auto.offset.reset=latest")
 class MigrationCleanupListener {
 
+    /** How long the clean-up waits for a running copy to roll back; the drops that follow wait on its locks anyway. */
+    private static final Duration LOAD_STOP_PATIENCE = Duration.ofSeconds(30);
+
     private final DatabasesSettings databases;
     private final ReplicatorSettings settings;
     private final MessagePublisher publisher;
 
-    MigrationCleanupListener(DatabasesSettings databases, ReplicatorSettings settings, MessagePublisher publisher) {
+    private final RunningLoads loads;
+
+    MigrationCleanupListener(DatabasesSettings databases, ReplicatorSettings settings, MessagePublisher publisher,
+            RunningLoads loads) {
         this.databases = databases;
         this.settings = settings;
         this.publisher = publisher;
+        this.loads = loads;
     }
 
     @KafkaHandler
-    void on(CleanUpMigration command) {
+    void on(CleanUpMigration command) throws InterruptedException {
         Metadata cause = command.getMetadata();
+        // A copy still running would go on filling the target, and hold its tables against a drop: stopped first.
+        loads.stop(cause.getDatabase(), "migration " + cause.getMigrationId() + " was aborted", LOAD_STOP_PATIENCE);
         var actions = new MigrationCleanup(settings.slotReleasePatience())
                 .run(ReplicatorService.pair(databases, cause), ReplicatorService.names(databases, cause),
                         ReplicatorService.replication(databases, cause).adopted(),

@@ -24,7 +24,9 @@ import dev.cutover.platform.database.DatabasesSettings;
 import dev.cutover.platform.database.Replication;
 import dev.cutover.replicator.copy.FullLoad;
 import dev.cutover.replicator.copy.FullLoadResult;
+import dev.cutover.replicator.copy.LoadAbort;
 import dev.cutover.replicator.copy.LoadOptions;
+import dev.cutover.replicator.copy.RunningLoads;
 import dev.cutover.replicator.postgres.ReplicationNames;
 import dev.cutover.replicator.streaming.Streaming;
 import dev.cutover.replicator.streaming.StreamingStarted;
@@ -43,10 +45,14 @@ class ReplicatorService {
     private final MessagePublisher publisher;
     private final HandledCommands handled = new HandledCommands(10_000);
 
-    ReplicatorService(DatabasesSettings databases, ReplicatorSettings settings, MessagePublisher publisher) {
+    private final RunningLoads loads;
+
+    ReplicatorService(DatabasesSettings databases, ReplicatorSettings settings, MessagePublisher publisher,
+            RunningLoads loads) {
         this.databases = databases;
         this.settings = settings;
         this.publisher = publisher;
+        this.loads = loads;
     }
 
     void copyData(CopyData command) {
@@ -56,14 +62,20 @@ class ReplicatorService {
         }
         LoadOptions options = command.getParallelism() > 0
                 ? settings.loadOptions().withWorkers(command.getParallelism()) : settings.loadOptions();
-        FullLoadResult result = new FullLoad(options).run(pair(cause), names(databases, cause), table -> publisher.publish(
-                TableCopied.newBuilder()
-                        .setMetadata(publisher.answering(cause))
-                        .setTable(table.table())
-                        .setRows(table.rows())
-                        .setBytes(table.bytes())
-                        .setDurationMs(table.took().toMillis())
-                        .build()));
+        LoadAbort abort = loads.begin(cause.getDatabase());
+        FullLoadResult result;
+        try {
+            result = new FullLoad(options).run(pair(cause), names(databases, cause), table -> publisher.publish(
+                    TableCopied.newBuilder()
+                            .setMetadata(publisher.answering(cause))
+                            .setTable(table.table())
+                            .setRows(table.rows())
+                            .setBytes(table.bytes())
+                            .setDurationMs(table.took().toMillis())
+                            .build()), abort);
+        } finally {
+            loads.end(cause.getDatabase(), abort);
+        }
         publisher.publish(FullLoadCompleted.newBuilder()
                 .setMetadata(publisher.answering(cause))
                 .setSlot(result.slot())

@@ -47,6 +47,11 @@ public final class FullLoad {
     }
 
     public FullLoadResult run(DatabasePair pair, ReplicationNames names, CopyProgress progress) {
+        return run(pair, names, progress, new LoadAbort());
+    }
+
+    /** @param abort stops the load from another thread: it then fails, its slot dropped, as any failed load */
+    public FullLoadResult run(DatabasePair pair, ReplicationNames names, CopyProgress progress, LoadAbort abort) {
         Endpoint source = pair.source();
         Endpoint target = pair.target();
         List<SourceTable> tables = prepare(pair, names);
@@ -58,7 +63,7 @@ public final class FullLoad {
         ExportedSnapshot snapshot = slot.snapshot();
         try {
             ParallelCopy.Totals totals = new ParallelCopy(source, target, snapshot.snapshotName(), plan,
-                    options.workers(), progress).run(slot::close);
+                    options.workers(), progress, abort).run(slot::close);
             LoadedRows.check(target, totals.rowsByTable());
             Duration took = Duration.between(started, Instant.now());
             return new FullLoadResult(snapshot.slot(), snapshot.consistentPoint(), totals.tables(), totals.rows(),

@@ -53,9 +53,11 @@ final class ParallelCopy {
     private final ConcurrentLinkedQueue<CopyTask> queue;
     private final Map<TableName, Tally> tallies = new HashMap<>();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final LoadAbort abort;
 
     ParallelCopy(Endpoint source, Endpoint target, String snapshotName, List<CopyTask> plan, int workers,
-            CopyProgress progress) {
+            CopyProgress progress, LoadAbort abort) {
+        this.abort = abort;
         this.source = source;
         this.target = target;
         this.snapshotName = snapshotName;
@@ -129,7 +131,7 @@ final class ParallelCopy {
                 // A crash mid-load restarts the whole load, so waiting for each commit's flush buys nothing.
                 statement.execute("SET synchronous_commit = off");
             }
-            while (failure.get() == null && (task = queue.poll()) != null) {
+            while (goesOn() && (task = queue.poll()) != null) {
                 copy(task, from, to);
             }
             try (Statement statement = from.createStatement()) {
@@ -146,6 +148,16 @@ final class ParallelCopy {
                 imported.countDown();
             }
         }
+    }
+
+    /** Whether the copy goes on: nothing failed and nobody asked it to stop (which counts as its failure). */
+    private boolean goesOn() {
+        abort.reason().ifPresent(why -> fail(new StepFailure(stopped(why), false)));
+        return failure.get() == null;
+    }
+
+    private static String stopped(String why) {
+        return "the full load was stopped: " + why;
     }
 
     private void fail(RuntimeException e) {
@@ -186,8 +198,9 @@ final class ParallelCopy {
             byte[] row;
             while ((row = reading.readFromCopy()) != null) {
                 if (filled + row.length > buffer.length) {
-                    if (failure.get() != null) {
-                        throw new StepFailure("stopped because another table failed", true);
+                    if (!goesOn()) {
+                        throw abort.reason().<RuntimeException>map(why -> new StepFailure(stopped(why), false))
+                                .orElseGet(() -> new StepFailure("stopped because another table failed", true));
                     }
                     writing.writeToCopy(buffer, 0, filled);
                     filled = 0;

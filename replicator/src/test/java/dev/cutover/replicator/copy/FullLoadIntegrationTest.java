@@ -297,6 +297,35 @@ class FullLoadIntegrationTest {
         }
     }
 
+    @Test
+    void aLoadAskedToStopCopiesNoFurtherTableAndDropsItsSlot() {
+        db.onBoth("CREATE SCHEMA stopped",
+                "CREATE TABLE stopped.big (id int PRIMARY KEY, note text)",
+                "CREATE TABLE stopped.middle (id int PRIMARY KEY, note text)",
+                "CREATE TABLE stopped.small (id int PRIMARY KEY, note text)");
+        db.onSource("INSERT INTO stopped.big SELECT g, repeat('x', 100) FROM generate_series(1, 3000) g",
+                "INSERT INTO stopped.middle SELECT g, repeat('x', 100) FROM generate_series(1, 2000) g",
+                "INSERT INTO stopped.small SELECT g, repeat('x', 100) FROM generate_series(1, 1000) g");
+        LoadAbort abort = new LoadAbort();
+        List<CopiedTable> reported = Collections.synchronizedList(new ArrayList<>());
+        LoadOptions oneWorker = new LoadOptions(1, Long.MAX_VALUE, Duration.ofSeconds(30));
+
+        // The abort arrives while the first table's answer is being published: one worker, so nothing else runs.
+        assertThatThrownBy(() -> new FullLoad(oneWorker).run(db.pair(List.of("stopped")), names("fl_stopped"),
+                table -> {
+                    reported.add(table);
+                    abort.abort("migration m-1 was aborted");
+                }, abort))
+                .isInstanceOf(StepFailure.class)
+                .hasMessageContaining("the full load was stopped: migration m-1 was aborted");
+
+        assertThat(reported).hasSize(1);
+        assertThat(db.countOnTarget("SELECT (SELECT count(*) FROM stopped.big) + (SELECT count(*) FROM stopped.middle)"
+                + " + (SELECT count(*) FROM stopped.small)")).isEqualTo(reported.getFirst().rows());
+        assertThat(db.countOnSource("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cutover_slot_fl_stopped'"))
+                .isZero();
+    }
+
     private String slotLsnOnSource(String slot) {
         return db.textOnSource("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = '"
                 + slot + "'");
