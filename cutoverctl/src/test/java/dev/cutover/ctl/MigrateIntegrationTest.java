@@ -161,6 +161,12 @@ class MigrateIntegrationTest {
         assertThat(result.lines().getLast()).startsWith("stopped after ").contains("PREFLIGHT: preflight found 1");
         var timeline = Tool.run(kafka.bootstrapServers(), "timeline", "--migration", id);
         assertThat(timeline.lines().getFirst()).endsWith("stopped  (dry run)");
+        var abort = Tool.run(kafka.bootstrapServers(), "migrate", "abort", "--migration", id, "--operator", "bob");
+        assertThat(abort.exitCode()).isEqualTo(1);
+        assertThat(abort.err()).contains("is a dry run, which changed nothing");
+        var last = kafka.lastCommandOf(id);
+        assertThat(new AvroMessageDeserializer().deserialize(last.topic(), last.headers(), last.value()))
+                .as("nothing published").isInstanceOf(StartMigration.class);
     }
 
     @Test
