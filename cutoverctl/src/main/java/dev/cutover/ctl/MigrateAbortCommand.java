@@ -27,7 +27,9 @@ final class MigrateAbortCommand implements Command {
                 "publication on the source, and with --drop-target-tables the target's tables of the migration's",
                 "schemas; MigrationCleanedUp says what was dropped and what was not there (migrate status shows",
                 "it). A stopped migration can be aborted to clean it up, as often as needed. A ready migration's",
-                "target may already serve the application, so its tables are never dropped.",
+                "target may already serve the application, so its tables are never dropped. A dry run created",
+                "nothing: one still waiting for its preflight is stopped without clean-up, one that has answered",
+                "is refused here.",
                 "",
                 "Exit: 0 published, 1 refused here (see the message), 3 no such migration, 4 Kafka failed.");
     }
@@ -56,6 +58,11 @@ final class MigrateAbortCommand implements Command {
         if (summary.outcome() == Outcome.REJECTED) {
             session.err().println("migration " + migrationId + " was rejected at its start and touched nothing:"
                     + " nothing to abort");
+            return ExitCodes.FAILED;
+        }
+        if (summary.dryRun() && summary.outcome().terminal()) {
+            session.err().println("migration " + migrationId + " is a dry run, which changed nothing: nothing to abort"
+                    + " or clean up");
             return ExitCodes.FAILED;
         }
         if (summary.outcome() == Outcome.READY && dropTables) {

@@ -7,7 +7,10 @@ import dev.cutover.ctl.replay.MigrationSummary;
 import dev.cutover.events.MetadataFactory;
 import dev.cutover.events.StartMigration;
 
-/** {@code migrate start}: asks the migration saga to prepare a database's target, and prints the migration id. */
+/**
+ * {@code migrate start}: asks the migration saga to prepare a database's target, and prints the migration id; with
+ * {@code --dry-run}, only for its plan, which it waits for and prints.
+ */
 final class MigrateStartCommand implements Command {
 
     @Override
@@ -29,7 +32,14 @@ final class MigrateStartCommand implements Command {
                 "runs preflight, pre-data, the full load, post-data, streaming and verification; follow it with",
                 "migrate watch, or --watch here.",
                 "",
-                "Exit: 0 published (with --watch: as migrate watch), 4 Kafka did not take it.");
+                "--dry-run asks only for the plan: the saga runs the migration preflight, changes nothing on either",
+                "server, and answers with the schemas in scope, every table the full load would copy with its size",
+                "on the source, the total and the load's predicted time (at cutover.migration.full-load-rate).",
+                "The command waits for that answer (as --watch) and prints the plan and every finding with its",
+                "remedy.",
+                "",
+                "Exit: 0 published (with --watch: as migrate watch; with --dry-run: planned, no blocker), 1 the dry",
+                "run found blockers or was refused, 3 --timeout passed first, 4 Kafka did not take it.");
     }
 
     @Override
@@ -41,8 +51,10 @@ final class MigrateStartCommand implements Command {
                 Option.valued("parallelism", "N", "tables copied and post-data statements run at once"
                         + " (default: each service's setting)"),
                 Option.valued("migration-id", "ID", "use this id instead of a generated one"),
+                Option.flag("dry-run", "only plan: preflight, tables and sizes, predicted full-load time; waits for"
+                        + " it and prints it; changes nothing"),
                 Option.flag("watch", "go on printing progress until the migration is ready or stops"),
-                Option.valued("timeout", "DURATION", "with --watch: give up watching after this long"));
+                Option.valued("timeout", "DURATION", "with --watch or --dry-run: give up waiting after this long"));
     }
 
     @Override
@@ -52,8 +64,11 @@ final class MigrateStartCommand implements Command {
                 "--operator is required: $USER is not set to say who asks"));
         var parallelism = arguments.positiveLong("parallelism").map(Math::toIntExact).orElse(0);
         var timeout = arguments.duration("timeout");
-        if (timeout.isPresent() && !arguments.flag("watch")) {
-            throw new UsageException("--timeout only applies with --watch");
+        boolean dryRun = arguments.flag("dry-run");
+        // A dry run's whole point is its answer, so it is always waited for.
+        boolean follow = arguments.flag("watch") || dryRun;
+        if (timeout.isPresent() && !follow) {
+            throw new UsageException("--timeout only applies with --watch or --dry-run");
         }
         var migrationId = arguments.optional("migration-id")
                 .map(id -> CutoverIds.check(id, "--migration-id"))
@@ -63,11 +78,11 @@ final class MigrateStartCommand implements Command {
                 .setOperator(operator)
                 .setParallelism(parallelism)
                 .setReason(arguments.optional("reason").orElse(null))
+                .setDryRun(dryRun)
                 .build();
         Publisher.publish(session.kafka(), migrationId, command);
         session.out().println(migrationId);
         session.out().flush();
-        return arguments.flag("watch")
-                ? WatchCommand.follow(session, MigrationSummary.empty(migrationId), timeout) : ExitCodes.OK;
+        return follow ? WatchCommand.follow(session, MigrationSummary.empty(migrationId), timeout) : ExitCodes.OK;
     }
 }

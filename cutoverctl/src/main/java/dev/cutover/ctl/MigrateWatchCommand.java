@@ -22,9 +22,10 @@ final class MigrateWatchCommand implements Command {
         return List.of(
                 "Prints what already happened, then each new event as it arrives, with the time since the",
                 "operator's StartMigration; after each copied table, the load so far (tables, bytes, rate, time",
-                "left). Stops at MigrationReady, MigrationStopped (a failure or an abort) or MigrationRejected.",
+                "left). Stops at MigrationReady, MigrationStopped (a failure or an abort), MigrationRejected or,",
+                "for a dry run, MigrationPlanReported without blockers; a dry run's plan is printed at the end.",
                 "",
-                "Exit: 0 ready, 1 stopped or rejected, 3 --timeout passed first, 130 Ctrl-C.");
+                "Exit: 0 ready or planned, 1 stopped or rejected, 3 --timeout passed first, 130 Ctrl-C.");
     }
 
     @Override

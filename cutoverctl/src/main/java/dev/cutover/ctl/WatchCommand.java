@@ -73,6 +73,7 @@ final class WatchCommand implements Command {
                 }
                 progress.show(CutoverSummary.inOrder(log.poll(POLL)));
             }
+            progress.summary.report().forEach(session.out()::println);
             session.out().println(progress.summary.ending(session.clock().instant()));
             return progress.summary.outcome().exitCode();
         } catch (WakeupException e) {

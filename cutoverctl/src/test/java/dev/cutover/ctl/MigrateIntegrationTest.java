@@ -109,6 +109,67 @@ class MigrateIntegrationTest {
     }
 
     @Test
+    void migrate_start_dry_run_waits_for_the_plan_prints_it_and_exits_0_without_blockers(Kafka kafka) {
+        var id = "stock-migration-20261125-101500-a007";
+        var run = Tool.runInBackground(kafka.bootstrapServers(), "migrate", "start", "--dry-run", "--database",
+                "stock", "--operator", "alice", "--migration-id", id);
+        var start = (StartMigration) await().atMost(PATIENCE).ignoreExceptions().until(() -> {
+            var record = kafka.lastCommandOf(id);
+            return new AvroMessageDeserializer().deserialize(record.topic(), record.headers(), record.value());
+        }, message -> message instanceof StartMigration);
+        assertThat(start.getDryRun()).isTrue();
+        assertThat(run.result()).as("a dry run is waited for").isNotDone();
+
+        kafka.publish(id, MigrationScript.of(id, "stock", Instant.now()).dryRun(false).lines());
+
+        await().atMost(PATIENCE).until(run.result()::isDone);
+        var result = run.result().join();
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.lines()).containsSubsequence(
+                id,
+                "schemas   public, sales",
+                "tables    2 tables, largest first:",
+                "          sales.orders     55.0 MB  rows unknown",
+                "          public.items      2.0 MB  ~10,000 rows",
+                "total     57.0 MB on the source",
+                "full load about 954 ms at 59.8 MB/s (cutover.migration.full-load-rate)",
+                "findings  1, 0 blockers",
+                "          WARNING long_transaction on pid 4711: open for 2 h (remedy: end it before the migration)");
+        assertThat(result.lines().getLast()).startsWith("planned (dry run) after ");
+
+        var status = Tool.run(kafka.bootstrapServers(), "migrate", "status", "--migration", id);
+        assertThat(status.out()).contains("result    planned (dry run)", "schemas   public, sales");
+        var timeline = Tool.run(kafka.bootstrapServers(), "timeline", "--migration", id);
+        assertThat(timeline.lines().getFirst()).endsWith("planned (dry run)");
+        assertThat(timeline.out()).contains("MigrationPlanReported", "2 tables, 57.0 MB in 2 schemas");
+    }
+
+    @Test
+    void migrate_start_dry_run_exits_1_and_prints_the_blockers_with_their_remedies(Kafka kafka) {
+        var id = "stock-migration-20261125-101500-a008";
+        var run = Tool.runInBackground(kafka.bootstrapServers(), "migrate", "start", "--dry-run", "--database",
+                "stock", "--operator", "alice", "--migration-id", id);
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> kafka.lastCommandOf(id) != null);
+
+        kafka.publish(id, MigrationScript.of(id, "stock", Instant.now()).dryRun(true).lines());
+
+        await().atMost(PATIENCE).until(run.result()::isDone);
+        var result = run.result().join();
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).contains("findings  2, 1 blocker", "BLOCKER wal_level on server: wal_level is"
+                + " replica, logical replication needs logical (remedy: set wal_level = logical and restart)");
+        assertThat(result.lines().getLast()).startsWith("stopped after ").contains("PREFLIGHT: preflight found 1");
+        var timeline = Tool.run(kafka.bootstrapServers(), "timeline", "--migration", id);
+        assertThat(timeline.lines().getFirst()).endsWith("stopped  (dry run)");
+        var abort = Tool.run(kafka.bootstrapServers(), "migrate", "abort", "--migration", id, "--operator", "bob");
+        assertThat(abort.exitCode()).isEqualTo(1);
+        assertThat(abort.err()).contains("is a dry run, which changed nothing");
+        var last = kafka.lastCommandOf(id);
+        assertThat(new AvroMessageDeserializer().deserialize(last.topic(), last.headers(), last.value()))
+                .as("nothing published").isInstanceOf(StartMigration.class);
+    }
+
+    @Test
     void migrate_abort_publishes_abort_migration_and_status_shows_what_was_cleaned_up(Kafka kafka) {
         var id = "stock-migration-20261125-101500-a004";
         kafka.publish(id, MigrationScript.of(id, "stock", START).startedAndLoading().lines());

@@ -17,8 +17,7 @@ import dev.cutover.events.TableSize;
 import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.DatabasesSettings;
-import dev.cutover.replicator.postgres.Tables;
-import dev.cutover.replicator.postgres.TableSizes;
+import dev.cutover.platform.database.LoadTables;
 
 /**
  * Answers {@code CopyData} with {@code FullLoadSized} while the copy itself begins, in a consumer group of its own so
@@ -57,9 +56,8 @@ class LoadSizeListener {
 
     private static List<TableSize> measure(DatabasePair pair) throws SQLException {
         try (Connection source = pair.source().connect()) {
-            return TableSizes.of(source, Tables.list(source, pair.schemasOn(source))).entrySet().stream()
-                    .map(size -> TableSize.newBuilder().setTable(size.getKey().toString()).setBytes(size.getValue())
-                            .build())
+            return LoadTables.of(source, pair.schemasOn(source)).stream()
+                    .map(table -> TableSize.newBuilder().setTable(table.qualifiedName()).setBytes(table.bytes()).build())
                     .toList();
         }
     }

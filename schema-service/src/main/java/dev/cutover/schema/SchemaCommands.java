@@ -10,6 +10,7 @@ import dev.cutover.events.ApplySchema;
 import dev.cutover.events.CheckPreflight;
 import dev.cutover.events.FindingSeverity;
 import dev.cutover.events.Metadata;
+import dev.cutover.events.PlannedTable;
 import dev.cutover.events.PreflightFinding;
 import dev.cutover.events.PreflightReported;
 import dev.cutover.events.SchemaApplied;
@@ -22,7 +23,9 @@ import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.DatabasesSettings;
+import dev.cutover.platform.database.LoadTables.LoadTable;
 import dev.cutover.schema.preflight.Finding;
+import dev.cutover.schema.preflight.MigrationLoad;
 import dev.cutover.schema.preflight.PreflightChecker;
 import dev.cutover.schema.preflight.ReplicationProof;
 import dev.cutover.schema.preflight.Scope;
@@ -80,11 +83,16 @@ class SchemaCommands {
                 // The switch follows within seconds: its sequences need not wait for a login then.
                 sequences.ready(pair);
             }
+            // A migration's plan, and its dry run, say what the load would move; the findings are about the same tables.
+            MigrationLoad load = scope == Scope.MIGRATION ? MigrationLoad.read(pair) : new MigrationLoad(List.of(),
+                    List.of());
             return PreflightReported.newBuilder()
                     .setMetadata(publisher.answering(command.getMetadata()))
                     .setScope(scope.name())
                     .setFindings(findings.stream().map(SchemaCommands::toAvro).toList())
                     .setBlockers((int) findings.stream().filter(f -> f.severity() == Severity.BLOCKER).count())
+                    .setSchemas(load.schemas())
+                    .setTables(load.tables().stream().map(SchemaCommands::toAvro).toList())
                     .build();
         });
     }
@@ -182,6 +190,14 @@ class SchemaCommands {
                 .setObject(finding.object())
                 .setMessage(finding.message())
                 .setRemedy(finding.remedy())
+                .build();
+    }
+
+    private static PlannedTable toAvro(LoadTable table) {
+        return PlannedTable.newBuilder()
+                .setTable(table.qualifiedName())
+                .setBytes(table.bytes())
+                .setEstimatedRows(table.estimatedRows().isPresent() ? table.estimatedRows().getAsLong() : null)
                 .build();
     }
 

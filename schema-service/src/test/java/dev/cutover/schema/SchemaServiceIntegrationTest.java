@@ -20,6 +20,7 @@ import dev.cutover.events.ApplySchema;
 import dev.cutover.events.CheckPreflight;
 import dev.cutover.events.FindingSeverity;
 import dev.cutover.events.Metadata;
+import dev.cutover.events.PlannedTable;
 import dev.cutover.events.PreflightReported;
 import dev.cutover.events.SchemaApplied;
 import dev.cutover.events.SchemaSection;
@@ -83,6 +84,8 @@ class SchemaServiceIntegrationTest {
             assertThat(finding.getSeverity()).isEqualTo(FindingSeverity.BLOCKER);
             assertThat(finding.getObject()).isEqualTo("public.audit");
         });
+        assertThat(report.getSchemas()).as("what a migration would move").containsExactly("public");
+        assertThat(report.getTables()).extracting(PlannedTable::getTable).contains("public.audit", "public.orders");
     }
 
     @Test

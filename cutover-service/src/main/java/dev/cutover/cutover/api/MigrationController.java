@@ -36,8 +36,11 @@ class MigrationController {
         this.queries = queries;
     }
 
-    /** @param parallelism tables copied and post-data statements run at once; 0 or absent: each service's setting */
-    record StartRequest(String database, String operator, Integer parallelism, String reason) {
+    /**
+     * @param parallelism tables copied and post-data statements run at once; 0 or absent: each service's setting
+     * @param dryRun      only plan: preflight, and what the load would move and how long it would take; absent: false
+     */
+    record StartRequest(String database, String operator, Integer parallelism, String reason, Boolean dryRun) {
     }
 
     /** @param dropTargetTables also drop the target's tables of the migration's schemas; absent: keep them */
@@ -62,6 +65,7 @@ class MigrationController {
                 .setOperator(request.operator())
                 .setParallelism(request.parallelism() == null ? 0 : request.parallelism())
                 .setReason(request.reason())
+                .setDryRun(Boolean.TRUE.equals(request.dryRun()))
                 .build());
         return accepted(id);
     }
@@ -74,6 +78,10 @@ class MigrationController {
         if (state instanceof Migration.Rejected) {
             throw new OperatorRequests.Conflict("migration " + id + " was rejected at its start and touched nothing:"
                     + " nothing to abort");
+        }
+        if (MigrationView.of(id, state).isDryRun() && !(state instanceof Migration.Running)) {
+            throw new OperatorRequests.Conflict("migration " + id + " is a dry run, which changed nothing: nothing to"
+                    + " abort or clean up");
         }
         if (state instanceof Migration.Ready && request.dropTables()) {
             throw new OperatorRequests.Conflict("migration " + id + " is ready, so its target may already serve the"

@@ -36,6 +36,7 @@ record MigrationTimelineView(String migrationId, String database, Instant starte
             case Migration.Running s -> Optional.of(s.progress());
             case Migration.AwaitingRetry s -> Optional.of(s.progress());
             case Migration.Ready s -> Optional.of(s.progress());
+            case Migration.Planned s -> Optional.of(s.progress());
             case Migration.Stopped s -> Optional.of(s.progress());
             case Migration.NotStarted s -> Optional.empty();
             case Migration.Rejected s -> Optional.empty();
@@ -48,6 +49,7 @@ record MigrationTimelineView(String migrationId, String database, Instant starte
             case Migration.Running s -> now;
             case Migration.AwaitingRetry s -> now;
             case Migration.Ready s -> s.readyAt();
+            case Migration.Planned s -> s.plannedAt();
             default -> null;
         };
         List<Map.Entry<MigrationStep, Instant>> starts = List.copyOf(progress.get().stepStarts().entrySet());

@@ -49,6 +49,18 @@ public sealed interface Migration {
         }
     }
 
+    /** A dry run found no blocker and reported what a migration would move ({@code progress.planReport()}). */
+    record Planned(MigrationProgress progress, Instant plannedAt) implements Migration {
+
+        public Planned {
+            Objects.requireNonNull(progress, "progress must not be null");
+            if (progress.planReport().isEmpty()) {
+                throw new IllegalArgumentException("a planned migration has its plan report");
+            }
+            Objects.requireNonNull(plannedAt, "plannedAt must not be null");
+        }
+    }
+
     /** The migration ended at {@code failedStep}; {@code operatorAction} says what to clean up and how to start again. */
     record Stopped(MigrationProgress progress, MigrationStep failedStep, String reason, List<Finding> findings,
                    String operatorAction) implements Migration {
@@ -77,14 +89,15 @@ public sealed interface Migration {
     /**
      * Whether this migration still holds its database: the runner's registry refuses a second migration of the same
      * database while one is active. A ready migration has let go: whether the target may be filled again is for a
-     * new migration's preflight to judge.
+     * new migration's preflight to judge. A dry run never holds it: it changes nothing.
      */
     default boolean isActive() {
         return switch (this) {
-            case Running r -> true;
+            case Running r -> !r.progress().plan().dryRun();
             case AwaitingRetry a -> true;
             case NotStarted n -> false;
             case Ready r -> false;
+            case Planned p -> false;
             case Stopped s -> false;
             case Rejected r -> false;
         };

@@ -4,6 +4,7 @@ import static dev.cutover.cutover.saga.Text.human;
 
 import dev.cutover.cutover.migration.Migration.AwaitingRetry;
 import dev.cutover.cutover.migration.Migration.NotStarted;
+import dev.cutover.cutover.migration.Migration.Planned;
 import dev.cutover.cutover.migration.Migration.Ready;
 import dev.cutover.cutover.migration.Migration.Rejected;
 import dev.cutover.cutover.migration.Migration.Running;
@@ -17,6 +18,7 @@ import dev.cutover.cutover.migration.MigrationCommand.StartStreaming;
 import dev.cutover.cutover.migration.MigrationCommand.VerifyData;
 import dev.cutover.cutover.migration.MigrationCommand.VerifySchema;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationDataMismatched;
+import dev.cutover.cutover.migration.MigrationEvent.MigrationPlanReported;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationReady;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationRejected;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationStarted;
@@ -52,6 +54,10 @@ import java.util.stream.Collectors;
  * the source changes except the replicator's slot and publication, so nothing is compensated: a blocker, a failure or
  * a timeout stops the migration and says what the operator should clean up.
  *
+ * <p>A dry run ({@link MigrationPlan#dryRun()}) runs the preflight only and ends with {@link MigrationPlanReported}:
+ * the schemas and tables the load would move, with their sizes, and the load's time at the configured pace. It changes
+ * nothing, so it never holds its database and an abort has nothing to clean up.
+ *
  * <p>Post-data overlaps the full load: each {@code TableCopied} sends schema-service the post-data of that table
  * (its indexes and keys, and the foreign keys between it and the tables copied before), so index builds run while the
  * other tables are still being copied. The post-data step then sends the whole section, which builds whatever is left
@@ -82,6 +88,7 @@ public final class MigrationDecider {
                     ? new Rejected(rejected.migrationId(), rejected.database(), rejected.operator(), rejected.reason())
                     : state;
             case MigrationStepStarted started -> stepStarted(state, started);
+            case MigrationPlanReported reported -> planReported(state, reported);
             case MigrationDataMismatched mismatched -> {
                 Running running = expect(Running.class, state, event);
                 if (running.step() != MigrationStep.VERIFY_DATA || running.attempt() != mismatched.attempt()) {
@@ -113,6 +120,18 @@ public final class MigrationDecider {
         }
         return new Running(running.progress().withStep(started.step(), started.startedAt()), started.step(), 1,
                 started.startedAt());
+    }
+
+    /** A dry run's answer ends it, unless preflight found blockers: then the stop follows in the same decision. */
+    private static Migration planReported(Migration state, MigrationPlanReported reported) {
+        Running running = expect(Running.class, state, reported);
+        if (!running.progress().plan().dryRun() || running.step() != MigrationStep.PREFLIGHT) {
+            throw new InvalidMigrationTransition(state, reported, "only a dry run's preflight reports a plan");
+        }
+        MigrationProgress progress = running.progress().withPlanReport(reported);
+        return reported.blockers() == 0
+                ? new Planned(progress, reported.reportedAt())
+                : new Running(progress, running.step(), running.attempt(), running.attemptStartedAt());
     }
 
     /** A step's failure stops a running migration; an operator's abort also one waiting to retry, or a ready one. */
@@ -154,6 +173,7 @@ public final class MigrationDecider {
             case AwaitingRetry waiting -> Optional.of(waiting.retryAt());
             case NotStarted notStarted -> Optional.empty();
             case Ready ready -> Optional.empty();
+            case Planned planned -> Optional.empty();
             case Stopped stopped -> Optional.empty();
             case Rejected rejected -> Optional.empty();
         };
@@ -166,12 +186,14 @@ public final class MigrationDecider {
             if (!policy.allows(start.operator())) {
                 return reject(start, "operator " + start.operator() + " is not allowed to start migrations", now);
             }
+            // A dry run changes nothing, so it may look at a database another migration is preparing.
             Optional<MigrationId> other = start.activeMigration().filter(active -> !active.equals(start.migrationId()));
-            if (other.isPresent()) {
+            if (other.isPresent() && !start.dryRun()) {
                 return reject(start, "migration " + other.get() + " is already active for database " + start.database()
                         + ": wait for its MigrationReady or MigrationStopped before starting another", now);
             }
-            MigrationPlan plan = new MigrationPlan(start.parallelism(), start.dns());
+            MigrationPlan plan = new MigrationPlan(start.parallelism(), start.dryRun() ? Optional.empty() : start.dns(),
+                    start.dryRun());
             return MigrationDecision.of(
                     new MigrationStarted(start.migrationId(), start.database(), start.operator(), plan, now),
                     commandFor(MigrationStep.PREFLIGHT, plan));
@@ -193,12 +215,19 @@ public final class MigrationDecider {
                     + " is about database " + database.name());
         }
         boolean sameOperator = database.operator().equals(start.operator().value());
+        Optional<MigrationPlan> plan = progressOf(state).map(MigrationProgress::plan);
+        if (plan.isPresent() && plan.get().dryRun() != start.dryRun() && !(state instanceof Stopped)) {
+            return reject(start, "migration id " + start.migrationId() + " is already used by "
+                    + (plan.get().dryRun() ? "a dry run" : "a migration that is not a dry run")
+                    + "; send StartMigration with a new migration id", now);
+        }
         return switch (state) {
             case Stopped stopped -> reject(start, "migration " + start.migrationId() + " stopped at "
                     + stopped.failedStep() + " and is not resumed: " + stopped.operatorAction(), now);
             case Running running when sameOperator -> MigrationDecision.none();
             case AwaitingRetry waiting when sameOperator -> MigrationDecision.none();
             case Ready ready when sameOperator -> MigrationDecision.none();
+            case Planned planned when sameOperator -> MigrationDecision.none();
             case Rejected rejected when sameOperator -> MigrationDecision.none();
             case Rejected rejected -> reject(start, "migration id " + start.migrationId()
                     + " was already refused; send StartMigration with a new migration id", now);
@@ -240,6 +269,9 @@ public final class MigrationDecider {
             return refuseAbort(state, abort, "operator " + abort.operator() + " is not allowed to abort migrations",
                     now);
         }
+        if (progressOf(state).filter(progress -> progress.plan().dryRun()).isPresent()) {
+            return abortDryRun(state, abort, now);
+        }
         return switch (state) {
             case Running running -> aborted(running.progress(), running.step(), abort, now);
             case AwaitingRetry waiting -> aborted(waiting.progress(), waiting.step(), abort, now);
@@ -249,8 +281,22 @@ public final class MigrationDecider {
             case Ready ready -> aborted(ready.progress(), ready.progress().plan().steps().getLast(), abort, now);
             case Stopped stopped -> MigrationDecision.send(new CleanUp(abort.dropTargetTables()));
             case Rejected rejected -> refuseAbort(state, abort, "its start was refused and it touched nothing", now);
+            case Planned planned -> throw new IllegalStateException("only a dry run is planned: handled above");
             case NotStarted notStarted -> throw new IllegalStateException("handled above");
         };
+    }
+
+    /**
+     * A dry run created nothing, so it is never cleaned up: a {@code CleanUpMigration} would remove the slot and the
+     * publication of the database, which a real migration of it may be using.
+     */
+    private static MigrationDecision abortDryRun(Migration state, AbortMigration abort, Instant now) {
+        if (state instanceof Running running) {
+            String reason = "aborted by " + abort.operator() + abort.reason().map(why -> ": " + why).orElse("");
+            return MigrationDecision.of(new MigrationStopped(running.step(), reason, List.of(),
+                    "Nothing was changed on the source or the target: this was a dry run.", now));
+        }
+        return refuseAbort(state, abort, "it is a dry run, which changed nothing: there is nothing to clean up", now);
     }
 
     private static MigrationDecision aborted(MigrationProgress progress, MigrationStep step, AbortMigration abort,
@@ -292,10 +338,10 @@ public final class MigrationDecider {
     private static MigrationDecision advance(Running running, StepOutcome outcome, Instant now, MigrationPolicy policy) {
         MigrationProgress progress = running.progress();
         return switch (outcome) {
+            case PreflightReported report when progress.plan().dryRun() ->
+                    planReported(progress, running.step(), report, now, policy);
             case PreflightReported report when !report.blockers().isEmpty() -> stop(progress, running.step(),
-                    "preflight found " + report.blockers().size() + " blocker(s): " + report.blockers().stream()
-                            .map(Finding::describe).collect(Collectors.joining("; ")),
-                    report.findings(), now);
+                    blocked(report), report.findings(), now);
             case SchemaVerified verified when !verified.differences().isEmpty() -> stop(progress, running.step(),
                     "the target's schema differs from the source's in " + verified.differences().size() + " place(s): "
                             + String.join("; ", verified.differences()), List.of(), now);
@@ -303,6 +349,28 @@ public final class MigrationDecider {
                     dataMismatched(running, verified, now, policy);
             default -> next(progress, running.step(), now);
         };
+    }
+
+    private static String blocked(PreflightReported report) {
+        return "preflight found " + report.blockers().size() + " blocker(s): " + report.blockers().stream()
+                .map(Finding::describe).collect(Collectors.joining("; "));
+    }
+
+    /**
+     * A dry run's answer: what the load would move, and its time at the configured pace. With blockers the dry run
+     * stops as a real migration would, so that a script tells the two apart by the same events.
+     */
+    private static MigrationDecision planReported(MigrationProgress progress, MigrationStep step,
+            PreflightReported report, Instant now, MigrationPolicy policy) {
+        SourceLoad load = report.load();
+        FullLoadRate rate = policy.fullLoadRate();
+        MigrationPlanReported reported = new MigrationPlanReported(report.findings().size(), report.blockers().size(),
+                load, rate, rate.timeFor(load.totalBytes()), now);
+        if (report.blockers().isEmpty()) {
+            return MigrationDecision.of(reported);
+        }
+        return new MigrationDecision(List.of(reported, new MigrationStopped(step, blocked(report), report.findings(),
+                operatorAction(progress, step), now)), List.of());
     }
 
     private static MigrationDecision dataMismatched(Running running, DataVerified verified, Instant now,
@@ -398,6 +466,7 @@ public final class MigrationDecider {
                     commandFor(waiting.step(), waiting.progress().plan()));
             case NotStarted notStarted -> MigrationDecision.none();
             case Ready ready -> MigrationDecision.none();
+            case Planned planned -> MigrationDecision.none();
             case Stopped stopped -> MigrationDecision.none();
             case Rejected rejected -> MigrationDecision.none();
         };
@@ -458,6 +527,7 @@ public final class MigrationDecider {
             // The verification that mismatched already answered; another answer to it is a repeat.
             case AwaitingRetry waiting -> waiting.progress().reached(step);
             case Ready ready -> true;
+            case Planned planned -> planned.progress().reached(step);
             case Stopped stopped -> stopped.progress().reached(step);
             case Rejected rejected -> false;
         };
@@ -468,6 +538,7 @@ public final class MigrationDecider {
             case Running running -> Optional.of(running.progress());
             case AwaitingRetry waiting -> Optional.of(waiting.progress());
             case Ready ready -> Optional.of(ready.progress());
+            case Planned planned -> Optional.of(planned.progress());
             case Stopped stopped -> Optional.of(stopped.progress());
             case NotStarted notStarted -> Optional.empty();
             case Rejected rejected -> Optional.empty();

@@ -3,6 +3,7 @@ package dev.cutover.cutover.migration;
 import dev.cutover.cutover.saga.DatabaseName;
 import dev.cutover.cutover.saga.Operator;
 import dev.cutover.cutover.saga.Text;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -86,6 +87,29 @@ public sealed interface MigrationEvent {
             findings = List.copyOf(findings);
             Text.notBlank(operatorAction, "operatorAction");
             Objects.requireNonNull(stoppedAt, "stoppedAt must not be null");
+        }
+    }
+
+    /**
+     * A dry run's answer: what a migration would move and how long its full load would take. Without blockers it
+     * ends the dry run; with blockers a {@link MigrationStopped} follows, as for a real migration.
+     *
+     * @param findings          how many findings the preflight reported, blockers included
+     * @param rate              the pace the prediction assumed
+     * @param predictedFullLoad the load's bytes at that pace
+     */
+    record MigrationPlanReported(int findings, int blockers, SourceLoad load, FullLoadRate rate,
+                                 Duration predictedFullLoad, Instant reportedAt) implements MigrationEvent {
+
+        public MigrationPlanReported {
+            if (findings < 0 || blockers < 0 || blockers > findings) {
+                throw new IllegalArgumentException("blockers are some of the findings, got " + blockers + " of "
+                        + findings);
+            }
+            Objects.requireNonNull(load, "load must not be null");
+            Objects.requireNonNull(rate, "rate must not be null");
+            Text.notNegative(predictedFullLoad, "predictedFullLoad");
+            Objects.requireNonNull(reportedAt, "reportedAt must not be null");
         }
     }
 

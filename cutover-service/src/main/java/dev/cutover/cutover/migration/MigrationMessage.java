@@ -20,6 +20,7 @@ public sealed interface MigrationMessage {
      * @param dns             the DNS plan configured for the database, if any: only then is the TTL lowered
      * @param activeMigration the migration already active for this database, as the runner found it in its registry;
      *                        the decider only sees one migration's history, so it cannot know this itself
+     * @param dryRun          only plan: run the preflight and report what a migration would move
      */
     record StartMigration(
             MigrationId migrationId,
@@ -27,7 +28,8 @@ public sealed interface MigrationMessage {
             Operator operator,
             int parallelism,
             Optional<DnsTtl> dns,
-            Optional<MigrationId> activeMigration) implements MigrationMessage {
+            Optional<MigrationId> activeMigration,
+            boolean dryRun) implements MigrationMessage {
 
         public StartMigration {
             Objects.requireNonNull(migrationId, "migrationId must not be null");
@@ -38,6 +40,12 @@ public sealed interface MigrationMessage {
             }
             Objects.requireNonNull(dns, "dns must not be null");
             Objects.requireNonNull(activeMigration, "activeMigration must not be null");
+        }
+
+        /** A real migration. */
+        public StartMigration(MigrationId migrationId, DatabaseName database, Operator operator, int parallelism,
+                Optional<DnsTtl> dns, Optional<MigrationId> activeMigration) {
+            this(migrationId, database, operator, parallelism, dns, activeMigration, false);
         }
     }
 
@@ -63,11 +71,21 @@ public sealed interface MigrationMessage {
         MigrationStep step();
     }
 
-    /** Schema-service ran the migration checks; any blocker stops the migration before it touches anything. */
-    record PreflightReported(List<Finding> findings) implements StepOutcome {
+    /**
+     * Schema-service ran the migration checks; any blocker stops the migration before it touches anything.
+     *
+     * @param load what the full load would move, as schema-service measured it on the source
+     */
+    record PreflightReported(List<Finding> findings, SourceLoad load) implements StepOutcome {
 
         public PreflightReported {
             findings = List.copyOf(findings);
+            Objects.requireNonNull(load, "load must not be null");
+        }
+
+        /** Findings alone, the load unknown. */
+        public PreflightReported(List<Finding> findings) {
+            this(findings, SourceLoad.UNKNOWN);
         }
 
         public List<Finding> blockers() {

@@ -11,18 +11,30 @@ import java.util.Optional;
  *
  * @param parallelism how many tables to copy and post-data statements to run at once; 0 leaves it to each participant
  * @param dns         the record whose TTL is lowered last; empty when no DNS plan is configured for the database
+ * @param dryRun      only the preflight runs, and the migration ends with what it would move: nothing is changed
  */
-public record MigrationPlan(int parallelism, Optional<DnsTtl> dns) {
+public record MigrationPlan(int parallelism, Optional<DnsTtl> dns, boolean dryRun) {
 
     public MigrationPlan {
         if (parallelism < 0) {
             throw new IllegalArgumentException("parallelism must not be negative, was " + parallelism);
         }
         Objects.requireNonNull(dns, "dns must not be null");
+        if (dryRun && dns.isPresent()) {
+            throw new IllegalArgumentException("a dry run lowers no TTL, so its plan names no DNS record");
+        }
     }
 
-    /** Every step this migration runs, in order: without a DNS plan there is no TTL to lower. */
+    /** A real migration's plan. */
+    public MigrationPlan(int parallelism, Optional<DnsTtl> dns) {
+        this(parallelism, dns, false);
+    }
+
+    /** Every step this migration runs, in order: a dry run only checks; without a DNS plan there is no TTL to lower. */
     public List<MigrationStep> steps() {
+        if (dryRun) {
+            return List.of(MigrationStep.PREFLIGHT);
+        }
         return Arrays.stream(MigrationStep.values())
                 .filter(step -> step != MigrationStep.LOWER_DNS_TTL || dns.isPresent())
                 .toList();

@@ -18,12 +18,14 @@ import java.util.Set;
  *                             streaming starts, replication may still be applying what changed during the copy
  * @param dataVerifyRetryDelay how long to give replication between two verifications
  * @param allowedOperators     who may start a migration
+ * @param fullLoadRate         the pace a dry run predicts the full load's time with
  */
 public record MigrationPolicy(
         Map<MigrationStep, Duration> timeouts,
         int dataVerifyAttempts,
         Duration dataVerifyRetryDelay,
-        Set<Operator> allowedOperators) {
+        Set<Operator> allowedOperators,
+        FullLoadRate fullLoadRate) {
 
     public MigrationPolicy {
         Objects.requireNonNull(timeouts, "timeouts must not be null");
@@ -46,6 +48,13 @@ public record MigrationPolicy(
             throw new IllegalArgumentException("allowedOperators must name at least one operator");
         }
         allowedOperators = Set.copyOf(allowedOperators);
+        Objects.requireNonNull(fullLoadRate, "fullLoadRate must not be null");
+    }
+
+    /** With the full-load rate measured in the benchmarks. */
+    public MigrationPolicy(Map<MigrationStep, Duration> timeouts, int dataVerifyAttempts, Duration dataVerifyRetryDelay,
+            Set<Operator> allowedOperators) {
+        this(timeouts, dataVerifyAttempts, dataVerifyRetryDelay, allowedOperators, FullLoadRate.MEASURED);
     }
 
     /** Each step's default timeout, and data verified up to 3 times, 30 s apart. */

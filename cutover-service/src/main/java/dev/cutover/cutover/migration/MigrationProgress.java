@@ -1,17 +1,22 @@
 package dev.cutover.cutover.migration;
 
+import dev.cutover.cutover.migration.MigrationEvent.MigrationPlanReported;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationStarted;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a started migration has done so far: what was asked and when each step first began. Steps only run forward,
  * so a step in {@code stepStarts} other than the current one has finished.
+ *
+ * @param planReport a dry run's answer, once reported
  */
-public record MigrationProgress(MigrationStarted started, Map<MigrationStep, Instant> stepStarts) {
+public record MigrationProgress(MigrationStarted started, Map<MigrationStep, Instant> stepStarts,
+                                Optional<MigrationPlanReported> planReport) {
 
     public MigrationProgress {
         Objects.requireNonNull(started, "started must not be null");
@@ -19,10 +24,19 @@ public record MigrationProgress(MigrationStarted started, Map<MigrationStep, Ins
         if (stepStarts.isEmpty()) {
             throw new IllegalArgumentException("a started migration has begun at least its preflight");
         }
+        Objects.requireNonNull(planReport, "planReport must not be null");
+    }
+
+    public MigrationProgress(MigrationStarted started, Map<MigrationStep, Instant> stepStarts) {
+        this(started, stepStarts, Optional.empty());
     }
 
     static MigrationProgress of(MigrationStarted started) {
         return new MigrationProgress(started, Map.of(MigrationStep.PREFLIGHT, started.startedAt()));
+    }
+
+    MigrationProgress withPlanReport(MigrationPlanReported report) {
+        return new MigrationProgress(started, stepStarts, Optional.of(report));
     }
 
     public MigrationPlan plan() {
@@ -37,6 +51,6 @@ public record MigrationProgress(MigrationStarted started, Map<MigrationStep, Ins
     MigrationProgress withStep(MigrationStep step, Instant startedAt) {
         var starts = new EnumMap<>(stepStarts);
         starts.putIfAbsent(step, startedAt);
-        return new MigrationProgress(started, starts);
+        return new MigrationProgress(started, starts, planReport);
     }
 }

@@ -1,6 +1,7 @@
 package dev.cutover.ctl.replay;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What {@code watch} folds as records arrive, for a cutover or a migration alike: whether it has ended, how, and
@@ -21,6 +22,11 @@ public interface Followed<S extends Followed<S>> {
 
     /** The last line of {@code watch}: how it ended, after how long, and why when it failed. */
     String ending(Instant now);
+
+    /** What {@code watch} prints once it has ended, before its last line: a migration's dry run prints its plan. */
+    default List<String> report() {
+        return List.of();
+    }
 
     /** The line {@code watch} prints for a record it shows, timed from {@code start}. */
     default String line(Instant start, LoggedRecord record) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,11 +17,15 @@ import dev.cutover.events.CleanupAction;
 import dev.cutover.events.FullLoadCompleted;
 import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.MigrationCleanedUp;
+import dev.cutover.events.MigrationPlanReported;
 import dev.cutover.events.MigrationPlanned;
 import dev.cutover.events.MigrationRejected;
 import dev.cutover.events.MigrationStarted;
 import dev.cutover.events.MigrationStepStarted;
 import dev.cutover.events.MigrationStopped;
+import dev.cutover.events.PlannedTable;
+import dev.cutover.events.PreflightFinding;
+import dev.cutover.events.PreflightReported;
 import dev.cutover.events.StartMigration;
 import dev.cutover.events.StepFailed;
 import dev.cutover.events.TableCopied;
@@ -34,6 +39,9 @@ import dev.cutover.events.TableCopied;
  * @param load        the full load so far
  * @param lastFailure the stop's reason, a participant's failure or a refusal, as a sentence
  * @param cleanup     one line per object of the latest MigrationCleanedUp
+ * @param dryRun      the operator asked only for the plan (StartMigration.dryRun)
+ * @param plan        a dry run's answer, once the saga reported it
+ * @param findings    one line per finding of the migration's preflight, with its remedy
  */
 public record MigrationSummary(
         String migrationId,
@@ -53,8 +61,16 @@ public record MigrationSummary(
         String operatorAction,
         String abortedBy,
         List<String> cleanup,
+        boolean dryRun,
+        MigrationPlanReported plan,
+        List<String> findings,
         int messages,
         int undecodable) implements Followed<MigrationSummary> {
+
+    public MigrationSummary {
+        cleanup = List.copyOf(cleanup);
+        findings = List.copyOf(findings);
+    }
 
     /**
      * The full load: tables, rows and bytes copied so far, from the load's first command to the latest table.
@@ -157,7 +173,7 @@ public record MigrationSummary(
 
     public static MigrationSummary empty(String migrationId) {
         return new MigrationSummary(migrationId, null, null, null, null, null, null, null, 0, null, Load.NONE,
-                Outcome.RUNNING, null, null, null, null, List.of(), 0, 0);
+                Outcome.RUNNING, null, null, null, null, List.of(), false, null, List.of(), 0, 0);
     }
 
     public static MigrationSummary of(String migrationId, Collection<? extends LoggedRecord> records) {
@@ -183,7 +199,7 @@ public record MigrationSummary(
         if (!(record instanceof Decoded decoded)) {
             return new MigrationSummary(migrationId, database, operator, reason, startedAt, lastAt, lastType, step,
                     attempt, stepStartedAt, load, outcome, endedAt, lastFailure, operatorAction, abortedBy, cleanup,
-                    messages, undecodable + 1);
+                    dryRun, plan, findings, messages, undecodable + 1);
         }
         var at = decoded.occurredAt();
         String database = this.database == null ? decoded.metadata().getDatabase() : this.database;
@@ -206,14 +222,25 @@ public record MigrationSummary(
         String operatorAction = this.operatorAction;
         String abortedBy = this.abortedBy;
         List<String> cleanup = this.cleanup;
+        boolean dryRun = this.dryRun;
+        MigrationPlanReported plan = this.plan;
+        List<String> findings = this.findings;
         switch (decoded.message()) {
             case StartMigration start -> {
                 operator = start.getOperator();
                 reason = start.getReason();
                 startedAt = at;
+                dryRun = start.getDryRun();
+            }
+            case PreflightReported report when "MIGRATION".equals(report.getScope()) -> findings =
+                    report.getFindings().stream().map(MigrationSummary::describe).toList();
+            case MigrationPlanReported reported -> {
+                plan = reported;
+                dryRun = true;
             }
             case MigrationStarted started -> operator = operator == null ? started.getOperator() : operator;
             case MigrationPlanned planned -> {
+                dryRun = dryRun || planned.getDryRun();
                 step = "PREFLIGHT";
                 attempt = 1;
                 stepStartedAt = at;
@@ -258,7 +285,7 @@ public record MigrationSummary(
         }
         return new MigrationSummary(migrationId, database, operator, reason, startedAt, lastAt, lastType, step,
                 attempt, stepStartedAt, load, outcome, endedAt, lastFailure, operatorAction, abortedBy, cleanup,
-                messages + 1, undecodable);
+                dryRun, plan, findings, messages + 1, undecodable);
     }
 
     static String describe(CleanupAction action) {
@@ -270,6 +297,55 @@ public record MigrationSummary(
         };
         return action.getServer().toLowerCase(Locale.ROOT) + " " + action.getKind().toLowerCase(Locale.ROOT).replace('_', ' ') + " "
                 + action.getName() + ": " + outcome + (action.getDetail() == null ? "" : " (" + action.getDetail() + ")");
+    }
+
+    /** "BLOCKER wal_level on server: ... (remedy: ...)": a finding and what to do about it, on one line. */
+    static String describe(PreflightFinding finding) {
+        return finding.getSeverity() + " " + finding.getCheck() + " on " + finding.getObject() + ": "
+                + finding.getMessage() + (finding.getRemedy() == null || finding.getRemedy().isBlank() ? ""
+                : " (remedy: " + finding.getRemedy() + ")");
+    }
+
+    /**
+     * A dry run's plan as {@code migrate start --dry-run}, {@code migrate watch} and {@code migrate status} print it:
+     * the schemas, the tables largest first with their sizes, the total, the predicted full-load time and every
+     * finding with its remedy. Empty for a migration that is not a dry run.
+     */
+    @Override
+    public List<String> report() {
+        if (!dryRun) {
+            return List.of();
+        }
+        var lines = new ArrayList<String>();
+        lines.add(line("dry run", "nothing was changed on the source or the target"));
+        if (plan != null) {
+            lines.add(line("schemas", plan.getSchemas().isEmpty() ? "none" : String.join(", ", plan.getSchemas())));
+            var tables = new ArrayList<>(plan.getTables());
+            tables.sort(Comparator.comparingLong(PlannedTable::getBytes).reversed()
+                    .thenComparing(PlannedTable::getTable));
+            lines.add(line("tables", tables.size() + (tables.size() == 1 ? " table" : " tables")
+                    + (tables.isEmpty() ? "" : ", largest first:")));
+            int width = tables.stream().mapToInt(table -> table.getTable().length()).max().orElse(0);
+            for (var table : tables) {
+                lines.add(String.format(Locale.ROOT, "          %-" + width + "s  %10s  %s", table.getTable(),
+                        size(table.getBytes()), table.getEstimatedRows() == null ? "rows unknown"
+                                : String.format(Locale.ROOT, "~%,d rows", table.getEstimatedRows())));
+            }
+            lines.add(line("total", size(plan.getTotalBytes()) + " on the source"));
+            lines.add(line("full load", "about " + Times.length(plan.getPredictedFullLoadMs()) + " at "
+                    + size(plan.getFullLoadBytesPerSecond()) + "/s (cutover.migration.full-load-rate)"));
+        }
+        lines.add(line("findings", findings.isEmpty() ? "none" : findings.size() + (plan == null ? ""
+                : ", " + plan.getBlockers() + (plan.getBlockers() == 1 ? " blocker" : " blockers"))));
+        findings.forEach(finding -> lines.add(line("", finding)));
+        return lines;
+    }
+
+    /** "57.0 MB": decimal units, as the load's progress prints them. */
+    static String size(long bytes) {
+        return bytes < 1_000_000 ? String.format(Locale.ROOT, "%.1f kB", bytes / 1e3)
+                : bytes < 1_000_000_000 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1e6)
+                : String.format(Locale.ROOT, "%.2f GB", bytes / 1e9);
     }
 
     @Override
@@ -312,7 +388,8 @@ public record MigrationSummary(
         lines.add(line("operator", (operator == null ? "unknown (no StartMigration in the log)" : operator)
                 + (reason == null ? "" : ", reason '" + reason + "'")));
         lines.add(line("started", String.valueOf(startedAt.truncatedTo(ChronoUnit.MILLIS))));
-        lines.add(line("result", outcome.words()));
+        lines.add(line("result", outcome.words() + (dryRun && !outcome.words().contains("dry run") ? " (dry run)"
+                : "")));
         if (step != null) {
             lines.add(line("step", step + (attempt > 1 ? " (attempt " + attempt + ")" : "")
                     + (outcome.terminal() ? "" : ", for " + Times.length(Duration.between(stepStartedAt, now)))
@@ -332,6 +409,7 @@ public record MigrationSummary(
             lines.add(line("next", operatorAction));
         }
         cleanup.forEach(action -> lines.add(line("cleanup", action)));
+        lines.addAll(report());
         lines.add(line("messages", messages + (undecodable == 0 ? "" : ", and " + undecodable + " undecodable records")));
         return lines;
     }

@@ -8,6 +8,7 @@ import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverPlanned;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
+import dev.cutover.events.MigrationPlanReported;
 import dev.cutover.events.MigrationReady;
 import dev.cutover.events.MigrationStopped;
 
@@ -42,6 +43,8 @@ public enum Outcome {
             case CutoverRolledBack rolledBack -> ROLLED_BACK;
             case CutoverRejected rejected -> REJECTED;
             case MigrationReady ready -> READY;
+            // With blockers a dry run ends as a migration does, with MigrationStopped, which follows.
+            case MigrationPlanReported planned when planned.getBlockers() == 0 -> PLANNED;
             case MigrationStopped stopped -> STOPPED;
             default -> null;
         });

@@ -13,10 +13,10 @@ import org.apache.avro.specific.SpecificRecord;
 import dev.cutover.events.AbortCutover;
 import dev.cutover.events.AbortMigration;
 import dev.cutover.events.AbortRefused;
-import dev.cutover.events.CompensationStarted;
 import dev.cutover.events.AwaitCatchUp;
 import dev.cutover.events.CanaryObserved;
 import dev.cutover.events.CanaryWritten;
+import dev.cutover.events.CompensationStarted;
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverPlanned;
 import dev.cutover.events.CutoverRejected;
@@ -30,7 +30,11 @@ import dev.cutover.events.FullLoadCompleted;
 import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.LagReported;
 import dev.cutover.events.MigrationCleanedUp;
+import dev.cutover.events.MigrationPlanReported;
+import dev.cutover.events.MigrationPlanned;
 import dev.cutover.events.MigrationStopped;
+import dev.cutover.events.PlannedTable;
+import dev.cutover.events.PreflightReported;
 import dev.cutover.events.RestoreSource;
 import dev.cutover.events.SequencesSynced;
 import dev.cutover.events.SourceRestored;
@@ -38,8 +42,8 @@ import dev.cutover.events.StartCutover;
 import dev.cutover.events.StartMigration;
 import dev.cutover.events.StepFailed;
 import dev.cutover.events.StepFailureNoted;
-import dev.cutover.events.StepRetried;
 import dev.cutover.events.StepFinished;
+import dev.cutover.events.StepRetried;
 import dev.cutover.events.StepStarted;
 import dev.cutover.events.StopTraffic;
 import dev.cutover.events.TableCopied;
@@ -71,6 +75,7 @@ public final class Summaries {
                     start.getReason() == null ? null : "reason '" + start.getReason() + "'");
             case AbortCutover abort -> "operator " + abort.getOperator() + ", reason '" + abort.getReason() + "'";
             case StartMigration start -> join("operator " + start.getOperator(),
+                    start.getDryRun() ? "dry run" : null,
                     start.getParallelism() > 0 ? "parallelism " + start.getParallelism() : null,
                     start.getReason() == null ? null : "reason '" + start.getReason() + "'");
             case AbortMigration abort -> join("operator " + abort.getOperator(),
@@ -84,6 +89,16 @@ public final class Summaries {
             case FullLoadSized sized -> String.format(Locale.ROOT, "%d tables, %.1f MB on the source",
                     sized.getTables().size(), sized.getTables().stream().mapToLong(TableSize::getBytes).sum() / 1e6);
             case MigrationStopped stopped -> "at " + stopped.getFailedStep() + ": " + stopped.getReason();
+            case MigrationPlanned planned when planned.getDryRun() -> "dry run: preflight only";
+            case MigrationPlanReported plan -> String.format(Locale.ROOT,
+                    "%d tables, %s in %d schemas, full load about %s; %d findings, %d blockers", plan.getTables().size(),
+                    MigrationSummary.size(plan.getTotalBytes()), plan.getSchemas().size(),
+                    Times.length(plan.getPredictedFullLoadMs()), plan.getFindings(), plan.getBlockers());
+            case PreflightReported report when !report.getTables().isEmpty() -> String.format(Locale.ROOT,
+                    "%s: %d findings, %d blockers; %d tables, %s in schemas %s", report.getScope(),
+                    report.getFindings().size(), report.getBlockers(), report.getTables().size(),
+                    MigrationSummary.size(report.getTables().stream().mapToLong(PlannedTable::getBytes).sum()),
+                    String.join(", ", report.getSchemas()));
             case MigrationCleanedUp cleaned -> cleaned.getActions().isEmpty() ? "nothing looked for"
                     : String.join("; ", cleaned.getActions().stream().map(MigrationSummary::describe).toList());
             case CutoverStarted started -> join("operator " + started.getOperator(), started.getDryRun() ? "dry run" : null,

@@ -156,7 +156,9 @@ public record Timeline(
             return lines;
         }
         lines.add(noun() + " " + summary.cutoverId() + "  database " + summary.database()
-                + firstAt().map(at -> "  started " + at).orElse("") + "  " + outcome().words());
+                + firstAt().map(at -> "  started " + at).orElse("") + "  " + outcome().words()
+                + (migration.filter(MigrationSummary::dryRun).isPresent() && !outcome().words().contains("dry run")
+                        ? "  (dry run)" : ""));
         int typeWidth = entries.stream().mapToInt(entry -> entry.type().length()).max().orElse(4);
         int producerWidth = entries.stream().mapToInt(entry -> entry.producer().length()).max().orElse(8);
         for (var entry : entries) {

@@ -12,11 +12,16 @@ import org.apache.avro.specific.SpecificRecord;
 
 import dev.cutover.ctl.replay.CutoverScript.Line;
 import dev.cutover.events.CleanupAction;
+import dev.cutover.events.FindingSeverity;
 import dev.cutover.events.FullLoadCompleted;
 import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.MigrationCleanedUp;
+import dev.cutover.events.MigrationPlanReported;
 import dev.cutover.events.MigrationPlanned;
+import dev.cutover.events.PlannedTable;
+import dev.cutover.events.PreflightFinding;
+import dev.cutover.events.PreflightReported;
 import dev.cutover.events.MigrationReady;
 import dev.cutover.events.MigrationRejected;
 import dev.cutover.events.MigrationStarted;
@@ -117,6 +122,42 @@ public final class MigrationScript {
     public MigrationScript rejected(long atMs, String reason) {
         add(atMs, CutoverScript.EVENTS, "cutover-service", null, metadata -> MigrationRejected.newBuilder()
                 .setMetadata(metadata).setOperator("mallory").setReason(reason).build());
+        return this;
+    }
+
+    /**
+     * A dry run: StartMigration with dryRun, the saga's start, schema-service's preflight at +600 ms (one warning, and
+     * the blocker when {@code blocked}) with two tables, then the saga's MigrationPlanReported at +620 ms, and its
+     * MigrationStopped when blocked.
+     */
+    public MigrationScript dryRun(boolean blocked) {
+        var start = add(0, CutoverScript.COMMANDS, "cutoverctl", null, metadata -> StartMigration.newBuilder()
+                .setMetadata(metadata).setOperator("alice").setDryRun(true).build());
+        add(20, CutoverScript.EVENTS, "cutover-service", start, metadata -> MigrationStarted.newBuilder()
+                .setMetadata(metadata).setOperator("alice").build());
+        add(20, CutoverScript.EVENTS, "cutover-service", start, metadata -> MigrationPlanned.newBuilder()
+                .setMetadata(metadata).setOperator("alice").setSteps(List.of("PREFLIGHT")).setDryRun(true).build());
+        var findings = new ArrayList<PreflightFinding>();
+        findings.add(PreflightFinding.newBuilder().setSeverity(FindingSeverity.WARNING).setCheck("long_transaction")
+                .setObject("pid 4711").setMessage("open for 2 h").setRemedy("end it before the migration").build());
+        if (blocked) {
+            findings.add(PreflightFinding.newBuilder().setSeverity(FindingSeverity.BLOCKER).setCheck("wal_level")
+                    .setObject("server").setMessage("wal_level is replica, logical replication needs logical")
+                    .setRemedy("set wal_level = logical and restart").build());
+        }
+        var tables = List.of(
+                PlannedTable.newBuilder().setTable("public.items").setBytes(2_000_000).setEstimatedRows(10_000L).build(),
+                PlannedTable.newBuilder().setTable("sales.orders").setBytes(55_000_000).build());
+        add(600, CutoverScript.EVENTS, "schema-service", null, metadata -> PreflightReported.newBuilder()
+                .setMetadata(metadata).setScope("MIGRATION").setFindings(findings).setBlockers(blocked ? 1 : 0)
+                .setSchemas(List.of("public", "sales")).setTables(tables).build());
+        add(620, CutoverScript.EVENTS, "cutover-service", null, metadata -> MigrationPlanReported.newBuilder()
+                .setMetadata(metadata).setFindings(findings.size()).setBlockers(blocked ? 1 : 0)
+                .setSchemas(List.of("public", "sales")).setTables(tables).setTotalBytes(57_000_000)
+                .setFullLoadBytesPerSecond(57L * 1024 * 1024).setPredictedFullLoadMs(954).build());
+        if (blocked) {
+            stopped(620, "PREFLIGHT", "preflight found 1 blocker(s): wal_level on server");
+        }
         return this;
     }
 

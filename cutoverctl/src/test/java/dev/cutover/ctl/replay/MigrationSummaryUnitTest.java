@@ -15,6 +15,45 @@ class MigrationSummaryUnitTest {
     private static final String ID = "stock-migration-20261125-101500-u001";
 
     @Test
+    void a_dry_run_without_blockers_ends_planned_and_reports_its_tables_largest_first_with_every_finding() {
+        var summary = MigrationSummary.of(ID, MigrationScript.of(ID, "stock", START).dryRun(false).records());
+
+        assertThat(summary.outcome()).isEqualTo(Outcome.PLANNED);
+        assertThat(summary.outcome().exitCode()).isZero();
+        assertThat(summary.report()).containsExactly(
+                "dry run   nothing was changed on the source or the target",
+                "schemas   public, sales",
+                "tables    2 tables, largest first:",
+                "          sales.orders     55.0 MB  rows unknown",
+                "          public.items      2.0 MB  ~10,000 rows",
+                "total     57.0 MB on the source",
+                "full load about 954 ms at 59.8 MB/s (cutover.migration.full-load-rate)",
+                "findings  1, 0 blockers",
+                "          WARNING long_transaction on pid 4711: open for 2 h (remedy: end it before the migration)");
+        assertThat(summary.render(START.plusSeconds(1))).contains("result    planned (dry run)");
+    }
+
+    @Test
+    void a_dry_run_with_blockers_ends_stopped_and_still_reports_its_plan() {
+        var summary = MigrationSummary.of(ID, MigrationScript.of(ID, "stock", START).dryRun(true).records());
+
+        assertThat(summary.outcome()).isEqualTo(Outcome.STOPPED);
+        assertThat(summary.outcome().exitCode()).isEqualTo(1);
+        assertThat(summary.report()).contains("findings  2, 1 blocker",
+                "          BLOCKER wal_level on server: wal_level is replica, logical replication needs logical"
+                        + " (remedy: set wal_level = logical and restart)");
+        assertThat(summary.render(START.plusSeconds(1))).contains("result    stopped (dry run)");
+    }
+
+    @Test
+    void a_migration_that_is_not_a_dry_run_reports_no_plan() {
+        var summary = MigrationSummary.of(ID, MigrationScript.of(ID, "stock", START).startedAndLoading().records());
+
+        assertThat(summary.dryRun()).isFalse();
+        assertThat(summary.report()).isEmpty();
+    }
+
+    @Test
     void a_refused_abort_leaves_a_running_migration_running() {
         var summary = MigrationSummary.of(ID, MigrationScript.of(ID, "stock", START).startedAndLoading()
                 .rejected(3_000, "abort refused: operator mallory is not allowed to abort migrations").records());

@@ -12,38 +12,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.cutover.platform.database.LoadTables;
+
 /**
  * The tables that move: every ordinary table (and leaf partition) of the configured schemas and of {@code cutover}.
  * Partitioned tables hold no rows of their own (their leaves do), views and materialized views are not tables,
- * and an inheritance parent and each of its children are tables of their own.
+ * and an inheritance parent and each of its children are tables of their own. The list itself is
+ * {@link LoadTables}, in platform, which schema-service's plan reads too.
  */
 public final class Tables {
-
-    /** Schema of cutover's own tables (canary, heartbeat), which move with the application's. */
-    public static final String CUTOVER_SCHEMA = "cutover";
 
     private Tables() {
     }
 
+    /** The load's tables, as {@link LoadTables} finds them for the load and for schema-service's plan alike. */
     public static List<TableName> list(Connection source, List<String> schemas) throws SQLException {
-        List<String> all = new ArrayList<>(schemas);
-        if (!all.contains(CUTOVER_SCHEMA)) {
-            all.add(CUTOVER_SCHEMA);
-        }
-        try (PreparedStatement statement = source.prepareStatement("""
-                SELECT n.nspname, c.relname
-                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE c.relkind = 'r' AND n.nspname = ANY (?)
-                ORDER BY 1, 2""")) {
-            statement.setArray(1, source.createArrayOf("text", all.toArray()));
-            List<TableName> tables = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    tables.add(new TableName(rows.getString(1), rows.getString(2)));
-                }
-            }
-            return tables;
-        }
+        return LoadTables.of(source, schemas).stream().map(table -> new TableName(table.schema(), table.name())).toList();
     }
 
     /** Those of the tables that are {@code UNLOGGED}: logical replication cannot carry their changes. */

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -12,6 +13,7 @@ import org.apache.avro.specific.SpecificRecord;
 import dev.cutover.cutover.migration.DataMismatch;
 import dev.cutover.cutover.migration.DnsTtl;
 import dev.cutover.cutover.migration.Finding;
+import dev.cutover.cutover.migration.FullLoadRate;
 import dev.cutover.cutover.migration.MigrationCommand;
 import dev.cutover.cutover.migration.MigrationEvent;
 import dev.cutover.cutover.migration.MigrationId;
@@ -19,10 +21,12 @@ import dev.cutover.cutover.migration.MigrationMessage;
 import dev.cutover.cutover.migration.MigrationPlan;
 import dev.cutover.cutover.migration.MigrationStep;
 import dev.cutover.cutover.migration.SchemaSection;
+import dev.cutover.cutover.migration.SourceLoad;
 import dev.cutover.cutover.saga.DatabaseName;
 import dev.cutover.cutover.saga.Operator;
 import dev.cutover.events.FindingSeverity;
 import dev.cutover.events.Metadata;
+import dev.cutover.events.PlannedTable;
 import dev.cutover.events.PreflightFinding;
 import dev.cutover.events.SchemaDifference;
 
@@ -55,7 +59,8 @@ final class MigrationCodec {
             Optional<MigrationId> active) {
         Metadata metadata = command.getMetadata();
         return new MigrationMessage.StartMigration(migrationId(metadata), new DatabaseName(metadata.getDatabase()),
-                new Operator(command.getOperator()), Math.max(0, command.getParallelism()), dns, active);
+                new Operator(command.getOperator()), Math.max(0, command.getParallelism()), dns, active,
+                command.getDryRun());
     }
 
     /** The domain message for a participant's event about a migration, or empty when the saga does not react to it. */
@@ -65,7 +70,8 @@ final class MigrationCodec {
                     new Operator(orNotGiven(m.getOperator())),
                     Optional.ofNullable(m.getReason()).filter(reason -> !reason.isBlank()), m.getDropTargetTables());
             case dev.cutover.events.PreflightReported m -> new MigrationMessage.PreflightReported(
-                    m.getFindings().stream().map(MigrationCodec::finding).toList());
+                    m.getFindings().stream().map(MigrationCodec::finding).toList(),
+                    new SourceLoad(m.getSchemas(), tables(m.getTables())));
             case dev.cutover.events.SchemaApplied m when !m.getTables().isEmpty() ->
                     new MigrationMessage.PostDataOfTablesApplied(m.getTables());
             case dev.cutover.events.SchemaApplied m -> new MigrationMessage.SchemaApplied(section(m.getSection()));
@@ -104,6 +110,19 @@ final class MigrationCodec {
                 .setCheck(finding.check()).setObject(finding.object()).setMessage(finding.message())
                 .setRemedy(finding.remedy().orElse(null))
                 .build();
+    }
+
+    private static List<SourceLoad.Table> tables(List<PlannedTable> tables) {
+        return tables.stream().map(table -> new SourceLoad.Table(table.getTable(), Math.max(0, table.getBytes()),
+                table.getEstimatedRows() == null ? OptionalLong.empty() : OptionalLong.of(table.getEstimatedRows())))
+                .toList();
+    }
+
+    private static List<PlannedTable> tables(SourceLoad load) {
+        return load.tables().stream().map(table -> PlannedTable.newBuilder().setTable(table.name())
+                .setBytes(table.bytes())
+                .setEstimatedRows(table.estimatedRows().isPresent() ? table.estimatedRows().getAsLong() : null)
+                .build()).toList();
     }
 
     private static SchemaSection section(dev.cutover.events.SchemaSection section) {
@@ -176,7 +195,13 @@ final class MigrationCodec {
                             .setParallelism(e.plan().parallelism())
                             .setDnsRecord(e.plan().dns().map(DnsTtl::recordName).orElse(null))
                             .setDnsTtlSeconds(e.plan().dns().map(dns -> (int) dns.ttl().toSeconds()).orElse(null))
+                            .setDryRun(e.plan().dryRun())
                             .build());
+            case MigrationEvent.MigrationPlanReported e -> List.of(dev.cutover.events.MigrationPlanReported.newBuilder()
+                    .setMetadata(metadata.get()).setFindings(e.findings()).setBlockers(e.blockers())
+                    .setSchemas(e.load().schemas()).setTables(tables(e.load())).setTotalBytes(e.load().totalBytes())
+                    .setFullLoadBytesPerSecond(e.rate().bytesPerSecond())
+                    .setPredictedFullLoadMs(e.predictedFullLoad().toMillis()).build());
             case MigrationEvent.MigrationRejected e -> List.of(dev.cutover.events.MigrationRejected.newBuilder()
                     .setMetadata(metadata.get()).setOperator(e.operator().value()).setReason(e.reason()).build());
             case MigrationEvent.MigrationStepStarted e -> List.of(dev.cutover.events.MigrationStepStarted.newBuilder()
@@ -203,7 +228,11 @@ final class MigrationCodec {
                     new Operator(m.getOperator()),
                     new MigrationPlan(m.getParallelism(), m.getDnsRecord() == null ? Optional.empty()
                             : Optional.of(new DnsTtl(m.getDnsRecord(), Duration.ofSeconds(
-                                    m.getDnsTtlSeconds() == null ? 0 : m.getDnsTtlSeconds())))),
+                                    m.getDnsTtlSeconds() == null ? 0 : m.getDnsTtlSeconds()))), m.getDryRun()),
+                    at(m.getMetadata()));
+            case dev.cutover.events.MigrationPlanReported m -> new MigrationEvent.MigrationPlanReported(
+                    m.getFindings(), m.getBlockers(), new SourceLoad(m.getSchemas(), tables(m.getTables())),
+                    new FullLoadRate(m.getFullLoadBytesPerSecond()), Duration.ofMillis(m.getPredictedFullLoadMs()),
                     at(m.getMetadata()));
             case dev.cutover.events.MigrationRejected m -> new MigrationEvent.MigrationRejected(
                     migrationId(m.getMetadata()), new DatabaseName(m.getMetadata().getDatabase()),
@@ -233,6 +262,7 @@ final class MigrationCodec {
             case MigrationEvent.MigrationStarted e -> e.startedAt();
             case MigrationEvent.MigrationRejected e -> e.rejectedAt();
             case MigrationEvent.MigrationStepStarted e -> e.startedAt();
+            case MigrationEvent.MigrationPlanReported e -> e.reportedAt();
             case MigrationEvent.MigrationDataMismatched e -> e.notedAt();
             case MigrationEvent.MigrationStopped e -> e.stoppedAt();
             case MigrationEvent.MigrationReady e -> e.readyAt();

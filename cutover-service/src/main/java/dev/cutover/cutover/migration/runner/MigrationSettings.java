@@ -8,7 +8,9 @@ import java.util.stream.Collectors;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
+import dev.cutover.cutover.migration.FullLoadRate;
 import dev.cutover.cutover.migration.MigrationPolicy;
 import dev.cutover.cutover.migration.MigrationStep;
 import dev.cutover.cutover.saga.Operator;
@@ -22,13 +24,17 @@ import dev.cutover.cutover.saga.Operator;
  * @param dataVerifyAttempts   how many times data is verified before differences stop the migration
  * @param dataVerifyRetryDelay how long replication gets to catch up between two verifications
  * @param tickInterval         how often deadlines are checked; a timeout fires at most this late
+ * @param fullLoadRate         table data (as {@code pg_table_size} counts it) a full load copies per second, indexes
+ *                             included, for a dry run's predicted load time; the default, 57 MiB/s, is the replicator's
+ *                             measured rate (docs/benchmarks.md): set what a rehearsal on your servers measured
  */
 @ConfigurationProperties("cutover.migration")
 record MigrationSettings(
         Map<String, Duration> timeouts,
         @DefaultValue("3") int dataVerifyAttempts,
         @DefaultValue("30s") Duration dataVerifyRetryDelay,
-        @DefaultValue("1s") Duration tickInterval) {
+        @DefaultValue("1s") Duration tickInterval,
+        @DefaultValue("57MB") DataSize fullLoadRate) {
 
     MigrationSettings {
         timeouts = timeouts == null ? Map.of() : Map.copyOf(timeouts);
@@ -38,6 +44,10 @@ record MigrationSettings(
         if (!tickInterval.isPositive()) {
             throw new IllegalArgumentException("cutover.migration.tick-interval must be positive, was " + tickInterval);
         }
+        if (fullLoadRate.toBytes() <= 0) {
+            throw new IllegalArgumentException("cutover.migration.full-load-rate must be positive (bytes a full load"
+                    + " copies per second, e.g. 57MB), was " + fullLoadRate);
+        }
     }
 
     /** The decider's policy; it checks the values, so a bad setting stops the service at start-up. */
@@ -46,7 +56,8 @@ record MigrationSettings(
         timeouts.forEach((step, timeout) -> stepTimeouts.put(stepNamed(step), timeout));
         Set<Operator> allowed = operators.stream().map(Operator::new).collect(Collectors.toSet());
         try {
-            return new MigrationPolicy(stepTimeouts, dataVerifyAttempts, dataVerifyRetryDelay, allowed);
+            return new MigrationPolicy(stepTimeouts, dataVerifyAttempts, dataVerifyRetryDelay, allowed,
+                    new FullLoadRate(fullLoadRate.toBytes()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cutover.migration settings are wrong: " + e.getMessage(), e);
         }

@@ -36,12 +36,14 @@ import dev.cutover.events.FullLoadCompleted;
 import dev.cutover.events.LowerDnsTtl;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.MigrationDataMismatched;
+import dev.cutover.events.MigrationPlanReported;
 import dev.cutover.events.MigrationPlanned;
 import dev.cutover.events.MigrationReady;
 import dev.cutover.events.MigrationRejected;
 import dev.cutover.events.MigrationStarted;
 import dev.cutover.events.MigrationStepStarted;
 import dev.cutover.events.MigrationStopped;
+import dev.cutover.events.PlannedTable;
 import dev.cutover.events.PreflightFinding;
 import dev.cutover.events.PreflightReported;
 import dev.cutover.events.ReplicationStreaming;
@@ -281,6 +283,53 @@ class MigrationSagaIntegrationTest {
         HttpResponse<String> cutover = http("POST", "/cutovers", "{\"database\":\"" + database
                 + "\",\"operator\":\"bob\"}");
         assertThat(cutover.statusCode()).as("a cutover started without dryRun: " + cutover.body()).isEqualTo(202);
+    }
+
+    @Test
+    void aDryRunOverRestAnswersWithItsPlanHoldsNotItsDatabaseAndCannotBeAbortedOnceAnswered() throws Exception {
+        HttpResponse<String> started = http("POST", "/migrations", "{\"database\":\"" + database
+                + "\",\"operator\":\"alice\",\"dryRun\":true}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String dryRun = started.body().replaceAll(".*\"migrationId\":\"([^\"]+)\".*", "$1");
+        MigrationPlanned planned = awaitAbout(dryRun, MigrationPlanned.class);
+        assertThat(planned.getDryRun()).isTrue();
+        assertThat(planned.getSteps()).containsExactly("PREFLIGHT");
+        assertThat(planned.getDnsRecord()).as("a dry run lowers no TTL").isNull();
+        CheckPreflight check = awaitAbout(dryRun, CheckPreflight.class);
+
+        String real = start("bob", 0);
+        assertThat(awaitAbout(real, MigrationPlanned.class).getDryRun())
+                .as("a real migration is accepted while a dry run of its database waits for its preflight").isFalse();
+
+        probe.send(PreflightReported.newBuilder().setMetadata(answer(check)).setScope("MIGRATION")
+                .setFindings(List.of(finding(FindingSeverity.WARNING, "table has no primary key"))).setBlockers(0)
+                .setSchemas(List.of("public", "sales"))
+                .setTables(List.of(table("public.accounts", 2 * 1024 * 1024, 100L),
+                        table("sales.orders", 55L * 1024 * 1024, null)))
+                .build());
+
+        MigrationPlanReported plan = awaitAbout(dryRun, MigrationPlanReported.class);
+        assertThat(plan.getFindings()).isEqualTo(1);
+        assertThat(plan.getBlockers()).isZero();
+        assertThat(plan.getSchemas()).containsExactly("public", "sales");
+        assertThat(plan.getTotalBytes()).isEqualTo(57L * 1024 * 1024);
+        assertThat(plan.getFullLoadBytesPerSecond()).as("the documented default").isEqualTo(57L * 1024 * 1024);
+        assertThat(plan.getPredictedFullLoadMs()).isEqualTo(1_000);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(http("GET", "/migrations/" + dryRun, null).body())
+                .contains("\"status\":\"PLANNED\"", "\"dryRun\":true", "\"schemas\":[\"public\",\"sales\"]",
+                        "\"tables\":[{\"table\":\"sales.orders\",\"bytes\":57671680,\"estimatedRows\":null},"
+                                + "{\"table\":\"public.accounts\",\"bytes\":2097152,\"estimatedRows\":100}]",
+                        "\"fullLoadRate\":\"57.0 MiB/s\"", "\"predictedFullLoadMs\":1000"));
+
+        HttpResponse<String> abort = http("POST", "/migrations/" + dryRun + "/abort", "{\"operator\":\"alice\"}");
+        assertThat(abort.statusCode()).as(abort.body()).isEqualTo(409);
+        assertThat(abort.body()).contains("dry run, which changed nothing");
+        assertThat(probe.seen()).filteredOn(CleanUpMigration.class::isInstance)
+                .filteredOn(e -> dryRun.equals(MessagePublisher.metadataOf(e).getMigrationId())).isEmpty();
+    }
+
+    private static PlannedTable table(String name, long bytes, Long estimatedRows) {
+        return PlannedTable.newBuilder().setTable(name).setBytes(bytes).setEstimatedRows(estimatedRows).build();
     }
 
     private HttpResponse<String> http(String method, String path, String json) throws Exception {
