@@ -389,11 +389,12 @@ final class SagaLoop implements SmartLifecycle {
             offsets.merge(new TopicPartition(record.topic(), record.partition()),
                     new OffsetAndMetadata(record.offset()), (read, held) -> held.offset() < read.offset() ? held : read);
         }
-        if (offsets.isEmpty()) {
+        if (offsets.isEmpty() || producer == null) {
+            // No producer: the last one failed, and making one here could hold up a rebalance or a stop.
             return;
         }
         try {
-            producer().beginTransaction();
+            producer.beginTransaction();
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
         } catch (RuntimeException e) {

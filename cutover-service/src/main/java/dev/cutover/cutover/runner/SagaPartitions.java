@@ -42,7 +42,7 @@ import dev.cutover.events.topic.Topics;
 public final class SagaPartitions implements ConsumerAwareRebalanceListener,
         ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>>, AutoCloseable {
 
-    /** The saga listeners' group protocol: the classic one, where the client picks the assignor. */
+    /** The saga consumers' group protocol: the classic one, where the client picks the assignor. */
     public static final String CLASSIC_GROUP = "group.protocol=classic";
     /** The range assignor gives each consumer the same partition numbers of every topic it reads. */
     public static final String CO_PARTITIONED =
@@ -88,7 +88,7 @@ public final class SagaPartitions implements ConsumerAwareRebalanceListener,
                 .collect(Collectors.toSet());
         if (!halves.isEmpty()) {
             log.error("{} was given {} without the same partition of the other saga topic: they are paused and left"
-                    + " alone; check that every instance's listener reads both topics with the range assignor and"
+                    + " alone; check that every instance's saga consumer reads both topics with the range assignor and"
                     + " that both topics have as many partitions", name, halves);
             consumer.pause(halves);
         }
