@@ -434,6 +434,33 @@ class CutoverSagaIntegrationTest {
     }
 
     @Test
+    void answersHeldWhenTheServiceStopsAreReadAgainAndDecidedWhenItStartsAgain() throws Exception {
+        service.close();
+        // Long steps, so that no deadline passes while the service is away.
+        Map<String, Object> longSteps = Map.of("cutover.saga.timeouts.stop-traffic", "60s",
+                "cutover.saga.timeouts.write-canary", "60s", "cutover.saga.timeouts.sync-sequences", "60s",
+                "cutover.saga.timeouts.await-catch-up", "60s");
+        Map<String, Object> holdLong = new HashMap<>(longSteps);
+        holdLong.put("cutover.saga.answer-hold", "30s");
+        service = startCutoverService(ROLE, holdLong);
+        String cutover = start("alice");
+        answerPreflight(cutover);
+        flipped(awaitCommand(FlipDns.class, cutover));
+        probe.await(TrafficStopped.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+        probe.await(CanaryWritten.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+
+        // The fence's answers are held, their offsets not committed: the service stopping lets go of its partitions
+        // and commits the offsets of what it passed by, but not past them.
+        service.close();
+        Map<String, Object> noHold = new HashMap<>(longSteps);
+        noHold.put("cutover.saga.answer-hold", "0s");
+        service = startCutoverService(ROLE, noHold);
+
+        probe.await(StepFinished.class, e -> cutover.equals(e.getMetadata().getCutoverId())
+                && "STOP_TRAFFIC".equals(e.getStep()), WAIT);
+    }
+
+    @Test
     void anAnswerIsNotHeldPastTheDeadlineOfAStepStillInFlight() throws Exception {
         // The canary's step times out 2 s after the fence's answer (the default): a hold of a minute could outlast it.
         service.close();
