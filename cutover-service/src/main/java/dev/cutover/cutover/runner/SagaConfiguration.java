@@ -63,8 +63,11 @@ class SagaConfiguration {
         return new SagaPartitions(GROUP, kafka, cutoverProjection, cutoverWriters, saga);
     }
 
-    /** Everything the saga decides, decided on one thread of its own, started and stopped with the application. */
-    @Bean
+    /**
+     * Everything the saga decides, decided on one thread of its own, started and stopped with the application; stopped
+     * when the context is destroyed too, as after a start-up that failed once the loop had started.
+     */
+    @Bean(destroyMethod = "stop")
     SagaLoop cutoverSagaLoop(SagaRunner saga, SagaPartitions cutoverSagaPartitions,
             StepFailedRecoverer stepFailedRecoverer, KafkaProperties kafka, SagaSettings settings, Clock clock) {
         return new SagaLoop(GROUP, saga, cutoverSagaPartitions, stepFailedRecoverer, kafka, settings, clock);

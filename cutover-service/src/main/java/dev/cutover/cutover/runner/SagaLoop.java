@@ -148,6 +148,7 @@ final class SagaLoop implements SmartLifecycle {
             log.error("the cutover saga stopped: {}; no cutover is decided on this instance until it is restarted",
                     e.getMessage(), e);
         } finally {
+            consumer = null;
             closeProducer();
         }
     }
