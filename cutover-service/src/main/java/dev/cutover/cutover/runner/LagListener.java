@@ -7,13 +7,13 @@ import dev.cutover.events.LagReported;
 /**
  * Lag reports for the sagas that wait on lag. Every instance reads every report (its own group,
  * from the newest), because lag is keyed by database, not by cutover, and only the latest matters;
- * each acts on it only for the cutovers it owns.
+ * the saga's loop decides it, for the cutovers this instance owns.
  */
 class LagListener {
 
-    private final SagaRunner saga;
+    private final SagaLoop saga;
 
-    LagListener(SagaRunner saga) {
+    LagListener(SagaLoop saga) {
         this.saga = saga;
     }
 
@@ -21,6 +21,6 @@ class LagListener {
             groupId = "cutover-saga-lag-#{T(java.util.UUID).randomUUID()}",
             properties = "auto.offset.reset=latest", containerPostProcessor = "lagReportsWithoutTransactions")
     void on(LagReported report) {
-        saga.onLag(report);
+        saga.lagReported(report);
     }
 }

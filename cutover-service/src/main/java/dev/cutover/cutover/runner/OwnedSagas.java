@@ -13,8 +13,9 @@ import java.util.function.Predicate;
 import dev.cutover.cutover.saga.DatabaseName;
 
 /**
- * The sagas of one kind that this instance acts on: those on the partitions its saga listener was given. Not
- * thread-safe: the runner that holds it guards it, so a revocation waits for a decision under way to finish.
+ * The sagas of one kind that this instance acts on: those on the partitions its saga consumer was given. Not
+ * thread-safe: the runner that holds it keeps it to one thread (the cutover saga's loop) or guards it with a lock, so
+ * a revocation never lands in the middle of a decision.
  *
  * @param <K> the saga's id
  * @param <S> its state

@@ -51,7 +51,7 @@ public final class PartitionWriters implements AutoCloseable {
     private final Map<String, Object> config;
     private final Map<Integer, KafkaProducer<String, SpecificRecord>> producers = new ConcurrentHashMap<>();
 
-    /** @param group the saga listener's consumer group; it names the transactions */
+    /** @param group the saga consumer's group; it names the transactions */
     public PartitionWriters(String group, KafkaProperties kafka) {
         this.group = group;
         this.config = kafka.buildProducerProperties();

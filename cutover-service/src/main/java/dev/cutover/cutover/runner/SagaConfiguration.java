@@ -1,7 +1,6 @@
 package dev.cutover.cutover.runner;
 
 import java.time.Clock;
-import java.util.concurrent.ScheduledExecutorService;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,9 +11,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ContainerPostProcessor;
-import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
-import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 
 import dev.cutover.cutover.saga.Cutover;
 import dev.cutover.cutover.saga.CutoverDecider;
@@ -58,7 +55,7 @@ class SagaConfiguration {
                 clock);
     }
 
-    /** Applied to the listener's container by {@link #cutoverSagaContainer}. */
+    /** The loop's rebalance listener calls it: which partitions, and so which cutovers, this instance owns. */
     @Bean
     SagaPartitions cutoverSagaPartitions(KafkaProperties kafka,
             SagaProjection<CutoverId, Cutover, CutoverEvent> cutoverProjection, PartitionWriters cutoverWriters,
@@ -67,25 +64,13 @@ class SagaConfiguration {
     }
 
     /**
-     * Named in {@link SagaListener}'s {@code containerPostProcessor}: the saga's partitions, only the messages it acts
-     * on (each decision comes back to the saga as a poll of its own messages, which would otherwise commit an empty
-     * transaction while the answers the saga waits for queue behind it), and how each poll ended, with its own
-     * transactions and error handling to learn it ({@link SagaPolls}).
+     * Everything the saga decides, decided on one thread of its own, started and stopped with the application; stopped
+     * when the context is destroyed too, as after a start-up that failed once the loop had started.
      */
-    @Bean
-    ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> cutoverSagaContainer(
-            SagaPartitions cutoverSagaPartitions, SagaPolls polls,
-            DefaultAfterRollbackProcessor<Object, Object> cutoverAfterRollbackProcessor) {
-        return container -> {
-            cutoverSagaPartitions.postProcess(container);
-            container.setBatchInterceptor(polls);
-            @SuppressWarnings("unchecked")
-            var producers = (ProducerFactory<Object, Object>) container.getContainerProperties()
-                    .getKafkaAwareTransactionManager().getProducerFactory();
-            container.getContainerProperties().setKafkaAwareTransactionManager(polls.transactions(producers));
-            container.setCommonErrorHandler(polls.errors());
-            container.setAfterRollbackProcessor(polls.rollbacks(cutoverAfterRollbackProcessor));
-        };
+    @Bean(destroyMethod = "stop")
+    SagaLoop cutoverSagaLoop(SagaRunner saga, SagaPartitions cutoverSagaPartitions,
+            StepFailedRecoverer stepFailedRecoverer, KafkaProperties kafka, SagaSettings settings, Clock clock) {
+        return new SagaLoop(GROUP, saga, cutoverSagaPartitions, stepFailedRecoverer, kafka, settings, clock);
     }
 
     /**
@@ -105,19 +90,14 @@ class SagaConfiguration {
     }
 
     @Bean
-    SagaListener sagaListener(SagaRunner saga, StepFailedRecoverer stepFailedRecoverer) {
-        return new SagaListener(saga, stepFailedRecoverer);
-    }
-
-    @Bean
-    LagListener lagListener(SagaRunner saga) {
-        return new LagListener(saga);
+    LagListener lagListener(SagaLoop cutoverSagaLoop) {
+        return new LagListener(cutoverSagaLoop);
     }
 
     /**
      * Named in {@link LagListener}'s {@code containerPostProcessor}: a lag report is an observation, several a second,
-     * read by a group of one instance from the latest offset; what it decides commits through the partition's writer.
-     * Committing its offset in a Kafka transaction of its own would only load the broker.
+     * read by a group of one instance from the latest offset, and handed to the saga's loop, which decides it through
+     * the partition's writer. Committing its offset in a Kafka transaction of its own would only load the broker.
      */
     @Bean
     ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> lagReportsWithoutTransactions() {
@@ -125,24 +105,5 @@ class SagaConfiguration {
             container.getContainerProperties().setKafkaAwareTransactionManager(null);
             container.getContainerProperties().setTransactionManager(null);
         };
-    }
-
-    @Bean
-    SagaPolls sagaPolls(SagaRunner saga, SagaSettings settings, Clock clock) {
-        return new SagaPolls(saga, settings.answerHold(), clock);
-    }
-
-    /** Answers held past their bound are decided first, so that a deadline is decided on every answer heard. */
-    @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService sagaClock(SagaRunner saga, SagaPolls sagaPolls, SagaSettings settings) {
-        return DeadlineTicker.start("saga-ticker", settings.tickInterval(), () -> {
-            try {
-                sagaPolls.releaseOverdue();
-            } catch (RuntimeException e) {
-                // A ticker that throws is never run again: no deadline would fire after it.
-                log.error("held answers could not be released, tried again at the next tick: {}", e.getMessage(), e);
-            }
-            saga.tick();
-        });
     }
 }

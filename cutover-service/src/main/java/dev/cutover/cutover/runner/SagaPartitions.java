@@ -26,22 +26,23 @@ import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import dev.cutover.events.topic.Topics;
 
 /**
- * Which sagas this instance acts on: those on the partitions its saga listener holds. Attached to the listener's
- * container ({@code containerPostProcessor}), it runs on the consumer's thread before any message of a newly given
- * partition is handed over: it fences the partition's former owner ({@link PartitionWriters#open}), notes where
+ * Which sagas this instance acts on: those on the partitions its saga consumer holds. Called by the consumer's
+ * rebalance listener (the cutover saga's {@link SagaLoop}; attached to the migration saga's listener container by
+ * {@code containerPostProcessor}), it runs on the consumer's thread before any message of a newly given partition is
+ * handed over: it fences the partition's former owner ({@link PartitionWriters#open}), notes where
  * {@code cutover.events} ends on that partition (open transactions included), waits until the projection has read
  * that far, and then gives the runner the partition's sagas. When partitions are taken away (or lost), the runner
  * forgets their sagas first, so no deadline or lag report is acted on after another instance may have them.
  *
  * <p>Both topics must be spread alike across the group: partition N of {@code cutover.commands} and of
- * {@code cutover.events} to the same consumer. The saga listeners ask for the classic group protocol with the range
+ * {@code cutover.events} to the same consumer. The saga consumers ask for the classic group protocol with the range
  * assignor ({@link #CLASSIC_GROUP}, {@link #CO_PARTITIONED}), which does that for topics with the same number of
  * partitions; a partition number held on one topic only is paused and left alone, with an error in the log.
  */
 public final class SagaPartitions implements ConsumerAwareRebalanceListener,
         ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>>, AutoCloseable {
 
-    /** The saga listeners' group protocol: the classic one, where the client picks the assignor. */
+    /** The saga consumers' group protocol: the classic one, where the client picks the assignor. */
     public static final String CLASSIC_GROUP = "group.protocol=classic";
     /** The range assignor gives each consumer the same partition numbers of every topic it reads. */
     public static final String CO_PARTITIONED =
@@ -87,7 +88,7 @@ public final class SagaPartitions implements ConsumerAwareRebalanceListener,
                 .collect(Collectors.toSet());
         if (!halves.isEmpty()) {
             log.error("{} was given {} without the same partition of the other saga topic: they are paused and left"
-                    + " alone; check that every instance's listener reads both topics with the range assignor and"
+                    + " alone; check that every instance's saga consumer reads both topics with the range assignor and"
                     + " that both topics have as many partitions", name, halves);
             consumer.pause(halves);
         }
@@ -128,7 +129,8 @@ public final class SagaPartitions implements ConsumerAwareRebalanceListener,
         letGo(partitions);
     }
 
-    private void letGo(Collection<TopicPartition> partitions) {
+    /** The partitions were taken away (or lost): their sagas are forgotten and their writers closed. */
+    public void letGo(Collection<TopicPartition> partitions) {
         Set<Integer> taken = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
         if (taken.isEmpty()) {
             return;

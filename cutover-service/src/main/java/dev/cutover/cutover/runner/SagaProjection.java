@@ -42,7 +42,7 @@ import dev.cutover.platform.MessagePublisher;
  * (one poll, tens of milliseconds). And an instance that is given partitions takes their sagas from it, once it has
  * read those partitions up to where they ended at that moment ({@link #awaitPositions}), instead of reading them again.
  *
- * <p>It also checks, before any listener starts, that {@code cutover.commands} and {@code cutover.events} have as
+ * <p>It also checks, before any saga consumer starts, that {@code cutover.commands} and {@code cutover.events} have as
  * many partitions as each other: a saga's commands and events share its key, and only then its partition number.
  * Partitions added later are read too (looked for every 30 s, and at once when asked for one it does not read).
  *
@@ -83,7 +83,7 @@ public final class SagaProjection<K, S, E> implements SmartLifecycle {
     private KafkaConsumer<String, byte[]> consumer;
     private Thread reader;
 
-    /** @param name the saga's listener id, for thread names and log lines */
+    /** @param name the saga's consumer group, for thread names and log lines */
     public SagaProjection(String name, KafkaProperties kafka, Kind<K, S, E> kind) {
         this.name = name;
         this.kafka = kafka;
@@ -216,7 +216,7 @@ public final class SagaProjection<K, S, E> implements SmartLifecycle {
                             + " look at its events with cutoverctl timeline", name, id, record.topic(),
                             record.partition(), record.offset(), reason));
         } catch (UndecodableMessageException e) {
-            // Nobody can decode it, so it was never a saga's event; the listeners send it to the dead letters.
+            // Nobody can decode it, so it was never a saga's event; the saga consumers send it to the dead letters.
             log.warn("{}: skipping {}-{}@{}: {}", name, record.topic(), record.partition(), record.offset(),
                     e.getMessage());
         } catch (RuntimeException e) {
@@ -301,7 +301,10 @@ public final class SagaProjection<K, S, E> implements SmartLifecycle {
         return running;
     }
 
-    /** Before the listener containers, which start in a late phase and wait for it when given partitions. */
+    /**
+     * Before the saga consumers (the cutover saga's loop, the listener containers), which start in a late phase and
+     * wait for it when given partitions.
+     */
     @Override
     public int getPhase() {
         return 0;

@@ -34,9 +34,13 @@ import dev.cutover.platform.MessagePublisher;
 /**
  * Keeps the state of every cutover on the partitions this instance owns and turns each incoming message into the
  * saga's decision: its events are published (and folded into the state) and its commands sent, all in one Kafka
- * transaction. A decision that answers a consumed message commits in the listener's transaction, with the consumed
- * offset; one that nothing consumed starts (a deadline, a lag report) commits through the partition's fenced writer.
- * A failed publish leaves the state as it was, and the redelivered message is decided again.
+ * transaction. A decision that answers a consumed message goes into the transaction the loop has open
+ * ({@link SagaTransaction}), committed with the consumed offsets; one that nothing consumed starts (a deadline, a lag
+ * report) commits through the partition's fenced writer. A failed publish leaves the state as it was, and the
+ * redelivered message is decided again.
+ *
+ * <p>Only the loop's thread calls it ({@link SagaLoop}), so it needs no locks; {@link #partitions} is a copy other
+ * threads may read. The made-up cutovers of {@link #warmUp} touch no saga, and may run on any thread.
  */
 class SagaRunner implements SagaPartitions.Owner {
 
@@ -44,9 +48,9 @@ class SagaRunner implements SagaPartitions.Owner {
 
     private final OwnedSagas<CutoverId, Cutover> sagas = new OwnedSagas<>();
     /**
-     * The sagas the listener's current poll changed, as they were before it: its decisions run ahead of the log until
-     * the poll's transaction commits ({@link #pollEnded}); if it rolls back instead ({@link #pollRolledBack}), they are
-     * put back, so that the redelivered messages are decided again on the state the log has.
+     * The sagas the loop's open transaction changed, as they were before it: its decisions run ahead of the log until
+     * it commits ({@link #pollCommitted}); if it fails instead ({@link #pollRolledBack}), they are put back, so that the
+     * messages read again are decided again on the state the log has.
      */
     private final Map<CutoverId, Optional<SagaEntry<Cutover>>> uncommitted = new HashMap<>();
     private final MessagePublisher publisher;
@@ -56,6 +60,8 @@ class SagaRunner implements SagaPartitions.Owner {
     /** The databases configured under {@code cutover.databases}: named when a start names another. */
     private final Set<String> databases;
     private final Clock clock;
+    /** The owned partitions, for threads other than the loop's. */
+    private volatile Set<Integer> owned = Set.of();
 
     SagaRunner(MessagePublisher publisher, PartitionWriters writers,
             SagaProjection<CutoverId, Cutover, CutoverEvent> projection, SagaSettings settings, Set<String> databases,
@@ -70,7 +76,7 @@ class SagaRunner implements SagaPartitions.Owner {
 
     /** Takes over the cutovers of newly owned partitions as the log has them. */
     @Override
-    public synchronized void adopt(Set<Integer> partitions) {
+    public void adopt(Set<Integer> partitions) {
         Map<CutoverId, SagaEntry<Cutover>> found = new HashMap<>();
         projection.sagasIn(partitions).forEach((id, saga) -> {
             if (saga.state().isActive() && !settings.dns().containsKey(saga.database().value())) {
@@ -84,33 +90,35 @@ class SagaRunner implements SagaPartitions.Owner {
             found.put(id, saga);
         });
         sagas.adopt(partitions, found);
+        owned = sagas.partitions();
         log.info("partitions {}: {} cutovers read back from the log, {} of them in flight", partitions, found.size(),
                 found.values().stream().filter(saga -> saga.state().isActive()).count());
     }
 
     @Override
-    public synchronized void release(Set<Integer> partitions) {
+    public void release(Set<Integer> partitions) {
         sagas.release(partitions);
+        owned = sagas.partitions();
     }
 
-    synchronized Set<Integer> partitions() {
-        return sagas.partitions();
+    Set<Integer> partitions() {
+        return owned;
     }
 
-    synchronized void onStart(StartCutover command, int partition) {
+    void onStart(StartCutover command, int partition, SagaTransaction transaction) {
         Metadata metadata = command.getMetadata();
         CutoverId id = new CutoverId(metadata.getCutoverId());
         DatabaseName database = new DatabaseName(metadata.getDatabase());
         sagas.requireOwned(partition, MessagePublisher.describe(command));
         SagaSettings.Dns dns = settings.dns().get(database.value());
         if (dns == null) {
-            rejectUnconfigured(id, database, partition, command);
+            rejectUnconfigured(id, database, partition, command, transaction);
             return;
         }
         SagaEntry<Cutover> saga = sagas.get(id).orElseGet(() -> new SagaEntry<>(new Cutover.NotStarted(), database,
                 partition));
         CutoverMessage.StartCutover start = SagaCodec.start(command, dns.plan(), activeCutoverOf(database, id));
-        decide(id, saga, start, metadata, true);
+        decide(id, saga, start, metadata, transaction);
     }
 
     /** {@code StartCutover}, and participants' answers and ops commands about a cutover; not its own messages. */
@@ -120,7 +128,7 @@ class SagaRunner implements SagaPartitions.Owner {
     }
 
     /** A participant's event or an ops command about a cutover; messages the saga does not react to pass by. */
-    synchronized void onMessage(SpecificRecord message, Metadata metadata, int partition) {
+    void onMessage(SpecificRecord message, Metadata metadata, int partition, SagaTransaction transaction) {
         if (metadata.getCutoverId() == null || SagaCodec.sagaEvent(message).isPresent()) {
             return;
         }
@@ -134,15 +142,15 @@ class SagaRunner implements SagaPartitions.Owner {
                 message.getSchema().getName() + " " + metadata.getMessageId() + " is about cutover " + id.value()
                         + ", which this service never started: it was sent by hand or for a cutover whose log was"
                         + " deleted"));
-        decide(id, saga, input.get(), metadata, true);
+        decide(id, saga, input.get(), metadata, transaction);
     }
 
     /** The latest lag of a database, for the owned cutovers of it that are waiting on lag. */
-    synchronized void onLag(dev.cutover.events.LagReported report) {
+    void onLag(dev.cutover.events.LagReported report) {
         DatabaseName database = new DatabaseName(report.getMetadata().getDatabase());
         CutoverMessage.LagReported lag = SagaCodec.lag(report);
         for (Map.Entry<CutoverId, SagaEntry<Cutover>> entry : sagas.activeOf(database, Cutover::isActive)) {
-            decideUnprompted(entry.getKey(), entry.getValue(), lag, null);
+            decideUnprompted(entry.getKey(), entry.getValue(), lag);
         }
     }
 
@@ -150,10 +158,10 @@ class SagaRunner implements SagaPartitions.Owner {
      * Whether deciding {@code answers} now, in order, would only record progress: every one a participant's answer
      * about a cutover this instance owns, in the switch (running, before the point of no return), their decisions
      * sending nothing, and each cutover still awaiting an answer after them, with no deadline before {@code heldUntil}.
-     * Such answers can wait for the rest ({@link SagaPolls}): nothing the switch waits for follows from them, and no
+     * Such answers can wait for the rest ({@link SagaLoop}): nothing the switch waits for follows from them, and no
      * step times out while they wait. Nothing is changed.
      */
-    synchronized boolean onlyRecordProgress(List<SpecificRecord> answers, Instant now, Instant heldUntil) {
+    boolean onlyRecordProgress(List<SpecificRecord> answers, Instant now, Instant heldUntil) {
         Map<CutoverId, SagaEntry<Cutover>> after = new HashMap<>();
         for (SpecificRecord message : answers) {
             Metadata metadata = MessagePublisher.metadataOf(message);
@@ -164,7 +172,7 @@ class SagaRunner implements SagaPartitions.Owner {
             }
             CutoverId id = new CutoverId(metadata.getCutoverId());
             Optional<SagaEntry<Cutover>> saga = sagas.get(id);
-            if (saga.isEmpty() || !sagas.owns(saga.get().partition()) || uncommitted.containsKey(id)) {
+            if (saga.isEmpty() || !sagas.owns(saga.get().partition())) {
                 return false;
             }
             Cutover state = after.getOrDefault(id, saga.get()).state();
@@ -187,34 +195,13 @@ class SagaRunner implements SagaPartitions.Owner {
                         .filter(deadline -> deadline.isBefore(heldUntil)).isEmpty());
     }
 
-    /**
-     * An answer {@link SagaPolls} held for longer than it may, with nothing else arriving: decided on its own, through
-     * the partition's writer. Its offset is committed with a later poll; read again after a restart, it is a repeat.
-     *
-     * @return whether it is done with: decided, or no longer this instance's to decide; false when it could not be
-     *         decided now, to be tried again
-     */
-    synchronized boolean decideHeld(SpecificRecord message) {
-        try {
-            Metadata metadata = MessagePublisher.metadataOf(message);
-            CutoverId id = new CutoverId(metadata.getCutoverId());
-            Optional<CutoverMessage> input = SagaCodec.inbound(message);
-            Optional<SagaEntry<Cutover>> saga = sagas.get(id);
-            return input.isEmpty() || saga.isEmpty() || decideUnprompted(id, saga.get(), input.get(), metadata);
-        } catch (RuntimeException e) {
-            log.error("a held {} could not be decided, tried again at the next tick: {}", message.getSchema().getName(),
-                    e.getMessage(), e);
-            return false;
-        }
-    }
-
     /** Fires the deadlines that have passed: a step that timed out is compensated or retried. */
-    synchronized void tick() {
+    void tick() {
         Instant now = clock.instant();
         for (Map.Entry<CutoverId, SagaEntry<Cutover>> entry : sagas.due(now, (state, database) ->
                 state.isActive() ? CutoverDecider.deadline(state, policyFor(database)) : Optional.empty())) {
             try {
-                decideUnprompted(entry.getKey(), entry.getValue(), new CutoverMessage.Tick(), null);
+                decideUnprompted(entry.getKey(), entry.getValue(), new CutoverMessage.Tick());
             } catch (RuntimeException e) {
                 log.error("cutover {}: the deadline could not be acted on, will try again: {}",
                         entry.getKey().value(), e.getMessage(), e);
@@ -223,42 +210,38 @@ class SagaRunner implements SagaPartitions.Owner {
     }
 
     /**
-     * A decision no consumed message starts: through the partition's fenced writer, and only while it is owned. A
-     * saga the listener's poll has changed waits for that poll's commit: the next tick or lag report decides it.
-     *
-     * @param cause the held answer it decides, or null for a deadline or a lag report
-     * @return false when it was not decided because a poll of the listener has changed the saga and not committed
+     * A decision no consumed message starts (a deadline, a lag report): through the partition's fenced writer, and
+     * only while it is owned. The loop makes it between its transactions, never while one has changed the saga.
      */
-    private boolean decideUnprompted(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause) {
+    private void decideUnprompted(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input) {
         if (!sagas.owns(saga.partition())) {
-            return true;
-        }
-        if (uncommitted.containsKey(id)) {
-            return false;
+            return;
         }
         try {
-            decide(id, saga, input, cause, false);
+            decide(id, saga, input, null, null);
         } catch (PartitionWriters.PartitionLost e) {
             log.warn("cutover {}: {}; this instance stops acting on partition {}", id.value(), e.getMessage(),
                     e.partition());
-            sagas.release(Set.of(e.partition()));
+            release(Set.of(e.partition()));
         }
-        return true;
     }
 
-    /** @param consumed whether a consumed message starts it: then it commits in the listener's poll */
+    /**
+     * @param transaction the loop's open transaction when a consumed message starts the decision, which then commits
+     *                    with the message's offset; null for a decision nothing consumed starts
+     */
     private void decide(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause,
-            boolean consumed) {
+            SagaTransaction transaction) {
         Optional<Written> decided = decision(id, saga, input, cause, clock.instant(),
                 settings.dns().get(saga.database().value()));
         if (decided.isEmpty()) {
             return;
         }
         List<SpecificRecord> out = decided.get().records();
-        if (consumed) {
-            // Acknowledged at the poll's commit, which waits for every send and fails if one did (then Spring rolls the
-            // poll back, SagaPolls): its offsets go to the broker meanwhile, instead of after the acknowledgements.
-            publisher.sendAll(out);
+        if (transaction != null) {
+            // Acknowledged at the commit, which waits for every send and fails if one did (then the loop puts the sagas
+            // back): the consumed offsets go to the broker meanwhile, instead of after the acknowledgements.
+            transaction.send(out);
             uncommitted.putIfAbsent(id, sagas.get(id));
         } else {
             writers.write(saga.partition(), out);
@@ -327,7 +310,7 @@ class SagaRunner implements SagaPartitions.Owner {
     private SagaEntry<Cutover> played(SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause, Instant now) {
         Optional<Written> decided = decision(new CutoverId(SagaWarmUp.CUTOVER_ID), saga, input, cause, now,
                 SagaWarmUp.DNS);
-        // Only run for the code they run: what the listener and the projection do with each record written.
+        // Only run for the code they run: what the loop and the projection do with each record written.
         decided.ifPresent(written -> written.records().forEach(record -> {
             actsOn(record);
             SagaCodec.sagaEvent(record);
@@ -336,13 +319,13 @@ class SagaRunner implements SagaPartitions.Owner {
         return decided.map(written -> saga.with(written.next())).orElse(saga);
     }
 
-    /** The listener's poll committed: what it changed is in the log. */
-    synchronized void pollEnded() {
+    /** The loop's transaction committed: what it changed is in the log. */
+    void pollCommitted() {
         uncommitted.clear();
     }
 
-    /** The listener's poll rolled back: the sagas it changed are put back as they were before it. */
-    synchronized void pollRolledBack() {
+    /** The loop's transaction did not commit: the sagas it changed are put back as they were before it. */
+    void pollRolledBack() {
         if (!uncommitted.isEmpty()) {
             uncommitted.forEach(sagas::restore);
             log.warn("a saga transaction did not commit: {} cutover(s) put back as they were, to be decided again on"
@@ -370,11 +353,12 @@ class SagaRunner implements SagaPartitions.Owner {
                 + ".record, .source-address and .target-address";
     }
 
-    private void rejectUnconfigured(CutoverId id, DatabaseName database, int partition, StartCutover command) {
+    private void rejectUnconfigured(CutoverId id, DatabaseName database, int partition, StartCutover command,
+            SagaTransaction transaction) {
         String reason = unconfigured(database, databases, settings.dns().keySet());
         CutoverEvent.CutoverRejected rejected = new CutoverEvent.CutoverRejected(id, database,
                 new Operator(command.getOperator()), reason, clock.instant());
-        publisher.publishAll(List.of(CutoverRejected.newBuilder()
+        transaction.send(List.of(CutoverRejected.newBuilder()
                 .setMetadata(metadata(id, database, command.getMetadata(), rejected.rejectedAt()))
                 .setOperator(command.getOperator())
                 .setReason(reason)

@@ -39,7 +39,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.core.ProducerFactory;
 
 import dev.cutover.cutover.CutoverServiceApplication;
 import dev.cutover.cutover.api.OpsApi;
@@ -386,23 +385,23 @@ class CutoverSagaIntegrationTest {
     }
 
     @Test
-    void aPollWhoseProducerWasFencedIsDecidedAgainFromTheSameState() throws Exception {
-        // Another producer takes over every transactional id the service has made, and the next ones it will make, as
-        // the coordinator does to a producer whose transaction timed out: the saga's next transactions fail as fenced.
-        String prefix = service.getBean(ProducerFactory.class).getTransactionIdPrefix();
-        for (int i = 0; i < 10; i++) {
-            try (KafkaProducer<byte[], byte[]> usurper = new KafkaProducer<>(Map.of(
-                    "bootstrap.servers", stack.kafkaBootstrapServers(), "transactional.id", prefix + i),
-                    new ByteArraySerializer(), new ByteArraySerializer())) {
-                usurper.initTransactions();
-            }
+    void aDecisionWhoseProducerWasFencedIsMadeAgainFromTheSameState() throws Exception {
+        // Another producer takes the saga's transactional id over, as the coordinator does to a producer whose
+        // transaction timed out: the saga's next transaction fails as fenced. Its producer is made before it owns any
+        // partition.
+        await().atMost(WAIT).until(() -> !service.getBean(SagaRunner.class).partitions().isEmpty());
+        try (KafkaProducer<byte[], byte[]> usurper = new KafkaProducer<>(Map.of(
+                "bootstrap.servers", stack.kafkaBootstrapServers(),
+                "transactional.id", service.getBean(SagaLoop.class).transactionalId()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            usurper.initTransactions();
         }
         String cutover = database + "-" + UUID.randomUUID();
 
         probe.send(StartCutover.newBuilder().setMetadata(KafkaProbe.metadata(database, cutover, null))
                 .setOperator("alice").setDryRun(false).setReason("fenced").build());
 
-        // Had the fenced poll been taken as done, the command would never be read again and nothing would follow.
+        // Had the fenced transaction been taken as done, the command would never be read again and nothing would follow.
         probe.await(CheckPreflight.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
         assertThat(probe.seen()).filteredOn(message -> message instanceof CutoverStarted
                 && cutover.equals(MessagePublisher.metadataOf(message).getCutoverId())).hasSize(1);
@@ -432,6 +431,33 @@ class CutoverSagaIntegrationTest {
                     && step.equals(e.getStep()), WAIT);
             assertThat(finished.getMetadata().getOccurredAt()).as(step).isAfterOrEqualTo(lastAnswerSent);
         }
+    }
+
+    @Test
+    void answersHeldWhenTheServiceStopsAreReadAgainAndDecidedWhenItStartsAgain() throws Exception {
+        service.close();
+        // Long steps, so that no deadline passes while the service is away.
+        Map<String, Object> longSteps = Map.of("cutover.saga.timeouts.stop-traffic", "60s",
+                "cutover.saga.timeouts.write-canary", "60s", "cutover.saga.timeouts.sync-sequences", "60s",
+                "cutover.saga.timeouts.await-catch-up", "60s");
+        Map<String, Object> holdLong = new HashMap<>(longSteps);
+        holdLong.put("cutover.saga.answer-hold", "30s");
+        service = startCutoverService(ROLE, holdLong);
+        String cutover = start("alice");
+        answerPreflight(cutover);
+        flipped(awaitCommand(FlipDns.class, cutover));
+        probe.await(TrafficStopped.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+        probe.await(CanaryWritten.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+
+        // The fence's answers are held, their offsets not committed: the service stopping lets go of its partitions
+        // and commits the offsets of what it passed by, but not past them.
+        service.close();
+        Map<String, Object> noHold = new HashMap<>(longSteps);
+        noHold.put("cutover.saga.answer-hold", "0s");
+        service = startCutoverService(ROLE, noHold);
+
+        probe.await(StepFinished.class, e -> cutover.equals(e.getMetadata().getCutoverId())
+                && "STOP_TRAFFIC".equals(e.getStep()), WAIT);
     }
 
     @Test
