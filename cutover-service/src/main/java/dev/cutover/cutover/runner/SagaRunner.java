@@ -57,6 +57,8 @@ class SagaRunner implements SagaPartitions.Owner {
     private final PartitionWriters writers;
     private final SagaProjection<CutoverId, Cutover, CutoverEvent> projection;
     private final SagaSettings settings;
+    /** The newest lag report of each database, whether or not a cutover waited on it: see {@link #lagHeardDuringPreflight}. */
+    private final Map<DatabaseName, CutoverMessage.LagReported> latestLag = new HashMap<>();
     /** The databases configured under {@code cutover.databases}: named when a start names another. */
     private final Set<String> databases;
     private final Clock clock;
@@ -149,6 +151,7 @@ class SagaRunner implements SagaPartitions.Owner {
     void onLag(dev.cutover.events.LagReported report) {
         DatabaseName database = new DatabaseName(report.getMetadata().getDatabase());
         CutoverMessage.LagReported lag = SagaCodec.lag(report);
+        latestLag.put(database, lag);
         for (Map.Entry<CutoverId, SagaEntry<Cutover>> entry : sagas.activeOf(database, Cutover::isActive)) {
             decideUnprompted(entry.getKey(), entry.getValue(), lag);
         }
@@ -249,6 +252,23 @@ class SagaRunner implements SagaPartitions.Owner {
         sagas.put(id, saga.with(decided.get().next()));
         log.info("cutover {}: {} -> {}", id.value(), input.getClass().getSimpleName(),
                 out.stream().map(m -> m.getSchema().getName()).toList());
+        lagHeardDuringPreflight(saga.state(), decided.get().next(), Optional.ofNullable(latestLag.get(saga.database())))
+                .ifPresent(lag -> decide(id, sagas.get(id).orElseThrow(), lag, cause, transaction));
+    }
+
+    /**
+     * The lag report the preflight's gate can use at once, when this decision passed the checks: one observed since the
+     * preflight began is as good as the next one, which would come up to one lag-monitor interval later while the
+     * cutover waits. The gate itself still judges it (fresh enough, streaming, under the threshold).
+     */
+    static Optional<CutoverMessage.LagReported> lagHeardDuringPreflight(Cutover before, Cutover after,
+            Optional<CutoverMessage.LagReported> latest) {
+        if (!(after instanceof Cutover.Preflight passed && passed.checksPassed())
+                || before instanceof Cutover.Preflight earlier && earlier.checksPassed()) {
+            return Optional.empty();
+        }
+        Instant preflightBegan = passed.progress().stepStarts().get(Step.PREFLIGHT);
+        return latest.filter(lag -> preflightBegan != null && !lag.observedAt().isBefore(preflightBegan));
     }
 
     /** A decision as the messages that record and carry it out, and the saga's state once they are written. */

@@ -2,12 +2,23 @@ package dev.cutover.cutover.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.cutover.cutover.saga.Cutover;
+import dev.cutover.cutover.saga.CutoverDecider;
+import dev.cutover.cutover.saga.CutoverEvent;
+import dev.cutover.cutover.saga.CutoverId;
+import dev.cutover.cutover.saga.CutoverMessage;
 import dev.cutover.cutover.saga.DatabaseName;
+import dev.cutover.cutover.saga.DnsPlan;
+import dev.cutover.cutover.saga.Operator;
+import dev.cutover.cutover.saga.Progress;
 import dev.cutover.cutover.saga.ReplicationState;
 import dev.cutover.events.LagReported;
 import dev.cutover.platform.KafkaProbe;
@@ -39,5 +50,35 @@ class SagaRunnerUnitTest {
 
         assertThat(reason).isEqualTo("database billing has no DNS plan: set cutover.saga.dns.billing.record,"
                 + " .source-address and .target-address");
+    }
+
+    @Test
+    void aLagReportObservedSinceThePreflightBeganOpensTheGateAsTheChecksPass() {
+        Instant began = Instant.parse("2026-12-06T10:00:00Z");
+        Cutover checking = new Cutover.Preflight(progress(began), false);
+        Cutover passed = new Cutover.Preflight(progress(began), true);
+
+        assertThat(SagaRunner.lagHeardDuringPreflight(checking, passed, Optional.of(lag(began.plusMillis(300)))))
+                .isPresent();
+        assertThat(SagaRunner.lagHeardDuringPreflight(checking, passed, Optional.of(lag(began.minusMillis(1)))))
+                .as("observed before this cutover began: the next report decides").isEmpty();
+        assertThat(SagaRunner.lagHeardDuringPreflight(passed, passed, Optional.of(lag(began.plusMillis(300)))))
+                .as("the gate already waits for reports as they come").isEmpty();
+        assertThat(SagaRunner.lagHeardDuringPreflight(checking, checking, Optional.of(lag(began.plusMillis(300)))))
+                .isEmpty();
+        assertThat(SagaRunner.lagHeardDuringPreflight(checking, passed, Optional.empty())).isEmpty();
+    }
+
+    private static Progress progress(Instant began) {
+        CutoverId id = new CutoverId("orders-1");
+        DatabaseName database = new DatabaseName("orders");
+        Cutover started = CutoverDecider.evolve(new Cutover.NotStarted(), new CutoverEvent.CutoverStarted(id, database,
+                new Operator("alice"), false, "test", new DnsPlan("db.orders.example.", "127.0.0.2", "127.0.0.3"),
+                began));
+        return ((Cutover.Preflight) started).progress();
+    }
+
+    private static CutoverMessage.LagReported lag(Instant observedAt) {
+        return new CutoverMessage.LagReported(0, Duration.ofMillis(40), new ReplicationState("STREAMING"), observedAt);
     }
 }
