@@ -115,6 +115,7 @@ class SchemaCommands {
                     .setConstraints(report.constraints())
                     .setDurationMs(report.duration().toMillis())
                     .setTables(tables)
+                    .setNote(report.note().orElse(null))
                     .build();
         });
     }

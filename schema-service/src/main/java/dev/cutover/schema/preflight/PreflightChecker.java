@@ -12,6 +12,7 @@ import java.util.Set;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.schema.pgtools.Catalog;
 import dev.cutover.schema.pgtools.PgTools;
+import dev.cutover.schema.precreated.PreCreatedTarget;
 import dev.cutover.schema.roles.MissingRoles;
 import dev.cutover.schema.roles.RoleReader;
 import dev.cutover.schema.roles.Roles;
@@ -52,7 +53,7 @@ public final class PreflightChecker {
         Set<String> targetRoles = Set.of();
         Set<String> targetSchemas = Set.of();
         try (Connection connection = pair.target().connect()) {
-            target = FactsReader.target(connection, schemas, pair.appRoles());
+            target = FactsReader.target(connection, pair.appRoles());
             if (beforePreData) {
                 targetRoles = RoleReader.names(connection);
                 targetSchemas = Catalog.schemas(connection);
@@ -72,6 +73,9 @@ public final class PreflightChecker {
         List<Finding> findings = new ArrayList<>(Preflight.check(new Facts(source, target, tools.pgDumpVersion(),
                 pair.appRoles(), new Facts.Schemas(unknown, stranded), missing, pair.createMissingRoles()), scope,
                 longTransaction));
+        if (beforePreData) {
+            findings.addAll(PreCreatedSchema.findings(PreCreatedTarget.judge(pair), target.database()));
+        }
         if (scope == Scope.CUTOVER) {
             findings.addAll(AppRolePasswords.carryOver(pair));
         }
