@@ -29,11 +29,18 @@ public final class PreCreatedTarget {
             """;
 
     /**
-     * Foreign keys first (they need the keys they reference), then triggers (a constraint trigger takes its
-     * constraint with it), then keys and unvalidated checks (their index goes with them), then the other indexes.
-     * Only an object's own copy: a partition's copy of its parent's key, index or trigger goes with the parent's.
+     * Row-level security off (post-data's ROW SECURITY entry turns it on again; COPY refuses a table whose row-level
+     * security applies to the load's role), then foreign keys (they need the keys they reference), then triggers (a
+     * constraint trigger takes its constraint with it), then keys and unvalidated checks (their index goes with them),
+     * then the other indexes. Only an object's own copy: a partition's copy of its parent's key, index or trigger goes
+     * with the parent's. Rules and policies stay: COPY fires no rule, no policy applies with row-level security off,
+     * and post-data skips those the target has by name.
      */
     private static final String POST_DATA = """
+            SELECT 0, format('ALTER TABLE %%s DISABLE ROW LEVEL SECURITY', c.oid::regclass)
+              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relrowsecurity AND n.nspname = ANY (?)
+            UNION ALL
             SELECT 1, format('ALTER TABLE %%s DROP CONSTRAINT %%I', k.conrelid::regclass, k.conname)
               FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -92,7 +99,7 @@ public final class PreCreatedTarget {
             }
             List<String> statements = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement(POST_DATA.formatted(notCloned))) {
-                for (int parameter = 1; parameter <= 4; parameter++) {
+                for (int parameter = 1; parameter <= 5; parameter++) {
                     statement.setArray(parameter, Catalog.textArray(connection, schemas));
                 }
                 try (ResultSet rows = statement.executeQuery()) {
