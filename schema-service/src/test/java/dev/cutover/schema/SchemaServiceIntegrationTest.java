@@ -133,7 +133,7 @@ class SchemaServiceIntegrationTest {
 
         SchemaApplied applied = (SchemaApplied) await().atMost(ANSWER)
                 .until(() -> saga.answersTo(apply), list -> !list.isEmpty()).getFirst();
-        assertThat(applied.getNote()).contains("created beforehand and matches the source's", "applied nothing");
+        assertThat(applied.getNote()).contains("created beforehand and matches the source's", "nothing of the source's pre-data is applied");
         assertThat(applied.getStatements()).as("the primary key, set aside for the load").isEqualTo(1);
     }
 

@@ -57,9 +57,10 @@ public record Judgement(List<Difference> differences, int postDataObjects, List<
 
     /** What the migration does with a fit target, for the preflight finding and the pre-data event. */
     public String note() {
-        return "the target's schema was created beforehand and matches the source's: pre-data applied nothing of the"
-                + " source's dump, and its " + postDataObjects + " index(es), key(s), foreign key(s) and trigger(s) are"
-                + " set aside for the load (dropped) and built again from the source's definitions by post-data";
+        return "the target's schema was created beforehand and matches the source's: it is used as it is, nothing of"
+                + " the source's pre-data is applied, and its " + postDataObjects + " index(es), key(s), foreign key(s)"
+                + " and trigger(s) are set aside for the load (dropped) and built again from the source's definitions"
+                + " by post-data";
     }
 
     /** Why pre-data refuses the target, and what to do. */

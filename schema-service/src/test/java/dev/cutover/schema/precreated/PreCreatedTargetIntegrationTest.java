@@ -68,7 +68,7 @@ class PreCreatedTargetIntegrationTest {
 
         SectionReport preData = new PreDataApplier(tools).apply(pair);
 
-        assertThat(preData.note()).hasValueSatisfying(note -> assertThat(note).contains("applied nothing"));
+        assertThat(preData.note()).hasValueSatisfying(note -> assertThat(note).contains("nothing of the source's pre-data is applied"));
         assertThat(TestDatabases.strings(pair.target(), POST_DATA_ON_TARGET)).as("set aside for the load").isEmpty();
         assertThat(TestDatabases.strings(pair.target(), "SELECT to_regclass('cutover.canary')::text"))
                 .containsExactly("cutover.canary");
