@@ -123,6 +123,7 @@ class SchemaCommands {
                     .setConstraints(report.constraints())
                     .setDurationMs(report.duration().toMillis())
                     .setTables(tables)
+                    .setNote(report.note().orElse(null))
                     .build();
         });
     }

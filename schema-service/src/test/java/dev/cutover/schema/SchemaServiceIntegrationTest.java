@@ -48,17 +48,24 @@ class SchemaServiceIntegrationTest {
         DatabasePair pair = TestDatabases.create(stack, "schema_service", List.of());
         TestDatabases.execute(pair.source(), "CREATE TABLE public.orders (id bigserial PRIMARY KEY, note text)",
                 "CREATE TABLE public.audit (at timestamptz, entry text)");
+        DatabasePair preCreated = TestDatabases.create(stack, "schema_service_precreated", List.of());
+        for (var side : List.of(preCreated.source(), preCreated.target())) {
+            TestDatabases.execute(side, "CREATE TABLE public.orders (id bigserial PRIMARY KEY, note text)");
+        }
         service = new SpringApplicationBuilder(SchemaServiceApplication.class).properties(Map.of(
                 "spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers(),
                 "server.port", "0",
                 "cutover.schema.work-directory", System.getProperty("java.io.tmpdir") + "/schema-tests")).properties(
-                database("source", stack.source())).properties(database("target", stack.target())).run();
+                database("shop", "source", stack.source())).properties(database("shop", "target", stack.target()))
+                .properties(database("precreated", "source", stack.source()))
+                .properties(database("precreated", "target", stack.target())).run();
         saga = new Saga(stack.kafkaBootstrapServers());
     }
 
-    private static Map<String, Object> database(String side, Postgres server) {
-        String prefix = "cutover.databases.shop." + side + ".";
-        return Map.of(prefix + "host", server.host(), prefix + "port", server.port(), prefix + "database", "schema_service",
+    private static Map<String, Object> database(String name, String side, Postgres server) {
+        String prefix = "cutover.databases." + name + "." + side + ".";
+        String database = name.equals("shop") ? "schema_service" : "schema_service_" + name;
+        return Map.of(prefix + "host", server.host(), prefix + "port", server.port(), prefix + "database", database,
                 prefix + "user", server.superuser(), prefix + "password", server.password());
     }
 
@@ -97,6 +104,7 @@ class SchemaServiceIntegrationTest {
                 .until(() -> saga.answersTo(apply), list -> !list.isEmpty()).getFirst();
         assertThat(applied.getSection()).isEqualTo(SchemaSection.PRE_DATA);
         assertThat(applied.getStatements()).isPositive();
+        assertThat(applied.getNote()).isNull();
 
         Metadata verify = Saga.metadata("shop");
         saga.send(VerifySchema.newBuilder().setMetadata(verify).build(), verify);
@@ -119,6 +127,17 @@ class SchemaServiceIntegrationTest {
         saga.send(VerifySchema.newBuilder().setMetadata(verifyAgain).build(), verifyAgain);
         assertThat(((SchemaVerified) await().atMost(ANSWER)
                 .until(() -> saga.answersTo(verifyAgain), list -> !list.isEmpty()).getFirst()).getDifferences()).isEmpty();
+    }
+
+    @Test
+    void preDataOnATargetWhoseSchemaWasCreatedBeforehandAppliesNothingAndTheEventSaysSo() {
+        Metadata apply = Saga.metadata("precreated");
+        saga.send(ApplySchema.newBuilder().setMetadata(apply).setSection(SchemaSection.PRE_DATA).build(), apply);
+
+        SchemaApplied applied = (SchemaApplied) await().atMost(ANSWER)
+                .until(() -> saga.answersTo(apply), list -> !list.isEmpty()).getFirst();
+        assertThat(applied.getNote()).contains("created beforehand and matches the source's", "nothing of the source's pre-data is applied");
+        assertThat(applied.getStatements()).as("the primary key, set aside for the load").isEqualTo(1);
     }
 
     @Test

@@ -494,8 +494,9 @@ public final class MigrationDecider {
             case PRE_DATA -> "Pre-data runs in one transaction: a failed pre-data left the target as it was, so fix what"
                     + " the reason names (a missing role: create it on the target, or set cutover.databases." + database
                     + ".create-missing-roles=true), " + again + " Only if the step timed out may that transaction have"
-                    + " committed after all (the new migration's preflight then reports target_empty): " + emptyTarget
-                    + again;
+                    + " committed after all: the new migration's preflight then finds the source's schema on the target"
+                    + " and uses it as created beforehand, or names what differs. To start afresh instead: "
+                    + emptyTarget + again;
             case FULL_LOAD, POST_DATA -> "The target holds a partial copy. " + emptyTarget + slot + again;
             case STREAMING -> "The target holds a full copy that is not receiving changes. " + emptyTarget + slot + again;
             case VERIFY_SCHEMA, VERIFY_DATA -> "The target cannot be trusted: read the differences first (a schema "

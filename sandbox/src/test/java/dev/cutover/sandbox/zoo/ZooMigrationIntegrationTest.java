@@ -26,18 +26,23 @@ import org.apache.avro.specific.SpecificRecord;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.cutover.events.DataVerified;
+import dev.cutover.events.SchemaApplied;
+import dev.cutover.events.SchemaSection;
 import dev.cutover.events.SchemaVerified;
 import dev.cutover.events.StepFailed;
 import dev.cutover.events.VerifyData;
 import dev.cutover.events.VerifySchema;
 import dev.cutover.platform.KafkaProbe;
 import dev.cutover.platform.MessagePublisher;
+import dev.cutover.platform.database.Endpoint;
 import dev.cutover.sandbox.rehearsal.MigrationDriver;
 import dev.cutover.sandbox.rehearsal.Services;
+import dev.cutover.schema.pgtools.PgTools;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.Postgres;
 import dev.cutover.stack.PostgresServer;
@@ -50,9 +55,10 @@ import dev.cutover.stack.StackOptions;
  * them all, a check written for this test (row digests in SQL, the catalogue, and pg_dump where it can read both
  * sides) must find no difference, and the project's own VerifySchema and VerifyData must say the same.
  *
- * <p>One stack for both: the source databases {@code zoo_15} and {@code zoo_17} live on the stack's 11, the targets
+ * <p>One stack for all: the source databases {@code zoo_15} and {@code zoo_17} live on the stack's 11, the targets
  * on a 15 started beside it and on the stack's 17, and one set of services moves both. Each server has an address of
- * its own, as the saga's DNS settings require.
+ * its own, as the saga's DNS settings require. A third, {@code zoo_17_precreated}, moves to a target whose schema
+ * was created beforehand from the source's own {@code pg_dump --schema-only}, post-data included, as teams often do.
  */
 class ZooMigrationIntegrationTest {
 
@@ -62,6 +68,7 @@ class ZooMigrationIntegrationTest {
     private static final Pattern ROWS_DIFFER = Pattern.compile("^rows: (.+?) (differs|exists on)");
     private static final int SHOWN = 60;
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
+    private static final String PRE_CREATED = "zoo_17_precreated";
 
     private static LocalStack stack;
     private static PostgresServer fifteen;
@@ -76,8 +83,8 @@ class ZooMigrationIntegrationTest {
         createRoles(fifteen, false);
         createRoles(stack.target(), false);
         List<Services.Database> databases = new ArrayList<>();
-        for (Postgres target : List.of(fifteen, stack.target())) {
-            String database = database(target.majorVersion());
+        for (Postgres target : List.of(fifteen, stack.target(), stack.target())) {
+            String database = databases.size() == 2 ? PRE_CREATED : database(target.majorVersion());
             stack.source().createDatabase(database);
             target.createDatabase(database);
             run(stack.source(), database, "zoo/zoo.sql");
@@ -85,6 +92,7 @@ class ZooMigrationIntegrationTest {
             databases.add(new Services.Database(database, stack.source(), target, APP_ROLE,
                     System.getProperty(SCHEMAS_PROPERTY)));
         }
+        createFromTheSourcesSchemaDump(stack.source(), stack.target(), PRE_CREATED);
         Path work = Files.createTempDirectory("cutover-zoo");
         services = new Services(stack, work, Duration.ofSeconds(5), databases);
         services.startAll();
@@ -110,9 +118,21 @@ class ZooMigrationIntegrationTest {
     @ParameterizedTest(name = "11 -> {0}")
     @ValueSource(ints = {15, 17})
     void theZooArrivesWholeAndStaysWholeWhileStreaming(int targetMajor) throws Exception {
+        migrateAndCheck(targetMajor == 15 ? fifteen : stack.target(), database(targetMajor), String.valueOf(targetMajor));
+    }
+
+    @Test
+    void aZooTargetWhoseSchemaWasCreatedBeforehandIsUsedAsItIsAndArrivesWholeToo() throws Exception {
+        MigrationDriver.Outcome migration = migrateAndCheck(stack.target(), PRE_CREATED, "17, schema created beforehand");
+
+        assertThat(migration.messages()).filteredOn(SchemaApplied.class::isInstance).map(SchemaApplied.class::cast)
+                .filteredOn(applied -> applied.getSection() == SchemaSection.PRE_DATA).singleElement()
+                .satisfies(applied -> assertThat(applied.getNote()).contains("created beforehand", "nothing of the source's pre-data is applied"));
+    }
+
+    private static MigrationDriver.Outcome migrateAndCheck(Postgres target, String database, String label)
+            throws Exception {
         Postgres source = stack.source();
-        Postgres target = targetMajor == 15 ? fifteen : stack.target();
-        String database = database(targetMajor);
         MigrationDriver.Outcome migration = new MigrationDriver(bus, System.out, STEP_TIMEOUT).migrate(database);
         List<String> duringMigration = verificationsOf(migration.messages());
 
@@ -133,12 +153,12 @@ class ZooMigrationIntegrationTest {
         List<String> schemaByProject = schemaVerifiedNow(database);
         List<String> dataByProject = dataVerifiedNow(database);
 
-        System.out.printf("%n==== zoo 11 -> %d ====%nmigration: %s%nstreaming: %s%nthe project's verifications during the"
+        System.out.printf("%n==== zoo 11 -> %s ====%nmigration: %s%nstreaming: %s%nthe project's verifications during the"
                 + " migration:%n  %s%nindependent check after the writes (%d):%n  %s%nVerifySchema after the writes (%d):%n"
-                + "  %s%nVerifyData after the writes (%d):%n  %s%n==== end of zoo 11 -> %d ====%n",
-                targetMajor, migration.failure() == null ? "ready" : migration.failure(), streaming,
+                + "  %s%nVerifyData after the writes (%d):%n  %s%n==== end of zoo 11 -> %s ====%n",
+                label, migration.failure() == null ? "ready" : migration.failure(), streaming,
                 shown(duringMigration), independent.size(), shown(independent), schemaByProject.size(),
-                shown(schemaByProject), dataByProject.size(), shown(dataByProject), targetMajor);
+                shown(schemaByProject), dataByProject.size(), shown(dataByProject), label);
 
         boolean schemaDiffers = independent.stream().anyMatch(d -> !d.startsWith("rows: "));
         Set<String> tablesByProject = dataByProject.stream().map(d -> d.substring(0, d.indexOf(": "))).collect(toSet());
@@ -156,6 +176,7 @@ class ZooMigrationIntegrationTest {
         softly.assertThat(tablesByProject).as("the tables VerifyData names are the tables the independent check names")
                 .isEqualTo(tablesIndependently);
         softly.assertAll();
+        return migration;
     }
 
     /** The first {@value #SHOWN} lines of a list, one per line, and how many more there are. */
@@ -180,6 +201,21 @@ class ZooMigrationIntegrationTest {
 
     private static String database(int targetMajor) {
         return "zoo_" + targetMajor;
+    }
+
+    /** What a team does: the source's whole schema, pre-data and post-data, restored on the target. */
+    private static void createFromTheSourcesSchemaDump(Postgres source, Postgres target, String database) {
+        PgTools tools = new PgTools(null, Path.of(System.getProperty("java.io.tmpdir"), "cutover-zoo"), STEP_TIMEOUT);
+        Path archive = tools.dump(endpoint(source, database), List.of("--schema-only"));
+        try {
+            tools.apply(endpoint(target, database), tools.script(archive, tools.list(archive)));
+        } finally {
+            PgTools.delete(archive);
+        }
+    }
+
+    private static Endpoint endpoint(Postgres server, String database) {
+        return new Endpoint(server.host(), server.port(), database, server.superuser(), server.password(), null);
     }
 
     /** The roles the zoo's objects name; roles belong to the server, so an operator creates them on the target. */

@@ -76,15 +76,12 @@ record Facts(Source source, Target target, Optional<ClientVersion> pgDump, List<
     /**
      * @param majorVersion        e.g. 17
      * @param database            the target database's name
-     * @param tables              tables already in the schemas in scope, qualified
      * @param roles               which of the app roles exist here
      * @param availableExtensions extensions whose files are installed on the target server
      */
-    record Target(int majorVersion, String database, List<String> tables, Set<String> roles,
-            Set<String> availableExtensions) {
+    record Target(int majorVersion, String database, Set<String> roles, Set<String> availableExtensions) {
 
         Target {
-            tables = List.copyOf(tables);
             roles = Set.copyOf(roles);
             availableExtensions = Set.copyOf(availableExtensions);
         }

@@ -51,13 +51,6 @@ final class FactsReader {
 
     private static final String ROLES = "SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY (?)";
 
-    private static final String TARGET_TABLES = """
-            SELECT format('%I.%I', n.nspname, c.relname)
-              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-             WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY (?)
-             ORDER BY 1
-            """;
-
     private FactsReader() {
     }
 
@@ -71,9 +64,8 @@ final class FactsReader {
         }
     }
 
-    static Facts.Target target(Connection connection, List<String> schemas, List<String> appRoles) throws SQLException {
-        return new Facts.Target(Catalog.majorVersion(connection), connection.getCatalog(),
-                Catalog.stringsFor(connection, TARGET_TABLES, schemas), roles(connection, appRoles),
+    static Facts.Target target(Connection connection, List<String> appRoles) throws SQLException {
+        return new Facts.Target(Catalog.majorVersion(connection), connection.getCatalog(), roles(connection, appRoles),
                 Catalog.strings(connection, "SELECT name FROM pg_catalog.pg_available_extensions"));
     }
 

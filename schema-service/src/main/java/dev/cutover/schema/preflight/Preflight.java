@@ -11,8 +11,6 @@ import dev.cutover.schema.pgtools.ClientVersion;
 /** The preflight checks: facts in, findings out, no I/O. Findings come in the order the checks are listed. */
 final class Preflight {
 
-    private static final int TABLES_NAMED = 10;
-
     private Preflight() {
     }
 
@@ -32,7 +30,6 @@ final class Preflight {
             replicationHeadroom(facts.source(), findings);
             replicationPrivilege(facts.source(), findings);
             transactions(facts.source(), longTransaction, findings);
-            targetEmpty(facts.target(), findings);
             extensions(facts, findings);
             strandedExtensions(facts, findings);
             schemaRoles(facts, findings);
@@ -119,17 +116,6 @@ final class Preflight {
                     "a transaction prepared " + seconds(prepared.age()) + " ago is still open: creating the "
                             + "replication slot waits until it is committed or rolled back",
                     "COMMIT PREPARED '" + prepared.gid() + "' or ROLLBACK PREPARED '" + prepared.gid() + "'"));
-        }
-    }
-
-    private static void targetEmpty(Facts.Target target, List<Finding> findings) {
-        if (!target.tables().isEmpty()) {
-            List<String> named = target.tables().subList(0, Math.min(TABLES_NAMED, target.tables().size()));
-            String more = target.tables().size() > TABLES_NAMED
-                    ? " and " + (target.tables().size() - TABLES_NAMED) + " more" : "";
-            findings.add(blocker("target_empty", target.database(), "the target already has " + target.tables().size()
-                            + " table(s) in the schemas to move: " + String.join(", ", named) + more,
-                    "point cutover.databases.<name>.target at an empty database, or drop those tables"));
         }
     }
 

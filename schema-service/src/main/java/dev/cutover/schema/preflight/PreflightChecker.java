@@ -14,6 +14,7 @@ import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.WarmConnections;
 import dev.cutover.schema.pgtools.Catalog;
 import dev.cutover.schema.pgtools.PgTools;
+import dev.cutover.schema.precreated.PreCreatedTarget;
 import dev.cutover.schema.roles.MissingRoles;
 import dev.cutover.schema.roles.RoleReader;
 import dev.cutover.schema.roles.Roles;
@@ -66,7 +67,7 @@ public final class PreflightChecker {
         Optional<Finding> statistics = Optional.empty();
         try (WarmConnections.Lease lease = connections.lease(pair.target())) {
             Connection connection = lease.connection();
-            target = FactsReader.target(connection, schemas, pair.appRoles());
+            target = FactsReader.target(connection, pair.appRoles());
             if (!beforePreData) {
                 statistics = TargetStatistics.check(connection, schemas);
             }
@@ -89,6 +90,9 @@ public final class PreflightChecker {
         List<Finding> findings = new ArrayList<>(Preflight.check(new Facts(source, target, tools.pgDumpVersion(),
                 pair.appRoles(), new Facts.Schemas(unknown, stranded), missing, pair.createMissingRoles()), scope,
                 longTransaction));
+        if (beforePreData) {
+            findings.addAll(PreCreatedSchema.findings(PreCreatedTarget.judge(pair), target.database()));
+        }
         statistics.ifPresent(findings::add);
         if (scope == Scope.CUTOVER) {
             findings.addAll(AppRolePasswords.carryOver(pair, connections));

@@ -12,12 +12,15 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
 import dev.cutover.schema.pgtools.Catalog;
 import dev.cutover.schema.pgtools.PgTools;
 import dev.cutover.schema.pgtools.Toc;
 import dev.cutover.schema.pgtools.TocEntry;
+import dev.cutover.schema.precreated.Judgement;
+import dev.cutover.schema.precreated.PreCreatedTarget;
 import dev.cutover.schema.roles.MissingRoles;
 import dev.cutover.schema.roles.RoleReader;
 import dev.cutover.schema.roles.Roles;
@@ -35,6 +38,9 @@ import dev.cutover.schema.roles.SourceRoles;
  *
  * <p>The roles the schema names that the target lacks are created first when the pair says so, and cutover's own
  * schema last, all in the transaction that applies the dump: a failed pre-data leaves the target untouched.
+ *
+ * <p>A target whose schema was created beforehand ({@link PreCreatedTarget}) gets nothing of the dump: it is used as
+ * it is if it matches the source's, and refused naming each difference if not.
  */
 public final class PreDataApplier {
 
@@ -72,6 +78,10 @@ public final class PreDataApplier {
         } catch (SQLException e) {
             throw Catalog.failure("reading the target's schemas and roles", pair.target(), e);
         }
+        Optional<Judgement> preCreated = PreCreatedTarget.judge(pair);
+        if (preCreated.isPresent()) {
+            return usePreCreated(pair, preCreated.get(), schemas, roles, started);
+        }
         tools.requirePgDump(sourceMajor);
         List<String> options = new ArrayList<>(List.of("--schema-only", "--section=pre-data", "--no-publications",
                 "--no-subscriptions"));
@@ -90,6 +100,25 @@ public final class PreDataApplier {
             PgTools.delete(archive);
         }
         return new SectionReport(toc.size(), 0, 0, 0, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * The target's schema was created beforehand: used as it is when it matches the source's (as preflight judged it,
+     * judged again now), with its post-data objects set aside for the load and the missing roles and cutover's own
+     * schema added, in one transaction. Post-data builds what was set aside from the source's definitions.
+     */
+    private SectionReport usePreCreated(DatabasePair pair, Judgement judgement, List<String> schemas,
+            MissingRoles roles, long started) {
+        if (!judgement.fit()) {
+            throw new StepFailure(judgement.refusal(), false);
+        }
+        List<String> setAside = PreCreatedTarget.setAside(pair.target(), schemas);
+        log.info("the schema of {} was created beforehand and matches the source's: nothing of the dump applied, {}"
+                + " indexes, keys, foreign keys and triggers set aside for the load", pair.target().describe(), setAside.size());
+        installCutoverSchema(pair.source());
+        tools.apply(pair.target(), roles.sql() + "\n" + String.join("\n", setAside) + "\n" + CutoverSchema.ddl());
+        return new SectionReport(setAside.size(), 0, 0, 0, Duration.ofNanos(System.nanoTime() - started),
+                Optional.of(judgement.note()));
     }
 
     static boolean createsExisting(TocEntry entry, Set<String> targetSchemas) {

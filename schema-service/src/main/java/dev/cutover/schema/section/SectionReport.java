@@ -1,6 +1,7 @@
 package dev.cutover.schema.section;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * What applying a section did.
@@ -11,11 +12,19 @@ import java.time.Duration;
  * @param skipped     entries not run because the target already had them (a repeated command)
  * @param duration    from the dump of the source to the last statement on the target, the statistics gathered
  *                    after it included
+ * @param note        what was done instead of applying the section, when that differs (a target whose schema was
+ *                    created beforehand)
  */
-public record SectionReport(int statements, int indexes, int constraints, int skipped, Duration duration) {
+public record SectionReport(int statements, int indexes, int constraints, int skipped, Duration duration,
+        Optional<String> note) {
+
+    /** A section applied as dumped. */
+    public SectionReport(int statements, int indexes, int constraints, int skipped, Duration duration) {
+        this(statements, indexes, constraints, skipped, duration, Optional.empty());
+    }
 
     /** The same report, taking {@code duration} in all. */
     public SectionReport took(Duration duration) {
-        return new SectionReport(statements, indexes, constraints, skipped, duration);
+        return new SectionReport(statements, indexes, constraints, skipped, duration, note);
     }
 }

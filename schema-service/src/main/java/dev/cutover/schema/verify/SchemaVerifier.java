@@ -13,6 +13,12 @@ public final class SchemaVerifier {
 
     /** Compares the schemas in scope on the source now; the target is read for the same schemas. */
     public List<Difference> verify(DatabasePair pair) {
+        Catalogs catalogs = catalogs(pair);
+        return SchemaComparison.compare(catalogs.source(), catalogs.target());
+    }
+
+    /** Both catalogs of the schemas in scope on the source now, for a comparison of one's own. */
+    public static Catalogs catalogs(DatabasePair pair) {
         List<String> schemas;
         List<SchemaObject> source;
         try (Connection connection = pair.source().connect()) {
@@ -21,7 +27,7 @@ public final class SchemaVerifier {
         } catch (SQLException e) {
             throw Catalog.failure("reading the catalog", pair.source(), e);
         }
-        return SchemaComparison.compare(source, read(pair.target(), schemas));
+        return new Catalogs(schemas, source, read(pair.target(), schemas));
     }
 
     private static List<SchemaObject> read(Endpoint endpoint, List<String> schemas) {

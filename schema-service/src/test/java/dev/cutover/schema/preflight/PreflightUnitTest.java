@@ -26,7 +26,7 @@ class PreflightUnitTest {
     }
 
     private static Facts.Target target() {
-        return new Facts.Target(17, "shop", List.of(), Set.of("app"), Set.of("pg_trgm", "citext"));
+        return new Facts.Target(17, "shop", Set.of("app"), Set.of("pg_trgm", "citext"));
     }
 
     private static Facts facts(Facts.Source source, Facts.Target target) {
@@ -116,7 +116,7 @@ class PreflightUnitTest {
 
     @Test
     void appRoleMissingOnEitherSideIsABlockerPerSide() {
-        Facts facts = new Facts(source(List.of(KEYED)), new Facts.Target(17, "shop", List.of(), Set.of(),
+        Facts facts = new Facts(source(List.of(KEYED)), new Facts.Target(17, "shop", Set.of(),
                 Set.of("pg_trgm")), healthy.pgDump(), List.of("app", "reporting"),
                 Facts.Schemas.FINE, MissingRoles.none(), false);
 
@@ -127,12 +127,12 @@ class PreflightUnitTest {
     }
 
     @Test
-    void nonEmptyTargetMissingExtensionAndOlderTargetAreBlockers() {
-        Facts facts = facts(source(List.of(KEYED)), new Facts.Target(10, "shop", List.of("public.orders"),
-                Set.of("app"), Set.of("citext")));
+    void missingExtensionAndOlderTargetAreBlockers() {
+        Facts facts = facts(source(List.of(KEYED)), new Facts.Target(10, "shop", Set.of("app"),
+                Set.of("citext")));
 
         assertThat(Preflight.check(facts, Scope.MIGRATION, LONG)).extracting(Finding::check)
-                .containsExactly("target_version", "target_empty", "extensions");
+                .containsExactly("target_version", "extensions");
     }
 
     @Test
@@ -154,7 +154,7 @@ class PreflightUnitTest {
     void theCutoverScopeLeavesOutWhatNoLongerApplies() {
         Facts facts = facts(new Facts.Source(11, "admin", "replica", 1, 1, 10, 1, true,
                 List.of(new Facts.Table("public.audit_log", 'd', false, false)), 0, List.of(), List.of(),
-                Set.of("app"), Set.of()), new Facts.Target(17, "shop", List.of("public.audit_log"), Set.of(), Set.of()));
+                Set.of("app"), Set.of()), new Facts.Target(17, "shop", Set.of(), Set.of()));
 
         assertThat(Preflight.check(facts, Scope.CUTOVER, LONG)).extracting(Finding::check)
                 .containsExactly("replica_identity", "app_roles");
@@ -171,7 +171,7 @@ class PreflightUnitTest {
         MissingRoles missing = new MissingRoles(List.of("billing_reader", "app"),
                 Map.of("billing_reader", "has privileges on table public.invoices", "app", "an application role"),
                 List.of("CREATE ROLE app NOLOGIN;", "CREATE ROLE billing_reader NOLOGIN;"));
-        Facts.Target withoutApp = new Facts.Target(17, "shop", List.of(), Set.of(), Set.of("pg_trgm", "citext"));
+        Facts.Target withoutApp = new Facts.Target(17, "shop", Set.of(), Set.of("pg_trgm", "citext"));
         Facts reported = new Facts(healthy.source(), withoutApp, healthy.pgDump(), List.of("app"), Facts.Schemas.FINE, missing,
                 false);
         Facts created = new Facts(healthy.source(), withoutApp, healthy.pgDump(), List.of("app"), Facts.Schemas.FINE, missing,

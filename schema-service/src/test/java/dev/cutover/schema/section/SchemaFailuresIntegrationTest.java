@@ -27,16 +27,17 @@ class SchemaFailuresIntegrationTest {
     private final PgTools tools = new PgTools(null, WORK, Duration.ofMinutes(1));
 
     @Test
-    void preDataOntoATargetThatHasTheObjectsAlreadyAsksForAnEmptyDatabase(LocalStack stack) {
+    void preDataOntoATargetThatHasAnObjectAlreadyAsksForAnEmptyDatabase(LocalStack stack) {
         DatabasePair pair = TestDatabases.create(stack, "failure_exists", List.of());
-        String table = "CREATE TABLE public.orders (id bigint PRIMARY KEY)";
-        TestDatabases.execute(pair.source(), table);
-        TestDatabases.execute(pair.target(), table);
+        // A collation is no object VerifySchema compares, so this target is not taken for one created beforehand.
+        String collation = "CREATE COLLATION public.plain (provider = libc, locale = 'C')";
+        TestDatabases.execute(pair.source(), "CREATE TABLE public.orders (id bigint PRIMARY KEY)", collation);
+        TestDatabases.execute(pair.target(), collation);
 
         assertThatThrownBy(() -> new PreDataApplier(tools).apply(pair)).isInstanceOfSatisfying(StepFailure.class,
                 failure -> {
-                    assertThat(failure.getMessage()).contains("already has an object").contains("\"orders\" already exists")
-                            .contains("empty database");
+                    assertThat(failure.getMessage()).contains("already has an object").contains("\"plain\"")
+                            .contains("already exists").contains("empty database");
                     assertThat(failure.retryable()).isFalse();
                 });
     }
