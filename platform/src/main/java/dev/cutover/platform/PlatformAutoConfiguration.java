@@ -25,10 +25,12 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
+import org.springframework.kafka.config.ContainerPostProcessor;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -48,6 +50,9 @@ import dev.cutover.platform.database.DatabasesSettings;
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties({PlatformSettings.class, DatabasesSettings.class})
 public class PlatformAutoConfiguration {
+
+    /** The container post-processor for listeners that only observe: {@code containerPostProcessor = WITHOUT_TRANSACTIONS}. */
+    public static final String WITHOUT_TRANSACTIONS = "observersWithoutTransactions";
 
     private static final Logger log = LoggerFactory.getLogger(PlatformAutoConfiguration.class);
 
@@ -116,6 +121,19 @@ public class PlatformAutoConfiguration {
         processor.setBackOffFunction(PlatformAutoConfiguration::noRetryWhenNotRetryable);
         quietlyHandled(processor, settings);
         return processor;
+    }
+
+    /**
+     * Named in the {@code containerPostProcessor} of listeners that only observe (lag reports, readiness, metrics): each
+     * reads from the newest offset in a group of one instance, and what it decides, if anything, commits elsewhere; a
+     * Kafka transaction per record would only load the broker.
+     */
+    @Bean(WITHOUT_TRANSACTIONS)
+    ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> observersWithoutTransactions() {
+        return container -> {
+            container.getContainerProperties().setKafkaAwareTransactionManager(null);
+            container.getContainerProperties().setTransactionManager(null);
+        };
     }
 
     @Bean

@@ -5,6 +5,7 @@ import org.springframework.kafka.annotation.KafkaListener;
 
 import dev.cutover.events.CutoverStarted;
 import dev.cutover.platform.DecodedValues;
+import dev.cutover.platform.PlatformAutoConfiguration;
 
 /**
  * Readies the fence when a cutover starts, while preflight runs, so that {@code StopTraffic} finds everything open
@@ -21,7 +22,7 @@ class CutoverStartedListener {
 
     @KafkaListener(id = "fence-ready", topics = "cutover.events",
             groupId = "cutover-fence-ready-#{T(java.util.UUID).randomUUID()}",
-            properties = "auto.offset.reset=latest", containerPostProcessor = "fenceReadyWithoutTransactions")
+            properties = "auto.offset.reset=latest", containerPostProcessor = PlatformAutoConfiguration.WITHOUT_TRANSACTIONS)
     void on(ConsumerRecord<String, Object> record) {
         if (DecodedValues.of(record) instanceof CutoverStarted started) {
             fence.ready(started.getMetadata().getDatabase());

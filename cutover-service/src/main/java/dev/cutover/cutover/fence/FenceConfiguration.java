@@ -7,8 +7,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.ContainerPostProcessor;
-import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 
 import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.database.DatabasesSettings;
@@ -44,17 +42,5 @@ class FenceConfiguration {
     @Bean
     CutoverStartedListener cutoverStartedListener(FenceParticipant participant) {
         return new CutoverStartedListener(participant);
-    }
-
-    /**
-     * Named in {@link CutoverStartedListener}'s {@code containerPostProcessor}: it only reads, from the newest offset
-     * of a group of one instance, so a Kafka transaction per record would only load the broker.
-     */
-    @Bean
-    ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> fenceReadyWithoutTransactions() {
-        return container -> {
-            container.getContainerProperties().setKafkaAwareTransactionManager(null);
-            container.getContainerProperties().setTransactionManager(null);
-        };
     }
 }

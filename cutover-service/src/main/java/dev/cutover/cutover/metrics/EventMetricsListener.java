@@ -3,6 +3,8 @@ package dev.cutover.cutover.metrics;
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 
+import dev.cutover.platform.PlatformAutoConfiguration;
+
 /**
  * Every instance reads every event (a group of its own, from the newest) for its metrics: Prometheus scrapes each
  * instance, and a figure must not depend on which one owns a cutover. Nothing is decided here, so no transaction.
@@ -17,7 +19,7 @@ class EventMetricsListener {
 
     @KafkaListener(id = "cutover-metrics", topics = "cutover.events",
             groupId = "cutover-metrics-#{T(java.util.UUID).randomUUID()}",
-            properties = "auto.offset.reset=latest", containerPostProcessor = "metricsWithoutTransactions")
+            properties = "auto.offset.reset=latest", containerPostProcessor = PlatformAutoConfiguration.WITHOUT_TRANSACTIONS)
     void on(Object event) {
         if (event instanceof SpecificRecord record) {
             metrics.record(record);

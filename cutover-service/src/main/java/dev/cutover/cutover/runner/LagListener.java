@@ -3,6 +3,7 @@ package dev.cutover.cutover.runner;
 import org.springframework.kafka.annotation.KafkaListener;
 
 import dev.cutover.events.LagReported;
+import dev.cutover.platform.PlatformAutoConfiguration;
 
 /**
  * Lag reports for the sagas that wait on lag. Every instance reads every report (its own group,
@@ -19,7 +20,7 @@ class LagListener {
 
     @KafkaListener(id = "cutover-saga-lag", topics = "replication.lag",
             groupId = "cutover-saga-lag-#{T(java.util.UUID).randomUUID()}",
-            properties = "auto.offset.reset=latest", containerPostProcessor = "lagReportsWithoutTransactions")
+            properties = "auto.offset.reset=latest", containerPostProcessor = PlatformAutoConfiguration.WITHOUT_TRANSACTIONS)
     void on(LagReported report) {
         saga.lagReported(report);
     }

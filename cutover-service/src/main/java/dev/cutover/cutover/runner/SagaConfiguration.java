@@ -10,8 +10,6 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.ContainerPostProcessor;
-import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 
 import dev.cutover.cutover.saga.Cutover;
 import dev.cutover.cutover.saga.CutoverDecider;
@@ -92,18 +90,5 @@ class SagaConfiguration {
     @Bean
     LagListener lagListener(SagaLoop cutoverSagaLoop) {
         return new LagListener(cutoverSagaLoop);
-    }
-
-    /**
-     * Named in {@link LagListener}'s {@code containerPostProcessor}: a lag report is an observation, several a second,
-     * read by a group of one instance from the latest offset, and handed to the saga's loop, which decides it through
-     * the partition's writer. Committing its offset in a Kafka transaction of its own would only load the broker.
-     */
-    @Bean
-    ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> lagReportsWithoutTransactions() {
-        return container -> {
-            container.getContainerProperties().setKafkaAwareTransactionManager(null);
-            container.getContainerProperties().setTransactionManager(null);
-        };
     }
 }
