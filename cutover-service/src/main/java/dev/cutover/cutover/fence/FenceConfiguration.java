@@ -2,12 +2,15 @@ package dev.cutover.cutover.fence;
 
 import java.time.Clock;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.cutover.cutover.runner.LocalParticipants;
 import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.database.DatabasesSettings;
 
@@ -32,6 +35,19 @@ class FenceConfiguration {
     @Bean
     FenceWatchers fenceWatchers(FenceParticipant participant) {
         return new FenceWatchers(participant);
+    }
+
+    /**
+     * The fence's commands the saga in this process commits, carried out at once (decision 63) where this instance's
+     * fence reads their partition; elsewhere the fence that reads it takes them from Kafka.
+     */
+    @Bean
+    LocalParticipants localFence(FenceParticipant participant, FenceWatchers fenceWatchers, MeterRegistry meters) {
+        FunctionCounter.builder("cutover.fence.commands.early", participant, FenceParticipant::carriedOutEarly)
+                .description("The fence's commands carried out as soon as the saga in this process committed them")
+                .register(meters);
+        return commands -> participant.carryOutEarly(commands.stream()
+                .filter(committed -> fenceWatchers.owns(committed.partition())).toList());
     }
 
     @Bean

@@ -55,21 +55,19 @@ class FenceListener {
 
     private void carryOut(ConsumerRecord<String, Object> record, List<SpecificRecord> answers,
             List<Runnable> afterPublishing) {
-        switch (DecodedValues.of(record)) {
-            case null -> throw new IllegalArgumentException("a command without a value (a tombstone?) at "
-                    + record.topic() + "-" + record.partition() + "@" + record.offset() + ": nothing to carry out");
-            case StopTraffic command -> answers.add(fence.stopTraffic(command));
-            case WriteCanary command -> answers.add(fence.writeCanary(command));
-            case OpenTarget command -> {
-                answers.add(fence.openTarget(command));
-                afterPublishing.add(() -> fence.watchFirstSession(command, record.partition()));
-            }
-            case LockTarget command -> answers.add(fence.lockTarget(command));
-            case RestoreSource command -> answers.add(fence.restoreSource(command));
-            default -> {
-                // Not the fence's: the interceptor lets only undecodable records through besides its own.
-            }
+        Object value = DecodedValues.of(record);
+        if (value == null) {
+            throw new IllegalArgumentException("a command without a value (a tombstone?) at " + record.topic() + "-"
+                    + record.partition() + "@" + record.offset() + ": nothing to carry out");
         }
+        if (!(value instanceof SpecificRecord command) || !handles(command) || fence.carriedOutEarly(command)) {
+            // Not the fence's (the interceptor lets only undecodable records through besides its own), or carried out
+            // already, as soon as the saga committed it in this process.
+            return;
+        }
+        FenceParticipant.Carried carried = fence.carryOut(command, record.partition());
+        answers.add(carried.answer());
+        carried.afterPublishing().ifPresent(afterPublishing::add);
     }
 
     private void publish(List<SpecificRecord> answers, List<Runnable> afterPublishing) {

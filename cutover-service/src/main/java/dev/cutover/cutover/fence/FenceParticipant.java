@@ -3,16 +3,20 @@ package dev.cutover.cutover.fence;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -34,6 +38,7 @@ import dev.cutover.events.TargetOpened;
 import dev.cutover.events.TrafficResumed;
 import dev.cutover.events.TrafficStopped;
 import dev.cutover.events.WriteCanary;
+import dev.cutover.cutover.runner.LocalParticipants;
 import dev.cutover.events.serde.AvroMessageDeserializer;
 import dev.cutover.events.serde.AvroMessageSerializer;
 import dev.cutover.platform.MessagePublisher;
@@ -57,12 +62,103 @@ class FenceParticipant implements AutoCloseable {
     private final MessagePublisher publisher;
     private final ExecutorService watchers = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<Integer, Set<FutureTask<Void>>> watching = new ConcurrentHashMap<>();
+    private final EarlyCommands early = new EarlyCommands();
 
     FenceParticipant(Fence fence, DatabasesSettings databases, FenceSettings settings, MessagePublisher publisher) {
         this.fence = fence;
         this.databases = databases;
         this.settings = settings;
         this.publisher = publisher;
+    }
+
+    /** A command carried out: its answer, and what to do once the answer is published. */
+    record Carried(SpecificRecord answer, Optional<Runnable> afterPublishing) {
+    }
+
+    /**
+     * Carries out one of the fence's commands ({@link FenceListener#handles}).
+     *
+     * @param partition the command's partition of {@code cutover.commands}
+     */
+    Carried carryOut(SpecificRecord command, int partition) {
+        return switch (command) {
+            case StopTraffic stop -> new Carried(stopTraffic(stop), Optional.empty());
+            case WriteCanary canary -> new Carried(writeCanary(canary), Optional.empty());
+            case OpenTarget open -> new Carried(openTarget(open),
+                    Optional.of(() -> watchFirstSession(open, partition)));
+            case LockTarget lock -> new Carried(lockTarget(lock), Optional.empty());
+            case RestoreSource restore -> new Carried(restoreSource(restore), Optional.empty());
+            default -> throw new IllegalArgumentException(MessagePublisher.describe(command)
+                    + " is not a command of the fence");
+        };
+    }
+
+    /**
+     * Carries out, as soon as the saga in this process committed them, the fence's commands among {@code commands}
+     * (decision 63), in order and on a thread of their own, and publishes their answers together, as the listener does
+     * with a poll. The listener, reading them from Kafka afterwards, waits for the outcome here and skips those carried
+     * out; one that failed here is carried out there, with the retries and the {@code StepFailed} of every command.
+     */
+    void carryOutEarly(List<LocalParticipants.Committed> commands) {
+        List<LocalParticipants.Committed> ours = commands.stream()
+                .filter(committed -> FenceListener.handles(committed.command())).toList();
+        if (ours.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Boolean>> outcomes = ours.stream().map(committed -> early.claim(id(committed.command())))
+                .toList();
+        try {
+            early.execute(() -> carryOutEarly(ours, outcomes));
+        } catch (RejectedExecutionException e) {
+            // Closing: the listener carries them out, if this instance still reads them.
+            outcomes.forEach(outcome -> outcome.complete(false));
+        }
+    }
+
+    private void carryOutEarly(List<LocalParticipants.Committed> ours, List<CompletableFuture<Boolean>> outcomes) {
+        List<SpecificRecord> answers = new ArrayList<>();
+        List<Runnable> afterPublishing = new ArrayList<>();
+        int done = 0;
+        try {
+            for (LocalParticipants.Committed committed : ours) {
+                Carried carried = carryOut(committed.command(), committed.partition());
+                answers.add(carried.answer());
+                carried.afterPublishing().ifPresent(afterPublishing::add);
+                done++;
+            }
+        } catch (RuntimeException e) {
+            log.info("{} was not carried out as soon as it was committed ({}); the fence's listener carries it out"
+                    + " from Kafka", MessagePublisher.describe(ours.get(done).command()), e.getMessage());
+        }
+        try {
+            publish(answers);
+            afterPublishing.forEach(Runnable::run);
+        } catch (RuntimeException e) {
+            log.info("the answers of commands carried out as soon as they were committed were not published ({});"
+                    + " the fence's listener carries them out again from Kafka", e.getMessage());
+            done = 0;
+        }
+        early.carriedOut(done);
+        for (int i = 0; i < outcomes.size(); i++) {
+            outcomes.get(i).complete(i < done);
+        }
+    }
+
+    /** How many commands were carried out as soon as the saga committed them, since start-up. */
+    long carriedOutEarly() {
+        return early.carriedOut();
+    }
+
+    /**
+     * Whether {@code command} was carried out as soon as it was committed ({@link #carryOutEarly}): waits for that to
+     * finish, so that the listener never runs it beside it.
+     */
+    boolean carriedOutEarly(SpecificRecord command) {
+        return early.outcome(id(command));
+    }
+
+    private static UUID id(SpecificRecord command) {
+        return MessagePublisher.metadataOf(command).getMessageId();
     }
 
     /** Each command's answer is returned, to be published with those of the commands that arrived beside it. */
@@ -278,6 +374,7 @@ class FenceParticipant implements AutoCloseable {
 
     @Override
     public void close() {
+        early.close();
         watchers.shutdownNow();
         fence.close();
         publisher.close();

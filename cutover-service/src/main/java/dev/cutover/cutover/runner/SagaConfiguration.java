@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -67,8 +68,10 @@ class SagaConfiguration {
      */
     @Bean(destroyMethod = "stop")
     SagaLoop cutoverSagaLoop(SagaRunner saga, SagaPartitions cutoverSagaPartitions,
-            StepFailedRecoverer stepFailedRecoverer, KafkaProperties kafka, SagaSettings settings, Clock clock) {
-        return new SagaLoop(GROUP, saga, cutoverSagaPartitions, stepFailedRecoverer, kafka, settings, clock);
+            StepFailedRecoverer stepFailedRecoverer, KafkaProperties kafka, SagaSettings settings, Clock clock,
+            ObjectProvider<LocalParticipants> local) {
+        return new SagaLoop(GROUP, saga, cutoverSagaPartitions, stepFailedRecoverer, kafka, settings, clock,
+                local.getIfAvailable(() -> LocalParticipants.NONE));
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -91,6 +93,9 @@ final class SagaLoop implements SmartLifecycle {
     private final Map<TopicPartition, Long> readFrom = new HashMap<>();
     /** Per partition, the offset after the last one read: what the next commit records as consumed. */
     private final Map<TopicPartition, OffsetAndMetadata> readUpTo = new HashMap<>();
+    /** The commands the open transaction wrote, in order, to be handed to {@link #local} once it committed. */
+    private final List<Sent> sentCommands = new ArrayList<>();
+    private final LocalParticipants local;
     private KafkaProducer<String, SpecificRecord> producer;
     private volatile KafkaConsumer<String, Object> consumer;
     private volatile boolean running;
@@ -98,8 +103,9 @@ final class SagaLoop implements SmartLifecycle {
 
     /** @param group the consumer group; it also names the thread and the producer's transactional id */
     SagaLoop(String group, SagaRunner saga, SagaPartitions partitions, StepFailedRecoverer refused,
-            KafkaProperties kafka, SagaSettings settings, Clock clock) {
+            KafkaProperties kafka, SagaSettings settings, Clock clock, LocalParticipants local) {
         this.group = group;
+        this.local = local;
         this.saga = saga;
         this.partitions = partitions;
         this.refused = refused;
@@ -212,6 +218,7 @@ final class SagaLoop implements SmartLifecycle {
 
     /** Decides everything pending in one transaction, committed with the offsets of everything read. */
     private void decidePending() {
+        sentCommands.clear();
         try {
             producer().beginTransaction();
             for (ConsumerRecord<String, Object> record : pending) {
@@ -220,6 +227,7 @@ final class SagaLoop implements SmartLifecycle {
             producer.sendOffsetsToTransaction(new HashMap<>(readUpTo), consumer.groupMetadata());
             producer.commitTransaction();
         } catch (RuntimeException e) {
+            sentCommands.clear();
             abort();
             saga.pollRolledBack();
             Map<TopicPartition, Long> again = readAgain();
@@ -229,6 +237,30 @@ final class SagaLoop implements SmartLifecycle {
         }
         saga.pollCommitted();
         forgetRead();
+        handOverCommitted();
+    }
+
+    /** A command written in the open transaction, and where. */
+    private record Sent(SpecificRecord command, Future<RecordMetadata> written) {
+    }
+
+    /** The commands just committed, to the participants in this process ({@link LocalParticipants}). */
+    private void handOverCommitted() {
+        if (sentCommands.isEmpty()) {
+            return;
+        }
+        List<LocalParticipants.Committed> committed = new ArrayList<>();
+        for (Sent sent : sentCommands) {
+            // Done: a commit waits for every send of its transaction.
+            committed.add(new LocalParticipants.Committed(sent.command(), sent.written().resultNow().partition()));
+        }
+        sentCommands.clear();
+        try {
+            local.committed(committed);
+        } catch (RuntimeException e) {
+            log.warn("the participants in this process were not handed the commands just committed ({}); they read"
+                    + " them from Kafka", e.getMessage(), e);
+        }
     }
 
     /**
@@ -258,8 +290,11 @@ final class SagaLoop implements SmartLifecycle {
         for (SpecificRecord message : messages) {
             String topic = MessagePublisher.topicFor(message);
             try {
-                producer.send(new ProducerRecord<>(topic, MessagePublisher.keyOf(MessagePublisher.metadataOf(message)),
-                        message));
+                Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(topic,
+                        MessagePublisher.keyOf(MessagePublisher.metadataOf(message)), message));
+                if (Topics.COMMANDS.name().equals(topic)) {
+                    sentCommands.add(new Sent(message, sent));
+                }
             } catch (KafkaException e) {
                 throw new PublishFailed("Kafka did not accept " + MessagePublisher.describe(message) + " on " + topic
                         + ": " + e.getMessage(), e);

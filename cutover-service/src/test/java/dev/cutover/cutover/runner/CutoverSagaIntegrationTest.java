@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,6 +183,9 @@ class CutoverSagaIntegrationTest {
         CutoverCompleted completed = probe.await(CutoverCompleted.class,
                 e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
         assertThat(completed.getDowntimeMs()).isPositive();
+        assertThat(service.getBean(MeterRegistry.class).get("cutover.fence.commands.early").functionCounter().count())
+                .as("StopTraffic, WriteCanary and OpenTarget carried out as soon as the saga committed them")
+                .isGreaterThanOrEqualTo(3);
         assertThat(completed.getStepDurationsMs()).containsKeys("STOP_TRAFFIC", "WRITE_CANARY", "AWAIT_CATCH_UP",
                 "SYNC_SEQUENCES", "OPEN_TARGET", "FLIP_DNS", "AWAIT_TRAFFIC");
 
