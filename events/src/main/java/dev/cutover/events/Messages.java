@@ -123,7 +123,8 @@ public final class Messages {
             event(MigrationDataMismatched.class),
             event(MigrationStopped.class),
             event(MigrationCleanedUp.class),
-            event(FullLoadSized.class));
+            event(FullLoadSized.class),
+            event(PgBouncerResumed.class));
 
     private static final Map<String, MessageType> BY_FULL_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(MessageType::fullName, Function.identity()));
