@@ -40,8 +40,10 @@ public final class PgBouncerServer implements AutoCloseable {
      * @param databases the {@code [databases]} entries: name to connection string, e.g.
      *     {@code app -> host=127.0.0.1 port=5432 dbname=app}
      * @param users who may connect, name to password; PgBouncer logs in to PostgreSQL with the same password
+     * @param adminPassword the password of {@link #ADMIN_USER}
      */
-    public record Options(String host, int port, Map<String, String> databases, Map<String, String> users) {
+    public record Options(String host, int port, Map<String, String> databases, Map<String, String> users,
+            String adminPassword) {
 
         public Options {
             Objects.requireNonNull(host, "host");
@@ -50,35 +52,39 @@ public final class PgBouncerServer implements AutoCloseable {
             }
             databases = Map.copyOf(databases);
             users = Map.copyOf(users);
-            users.forEach((user, password) -> {
-                if (!(user + password).matches("[A-Za-z0-9._-]+")) {
-                    throw new IllegalArgumentException("user names and passwords may hold letters, digits, '-', '_' and '.' only");
-                }
-            });
+            if (!Objects.requireNonNull(adminPassword, "adminPassword").matches("[A-Za-z0-9._-]+")
+                    || !users.entrySet().stream().allMatch(user -> (user.getKey() + user.getValue()).matches("[A-Za-z0-9._-]+"))) {
+                throw new IllegalArgumentException("user names and passwords may hold letters, digits, '-', '_' and '.' only,"
+                        + " so that they fit in PgBouncer's auth_file unquoted");
+            }
         }
 
-        /** No databases and no users yet, on 127.0.0.1 at a free port. */
+        /** No databases and no users yet, on 127.0.0.1 at a free port, with a random admin password. */
         public static Options of() {
-            return new Options("127.0.0.1", 0, Map.of(), Map.of());
+            return new Options("127.0.0.1", 0, Map.of(), Map.of(), HexFormat.of().formatHex(new SecureRandom().generateSeed(12)));
         }
 
         public Options withDatabase(String name, String connectionString) {
             var more = new TreeMap<>(databases);
             more.put(name, connectionString);
-            return new Options(host, port, more, users);
+            return new Options(host, port, more, users, adminPassword);
         }
 
         public Options withUser(String name, String password) {
             var more = new TreeMap<>(users);
             more.put(name, password);
-            return new Options(host, port, databases, more);
+            return new Options(host, port, databases, more, adminPassword);
+        }
+
+        /** The same admin password on several PgBouncers, as a switch that manages them all is given one. */
+        public Options withAdminPassword(String password) {
+            return new Options(host, port, databases, users, password);
         }
     }
 
     private final Options options;
     private final Path executable;
     private final Path directory;
-    private final String adminPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
     private Process process;
     private int port;
     private boolean closed;
@@ -120,7 +126,7 @@ public final class PgBouncerServer implements AutoCloseable {
         try {
             Files.writeString(configFile(), configuration(candidate));
             Files.writeString(databasesFile(), databasesText(options.databases()));
-            StringBuilder users = new StringBuilder("\"" + ADMIN_USER + "\" \"" + adminPassword + "\"\n");
+            StringBuilder users = new StringBuilder("\"" + ADMIN_USER + "\" \"" + options.adminPassword() + "\"\n");
             options.users().forEach((user, password) -> users.append('"').append(user).append("\" \"").append(password).append("\"\n"));
             Files.writeString(directory.resolve("users.txt"), users);
             Files.deleteIfExists(logFile());
@@ -205,9 +211,9 @@ public final class PgBouncerServer implements AutoCloseable {
         return ADMIN_USER;
     }
 
-    /** A random password per run for {@link #ADMIN_USER}. */
+    /** The password of {@link #ADMIN_USER}. */
     public String adminPassword() {
-        return adminPassword;
+        return options.adminPassword();
     }
 
     /** {@code jdbc:postgresql://host:port/database} through this PgBouncer. */
