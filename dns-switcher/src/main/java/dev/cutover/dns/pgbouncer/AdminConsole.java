@@ -101,14 +101,16 @@ final class AdminConsole implements AutoCloseable {
         }
     }
 
-    /** RESUME; a database that is not paused is already where RESUME would put it. */
-    void resume(String database) throws SQLException {
+    /** RESUME; false when the database was not paused, which is already where RESUME would put it. */
+    boolean resume(String database) throws SQLException {
         try {
             query("RESUME " + database);
+            return true;
         } catch (SQLException e) {
             if (e.getMessage() == null || !e.getMessage().contains("is not paused")) {
                 throw e;
             }
+            return false;
         }
     }
 

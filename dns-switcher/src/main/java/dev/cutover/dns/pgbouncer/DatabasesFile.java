@@ -68,10 +68,10 @@ final class DatabasesFile {
 
     static String repointed(String connection, ServerAddress server) {
         StringBuilder text = new StringBuilder();
-        boolean port = false;
-        Matcher parameter = PARAMETER.matcher(connection);
-        int end = 0;
         boolean host = false;
+        boolean port = false;
+        int end = 0;
+        Matcher parameter = PARAMETER.matcher(connection);
         while (parameter.find()) {
             text.append(connection, end, parameter.start());
             switch (parameter.group(1)) {

@@ -118,8 +118,9 @@ public final class PgBouncerSwitch implements AutoCloseable {
                                 + " nor " + next + "; check " + instance.databasesFile());
                         continue;
                     }
-                    console.resume(pool.database());
-                    resumed.add(instance.admin().toString());
+                    if (console.resume(pool.database())) {
+                        resumed.add(instance.admin().toString());
+                    }
                 } catch (DnsFailureException e) {
                     failures.add(e.getMessage());
                 } catch (SQLException | IOException e) {
@@ -139,7 +140,7 @@ public final class PgBouncerSwitch implements AutoCloseable {
     /**
      * {@code TargetOpened}: resumes the database on every PgBouncer, wherever its entry points (the target, after a
      * flip). Empty when the database is not served through PgBouncer. Resuming a database that is not paused is a
-     * no-op, so a redelivered event is harmless.
+     * no-op, so a redelivered event is harmless: its answer names no instance.
      */
     public Optional<PoolResumed> targetOpened(String cutoverDatabase, Optional<String> cutoverId) {
         PgBouncerPool pool = settings.pools().get(cutoverDatabase);
@@ -182,9 +183,10 @@ public final class PgBouncerSwitch implements AutoCloseable {
         ServerAddress server = null;
         for (PgBouncerInstance instance : pool.instances()) {
             try (AdminConsole console = open(instance, "the others were resumed")) {
-                console.resume(pool.database());
+                if (console.resume(pool.database())) {
+                    resumed.add(instance.admin().toString());
+                }
                 server = console.entry(pool.database()).map(Entry::server).orElse(server);
-                resumed.add(instance.admin().toString());
             } catch (DnsFailureException e) {
                 failures.add(e.getMessage());
             } catch (SQLException e) {

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every PgBouncer of a database serves again: where the entry points, which instances were resumed, how long clients
- * were held (unknown when this process did not see the PAUSE, e.g. after a restart), and why.
+ * Every PgBouncer of a database serves again: where the entry points, which instances were paused and are resumed
+ * (none when all already served), how long clients were held (unknown when this process did not see the PAUSE, e.g.
+ * after a restart), and why.
  */
 public record PoolResumed(String cutoverDatabase, Optional<String> cutoverId, String database, ServerAddress server,
         List<String> instances, Optional<Duration> held, Cause cause) {

@@ -62,6 +62,8 @@ class PgBouncerSwitchIntegrationTest {
             assertThat(resumed.instances()).hasSize(2);
             assertThat(resumed.held()).isPresent();
             assertThat(servers.entry(1).paused()).isFalse();
+            assertThat(pgbouncer.targetOpened(servers.database, Optional.of("cutover-1")).orElseThrow().instances())
+                    .as("a redelivered TargetOpened resumes nothing").isEmpty();
         }
     }
 
