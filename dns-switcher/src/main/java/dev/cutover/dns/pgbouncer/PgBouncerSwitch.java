@@ -97,8 +97,8 @@ public final class PgBouncerSwitch implements AutoCloseable {
 
     /**
      * {@code RevertDns}: points the entry back at {@code next} (the source) on every PgBouncer and resumes it. Not all or
-     * nothing: a PgBouncer that cannot be reached is named in the failure, the others are moved back and resumed, and
-     * the saga's retry finishes the job.
+     * nothing: a PgBouncer that cannot be reached is named in the failure, with what to check on it, and the others are
+     * moved back and resumed.
      */
     public PoolResumed revert(String cutoverDatabase, Optional<String> cutoverId, String entry, ServerAddress expected,
             ServerAddress next) {
@@ -129,8 +129,9 @@ public final class PgBouncerSwitch implements AutoCloseable {
             }
             if (!failures.isEmpty()) {
                 throw new DnsFailureException(new DnsFailure.Unreachable("PgBouncer", String.join("; ", failures),
-                        "the other PgBouncers were moved back to " + next + " and resumed; fix these and the saga's retry"
-                                + " finishes the rollback"));
+                        "the other PgBouncers were moved back to " + next + " and resumed. Check each one named: its entry "
+                                + pool.database() + " must point at " + next + " and must not be paused (RESUME "
+                                + pool.database() + " on its admin console); a flip that could not reach it changed nothing"));
             }
             return new PoolResumed(cutoverDatabase, cutoverId, pool.database(), next, resumed, release(cutoverDatabase),
                     Cause.REVERTED);
