@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -97,8 +98,12 @@ public final class PgBouncerServer implements AutoCloseable {
 
     /** Starts {@code pgbouncer}; fails with a message saying what to do (install it, free the port). */
     public static PgBouncerServer start(Options options) {
+        return start(options, Os.findExecutable("pgbouncer", PGBOUNCER_PROPERTY, List.of("/usr/sbin", "/usr/local/sbin", "/usr/local/bin")));
+    }
+
+    static PgBouncerServer start(Options options, Optional<Path> installed) {
         long started = System.nanoTime();
-        Path executable = Os.findExecutable("pgbouncer", PGBOUNCER_PROPERTY, List.of("/usr/sbin", "/usr/local/sbin", "/usr/local/bin"))
+        Path executable = installed
                 .orElseThrow(() -> new StackException("PgBouncer is not installed: no `pgbouncer` on the PATH or in /usr/sbin"
                         + (System.getProperty(PGBOUNCER_PROPERTY) == null ? "" : " (nor at -D" + PGBOUNCER_PROPERTY + "=" + System.getProperty(PGBOUNCER_PROPERTY) + ")")
                         + ". Install it with `apt-get install pgbouncer` (Debian/Ubuntu), or point -D" + PGBOUNCER_PROPERTY + " at it."));
