@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cutover.dns.DnsFailure;
 import dev.cutover.dns.DnsFailureException;
 import dev.cutover.dns.pgbouncer.PoolResumed.Cause;
+import dev.cutover.stack.PgBouncerServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -137,6 +138,26 @@ class PgBouncerSwitchIntegrationTest {
         assertThat(resumed.cause()).isEqualTo(Cause.MAX_PAUSE_EXCEEDED);
         assertThat(resumed.server()).isEqualTo(servers.target);
         assertThat(servers.entry(0).paused()).isFalse();
+    }
+
+    @Test
+    void aDatabaseLeftPausedByAnEarlierRunIsResumedWithinTheMaxPause() throws Exception {
+        try (AdminConsole console = AdminConsole.open(servers.instance(1), PgBouncerServer.ADMIN_USER,
+                PgBouncerFixture.ADMIN_PASSWORD, Duration.ofSeconds(2))) {
+            console.pause(PgBouncerFixture.ENTRY, PAUSE_TIMEOUT);
+        }
+        pgbouncer.close();
+        pgbouncer = new PgBouncerSwitch(servers.settings(List.of(servers.instance(0), servers.instance(1)),
+                Duration.ofSeconds(1), Duration.ofSeconds(2)), resumedByItself::add);
+
+        pgbouncer.adoptPaused();
+        PoolResumed resumed = resumedByItself.poll(30, TimeUnit.SECONDS);
+
+        assertThat(resumed).isNotNull();
+        assertThat(resumed.cause()).isEqualTo(Cause.MAX_PAUSE_EXCEEDED);
+        assertThat(resumed.instances()).containsExactly(servers.instance(1).admin().toString());
+        assertThat(resumed.held()).as("this run did not see the PAUSE").isEmpty();
+        assertThat(servers.entry(1)).isEqualTo(new AdminConsole.Entry(servers.source, false));
     }
 
     private PoolFlip flip() {
