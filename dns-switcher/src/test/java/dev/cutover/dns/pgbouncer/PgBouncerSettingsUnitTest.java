@@ -7,6 +7,8 @@ import dev.cutover.dns.DnsSwitch;
 import dev.cutover.dns.config.DnsConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -88,8 +90,8 @@ class PgBouncerSettingsUnitTest {
 
     @Test
     void aMaxPauseNoLongerThanThePauseTimeoutIsRefused() {
-        assertThatThrownBy(() -> new PgBouncerSettings("cutover_admin", "s3cret", java.time.Duration.ofSeconds(2),
-                java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10), java.util.Map.of()))
+        assertThatThrownBy(() -> new PgBouncerSettings("cutover_admin", "s3cret", Duration.ofSeconds(2),
+                Duration.ofSeconds(10), Duration.ofSeconds(10), Map.of()))
                 .hasMessageContaining("max-pause (PT10S) must be longer than pause-timeout");
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,7 +113,7 @@ class PgBouncerCutoverEndToEndTest {
         }
     }
 
-    private static boolean ofCutover(org.apache.avro.specific.SpecificRecord message, String cutoverId) {
+    private static boolean ofCutover(SpecificRecord message, String cutoverId) {
         return cutoverId.equals(MessagePublisher.metadataOf(message).getCutoverId());
     }
 
