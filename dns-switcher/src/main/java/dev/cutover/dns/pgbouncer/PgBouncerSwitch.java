@@ -5,6 +5,7 @@ import dev.cutover.dns.DnsFailureException;
 import dev.cutover.dns.pgbouncer.AdminConsole.Entry;
 import dev.cutover.dns.pgbouncer.PoolResumed.Cause;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -275,7 +276,7 @@ public final class PgBouncerSwitch implements AutoCloseable {
 
     private static boolean timedOut(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.net.SocketTimeoutException) {
+            if (cause instanceof SocketTimeoutException) {
                 return true;
             }
         }
