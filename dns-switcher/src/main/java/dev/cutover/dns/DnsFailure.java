@@ -118,4 +118,23 @@ public sealed interface DnsFailure {
             return false;
         }
     }
+
+    /**
+     * A PgBouncer's {@code PAUSE} did not return in time: some transaction stayed open. Every PgBouncer was resumed
+     * where it pointed, so nothing moved.
+     */
+    record PauseTimedOut(String pgbouncer, String database, Duration after) implements DnsFailure {
+        @Override
+        public String reason() {
+            return "PAUSE " + database + " on " + pgbouncer + " did not return within " + after.toMillis()
+                    + " ms: a transaction stayed open (in session pooling PAUSE waits for every client to disconnect:"
+                    + " use pool_mode = transaction), or raise dns.pgbouncer.pause-timeout. Every PgBouncer was resumed"
+                    + " where it pointed; nothing was moved";
+        }
+
+        @Override
+        public boolean retryable() {
+            return true;
+        }
+    }
 }

@@ -4,7 +4,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.PropertySource;
 
-/** Where the database's DNS name points: Route53 and RFC 2136 providers. */
+/** Where the database's clients are sent: a DNS name (Route53, RFC 2136) or a PgBouncer entry. */
 @SpringBootApplication
 @PropertySource("classpath:dns-switcher.properties")
 public class DnsSwitcherApplication {

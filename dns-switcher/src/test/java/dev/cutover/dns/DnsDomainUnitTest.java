@@ -69,7 +69,8 @@ class DnsDomainUnitTest {
                 new DnsFailure.Throttled(6, Duration.ofMillis(6200)),
                 new DnsFailure.TimedOut("confirm the new answer", Duration.ofSeconds(10)),
                 new DnsFailure.Unreachable("127.0.0.1:53", "connection refused", "check dns.rfc2136.host"),
-                new DnsFailure.Rejected("127.0.0.1:53", "NOTZONE", "check dns.rfc2136.zone"));
+                new DnsFailure.Rejected("127.0.0.1:53", "NOTZONE", "check dns.rfc2136.zone"),
+                new DnsFailure.PauseTimedOut("PgBouncer 127.0.0.1:6432", "app", Duration.ofSeconds(10)));
 
         for (DnsFailure failure : failures) {
             boolean retryable = switch (failure) {
@@ -80,6 +81,7 @@ class DnsDomainUnitTest {
                 case DnsFailure.TimedOut timedOut -> true;
                 case DnsFailure.Unreachable unreachable -> true;
                 case DnsFailure.Rejected rejected -> false;
+                case DnsFailure.PauseTimedOut pauseTimedOut -> true;
             };
             assertThat(failure.retryable()).as(failure.toString()).isEqualTo(retryable);
             assertThat(new DnsFailureException(failure)).hasMessage(failure.reason());

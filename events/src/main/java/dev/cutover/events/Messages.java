@@ -124,7 +124,8 @@ public final class Messages {
             event(MigrationStopped.class),
             event(MigrationCleanedUp.class),
             event(FullLoadSized.class),
-            event(MigrationPlanReported.class));
+            event(MigrationPlanReported.class),
+            event(PgBouncerResumed.class));
 
     private static final Map<String, MessageType> BY_FULL_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(MessageType::fullName, Function.identity()));

@@ -82,10 +82,12 @@ final class Reaper {
         log.info("stopping servers left behind by a JVM that is gone, in {}", directory);
         try (Stream<Path> files = Files.walk(directory, 4)) {
             for (Path pidFile : files.filter(Reaper::isPidFile).toList()) {
-                boolean postgres = pidFile.getFileName().toString().equals("postmaster.pid");
+                String name = pidFile.getFileName().toString();
+                boolean postgres = name.equals("postmaster.pid");
+                String program = postgres ? "postgres" : name.substring(0, name.length() - ".pid".length());
                 pidIn(pidFile)
                         .flatMap(ProcessHandle::of)
-                        .filter(p -> p.info().command().map(c -> c.endsWith(postgres ? "postgres" : "named")).orElse(false))
+                        .filter(p -> p.info().command().map(c -> c.endsWith(program)).orElse(false))
                         .ifPresent(process -> stop(process, postgres ? "-QUIT" : "-TERM"));
             }
             Os.deleteRecursively(directory);
@@ -96,7 +98,7 @@ final class Reaper {
 
     private static boolean isPidFile(Path file) {
         String name = file.getFileName().toString();
-        return name.equals("postmaster.pid") || name.equals("named.pid");
+        return name.equals("postmaster.pid") || name.equals("named.pid") || name.equals("pgbouncer.pid");
     }
 
     private static Optional<Long> pidIn(Path pidFile) {

@@ -66,6 +66,25 @@ class FailureMessagesIntegrationTest {
     }
 
     @Test
+    void aMissingPgBouncerSaysToInstallIt() {
+        assertThatThrownBy(() -> PgBouncerServer.start(PgBouncerServer.Options.of(), Optional.empty()))
+                .isInstanceOf(StackException.class)
+                .hasMessageContaining("PgBouncer is not installed")
+                .hasMessageContaining("apt-get install pgbouncer");
+    }
+
+    @Test
+    void aPgBouncerAskedForATakenPortSaysThePortIsTaken() throws IOException {
+        try (ServerSocket held = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = held.getLocalPort();
+
+            assertThatThrownBy(() -> PgBouncerServer.start(new PgBouncerServer.Options("127.0.0.1", port, Map.of(), Map.of(), "admin")))
+                    .isInstanceOf(PortTakenException.class)
+                    .hasMessageContaining("PgBouncer cannot listen on 127.0.0.1:" + port);
+        }
+    }
+
+    @Test
     void aPostgresServerThatFailsToStartShowsTheEndOfItsLog() {
         var options = PostgresServer.Options.of("17").withSettings(Map.of("shared_buffers", "'plenty'"));
 

@@ -33,6 +33,7 @@ import dev.cutover.events.MigrationCleanedUp;
 import dev.cutover.events.MigrationPlanReported;
 import dev.cutover.events.MigrationPlanned;
 import dev.cutover.events.MigrationStopped;
+import dev.cutover.events.PgBouncerResumed;
 import dev.cutover.events.PlannedTable;
 import dev.cutover.events.PreflightReported;
 import dev.cutover.events.RestoreSource;
@@ -136,6 +137,10 @@ public final class Summaries {
             case DnsReverted reverted -> reverted.getRecord() + " " + reverted.getPrevious() + " -> " + reverted.getCurrent();
             case DnsTtlChanged ttl -> ttl.getRecord() + " TTL " + ttl.getPreviousTtlSeconds() + " s -> "
                     + ttl.getTtlSeconds() + " s";
+            case PgBouncerResumed resumed -> join(resumed.getEntry() + " resumed on " + resumed.getServer() + " ("
+                            + resumed.getCause().toLowerCase(Locale.ROOT).replace('_', ' ') + ")",
+                    resumed.getInstances().size() + " PgBouncer" + (resumed.getInstances().size() == 1 ? "" : "s"),
+                    resumed.getHeldMs() == null ? null : "clients held " + Times.length(resumed.getHeldMs()));
             case TrafficResumed resumed -> join("first session at " + CLOCK.format(resumed.getFirstSessionAt()),
                     resumed.getRole() == null ? null : "role " + resumed.getRole());
             case CutoverCompleted completed -> join("downtime " + Times.length(completed.getDowntimeMs()),

@@ -66,4 +66,14 @@ class ProgressLineUnitTest {
 
         assertThat(Summaries.of(message)).isEqualTo("public.orders: 1,200 rows, 2.5 MB in 35 ms");
     }
+
+    @Test
+    void pgbouncers_resumed_after_a_flip_say_where_why_and_how_long_the_clients_were_held() {
+        var message = dev.cutover.events.PgBouncerResumed.newBuilder()
+                .setMetadata(CutoverScript.completed("m-1", "shop", START).lines().getFirst().metadata())
+                .setEntry("app").setServer("10.0.0.6:5432").setInstances(java.util.List.of("10.0.0.7:6432", "10.0.0.8:6432"))
+                .setHeldMs(1250L).setCause("TARGET_OPENED").build();
+
+        assertThat(Summaries.of(message)).isEqualTo("app resumed on 10.0.0.6:5432 (target opened), 2 PgBouncers, clients held 1.250 s");
+    }
 }

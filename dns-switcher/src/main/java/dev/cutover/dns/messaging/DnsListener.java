@@ -7,14 +7,18 @@ import dev.cutover.events.FlipDns;
 import dev.cutover.events.LowerDnsTtl;
 import dev.cutover.events.RestoreDnsTtl;
 import dev.cutover.events.RevertDns;
+import dev.cutover.events.TargetOpened;
 
-/** The DNS commands from Kafka, one call each; commands for other participants pass by. */
-@KafkaListener(id = "dns-switcher", topics = "cutover.commands", groupId = "dns-switcher")
+/**
+ * The DNS commands from Kafka, one call each, and {@code TargetOpened}, on which a PgBouncer switch resumes the
+ * clients it holds; other messages pass by.
+ */
+@KafkaListener(id = "dns-switcher", topics = {"cutover.commands", "cutover.events"}, groupId = "dns-switcher")
 class DnsListener {
 
-    private final DnsParticipant dns;
+    private final SwitchParticipant dns;
 
-    DnsListener(DnsParticipant dns) {
+    DnsListener(SwitchParticipant dns) {
         this.dns = dns;
     }
 
@@ -38,8 +42,13 @@ class DnsListener {
         dns.restoreTtl(command);
     }
 
+    @KafkaHandler
+    void on(TargetOpened event) {
+        dns.targetOpened(event);
+    }
+
     @KafkaHandler(isDefault = true)
-    void ignore(Object commandForSomeoneElse) {
-        // Every participant reads every command; this one is not dns-switcher's.
+    void ignore(Object messageForSomeoneElse) {
+        // Every participant reads every command and event; this one is not dns-switcher's.
     }
 }

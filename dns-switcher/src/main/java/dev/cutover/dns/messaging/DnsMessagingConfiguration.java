@@ -1,21 +1,43 @@
 package dev.cutover.dns.messaging;
 
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.cutover.dns.DnsSwitch;
+import dev.cutover.dns.config.DnsConfiguration;
+import dev.cutover.dns.pgbouncer.PgBouncerSettings;
 import dev.cutover.platform.MessagePublisher;
 
 @Configuration(proxyBeanMethods = false)
 class DnsMessagingConfiguration {
 
     @Bean
-    DnsParticipant dnsParticipant(DnsSwitch dns, MessagePublisher publisher) {
+    @ConditionalOnExpression(DnsConfiguration.DNS_PROVIDER)
+    SwitchParticipant dnsParticipant(DnsSwitch dns, MessagePublisher publisher) {
         return new DnsParticipant(dns, publisher);
     }
 
     @Bean
-    DnsListener dnsListener(DnsParticipant participant) {
+    DnsListener dnsListener(SwitchParticipant participant) {
         return new DnsListener(participant);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(prefix = "dns", name = "provider", havingValue = "pgbouncer")
+    static class PgBouncerMessaging {
+
+        @Bean
+        PgBouncerParticipant pgBouncerParticipant(PgBouncerSettings settings, MessagePublisher publisher) {
+            return new PgBouncerParticipant(settings, publisher);
+        }
+
+        /** A pool left paused by an earlier run gets the same bound on its pause as one this run pauses. */
+        @Bean
+        ApplicationRunner adoptPausedPools(PgBouncerParticipant participant) {
+            return arguments -> participant.adoptPaused();
+        }
     }
 }

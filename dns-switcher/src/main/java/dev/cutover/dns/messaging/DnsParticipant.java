@@ -1,9 +1,9 @@
 package dev.cutover.dns.messaging;
 
-import java.time.Duration;
-import java.util.function.Supplier;
+import static dev.cutover.dns.messaging.SwitchParticipant.carryOut;
 
-import dev.cutover.dns.DnsFailureException;
+import java.time.Duration;
+
 import dev.cutover.dns.DnsRecordName;
 import dev.cutover.dns.DnsSwitch;
 import dev.cutover.dns.DnsTarget;
@@ -19,10 +19,9 @@ import dev.cutover.events.Metadata;
 import dev.cutover.events.RestoreDnsTtl;
 import dev.cutover.events.RevertDns;
 import dev.cutover.platform.MessagePublisher;
-import dev.cutover.platform.StepFailure;
 
 /** Maps the commands to the DNS switch and its results to events; DNS failures become step failures here, once. */
-class DnsParticipant {
+class DnsParticipant implements SwitchParticipant {
 
     private final DnsSwitch dns;
     private final MessagePublisher publisher;
@@ -32,7 +31,8 @@ class DnsParticipant {
         this.publisher = publisher;
     }
 
-    void flip(FlipDns command) {
+    @Override
+    public void flip(FlipDns command) {
         FlipResult result = carryOut(() -> dns.flip(command.getMetadata().getMessageId(),
                 request(command.getRecord(), command.getExpectedTarget(), command.getNewTarget(), command.getTtlSeconds())));
         publisher.publish(DnsFlipped.newBuilder()
@@ -46,7 +46,8 @@ class DnsParticipant {
                 .build());
     }
 
-    void revert(RevertDns command) {
+    @Override
+    public void revert(RevertDns command) {
         FlipResult result = carryOut(() -> dns.revert(command.getMetadata().getMessageId(),
                 request(command.getRecord(), command.getExpectedTarget(), command.getNewTarget(), command.getTtlSeconds())));
         publisher.publish(DnsReverted.newBuilder()
@@ -58,13 +59,15 @@ class DnsParticipant {
                 .build());
     }
 
-    void lowerTtl(LowerDnsTtl command) {
+    @Override
+    public void lowerTtl(LowerDnsTtl command) {
         TtlResult result = carryOut(() -> dns.lowerTtl(command.getMetadata().getMessageId(),
                 DnsRecordName.of(command.getRecord()), Duration.ofSeconds(command.getTtlSeconds())));
         publishTtlChanged(command.getMetadata(), result);
     }
 
-    void restoreTtl(RestoreDnsTtl command) {
+    @Override
+    public void restoreTtl(RestoreDnsTtl command) {
         TtlResult result = carryOut(() -> dns.restoreTtl(command.getMetadata().getMessageId(),
                 DnsRecordName.of(command.getRecord()), Duration.ofSeconds(command.getTtlSeconds())));
         publishTtlChanged(command.getMetadata(), result);
@@ -82,15 +85,5 @@ class DnsParticipant {
     private static FlipRequest request(String record, String expected, String next, int ttlSeconds) {
         return new FlipRequest(DnsRecordName.of(record), DnsTarget.parse(expected), DnsTarget.parse(next),
                 Duration.ofSeconds(ttlSeconds));
-    }
-
-    private static <T> T carryOut(Supplier<T> change) {
-        try {
-            return change.get();
-        } catch (DnsFailureException e) {
-            throw new StepFailure(e.failure().reason(), e.failure().retryable(), e);
-        } catch (IllegalArgumentException e) {
-            throw new StepFailure("the command is malformed: " + e.getMessage(), false, e);
-        }
     }
 }

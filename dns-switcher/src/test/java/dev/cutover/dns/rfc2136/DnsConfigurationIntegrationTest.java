@@ -49,7 +49,7 @@ class DnsConfigurationIntegrationTest {
     @Test
     void a_missing_provider_fails_start_up_with_what_to_set() {
         context.run(started -> assertThat(started).hasFailed().getFailure()
-                .rootCause().hasMessageContaining("dns.provider is required: rfc2136 (BIND, PowerDNS, ...) or route53"));
+                .rootCause().hasMessageContaining("dns.provider is required: rfc2136 (BIND, PowerDNS, ...), route53 or pgbouncer"));
     }
 
     @Test

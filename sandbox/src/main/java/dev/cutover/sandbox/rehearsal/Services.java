@@ -1,5 +1,6 @@
 package dev.cutover.sandbox.rehearsal;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import dev.cutover.lag.LagMonitorApplication;
 import dev.cutover.replicator.ReplicatorApplication;
 import dev.cutover.schema.SchemaServiceApplication;
 import dev.cutover.stack.LocalStack;
+import dev.cutover.stack.PgBouncerServer;
 import dev.cutover.stack.Postgres;
 
 /**
@@ -48,6 +50,7 @@ public final class Services implements AutoCloseable {
 
     private final Layout layout;
     private final Path logDirectory;
+    private final Path workDirectory;
     private final Map<Service, ConfigurableApplicationContext> running = new LinkedHashMap<>();
     private final Map<Service, ServiceProcess> processes = new LinkedHashMap<>();
     private final Map<String, Object> common;
@@ -76,6 +79,7 @@ public final class Services implements AutoCloseable {
             throws java.io.IOException {
         this.layout = layout;
         this.logDirectory = workDirectory.resolve("logs");
+        this.workDirectory = workDirectory;
         common = new HashMap<>();
         common.put("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers());
         common.put("server.port", "0");
@@ -117,6 +121,29 @@ public final class Services implements AutoCloseable {
                 "dns.rfc2136.secret-file", secret.toString()));
         own.put(Service.SCHEMA_SERVICE, Map.of("cutover.schema.work-directory", workDirectory.resolve("schema").toString()));
         own.put(Service.REPLICATOR, Map.of("cutover.replicator.workers", "2"));
+    }
+
+    /**
+     * Clients reach the database through this PgBouncer, whose entry {@code entry} points at the source: dns-switcher
+     * moves that entry (PAUSE, repoint, RELOAD, RESUME on TargetOpened) instead of the DNS name, and the saga's plan
+     * names the entry and the two servers as host:port. Before the services start.
+     */
+    synchronized void switchThroughPgBouncer(Database database, PgBouncerServer pgbouncer, String entry) throws IOException {
+        Path password = workDirectory.resolve("pgbouncer-admin.secret");
+        Files.writeString(password, pgbouncer.adminPassword() + "\n");
+        String instance = "dns.pgbouncer.databases." + database.name() + ".instances[0].";
+        own.put(Service.DNS_SWITCHER, Map.of(
+                "dns.provider", "pgbouncer",
+                "dns.pgbouncer.admin-user", pgbouncer.adminUser(),
+                "dns.pgbouncer.password-file", password.toString(),
+                "dns.pgbouncer.databases." + database.name() + ".database", entry,
+                instance + "admin", pgbouncer.host() + ":" + pgbouncer.port(),
+                instance + "databases-file", pgbouncer.databasesFile().toString()));
+        Map<String, Object> saga = new HashMap<>(own.get(Service.CUTOVER_SERVICE));
+        saga.put("cutover.saga.dns." + database.name() + ".record", entry);
+        saga.put("cutover.saga.dns." + database.name() + ".source-address", database.source().host() + ":" + database.source().port());
+        saga.put("cutover.saga.dns." + database.name() + ".target-address", database.target().host() + ":" + database.target().port());
+        own.put(Service.CUTOVER_SERVICE, saga);
     }
 
     /** A setting every service reads, e.g. the replication to adopt; before the services start. */

@@ -1,0 +1,414 @@
+package dev.cutover.dns.pgbouncer;
+
+import dev.cutover.dns.DnsFailure;
+import dev.cutover.dns.DnsFailureException;
+import dev.cutover.dns.pgbouncer.AdminConsole.Entry;
+import dev.cutover.dns.pgbouncer.PoolResumed.Cause;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves clients between servers through PgBouncer instead of DNS. A flip holds the clients: on every PgBouncer of the
+ * database, {@code PAUSE} (in-flight transactions finish, new ones queue), the entry rewritten to the target,
+ * {@code RELOAD}; and it leaves them paused, because the target is still locked. {@link #targetOpened} resumes them
+ * there; {@link #revert} points the entry back at the source and resumes. A flip is all or nothing: every PgBouncer is
+ * reached and checked before any is paused, and a PAUSE or repoint that fails resumes the others where they pointed.
+ *
+ * <p>Clients are never held longer than {@code max-pause}: if nothing resumed them by then (the saga crashed, the
+ * target never opened), the switch resumes them itself, wherever the entry points, and says so through
+ * {@code onMaxPause}. A database found paused when the switch starts ({@link #adoptPaused}) gets the same bound.
+ */
+public final class PgBouncerSwitch implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PgBouncerSwitch.class);
+
+    private final PgBouncerSettings settings;
+    private final Consumer<PoolResumed> onMaxPause;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("pgbouncer-max-pause").daemon().factory());
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    /** A pool this process paused, or found paused, and when it must be resumed at the latest. */
+    private record Held(Optional<String> cutoverId, Optional<Long> pausedAtNanos, ScheduledFuture<?> expiry) {
+    }
+
+    public PgBouncerSwitch(PgBouncerSettings settings, Consumer<PoolResumed> onMaxPause) {
+        this.settings = settings;
+        this.onMaxPause = onMaxPause;
+    }
+
+    /** Whether this switch knows the cutover database (else its commands are a configuration mistake). */
+    public boolean serves(String cutoverDatabase) {
+        return settings.pools().containsKey(cutoverDatabase);
+    }
+
+    /**
+     * {@code FlipDns}: pauses the entry on every PgBouncer and points it at {@code next} if it points at
+     * {@code expected} (compare-and-swap), leaving the clients held until {@link #targetOpened} or {@link #revert}.
+     */
+    public PoolFlip flip(String cutoverDatabase, Optional<String> cutoverId, String entry, ServerAddress expected,
+            ServerAddress next) {
+        PgBouncerPool pool = pool(cutoverDatabase, entry);
+        synchronized (lock(cutoverDatabase)) {
+            List<AdminConsole> consoles = openAll(pool, "nothing was paused");
+            try {
+                List<AdminConsole> toMove = new ArrayList<>();
+                for (AdminConsole console : consoles) {
+                    ServerAddress at = checkedServer(console, pool.database());
+                    if (at.equals(expected)) {
+                        toMove.add(console);
+                    } else if (!at.equals(next)) {
+                        throw new DnsFailureException(new DnsFailure.Rejected(console.instance().toString(),
+                                pool.database() + " points at " + at + ", not at the expected " + expected,
+                                "someone changed the entry outside this cutover, or the command is stale; check "
+                                        + console.instance().databasesFile() + ". Nothing was paused"));
+                    }
+                }
+                if (toMove.isEmpty()) {
+                    return new PoolFlip(pool.database(), next, next, List.of(), Duration.ZERO);
+                }
+                long started = System.nanoTime();
+                pauseAll(pool, toMove);
+                repointAll(pool, toMove, expected, next);
+                hold(cutoverDatabase, cutoverId, Optional.of(started));
+                return new PoolFlip(pool.database(), expected, next, names(toMove), Duration.ofNanos(System.nanoTime() - started));
+            } finally {
+                consoles.forEach(AdminConsole::close);
+            }
+        }
+    }
+
+    /**
+     * {@code RevertDns}: points the entry back at {@code next} (the source) on every PgBouncer and resumes it. Not all or
+     * nothing: a PgBouncer that cannot be reached is named in the failure, with what to check on it, and the others are
+     * moved back and resumed.
+     */
+    public PoolResumed revert(String cutoverDatabase, Optional<String> cutoverId, String entry, ServerAddress expected,
+            ServerAddress next) {
+        PgBouncerPool pool = pool(cutoverDatabase, entry);
+        synchronized (lock(cutoverDatabase)) {
+            List<String> failures = new ArrayList<>();
+            List<String> resumed = new ArrayList<>();
+            for (PgBouncerInstance instance : pool.instances()) {
+                try (AdminConsole console = open(instance, "the others were moved back and resumed")) {
+                    ServerAddress at = checkedServer(console, pool.database());
+                    if (at.equals(expected)) {
+                        DatabasesFile.repoint(instance.databasesFile(), pool.database(), next);
+                        console.reload();
+                        checkServes(console, pool.database(), next);
+                    } else if (!at.equals(next)) {
+                        failures.add(instance + ": " + pool.database() + " points at " + at + ", neither " + expected
+                                + " nor " + next + "; check " + instance.databasesFile());
+                        continue;
+                    }
+                    if (console.resume(pool.database())) {
+                        resumed.add(instance.admin().toString());
+                    }
+                } catch (DnsFailureException e) {
+                    failures.add(e.getMessage());
+                } catch (SQLException | IOException e) {
+                    failures.add(instance + ": " + e.getMessage());
+                }
+            }
+            if (!failures.isEmpty()) {
+                throw new DnsFailureException(new DnsFailure.Unreachable("PgBouncer", String.join("; ", failures),
+                        "the other PgBouncers were moved back to " + next + " and resumed. Check each one named: its entry "
+                                + pool.database() + " must point at " + next + " and must not be paused (RESUME "
+                                + pool.database() + " on its admin console); a flip that could not reach it changed nothing"));
+            }
+            return new PoolResumed(cutoverDatabase, cutoverId, pool.database(), next, resumed, release(cutoverDatabase),
+                    Cause.REVERTED);
+        }
+    }
+
+    /**
+     * {@code TargetOpened}: resumes the database on every PgBouncer, wherever its entry points (the target, after a
+     * flip). Empty when the database is not served through PgBouncer. Resuming a database that is not paused is a
+     * no-op, so a redelivered event is harmless: its answer names no instance.
+     */
+    public Optional<PoolResumed> targetOpened(String cutoverDatabase, Optional<String> cutoverId) {
+        PgBouncerPool pool = settings.pools().get(cutoverDatabase);
+        if (pool == null) {
+            return Optional.empty();
+        }
+        synchronized (lock(cutoverDatabase)) {
+            return Optional.of(resumeEverywhere(cutoverDatabase, cutoverId, pool, Cause.TARGET_OPENED));
+        }
+    }
+
+    /**
+     * Bounds the pause of every database found paused now, which a switch that stopped while holding clients left
+     * behind: they are resumed within {@code max-pause} unless a {@code TargetOpened} or {@code RevertDns} comes first.
+     * A PgBouncer that cannot be reached is only logged; the commands reach it later or fail loudly.
+     */
+    public void adoptPaused() {
+        settings.pools().forEach((cutoverDatabase, pool) -> {
+            for (PgBouncerInstance instance : pool.instances()) {
+                try (AdminConsole console = open(instance, "")) {
+                    if (console.entry(pool.database()).map(Entry::paused).orElse(false)) {
+                        log.warn("{} holds {} paused, left so by an earlier run: resuming it within {} unless the"
+                                + " cutover resumes it first", instance, pool.database(), settings.maxPause());
+                        synchronized (lock(cutoverDatabase)) {
+                            if (!held.containsKey(cutoverDatabase)) {
+                                hold(cutoverDatabase, Optional.empty(), Optional.empty());
+                            }
+                        }
+                    }
+                } catch (DnsFailureException | SQLException e) {
+                    log.warn("could not check whether {} holds {} paused: {}", instance, pool.database(), e.getMessage());
+                }
+            }
+        });
+    }
+
+    private PoolResumed resumeEverywhere(String cutoverDatabase, Optional<String> cutoverId, PgBouncerPool pool, Cause cause) {
+        List<String> failures = new ArrayList<>();
+        List<String> resumed = new ArrayList<>();
+        ServerAddress server = null;
+        for (PgBouncerInstance instance : pool.instances()) {
+            try (AdminConsole console = open(instance, "the others were resumed")) {
+                if (console.resume(pool.database())) {
+                    resumed.add(instance.admin().toString());
+                }
+                server = console.entry(pool.database()).map(Entry::server).orElse(server);
+            } catch (DnsFailureException e) {
+                failures.add(e.getMessage());
+            } catch (SQLException e) {
+                failures.add(instance + ": " + e.getMessage());
+            }
+        }
+        if (!failures.isEmpty() || server == null) {
+            throw new DnsFailureException(new DnsFailure.Unreachable("PgBouncer", String.join("; ", failures),
+                    "its clients stay paused until it is resumed: run RESUME " + pool.database() + " on its admin console"));
+        }
+        return new PoolResumed(cutoverDatabase, cutoverId, pool.database(), server, resumed, release(cutoverDatabase), cause);
+    }
+
+    private void hold(String cutoverDatabase, Optional<String> cutoverId, Optional<Long> pausedAt) {
+        ScheduledFuture<?> expiry = timer.schedule(() -> maxPauseExceeded(cutoverDatabase),
+                settings.maxPause().toMillis(), TimeUnit.MILLISECONDS);
+        Held previous = held.put(cutoverDatabase, new Held(cutoverId, pausedAt, expiry));
+        if (previous != null) {
+            previous.expiry().cancel(false);
+        }
+    }
+
+    /** Forgets the hold and says how long it lasted, if this process saw it begin. */
+    private Optional<Duration> release(String cutoverDatabase) {
+        Held released = held.remove(cutoverDatabase);
+        if (released == null) {
+            return Optional.empty();
+        }
+        released.expiry().cancel(false);
+        return released.pausedAtNanos().map(started -> Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private void maxPauseExceeded(String cutoverDatabase) {
+        PgBouncerPool pool = settings.pools().get(cutoverDatabase);
+        synchronized (lock(cutoverDatabase)) {
+            Held expired = held.get(cutoverDatabase);
+            if (expired == null) {
+                return;
+            }
+            log.error("{} has been held paused for dns.pgbouncer.max-pause ({}) with neither TargetOpened nor RevertDns:"
+                    + " resuming it wherever its entry points", pool.database(), settings.maxPause());
+            try {
+                onMaxPause.accept(resumeEverywhere(cutoverDatabase, expired.cutoverId(), pool, Cause.MAX_PAUSE_EXCEEDED));
+            } catch (RuntimeException e) {
+                log.error("could not resume {} after the max pause: {}; trying again in {}", pool.database(),
+                        e.getMessage(), settings.maxPause(), e);
+                hold(cutoverDatabase, expired.cutoverId(), expired.pausedAtNanos());
+            }
+        }
+    }
+
+    private void pauseAll(PgBouncerPool pool, List<AdminConsole> consoles) {
+        List<String> failures = new ArrayList<>();
+        DnsFailure first = null;
+        try (ExecutorService pausing = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> pauses = consoles.stream().<Future<?>>map(console -> pausing.submit(() -> {
+                console.pause(pool.database(), settings.pauseTimeout());
+                return null;
+            })).toList();
+            for (int i = 0; i < consoles.size(); i++) {
+                try {
+                    pauses.get(i).get();
+                } catch (ExecutionException e) {
+                    PgBouncerInstance instance = consoles.get(i).instance();
+                    failures.add(instance + ": " + e.getCause().getMessage());
+                    if (first == null) {
+                        first = timedOut(e.getCause())
+                                ? new DnsFailure.PauseTimedOut(instance.toString(), pool.database(), settings.pauseTimeout())
+                                : new DnsFailure.Rejected(instance.toString(), "PAUSE " + pool.database() + " failed: "
+                                        + e.getCause().getMessage(), "check its log; every PgBouncer was resumed where it"
+                                        + " pointed and nothing was moved");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failures.add("interrupted");
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            resumeAfterFailure(pool, String.join("; ", failures));
+            throw new DnsFailureException(first != null ? first
+                    : new DnsFailure.Rejected("PgBouncer", String.join("; ", failures), "nothing was moved"));
+        }
+    }
+
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void repointAll(PgBouncerPool pool, List<AdminConsole> consoles, ServerAddress expected, ServerAddress next) {
+        List<AdminConsole> repointed = new ArrayList<>();
+        try {
+            for (AdminConsole console : consoles) {
+                repointed.add(console);
+                DatabasesFile.repoint(console.instance().databasesFile(), pool.database(), next);
+                console.reload();
+                checkServes(console, pool.database(), next);
+            }
+        } catch (IOException | SQLException | DnsFailureException e) {
+            String instance = repointed.getLast().instance().toString();
+            for (AdminConsole console : repointed) {
+                try {
+                    DatabasesFile.repoint(console.instance().databasesFile(), pool.database(), expected);
+                    console.reload();
+                } catch (IOException | SQLException undo) {
+                    log.error("could not point {} on {} back at {}: {}", pool.database(), console.instance(), expected,
+                            undo.getMessage());
+                }
+            }
+            resumeAfterFailure(pool, instance + ": " + e.getMessage());
+            throw new DnsFailureException(new DnsFailure.Rejected(instance, "repointing " + pool.database() + " at " + next
+                    + " failed: " + e.getMessage(), "check that dns-switcher may write " + repointed.getLast().instance()
+                    .databasesFile() + " and that it is the file that PgBouncer reads; every PgBouncer was pointed back"
+                    + " at " + expected + " and resumed"), e);
+        }
+    }
+
+    /** After a failed flip: resume every instance where it points, so that the failure holds nobody. */
+    private void resumeAfterFailure(PgBouncerPool pool, String failure) {
+        log.warn("flip of {} failed ({}); resuming every PgBouncer", pool.database(), failure);
+        for (PgBouncerInstance instance : pool.instances()) {
+            try (AdminConsole console = open(instance, "")) {
+                console.resume(pool.database());
+            } catch (DnsFailureException | SQLException e) {
+                log.error("{} could not be resumed after the failed flip: {}. Its clients stay paused until someone runs"
+                        + " RESUME {} on its admin console", instance, e.getMessage(), pool.database());
+            }
+        }
+    }
+
+    /** Where the entry points, once the running PgBouncer and its file are seen to agree. */
+    private static ServerAddress checkedServer(AdminConsole console, String database) {
+        PgBouncerInstance instance = console.instance();
+        try {
+            Optional<ServerAddress> running = console.entry(database).map(Entry::server);
+            Optional<ServerAddress> written = DatabasesFile.server(instance.databasesFile(), database);
+            if (running.isEmpty() || written.isEmpty()) {
+                throw new DnsFailureException(new DnsFailure.Rejected(instance.toString(), "it has no [databases] entry "
+                        + database + (written.isEmpty() ? " in " + instance.databasesFile() : " running"),
+                        "add the entry, or fix dns.pgbouncer.databases.*.database / databases-file"));
+            }
+            if (!running.equals(written)) {
+                throw new DnsFailureException(new DnsFailure.Rejected(instance.toString(), "it serves " + database + " from "
+                        + running.get() + " but " + instance.databasesFile() + " says " + written.get(),
+                        "the file is not the one this PgBouncer reads (check its %include and databases-file), or it was"
+                                + " edited without RELOAD"));
+            }
+            return running.get();
+        } catch (SQLException | IOException e) {
+            throw new DnsFailureException(new DnsFailure.Unreachable(instance.toString(), e.getMessage(),
+                    "check that it runs and that dns-switcher may read " + instance.databasesFile()), e);
+        }
+    }
+
+    private static void checkServes(AdminConsole console, String database, ServerAddress next) throws SQLException {
+        Optional<ServerAddress> now = console.entry(database).map(Entry::server);
+        if (!now.equals(Optional.of(next))) {
+            throw new DnsFailureException(new DnsFailure.Rejected(console.instance().toString(), "after RELOAD it serves "
+                    + database + " from " + now.map(ServerAddress::toString).orElse("nowhere") + ", not " + next,
+                    "its log says why it did not take " + console.instance().databasesFile()));
+        }
+    }
+
+    private List<AdminConsole> openAll(PgBouncerPool pool, String consequence) {
+        List<AdminConsole> consoles = new ArrayList<>();
+        try {
+            for (PgBouncerInstance instance : pool.instances()) {
+                consoles.add(open(instance, consequence));
+            }
+            return consoles;
+        } catch (RuntimeException e) {
+            consoles.forEach(AdminConsole::close);
+            throw e;
+        }
+    }
+
+    private AdminConsole open(PgBouncerInstance instance, String consequence) {
+        try {
+            return AdminConsole.open(instance, settings.adminUser(), settings.adminPassword(), settings.connectTimeout());
+        } catch (SQLException e) {
+            String suffix = consequence.isEmpty() ? "" : "; " + consequence;
+            if (e.getSQLState() != null && e.getSQLState().startsWith("28")) {
+                throw new DnsFailureException(new DnsFailure.NotAuthorized(instance.toString(), e.getMessage(),
+                        "check that dns.pgbouncer.admin-user is in its admin_users and its auth_file has that password"
+                                + suffix), e);
+            }
+            throw new DnsFailureException(new DnsFailure.Unreachable(instance.toString(), e.getMessage(),
+                    "check that it runs and listens on " + instance.admin() + " and that nothing blocks the port" + suffix), e);
+        }
+    }
+
+    private PgBouncerPool pool(String cutoverDatabase, String entry) {
+        PgBouncerPool pool = settings.pools().get(cutoverDatabase);
+        if (pool == null) {
+            throw new IllegalArgumentException("database " + cutoverDatabase + " has no dns.pgbouncer.databases."
+                    + cutoverDatabase + ".* settings: name its PgBouncers there, or use another dns.provider for it");
+        }
+        if (!pool.database().equals(entry)) {
+            throw new IllegalArgumentException("the command moves PgBouncer entry " + entry + " but dns.pgbouncer.databases."
+                    + cutoverDatabase + ".database is " + pool.database() + ": make cutover.saga.dns." + cutoverDatabase
+                    + ".record and it the same");
+        }
+        return pool;
+    }
+
+    private Object lock(String cutoverDatabase) {
+        return locks.computeIfAbsent(cutoverDatabase, database -> new Object());
+    }
+
+    private static List<String> names(List<AdminConsole> consoles) {
+        return consoles.stream().map(console -> console.instance().admin().toString()).toList();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.cutover.dns.pgbouncer;
+
+import dev.cutover.stack.LocalStack;
+import dev.cutover.stack.PgBouncerServer;
+import dev.cutover.stack.Postgres;
+import dev.cutover.stack.StackOptions;
+import dev.cutover.stack.StackPart;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The local stack's source and target PostgreSQL (one pair per test JVM), each with a database whose one row says
+ * which server it is, and real PgBouncers in front of it whose entry {@link #ENTRY} points at the source.
+ */
+final class PgBouncerFixture implements AutoCloseable {
+
+    static final String ENTRY = "app";
+    static final String ADMIN_PASSWORD = "switch-admin";
+    private static LocalStack stack;
+
+    final String database = "pgb_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+    final ServerAddress source;
+    final ServerAddress target;
+    final List<PgBouncerServer> pgbouncers = new ArrayList<>();
+
+    private PgBouncerFixture(int instances) {
+        LocalStack servers = servers();
+        source = prepare(servers.source(), "source");
+        target = prepare(servers.target(), "target");
+        for (int i = 0; i < instances; i++) {
+            pgbouncers.add(PgBouncerServer.start(PgBouncerServer.Options.of()
+                    .withAdminPassword(ADMIN_PASSWORD)
+                    .withUser(servers.source().superuser(), servers.source().password())
+                    .withDatabase(ENTRY, "host=" + source.host() + " port=" + source.port() + " dbname=" + database)));
+        }
+    }
+
+    static PgBouncerFixture withInstances(int instances) {
+        return new PgBouncerFixture(instances);
+    }
+
+    private static synchronized LocalStack servers() {
+        if (stack == null) {
+            stack = LocalStack.start(StackOptions.defaults().withParts(StackPart.SOURCE, StackPart.TARGET));
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+        }
+        return stack;
+    }
+
+    private ServerAddress prepare(Postgres server, String name) {
+        server.createDatabase(database);
+        try (Connection connection = server.connect(database); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE server (name text)");
+            statement.execute("INSERT INTO server VALUES ('" + name + "')");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare " + database + " on " + server, e);
+        }
+        return new ServerAddress(server.host(), server.port());
+    }
+
+    PgBouncerInstance instance(int index) {
+        PgBouncerServer pgbouncer = pgbouncers.get(index);
+        return new PgBouncerInstance(new ServerAddress(pgbouncer.host(), pgbouncer.port()), pgbouncer.databasesFile());
+    }
+
+    PgBouncerSettings settings(List<PgBouncerInstance> instances, Duration pauseTimeout, Duration maxPause) {
+        return new PgBouncerSettings(PgBouncerServer.ADMIN_USER, ADMIN_PASSWORD, Duration.ofSeconds(2), pauseTimeout,
+                maxPause, Map.of(database, new PgBouncerPool(ENTRY, instances)));
+    }
+
+    /** An application's connection through one PgBouncer, in transaction pooling, so nothing is prepared. */
+    Connection client(int index) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", stack.source().superuser());
+        properties.setProperty("password", stack.source().password());
+        properties.setProperty("preferQueryMode", "simple");
+        return DriverManager.getConnection(pgbouncers.get(index).jdbcUrl(ENTRY), properties);
+    }
+
+    /** Which server answers the client's next statement. */
+    static String serverOf(Connection client) throws SQLException {
+        try (Statement statement = client.createStatement(); ResultSet row = statement.executeQuery("SELECT name FROM server")) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+
+    /** SHOW DATABASES on one PgBouncer, as the operator would look. */
+    AdminConsole.Entry entry(int index) throws SQLException {
+        try (AdminConsole console = AdminConsole.open(instance(index), PgBouncerServer.ADMIN_USER, ADMIN_PASSWORD, Duration.ofSeconds(2))) {
+            return console.entry(ENTRY).orElseThrow();
+        }
+    }
+
+    /** Clients of the entry waiting for a server connection on one PgBouncer (SHOW POOLS' cl_waiting). */
+    int waitingClients(int index) throws SQLException {
+        try (AdminConsole console = AdminConsole.open(instance(index), PgBouncerServer.ADMIN_USER, ADMIN_PASSWORD, Duration.ofSeconds(2))) {
+            return console.query("SHOW POOLS").stream()
+                    .filter(pool -> ENTRY.equals(pool.get("database")))
+                    .mapToInt(pool -> Integer.parseInt(pool.get("cl_waiting")))
+                    .sum();
+        }
+    }
+
+    @Override
+    public void close() {
+        pgbouncers.forEach(PgBouncerServer::close);
+    }
+}

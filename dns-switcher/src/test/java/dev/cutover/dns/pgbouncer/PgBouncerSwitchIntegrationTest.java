@@ -1,0 +1,182 @@
+package dev.cutover.dns.pgbouncer;
+
+import static dev.cutover.dns.pgbouncer.PgBouncerFixture.serverOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.cutover.dns.DnsFailure;
+import dev.cutover.dns.DnsFailureException;
+import dev.cutover.dns.pgbouncer.PoolResumed.Cause;
+import dev.cutover.stack.PgBouncerServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The PgBouncer switch against real PgBouncers in front of the local stack's real source and target. */
+class PgBouncerSwitchIntegrationTest {
+
+    private static final Duration PAUSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration MAX_PAUSE = Duration.ofMinutes(5);
+
+    private final PgBouncerFixture servers = PgBouncerFixture.withInstances(2);
+    private final LinkedBlockingQueue<PoolResumed> resumedByItself = new LinkedBlockingQueue<>();
+    private PgBouncerSwitch pgbouncer = new PgBouncerSwitch(
+            servers.settings(List.of(servers.instance(0), servers.instance(1)), PAUSE_TIMEOUT, MAX_PAUSE),
+            resumedByItself::add);
+
+    @AfterEach
+    void stop() {
+        pgbouncer.close();
+        servers.close();
+    }
+
+    @Test
+    void aFlipHoldsTheClientsStatementUntilTheTargetOpensAndThenRunsItOnTheTarget() throws Exception {
+        try (Connection client = servers.client(0)) {
+            assertThat(serverOf(client)).isEqualTo("source");
+
+            PoolFlip flip = flip();
+            CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> query(client));
+            await().atMost(Duration.ofSeconds(30)).until(() -> servers.waitingClients(0) == 1);
+
+            assertThat(held).isNotDone();
+            assertThat(flip.instances()).containsExactly(servers.instance(0).admin().toString(),
+                    servers.instance(1).admin().toString());
+            assertThat(servers.entry(0)).isEqualTo(new AdminConsole.Entry(servers.target, true));
+            assertThat(servers.entry(1)).isEqualTo(new AdminConsole.Entry(servers.target, true));
+
+            PoolResumed resumed = pgbouncer.targetOpened(servers.database, Optional.of("cutover-1")).orElseThrow();
+
+            assertThat(held.get(30, TimeUnit.SECONDS)).isEqualTo("target");
+            assertThat(resumed.cause()).isEqualTo(Cause.TARGET_OPENED);
+            assertThat(resumed.server()).isEqualTo(servers.target);
+            assertThat(resumed.instances()).hasSize(2);
+            assertThat(resumed.held()).isPresent();
+            assertThat(servers.entry(1).paused()).isFalse();
+            assertThat(pgbouncer.targetOpened(servers.database, Optional.of("cutover-1")).orElseThrow().instances())
+                    .as("a redelivered TargetOpened resumes nothing").isEmpty();
+        }
+    }
+
+    @Test
+    void aRollbackPointsEveryPgBouncerBackAtTheSourceAndResumesThere() throws Exception {
+        try (Connection client = servers.client(1)) {
+            flip();
+            CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> query(client));
+            await().atMost(Duration.ofSeconds(30)).until(() -> servers.waitingClients(1) == 1);
+
+            PoolResumed resumed = pgbouncer.revert(servers.database, Optional.of("cutover-1"), PgBouncerFixture.ENTRY,
+                    servers.target, servers.source);
+
+            assertThat(held.get(30, TimeUnit.SECONDS)).isEqualTo("source");
+            assertThat(resumed.cause()).isEqualTo(Cause.REVERTED);
+            assertThat(resumed.server()).isEqualTo(servers.source);
+            assertThat(servers.entry(0)).isEqualTo(new AdminConsole.Entry(servers.source, false));
+            assertThat(DatabasesFile.server(servers.instance(0).databasesFile(), PgBouncerFixture.ENTRY)).contains(servers.source);
+        }
+    }
+
+    @Test
+    void anUnreachablePgBouncerFailsTheFlipBeforeAnyIsPaused() throws Exception {
+        PgBouncerInstance nowhere = new PgBouncerInstance(new ServerAddress("127.0.0.1", portWithNobodyListening()),
+                Path.of("unused.ini"));
+        pgbouncer.close();
+        pgbouncer = new PgBouncerSwitch(servers.settings(List.of(servers.instance(0), nowhere), PAUSE_TIMEOUT, MAX_PAUSE),
+                resumedByItself::add);
+
+        assertThatThrownBy(this::flip)
+                .isInstanceOfSatisfying(DnsFailureException.class, e -> assertThat(e.failure()).isInstanceOf(DnsFailure.Unreachable.class))
+                .hasMessageContaining("could not reach " + nowhere)
+                .hasMessageContaining("nothing was paused");
+        assertThat(servers.entry(0)).isEqualTo(new AdminConsole.Entry(servers.source, false));
+        try (Connection client = servers.client(0)) {
+            assertThat(serverOf(client)).isEqualTo("source");
+        }
+    }
+
+    @Test
+    void aTransactionThatOutlastsThePauseTimeoutFailsTheFlipAndEveryPgBouncerIsResumedOnTheSource() throws Exception {
+        pgbouncer.close();
+        pgbouncer = new PgBouncerSwitch(servers.settings(List.of(servers.instance(0), servers.instance(1)),
+                Duration.ofSeconds(1), MAX_PAUSE), resumedByItself::add);
+        try (Connection open = servers.client(1)) {
+            open.setAutoCommit(false);
+            assertThat(serverOf(open)).isEqualTo("source");
+
+            assertThatThrownBy(this::flip)
+                    .isInstanceOfSatisfying(DnsFailureException.class,
+                            e -> assertThat(e.failure()).isInstanceOf(DnsFailure.PauseTimedOut.class))
+                    .hasMessageContaining("PAUSE app on " + servers.instance(1));
+
+            assertThat(servers.entry(0)).isEqualTo(new AdminConsole.Entry(servers.source, false));
+            assertThat(servers.entry(1)).isEqualTo(new AdminConsole.Entry(servers.source, false));
+            assertThat(serverOf(open)).isEqualTo("source");
+            open.commit();
+        }
+    }
+
+    @Test
+    void clientsHeldPastTheMaxPauseAreResumedByTheSwitchItself() throws Exception {
+        pgbouncer.close();
+        pgbouncer = new PgBouncerSwitch(servers.settings(List.of(servers.instance(0), servers.instance(1)),
+                Duration.ofSeconds(1), Duration.ofSeconds(2)), resumedByItself::add);
+
+        flip();
+        PoolResumed resumed = resumedByItself.poll(30, TimeUnit.SECONDS);
+
+        assertThat(resumed).isNotNull();
+        assertThat(resumed.cause()).isEqualTo(Cause.MAX_PAUSE_EXCEEDED);
+        assertThat(resumed.server()).isEqualTo(servers.target);
+        assertThat(servers.entry(0).paused()).isFalse();
+    }
+
+    @Test
+    void aDatabaseLeftPausedByAnEarlierRunIsResumedWithinTheMaxPause() throws Exception {
+        try (AdminConsole console = AdminConsole.open(servers.instance(1), PgBouncerServer.ADMIN_USER,
+                PgBouncerFixture.ADMIN_PASSWORD, Duration.ofSeconds(2))) {
+            console.pause(PgBouncerFixture.ENTRY, PAUSE_TIMEOUT);
+        }
+        pgbouncer.close();
+        pgbouncer = new PgBouncerSwitch(servers.settings(List.of(servers.instance(0), servers.instance(1)),
+                Duration.ofSeconds(1), Duration.ofSeconds(2)), resumedByItself::add);
+
+        pgbouncer.adoptPaused();
+        PoolResumed resumed = resumedByItself.poll(30, TimeUnit.SECONDS);
+
+        assertThat(resumed).isNotNull();
+        assertThat(resumed.cause()).isEqualTo(Cause.MAX_PAUSE_EXCEEDED);
+        assertThat(resumed.instances()).containsExactly(servers.instance(1).admin().toString());
+        assertThat(resumed.held()).as("this run did not see the PAUSE").isEmpty();
+        assertThat(servers.entry(1)).isEqualTo(new AdminConsole.Entry(servers.source, false));
+    }
+
+    private PoolFlip flip() {
+        return pgbouncer.flip(servers.database, Optional.of("cutover-1"), PgBouncerFixture.ENTRY, servers.source,
+                servers.target);
+    }
+
+    private static String query(Connection client) {
+        try {
+            return serverOf(client);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int portWithNobodyListening() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
