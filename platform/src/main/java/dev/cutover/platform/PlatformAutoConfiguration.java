@@ -45,10 +45,12 @@ import dev.cutover.events.serde.AvroMessageSerializer;
 import dev.cutover.events.topic.SchemaPublisher;
 import dev.cutover.events.topic.Topics;
 import dev.cutover.platform.database.DatabasesSettings;
+import dev.cutover.platform.secrets.Secrets;
+import dev.cutover.platform.secrets.SecretsSettings;
 
 /** Wires every service to Kafka the same way; see docs/architecture.md, "Every service". */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
-@EnableConfigurationProperties({PlatformSettings.class, DatabasesSettings.class})
+@EnableConfigurationProperties({PlatformSettings.class, DatabasesSettings.class, SecretsSettings.class})
 public class PlatformAutoConfiguration {
 
     /** The container post-processor for listeners that only observe: {@code containerPostProcessor = WITHOUT_TRANSACTIONS}. */
@@ -134,6 +136,17 @@ public class PlatformAutoConfiguration {
             container.getContainerProperties().setKafkaAwareTransactionManager(null);
             container.getContainerProperties().setTransactionManager(null);
         };
+    }
+
+    /**
+     * The process's reader of secrets ({@code password-secret}), configured before anything logs in: the databases'
+     * settings are checked at binding, and read only when a step connects.
+     */
+    @Bean(destroyMethod = "close")
+    Secrets secrets(SecretsSettings settings) {
+        Secrets secrets = settings.secrets();
+        Secrets.configure(secrets);
+        return secrets;
     }
 
     @Bean

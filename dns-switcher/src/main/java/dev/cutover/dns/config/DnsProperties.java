@@ -8,6 +8,7 @@ import dev.cutover.dns.pgbouncer.ServerAddress;
 import dev.cutover.dns.rfc2136.Rfc2136Settings;
 import dev.cutover.dns.rfc2136.TsigSecretSource;
 import dev.cutover.dns.route53.Route53Settings;
+import dev.cutover.platform.secrets.SecretReference;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ public record DnsProperties(Provider provider, Rfc2136 rfc2136, Route53 route53,
     }
 
     public record Rfc2136(String host, @DefaultValue("53") int port, String zone, String keyName,
-            @DefaultValue("hmac-sha256") String algorithm, Path secretFile, String secretEnv,
+            @DefaultValue("hmac-sha256") String algorithm, Path secretFile, String secretEnv, String secret,
             @DefaultValue("2s") Duration timeout, @DefaultValue("10s") Duration confirmTimeout,
             @DefaultValue("5ms") Duration confirmInterval) {
 
@@ -52,9 +53,14 @@ public record DnsProperties(Provider provider, Rfc2136 rfc2136, Route53 route53,
         private TsigSecretSource secretSource() {
             boolean file = secretFile != null;
             boolean env = secretEnv != null && !secretEnv.isBlank();
-            if (file == env) {
+            boolean stored = secret != null && !secret.isBlank();
+            if ((file ? 1 : 0) + (env ? 1 : 0) + (stored ? 1 : 0) != 1) {
                 throw new IllegalArgumentException("set exactly one of dns.rfc2136.secret-file (a file holding the base64"
-                        + " TSIG secret) or dns.rfc2136.secret-env (the name of an environment variable holding it)");
+                        + " TSIG secret), dns.rfc2136.secret-env (the name of an environment variable holding it) or"
+                        + " dns.rfc2136.secret (where it is kept, e.g. aws-secretsmanager:<secret id>)");
+            }
+            if (stored) {
+                return new TsigSecretSource.Stored(SecretReference.parse(secret, "dns.rfc2136.secret"));
             }
             return file ? new TsigSecretSource.File(secretFile) : new TsigSecretSource.EnvironmentVariable(secretEnv);
         }

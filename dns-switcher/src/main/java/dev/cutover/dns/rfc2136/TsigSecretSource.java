@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
+import dev.cutover.platform.secrets.SecretReference;
+import dev.cutover.platform.secrets.Secrets;
+
 /**
  * Where the TSIG secret is read from. Settings only ever hold the place (a file path or an
  * environment variable's name), never the secret, so logging the settings is safe.
@@ -61,6 +64,19 @@ public sealed interface TsigSecretSource {
         @Override
         public String toString() {
             return "environment variable " + name;
+        }
+    }
+
+    /** Kept where a {@link SecretReference} says, e.g. AWS Secrets Manager; read through the process's {@link Secrets}. */
+    record Stored(SecretReference reference) implements TsigSecretSource {
+        @Override
+        public TsigSecret read(UnaryOperator<String> environment) {
+            return TsigSecret.parse(Secrets.shared().read(reference).strip(), reference.describe());
+        }
+
+        @Override
+        public String toString() {
+            return reference.describe();
         }
     }
 }

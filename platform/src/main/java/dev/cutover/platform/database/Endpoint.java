@@ -7,6 +7,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.Set;
+
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
+
+import dev.cutover.platform.secrets.SecretReference;
+import dev.cutover.platform.secrets.Secrets;
 
 /**
  * One PostgreSQL server and database, and the administrative login cutover uses on it.
@@ -15,11 +21,15 @@ import java.util.Properties;
  * @param port         port
  * @param database     database name
  * @param user         administrative role (superuser, or on RDS the master user with rds_replication)
- * @param password     password given inline; prefer {@code passwordFile}
- * @param passwordFile a file holding the password (a mounted secret); read at each connection
+ * @param password       password given inline; prefer {@code passwordFile} or {@code passwordSecret}
+ * @param passwordFile   a file holding the password (a mounted secret); read at each connection
+ * @param passwordSecret where the password is kept ({@link SecretReference}: {@code file:}, {@code env:} or
+ *                       {@code aws-secretsmanager:<id>[#<json field>]}); read through {@link Secrets}
  */
-public record Endpoint(String host, int port, String database, String user, String password, String passwordFile) {
+public record Endpoint(String host, int port, String database, String user, String password, String passwordFile,
+        String passwordSecret) {
 
+    @ConstructorBinding
     public Endpoint {
         require(host, "host");
         require(database, "database");
@@ -27,9 +37,20 @@ public record Endpoint(String host, int port, String database, String user, Stri
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1..65535, was " + port);
         }
-        if (password == null && passwordFile == null) {
-            throw new IllegalArgumentException("set password-file (or password) for " + user + "@" + host + ":" + port);
+        int given = (password == null ? 0 : 1) + (passwordFile == null ? 0 : 1) + (passwordSecret == null ? 0 : 1);
+        if (given != 1) {
+            throw new IllegalArgumentException("set exactly one of password-secret, password-file or password for "
+                    + user + "@" + host + ":" + port + (given == 0 ? "" : " (" + given + " are set)"));
         }
+        if (passwordSecret != null) {
+            // A reference that cannot be read stops the service at start-up, not a cutover halfway.
+            SecretReference.parse(passwordSecret, "password-secret of " + user + "@" + host + ":" + port);
+        }
+    }
+
+    /** A password given inline or in a file. */
+    public Endpoint(String host, int port, String database, String user, String password, String passwordFile) {
+        this(host, port, database, user, password, passwordFile, null);
     }
 
     public String jdbcUrl() {
@@ -42,6 +63,9 @@ public record Endpoint(String host, int port, String database, String user, Stri
     }
 
     public String resolvePassword() {
+        if (passwordSecret != null) {
+            return Secrets.shared().read(passwordSecret, "password-secret of " + describe());
+        }
         if (passwordFile == null) {
             return password;
         }
@@ -63,9 +87,15 @@ public record Endpoint(String host, int port, String database, String user, Stri
         try {
             return DriverManager.getConnection(jdbcUrl(), properties);
         } catch (SQLException e) {
+            if (passwordSecret != null && REFUSED_LOGINS.contains(String.valueOf(e.getSQLState()))) {
+                // Rotated since it was read: the next login reads it again.
+                Secrets.shared().forget(passwordSecret, "password-secret of " + describe());
+            }
             throw new SQLException(explain(e), e.getSQLState(), e);
         }
     }
+
+    private static final Set<String> REFUSED_LOGINS = Set.of("28P01", "28000");
 
     private String explain(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
