@@ -485,8 +485,10 @@ public final class MigrationDecider {
         String database = progress.started().database().value();
         String again = "then send StartMigration with a new migration id.";
         String emptyTarget = "Drop database " + database + " on the target and create it empty again; ";
-        String slot = "on the source, drop the replication slot and the publication the replicator created for "
-                + database + " (an unused slot keeps WAL on the source until its disk fills); ";
+        // The abort drops exactly what the migration created and says what it found: nothing to write by hand.
+        String cleanUp = "Run cutoverctl migrate abort --migration " + progress.started().migrationId().value()
+                + " --drop-target-tables: it drops the subscription, the replication slot (an unused slot keeps WAL on"
+                + " the source until its disk fills), the publication and the target's tables, and reports each; ";
         return switch (step) {
             case PREFLIGHT -> "Nothing was changed on the source or the target. Fix what the findings and the reason "
                     + "name, " + again;
@@ -497,10 +499,10 @@ public final class MigrationDecider {
                     + " committed after all: the new migration's preflight then finds the source's schema on the target"
                     + " and uses it as created beforehand, or names what differs. To start afresh instead: "
                     + emptyTarget + again;
-            case FULL_LOAD, POST_DATA -> "The target holds a partial copy. " + emptyTarget + slot + again;
-            case STREAMING -> "The target holds a full copy that is not receiving changes. " + emptyTarget + slot + again;
+            case FULL_LOAD, POST_DATA -> "The target holds a partial copy. " + cleanUp + again;
+            case STREAMING -> "The target holds a full copy that is not receiving changes. " + cleanUp + again;
             case VERIFY_SCHEMA, VERIFY_DATA -> "The target cannot be trusted: read the differences first (a schema "
-                    + "change on the source during the migration is the usual cause). " + emptyTarget + slot + again;
+                    + "change on the source during the migration is the usual cause). " + cleanUp + again;
             case LOWER_DNS_TTL -> "The target is complete, verified and streaming; only the DNS TTL was not lowered. "
                     + "Lower the TTL of " + progress.plan().dns().map(DnsTtl::recordName).orElse("the record") + " to "
                     + progress.plan().dns().map(dns -> human(dns.ttl())).orElse("the cutover's TTL")

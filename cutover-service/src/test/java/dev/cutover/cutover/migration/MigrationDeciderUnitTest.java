@@ -520,7 +520,9 @@ class MigrationDeciderUnitTest {
                     .doesNotContain("replication slot", "holds part of the schema")
                     .endsWith("send StartMigration with a new migration id.");
             assertThat(MigrationDecider.operatorAction(progressAt(MigrationStep.FULL_LOAD), MigrationStep.FULL_LOAD))
-                    .contains("Drop database orders on the target", "drop the replication slot and the publication");
+                    .contains("cutoverctl migrate abort --migration ", " --drop-target-tables",
+                            "the replication slot", "the publication and the target's tables")
+                    .doesNotContain("Drop database");
             assertThat(MigrationDecider.operatorAction(progressAt(MigrationStep.LOWER_DNS_TTL),
                     MigrationStep.LOWER_DNS_TTL))
                     .contains("Lower the TTL of db.orders.example. to 1s by hand").doesNotContain("Drop database");

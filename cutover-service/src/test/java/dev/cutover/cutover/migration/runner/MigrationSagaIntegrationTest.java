@@ -206,7 +206,8 @@ class MigrationSagaIntegrationTest {
         assertThat(stopped.getFailedStep()).isEqualTo("FULL_LOAD");
         assertThat(stopped.getReason()).isEqualTo(
                 "FULL_LOAD failed: could not create the replication slot: all replication slots are in use");
-        assertThat(stopped.getOperatorAction()).contains("Drop database " + database, "replication slot");
+        assertThat(stopped.getOperatorAction()).contains("cutoverctl migrate abort --migration " + migration,
+                "replication slot");
         await().atMost(WAIT).until(() -> sagaState(migration).startsWith("Stopped"));
     }
 
