@@ -11,9 +11,11 @@ import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.MigrationReady;
 import dev.cutover.events.MigrationStopped;
 import dev.cutover.events.TableCopied;
+import dev.cutover.events.TableSize;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,9 +41,24 @@ public final class EventMetrics {
     public static final String COPIED_ROWS = "cutover.migration.copied.rows";
     /** The last full load's rate of a database, MB/s. */
     public static final String COPY_RATE = "cutover.migration.copy.rate";
+    /** What the running (or last) full load of a database copies in all, as measured when it began. */
+    public static final String LOAD_PLANNED_BYTES = "cutover.migration.load.planned.bytes";
+    public static final String LOAD_PLANNED_TABLES = "cutover.migration.load.planned.tables";
+    /** What that load has copied so far: with the planned figures, progress and the time left. */
+    public static final String LOAD_DONE_BYTES = "cutover.migration.load.done.bytes";
+    public static final String LOAD_DONE_TABLES = "cutover.migration.load.done.tables";
 
     private final MeterRegistry registry;
     private final Map<String, AtomicReference<Double>> copyRates = new ConcurrentHashMap<>();
+    private final Map<String, Load> loads = new ConcurrentHashMap<>();
+
+    /** The figures of a database's current full load, as gauges read them. */
+    private static final class Load {
+        volatile double plannedBytes;
+        volatile double plannedTables;
+        volatile double doneBytes;
+        volatile double doneTables;
+    }
 
     public EventMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -70,6 +87,16 @@ public final class EventMetrics {
                 String database = copied.getMetadata().getDatabase();
                 registry.counter(COPIED_BYTES, "database", database).increment(copied.getBytes());
                 registry.counter(COPIED_ROWS, "database", database).increment(copied.getRows());
+                Load load = load(database);
+                load.doneBytes += copied.getBytes();
+                load.doneTables += 1;
+            }
+            case FullLoadSized sized -> {
+                Load load = load(sized.getMetadata().getDatabase());
+                load.plannedBytes = sized.getTables().stream().mapToLong(TableSize::getBytes).sum();
+                load.plannedTables = sized.getTables().size();
+                load.doneBytes = 0;
+                load.doneTables = 0;
             }
             case FullLoadCompleted load -> copyRate(load.getMetadata().getDatabase()).set(load.getMegabytesPerSecond());
             default -> {
@@ -90,6 +117,22 @@ public final class EventMetrics {
 
     private void migrations(String database, String outcome) {
         registry.counter(MIGRATIONS, "database", database, "outcome", outcome).increment();
+    }
+
+    private Load load(String database) {
+        return loads.computeIfAbsent(database, name -> {
+            Load load = new Load();
+            Gauge.builder(LOAD_PLANNED_BYTES, load, l -> l.plannedBytes).tag("database", name)
+                    .description("Bytes the current full load copies in all (the tables' size on the source)")
+                    .register(registry);
+            Gauge.builder(LOAD_PLANNED_TABLES, load, l -> l.plannedTables).tag("database", name)
+                    .description("Tables the current full load copies").register(registry);
+            Gauge.builder(LOAD_DONE_BYTES, load, l -> l.doneBytes).tag("database", name)
+                    .description("Bytes the current full load has copied so far").register(registry);
+            Gauge.builder(LOAD_DONE_TABLES, load, l -> l.doneTables).tag("database", name)
+                    .description("Tables the current full load has copied so far").register(registry);
+            return load;
+        });
     }
 
     private AtomicReference<Double> copyRate(String database) {

@@ -3,6 +3,7 @@ package dev.cutover.cutover.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -11,10 +12,12 @@ import org.junit.jupiter.api.Test;
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.MetadataFactory;
 import dev.cutover.events.StepStarted;
 import dev.cutover.events.TableCopied;
+import dev.cutover.events.TableSize;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 class EventMetricsUnitTest {
@@ -57,6 +60,20 @@ class EventMetricsUnitTest {
         assertThat(registry.get(EventMetrics.COPIED_BYTES).tag("database", "app").counter().count()).isEqualTo(1000);
         assertThat(registry.get(EventMetrics.COPIED_ROWS).tag("database", "app").counter().count()).isEqualTo(15);
         assertThat(registry.get(EventMetrics.COPY_RATE).tag("database", "app").gauge().value()).isEqualTo(57.5);
+    }
+
+    @Test
+    void aFullLoadsProgressIsWhatItCopiedOfWhatItMeasuredAsItBegan() {
+        metrics.record(FullLoadSized.newBuilder().setMetadata(migration()).setTables(List.of(
+                TableSize.newBuilder().setTable("public.a").setBytes(800).build(),
+                TableSize.newBuilder().setTable("public.b").setBytes(1200).build())).build());
+        metrics.record(TableCopied.newBuilder().setMetadata(migration()).setTable("public.a").setRows(10).setBytes(800)
+                .setDurationMs(5).build());
+
+        assertThat(registry.get(EventMetrics.LOAD_PLANNED_BYTES).gauge().value()).isEqualTo(2000);
+        assertThat(registry.get(EventMetrics.LOAD_PLANNED_TABLES).gauge().value()).isEqualTo(2);
+        assertThat(registry.get(EventMetrics.LOAD_DONE_BYTES).gauge().value()).isEqualTo(800);
+        assertThat(registry.get(EventMetrics.LOAD_DONE_TABLES).gauge().value()).isEqualTo(1);
     }
 
     @Test

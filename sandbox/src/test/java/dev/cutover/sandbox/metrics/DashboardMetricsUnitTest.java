@@ -19,6 +19,7 @@ import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.MetadataFactory;
 import dev.cutover.events.MigrationReady;
 import dev.cutover.events.MigrationStopped;
@@ -53,6 +54,7 @@ class DashboardMetricsUnitTest {
                 .setOperatorAction("a").build());
         events.record(TableCopied.newBuilder().setMetadata(metadata.forMigration("app", "m1")).setTable("public.a")
                 .setRows(1).setBytes(8).setDurationMs(1).build());
+        events.record(FullLoadSized.newBuilder().setMetadata(metadata.forMigration("app", "m1")).build());
         events.record(FullLoadCompleted.newBuilder().setMetadata(metadata.forMigration("app", "m1")).setSlot("s")
                 .setTables(1).setRows(1).setBytes(8).setDurationMs(1).setMegabytesPerSecond(1).build());
         registry.counter(StepFailedRecoverer.STEP_FAILURES, "command", "FlipDns").increment();
