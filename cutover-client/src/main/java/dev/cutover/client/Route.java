@@ -1,0 +1,97 @@
+package dev.cutover.client;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where the application's new connections go, as far as this process has heard of its database's cutover.
+ *
+ * <p>Pure: {@link #evolve} and {@link #plan} do no I/O and get the time passed in.
+ */
+public sealed interface Route {
+
+    /** No cutover under way: connect as configured, or to the source's address after a rollback. */
+    record Normal(Optional<String> source) implements Route {
+        public Normal {
+            Objects.requireNonNull(source, "source");
+        }
+    }
+
+    /** The name points at the target, which is still locked: the source is the one to use. */
+    record Flipped(String cutoverId, String source, String target) implements Route {
+    }
+
+    /** The source is being fenced: new checkouts and connections wait, until the target opens or the hold ends. */
+    record Holding(String cutoverId, Instant since, String source, String target) implements Route {
+    }
+
+    /** The target is open: connect to its address, whatever the JVM's DNS cache still says. */
+    record OnTarget(String cutoverId, String target) implements Route {
+    }
+
+    /** Before any event: plain behaviour. */
+    static Route initial() {
+        return new Normal(Optional.empty());
+    }
+
+    /**
+     * The route after {@code signal}, heard at {@code now}. A signal of another cutover, or one that needs an address
+     * this process never heard (it started after the flip), leaves the route as it is: such a process behaves as it
+     * would without the library.
+     */
+    static Route evolve(Route route, CutoverSignal signal, Instant now) {
+        return switch (signal) {
+            case CutoverSignal.DnsFlipped flipped -> switch (route) {
+                case Holding holding when holding.cutoverId().equals(flipped.cutoverId()) -> holding;
+                case OnTarget onTarget when onTarget.cutoverId().equals(flipped.cutoverId()) -> onTarget;
+                default -> new Flipped(flipped.cutoverId(), flipped.source(), flipped.target());
+            };
+            case CutoverSignal.StopTraffic stop -> switch (route) {
+                case Flipped flipped when flipped.cutoverId().equals(stop.cutoverId()) ->
+                        new Holding(flipped.cutoverId(), now, flipped.source(), flipped.target());
+                default -> route;
+            };
+            case CutoverSignal.TargetOpen open -> switch (route) {
+                case Flipped flipped when flipped.cutoverId().equals(open.cutoverId()) ->
+                        new OnTarget(flipped.cutoverId(), flipped.target());
+                case Holding holding when holding.cutoverId().equals(open.cutoverId()) ->
+                        new OnTarget(holding.cutoverId(), holding.target());
+                default -> route;
+            };
+            case CutoverSignal.RolledBack rolledBack -> switch (route) {
+                case Flipped flipped when flipped.cutoverId().equals(rolledBack.cutoverId()) ->
+                        new Normal(rolledBack.source().or(() -> Optional.of(flipped.source())));
+                case Holding holding when holding.cutoverId().equals(rolledBack.cutoverId()) ->
+                        new Normal(rolledBack.source().or(() -> Optional.of(holding.source())));
+                case OnTarget onTarget when onTarget.cutoverId().equals(rolledBack.cutoverId()) ->
+                        new Normal(rolledBack.source());
+                default -> route;
+            };
+        };
+    }
+
+    /** What a new connection or checkout does now on this route; a hold lasts at most {@code holdTimeout}. */
+    static Connect plan(Route route, Instant now, Duration holdTimeout) {
+        return switch (route) {
+            case Normal normal -> normal.source().<Connect>map(Connect.To::new).orElse(Connect.AS_CONFIGURED);
+            case Flipped flipped -> new Connect.To(flipped.source());
+            case Holding holding -> {
+                Instant until = holding.since().plus(holdTimeout);
+                yield now.isBefore(until) ? new Connect.Wait(until) : Connect.AS_CONFIGURED;
+            }
+            case OnTarget onTarget -> new Connect.To(onTarget.target());
+        };
+    }
+
+    /** True when leaving {@code before} for {@code after} must evict the pool's connections: they are on the wrong server. */
+    static boolean evicts(Route before, Route after) {
+        return switch (after) {
+            case OnTarget onTarget -> !(before instanceof OnTarget);
+            case Normal normal -> before instanceof Holding || before instanceof OnTarget;
+            case Flipped flipped -> false;
+            case Holding holding -> false;
+        };
+    }
+}
