@@ -1,0 +1,163 @@
+package dev.cutover.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.cutover.stack.LocalStack;
+import dev.cutover.stack.Postgres;
+
+/**
+ * A HikariCP pool whose host name the JVM resolves to the source for the whole run (the tests' hosts file), following
+ * cutovers published to the real broker, against the real source (127.0.0.2) and target (127.0.0.3).
+ */
+@ExtendWith(SandboxStack.class)
+class CutoverClientIntegrationTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String SOURCE = "127.0.0.2";
+    private static final String TARGET = "127.0.0.3";
+
+    private final LocalStack stack;
+
+    CutoverClientIntegrationTest(LocalStack stack) {
+        this.stack = stack;
+    }
+
+    @Test
+    void theJvmResolvesTheDatabaseNameToTheSourceThroughoutTheRun() throws Exception {
+        assertThat(stack.source().host()).isEqualTo(SOURCE);
+        assertThat(stack.target().host()).isEqualTo(TARGET);
+        assertThat(stack.target().port()).isEqualTo(stack.source().port());
+        assertThat(InetAddress.getByName(SandboxStack.DATABASE_HOST).getHostAddress()).isEqualTo(SOURCE);
+    }
+
+    @Test
+    void aCheckoutWaitsWhileTheSourceIsFencedThenGoesToTheTargetAndTheOldConnectionsAreEvicted() throws Exception {
+        try (CutoverClient client = following("hold", ClientSettings.DEFAULT_HOLD_TIMEOUT);
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "hold");
+                HikariDataSource pool = client.follow(config("hold"))) {
+            Connection old = pool.getConnection();
+            assertThat(Checkout.serverAddress(old)).isEqualTo(SOURCE);
+
+            saga.dnsFlipped(SOURCE, TARGET);
+            saga.stopTraffic();
+            await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
+            Checkout held = Checkout.start(pool);
+            await().atMost(PATIENCE).until(held::isHeld);
+            assertThat(held.server()).isNotDone();
+
+            saga.targetOpened();
+            assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+            old.close();
+            await().atMost(PATIENCE).until(() -> sessions(stack.source(), "hold") == 0);
+            try (Connection next = pool.getConnection()) {
+                assertThat(Checkout.serverAddress(next)).isEqualTo(TARGET);
+            }
+            assertThat(sessions(stack.target(), "hold")).isPositive();
+            assertThat(InetAddress.getByName(SandboxStack.DATABASE_HOST).getHostAddress()).isEqualTo(SOURCE);
+        }
+    }
+
+    @Test
+    void withNoEventsThePoolConnectsWhereAPlainPoolDoes() throws Exception {
+        try (CutoverClient client = following("plain", ClientSettings.DEFAULT_HOLD_TIMEOUT);
+                HikariDataSource following = client.follow(config("plain"));
+                HikariDataSource plain = new HikariDataSource(config("plain-reference"));
+                Connection withLibrary = following.getConnection();
+                Connection without = plain.getConnection()) {
+            assertThat(Checkout.serverAddress(withLibrary)).isEqualTo(Checkout.serverAddress(without)).isEqualTo(SOURCE);
+            assertThat(client.route()).isEqualTo(new Route.Normal(Optional.empty()));
+        }
+    }
+
+    @Test
+    void withKafkaOutOfReachThePoolConnectsAsConfiguredWithoutWaiting() throws Exception {
+        try (CutoverClient client = CutoverClient.start(ClientSettings.of("localhost:1", "unreachable"));
+                HikariDataSource pool = client.follow(config("unreachable"));
+                Connection connection = pool.getConnection()) {
+            assertThat(Checkout.serverAddress(connection)).isEqualTo(SOURCE);
+            assertThat(client.awaitFollowing(Duration.ZERO)).isFalse();
+        }
+    }
+
+    @Test
+    void aRollbackReleasesTheHeldCheckoutToTheSource() throws Exception {
+        try (CutoverClient client = following("rollback", ClientSettings.DEFAULT_HOLD_TIMEOUT);
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "rollback");
+                HikariDataSource pool = client.follow(config("rollback"))) {
+            saga.dnsFlipped(SOURCE, TARGET);
+            saga.stopTraffic();
+            await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
+            Checkout held = Checkout.start(pool);
+            await().atMost(PATIENCE).until(held::isHeld);
+
+            saga.sourceRestored();
+            assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SOURCE);
+            saga.rolledBack();
+            assertThat(client.route()).isEqualTo(new Route.Normal(Optional.of(SOURCE)));
+            try (Connection next = pool.getConnection()) {
+                assertThat(Checkout.serverAddress(next)).isEqualTo(SOURCE);
+            }
+            assertThat(sessions(stack.target(), "rollback")).isZero();
+        }
+    }
+
+    @Test
+    void theHoldEndsAtItsTimeoutAndTheCheckoutGoesOnAsConfigured() throws Exception {
+        try (CutoverClient client = following("timeout", Duration.ofSeconds(1));
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "timeout");
+                HikariDataSource pool = client.follow(config("timeout"))) {
+            saga.dnsFlipped(SOURCE, TARGET);
+            saga.stopTraffic();
+            await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
+            Checkout held = Checkout.start(pool);
+
+            assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SOURCE);
+            assertThat(client.route()).isInstanceOf(Route.Holding.class);
+        }
+    }
+
+    private CutoverClient following(String database, Duration holdTimeout) throws InterruptedException {
+        CutoverClient client = CutoverClient.start(ClientSettings.of(stack.kafkaBootstrapServers(), database).withHoldTimeout(holdTimeout));
+        assertThat(client.awaitFollowing(PATIENCE)).as("the follower reads the topics' ends").isTrue();
+        return client;
+    }
+
+    /** A pool as an application configures it: the database's name, never an address. */
+    private HikariConfig config(String application) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(application);
+        config.setJdbcUrl("jdbc:postgresql://" + SandboxStack.DATABASE_HOST + ":" + stack.source().port() + "/" + SandboxStack.DATABASE);
+        config.setUsername(stack.source().superuser());
+        config.setPassword(stack.source().password());
+        config.setMaximumPoolSize(2);
+        config.addDataSourceProperty("ApplicationName", application);
+        return config;
+    }
+
+    private static int sessions(Postgres server, String application) throws SQLException {
+        try (Connection admin = server.connect(SandboxStack.DATABASE);
+                PreparedStatement count = admin.prepareStatement("select count(*) from pg_stat_activity where application_name = ?")) {
+            count.setString(1, application);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getInt(1);
+            }
+        }
+    }
+}
