@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 
 /** One checkout in a thread of its own, so that a test can see it wait and then see where it went. */
-final class Checkout {
+public final class Checkout {
 
     private final CompletableFuture<String> server = new CompletableFuture<>();
     private final Thread thread;
@@ -41,7 +41,7 @@ final class Checkout {
         return server;
     }
 
-    static String serverAddress(Connection connection) throws SQLException {
+    public static String serverAddress(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery("select host(inet_server_addr())")) {
             row.next();

@@ -22,38 +22,38 @@ import dev.cutover.events.topic.Topic;
 import dev.cutover.events.topic.Topics;
 
 /** Publishes one cutover's messages to the real topics, as cutover-service and dns-switcher write them. */
-final class Saga implements AutoCloseable {
+public final class Saga implements AutoCloseable {
 
     private final KafkaProducer<String, SpecificRecord> producer;
     private final MetadataFactory metadata = new MetadataFactory("cutover-service", Clock.systemUTC());
     private final String database;
     private final String cutoverId;
 
-    Saga(String bootstrapServers, String database) {
+    public Saga(String bootstrapServers, String database) {
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 Topics.EVENTS.keySerde().serializer(), Topics.EVENTS.valueSerde().serializer());
         this.database = database;
         this.cutoverId = database + "-" + UUID.randomUUID();
     }
 
-    void dnsFlipped(String source, String target) {
+    public void dnsFlipped(String source, String target) {
         publish(Topics.EVENTS, DnsFlipped.newBuilder().setMetadata(metadata()).setRecord(SandboxStack.DATABASE_HOST + ".")
                 .setPrevious(source).setCurrent(target).setTtlSeconds(1).build());
     }
 
-    void stopTraffic() {
+    public void stopTraffic() {
         publish(Topics.COMMANDS, StopTraffic.newBuilder().setMetadata(metadata()).setTimeoutMs(5_000).build());
     }
 
-    void targetOpened() {
+    public void targetOpened() {
         publish(Topics.EVENTS, TargetOpened.newBuilder().setMetadata(metadata()).setRoles(List.of("app")).build());
     }
 
-    void sourceRestored() {
+    public void sourceRestored() {
         publish(Topics.EVENTS, SourceRestored.newBuilder().setMetadata(metadata()).setRoles(List.of("app")).build());
     }
 
-    void rolledBack() {
+    public void rolledBack() {
         publish(Topics.EVENTS, CutoverRolledBack.newBuilder().setMetadata(metadata()).setFailedStep("AWAIT_CATCH_UP")
                 .setReason("the canary did not arrive").build());
     }
