@@ -5,16 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.security.KeyStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 
@@ -97,14 +100,23 @@ class TargetTlsIntegrationTest {
 
     /** A self-signed certificate for {@code name} in the server's data directory, and TLS turned on; returns the certificate. */
     private static Path serveTlsAs(Postgres server, String name, Path scratch) throws Exception {
+        Path store = scratch.resolve("server.p12");
+        char[] secret = "cutover".toCharArray();
+        Process keytool = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", new String(secret),
+                "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "1",
+                "-dname", "CN=" + name, "-ext", "SAN=dns:" + name))
+                .redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes());
+        assertThat(keytool.waitFor()).as("keytool: %s", output).isZero();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, secret);
+        }
         Path key = scratch.resolve(KEY);
         Path certificate = scratch.resolve(CERTIFICATE);
-        Process openssl = new ProcessBuilder(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                "-subj", "/CN=" + name, "-addext", "subjectAltName=DNS:" + name,
-                "-keyout", key.toString(), "-out", certificate.toString()))
-                .redirectErrorStream(true).start();
-        String output = new String(openssl.getInputStream().readAllBytes());
-        assertThat(openssl.waitFor()).as("openssl: %s", output).isZero();
+        Files.writeString(key, pem("PRIVATE KEY", keys.getKey("server", secret).getEncoded()));
+        Files.writeString(certificate, pem("CERTIFICATE", keys.getCertificate("server").getEncoded()));
 
         try (Connection admin = server.connect(SandboxStack.DATABASE); Statement statement = admin.createStatement()) {
             Path dataDirectory = Path.of(single(statement, "show data_directory"));
@@ -116,6 +128,11 @@ class TargetTlsIntegrationTest {
             statement.execute("select pg_reload_conf()");
         }
         return certificate;
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 
     /** PostgreSQL reads its key only when its own user owns it and no one else may read it. */
