@@ -81,7 +81,7 @@ final class CutoverFollower implements AutoCloseable {
                 while (closing.getCount() > 0) {
                     poll(opened);
                     if (positioned.getCount() > 0 && Duration.ofNanos(System.nanoTime() - started).compareTo(UNREACHABLE_AFTER) > 0) {
-                        warnOnce("no partition of " + Topics.EVENTS.name() + " after " + UNREACHABLE_AFTER.toSeconds() + " s");
+                        warnOnce("no partitions of " + Topics.EVENTS.name() + " and " + Topics.COMMANDS.name() + " after " + UNREACHABLE_AFTER.toSeconds() + " s");
                     }
                 }
             } catch (WakeupException closed) {
