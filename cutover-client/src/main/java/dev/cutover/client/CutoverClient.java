@@ -53,9 +53,10 @@ public final class CutoverClient implements AutoCloseable {
             throw new IllegalArgumentException("cutover-client follows pools configured with a jdbcUrl, but pool " + config.getPoolName()
                     + " has a dataSource or dataSourceClassName: configure it with jdbcUrl, username and password instead");
         }
-        FollowingPool pool = new FollowingPool(routes);
+        SwitchingDataSource connections = new SwitchingDataSource(config.getJdbcUrl(), driverProperties(config), routes);
+        FollowingPool pool = new FollowingPool(routes, connections);
         config.copyStateTo(pool);
-        pool.setDataSource(new SwitchingDataSource(config.getJdbcUrl(), driverProperties(config), routes));
+        pool.setDataSource(connections);
         routes.onEviction(() -> {
             HikariPoolMXBean running = pool.getHikariPoolMXBean();
             if (running != null) {

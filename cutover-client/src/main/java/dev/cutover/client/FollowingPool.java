@@ -13,14 +13,22 @@ import com.zaxxer.hikari.HikariDataSource;
 public final class FollowingPool extends HikariDataSource {
 
     private final RouteKeeper routes;
+    private final SwitchingDataSource connections;
 
-    FollowingPool(RouteKeeper routes) {
+    FollowingPool(RouteKeeper routes, SwitchingDataSource connections) {
         this.routes = routes;
+        this.connections = connections;
     }
 
+    /** Waits while holding; never hands out a connection that was being made while the pool was evicted. */
     @Override
     public Connection getConnection() throws SQLException {
         routes.awaitPlan();
-        return super.getConnection();
+        Connection connection = super.getConnection();
+        while (connections.isStale(connection)) {
+            evictConnection(connection);
+            connection = super.getConnection();
+        }
+        return connection;
     }
 }

@@ -38,10 +38,7 @@ public final class RedirectingSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        Socket socket = createSocket();
-        socket.bind(new InetSocketAddress(localHost, localPort));
-        socket.connect(new InetSocketAddress(host, port));
-        return socket;
+        return connected(port, new InetSocketAddress(localHost, localPort));
     }
 
     @Override
@@ -51,14 +48,19 @@ public final class RedirectingSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket(InetAddress host, int port, InetAddress localAddress, int localPort) throws IOException {
-        Socket socket = createSocket();
-        socket.bind(new InetSocketAddress(localAddress, localPort));
-        socket.connect(new InetSocketAddress(host, port));
-        return socket;
+        return connected(port, new InetSocketAddress(localAddress, localPort));
     }
 
     private Socket connected(int port) throws IOException {
+        return connected(port, null);
+    }
+
+    /** Whatever host the caller named, the socket goes to the address on {@code port}; {@code local} may be null. */
+    private Socket connected(int port, SocketAddress local) throws IOException {
         Socket socket = createSocket();
+        if (local != null) {
+            socket.bind(local);
+        }
         socket.connect(InetSocketAddress.createUnresolved(address, port));
         return socket;
     }

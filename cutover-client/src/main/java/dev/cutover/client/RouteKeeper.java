@@ -22,10 +22,21 @@ final class RouteKeeper {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final List<Runnable> evictions = new CopyOnWriteArrayList<>();
+    private final List<Runnable> evictors = new CopyOnWriteArrayList<>();
     private final Duration holdTimeout;
     private final Clock clock;
-    private volatile Route route = Route.initial();
+    private volatile Snapshot current = new Snapshot(Route.initial(), 0);
+
+    /**
+     * The route and how many times the pools were told to evict, read together: a connection planned before the last
+     * eviction stands on the wrong server.
+     */
+    record Snapshot(Route route, long evictions) {
+    }
+
+    /** Where to connect, and the eviction count of the route that said so. */
+    record Plan(Connect connect, long evictions) {
+    }
 
     RouteKeeper(Duration holdTimeout, Clock clock) {
         this.holdTimeout = holdTimeout;
@@ -33,27 +44,32 @@ final class RouteKeeper {
     }
 
     Route route() {
-        return route;
+        return current.route();
+    }
+
+    long evictions() {
+        return current.evictions();
     }
 
     /** {@code eviction} runs whenever the pool's connections stand on the wrong server, before held checkouts go on. */
     void onEviction(Runnable eviction) {
-        evictions.add(eviction);
+        evictors.add(eviction);
     }
 
     void apply(CutoverSignal signal) {
         lock.lock();
         try {
-            Route before = route;
-            Route after = Route.evolve(before, signal, clock.instant());
-            if (after.equals(before)) {
-                LOG.debug("{} changes nothing on route {}", signal, before);
+            Snapshot before = current;
+            Route after = Route.evolve(before.route(), signal, clock.instant());
+            if (after.equals(before.route())) {
+                LOG.debug("{} changes nothing on route {}", signal, before.route());
                 return;
             }
-            route = after;
-            LOG.info("cutover {}: {} -> {}", signal.cutoverId(), before, after);
-            if (Route.evicts(before, after)) {
-                evictions.forEach(Runnable::run);
+            boolean evicts = Route.evicts(before.route(), after);
+            current = new Snapshot(after, evicts ? before.evictions() + 1 : before.evictions());
+            LOG.info("cutover {}: {} -> {}", signal.cutoverId(), before.route(), after);
+            if (evicts) {
+                evictors.forEach(Runnable::run);
             }
             changed.signalAll();
         } finally {
@@ -62,14 +78,14 @@ final class RouteKeeper {
     }
 
     /** Waits while the route holds (at most the hold timeout from the hold's start), then says where to connect. */
-    Connect awaitPlan() throws SQLException {
-        Connect plan = Route.plan(route, clock.instant(), holdTimeout);
-        if (!(plan instanceof Connect.Wait)) {
+    Plan awaitPlan() throws SQLException {
+        Plan plan = plan(current);
+        if (!(plan.connect() instanceof Connect.Wait)) {
             return plan;
         }
         lock.lock();
         try {
-            while ((plan = Route.plan(route, clock.instant(), holdTimeout)) instanceof Connect.Wait(Instant until)) {
+            while ((plan = plan(current)).connect() instanceof Connect.Wait(Instant until)) {
                 changed.awaitNanos(Math.max(1, Duration.between(clock.instant(), until).toNanos()));
             }
             return plan;
@@ -79,5 +95,9 @@ final class RouteKeeper {
         } finally {
             lock.unlock();
         }
+    }
+
+    private Plan plan(Snapshot snapshot) {
+        return new Plan(Route.plan(snapshot.route(), clock.instant(), holdTimeout), snapshot.evictions());
     }
 }

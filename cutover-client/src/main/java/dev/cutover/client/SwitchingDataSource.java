@@ -5,11 +5,15 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Properties;
+import java.util.WeakHashMap;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
+import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
 
 /**
@@ -24,6 +28,8 @@ public final class SwitchingDataSource implements DataSource {
     private final Properties properties;
     private final RouteKeeper routes;
     private final Driver driver = new org.postgresql.Driver();
+    /** Which eviction each connection was planned after; weak, so that closed connections leave it. */
+    private final Map<Connection, Long> planned = Collections.synchronizedMap(new WeakHashMap<>());
     private int loginTimeoutSeconds;
 
     SwitchingDataSource(String url, Properties properties, RouteKeeper routes) {
@@ -58,18 +64,32 @@ public final class SwitchingDataSource implements DataSource {
     }
 
     private Connection connect(Properties overrides) throws SQLException {
-        Connect plan = routes.awaitPlan();
+        RouteKeeper.Plan plan = routes.awaitPlan();
         Properties connection = new Properties();
         connection.putAll(properties);
         connection.putAll(overrides);
         if (loginTimeoutSeconds > 0) {
             connection.setProperty(PGProperty.LOGIN_TIMEOUT.getName(), Integer.toString(loginTimeoutSeconds));
         }
-        if (plan instanceof Connect.To(String address)) {
+        if (plan.connect() instanceof Connect.To(String address)) {
             connection.setProperty(PGProperty.SOCKET_FACTORY.getName(), RedirectingSocketFactory.class.getName());
             connection.setProperty(PGProperty.SOCKET_FACTORY_ARG.getName(), address);
         }
-        return driver.connect(url, connection);
+        Connection made = driver.connect(url, connection);
+        planned.put(made, plan.evictions());
+        return made;
+    }
+
+    /**
+     * True when {@code connection} (as the pool hands it out) was planned before the last eviction: a connection being
+     * made while the route changed, which the eviction could not see because the pool did not hold it yet.
+     */
+    boolean isStale(Connection connection) throws SQLException {
+        if (routes.evictions() == 0) {
+            return false;
+        }
+        Long evictions = planned.get(connection.unwrap(PGConnection.class));
+        return evictions != null && evictions < routes.evictions();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -54,10 +55,7 @@ class CutoverClientIntegrationTest {
             Connection old = pool.getConnection();
             assertThat(Checkout.serverAddress(old)).isEqualTo(SOURCE);
 
-            saga.dnsFlipped(SOURCE, TARGET);
-            saga.stopTraffic();
-            await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
-            Checkout held = Checkout.start(pool);
+            Checkout held = checkoutDuringTheFence(saga, client, pool);
             await().atMost(PATIENCE).until(held::isHeld);
             assertThat(held.server()).isNotDone();
 
@@ -70,6 +68,35 @@ class CutoverClientIntegrationTest {
             }
             assertThat(sessions(stack.target(), "hold")).isPositive();
             assertThat(InetAddress.getByName(SandboxStack.DATABASE_HOST).getHostAddress()).isEqualTo(SOURCE);
+        }
+    }
+
+    @Test
+    void aConnectionThatWasBeingMadeWhileThePoolWasEvictedIsNotHandedOut() throws Exception {
+        try (CutoverClient client = following("straddle", ClientSettings.DEFAULT_HOLD_TIMEOUT);
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "straddle");
+                Connection blocker = stack.source().connect(SandboxStack.DATABASE)) {
+            HikariConfig config = config("straddle");
+            // The pool's first connection to the source waits in its set-up, after the driver connected and before the
+            // pool holds it, until the lock is free: it is still being made when the target opens.
+            config.setConnectionInitSql("select pg_advisory_lock(7231), pg_advisory_unlock(7231)");
+            try (Statement lock = blocker.createStatement()) {
+                lock.execute("select pg_advisory_lock(7231)");
+            }
+            try (HikariDataSource pool = client.follow(config)) {
+                saga.dnsFlipped(SOURCE, TARGET);
+                await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Flipped);
+                Checkout first = Checkout.start(pool);
+                await().atMost(PATIENCE).until(() -> waitingForALock(stack.source(), "straddle"));
+
+                saga.targetOpened();
+                await().atMost(PATIENCE).until(() -> client.route() instanceof Route.OnTarget);
+                try (Statement unlock = blocker.createStatement()) {
+                    unlock.execute("select pg_advisory_unlock(7231)");
+                }
+
+                assertThat(first.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+            }
         }
     }
 
@@ -100,10 +127,7 @@ class CutoverClientIntegrationTest {
         try (CutoverClient client = following("rollback", ClientSettings.DEFAULT_HOLD_TIMEOUT);
                 Saga saga = new Saga(stack.kafkaBootstrapServers(), "rollback");
                 HikariDataSource pool = client.follow(config("rollback"))) {
-            saga.dnsFlipped(SOURCE, TARGET);
-            saga.stopTraffic();
-            await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
-            Checkout held = Checkout.start(pool);
+            Checkout held = checkoutDuringTheFence(saga, client, pool);
             await().atMost(PATIENCE).until(held::isHeld);
 
             saga.sourceRestored();
@@ -122,14 +146,19 @@ class CutoverClientIntegrationTest {
         try (CutoverClient client = following("timeout", Duration.ofSeconds(1));
                 Saga saga = new Saga(stack.kafkaBootstrapServers(), "timeout");
                 HikariDataSource pool = client.follow(config("timeout"))) {
-            saga.dnsFlipped(SOURCE, TARGET);
-            saga.stopTraffic();
-            await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
-            Checkout held = Checkout.start(pool);
+            Checkout held = checkoutDuringTheFence(saga, client, pool);
 
             assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SOURCE);
             assertThat(client.route()).isInstanceOf(Route.Holding.class);
         }
+    }
+
+    /** The saga flips the name and fences the source; then a checkout starts. */
+    private static Checkout checkoutDuringTheFence(Saga saga, CutoverClient client, HikariDataSource pool) {
+        saga.dnsFlipped(SOURCE, TARGET);
+        saga.stopTraffic();
+        await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
+        return Checkout.start(pool);
     }
 
     private CutoverClient following(String database, Duration holdTimeout) throws InterruptedException {
@@ -148,6 +177,18 @@ class CutoverClientIntegrationTest {
         config.setMaximumPoolSize(2);
         config.addDataSourceProperty("ApplicationName", application);
         return config;
+    }
+
+    private static boolean waitingForALock(Postgres server, String application) throws SQLException {
+        try (Connection admin = server.connect(SandboxStack.DATABASE);
+                PreparedStatement waiting = admin.prepareStatement(
+                        "select count(*) from pg_stat_activity where application_name = ? and wait_event_type = 'Lock'")) {
+            waiting.setString(1, application);
+            try (ResultSet row = waiting.executeQuery()) {
+                row.next();
+                return row.getInt(1) > 0;
+            }
+        }
     }
 
     private static int sessions(Postgres server, String application) throws SQLException {
