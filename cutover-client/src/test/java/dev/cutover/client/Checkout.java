@@ -1,9 +1,7 @@
 package dev.cutover.client;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,34 +16,26 @@ public final class Checkout {
     private Checkout(DataSource pool) {
         thread = Thread.ofPlatform().name("checkout").start(() -> {
             try (Connection connection = pool.getConnection()) {
-                server.complete(serverAddress(connection));
+                server.complete(Servers.serverAddress(connection));
             } catch (SQLException | RuntimeException e) {
                 server.completeExceptionally(e);
             }
         });
     }
 
-    static Checkout start(DataSource pool) {
+    public static Checkout start(DataSource pool) {
         return new Checkout(pool);
     }
 
     /** True while the checkout is parked in the cutover's hold, not anywhere else. */
-    boolean isHeld() {
+    public boolean isHeld() {
         return (thread.getState() == Thread.State.TIMED_WAITING || thread.getState() == Thread.State.WAITING)
                 && Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(RouteKeeper.class.getName())
                 && frame.getMethodName().equals("awaitPlan"));
     }
 
     /** The address of the server the checkout's connection reached, once it has one. */
-    CompletableFuture<String> server() {
+    public CompletableFuture<String> server() {
         return server;
-    }
-
-    public static String serverAddress(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery("select host(inet_server_addr())")) {
-            row.next();
-            return row.getString(1);
-        }
     }
 }

@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,7 +17,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.cutover.stack.LocalStack;
-import dev.cutover.stack.Postgres;
 
 /**
  * A HikariCP pool whose host name the JVM resolves to the source for the whole run (the tests' hosts file), following
@@ -53,7 +49,7 @@ class CutoverClientIntegrationTest {
                 Saga saga = new Saga(stack.kafkaBootstrapServers(), "hold");
                 HikariDataSource pool = client.follow(config("hold"))) {
             Connection old = pool.getConnection();
-            assertThat(Checkout.serverAddress(old)).isEqualTo(SOURCE);
+            assertThat(Servers.serverAddress(old)).isEqualTo(SOURCE);
 
             Checkout held = checkoutDuringTheFence(saga, client, pool);
             await().atMost(PATIENCE).until(held::isHeld);
@@ -62,11 +58,11 @@ class CutoverClientIntegrationTest {
             saga.targetOpened();
             assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
             old.close();
-            await().atMost(PATIENCE).until(() -> sessions(stack.source(), "hold") == 0);
+            await().atMost(PATIENCE).until(() -> Servers.sessions(stack.source(), "hold") == 0);
             try (Connection next = pool.getConnection()) {
-                assertThat(Checkout.serverAddress(next)).isEqualTo(TARGET);
+                assertThat(Servers.serverAddress(next)).isEqualTo(TARGET);
             }
-            assertThat(sessions(stack.target(), "hold")).isPositive();
+            assertThat(Servers.sessions(stack.target(), "hold")).isPositive();
             assertThat(InetAddress.getByName(SandboxStack.DATABASE_HOST).getHostAddress()).isEqualTo(SOURCE);
         }
     }
@@ -87,7 +83,7 @@ class CutoverClientIntegrationTest {
                 saga.dnsFlipped(SOURCE, TARGET);
                 await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Flipped);
                 Checkout first = Checkout.start(pool);
-                await().atMost(PATIENCE).until(() -> waitingForALock(stack.source(), "straddle"));
+                await().atMost(PATIENCE).until(() -> Servers.waitingForALock(stack.source(), "straddle"));
 
                 saga.targetOpened();
                 await().atMost(PATIENCE).until(() -> client.route() instanceof Route.OnTarget);
@@ -107,7 +103,7 @@ class CutoverClientIntegrationTest {
                 HikariDataSource plain = new HikariDataSource(config("plain-reference"));
                 Connection withLibrary = following.getConnection();
                 Connection without = plain.getConnection()) {
-            assertThat(Checkout.serverAddress(withLibrary)).isEqualTo(Checkout.serverAddress(without)).isEqualTo(SOURCE);
+            assertThat(Servers.serverAddress(withLibrary)).isEqualTo(Servers.serverAddress(without)).isEqualTo(SOURCE);
             assertThat(client.route()).isEqualTo(new Route.Normal(Optional.empty()));
         }
     }
@@ -117,7 +113,7 @@ class CutoverClientIntegrationTest {
         try (CutoverClient client = CutoverClient.start(ClientSettings.of("localhost:1", "unreachable"));
                 HikariDataSource pool = client.follow(config("unreachable"));
                 Connection connection = pool.getConnection()) {
-            assertThat(Checkout.serverAddress(connection)).isEqualTo(SOURCE);
+            assertThat(Servers.serverAddress(connection)).isEqualTo(SOURCE);
             assertThat(client.awaitFollowing(Duration.ZERO)).isFalse();
         }
     }
@@ -135,9 +131,9 @@ class CutoverClientIntegrationTest {
             saga.rolledBack();
             assertThat(client.route()).isEqualTo(new Route.Normal(Optional.of(SOURCE)));
             try (Connection next = pool.getConnection()) {
-                assertThat(Checkout.serverAddress(next)).isEqualTo(SOURCE);
+                assertThat(Servers.serverAddress(next)).isEqualTo(SOURCE);
             }
-            assertThat(sessions(stack.target(), "rollback")).isZero();
+            assertThat(Servers.sessions(stack.target(), "rollback")).isZero();
         }
     }
 
@@ -177,28 +173,5 @@ class CutoverClientIntegrationTest {
         config.setMaximumPoolSize(2);
         config.addDataSourceProperty("ApplicationName", application);
         return config;
-    }
-
-    private static boolean waitingForALock(Postgres server, String application) throws SQLException {
-        try (Connection admin = server.connect(SandboxStack.DATABASE);
-                PreparedStatement waiting = admin.prepareStatement(
-                        "select count(*) from pg_stat_activity where application_name = ? and wait_event_type = 'Lock'")) {
-            waiting.setString(1, application);
-            try (ResultSet row = waiting.executeQuery()) {
-                row.next();
-                return row.getInt(1) > 0;
-            }
-        }
-    }
-
-    private static int sessions(Postgres server, String application) throws SQLException {
-        try (Connection admin = server.connect(SandboxStack.DATABASE);
-                PreparedStatement count = admin.prepareStatement("select count(*) from pg_stat_activity where application_name = ?")) {
-            count.setString(1, application);
-            try (ResultSet row = count.executeQuery()) {
-                row.next();
-                return row.getInt(1);
-            }
-        }
     }
 }

@@ -81,7 +81,7 @@ class TargetTlsIntegrationTest {
             await().atMost(PATIENCE).until(() -> client.route() instanceof Route.OnTarget);
 
             try (HikariDataSource pool = client.follow(config(verifyFull)); Connection connection = pool.getConnection()) {
-                assertThat(Checkout.serverAddress(connection)).isEqualTo(stack.target().host());
+                assertThat(Servers.serverAddress(connection)).isEqualTo(stack.target().host());
                 assertThat(usesTls(connection)).isTrue();
             }
         }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -24,6 +25,7 @@ import dev.cutover.client.FollowingPool;
 import dev.cutover.client.Route;
 import dev.cutover.client.Saga;
 import dev.cutover.client.SandboxStack;
+import dev.cutover.client.Servers;
 import dev.cutover.stack.LocalStack;
 
 /** An application's own HikariCP bean, made as Spring Boot makes it, with and without the starter's two settings. */
@@ -31,6 +33,7 @@ import dev.cutover.stack.LocalStack;
 class CutoverClientAutoConfigurationIntegrationTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String APPLICATION = "spring-app";
 
     private final LocalStack stack;
     private final ApplicationContextRunner application;
@@ -45,7 +48,7 @@ class CutoverClientAutoConfigurationIntegrationTest {
     }
 
     @Test
-    void withTheTwoSettingsTheApplicationsPoolMovesToTheTargetWhenItOpens() {
+    void withTheTwoSettingsTheApplicationsPoolHoldsThenMovesToTheTargetAndLeavesTheSource() {
         application.withPropertyValues("cutover.client.bootstrap-servers=" + stack.kafkaBootstrapServers(), "cutover.client.database=spring")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
@@ -54,18 +57,23 @@ class CutoverClientAutoConfigurationIntegrationTest {
                     assertThat(pool).isInstanceOf(FollowingPool.class);
                     assertThat(client.awaitFollowing(PATIENCE)).isTrue();
                     try (Connection before = pool.getConnection()) {
-                        assertThat(Checkout.serverAddress(before)).isEqualTo("127.0.0.2");
+                        assertThat(Servers.serverAddress(before)).isEqualTo("127.0.0.2");
                     }
 
                     try (Saga saga = new Saga(stack.kafkaBootstrapServers(), "spring")) {
                         saga.dnsFlipped("127.0.0.2", "127.0.0.3");
                         saga.stopTraffic();
-                        saga.targetOpened();
-                    }
-                    await().atMost(PATIENCE).until(() -> client.route() instanceof Route.OnTarget);
+                        await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
+                        Checkout held = Checkout.start(pool);
+                        await().atMost(PATIENCE).until(held::isHeld);
+                        assertThat(held.server()).isNotDone();
 
+                        saga.targetOpened();
+                        assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo("127.0.0.3");
+                    }
+                    await().atMost(PATIENCE).until(() -> Servers.sessions(stack.source(), APPLICATION) == 0);
                     try (Connection after = pool.getConnection()) {
-                        assertThat(Checkout.serverAddress(after)).isEqualTo("127.0.0.3");
+                        assertThat(Servers.serverAddress(after)).isEqualTo("127.0.0.3");
                     }
                 });
     }
@@ -95,6 +103,7 @@ class CutoverClientAutoConfigurationIntegrationTest {
             pool.setUsername("postgres");
             pool.setPassword(environment.getRequiredProperty("app.password"));
             pool.setMaximumPoolSize(2);
+            pool.addDataSourceProperty("ApplicationName", APPLICATION);
             return pool;
         }
     }
