@@ -16,8 +16,12 @@ public final class Servers {
 
     /** The address of the server {@code connection} reached. */
     public static String serverAddress(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery("select host(inet_server_addr())")) {
+        return single(connection, "select host(inet_server_addr())");
+    }
+
+    /** The one value {@code sql} returns on {@code connection}, as text. */
+    public static String single(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
             row.next();
             return row.getString(1);
         }

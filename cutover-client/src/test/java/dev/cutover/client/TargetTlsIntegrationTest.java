@@ -13,7 +13,6 @@ import java.nio.file.attribute.UserPrincipal;
 import java.security.KeyStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -119,7 +118,7 @@ class TargetTlsIntegrationTest {
         Files.writeString(certificate, pem("CERTIFICATE", keys.getCertificate("server").getEncoded()));
 
         try (Connection admin = server.connect(SandboxStack.DATABASE); Statement statement = admin.createStatement()) {
-            Path dataDirectory = Path.of(single(statement, "show data_directory"));
+            Path dataDirectory = Path.of(Servers.single(admin, "show data_directory"));
             install(certificate, dataDirectory.resolve(CERTIFICATE));
             install(key, dataDirectory.resolve(KEY));
             statement.execute("alter system set ssl_cert_file = '" + CERTIFICATE + "'");
@@ -144,17 +143,6 @@ class TargetTlsIntegrationTest {
     }
 
     private static boolean usesTls(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery("select ssl from pg_stat_ssl where pid = pg_backend_pid()")) {
-            row.next();
-            return row.getBoolean(1);
-        }
-    }
-
-    private static String single(Statement statement, String sql) throws SQLException {
-        try (ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return row.getString(1);
-        }
+        return Boolean.parseBoolean(Servers.single(connection, "select ssl::text from pg_stat_ssl where pid = pg_backend_pid()"));
     }
 }
