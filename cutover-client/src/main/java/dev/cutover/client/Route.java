@@ -27,6 +27,14 @@ public sealed interface Route {
     record Holding(String cutoverId, Instant since, String source, String target) implements Route {
     }
 
+    /**
+     * The source is being fenced, but this process has not heard where the name points: {@code StopTraffic} and
+     * {@code DnsFlipped} are on different topics and may arrive in either order, and a process started after the flip
+     * never hears it. Waits like {@link Holding}; the flip, if it comes, turns it into one.
+     */
+    record Fencing(String cutoverId, Instant since) implements Route {
+    }
+
     /** The target is open: connect to its address, whatever the JVM's DNS cache still says. */
     record OnTarget(String cutoverId, String target) implements Route {
     }
@@ -37,20 +45,24 @@ public sealed interface Route {
     }
 
     /**
-     * The route after {@code signal}, heard at {@code now}. A signal of another cutover, or one that needs an address
-     * this process never heard (it started after the flip), leaves the route as it is: such a process behaves as it
-     * would without the library.
+     * The route after {@code signal}, heard at {@code now}. A signal of another cutover leaves the route as it is. A
+     * process that never heard the flip holds during the fence and then connects as configured, as it would without
+     * the library.
      */
     static Route evolve(Route route, CutoverSignal signal, Instant now) {
         return switch (signal) {
             case CutoverSignal.DnsFlipped flipped -> switch (route) {
                 case Holding holding when holding.cutoverId().equals(flipped.cutoverId()) -> holding;
+                case Fencing fencing when fencing.cutoverId().equals(flipped.cutoverId()) ->
+                        new Holding(fencing.cutoverId(), fencing.since(), flipped.source(), flipped.target());
                 case OnTarget onTarget when onTarget.cutoverId().equals(flipped.cutoverId()) -> onTarget;
                 default -> new Flipped(flipped.cutoverId(), flipped.source(), flipped.target());
             };
             case CutoverSignal.StopTraffic stop -> switch (route) {
                 case Flipped flipped when flipped.cutoverId().equals(stop.cutoverId()) ->
                         new Holding(flipped.cutoverId(), now, flipped.source(), flipped.target());
+                case Normal normal -> new Fencing(stop.cutoverId(), now);
+                case OnTarget onTarget when !onTarget.cutoverId().equals(stop.cutoverId()) -> new Fencing(stop.cutoverId(), now);
                 default -> route;
             };
             case CutoverSignal.TargetOpen open -> switch (route) {
@@ -58,6 +70,7 @@ public sealed interface Route {
                         new OnTarget(flipped.cutoverId(), flipped.target());
                 case Holding holding when holding.cutoverId().equals(open.cutoverId()) ->
                         new OnTarget(holding.cutoverId(), holding.target());
+                case Fencing fencing when fencing.cutoverId().equals(open.cutoverId()) -> new Normal(Optional.empty());
                 default -> route;
             };
             case CutoverSignal.RolledBack rolledBack -> switch (route) {
@@ -66,6 +79,8 @@ public sealed interface Route {
                 case Holding holding when holding.cutoverId().equals(rolledBack.cutoverId()) ->
                         new Normal(rolledBack.source().or(() -> Optional.of(holding.source())));
                 case OnTarget onTarget when onTarget.cutoverId().equals(rolledBack.cutoverId()) ->
+                        new Normal(rolledBack.source());
+                case Fencing fencing when fencing.cutoverId().equals(rolledBack.cutoverId()) ->
                         new Normal(rolledBack.source());
                 default -> route;
             };
@@ -77,21 +92,25 @@ public sealed interface Route {
         return switch (route) {
             case Normal normal -> normal.source().<Connect>map(Connect.To::new).orElse(Connect.AS_CONFIGURED);
             case Flipped flipped -> new Connect.To(flipped.source());
-            case Holding holding -> {
-                Instant until = holding.since().plus(holdTimeout);
-                yield now.isBefore(until) ? new Connect.Wait(until) : Connect.AS_CONFIGURED;
-            }
+            case Holding holding -> hold(holding.since(), now, holdTimeout);
+            case Fencing fencing -> hold(fencing.since(), now, holdTimeout);
             case OnTarget onTarget -> new Connect.To(onTarget.target());
         };
+    }
+
+    private static Connect hold(Instant since, Instant now, Duration holdTimeout) {
+        Instant until = since.plus(holdTimeout);
+        return now.isBefore(until) ? new Connect.Wait(until) : Connect.AS_CONFIGURED;
     }
 
     /** True when leaving {@code before} for {@code after} must evict the pool's connections: they are on the wrong server. */
     static boolean evicts(Route before, Route after) {
         return switch (after) {
             case OnTarget onTarget -> !(before instanceof OnTarget);
-            case Normal normal -> before instanceof Holding || before instanceof OnTarget;
+            case Normal normal -> before instanceof Holding || before instanceof Fencing || before instanceof OnTarget;
             case Flipped flipped -> false;
             case Holding holding -> false;
+            case Fencing fencing -> false;
         };
     }
 }

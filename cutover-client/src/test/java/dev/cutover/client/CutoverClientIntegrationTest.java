@@ -68,6 +68,24 @@ class CutoverClientIntegrationTest {
     }
 
     @Test
+    void aFenceHeardBeforeTheFlipHoldsTooAndTheCheckoutGoesToTheTarget() throws Exception {
+        try (CutoverClient client = following("reordered", ClientSettings.DEFAULT_HOLD_TIMEOUT);
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "reordered");
+                HikariDataSource pool = client.follow(config("reordered"))) {
+            saga.stopTraffic();
+            await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Fencing);
+            Checkout held = Checkout.start(pool);
+            await().atMost(PATIENCE).until(held::isHeld);
+
+            saga.dnsFlipped(SOURCE, TARGET);
+            await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
+            assertThat(held.server()).isNotDone();
+            saga.targetOpened();
+            assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+        }
+    }
+
+    @Test
     void aConnectionThatWasBeingMadeWhileThePoolWasEvictedIsNotHandedOut() throws Exception {
         try (CutoverClient client = following("straddle", ClientSettings.DEFAULT_HOLD_TIMEOUT);
                 Saga saga = new Saga(stack.kafkaBootstrapServers(), "straddle");

@@ -81,9 +81,26 @@ class RouteUnitTest {
     }
 
     @Test
-    void aProcessThatStartedAfterTheFlipKnowsNoTargetAndNeverHolds() {
-        assertThat(given(STOP)).isEqualTo(Route.initial());
-        assertThat(given(STOP, OPEN)).isEqualTo(Route.initial());
+    void aFenceHeardBeforeTheFlipHoldsFromThenAndTheFlipTellsWhereToGo() {
+        Route fencing = given(STOP);
+
+        assertThat(fencing).isEqualTo(new Route.Fencing(CUTOVER, NOW));
+        assertThat(Route.plan(fencing, NOW, HOLD)).isEqualTo(new Connect.Wait(NOW.plus(HOLD)));
+        assertThat(Route.evolve(fencing, FLIPPED, NOW.plusSeconds(1))).isEqualTo(new Route.Holding(CUTOVER, NOW, "10.0.0.2", "10.0.0.3"));
+    }
+
+    @Test
+    void aProcessThatNeverHeardTheFlipHoldsDuringTheFenceThenConnectsAsConfigured() {
+        Route fencing = given(STOP);
+        Route route = Route.evolve(fencing, OPEN, NOW);
+
+        assertThat(route).isEqualTo(Route.initial());
+        assertThat(Route.evicts(fencing, route)).isTrue();
+    }
+
+    @Test
+    void theNextCutoversFenceAfterACompletedOneHoldsToo() {
+        assertThat(given(FLIPPED, STOP, OPEN, new CutoverSignal.StopTraffic("app-2"))).isEqualTo(new Route.Fencing("app-2", NOW));
     }
 
     @Test
