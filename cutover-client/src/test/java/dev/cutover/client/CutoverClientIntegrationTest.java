@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -122,7 +121,7 @@ class CutoverClientIntegrationTest {
                 Connection withLibrary = following.getConnection();
                 Connection without = plain.getConnection()) {
             assertThat(Servers.serverAddress(withLibrary)).isEqualTo(Servers.serverAddress(without)).isEqualTo(SOURCE);
-            assertThat(client.route()).isEqualTo(new Route.Normal(Optional.empty()));
+            assertThat(client.route()).isEqualTo(new Route.Normal());
         }
     }
 
@@ -147,7 +146,7 @@ class CutoverClientIntegrationTest {
             saga.sourceRestored();
             assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SOURCE);
             saga.rolledBack();
-            assertThat(client.route()).isEqualTo(new Route.Normal(Optional.of(SOURCE)));
+            assertThat(client.route()).isEqualTo(new Route.RolledBack(saga.cutoverId(), SOURCE));
             try (Connection next = pool.getConnection()) {
                 assertThat(Servers.serverAddress(next)).isEqualTo(SOURCE);
             }

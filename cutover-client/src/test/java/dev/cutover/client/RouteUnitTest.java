@@ -46,14 +46,14 @@ class RouteUnitTest {
         Route holding = given(FLIPPED, STOP);
         Route route = Route.evolve(holding, OPEN, NOW);
 
-        assertThat(route).isEqualTo(new Route.OnTarget(CUTOVER, "10.0.0.3"));
+        assertThat(route).isEqualTo(new Route.OnTarget(CUTOVER, "10.0.0.2", "10.0.0.3"));
         assertThat(Route.plan(route, NOW, HOLD)).isEqualTo(new Connect.To("10.0.0.3"));
         assertThat(Route.evicts(holding, route)).isTrue();
     }
 
     @Test
     void aProcessThatMissedTheHoldStillMovesToTheTargetWhenItOpens() {
-        assertThat(given(FLIPPED, OPEN)).isEqualTo(new Route.OnTarget(CUTOVER, "10.0.0.3"));
+        assertThat(given(FLIPPED, OPEN)).isEqualTo(new Route.OnTarget(CUTOVER, "10.0.0.2", "10.0.0.3"));
     }
 
     @Test
@@ -61,7 +61,7 @@ class RouteUnitTest {
         Route holding = given(FLIPPED, STOP);
         Route route = Route.evolve(holding, RESTORED, NOW);
 
-        assertThat(route).isEqualTo(new Route.Normal(Optional.of("10.0.0.2")));
+        assertThat(route).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
         assertThat(Route.plan(route, NOW, HOLD)).isEqualTo(new Connect.To("10.0.0.2"));
         assertThat(Route.evicts(holding, route)).isTrue();
     }
@@ -70,14 +70,14 @@ class RouteUnitTest {
     void aRollbackAfterTheTargetOpenedGoesToTheAddressTheNameWasRevertedTo() {
         Route route = given(FLIPPED, STOP, OPEN, new CutoverSignal.RolledBack(CUTOVER, Optional.of("10.0.0.2")));
 
-        assertThat(route).isEqualTo(new Route.Normal(Optional.of("10.0.0.2")));
+        assertThat(route).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
     }
 
     @Test
     void theLaterRollbackEventsOfTheSameCutoverChangeNothingMore() {
         Route route = given(FLIPPED, STOP, RESTORED, new CutoverSignal.RolledBack(CUTOVER, Optional.of("10.0.0.2")), RESTORED);
 
-        assertThat(route).isEqualTo(new Route.Normal(Optional.of("10.0.0.2")));
+        assertThat(route).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
     }
 
     @Test
@@ -96,6 +96,22 @@ class RouteUnitTest {
 
         assertThat(route).isEqualTo(Route.initial());
         assertThat(Route.evicts(fencing, route)).isTrue();
+    }
+
+    @Test
+    void aFenceOfTheRolledBackCutoverHeardLateDoesNotHoldAgain() {
+        Route rolledBack = given(FLIPPED, STOP, RESTORED);
+
+        assertThat(Route.evolve(rolledBack, STOP, NOW.plusSeconds(1))).isEqualTo(rolledBack);
+    }
+
+    @Test
+    void aRollbackAfterTheTargetOpenedWithoutTheRevertedAddressGoesBackToTheSourceOfTheFlip() {
+        Route onTarget = given(FLIPPED, STOP, OPEN);
+        Route route = Route.evolve(onTarget, RESTORED, NOW);
+
+        assertThat(route).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
+        assertThat(Route.evicts(onTarget, route)).isTrue();
     }
 
     @Test

@@ -36,6 +36,10 @@ public final class Saga implements AutoCloseable {
         this.cutoverId = database + "-" + UUID.randomUUID();
     }
 
+    public String cutoverId() {
+        return cutoverId;
+    }
+
     public void dnsFlipped(String source, String target) {
         publish(Topics.EVENTS, DnsFlipped.newBuilder().setMetadata(metadata()).setRecord(SandboxStack.DATABASE_HOST + ".")
                 .setPrevious(source).setCurrent(target).setTtlSeconds(1).build());
