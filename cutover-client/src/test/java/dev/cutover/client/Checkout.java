@@ -29,6 +29,11 @@ public final class Checkout {
 
     /** True while the checkout is parked in the cutover's hold, not anywhere else. */
     public boolean isHeld() {
+        return isHeld(thread);
+    }
+
+    /** True while {@code thread} is parked in the cutover's hold, not anywhere else. */
+    static boolean isHeld(Thread thread) {
         return (thread.getState() == Thread.State.TIMED_WAITING || thread.getState() == Thread.State.WAITING)
                 && Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(RouteKeeper.class.getName())
                 && frame.getMethodName().equals("awaitPlan"));

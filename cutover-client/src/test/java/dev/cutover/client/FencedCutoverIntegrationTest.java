@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -121,8 +120,7 @@ class FencedCutoverIntegrationTest {
 
         /** True while the writer's next checkout waits in the cutover's hold. */
         boolean isHeld() {
-            return Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(RouteKeeper.class.getName())
-                    && frame.getMethodName().equals("awaitPlan")) && thread.getState() != Thread.State.RUNNABLE;
+            return Checkout.isHeld(thread);
         }
 
         List<String> failures() {
