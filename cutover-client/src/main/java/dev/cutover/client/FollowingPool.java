@@ -1,0 +1,34 @@
+package dev.cutover.client;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * A HikariCP pool whose checkouts wait while the source is fenced, and whose physical connections come from a
+ * {@link SwitchingDataSource}. It is a {@link HikariDataSource} in every other respect, so code and tools that expect
+ * one (metrics, health checks, {@code getHikariPoolMXBean()}) keep working.
+ */
+public final class FollowingPool extends HikariDataSource {
+
+    private final RouteKeeper routes;
+    private final SwitchingDataSource connections;
+
+    FollowingPool(RouteKeeper routes, SwitchingDataSource connections) {
+        this.routes = routes;
+        this.connections = connections;
+    }
+
+    /** Waits while holding; never hands out a connection that was being made while the pool was evicted. */
+    @Override
+    public Connection getConnection() throws SQLException {
+        routes.awaitPlan();
+        Connection connection = super.getConnection();
+        while (connections.isStale(connection)) {
+            evictConnection(connection);
+            connection = super.getConnection();
+        }
+        return connection;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.cutover.client;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+import javax.sql.DataSource;
+
+/** One checkout in a thread of its own, so that a test can see it wait and then see where it went. */
+public final class Checkout {
+
+    private final CompletableFuture<String> server = new CompletableFuture<>();
+    private final Thread thread;
+
+    private Checkout(DataSource pool) {
+        thread = Thread.ofPlatform().name("checkout").start(() -> {
+            try (Connection connection = pool.getConnection()) {
+                server.complete(Servers.serverAddress(connection));
+            } catch (SQLException | RuntimeException e) {
+                server.completeExceptionally(e);
+            }
+        });
+    }
+
+    public static Checkout start(DataSource pool) {
+        return new Checkout(pool);
+    }
+
+    /** True while the checkout is parked in the cutover's hold, not anywhere else. */
+    public boolean isHeld() {
+        return isHeld(thread);
+    }
+
+    /** True while {@code thread} is parked in the cutover's hold, not anywhere else. */
+    static boolean isHeld(Thread thread) {
+        return (thread.getState() == Thread.State.TIMED_WAITING || thread.getState() == Thread.State.WAITING)
+                && Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(RouteKeeper.class.getName())
+                && frame.getMethodName().equals("awaitPlan"));
+    }
+
+    /** The address of the server the checkout's connection reached, once it has one. */
+    public CompletableFuture<String> server() {
+        return server;
+    }
+}

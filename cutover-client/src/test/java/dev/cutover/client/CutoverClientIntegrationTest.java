@@ -1,0 +1,194 @@
+package dev.cutover.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.cutover.stack.LocalStack;
+
+/**
+ * A HikariCP pool whose host name the JVM resolves to the source for the whole run (the tests' hosts file), following
+ * cutovers published to the real broker, against the real source (127.0.0.2) and target (127.0.0.3).
+ */
+@ExtendWith(SandboxStack.class)
+class CutoverClientIntegrationTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String SOURCE = "127.0.0.2";
+    private static final String TARGET = "127.0.0.3";
+
+    private final LocalStack stack;
+
+    CutoverClientIntegrationTest(LocalStack stack) {
+        this.stack = stack;
+    }
+
+    @Test
+    void theJvmResolvesTheDatabaseNameToTheSourceThroughoutTheRun() throws Exception {
+        assertThat(stack.source().host()).isEqualTo(SOURCE);
+        assertThat(stack.target().host()).isEqualTo(TARGET);
+        assertThat(stack.target().port()).isEqualTo(stack.source().port());
+        assertThat(InetAddress.getByName(SandboxStack.DATABASE_HOST).getHostAddress()).isEqualTo(SOURCE);
+    }
+
+    @Test
+    void aCheckoutWaitsWhileTheSourceIsFencedThenGoesToTheTargetAndTheOldConnectionsAreEvicted() throws Exception {
+        try (CutoverClient client = following("hold", ClientSettings.DEFAULT_HOLD_TIMEOUT);
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "hold");
+                HikariDataSource pool = client.follow(config("hold"))) {
+            Connection old = pool.getConnection();
+            assertThat(Servers.serverAddress(old)).isEqualTo(SOURCE);
+
+            Checkout held = checkoutDuringTheFence(saga, client, pool);
+            await().atMost(PATIENCE).until(held::isHeld);
+            assertThat(held.server()).isNotDone();
+
+            saga.targetOpened();
+            assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+            old.close();
+            await().atMost(PATIENCE).until(() -> Servers.sessions(stack.source(), "hold") == 0);
+            try (Connection next = pool.getConnection()) {
+                assertThat(Servers.serverAddress(next)).isEqualTo(TARGET);
+            }
+            assertThat(Servers.sessions(stack.target(), "hold")).isPositive();
+            assertThat(InetAddress.getByName(SandboxStack.DATABASE_HOST).getHostAddress()).isEqualTo(SOURCE);
+        }
+    }
+
+    @Test
+    void aFenceHeardBeforeTheFlipHoldsTooAndTheCheckoutGoesToTheTarget() throws Exception {
+        try (CutoverClient client = following("reordered", ClientSettings.DEFAULT_HOLD_TIMEOUT);
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "reordered");
+                HikariDataSource pool = client.follow(config("reordered"))) {
+            saga.stopTraffic();
+            await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Fencing);
+            Checkout held = Checkout.start(pool);
+            await().atMost(PATIENCE).until(held::isHeld);
+
+            saga.dnsFlipped(SOURCE, TARGET);
+            await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
+            assertThat(held.server()).isNotDone();
+            saga.targetOpened();
+            assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+        }
+    }
+
+    @Test
+    void aConnectionThatWasBeingMadeWhileThePoolWasEvictedIsNotHandedOut() throws Exception {
+        try (CutoverClient client = following("straddle", ClientSettings.DEFAULT_HOLD_TIMEOUT);
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "straddle");
+                Connection blocker = stack.source().connect(SandboxStack.DATABASE)) {
+            HikariConfig config = config("straddle");
+            // The pool's first connection to the source waits in its set-up, after the driver connected and before the
+            // pool holds it, until the lock is free: it is still being made when the target opens.
+            config.setConnectionInitSql("select pg_advisory_lock(7231), pg_advisory_unlock(7231)");
+            try (Statement lock = blocker.createStatement()) {
+                lock.execute("select pg_advisory_lock(7231)");
+            }
+            try (HikariDataSource pool = client.follow(config)) {
+                saga.dnsFlipped(SOURCE, TARGET);
+                await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Flipped);
+                Checkout first = Checkout.start(pool);
+                await().atMost(PATIENCE).until(() -> Servers.waitingForALock(stack.source(), "straddle"));
+
+                saga.targetOpened();
+                await().atMost(PATIENCE).until(() -> client.route() instanceof Route.OnTarget);
+                try (Statement unlock = blocker.createStatement()) {
+                    unlock.execute("select pg_advisory_unlock(7231)");
+                }
+
+                assertThat(first.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+            }
+        }
+    }
+
+    @Test
+    void withNoEventsThePoolConnectsWhereAPlainPoolDoes() throws Exception {
+        try (CutoverClient client = following("plain", ClientSettings.DEFAULT_HOLD_TIMEOUT);
+                HikariDataSource following = client.follow(config("plain"));
+                HikariDataSource plain = new HikariDataSource(config("plain-reference"));
+                Connection withLibrary = following.getConnection();
+                Connection without = plain.getConnection()) {
+            assertThat(Servers.serverAddress(withLibrary)).isEqualTo(Servers.serverAddress(without)).isEqualTo(SOURCE);
+            assertThat(client.route()).isEqualTo(new Route.Normal());
+        }
+    }
+
+    @Test
+    void withKafkaOutOfReachThePoolConnectsAsConfiguredWithoutWaiting() throws Exception {
+        try (CutoverClient client = CutoverClient.start(ClientSettings.of("localhost:1", "unreachable"));
+                HikariDataSource pool = client.follow(config("unreachable"));
+                Connection connection = pool.getConnection()) {
+            assertThat(Servers.serverAddress(connection)).isEqualTo(SOURCE);
+            assertThat(client.awaitFollowing(Duration.ZERO)).isFalse();
+        }
+    }
+
+    @Test
+    void aRollbackReleasesTheHeldCheckoutToTheSource() throws Exception {
+        try (CutoverClient client = following("rollback", ClientSettings.DEFAULT_HOLD_TIMEOUT);
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "rollback");
+                HikariDataSource pool = client.follow(config("rollback"))) {
+            Checkout held = checkoutDuringTheFence(saga, client, pool);
+            await().atMost(PATIENCE).until(held::isHeld);
+
+            saga.sourceRestored();
+            assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SOURCE);
+            saga.rolledBack();
+            assertThat(client.route()).isEqualTo(new Route.RolledBack(saga.cutoverId(), SOURCE));
+            try (Connection next = pool.getConnection()) {
+                assertThat(Servers.serverAddress(next)).isEqualTo(SOURCE);
+            }
+            assertThat(Servers.sessions(stack.target(), "rollback")).isZero();
+        }
+    }
+
+    @Test
+    void theHoldEndsAtItsTimeoutAndTheCheckoutGoesOnAsConfigured() throws Exception {
+        try (CutoverClient client = following("timeout", Duration.ofSeconds(1));
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "timeout");
+                HikariDataSource pool = client.follow(config("timeout"))) {
+            Checkout held = checkoutDuringTheFence(saga, client, pool);
+
+            assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SOURCE);
+            assertThat(client.route()).isInstanceOf(Route.Holding.class);
+        }
+    }
+
+    /** The saga flips the name and fences the source; then a checkout starts. */
+    private static Checkout checkoutDuringTheFence(Saga saga, CutoverClient client, HikariDataSource pool) {
+        saga.dnsFlipped(SOURCE, TARGET);
+        saga.stopTraffic();
+        await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
+        return Checkout.start(pool);
+    }
+
+    private CutoverClient following(String database, Duration holdTimeout) throws InterruptedException {
+        CutoverClient client = CutoverClient.start(ClientSettings.of(stack.kafkaBootstrapServers(), database).withHoldTimeout(holdTimeout));
+        assertThat(client.awaitFollowing(PATIENCE)).as("the follower reads the topics' ends").isTrue();
+        return client;
+    }
+
+    /** A pool as an application configures it: the database's name, never an address. */
+    private HikariConfig config(String application) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(application);
+        config.setJdbcUrl("jdbc:postgresql://" + SandboxStack.DATABASE_HOST + ":" + stack.source().port() + "/" + SandboxStack.DATABASE);
+        config.setUsername(stack.source().superuser());
+        config.setPassword(stack.source().password());
+        config.setMaximumPoolSize(2);
+        config.addDataSourceProperty("ApplicationName", application);
+        return config;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.cutover.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class RouteUnitTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
+    private static final Duration HOLD = Duration.ofSeconds(5);
+    private static final String CUTOVER = "app-1";
+    private static final CutoverSignal FLIPPED = new CutoverSignal.DnsFlipped(CUTOVER, "10.0.0.2", "10.0.0.3");
+    private static final CutoverSignal STOP = new CutoverSignal.StopTraffic(CUTOVER);
+    private static final CutoverSignal OPEN = new CutoverSignal.TargetOpen(CUTOVER);
+    private static final CutoverSignal RESTORED = new CutoverSignal.RolledBack(CUTOVER, Optional.empty());
+
+    @Test
+    void beforeAnyEventNewConnectionsGoWhereTheApplicationIsConfigured() {
+        assertThat(Route.plan(Route.initial(), NOW, HOLD)).isEqualTo(Connect.AS_CONFIGURED);
+    }
+
+    @Test
+    void afterTheFlipTheLockedTargetIsAvoidedAndTheSourceIsUsed() {
+        Route route = given(FLIPPED);
+
+        assertThat(route).isEqualTo(new Route.Flipped(CUTOVER, "10.0.0.2", "10.0.0.3"));
+        assertThat(Route.plan(route, NOW, HOLD)).isEqualTo(new Connect.To("10.0.0.2"));
+    }
+
+    @Test
+    void stopTrafficHoldsUntilTheHoldTimeoutFromWhenItWasHeard() {
+        Route route = given(FLIPPED, STOP);
+
+        assertThat(route).isEqualTo(new Route.Holding(CUTOVER, NOW, "10.0.0.2", "10.0.0.3"));
+        assertThat(Route.plan(route, NOW.plusSeconds(1), HOLD)).isEqualTo(new Connect.Wait(NOW.plus(HOLD)));
+        assertThat(Route.plan(route, NOW.plus(HOLD), HOLD)).isEqualTo(Connect.AS_CONFIGURED);
+    }
+
+    @Test
+    void theOpenTargetIsReachedByItsAddressAndTheOldConnectionsAreEvicted() {
+        Route holding = given(FLIPPED, STOP);
+        Route route = Route.evolve(holding, OPEN, NOW);
+
+        assertThat(route).isEqualTo(new Route.OnTarget(CUTOVER, "10.0.0.2", "10.0.0.3"));
+        assertThat(Route.plan(route, NOW, HOLD)).isEqualTo(new Connect.To("10.0.0.3"));
+        assertThat(Route.evicts(holding, route)).isTrue();
+    }
+
+    @Test
+    void aProcessThatMissedTheHoldStillMovesToTheTargetWhenItOpens() {
+        assertThat(given(FLIPPED, OPEN)).isEqualTo(new Route.OnTarget(CUTOVER, "10.0.0.2", "10.0.0.3"));
+    }
+
+    @Test
+    void aRollbackWhileHoldingReleasesToTheSourceAndEvictsWhatTheFenceEnded() {
+        Route holding = given(FLIPPED, STOP);
+        Route route = Route.evolve(holding, RESTORED, NOW);
+
+        assertThat(route).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
+        assertThat(Route.plan(route, NOW, HOLD)).isEqualTo(new Connect.To("10.0.0.2"));
+        assertThat(Route.evicts(holding, route)).isTrue();
+    }
+
+    @Test
+    void aRollbackAfterTheTargetOpenedGoesToTheAddressTheNameWasRevertedTo() {
+        Route route = given(FLIPPED, STOP, OPEN, new CutoverSignal.RolledBack(CUTOVER, Optional.of("10.0.0.2")));
+
+        assertThat(route).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
+    }
+
+    @Test
+    void theLaterRollbackEventsOfTheSameCutoverChangeNothingMore() {
+        Route route = given(FLIPPED, STOP, RESTORED, new CutoverSignal.RolledBack(CUTOVER, Optional.of("10.0.0.2")), RESTORED);
+
+        assertThat(route).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
+    }
+
+    @Test
+    void aFenceHeardBeforeTheFlipHoldsFromThenAndTheFlipTellsWhereToGo() {
+        Route fencing = given(STOP);
+
+        assertThat(fencing).isEqualTo(new Route.Fencing(CUTOVER, NOW));
+        assertThat(Route.plan(fencing, NOW, HOLD)).isEqualTo(new Connect.Wait(NOW.plus(HOLD)));
+        assertThat(Route.evolve(fencing, FLIPPED, NOW.plusSeconds(1))).isEqualTo(new Route.Holding(CUTOVER, NOW, "10.0.0.2", "10.0.0.3"));
+    }
+
+    @Test
+    void aProcessThatNeverHeardTheFlipHoldsDuringTheFenceThenConnectsAsConfigured() {
+        Route fencing = given(STOP);
+        Route route = Route.evolve(fencing, OPEN, NOW);
+
+        assertThat(route).isEqualTo(Route.initial());
+        assertThat(Route.evicts(fencing, route)).isTrue();
+    }
+
+    @Test
+    void aFenceOfTheRolledBackCutoverHeardLateDoesNotHoldAgain() {
+        Route rolledBack = given(FLIPPED, STOP, RESTORED);
+
+        assertThat(Route.evolve(rolledBack, STOP, NOW.plusSeconds(1))).isEqualTo(rolledBack);
+    }
+
+    @Test
+    void aRollbackAfterTheTargetOpenedWithoutTheRevertedAddressGoesBackToTheSourceOfTheFlip() {
+        Route onTarget = given(FLIPPED, STOP, OPEN);
+        Route route = Route.evolve(onTarget, RESTORED, NOW);
+
+        assertThat(route).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
+        assertThat(Route.evicts(onTarget, route)).isTrue();
+    }
+
+    @Test
+    void theNextCutoversFenceAfterACompletedOneHoldsToo() {
+        assertThat(given(FLIPPED, STOP, OPEN, new CutoverSignal.StopTraffic("app-2"))).isEqualTo(new Route.Fencing("app-2", NOW));
+    }
+
+    @Test
+    void signalsOfAnotherCutoverLeaveTheRouteAlone() {
+        Route holding = given(FLIPPED, STOP);
+
+        assertThat(Route.evolve(holding, new CutoverSignal.TargetOpen("other"), NOW)).isEqualTo(holding);
+        assertThat(Route.evolve(holding, new CutoverSignal.RolledBack("other", Optional.empty()), NOW)).isEqualTo(holding);
+    }
+
+    @Test
+    void aRepeatedFlipOfTheSameCutoverDoesNotEndTheHold() {
+        Route holding = given(FLIPPED, STOP);
+
+        assertThat(Route.evolve(holding, FLIPPED, NOW.plusSeconds(1))).isEqualTo(holding);
+    }
+
+    @Test
+    void aNewCutoverAfterACompletedOneStartsFromItsOwnFlip() {
+        Route route = given(FLIPPED, STOP, OPEN, new CutoverSignal.DnsFlipped("app-2", "10.0.0.3", "10.0.0.4"));
+
+        assertThat(route).isEqualTo(new Route.Flipped("app-2", "10.0.0.3", "10.0.0.4"));
+    }
+
+    private static Route given(CutoverSignal... signals) {
+        return Arrays.stream(signals).reduce(Route.initial(), (route, signal) -> Route.evolve(route, signal, NOW), (a, b) -> b);
+    }
+}
