@@ -324,19 +324,7 @@ public final class BindServer implements DnsServer, AutoCloseable {
     }
 
     private void stopProcess() {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                log.warn("named did not stop within 10 s of SIGTERM; killing it");
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        Os.terminate(process, "named", Duration.ofSeconds(10));
     }
 
     /** Stops named and deletes its directory if it made it; does nothing the second time. */

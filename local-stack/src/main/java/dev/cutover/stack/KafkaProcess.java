@@ -193,14 +193,7 @@ public final class KafkaProcess implements Kafka {
 
     /** SIGTERM, then SIGKILL if the broker is still there after {@link #STOP_TIMEOUT}. */
     private void terminate() {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        if (!Os.awaitExit(process.toHandle(), STOP_TIMEOUT)) {
-            log.warn("Kafka at {} did not stop within {} s of SIGTERM; killing it", bootstrapServers, STOP_TIMEOUT.toSeconds());
-            kill();
-        }
+        Os.terminate(process, "Kafka at " + bootstrapServers, STOP_TIMEOUT);
     }
 
     /** Ends the broker's process at once (SIGKILL), as a crashed machine would; its log stays. */

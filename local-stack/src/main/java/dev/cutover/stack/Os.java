@@ -17,8 +17,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /** Running commands, switching to the postgres user when we are root, and file chores. */
 final class Os {
+
+    private static final Logger log = LoggerFactory.getLogger(Os.class);
 
     static final String POSTGRES_USER = "postgres";
 
@@ -154,6 +159,23 @@ final class Os {
             }
         }
         return true;
+    }
+
+    /**
+     * Stops a server process: SIGTERM, then SIGKILL if it still runs after {@code patience}.
+     *
+     * @param name for the warning when it had to be killed, e.g. "named" or "Kafka at 127.0.0.1:9092"
+     */
+    static void terminate(Process process, String name, Duration patience) {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!awaitExit(process.toHandle(), patience)) {
+            log.warn("{} did not stop within {} s of SIGTERM; killing it", name, patience.toSeconds());
+            process.destroyForcibly();
+            awaitExit(process.toHandle(), patience);
+        }
     }
 
     /** Runs a command to completion, its output (both streams) going to a file. */

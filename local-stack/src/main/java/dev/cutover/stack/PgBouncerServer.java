@@ -241,20 +241,8 @@ public final class PgBouncerServer implements AutoCloseable {
     }
 
     private void stopProcess() {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
         // SIGTERM is PgBouncer's immediate shutdown (SIGINT would wait for clients, paused ones forever).
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                log.warn("pgbouncer did not stop within 10 s of SIGTERM; killing it");
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        Os.terminate(process, "pgbouncer", Duration.ofSeconds(10));
     }
 
     /** Stops pgbouncer and deletes its directory; does nothing the second time. */
