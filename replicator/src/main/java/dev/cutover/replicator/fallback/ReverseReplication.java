@@ -72,6 +72,11 @@ public final class ReverseReplication {
                 throw new StepFailure("reverse replication cannot work from " + target.describe() + " back to "
                         + pair.source().describe() + ": " + String.join("; ", problems), false);
             }
+            if (Subscriptions.exists(from, names.subscription())) {
+                throw new StepFailure("the source " + pair.source().describe() + " already follows the target through"
+                        + " the reverse subscription " + names.subscription() + ", an earlier cutover's fallback: drop it"
+                        + " (DROP SUBSCRIPTION " + names.subscription() + ") once that fallback is no longer wanted", false);
+            }
             List<TableName> tables = Tables.list(from, pair.schemasOn(from));
             Optional<Boolean> publication = Publications.existing(to, names.publication());
             if (publication.isEmpty()) {
@@ -183,6 +188,24 @@ public final class ReverseReplication {
             throw Failures.of("dropping the reverse slot " + names.slot() + " (it retains WAL until dropped: SELECT"
                     + " pg_drop_replication_slot('" + names.slot() + "'))", pair.target().describe(), e);
         }
+    }
+
+    /**
+     * What a cutover that went back before the target opened leaves: the slot and publication its preflight made,
+     * dropped, unless a reverse subscription on the source uses them (an earlier cutover's fallback, which this one
+     * must not break): then everything is {@link Removal#KEPT}.
+     */
+    public ReverseOutcome.Removed removeUnstarted(DatabasePair pair, Replication names) {
+        try (Connection back = pair.source().connect()) {
+            if (Subscriptions.exists(back, names.subscription())) {
+                log.info("the reverse subscription {} runs on {}: its slot and publication are kept",
+                        names.subscription(), pair.source().describe());
+                return new ReverseOutcome.Removed(names, Removal.KEPT, Removal.KEPT, Removal.KEPT);
+            }
+        } catch (SQLException e) {
+            throw Failures.of("looking for the reverse subscription " + names.subscription(), pair.source().describe(), e);
+        }
+        return remove(pair, names);
     }
 
     private static ReversePrerequisites prerequisites(Connection source, Connection target, Replication names)

@@ -64,6 +64,9 @@ class ReverseReplicationIntegrationTest {
             streaming.start(forwardPair, forward);
 
             ReverseOutcome.Prepared prepared = reverse.prepare(pair, names);
+            assertThat(reverse.removeUnstarted(pair, names)).as("a rollback before the target opened drops what it made")
+                    .isEqualTo(new ReverseOutcome.Removed(names, Removal.NOT_PRESENT, Removal.DROPPED, Removal.DROPPED));
+            prepared = reverse.prepare(pair, names);
             assertThat(prepared.created()).isTrue();
             assertThat(reverse.prepare(pair, names).created()).as("a second preflight keeps the slot").isFalse();
 
@@ -100,6 +103,10 @@ class ReverseReplicationIntegrationTest {
             assertThat(db.countOnSource("SELECT count(*) FROM beat.heartbeat")).isEqualTo(1);
             assertThat(reverse.start(pair, names, Replication.managed("reverse"), opened, Conninfo.of(pair.target()))
                     .alreadyRunning()).as("a repeated command changes nothing").isTrue();
+            assertThat(reverse.removeUnstarted(pair, names)).as("a later cutover's rollback leaves a running fallback")
+                    .isEqualTo(new ReverseOutcome.Removed(names, Removal.KEPT, Removal.KEPT, Removal.KEPT));
+            assertThatThrownBy(() -> reverse.prepare(pair, names)).as("and so does its preflight")
+                    .hasMessageContaining("already follows the target");
         } finally {
             streaming.stop(forwardPair, forward, true);
             ReverseOutcome.Removed removed = reverse.remove(pair, names);
