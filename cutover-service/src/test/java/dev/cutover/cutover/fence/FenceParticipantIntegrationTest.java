@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -75,6 +76,39 @@ class FenceParticipantIntegrationTest {
             assertThat(probe.seen()).filteredOn(message -> answers(message, open))
                     .extracting(message -> message.getSchema().getName()).containsExactly("TargetOpened");
         }
+    }
+
+    @Test
+    void theTargetsPositionIsReadWhileItIsLockedAndNotWhenAnEarlierOpeningLetWritesIn(LocalStack stack)
+            throws SQLException {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        String database = "fence_open_" + run;
+        String role = "opened_" + run;
+        stack.target().createDatabase(database);
+        try (Connection c = stack.target().connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("create role " + role + " nologin password 'app'");
+        }
+        DatabasePair pair = new DatabasePair(endpoint(stack.source(), database), endpoint(stack.target(), database),
+                List.of(role), List.of());
+        Fence fence = new Fence(Clock.systemUTC());
+        String before;
+        try (Connection c = stack.target().connect(database); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select pg_current_wal_insert_lsn()::text")) {
+            rs.next();
+            before = rs.getString(1);
+        }
+
+        Fence.Opened first = fence.openTarget(pair);
+        Fence.Opened again = fence.openTarget(pair);
+
+        assertThat(first.roles()).containsExactly(role);
+        assertThat(first.walPosition()).hasValueSatisfying(position -> assertThat(lsn(position)).isGreaterThanOrEqualTo(lsn(before)));
+        assertThat(again.walPosition()).as("the target was open already: writes may precede a reading now").isEmpty();
+    }
+
+    private static long lsn(String text) {
+        String[] halves = text.split("/");
+        return Long.parseLong(halves[0], 16) << 32 | Long.parseLong(halves[1], 16);
     }
 
     private static boolean answers(SpecificRecord message, OpenTarget command) {
