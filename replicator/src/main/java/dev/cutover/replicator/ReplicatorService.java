@@ -145,7 +145,8 @@ class ReplicatorService {
             throw new StepFailure("cutover.databases." + cause.getDatabase() + ".fallback.prepare is off for the"
                     + " replicator, but the cutover asked for a fallback: give every service the same setting", false);
         }
-        ReverseOutcome.Prepared prepared = reverse().prepare(pair, Replication.reverse(cause.getDatabase()));
+        ReverseOutcome.Prepared prepared = reverse().prepare(pair, Replication.reverse(cause.getDatabase()),
+                targetConninfo(pair));
         publisher.publish(FallbackPrepared.newBuilder()
                 .setMetadata(publisher.answering(cause))
                 .setPublication(prepared.names().publication())
@@ -169,10 +170,8 @@ class ReplicatorService {
         } catch (IllegalArgumentException e) {
             throw new StepFailure("StartReverseReplication carries no LSN the target opened at: " + e.getMessage(), false, e);
         }
-        String conninfo = pair.fallback().targetConninfo() != null ? pair.fallback().targetConninfo()
-                : Conninfo.of(pair.target());
         ReverseOutcome.Started started = reverse().start(pair, Replication.reverse(cause.getDatabase()),
-                replication(databases, cause), from, conninfo);
+                replication(databases, cause), from, targetConninfo(pair));
         publisher.publish(ReverseReplicationStarted.newBuilder()
                 .setMetadata(publisher.answering(cause))
                 .setSubscription(started.names().subscription())
@@ -201,6 +200,11 @@ class ReplicatorService {
                 .setPublicationOutcome(removed.publication().name())
                 .build());
         handled.add(cause.getMessageId());
+    }
+
+    /** How the source's server logs in to the target: as configured, or with the target's own login. */
+    private static String targetConninfo(DatabasePair pair) {
+        return pair.fallback().targetConninfo() != null ? pair.fallback().targetConninfo() : Conninfo.of(pair.target());
     }
 
     private ReverseReplication reverse() {

@@ -62,9 +62,13 @@ public final class ReverseReplication {
 
     /**
      * Creates the reverse publication (the tables that move, each {@code ONLY}) and then the slot on the target,
-     * unless they exist; the publication comes first, so the slot's changes are read with it in place.
+     * unless they exist; the publication comes first, so the slot's changes are read with it in place. Before anything
+     * is made, the source's server logs in to the target as its subscription would ({@link #probe}), so that a target
+     * the source cannot reach is found now and not after the target opened.
+     *
+     * @param conninfo how the source's apply worker will log in to the target
      */
-    public ReverseOutcome.Prepared prepare(DatabasePair pair, Replication names) {
+    public ReverseOutcome.Prepared prepare(DatabasePair pair, Replication names, String conninfo) {
         Endpoint target = pair.target();
         try (Connection from = pair.source().connect(); Connection to = target.connect()) {
             List<String> problems = prerequisites(from, to, names).problems();
@@ -77,6 +81,7 @@ public final class ReverseReplication {
                         + " the reverse subscription " + names.subscription() + ", an earlier cutover's fallback: drop it"
                         + " (DROP SUBSCRIPTION " + names.subscription() + ") once that fallback is no longer wanted", false);
             }
+            probe(from, names, conninfo, pair);
             List<TableName> tables = Tables.list(from, pair.schemasOn(from));
             Optional<Boolean> publication = Publications.existing(to, names.publication());
             if (publication.isEmpty()) {
@@ -103,8 +108,9 @@ public final class ReverseReplication {
                 }
             }
         } catch (SQLException e) {
+            SQLException safe = new SQLException(Conninfo.redact(e.getMessage(), target), e.getSQLState());
             throw Failures.of("preparing the reverse publication " + names.publication() + " and slot " + names.slot(),
-                    target.describe(), e);
+                    target.describe(), safe);
         }
     }
 
@@ -206,6 +212,31 @@ public final class ReverseReplication {
             throw Failures.of("looking for the reverse subscription " + names.subscription(), pair.source().describe(), e);
         }
         return remove(pair, names);
+    }
+
+    /**
+     * Has the source's server connect to the target with {@code conninfo}, as the reverse subscription will: a
+     * subscription that makes no slot may be created inside a transaction, and it connects to the publisher while it
+     * is created; the transaction is rolled back, so nothing is left, whatever happens to this process.
+     */
+    private static void probe(Connection source, Replication names, String conninfo, DatabasePair pair)
+            throws SQLException {
+        boolean autoCommit = source.getAutoCommit();
+        source.setAutoCommit(false);
+        try (Statement statement = source.createStatement()) {
+            statement.execute("CREATE SUBSCRIPTION " + Sql.identifier(names.subscription()) + " CONNECTION "
+                    + Sql.literal(conninfo) + " PUBLICATION " + Sql.identifier(names.publication())
+                    + " WITH (connect = true, enabled = false, create_slot = false, slot_name = NONE, copy_data = false)");
+        } catch (SQLException e) {
+            throw new StepFailure("the source's server " + pair.source().describe() + " cannot log in to the target"
+                    + " as its reverse subscription would (" + Conninfo.redact(e.getMessage(), pair.target()) + "): allow"
+                    + " the source's address in the target's pg_hba.conf and its firewall, or set"
+                    + " cutover.databases.<name>.fallback.target-conninfo to an address and login the source can use",
+                    false, e);
+        } finally {
+            source.rollback();
+            source.setAutoCommit(autoCommit);
+        }
     }
 
     private static ReversePrerequisites prerequisites(Connection source, Connection target, Replication names)

@@ -63,12 +63,12 @@ class ReverseReplicationIntegrationTest {
             new FullLoad(new LoadOptions(2, 64 * 1024, Duration.ofSeconds(30))).run(forwardPair, forward, table -> { });
             streaming.start(forwardPair, forward);
 
-            ReverseOutcome.Prepared prepared = reverse.prepare(pair, names);
+            ReverseOutcome.Prepared prepared = reverse.prepare(pair, names, Conninfo.of(pair.target()));
             assertThat(reverse.removeUnstarted(pair, names)).as("a rollback before the target opened drops what it made")
                     .isEqualTo(new ReverseOutcome.Removed(names, Removal.NOT_PRESENT, Removal.DROPPED, Removal.DROPPED));
-            prepared = reverse.prepare(pair, names);
+            prepared = reverse.prepare(pair, names, Conninfo.of(pair.target()));
             assertThat(prepared.created()).isTrue();
-            assertThat(reverse.prepare(pair, names).created()).as("a second preflight keeps the slot").isFalse();
+            assertThat(reverse.prepare(pair, names, Conninfo.of(pair.target())).created()).as("a second preflight keeps the slot").isFalse();
 
             // Changes the forward subscription applies on the target after the reverse slot exists.
             db.onSource("INSERT INTO shop.items SELECT g, g, 'forward' FROM generate_series(1001, 1200) g",
@@ -105,7 +105,7 @@ class ReverseReplicationIntegrationTest {
                     .alreadyRunning()).as("a repeated command changes nothing").isTrue();
             assertThat(reverse.removeUnstarted(pair, names)).as("a later cutover's rollback leaves a running fallback")
                     .isEqualTo(new ReverseOutcome.Removed(names, Removal.KEPT, Removal.KEPT, Removal.KEPT));
-            assertThatThrownBy(() -> reverse.prepare(pair, names)).as("and so does its preflight")
+            assertThatThrownBy(() -> reverse.prepare(pair, names, Conninfo.of(pair.target()))).as("and so does its preflight")
                     .hasMessageContaining("already follows the target");
         } finally {
             streaming.stop(forwardPair, forward, true);
@@ -117,6 +117,22 @@ class ReverseReplicationIntegrationTest {
         assertThat(List.of(again.subscription(), again.slot(), again.publication())).as("removing twice finds nothing")
                 .containsOnly(Removal.NOT_PRESENT);
         assertThat(db.countOnTarget("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + names.slot() + "'"))
+                .isZero();
+    }
+
+    @Test
+    void aTargetTheSourceCannotLogInToIsFoundBeforeAnythingIsMade() {
+        DatabasePair pair = new DatabasePair(db.pair(List.of("shop")).source(), db.pair(List.of("shop")).target(),
+                List.of(APP_ROLE), List.of("shop"));
+        Replication names = Replication.reverse("reverse_unreachable");
+        String wrongPassword = Conninfo.of(pair.target()).replaceAll("password=\\S+", "password=wrong");
+
+        assertThatThrownBy(() -> new ReverseReplication(Duration.ofSeconds(10)).prepare(pair, names, wrongPassword))
+                .isInstanceOf(StepFailure.class).hasMessageContaining("cannot log in to the target")
+                .hasMessageContaining("fallback.target-conninfo");
+        assertThat(db.countOnTarget("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + names.slot() + "'"))
+                .isZero();
+        assertThat(db.countOnSource("SELECT count(*) FROM pg_subscription WHERE subname = '" + names.subscription() + "'"))
                 .isZero();
     }
 
