@@ -44,10 +44,7 @@ class FenceParticipantIntegrationTest {
         String run = UUID.randomUUID().toString().substring(0, 6);
         String database = "fence_watch_" + run;
         String role = "watched_" + run;
-        stack.target().createDatabase(database);
-        try (Connection c = stack.target().connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("create role " + role + " nologin password 'app'");
-        }
+        lockedRoleAndDatabase(stack, database, role);
         DatabasesSettings databases = new DatabasesSettings(Map.of(database, new DatabasePair(
                 endpoint(stack.source(), database), endpoint(stack.target(), database), List.of(role), List.of())));
         MessagePublisher publisher = new MessagePublisher(new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
@@ -84,10 +81,7 @@ class FenceParticipantIntegrationTest {
         String run = UUID.randomUUID().toString().substring(0, 6);
         String database = "fence_open_" + run;
         String role = "opened_" + run;
-        stack.target().createDatabase(database);
-        try (Connection c = stack.target().connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("create role " + role + " nologin password 'app'");
-        }
+        lockedRoleAndDatabase(stack, database, role);
         DatabasePair pair = new DatabasePair(endpoint(stack.source(), database), endpoint(stack.target(), database),
                 List.of(role), List.of());
         Fence fence = new Fence(Clock.systemUTC());
@@ -104,6 +98,14 @@ class FenceParticipantIntegrationTest {
         assertThat(first.roles()).containsExactly(role);
         assertThat(first.walPosition()).hasValueSatisfying(position -> assertThat(lsn(position)).isGreaterThanOrEqualTo(lsn(before)));
         assertThat(again.walPosition()).as("the target was open already: writes may precede a reading now").isEmpty();
+    }
+
+    /** A database on the target and an application role that cannot log in yet, as the cutover finds them. */
+    private static void lockedRoleAndDatabase(LocalStack stack, String database, String role) throws SQLException {
+        stack.target().createDatabase(database);
+        try (Connection c = stack.target().connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("create role " + role + " nologin password 'app'");
+        }
     }
 
     private static long lsn(String text) {
