@@ -132,7 +132,8 @@ class Fence implements AutoCloseable {
      * @param walPosition the target's WAL insert position read just before the roles could log in, in the same
      *                    session: everything replication applied there is before it, every application write after
      *                    it, so reverse replication starts there. Empty when a role could already log in (an earlier
-     *                    {@code OpenTarget} opened it), because writes may have been made before this reading.
+     *                    {@code OpenTarget} opened it), because writes may have been made before this reading, or
+     *                    when the database prepares no fallback ({@code fallback.prepare} off).
      */
     record Opened(List<String> roles, Optional<String> walPosition) {
     }
@@ -142,7 +143,8 @@ class Fence implements AutoCloseable {
         List<String> roles = requireRoles(pair);
         try (WarmConnections.Lease lease = connections.lease(pair.target())) {
             Connection target = lease.connection();
-            Optional<String> position = positionWhileLocked(target, roles);
+            // Only a cutover that prepares a fallback pays this round trip while the application waits.
+            Optional<String> position = pair.fallback().prepare() ? positionWhileLocked(target, roles) : Optional.empty();
             setLogin(target, roles, true);
             return new Opened(roles, position);
         } catch (SQLException e) {

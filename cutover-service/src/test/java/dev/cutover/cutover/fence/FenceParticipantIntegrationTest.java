@@ -28,6 +28,7 @@ import dev.cutover.platform.KafkaProbe;
 import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.DatabasesSettings;
+import dev.cutover.platform.database.Fallback;
 import dev.cutover.platform.database.Endpoint;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.Postgres;
@@ -83,7 +84,7 @@ class FenceParticipantIntegrationTest {
         String role = "opened_" + run;
         lockedRoleAndDatabase(stack, database, role);
         DatabasePair pair = new DatabasePair(endpoint(stack.source(), database), endpoint(stack.target(), database),
-                List.of(role), List.of());
+                List.of(role), List.of()).withFallback(new Fallback(true, null));
         Fence fence = new Fence(Clock.systemUTC());
         String before;
         try (Connection c = stack.target().connect(database); Statement s = c.createStatement();
@@ -92,9 +93,12 @@ class FenceParticipantIntegrationTest {
             before = rs.getString(1);
         }
 
+        Fence.Opened withoutFallback = fence.openTarget(pair.withFallback(Fallback.off()));
+        fence.lockTarget(pair, Duration.ofSeconds(5));
         Fence.Opened first = fence.openTarget(pair);
         Fence.Opened again = fence.openTarget(pair);
 
+        assertThat(withoutFallback.walPosition()).as("without a fallback to prepare, nothing is read").isEmpty();
         assertThat(first.roles()).containsExactly(role);
         assertThat(first.walPosition()).hasValueSatisfying(position -> assertThat(lsn(position)).isGreaterThanOrEqualTo(lsn(before)));
         assertThat(again.walPosition()).as("the target was open already: writes may precede a reading now").isEmpty();
