@@ -75,6 +75,9 @@ public final class Messages {
             command(RestoreSource.class),
             command(LockTarget.class),
             command(CleanUpMigration.class),
+            command(PrepareFallback.class),
+            command(StartReverseReplication.class),
+            command(RemoveFallback.class),
             event(MigrationStarted.class),
             event(MigrationReady.class),
             event(PreflightReported.class),
@@ -125,7 +128,11 @@ public final class Messages {
             event(MigrationCleanedUp.class),
             event(FullLoadSized.class),
             event(MigrationPlanReported.class),
-            event(PgBouncerResumed.class));
+            event(PgBouncerResumed.class),
+            event(FallbackPrepared.class),
+            event(ReverseReplicationStarted.class),
+            event(FallbackRemoved.class),
+            event(FallbackPointRecorded.class));
 
     private static final Map<String, MessageType> BY_FULL_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(MessageType::fullName, Function.identity()));

@@ -40,12 +40,14 @@ import dev.cutover.events.Metadata;
 import dev.cutover.events.ReplicationRecovered;
 import dev.cutover.events.ReplicationStalled;
 import dev.cutover.events.SourceRestored;
+import dev.cutover.events.StartReverseReplication;
 import dev.cutover.events.StaleWriterDetected;
 import dev.cutover.events.StepFailed;
 import dev.cutover.events.TrafficStopped;
 import dev.cutover.events.serde.AvroMessageDeserializer;
 import dev.cutover.lag.fixture.ReplicatedDatabase;
 import dev.cutover.lag.monitor.LagMonitor;
+import dev.cutover.lag.stale.StaleWriterService;
 import dev.cutover.platform.MessagePublisher;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.SharedStackExtension;
@@ -198,6 +200,23 @@ class LagMonitorIntegrationTest {
             assertThat(detected.getDetail()).contains("fence at", "row(s) written", APP_ROLE);
         }
 
+        publisher().publish(SourceRestored.newBuilder().setMetadata(command()).setRoles(List.of(APP_ROLE)).build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> monitor.heartbeatOn(DATABASE));
+    }
+
+    @Test
+    void theWatchForStaleWritersEndsWhenTheSourceIsToFollowTheTarget() throws SQLException {
+        LagMonitor monitor = service.getBean(LagMonitor.class);
+        StaleWriterService staleWriters = service.getBean(StaleWriterService.class);
+        publisher().publish(TrafficStopped.newBuilder().setMetadata(command()).setFenceLsn(database.sourceLsn())
+                .setRoles(List.of(APP_ROLE)).build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> staleWriters.watching(DATABASE));
+
+        publisher().publish(StartReverseReplication.newBuilder().setMetadata(command())
+                .setFromLsn(database.sourceLsn()).build());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !staleWriters.watching(DATABASE));
+        assertThat(monitor.heartbeatOn(DATABASE)).as("nothing flows forward any more").isFalse();
         publisher().publish(SourceRestored.newBuilder().setMetadata(command()).setRoles(List.of(APP_ROLE)).build());
         await().atMost(Duration.ofSeconds(30)).until(() -> monitor.heartbeatOn(DATABASE));
     }

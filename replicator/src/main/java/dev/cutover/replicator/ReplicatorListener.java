@@ -5,6 +5,9 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 import dev.cutover.events.CopyData;
+import dev.cutover.events.PrepareFallback;
+import dev.cutover.events.RemoveFallback;
+import dev.cutover.events.StartReverseReplication;
 import dev.cutover.events.StartStreaming;
 import dev.cutover.events.StopReplication;
 import dev.cutover.events.VerifyData;
@@ -33,6 +36,21 @@ class ReplicatorListener {
     @KafkaHandler
     void on(StopReplication command) {
         service.stopReplication(command);
+    }
+
+    @KafkaHandler
+    void on(PrepareFallback command) {
+        service.prepareFallback(command);
+    }
+
+    @KafkaHandler
+    void on(StartReverseReplication command) {
+        service.startReverseReplication(command);
+    }
+
+    @KafkaHandler
+    void on(RemoveFallback command) {
+        service.removeFallback(command);
     }
 
     @KafkaHandler

@@ -9,10 +9,16 @@ import org.springframework.stereotype.Service;
 import dev.cutover.events.CopyData;
 import dev.cutover.events.DataMismatch;
 import dev.cutover.events.DataVerified;
+import dev.cutover.events.FallbackPrepared;
+import dev.cutover.events.FallbackRemoved;
 import dev.cutover.events.FullLoadCompleted;
 import dev.cutover.events.Metadata;
+import dev.cutover.events.PrepareFallback;
+import dev.cutover.events.RemoveFallback;
 import dev.cutover.events.ReplicationStopped;
 import dev.cutover.events.ReplicationStreaming;
+import dev.cutover.events.ReverseReplicationStarted;
+import dev.cutover.events.StartReverseReplication;
 import dev.cutover.events.StartStreaming;
 import dev.cutover.events.StopReplication;
 import dev.cutover.events.TableCopied;
@@ -27,6 +33,10 @@ import dev.cutover.replicator.copy.FullLoadResult;
 import dev.cutover.replicator.copy.LoadAbort;
 import dev.cutover.replicator.copy.LoadOptions;
 import dev.cutover.replicator.copy.RunningLoads;
+import dev.cutover.replicator.fallback.ReverseOutcome;
+import dev.cutover.replicator.fallback.ReverseReplication;
+import dev.cutover.replicator.postgres.Conninfo;
+import dev.cutover.replicator.postgres.Lsn;
 import dev.cutover.replicator.postgres.ReplicationNames;
 import dev.cutover.replicator.streaming.Streaming;
 import dev.cutover.replicator.streaming.StreamingStarted;
@@ -122,6 +132,83 @@ class ReplicatorService {
                 .setAdopted(replication(databases, cause).adopted())
                 .build());
         handled.add(cause.getMessageId());
+    }
+
+    /** Reverse replication's publication and slot on the target, made while it is locked: the cutover's preflight. */
+    void prepareFallback(PrepareFallback command) {
+        Metadata cause = command.getMetadata();
+        if (repeated(cause)) {
+            return;
+        }
+        DatabasePair pair = pair(cause);
+        if (!pair.fallback().prepare()) {
+            throw new StepFailure("cutover.databases." + cause.getDatabase() + ".fallback.prepare is off for the"
+                    + " replicator, but the cutover asked for a fallback: give every service the same setting", false);
+        }
+        ReverseOutcome.Prepared prepared = reverse().prepare(pair, Replication.reverse(cause.getDatabase()),
+                targetConninfo(pair));
+        publisher.publish(FallbackPrepared.newBuilder()
+                .setMetadata(publisher.answering(cause))
+                .setPublication(prepared.names().publication())
+                .setSlot(prepared.names().slot())
+                .setSlotLsn(prepared.slotPosition().toString())
+                .setCreated(prepared.created())
+                .build());
+        handled.add(cause.getMessageId());
+    }
+
+    /** Once forward replication is stopped: the source follows the target from where the target opened. */
+    void startReverseReplication(StartReverseReplication command) {
+        Metadata cause = command.getMetadata();
+        if (repeated(cause)) {
+            return;
+        }
+        DatabasePair pair = pair(cause);
+        Lsn from;
+        try {
+            from = Lsn.parse(command.getFromLsn());
+        } catch (IllegalArgumentException e) {
+            throw new StepFailure("StartReverseReplication carries no LSN the target opened at: " + e.getMessage(), false, e);
+        }
+        ReverseOutcome.Started started = reverse().start(pair, Replication.reverse(cause.getDatabase()),
+                replication(databases, cause), from, targetConninfo(pair));
+        publisher.publish(ReverseReplicationStarted.newBuilder()
+                .setMetadata(publisher.answering(cause))
+                .setSubscription(started.names().subscription())
+                .setSlot(started.names().slot())
+                .setPublication(started.names().publication())
+                .setFromLsn(started.from().toString())
+                .setAlreadyRunning(started.alreadyRunning())
+                .build());
+        handled.add(cause.getMessageId());
+    }
+
+    /** The cutover went back before the target opened: what its preflight made on the target goes. */
+    void removeFallback(RemoveFallback command) {
+        Metadata cause = command.getMetadata();
+        if (repeated(cause)) {
+            return;
+        }
+        ReverseOutcome.Removed removed = reverse().removeUnstarted(pair(cause), Replication.reverse(cause.getDatabase()));
+        publisher.publish(FallbackRemoved.newBuilder()
+                .setMetadata(publisher.answering(cause))
+                .setSubscription(removed.names().subscription())
+                .setSubscriptionOutcome(removed.subscription().name())
+                .setSlot(removed.names().slot())
+                .setSlotOutcome(removed.slot().name())
+                .setPublication(removed.names().publication())
+                .setPublicationOutcome(removed.publication().name())
+                .build());
+        handled.add(cause.getMessageId());
+    }
+
+    /** How the source's server logs in to the target: as configured, or with the target's own login. */
+    private static String targetConninfo(DatabasePair pair) {
+        return pair.fallback().targetConninfo() != null ? pair.fallback().targetConninfo() : Conninfo.of(pair.target());
+    }
+
+    private ReverseReplication reverse() {
+        return new ReverseReplication(settings.slotReleasePatience());
     }
 
     void verifyData(VerifyData command) {

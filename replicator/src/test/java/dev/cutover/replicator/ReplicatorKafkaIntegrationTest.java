@@ -24,10 +24,14 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import dev.cutover.events.CleanUpMigration;
 import dev.cutover.events.CopyData;
 import dev.cutover.events.DataVerified;
+import dev.cutover.events.FallbackPrepared;
+import dev.cutover.events.FallbackRemoved;
 import dev.cutover.events.FullLoadCompleted;
 import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.MigrationCleanedUp;
+import dev.cutover.events.PrepareFallback;
+import dev.cutover.events.RemoveFallback;
 import dev.cutover.events.ReplicationStopped;
 import dev.cutover.events.ReplicationStreaming;
 import dev.cutover.events.StartStreaming;
@@ -48,11 +52,14 @@ class ReplicatorKafkaIntegrationTest {
     private static final String ABORTED = "kafka_aborted";
     /** Replicated by a subscription its team created by hand, which cutover adopts. */
     private static final String ADOPTED = "kafka_adopted";
+    /** Configured to prepare reverse replication for a fallback. */
+    private static final String FALLBACK = "kafka_fallback";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private static TestDatabase db;
     private static TestDatabase aborted;
     private static TestDatabase adopted;
+    private static TestDatabase fallback;
     private static ConfigurableApplicationContext service;
     private static KafkaConsumer<String, SpecificRecord> events;
     private static final List<SpecificRecord> seen = new ArrayList<>();
@@ -68,7 +75,11 @@ class ReplicatorKafkaIntegrationTest {
         aborted.onSource("INSERT INTO shop.items SELECT g, 'item ' || g FROM generate_series(1, 100) g");
         adopted = TestDatabase.create(ADOPTED, stack.source(), stack.target());
         adopted.onBoth("CREATE SCHEMA shop", "CREATE TABLE shop.items (id int PRIMARY KEY, name text)");
+        fallback = TestDatabase.create(FALLBACK, stack.source(), stack.target());
+        fallback.onBoth("CREATE SCHEMA shop", "CREATE TABLE shop.items (id int PRIMARY KEY, name text)");
         var properties = new HashMap<String, Object>(databaseProperties(stack, DATABASE));
+        properties.putAll(databaseProperties(stack, FALLBACK));
+        properties.put("cutover.databases." + FALLBACK + ".fallback.prepare", "true");
         properties.putAll(databaseProperties(stack, ABORTED));
         properties.putAll(databaseProperties(stack, ADOPTED));
         String replication = "cutover.databases." + ADOPTED + ".replication.";
@@ -245,6 +256,29 @@ class ReplicatorKafkaIntegrationTest {
                 Map.entry(prefix + "target.user", stack.target().superuser()),
                 Map.entry(prefix + "target.password", stack.target().password()),
                 Map.entry(prefix + "schemas[0]", "shop"));
+    }
+
+    @Test
+    void aFallbackIsPreparedOnlyWhereConfiguredAndARollbackRemovesWhatWasMade() {
+        MessagePublisher publisher = service.getBean(MessagePublisher.class);
+
+        Metadata prepare = command(publisher, FALLBACK);
+        publisher.publish(PrepareFallback.newBuilder().setMetadata(prepare).build());
+        FallbackPrepared prepared = awaitAnswer(FallbackPrepared.class, prepare);
+        assertThat(prepared.getSlot()).isEqualTo("cutover_rev_slot_kafka_fallback");
+        assertThat(prepared.getCreated()).isTrue();
+        assertThat(fallback.countOnTarget("SELECT count(*) FROM pg_publication_tables"
+                + " WHERE pubname = 'cutover_rev_pub_kafka_fallback'")).isOne();
+
+        Metadata remove = command(publisher, FALLBACK);
+        publisher.publish(RemoveFallback.newBuilder().setMetadata(remove).build());
+        FallbackRemoved removed = awaitAnswer(FallbackRemoved.class, remove);
+        assertThat(List.of(removed.getSubscriptionOutcome(), removed.getSlotOutcome(), removed.getPublicationOutcome()))
+                .containsExactly("NOT_PRESENT", "DROPPED", "DROPPED");
+
+        Metadata unconfigured = command(publisher, DATABASE);
+        publisher.publish(PrepareFallback.newBuilder().setMetadata(unconfigured).build());
+        assertThat(awaitAnswer(StepFailed.class, unconfigured).getReason()).contains("fallback.prepare is off");
     }
 
     private static Metadata command(MessagePublisher publisher, String database) {

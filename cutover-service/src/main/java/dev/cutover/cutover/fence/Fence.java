@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +71,7 @@ class Fence implements AutoCloseable {
                 sweep.endAll(connection, none, clock.instant().plus(READY_WAIT), endpoint);
                 FenceState.read(connection, none);
                 currentLsn(connection);
+                positionWhileLocked(connection, none);
                 firstSession(connection, none);
             }
         }
@@ -124,9 +126,30 @@ class Fence implements AutoCloseable {
         }
     }
 
-    /** Lets the app roles log in to the target. */
-    List<String> openTarget(DatabasePair pair) {
-        return withRoles(pair.target(), pair, true, "open the target", false);
+    /**
+     * The target opened.
+     *
+     * @param walPosition the target's WAL insert position read just before the roles could log in, in the same
+     *                    session: everything replication applied there is before it, every application write after
+     *                    it, so reverse replication starts there. Empty when a role could already log in (an earlier
+     *                    {@code OpenTarget} opened it), because writes may have been made before this reading, or
+     *                    when the database prepares no fallback ({@code fallback.prepare} off).
+     */
+    record Opened(List<String> roles, Optional<String> walPosition) {
+    }
+
+    /** Lets the app roles log in to the target, reading its WAL position just before. */
+    Opened openTarget(DatabasePair pair) {
+        List<String> roles = requireRoles(pair);
+        try (WarmConnections.Lease lease = connections.lease(pair.target())) {
+            Connection target = lease.connection();
+            // Only a cutover that prepares a fallback pays this round trip while the application waits.
+            Optional<String> position = pair.fallback().prepare() ? positionWhileLocked(target, roles) : Optional.empty();
+            setLogin(target, roles, true);
+            return new Opened(roles, position);
+        } catch (SQLException e) {
+            throw failure("open the target", pair.target(), e);
+        }
     }
 
     /** Locks the app roles out of the target again and ends any session that got in. */
@@ -199,6 +222,21 @@ class Fence implements AutoCloseable {
             return present;
         } catch (SQLException e) {
             throw failure(what, endpoint, e);
+        }
+    }
+
+    /**
+     * The WAL insert position (not the write position, which may lag behind commits already made), or empty when one
+     * of the roles can log in already. One round trip.
+     */
+    private static Optional<String> positionWhileLocked(Connection target, List<String> roles) throws SQLException {
+        try (PreparedStatement read = target.prepareStatement("select pg_current_wal_insert_lsn()::text,"
+                + " coalesce(bool_or(rolcanlogin), false) from pg_roles where rolname = any (?)")) {
+            read.setArray(1, target.createArrayOf("text", roles.toArray()));
+            try (ResultSet rs = read.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(2) ? Optional.empty() : Optional.of(rs.getString(1));
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -197,10 +198,11 @@ class FenceParticipant implements AutoCloseable {
         return targetOpened(command.getMetadata(), fence.openTarget(pair(command.getMetadata())));
     }
 
-    private SpecificRecord targetOpened(Metadata command, List<String> roles) {
+    private SpecificRecord targetOpened(Metadata command, Fence.Opened opened) {
         return TargetOpened.newBuilder()
                 .setMetadata(publisher.answering(command))
-                .setRoles(roles)
+                .setRoles(opened.roles())
+                .setWalPosition(opened.walPosition().orElse(null))
                 .build();
     }
 
@@ -304,7 +306,7 @@ class FenceParticipant implements AutoCloseable {
         List<SpecificRecord> answers = List.of(
                 trafficStopped(made, new Fence.Stopped("0/0", roles, 0, Duration.ZERO)),
                 canaryWritten(made, new Fence.Canary("warm-up", "0/0")),
-                targetOpened(made, roles),
+                targetOpened(made, new Fence.Opened(roles, Optional.of("0/0"))),
                 sourceRestored(made, roles));
         return answers.stream().map(answer -> encoder.serialize("cutover.events", new RecordHeaders(), answer)).toList();
     }

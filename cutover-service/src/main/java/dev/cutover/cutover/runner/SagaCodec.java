@@ -32,17 +32,20 @@ import dev.cutover.events.PreflightFinding;
 final class SagaCodec {
 
     /** Which step's command each participant command answers, by the command's Avro name. */
-    private static final Map<String, Step> STEP_OF_COMMAND = Map.of(
-            "CheckPreflight", Step.PREFLIGHT,
-            "StopTraffic", Step.STOP_TRAFFIC,
-            "WriteCanary", Step.WRITE_CANARY,
-            "AwaitCatchUp", Step.AWAIT_CATCH_UP,
-            "SyncSequences", Step.SYNC_SEQUENCES,
-            "OpenTarget", Step.OPEN_TARGET,
-            "FlipDns", Step.FLIP_DNS,
-            "AwaitTraffic", Step.AWAIT_TRAFFIC,
-            "StopReplication", Step.TIDY_UP,
-            "RestoreDnsTtl", Step.TIDY_UP);
+    private static final Map<String, Step> STEP_OF_COMMAND = Map.ofEntries(
+            Map.entry("CheckPreflight", Step.PREFLIGHT),
+            Map.entry("PrepareFallback", Step.PREFLIGHT),
+            Map.entry("StopTraffic", Step.STOP_TRAFFIC),
+            Map.entry("WriteCanary", Step.WRITE_CANARY),
+            Map.entry("AwaitCatchUp", Step.AWAIT_CATCH_UP),
+            Map.entry("SyncSequences", Step.SYNC_SEQUENCES),
+            Map.entry("OpenTarget", Step.OPEN_TARGET),
+            Map.entry("FlipDns", Step.FLIP_DNS),
+            Map.entry("AwaitTraffic", Step.AWAIT_TRAFFIC),
+            Map.entry("StopReplication", Step.TIDY_UP),
+            Map.entry("RestoreDnsTtl", Step.TIDY_UP),
+            Map.entry("StartReverseReplication", Step.TIDY_UP),
+            Map.entry("RemoveFallback", Step.TIDY_UP));
 
     private SagaCodec() {
     }
@@ -65,7 +68,11 @@ final class SagaCodec {
             case dev.cutover.events.CanaryObserved m -> new CutoverMessage.CanaryObserved(
                     m.getToken(), Duration.ofMillis(m.getLatencyMs()), Lsn.parse(m.getTargetLsn()));
             case dev.cutover.events.SequencesSynced m -> new CutoverMessage.SequencesSynced(m.getSequences());
-            case dev.cutover.events.TargetOpened m -> new CutoverMessage.TargetOpened();
+            case dev.cutover.events.TargetOpened m -> new CutoverMessage.TargetOpened(
+                    Optional.ofNullable(m.getWalPosition()).map(Lsn::parse));
+            case dev.cutover.events.FallbackPrepared m -> new CutoverMessage.FallbackPrepared();
+            case dev.cutover.events.ReverseReplicationStarted m -> new CutoverMessage.ReverseReplicationStarted();
+            case dev.cutover.events.FallbackRemoved m -> new CutoverMessage.FallbackRemoved();
             case dev.cutover.events.DnsFlipped m -> new CutoverMessage.DnsFlipped(m.getPrevious(), m.getCurrent());
             case dev.cutover.events.TrafficResumed m -> new CutoverMessage.TrafficResumed(m.getFirstSessionAt());
             case dev.cutover.events.ReplicationStopped m -> new CutoverMessage.ReplicationStopped();
@@ -80,11 +87,11 @@ final class SagaCodec {
     }
 
     static CutoverMessage.StartCutover start(dev.cutover.events.StartCutover command, DnsPlan dns,
-            Optional<CutoverId> active) {
+            Optional<CutoverId> active, boolean prepareFallback) {
         Metadata metadata = command.getMetadata();
         return new CutoverMessage.StartCutover(new CutoverId(metadata.getCutoverId()),
                 new DatabaseName(metadata.getDatabase()), new Operator(command.getOperator()), command.getDryRun(),
-                orNotGiven(command.getReason()), dns, active);
+                orNotGiven(command.getReason()), dns, active, prepareFallback);
     }
 
     static CutoverMessage.LagReported lag(dev.cutover.events.LagReported report) {
@@ -121,6 +128,12 @@ final class SagaCodec {
                     .setMetadata(metadata).setReason(c.reason()).build();
             case SagaCommand.StopReplication c -> dev.cutover.events.StopReplication.newBuilder()
                     .setMetadata(metadata).setDropSlot(true).build();
+            case SagaCommand.PrepareFallback c -> dev.cutover.events.PrepareFallback.newBuilder()
+                    .setMetadata(metadata).build();
+            case SagaCommand.StartReverseReplication c -> dev.cutover.events.StartReverseReplication.newBuilder()
+                    .setMetadata(metadata).setFromLsn(c.from().toString()).build();
+            case SagaCommand.RemoveFallback c -> dev.cutover.events.RemoveFallback.newBuilder()
+                    .setMetadata(metadata).build();
             case SagaCommand.RestoreDnsTtl c -> dev.cutover.events.RestoreDnsTtl.newBuilder()
                     .setMetadata(metadata).setRecord(c.recordName())
                     .setTtlSeconds((int) dnsSettings.restoreTtl().toSeconds()).build();
@@ -134,7 +147,8 @@ final class SagaCodec {
             case CutoverEvent.CutoverStarted e -> dev.cutover.events.CutoverStarted.newBuilder()
                     .setMetadata(metadata).setOperator(e.operator().value()).setDryRun(e.dryRun())
                     .setReason(e.reason()).setDnsRecord(e.dns().recordName())
-                    .setSourceAddress(e.dns().sourceAddress()).setTargetAddress(e.dns().targetAddress()).build();
+                    .setSourceAddress(e.dns().sourceAddress()).setTargetAddress(e.dns().targetAddress())
+                    .setPrepareFallback(e.prepareFallback()).build();
             case CutoverEvent.CutoverRejected e -> dev.cutover.events.CutoverRejected.newBuilder()
                     .setMetadata(metadata).setOperator(e.operator().value()).setReason(e.reason()).build();
             case CutoverEvent.PreflightPassed e -> dev.cutover.events.PreflightPassed.newBuilder()
@@ -165,6 +179,8 @@ final class SagaCodec {
                         .setMetadata(metadata).setDowntimeMs(e.downtime().toMillis()).setStepDurationsMs(durations)
                         .build();
             }
+            case CutoverEvent.FallbackPointRecorded e -> dev.cutover.events.FallbackPointRecorded.newBuilder()
+                    .setMetadata(metadata).setLsn(e.lsn().toString()).build();
             case CutoverEvent.TidyUpTaskDone e -> dev.cutover.events.TidyUpTaskDone.newBuilder()
                     .setMetadata(metadata).setTask(e.task().name()).build();
             case CutoverEvent.StepRetried e -> dev.cutover.events.StepRetried.newBuilder()
@@ -183,7 +199,7 @@ final class SagaCodec {
             case dev.cutover.events.CutoverStarted m -> new CutoverEvent.CutoverStarted(cutoverId(m.getMetadata()),
                     new DatabaseName(m.getMetadata().getDatabase()), new Operator(m.getOperator()), m.getDryRun(),
                     orNotGiven(m.getReason()), new DnsPlan(m.getDnsRecord(), m.getSourceAddress(), m.getTargetAddress()),
-                    at(m.getMetadata()));
+                    at(m.getMetadata()), m.getPrepareFallback());
             case dev.cutover.events.CutoverRejected m -> new CutoverEvent.CutoverRejected(cutoverId(m.getMetadata()),
                     new DatabaseName(m.getMetadata().getDatabase()), new Operator(orNotGiven(m.getOperator())),
                     m.getReason(), at(m.getMetadata()));
@@ -205,6 +221,7 @@ final class SagaCodec {
                 m.getStepDurationsMs().forEach((step, ms) -> durations.put(Step.valueOf(step), Duration.ofMillis(ms)));
                 yield new CutoverEvent.CutoverCompleted(Duration.ofMillis(m.getDowntimeMs()), durations, at(m.getMetadata()));
             }
+            case dev.cutover.events.FallbackPointRecorded m -> new CutoverEvent.FallbackPointRecorded(Lsn.parse(m.getLsn()));
             case dev.cutover.events.TidyUpTaskDone m -> new CutoverEvent.TidyUpTaskDone(
                     TidyUpTask.valueOf(m.getTask()), at(m.getMetadata()));
             case dev.cutover.events.StepRetried m -> new CutoverEvent.StepRetried(
@@ -227,6 +244,7 @@ final class SagaCodec {
             case CutoverEvent.StepStarted e -> e.startedAt();
             case CutoverEvent.StepFinished e -> e.finishedAt();
             case CutoverEvent.CanaryRecorded e -> null;
+            case CutoverEvent.FallbackPointRecorded e -> null;
             case CutoverEvent.CompensationStarted e -> e.startedAt();
             case CutoverEvent.CompensationRetried e -> e.retriedAt();
             case CutoverEvent.CutoverRolledBack e -> e.rolledBackAt();

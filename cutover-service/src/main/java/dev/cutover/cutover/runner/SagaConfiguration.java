@@ -1,6 +1,9 @@
 package dev.cutover.cutover.runner;
 
 import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +53,11 @@ class SagaConfiguration {
     SagaRunner sagaRunner(MessagePublisher publisher, PartitionWriters cutoverWriters,
             SagaProjection<CutoverId, Cutover, CutoverEvent> cutoverProjection, SagaSettings settings,
             DatabasesSettings databases, Clock clock) {
+        Set<String> fallback = databases.databases().entrySet().stream()
+                .filter(database -> database.getValue().fallback().prepare()).map(Map.Entry::getKey)
+                .collect(Collectors.toUnmodifiableSet());
         return new SagaRunner(publisher, cutoverWriters, cutoverProjection, settings, databases.databases().keySet(),
-                clock);
+                fallback, clock);
     }
 
     /** The loop's rebalance listener calls it: which partitions, and so which cutovers, this instance owns. */

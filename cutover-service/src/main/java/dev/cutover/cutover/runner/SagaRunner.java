@@ -61,18 +61,21 @@ class SagaRunner implements SagaPartitions.Owner {
     private final Map<DatabaseName, CutoverMessage.LagReported> latestLag = new HashMap<>();
     /** The databases configured under {@code cutover.databases}: named when a start names another. */
     private final Set<String> databases;
+    /** Those whose cutovers prepare reverse replication ({@code cutover.databases.<name>.fallback.prepare}). */
+    private final Set<String> fallbackDatabases;
     private final Clock clock;
     /** The owned partitions, for threads other than the loop's. */
     private volatile Set<Integer> owned = Set.of();
 
     SagaRunner(MessagePublisher publisher, PartitionWriters writers,
             SagaProjection<CutoverId, Cutover, CutoverEvent> projection, SagaSettings settings, Set<String> databases,
-            Clock clock) {
+            Set<String> fallbackDatabases, Clock clock) {
         this.publisher = publisher;
         this.writers = writers;
         this.projection = projection;
         this.settings = settings;
         this.databases = Set.copyOf(databases);
+        this.fallbackDatabases = Set.copyOf(fallbackDatabases);
         this.clock = clock;
     }
 
@@ -119,7 +122,8 @@ class SagaRunner implements SagaPartitions.Owner {
         }
         SagaEntry<Cutover> saga = sagas.get(id).orElseGet(() -> new SagaEntry<>(new Cutover.NotStarted(), database,
                 partition));
-        CutoverMessage.StartCutover start = SagaCodec.start(command, dns.plan(), activeCutoverOf(database, id));
+        CutoverMessage.StartCutover start = SagaCodec.start(command, dns.plan(), activeCutoverOf(database, id),
+                fallbackDatabases.contains(database.value()));
         decide(id, saga, start, metadata, transaction);
     }
 
@@ -312,7 +316,7 @@ class SagaRunner implements SagaPartitions.Owner {
             for (SpecificRecord message : script) {
                 Metadata metadata = MessagePublisher.metadataOf(message);
                 CutoverMessage input = switch (message) {
-                    case StartCutover start -> SagaCodec.start(start, SagaWarmUp.DNS.plan(), Optional.empty());
+                    case StartCutover start -> SagaCodec.start(start, SagaWarmUp.DNS.plan(), Optional.empty(), false);
                     case dev.cutover.events.LagReported report -> SagaCodec.lag(report);
                     default -> SagaCodec.inbound(message).filter(inbound -> actsOn(message))
                             .orElseThrow(() -> new IllegalStateException("the warm-up's "

@@ -20,6 +20,7 @@ import dev.cutover.cutover.saga.CutoverEvent.CutoverPlanned;
 import dev.cutover.cutover.saga.CutoverEvent.CutoverRejected;
 import dev.cutover.cutover.saga.CutoverEvent.CutoverRolledBack;
 import dev.cutover.cutover.saga.CutoverEvent.CutoverStarted;
+import dev.cutover.cutover.saga.CutoverEvent.FallbackPointRecorded;
 import dev.cutover.cutover.saga.CutoverEvent.PreflightPassed;
 import dev.cutover.cutover.saga.CutoverEvent.StepFailureNoted;
 import dev.cutover.cutover.saga.CutoverEvent.StepFinished;
@@ -30,6 +31,8 @@ import dev.cutover.cutover.saga.CutoverMessage.AbortCutover;
 import dev.cutover.cutover.saga.CutoverMessage.CanaryObserved;
 import dev.cutover.cutover.saga.CutoverMessage.CanaryWritten;
 import dev.cutover.cutover.saga.CutoverMessage.DnsFlipped;
+import dev.cutover.cutover.saga.CutoverMessage.FallbackPrepared;
+import dev.cutover.cutover.saga.CutoverMessage.FallbackRemoved;
 import dev.cutover.cutover.saga.CutoverMessage.LagReported;
 import dev.cutover.cutover.saga.CutoverMessage.PreflightReported;
 import dev.cutover.cutover.saga.CutoverMessage.SequencesSynced;
@@ -47,9 +50,12 @@ import dev.cutover.cutover.saga.SagaCommand.AwaitCatchUp;
 import dev.cutover.cutover.saga.SagaCommand.CheckPreflight;
 import dev.cutover.cutover.saga.SagaCommand.FlipDns;
 import dev.cutover.cutover.saga.SagaCommand.OpenTarget;
+import dev.cutover.cutover.saga.SagaCommand.PrepareFallback;
+import dev.cutover.cutover.saga.SagaCommand.RemoveFallback;
 import dev.cutover.cutover.saga.SagaCommand.RestoreDnsTtl;
 import dev.cutover.cutover.saga.SagaCommand.RestoreSource;
 import dev.cutover.cutover.saga.SagaCommand.RevertDns;
+import dev.cutover.cutover.saga.SagaCommand.StartReverseReplication;
 import dev.cutover.cutover.saga.SagaCommand.StopReplication;
 import dev.cutover.cutover.saga.SagaCommand.StopTraffic;
 import dev.cutover.cutover.saga.SagaCommand.SyncSequences;
@@ -132,11 +138,20 @@ public final class CutoverDecider {
                     rolledBack.failedStep(), rolledBack.reason(), rolledBack.downtime());
             case CutoverCompleted completed -> new TidyingUp(expect(Running.class, state, event).progress(),
                     completed.downtime(), Set.of(), completed.completedAt(), Optional.empty());
+            case FallbackPointRecorded point -> {
+                if (state instanceof Running running) {
+                    yield new Running(running.progress().withFallbackPoint(point.lsn()), running.attemptStartedAt(),
+                            running.failureNoted());
+                }
+                TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
+                yield new TidyingUp(tidyingUp.progress().withFallbackPoint(point.lsn()), tidyingUp.downtime(),
+                        tidyingUp.done(), tidyingUp.attemptStartedAt(), tidyingUp.failureNoted());
+            }
             case TidyUpTaskDone taskDone -> {
                 TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
                 var done = EnumSet.of(taskDone.task());
                 done.addAll(tidyingUp.done());
-                yield done.containsAll(EnumSet.allOf(TidyUpTask.class))
+                yield done.containsAll(tidyingUp.progress().tidyUpTasks())
                         ? new Completed(tidyingUp.progress(), tidyingUp.downtime())
                         : new TidyingUp(tidyingUp.progress(), tidyingUp.downtime(), done,
                                 tidyingUp.attemptStartedAt(), tidyingUp.failureNoted());
@@ -237,8 +252,9 @@ public final class CutoverDecider {
         if (other.isPresent()) {
             return rejectStart(start, "cutover " + other.get() + " is already active for database " + start.database(), now);
         }
+        // A dry run changes nothing, so it makes no reverse slot either.
         return Decision.of(new CutoverStarted(start.cutoverId(), start.database(), start.operator(), start.dryRun(),
-                start.reason(), start.dns(), now), new CheckPreflight());
+                start.reason(), start.dns(), now, start.prepareFallback() && !start.dryRun()), new CheckPreflight());
     }
 
     private static boolean isSameStart(Cutover state, StartCutover start) {
@@ -291,6 +307,18 @@ public final class CutoverDecider {
                 && outcome instanceof PreflightReported report) {
             return preflightReported(preflight.progress(), report, now);
         }
+        if (state instanceof Preflight preflight && !preflight.checksPassed() && outcome instanceof FallbackPrepared) {
+            return Decision.of(new PreflightPassed("checks passed; reverse replication prepared on the target", now));
+        }
+        if (outcome instanceof FallbackRemoved && !(state instanceof TidyingUp)) {
+            // The answer to a rollback's clean-up: the cutover is over, nothing waits for it.
+            return Decision.none();
+        }
+        if (outcome instanceof TargetOpened opened && !openingInFlight(state)) {
+            // A TargetOpened decided after TrafficResumed completed the cutover, or a repeated one.
+            return recordFallbackPoint(state, opened).map(point -> Decision.of(point))
+                    .orElseGet(() -> duplicateOrInvalid(state, outcome, outcome.step()));
+        }
         // The fence's watcher can see the first session before the saga has processed TargetOpened: the target is
         // open and serving, which is all AWAIT_TRAFFIC waits for. (Before OPEN_TARGET the target is still locked, so
         // a session there cannot come from this saga: it falls through to an InvalidTransition, loudly, rather than
@@ -304,14 +332,26 @@ public final class CutoverDecider {
         }
         if (state instanceof TidyingUp tidyingUp && outcome instanceof TidyUpOutcome tidied
                 && !tidyingUp.done().contains(tidied.task())) {
-            return Decision.of(new TidyUpTaskDone(tidied.task(), now));
+            // Reverse replication may start only once nothing flows forward any more.
+            List<SagaCommand> next = tidied.task() == TidyUpTask.STOP_REPLICATION
+                    && tidyingUp.progress().tidyUpTasks().contains(TidyUpTask.PREPARE_FALLBACK)
+                    ? tidyUp(tidyingUp.progress(), EnumSet.of(TidyUpTask.PREPARE_FALLBACK)) : List.of();
+            return new Decision(List.of(new TidyUpTaskDone(tidied.task(), now)), next);
         }
         return duplicateOrInvalid(state, outcome, outcome.step());
+    }
+
+    private static boolean openingInFlight(Cutover state) {
+        return state instanceof Running running && running.inFlight().contains(Step.OPEN_TARGET);
     }
 
     private static Decision preflightReported(Progress progress, PreflightReported report, Instant now) {
         if (!report.blockers().isEmpty()) {
             return rejectStarted(progress, "preflight found blockers: " + String.join("; ", report.blockers()), now);
+        }
+        if (progress.started().prepareFallback()) {
+            // The reverse slot is made only for a cutover that can otherwise go ahead; its answer passes the preflight.
+            return new Decision(List.of(), List.of(new PrepareFallback()));
         }
         return Decision.of(new PreflightPassed(report.findings(), now));
     }
@@ -326,7 +366,14 @@ public final class CutoverDecider {
             case CanaryObserved observed -> finish(running.progress(), outcome, Optional.empty(), now, policy);
             case SequencesSynced synced -> finish(running.progress(), outcome, Optional.empty(), now, policy);
             case DnsFlipped flipped -> finish(running.progress(), outcome, Optional.empty(), now, policy);
-            case TargetOpened opened -> finish(running.progress(), outcome, Optional.empty(), now, policy);
+            case TargetOpened opened -> {
+                Decision finished = finish(running.progress(), outcome, Optional.empty(), now, policy);
+                var events = new ArrayList<CutoverEvent>(finished.events());
+                recordFallbackPoint(running, opened).ifPresent(events::add);
+                yield new Decision(events, finished.commands());
+            }
+            case FallbackPrepared prepared ->
+                    throw new InvalidTransition(running, outcome, "preflight is never a running step");
             case PreflightReported report ->
                     throw new InvalidTransition(running, outcome, "preflight is never a running step");
             case TidyUpOutcome tidied -> throw new InvalidTransition(running, outcome, "tidy-up is never a running step");
@@ -404,16 +451,33 @@ public final class CutoverDecider {
         Duration downtime = Progress.between(progress.switchStartedAt().orElseThrow(), resumedAt);
         return new Decision(
                 List.of(new CutoverCompleted(downtime, progress.durations(resumedAt), now)),
-                tidyUp(progress, EnumSet.allOf(TidyUpTask.class)));
+                tidyUp(progress, EnumSet.of(TidyUpTask.STOP_REPLICATION, TidyUpTask.RESTORE_DNS_TTL)));
     }
 
+    /**
+     * The commands of these tidy-up tasks. Preparing the fallback subscribes the source from the target's position at
+     * opening; without that position (the first {@code TargetOpened} was lost, and a repeated one found the target
+     * open already, when writes may have come first) no start point is safe, so the reverse slot and publication are
+     * dropped instead and the cutover has no fallback.
+     */
     private static List<SagaCommand> tidyUp(Progress progress, Set<TidyUpTask> tasks) {
         return tasks.stream()
                 .<SagaCommand>map(task -> switch (task) {
                     case STOP_REPLICATION -> new StopReplication();
                     case RESTORE_DNS_TTL -> new RestoreDnsTtl(progress.started().dns().recordName());
+                    case PREPARE_FALLBACK -> progress.fallbackPoint().<SagaCommand>map(StartReverseReplication::new)
+                            .orElseGet(RemoveFallback::new);
                 })
                 .toList();
+    }
+
+    /** The target's position at opening, from the first {@code TargetOpened} that carries one, if the cutover wants it. */
+    private static Optional<CutoverEvent> recordFallbackPoint(Cutover state, TargetOpened opened) {
+        return state.progressSoFar()
+                .filter(progress -> progress.started().prepareFallback() && progress.fallbackPoint().isEmpty())
+                .filter(progress -> state instanceof Running || state instanceof TidyingUp)
+                .flatMap(progress -> opened.walPosition())
+                .map(FallbackPointRecorded::new);
     }
 
     /**
@@ -441,6 +505,10 @@ public final class CutoverDecider {
         if (state instanceof TidyingUp tidyingUp && failed.step() == Step.TIDY_UP) {
             return noteFailure(tidyingUp.failureNoted(), failed, now);
         }
+        if ((state instanceof RolledBack || state instanceof Rejected) && failed.step() == Step.TIDY_UP) {
+            // A rollback's RemoveFallback failed: the cutover is over, and the failure with its remedy is in the log.
+            return Decision.none();
+        }
         return duplicateOrInvalid(state, failed, failed.step());
     }
 
@@ -455,7 +523,9 @@ public final class CutoverDecider {
     private static Decision sourceRestored(Cutover state, SourceRestored restored, Instant now) {
         if (state instanceof Compensating compensating) {
             Duration downtime = Progress.between(compensating.progress().switchStartedAt().orElseThrow(), now);
-            return Decision.of(new CutoverRolledBack(compensating.failedStep(), compensating.reason(), downtime, now));
+            return new Decision(
+                    List.of(new CutoverRolledBack(compensating.failedStep(), compensating.reason(), downtime, now)),
+                    removeFallback(compensating.progress()));
         }
         if (state instanceof RolledBack) {
             return Decision.none();
@@ -526,12 +596,16 @@ public final class CutoverDecider {
             case Compensating compensating -> new Decision(List.of(new CompensationRetried(now)),
                     compensation(compensating.progress(), compensating.reason()));
             case TidyingUp tidyingUp -> {
-                var pending = EnumSet.allOf(TidyUpTask.class);
+                var pending = EnumSet.copyOf(tidyingUp.progress().tidyUpTasks());
                 pending.removeAll(tidyingUp.done());
+                var sent = EnumSet.copyOf(pending);
+                if (!tidyingUp.done().contains(TidyUpTask.STOP_REPLICATION)) {
+                    sent.remove(TidyUpTask.PREPARE_FALLBACK);
+                }
                 yield new Decision(
                         List.of(new StepRetried(Step.TIDY_UP, pending + " not confirmed within "
                                 + human(policy.timeout(Step.TIDY_UP)), now)),
-                        tidyUp(tidyingUp.progress(), pending));
+                        tidyUp(tidyingUp.progress(), sent));
             }
             case NotStarted notStarted -> Decision.none();
             case Completed completed -> Decision.none();
@@ -576,7 +650,18 @@ public final class CutoverDecider {
 
     private static Decision rejectStarted(Progress progress, String reason, Instant now) {
         CutoverStarted started = progress.started();
-        return Decision.of(new CutoverRejected(started.cutoverId(), started.database(), started.operator(), reason, now));
+        return new Decision(
+                List.of(new CutoverRejected(started.cutoverId(), started.database(), started.operator(), reason, now)),
+                removeFallback(progress));
+    }
+
+    /**
+     * A cutover that ends before the target opened drops the reverse slot its preflight may have made: the slot keeps
+     * the target's WAL for as long as it exists. Sent whether or not the slot was made yet (removing nothing is
+     * harmless); the replicator keeps a reverse replication that a source already follows (an earlier cutover's).
+     */
+    private static List<SagaCommand> removeFallback(Progress progress) {
+        return progress.started().prepareFallback() ? List.of(new RemoveFallback()) : List.of();
     }
 
     /**

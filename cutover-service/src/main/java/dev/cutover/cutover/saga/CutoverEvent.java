@@ -22,7 +22,14 @@ public sealed interface CutoverEvent {
             boolean dryRun,
             String reason,
             DnsPlan dns,
-            Instant startedAt) implements CutoverEvent {
+            Instant startedAt,
+            boolean prepareFallback) implements CutoverEvent {
+
+        /** A cutover that prepares no reverse replication. */
+        public CutoverStarted(CutoverId cutoverId, DatabaseName database, Operator operator, boolean dryRun,
+                String reason, DnsPlan dns, Instant startedAt) {
+            this(cutoverId, database, operator, dryRun, reason, dns, startedAt, false);
+        }
 
         public CutoverStarted {
             Objects.requireNonNull(cutoverId, "cutoverId must not be null");
@@ -135,7 +142,18 @@ public sealed interface CutoverEvent {
         }
     }
 
-    /** One tidy-up job was confirmed; when both are, the cutover is over. */
+    /**
+     * Where reverse replication will start on the target: its WAL position read just before it opened. Recorded once,
+     * from the first {@code TargetOpened} that carries one.
+     */
+    record FallbackPointRecorded(Lsn lsn) implements CutoverEvent {
+
+        public FallbackPointRecorded {
+            Objects.requireNonNull(lsn, "lsn must not be null");
+        }
+    }
+
+    /** One tidy-up job was confirmed; when all are, the cutover is over. */
     record TidyUpTaskDone(TidyUpTask task, Instant doneAt) implements CutoverEvent {
 
         public TidyUpTaskDone {

@@ -25,7 +25,14 @@ public sealed interface CutoverMessage {
             boolean dryRun,
             String reason,
             DnsPlan dns,
-            Optional<CutoverId> activeCutover) implements CutoverMessage {
+            Optional<CutoverId> activeCutover,
+            boolean prepareFallback) implements CutoverMessage {
+
+        /** A cutover that prepares no reverse replication. */
+        public StartCutover(CutoverId cutoverId, DatabaseName database, Operator operator, boolean dryRun, String reason,
+                DnsPlan dns, Optional<CutoverId> activeCutover) {
+            this(cutoverId, database, operator, dryRun, reason, dns, activeCutover, false);
+        }
 
         public StartCutover {
             Objects.requireNonNull(cutoverId, "cutoverId must not be null");
@@ -139,8 +146,21 @@ public sealed interface CutoverMessage {
         }
     }
 
-    /** The application roles may log in to the target. */
-    record TargetOpened() implements StepOutcome {
+    /**
+     * The application roles may log in to the target.
+     *
+     * @param walPosition the target's WAL position read just before, while it was locked; empty when it was open
+     *                    already (a repeated {@code OpenTarget}) or the fence is older
+     */
+    record TargetOpened(Optional<Lsn> walPosition) implements StepOutcome {
+
+        public TargetOpened {
+            Objects.requireNonNull(walPosition, "walPosition must not be null");
+        }
+
+        public TargetOpened() {
+            this(Optional.empty());
+        }
 
         @Override
         public Step step() {
@@ -181,6 +201,36 @@ public sealed interface CutoverMessage {
         @Override
         public TidyUpTask task() {
             return TidyUpTask.STOP_REPLICATION;
+        }
+    }
+
+    /** The replicator made the reverse publication and slot on the target: the preflight's last part passed. */
+    record FallbackPrepared() implements StepOutcome {
+
+        @Override
+        public Step step() {
+            return Step.PREFLIGHT;
+        }
+    }
+
+    /** The source subscribes to the target: a fallback would lose no write made on the target. */
+    record ReverseReplicationStarted() implements TidyUpOutcome {
+
+        @Override
+        public TidyUpTask task() {
+            return TidyUpTask.PREPARE_FALLBACK;
+        }
+    }
+
+    /**
+     * The replicator dropped what the preflight made for reverse replication: after a rollback, or in the tidy-up when
+     * the target's opening position is unknown and a fallback could not be trusted.
+     */
+    record FallbackRemoved() implements TidyUpOutcome {
+
+        @Override
+        public TidyUpTask task() {
+            return TidyUpTask.PREPARE_FALLBACK;
         }
     }
 

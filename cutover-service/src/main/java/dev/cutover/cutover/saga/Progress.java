@@ -16,7 +16,7 @@ import java.util.Set;
  * awaited. A step is in flight from its start until its end is recorded.
  */
 public record Progress(CutoverStarted started, Map<Step, Instant> stepStarts, Map<Step, Instant> stepEnds,
-        Optional<Canary> canary) {
+        Optional<Canary> canary, Optional<Lsn> fallbackPoint) {
 
     /** The canary row written on the source; catch-up is proven when the target shows it. */
     public record Canary(String token, Lsn lsn) {
@@ -39,6 +39,12 @@ public record Progress(CutoverStarted started, Map<Step, Instant> stepStarts, Ma
                     + stepStarts.keySet() + " started");
         }
         Objects.requireNonNull(canary, "canary must not be null");
+        Objects.requireNonNull(fallbackPoint, "fallbackPoint must not be null");
+    }
+
+    public Progress(CutoverStarted started, Map<Step, Instant> stepStarts, Map<Step, Instant> stepEnds,
+            Optional<Canary> canary) {
+        this(started, stepStarts, stepEnds, canary, Optional.empty());
     }
 
     /**
@@ -100,18 +106,31 @@ public record Progress(CutoverStarted started, Map<Step, Instant> stepStarts, Ma
     Progress withStep(Step step, Instant startedAt) {
         var starts = new EnumMap<>(stepStarts);
         starts.put(step, startedAt);
-        return new Progress(started, starts, stepEnds, canary);
+        return new Progress(started, starts, stepEnds, canary, fallbackPoint);
     }
 
     Progress withEnd(Step step, Instant endedAt) {
         var ends = new EnumMap<Step, Instant>(Step.class);
         ends.putAll(stepEnds);
         ends.put(step, endedAt);
-        return new Progress(started, stepStarts, ends, canary);
+        return new Progress(started, stepStarts, ends, canary, fallbackPoint);
     }
 
     Progress withCanary(Canary canary) {
-        return new Progress(started, stepStarts, stepEnds, Optional.of(canary));
+        return new Progress(started, stepStarts, stepEnds, Optional.of(canary), fallbackPoint);
+    }
+
+    Progress withFallbackPoint(Lsn lsn) {
+        return new Progress(started, stepStarts, stepEnds, canary, Optional.of(lsn));
+    }
+
+    /** The tidy-up jobs this cutover has: preparing the fallback only when its preflight prepared one. */
+    public Set<TidyUpTask> tidyUpTasks() {
+        var tasks = EnumSet.allOf(TidyUpTask.class);
+        if (!started.prepareFallback()) {
+            tasks.remove(TidyUpTask.PREPARE_FALLBACK);
+        }
+        return tasks;
     }
 
     /** Clocks of different hosts can disagree by a little; a negative duration would only confuse whoever reads it. */

@@ -86,6 +86,22 @@ public sealed interface SagaCommand {
     record StopReplication() implements SagaCommand {
     }
 
+    /** Replicator: create the reverse publication and slot on the still locked target (the preflight's last part). */
+    record PrepareFallback() implements SagaCommand {
+    }
+
+    /** Replicator: with forward replication stopped, subscribe the source to the target from {@code from}. */
+    record StartReverseReplication(Lsn from) implements SagaCommand {
+
+        public StartReverseReplication {
+            Objects.requireNonNull(from, "from must not be null");
+        }
+    }
+
+    /** Replicator: drop the reverse slot and publication this cutover's preflight made, unless a fallback uses them. */
+    record RemoveFallback() implements SagaCommand {
+    }
+
     /** DNS switcher: give {@code recordName} back the TTL it had before the migration lowered it. */
     record RestoreDnsTtl(String recordName) implements SagaCommand {
 

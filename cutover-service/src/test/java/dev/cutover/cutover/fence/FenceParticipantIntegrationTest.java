@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -27,6 +28,7 @@ import dev.cutover.platform.KafkaProbe;
 import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.DatabasesSettings;
+import dev.cutover.platform.database.Fallback;
 import dev.cutover.platform.database.Endpoint;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.Postgres;
@@ -43,10 +45,7 @@ class FenceParticipantIntegrationTest {
         String run = UUID.randomUUID().toString().substring(0, 6);
         String database = "fence_watch_" + run;
         String role = "watched_" + run;
-        stack.target().createDatabase(database);
-        try (Connection c = stack.target().connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("create role " + role + " nologin password 'app'");
-        }
+        lockedRoleAndDatabase(stack, database, role);
         DatabasesSettings databases = new DatabasesSettings(Map.of(database, new DatabasePair(
                 endpoint(stack.source(), database), endpoint(stack.target(), database), List.of(role), List.of())));
         MessagePublisher publisher = new MessagePublisher(new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
@@ -75,6 +74,47 @@ class FenceParticipantIntegrationTest {
             assertThat(probe.seen()).filteredOn(message -> answers(message, open))
                     .extracting(message -> message.getSchema().getName()).containsExactly("TargetOpened");
         }
+    }
+
+    @Test
+    void theTargetsPositionIsReadWhileItIsLockedAndNotWhenAnEarlierOpeningLetWritesIn(LocalStack stack)
+            throws SQLException {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        String database = "fence_open_" + run;
+        String role = "opened_" + run;
+        lockedRoleAndDatabase(stack, database, role);
+        DatabasePair pair = new DatabasePair(endpoint(stack.source(), database), endpoint(stack.target(), database),
+                List.of(role), List.of()).withFallback(new Fallback(true, null));
+        Fence fence = new Fence(Clock.systemUTC());
+        String before;
+        try (Connection c = stack.target().connect(database); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select pg_current_wal_insert_lsn()::text")) {
+            rs.next();
+            before = rs.getString(1);
+        }
+
+        Fence.Opened withoutFallback = fence.openTarget(pair.withFallback(Fallback.off()));
+        fence.lockTarget(pair, Duration.ofSeconds(5));
+        Fence.Opened first = fence.openTarget(pair);
+        Fence.Opened again = fence.openTarget(pair);
+
+        assertThat(withoutFallback.walPosition()).as("without a fallback to prepare, nothing is read").isEmpty();
+        assertThat(first.roles()).containsExactly(role);
+        assertThat(first.walPosition()).hasValueSatisfying(position -> assertThat(lsn(position)).isGreaterThanOrEqualTo(lsn(before)));
+        assertThat(again.walPosition()).as("the target was open already: writes may precede a reading now").isEmpty();
+    }
+
+    /** A database on the target and an application role that cannot log in yet, as the cutover finds them. */
+    private static void lockedRoleAndDatabase(LocalStack stack, String database, String role) throws SQLException {
+        stack.target().createDatabase(database);
+        try (Connection c = stack.target().connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("create role " + role + " nologin password 'app'");
+        }
+    }
+
+    private static long lsn(String text) {
+        String[] halves = text.split("/");
+        return Long.parseLong(halves[0], 16) << 32 | Long.parseLong(halves[1], 16);
     }
 
     private static boolean answers(SpecificRecord message, OpenTarget command) {

@@ -53,6 +53,6 @@ class SagaWarmUpUnitTest {
                 new SagaSettings(List.of("alice"), DataSize.ofMegabytes(16), Duration.ofSeconds(10),
                         Duration.ofMillis(500), Duration.ofSeconds(5), timeouts, Map.of(), Duration.ofMillis(20), 0,
                         Duration.ofMillis(100), Duration.ofSeconds(5)),
-                Set.of(), Clock.systemUTC());
+                Set.of(), Set.of(), Clock.systemUTC());
     }
 }

@@ -7,13 +7,15 @@ import org.springframework.stereotype.Component;
 import dev.cutover.events.AwaitCatchUp;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.CutoverStarted;
+import dev.cutover.events.ReverseReplicationStarted;
 import dev.cutover.events.SourceRestored;
+import dev.cutover.events.StartReverseReplication;
 import dev.cutover.events.TrafficStopped;
 import dev.cutover.lag.canary.CatchUpService;
 import dev.cutover.lag.stale.StaleWriterService;
 
 /**
- * The command lag-monitor owns, the event that readies it for a cutover's catch-up, and the events that start and
+ * The command lag-monitor owns, the event that readies it for a cutover's catch-up, and the messages that start and
  * end the watch for stale writers.
  */
 @Component
@@ -51,6 +53,16 @@ class LagMonitorListener {
     @KafkaHandler
     void on(CutoverRolledBack event) {
         staleWriters.sourceServes(event.getMetadata());
+    }
+
+    @KafkaHandler
+    void on(StartReverseReplication command) {
+        staleWriters.sourceFollowsTarget(command.getMetadata());
+    }
+
+    @KafkaHandler
+    void on(ReverseReplicationStarted event) {
+        staleWriters.sourceFollowsTarget(event.getMetadata());
     }
 
     /** Commands owned by other services and events about other concerns. */

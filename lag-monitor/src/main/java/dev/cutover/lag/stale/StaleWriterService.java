@@ -84,13 +84,27 @@ public class StaleWriterService implements DisposableBean {
     /** The source serves again (rolled back): its writes are legitimate, and the heartbeat resumes. */
     public void sourceServes(Metadata event) {
         String database = event.getDatabase();
+        stopWatching(database, "the source serves again");
+        if (lagSettings.databases().containsKey(database)) {
+            monitor.resumeHeartbeat(database);
+        }
+    }
+
+    /**
+     * The source is about to follow the target through reverse replication (a fallback prepared by the cutover): the
+     * rows it takes from then on are the target's, not a stale writer's. Called on {@code StartReverseReplication},
+     * which lag-monitor reads as the replicator does, before the source subscribes, and again on its answer. The
+     * heartbeat stays paused: nothing flows forward any more.
+     */
+    public void sourceFollowsTarget(Metadata message) {
+        stopWatching(message.getDatabase(), "the source follows the target through reverse replication");
+    }
+
+    private void stopWatching(String database, String why) {
         Watch watch = watches.remove(database);
         if (watch != null) {
             watch.stop();
-            log.info("{}: the source serves again; stopped watching for stale writers", database);
-        }
-        if (lagSettings.databases().containsKey(database)) {
-            monitor.resumeHeartbeat(database);
+            log.info("{}: {}; stopped watching for stale writers", database, why);
         }
     }
 

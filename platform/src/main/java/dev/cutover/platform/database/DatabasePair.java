@@ -19,9 +19,10 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  *                           the target lacks, NOLOGIN and without a password; otherwise preflight stops on them
  * @param replication        the replication that carries its changes, as configured (unset names are resolved with
  *                           the database's name: {@link DatabasesSettings#replication})
+ * @param fallback           whether cutovers prepare reverse replication for a fallback ({@link Fallback})
  */
 public record DatabasePair(Endpoint source, Endpoint target, List<String> appRoles, List<String> schemas,
-        List<String> excludeSchemas, boolean createMissingRoles, Replication replication) {
+        List<String> excludeSchemas, boolean createMissingRoles, Replication replication, Fallback fallback) {
 
     @ConstructorBinding
     public DatabasePair {
@@ -32,6 +33,7 @@ public record DatabasePair(Endpoint source, Endpoint target, List<String> appRol
         schemas = schemas == null ? List.of() : List.copyOf(schemas);
         excludeSchemas = excludeSchemas == null ? List.of() : List.copyOf(excludeSchemas);
         replication = replication == null ? Replication.unset() : replication;
+        fallback = fallback == null ? Fallback.off() : fallback;
         // A contradictory scope stops the service at start-up, not a migration halfway.
         new SchemaScope(schemas, excludeSchemas);
     }
@@ -47,9 +49,20 @@ public record DatabasePair(Endpoint source, Endpoint target, List<String> appRol
         this(source, target, appRoles, schemas, excludeSchemas, createMissingRoles, Replication.unset());
     }
 
+    /** No reverse replication. */
+    public DatabasePair(Endpoint source, Endpoint target, List<String> appRoles, List<String> schemas,
+            List<String> excludeSchemas, boolean createMissingRoles, Replication replication) {
+        this(source, target, appRoles, schemas, excludeSchemas, createMissingRoles, replication, Fallback.off());
+    }
+
     /** The same pair carried by {@code other} replication. */
     public DatabasePair withReplication(Replication other) {
-        return new DatabasePair(source, target, appRoles, schemas, excludeSchemas, createMissingRoles, other);
+        return new DatabasePair(source, target, appRoles, schemas, excludeSchemas, createMissingRoles, other, fallback);
+    }
+
+    /** The same pair with {@code other} fallback settings. */
+    public DatabasePair withFallback(Fallback other) {
+        return new DatabasePair(source, target, appRoles, schemas, excludeSchemas, createMissingRoles, replication, other);
     }
 
     public SchemaScope scope() {

@@ -45,11 +45,19 @@ public record Replication(String publication, String slot, String subscription, 
 
     /** The names the migration gives the objects it creates for {@code database}; derived from the name alone. */
     public static Replication managed(String database) {
-        String stem = database.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-        if (stem.isEmpty()) {
-            throw new IllegalArgumentException("a database name is needed to name its replication objects");
-        }
+        String stem = stem(database);
         return new Replication(name("cutover_pub_", stem), name("cutover_slot_", stem), name("cutover_sub_", stem), false);
+    }
+
+    /**
+     * The names of the reverse replication that a fallback after the cutover uses, for {@code database}: the
+     * publication and the slot live on the <em>target</em> and the subscription on the <em>source</em>, the other way
+     * round from the forward objects. They are never adopted.
+     */
+    public static Replication reverse(String database) {
+        String stem = stem(database);
+        return new Replication(name("cutover_rev_pub_", stem), name("cutover_rev_slot_", stem),
+                name("cutover_rev_sub_", stem), false);
     }
 
     /**
@@ -77,6 +85,14 @@ public record Replication(String publication, String slot, String subscription, 
     public String describe() {
         return "subscription " + subscription + " (slot " + slot + ", publication " + publication
                 + (adopted ? ", adopted" : "") + ")";
+    }
+
+    private static String stem(String database) {
+        String stem = database.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        if (stem.isEmpty()) {
+            throw new IllegalArgumentException("a database name is needed to name its replication objects");
+        }
+        return stem;
     }
 
     private static String name(String prefix, String stem) {

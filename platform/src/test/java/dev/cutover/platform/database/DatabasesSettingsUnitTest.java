@@ -93,6 +93,22 @@ class DatabasesSettingsUnitTest {
                 .rootCause().hasMessageContaining("only lower-case letters, digits and underscores");
     }
 
+    @Test
+    void noFallbackIsPreparedUnlessAskedForAndItsConninfoDefaultsToTheTargetsLogin() {
+        assertThat(bind(Map.of()).get("app").fallback()).isEqualTo(Fallback.off());
+
+        Fallback fallback = bind(Map.of("cutover.databases.app.fallback.prepare", "true",
+                "cutover.databases.app.fallback.target-conninfo", " host=10.0.0.3 user=app_admin ")).get("app").fallback();
+
+        assertThat(fallback).isEqualTo(new Fallback(true, "host=10.0.0.3 user=app_admin"));
+    }
+
+    @Test
+    void theReverseObjectsAreNamedAfterTheDatabaseWithTheirOwnPrefix() {
+        assertThat(Replication.reverse("App-1"))
+                .isEqualTo(new Replication("cutover_rev_pub_app_1", "cutover_rev_slot_app_1", "cutover_rev_sub_app_1", false));
+    }
+
     private static DatabasesSettings bind(Map<String, String> more) {
         Map<String, String> properties = new HashMap<>(ENDPOINTS);
         properties.putAll(more);

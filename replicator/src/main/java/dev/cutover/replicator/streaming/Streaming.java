@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
+import dev.cutover.replicator.postgres.Conninfo;
 import dev.cutover.replicator.postgres.Failures;
 import dev.cutover.replicator.postgres.Lsn;
 import dev.cutover.replicator.postgres.Publications;
@@ -67,7 +68,7 @@ public final class Streaming {
             }
             try (Statement statement = to.createStatement()) {
                 statement.execute("CREATE SUBSCRIPTION " + Sql.identifier(names.subscription())
-                        + " CONNECTION " + Sql.literal(conninfo(source))
+                        + " CONNECTION " + Sql.literal(Conninfo.of(source))
                         + " PUBLICATION " + Sql.identifier(names.publication())
                         + " WITH (create_slot = false, slot_name = " + Sql.literal(names.slot())
                         + ", copy_data = false)");
@@ -80,7 +81,7 @@ public final class Streaming {
             return new StreamingStarted(names.slot(), names.subscription(), start);
         } catch (SQLException e) {
             // The message can hold the statement, and the statement holds the password.
-            SQLException safe = new SQLException(redact(e.getMessage(), source), e.getSQLState());
+            SQLException safe = new SQLException(Conninfo.redact(e.getMessage(), source), e.getSQLState());
             throw Failures.of("creating the subscription " + names.subscription(), target.describe(), safe);
         }
     }
@@ -129,20 +130,5 @@ public final class Streaming {
                         ? Lsn.parse(comment.substring(START_LSN_COMMENT.length())) : slotPosition);
             }
         }
-    }
-
-    /** How the target's apply worker logs in to the source. */
-    static String conninfo(Endpoint source) {
-        return "host=" + Sql.conninfoValue(source.host()) + " port=" + source.port()
-                + " dbname=" + Sql.conninfoValue(source.database()) + " user=" + Sql.conninfoValue(source.user())
-                + " password=" + Sql.conninfoValue(source.resolvePassword());
-    }
-
-    static String redact(String message, Endpoint source) {
-        if (message == null) {
-            return null;
-        }
-        String password = source.resolvePassword();
-        return password == null || password.isEmpty() ? message : message.replace(password, "********");
     }
 }

@@ -107,7 +107,8 @@ final class HandMadeReplication {
         }
     }
 
-    private static List<String> strings(Postgres server, String sql) throws SQLException {
+    /** The first column of every row {@code sql} returns in the rehearsal's database on {@code server}. */
+    static List<String> strings(Postgres server, String sql) throws SQLException {
         try (Connection c = server.connect(SeedData.DATABASE); Statement s = c.createStatement();
                 ResultSet rows = s.executeQuery(sql)) {
             List<String> values = new ArrayList<>();

@@ -61,6 +61,8 @@ public final class Rehearsal {
     /** {@code null}: the migration creates the replication; otherwise a team's own, made by hand. */
     private HandMadeReplication handMade;
     private HandMadeReplication.Aftermath aftermath;
+    private ReverseReplicationCheck reverse;
+    private ReverseReplicationCheck.Aftermath reverseAftermath;
 
     public Rehearsal(RehearsalOptions options, PrintStream out) {
         this.options = options;
@@ -91,6 +93,17 @@ public final class Rehearsal {
     Rehearsal withHandMadeReplication(boolean adopted) {
         this.handMade = new HandMadeReplication(adopted);
         return this;
+    }
+
+    /** The same rehearsal with {@code fallback.prepare}: the source must follow the target once the cutover is done. */
+    Rehearsal withFallback() {
+        this.reverse = new ReverseReplicationCheck();
+        return this;
+    }
+
+    /** The source and the target compared once the source caught up; {@code null} without {@link #withFallback()}. */
+    ReverseReplicationCheck.Aftermath reverseAftermath() {
+        return reverseAftermath;
     }
 
     /** The DNS name, the app role and the replication objects once the cutover ended; {@code null} without it. */
@@ -126,6 +139,9 @@ public final class Rehearsal {
                     KafkaProbe bus = new KafkaProbe(stack.kafkaBootstrapServers())) {
                 if (handMade != null) {
                     handMade.configure(services);
+                }
+                if (reverse != null) {
+                    reverse.configure(services);
                 }
                 Instant starting = Instant.now();
                 services.startAll();
@@ -211,6 +227,12 @@ public final class Rehearsal {
                 out.printf("fault        %s%n", faultVerdict.describe());
             }
             ClientRecord record = client.stop();
+            if (reverse != null && result == CutoverResult.COMPLETED) {
+                reverseAftermath = reverse.observe(stack, bus, cutoverId, options.stepTimeout());
+                out.printf("fallback     the source follows the target from %s: source %s, target %s%n",
+                        reverseAftermath.started().getFromLsn(), reverseAftermath.sourceRows(),
+                        reverseAftermath.targetRows());
+            }
             ReportInputs inputs = inputs(bus, cutoverId, record, result).withCutoverctlStart(cutoverctlStart);
             try (Connection source = stack.source().connect(SeedData.DATABASE);
                     Connection target = stack.target().connect(SeedData.DATABASE)) {
