@@ -1,6 +1,7 @@
 package dev.cutover.client;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -10,12 +11,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -45,8 +48,12 @@ final class CutoverFollower implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CutoverFollower.class);
     private static final Duration POLL = Duration.ofMillis(500);
+    /** How a PgBouncer switch names a server in DnsFlipped: one colon and a port (an IPv6 address has several). */
+    private static final Pattern HOST_AND_PORT = Pattern.compile("[^:]+:\\d+");
     /** How long Kafka may stay out of reach before the application is told, once, that it is not following. */
     private static final Duration UNREACHABLE_AFTER = Duration.ofSeconds(30);
+    /** Read again from a little before the last poll after an outage: a signal heard twice changes nothing. */
+    private static final Duration REREAD_MARGIN = Duration.ofSeconds(1);
 
     private final ClientSettings settings;
     private final RouteKeeper routes;
@@ -55,10 +62,15 @@ final class CutoverFollower implements AutoCloseable {
     private final Thread thread;
     private volatile KafkaConsumer<String, SpecificRecord> consumer;
     private boolean warned;
+    /** One group for the follower's life: its consumers never commit, so each starts where this one says. */
+    private final String group;
+    /** When a poll last answered; a consumer made again after an outage reads from there, not from the newest. */
+    private volatile Instant lastPolled;
 
     CutoverFollower(ClientSettings settings, RouteKeeper routes) {
         this.settings = settings;
         this.routes = routes;
+        this.group = "cutover-client-" + settings.database() + "-" + UUID.randomUUID();
         this.thread = Thread.ofPlatform().daemon().name("cutover-client-" + settings.database()).unstarted(this::run);
     }
 
@@ -95,7 +107,12 @@ final class CutoverFollower implements AutoCloseable {
 
     private void poll(KafkaConsumer<String, SpecificRecord> opened) {
         try {
-            for (ConsumerRecord<String, SpecificRecord> record : opened.poll(POLL)) {
+            Instant polling = Instant.now();
+            ConsumerRecords<String, SpecificRecord> records = opened.poll(POLL);
+            if (positioned.getCount() == 0) {
+                lastPolled = polling;
+            }
+            for (ConsumerRecord<String, SpecificRecord> record : records) {
                 signal(record.value(), settings.database()).ifPresent(routes::apply);
             }
         } catch (RecordDeserializationException e) {
@@ -107,7 +124,9 @@ final class CutoverFollower implements AutoCloseable {
     /** The signal a message gives for {@code database}, if any: the edge where Avro stops. */
     static Optional<CutoverSignal> signal(SpecificRecord message, String database) {
         return switch (message) {
-            case DnsFlipped e when concerns(e.getMetadata(), database) ->
+            // Through PgBouncer the flip names servers as host:port, and PgBouncer itself holds and moves its clients:
+            // connecting past it would be wrong, so such a flip is no address to follow.
+            case DnsFlipped e when concerns(e.getMetadata(), database) && !HOST_AND_PORT.matcher(e.getCurrent()).matches() ->
                     Optional.of(new CutoverSignal.DnsFlipped(e.getMetadata().getCutoverId(), e.getPrevious(), e.getCurrent()));
             case StopTraffic c when concerns(c.getMetadata(), database) ->
                     Optional.of(new CutoverSignal.StopTraffic(c.getMetadata().getCutoverId()));
@@ -117,8 +136,8 @@ final class CutoverFollower implements AutoCloseable {
                     Optional.of(new CutoverSignal.TargetOpen(e.getMetadata().getCutoverId()));
             case SourceRestored e when concerns(e.getMetadata(), database) ->
                     Optional.of(new CutoverSignal.RolledBack(e.getMetadata().getCutoverId(), Optional.empty()));
-            case DnsReverted e when concerns(e.getMetadata(), database) ->
-                    Optional.of(new CutoverSignal.RolledBack(e.getMetadata().getCutoverId(), Optional.of(e.getCurrent())));
+            case DnsReverted e when concerns(e.getMetadata(), database) && !HOST_AND_PORT.matcher(e.getCurrent()).matches() ->
+                    Optional.of(new CutoverSignal.DnsReverted(e.getMetadata().getCutoverId(), e.getCurrent()));
             case CutoverRolledBack e when concerns(e.getMetadata(), database) ->
                     Optional.of(new CutoverSignal.RolledBack(e.getMetadata().getCutoverId(), Optional.empty()));
             case null, default -> Optional.empty();
@@ -132,7 +151,7 @@ final class CutoverFollower implements AutoCloseable {
     private Map<String, Object> consumerProperties() {
         Map<String, Object> properties = new HashMap<>(settings.kafka());
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "cutover-client-" + settings.database() + "-" + UUID.randomUUID());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "cutover-client-" + settings.database());
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -182,6 +201,19 @@ final class CutoverFollower implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Instant since = lastPolled;
+            if (since != null) {
+                // Made again after an outage: what was published meanwhile (a flip, the target opening) must be heard.
+                Map<TopicPartition, Long> at = new HashMap<>();
+                partitions.forEach(partition -> at.put(partition, since.minus(REREAD_MARGIN).toEpochMilli()));
+                opened.offsetsForTimes(at).forEach((partition, found) -> {
+                    if (found != null) {
+                        opened.seek(partition, found.offset());
+                    } else {
+                        opened.seekToEnd(List.of(partition));
+                    }
+                });
+            }
             partitions.forEach(opened::position);
             Set<String> topics = opened.assignment().stream().map(TopicPartition::topic).collect(Collectors.toSet());
             if (topics.containsAll(List.of(Topics.EVENTS.name(), Topics.COMMANDS.name()))) {

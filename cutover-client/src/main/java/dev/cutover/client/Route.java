@@ -72,6 +72,12 @@ public sealed interface Route {
                 case Fencing fencing when fencing.cutoverId().equals(open.cutoverId()) -> new Normal();
                 default -> route;
             };
+            case CutoverSignal.DnsReverted reverted -> switch (route) {
+                // Fenced: the source's logins are still locked until SourceRestored; the hold goes on.
+                case Flipped flipped when flipped.cutoverId().equals(reverted.cutoverId()) ->
+                        new RolledBack(reverted.cutoverId(), reverted.source());
+                default -> route;
+            };
             case CutoverSignal.RolledBack back -> switch (route) {
                 case Flipped flipped when flipped.cutoverId().equals(back.cutoverId()) ->
                         new RolledBack(back.cutoverId(), back.source().orElse(flipped.source()));

@@ -60,7 +60,18 @@ class CutoverFollowerUnitTest {
         DnsReverted reverted = DnsReverted.newBuilder().setMetadata(cutoverOf("app")).setRecord("db.example.com.")
                 .setPrevious("10.0.0.3").setCurrent("10.0.0.2").build();
 
-        assertThat(CutoverFollower.signal(reverted, "app")).contains(new CutoverSignal.RolledBack("app-1", Optional.of("10.0.0.2")));
+        assertThat(CutoverFollower.signal(reverted, "app")).contains(new CutoverSignal.DnsReverted("app-1", "10.0.0.2"));
+    }
+
+    @Test
+    void aFlipThroughPgBouncerNamesNoAddressToFollowPgBouncerHoldsAndMovesItsClientsItself() {
+        DnsFlipped flipped = DnsFlipped.newBuilder().setMetadata(cutoverOf("app")).setRecord("app")
+                .setPrevious("10.0.0.2:5432").setCurrent("10.0.0.3:5432").setTtlSeconds(0).build();
+        DnsFlipped ipv6 = DnsFlipped.newBuilder().setMetadata(cutoverOf("app")).setRecord("db.example.com.")
+                .setPrevious("fd00::2").setCurrent("fd00::3").setTtlSeconds(1).build();
+
+        assertThat(CutoverFollower.signal(flipped, "app")).isEmpty();
+        assertThat(CutoverFollower.signal(ipv6, "app")).contains(new CutoverSignal.DnsFlipped("app-1", "fd00::2", "fd00::3"));
     }
 
     private Metadata cutoverOf(String database) {

@@ -67,6 +67,21 @@ class RouteUnitTest {
     }
 
     @Test
+    void theNameRevertedWhileTheSourceIsStillFencedKeepsHoldingUntilTheSourceIsRestored() {
+        Route reverted = given(FLIPPED, STOP, new CutoverSignal.DnsReverted(CUTOVER, "10.0.0.2"));
+
+        assertThat(reverted).isInstanceOf(Route.Holding.class);
+        assertThat(Route.plan(reverted, NOW, HOLD)).isInstanceOf(Connect.Wait.class);
+        assertThat(Route.evolve(reverted, RESTORED, NOW)).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
+    }
+
+    @Test
+    void theNameRevertedBeforeAnyFenceEndsTheCutoverOnTheSource() {
+        assertThat(given(FLIPPED, new CutoverSignal.DnsReverted(CUTOVER, "10.0.0.2")))
+                .isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
+    }
+
+    @Test
     void aRollbackAfterTheTargetOpenedGoesToTheAddressTheNameWasRevertedTo() {
         Route route = given(FLIPPED, STOP, OPEN, new CutoverSignal.RolledBack(CUTOVER, Optional.of("10.0.0.2")));
 

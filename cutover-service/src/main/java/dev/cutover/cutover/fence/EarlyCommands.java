@@ -47,13 +47,31 @@ final class EarlyCommands implements AutoCloseable {
         thread.execute(commands);
     }
 
-    /** Whether the command was carried out here: waits for it if it is under way; false when never claimed. */
+    /** The command will not be carried out here (not this instance's to take, or not committed after all). */
+    synchronized void release(UUID command) {
+        CompletableFuture<Boolean> outcome = outcomes.get(command);
+        if (outcome != null) {
+            outcome.complete(false);
+        }
+    }
+
+    /**
+     * Whether the command was carried out here: waits for it if it is under way (its work is bounded by the fence's
+     * own timeouts, and closing completes it); false when never claimed. Forgotten once answered.
+     */
     boolean outcome(UUID command) {
         CompletableFuture<Boolean> outcome;
         synchronized (this) {
-            outcome = outcomes.remove(command);
+            outcome = outcomes.get(command);
         }
-        return outcome != null && outcome.join();
+        if (outcome == null) {
+            return false;
+        }
+        boolean carriedOut = outcome.join();
+        synchronized (this) {
+            outcomes.remove(command);
+        }
+        return carriedOut;
     }
 
     @Override

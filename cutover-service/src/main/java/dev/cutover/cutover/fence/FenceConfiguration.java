@@ -1,9 +1,12 @@
 package dev.cutover.cutover.fence;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.avro.specific.SpecificRecord;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -46,8 +49,36 @@ class FenceConfiguration {
         FunctionCounter.builder("cutover.fence.commands.early", participant, FenceParticipant::carriedOutEarly)
                 .description("The fence's commands carried out as soon as the saga in this process committed them")
                 .register(meters);
-        return commands -> participant.carryOutEarly(commands.stream()
-                .filter(committed -> fenceWatchers.owns(committed.partition())).toList());
+        return new LocalParticipants() {
+
+            @Override
+            public void sending(SpecificRecord command) {
+                if (FenceParticipant.takenEarly(command)) {
+                    participant.claimEarly(command);
+                }
+            }
+
+            @Override
+            public void committed(List<Committed> commands) {
+                List<Committed> early = new ArrayList<>();
+                for (Committed committed : commands) {
+                    if (!FenceParticipant.takenEarly(committed.command())) {
+                        continue;
+                    }
+                    if (fenceWatchers.owns(committed.partition())) {
+                        early.add(committed);
+                    } else {
+                        participant.leaveToListener(committed.command());
+                    }
+                }
+                participant.carryOutEarly(early);
+            }
+
+            @Override
+            public void aborted(List<SpecificRecord> commands) {
+                commands.stream().filter(FenceParticipant::takenEarly).forEach(participant::leaveToListener);
+            }
+        };
     }
 
     @Bean

@@ -95,21 +95,40 @@ class FenceParticipant implements AutoCloseable {
     }
 
     /**
-     * Carries out, as soon as the saga in this process committed them, the fence's commands among {@code commands}
-     * (decision 63), in order and on a thread of their own, and publishes their answers together, as the listener does
-     * with a poll. The listener, reading them from Kafka afterwards, waits for the outcome here and skips those carried
-     * out; one that failed here is carried out there, with the retries and the {@code StepFailed} of every command.
+     * Whether the fence may take {@code command} as soon as the saga in this process committed it (decision 63): only
+     * the switch's forward commands, which the saga sends one decision after the answer to the one before. The way back
+     * ({@code RestoreSource}, {@code LockTarget}) always goes through the listener, in the log's order, behind any
+     * forward command the listener is still retrying.
+     */
+    static boolean takenEarly(SpecificRecord command) {
+        return command instanceof StopTraffic || command instanceof WriteCanary || command instanceof OpenTarget;
+    }
+
+    /** The saga is writing {@code command}: the listener, should it read it, waits for what happens here. */
+    void claimEarly(SpecificRecord command) {
+        early.claim(id(command));
+    }
+
+    /** {@code command} is not carried out here after all: the listener carries it out. */
+    void leaveToListener(SpecificRecord command) {
+        early.release(id(command));
+    }
+
+    /**
+     * Carries out, as soon as the saga in this process committed them, {@code commands} (claimed when they were sent,
+     * {@link #claimEarly}), in order and on a thread of their own, and publishes their answers together, as the
+     * listener does with a poll. The listener, reading them from Kafka afterwards, waits for the outcome here and
+     * skips those carried out; one that failed here is carried out there, with the retries and the {@code StepFailed}
+     * of every command.
      */
     void carryOutEarly(List<LocalParticipants.Committed> commands) {
-        List<LocalParticipants.Committed> ours = commands.stream()
-                .filter(committed -> FenceListener.handles(committed.command())).toList();
-        if (ours.isEmpty()) {
+        if (commands.isEmpty()) {
             return;
         }
-        List<CompletableFuture<Boolean>> outcomes = ours.stream().map(committed -> early.claim(id(committed.command())))
-                .toList();
+        List<CompletableFuture<Boolean>> outcomes = commands.stream()
+                .map(committed -> early.claim(id(committed.command()))).toList();
         try {
-            early.execute(() -> carryOutEarly(ours, outcomes));
+            early.execute(() -> carryOutEarly(commands, outcomes));
         } catch (RejectedExecutionException e) {
             // Closing: the listener carries them out, if this instance still reads them.
             outcomes.forEach(outcome -> outcome.complete(false));
@@ -117,31 +136,35 @@ class FenceParticipant implements AutoCloseable {
     }
 
     private void carryOutEarly(List<LocalParticipants.Committed> ours, List<CompletableFuture<Boolean>> outcomes) {
-        List<SpecificRecord> answers = new ArrayList<>();
-        List<Runnable> afterPublishing = new ArrayList<>();
         int done = 0;
         try {
-            for (LocalParticipants.Committed committed : ours) {
-                Carried carried = carryOut(committed.command(), committed.partition());
-                answers.add(carried.answer());
-                carried.afterPublishing().ifPresent(afterPublishing::add);
-                done++;
+            List<SpecificRecord> answers = new ArrayList<>();
+            List<Runnable> afterPublishing = new ArrayList<>();
+            try {
+                for (LocalParticipants.Committed committed : ours) {
+                    Carried carried = carryOut(committed.command(), committed.partition());
+                    answers.add(carried.answer());
+                    carried.afterPublishing().ifPresent(afterPublishing::add);
+                    done++;
+                }
+            } catch (RuntimeException e) {
+                log.info("{} was not carried out as soon as it was committed ({}); the fence's listener carries it out"
+                        + " from Kafka", MessagePublisher.describe(ours.get(done).command()), e.getMessage());
             }
-        } catch (RuntimeException e) {
-            log.info("{} was not carried out as soon as it was committed ({}); the fence's listener carries it out"
-                    + " from Kafka", MessagePublisher.describe(ours.get(done).command()), e.getMessage());
-        }
-        try {
-            publish(answers);
-            afterPublishing.forEach(Runnable::run);
-        } catch (RuntimeException e) {
-            log.info("the answers of commands carried out as soon as they were committed were not published ({});"
-                    + " the fence's listener carries them out again from Kafka", e.getMessage());
-            done = 0;
-        }
-        early.carriedOut(done);
-        for (int i = 0; i < outcomes.size(); i++) {
-            outcomes.get(i).complete(i < done);
+            try {
+                publish(answers);
+                afterPublishing.forEach(Runnable::run);
+            } catch (RuntimeException e) {
+                log.info("the answers of commands carried out as soon as they were committed were not published ({});"
+                        + " the fence's listener carries them out again from Kafka", e.getMessage());
+                done = 0;
+            }
+            early.carriedOut(done);
+        } finally {
+            // Whatever happened, the listener must not wait for ever: what was not done here, it does.
+            for (int i = 0; i < outcomes.size(); i++) {
+                outcomes.get(i).complete(i < done);
+            }
         }
     }
 

@@ -14,8 +14,26 @@ import org.apache.avro.specific.SpecificRecord;
 public interface LocalParticipants {
 
     /** Nobody in this process. */
-    LocalParticipants NONE = commands -> {
+    LocalParticipants NONE = new LocalParticipants() {
+
+        @Override
+        public void sending(SpecificRecord command) {
+        }
+
+        @Override
+        public void committed(List<Committed> commands) {
+        }
+
+        @Override
+        public void aborted(List<SpecificRecord> commands) {
+        }
     };
+
+    /**
+     * A command is being written in the open transaction: a participant that may take it early says so now, before
+     * the commit makes it visible to its consumer, which must then wait for the outcome rather than run it beside.
+     */
+    void sending(SpecificRecord command);
 
     /**
      * Called on the saga's loop right after a transaction committed; must return at once and never throw.
@@ -23,6 +41,9 @@ public interface LocalParticipants {
      * @param commands what the transaction wrote to {@code cutover.commands}, in order
      */
     void committed(List<Committed> commands);
+
+    /** The transaction that was writing these commands did not commit: nothing is to be taken early. */
+    void aborted(List<SpecificRecord> commands);
 
     /** A command in the log, with the partition of {@code cutover.commands} it was written to. */
     record Committed(SpecificRecord command, int partition) {

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +73,13 @@ final class SagaLoop implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SagaLoop.class);
     private static final Duration CLOSE = Duration.ofSeconds(5);
     private static final Duration STOP = Duration.ofSeconds(10);
+    private static final int COMMIT_ATTEMPTS = 3;
+    /**
+     * A transaction left open by an instance that died is aborted by the broker after this long; until then every
+     * read_committed reader of its partitions (the next owner, the fence, followers) waits. A turn's transaction lasts
+     * milliseconds.
+     */
+    private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
 
     private final String group;
     private final SagaRunner saga;
@@ -125,6 +134,7 @@ final class SagaLoop implements SmartLifecycle {
         transactionalId = prefix == null ? group + "-" + UUID.randomUUID() : prefix + group;
         producerConfig = kafka.buildProducerProperties();
         producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        producerConfig.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
     }
 
     String transactionalId() {
@@ -168,6 +178,14 @@ final class SagaLoop implements SmartLifecycle {
             }
             decideLagReports();
             saga.tick();
+            Set<Integer> lost = saga.takeLost();
+            if (!lost.isEmpty()) {
+                // Released by the runner while the consumer still holds them: their messages would fail every
+                // transaction. A rebalance gives them to whoever owns their writers now, this instance perhaps.
+                log.warn("the cutover saga let go of partitions {} it still reads; asking the group to settle who owns"
+                        + " them", lost);
+                consumer.enforceRebalance();
+            }
         } catch (WakeupException e) {
             // stop() woke the consumer up: the loop ends.
         } catch (RuntimeException e) {
@@ -218,16 +236,16 @@ final class SagaLoop implements SmartLifecycle {
 
     /** Decides everything pending in one transaction, committed with the offsets of everything read. */
     private void decidePending() {
-        sentCommands.clear();
+        abandonSent();
         try {
             producer().beginTransaction();
             for (ConsumerRecord<String, Object> record : pending) {
                 decide(record);
             }
             producer.sendOffsetsToTransaction(new HashMap<>(readUpTo), consumer.groupMetadata());
-            producer.commitTransaction();
+            commit();
         } catch (RuntimeException e) {
-            sentCommands.clear();
+            abandonSent();
             abort();
             saga.pollRolledBack();
             Map<TopicPartition, Long> again = readAgain();
@@ -242,6 +260,41 @@ final class SagaLoop implements SmartLifecycle {
 
     /** A command written in the open transaction, and where. */
     private record Sent(SpecificRecord command, Future<RecordMetadata> written) {
+    }
+
+    /**
+     * Commits the open transaction. A commit that timed out has an unknown outcome: it may yet complete, so it is
+     * tried again (as the producer allows) rather than aborted and decided again, which could send every decision
+     * twice.
+     */
+    private void commit() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException e) {
+                if (attempt == COMMIT_ATTEMPTS) {
+                    throw e;
+                }
+                log.warn("the cutover saga's commit timed out (attempt {} of {}); trying it again", attempt,
+                        COMMIT_ATTEMPTS);
+            }
+        }
+    }
+
+    /** Whatever was sent before is not going to be committed by this loop: the participants stop waiting for it. */
+    private void abandonSent() {
+        if (sentCommands.isEmpty()) {
+            return;
+        }
+        List<SpecificRecord> abandoned = sentCommands.stream().map(Sent::command).toList();
+        sentCommands.clear();
+        try {
+            local.aborted(abandoned);
+        } catch (RuntimeException e) {
+            log.warn("the participants in this process could not be told that commands were not committed: {}",
+                    e.getMessage(), e);
+        }
     }
 
     /** The commands just committed, to the participants in this process ({@link LocalParticipants}). */
@@ -293,6 +346,7 @@ final class SagaLoop implements SmartLifecycle {
                 Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(topic,
                         MessagePublisher.keyOf(MessagePublisher.metadataOf(message)), message));
                 if (Topics.COMMANDS.name().equals(topic)) {
+                    local.sending(message);
                     sentCommands.add(new Sent(message, sent));
                 }
             } catch (KafkaException e) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +58,7 @@ class SagaRunner implements SagaPartitions.Owner {
     private final PartitionWriters writers;
     private final SagaProjection<CutoverId, Cutover, CutoverEvent> projection;
     private final SagaSettings settings;
+    private final Set<Integer> lost = new HashSet<>();
     /** The newest lag report of each database, whether or not a cutover waited on it: see {@link #lagHeardDuringPreflight}. */
     private final Map<DatabaseName, CutoverMessage.LagReported> latestLag = new HashMap<>();
     /** The databases configured under {@code cutover.databases}: named when a start names another. */
@@ -182,6 +184,12 @@ class SagaRunner implements SagaPartitions.Owner {
             if (saga.isEmpty() || !sagas.owns(saga.get().partition())) {
                 return false;
             }
+            if (!after.containsKey(id) && CutoverDecider.deadline(saga.get().state(), policyFor(saga.get().database()))
+                    .filter(deadline -> deadline.isBefore(heldUntil)).isPresent()) {
+                // A deadline of the state as it is would fire while the answer waits: the answer that arrived in time
+                // would be judged late.
+                return false;
+            }
             Cutover state = after.getOrDefault(id, saga.get()).state();
             try {
                 Decision decision = CutoverDecider.decide(state, input.get(), now, policyFor(saga.get().database()));
@@ -227,10 +235,21 @@ class SagaRunner implements SagaPartitions.Owner {
         try {
             decide(id, saga, input, null, null);
         } catch (PartitionWriters.PartitionLost e) {
-            log.warn("cutover {}: {}; this instance stops acting on partition {}", id.value(), e.getMessage(),
-                    e.partition());
+            log.warn("cutover {}: {}; this instance stops acting on partition {} until the group says who owns it",
+                    id.value(), e.getMessage(), e.partition());
             release(Set.of(e.partition()));
+            lost.add(e.partition());
         }
+    }
+
+    /**
+     * Partitions let go of because their writer could not go on (fenced by another instance, or unable to abort),
+     * since the last call: the consumer still holds them, so the loop asks the group to settle who owns them.
+     */
+    Set<Integer> takeLost() {
+        Set<Integer> taken = Set.copyOf(lost);
+        lost.clear();
+        return taken;
     }
 
     /**
@@ -256,7 +275,9 @@ class SagaRunner implements SagaPartitions.Owner {
         sagas.put(id, saga.with(decided.get().next()));
         log.info("cutover {}: {} -> {}", id.value(), input.getClass().getSimpleName(),
                 out.stream().map(m -> m.getSchema().getName()).toList());
+        // Only one that lets the cutover through: a passing spike must not refuse what the next report would allow.
         lagHeardDuringPreflight(saga.state(), decided.get().next(), Optional.ofNullable(latestLag.get(saga.database())))
+                .filter(lag -> lag.state().streaming() && lag.lagBytes() <= policyFor(saga.database()).maxLagBytes())
                 .ifPresent(lag -> decide(id, sagas.get(id).orElseThrow(), lag, cause, transaction));
     }
 

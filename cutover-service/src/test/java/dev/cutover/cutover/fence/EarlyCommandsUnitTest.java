@@ -42,6 +42,16 @@ class EarlyCommandsUnitTest {
     }
 
     @Test
+    void aCommandClaimedAsItWasSentButNotCommittedOrNotThisInstancesIsLeftToTheListener() {
+        UUID command = UUID.randomUUID();
+        early.claim(command);
+
+        early.release(command);
+
+        assertThat(early.outcome(command)).isFalse();
+    }
+
+    @Test
     void closingLetsTheListenerCarryOutWhatWasStillUnderWay() {
         UUID command = UUID.randomUUID();
         early.claim(command);
