@@ -92,7 +92,7 @@ function drawDetail() {
   if (!view) {
     return;
   }
-  box.replaceChildren(
+  box.replaceChildren(...[
       element("h2", {}, "Cutover " + view.id + " of " + view.database + (view.dryRun ? " (dry run)" : "")),
       element("div", {class: "figures"},
           element("div", {class: "figure"}, "state", element("b", {id: "state", class: "outcome-" + view.outcome},
@@ -104,7 +104,7 @@ function drawDetail() {
                   || (view.stoppedOffsetMs !== null ? "traffic stopped" : "not yet")))),
       view.lastFailure ? element("p", {class: "outcome-ROLLED_BACK"}, view.lastFailure) : null,
       timeline(view),
-      entries(view));
+      entries(view)].filter(child => child !== null));
 }
 
 function timeline(view) {
