@@ -14,12 +14,15 @@ import dev.cutover.ctl.replay.Undecodable;
 import dev.cutover.events.serde.AvroMessageDeserializer;
 import dev.cutover.events.serde.Fingerprints;
 
-/** Turns a raw record of a message topic into a decoded message, or into a note of why it is not one. */
-final class RecordDecoder {
+/**
+ * Turns a raw record of a message topic into a decoded message, or into a note of why it is not one. Public for the
+ * console, which reads the same topics the same way.
+ */
+public final class RecordDecoder {
 
     private final AvroMessageDeserializer deserializer = new AvroMessageDeserializer();
 
-    LoggedRecord decode(ConsumerRecord<byte[], byte[]> record) {
+    public LoggedRecord decode(ConsumerRecord<byte[], byte[]> record) {
         var position = position(record);
         var key = key(record);
         if (record.value() == null) {

@@ -164,10 +164,12 @@ public final class CutoverScript {
         return this;
     }
 
-    private void step(long atMs, String step, boolean started) {
+    /** The saga's StepStarted or StepFinished for {@code step}, e.g. {@code STOP_TRAFFIC}. */
+    public CutoverScript step(long atMs, String step, boolean started) {
         add(atMs, EVENTS, "cutover-service", null, metadata -> started
                 ? StepStarted.newBuilder().setMetadata(metadata).setStep(step).build()
                 : StepFinished.newBuilder().setMetadata(metadata).setStep(step).build());
+        return this;
     }
 
     public CutoverScript fenceThenCanaryTimesOut() {

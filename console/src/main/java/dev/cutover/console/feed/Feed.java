@@ -1,0 +1,94 @@
+package dev.cutover.console.feed;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import dev.cutover.console.ConsoleSettings;
+import dev.cutover.console.web.Hub;
+import dev.cutover.ctl.RecordDecoder;
+import dev.cutover.events.topic.Topics;
+
+/**
+ * One Kafka consumer on its own thread, reading commands, events and lag reports into the hub. Every instance is a
+ * group of its own that starts from the earliest offset and never commits: each console holds the whole history,
+ * and a restart reads it again. {@code read_committed}, because the saga writes in transactions and an aborted step
+ * must not show. Raw bytes decoded by cutoverctl's decoder, so one undecodable record is shown, never fatal.
+ */
+@Component
+class Feed implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Feed.class);
+    private static final Duration POLL = Duration.ofSeconds(1);
+
+    private final ConsoleSettings settings;
+    private final Hub hub;
+    private final RecordDecoder decoder = new RecordDecoder();
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile Thread thread;
+
+    Feed(ConsoleSettings settings, Hub hub) {
+        this.settings = settings;
+        this.hub = hub;
+    }
+
+    @Override
+    public void start() {
+        consumer = new KafkaConsumer<>(Map.of(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                CommonClientConfigs.CLIENT_ID_CONFIG, "console",
+                ConsumerConfig.GROUP_ID_CONFIG, "cutover-console-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        thread = Thread.ofPlatform().name("console-feed").start(this::read);
+    }
+
+    private void read() {
+        try (var reading = consumer) {
+            reading.subscribe(List.of(Topics.COMMANDS.name(), Topics.EVENTS.name(), Topics.LAG.name()));
+            while (!Thread.currentThread().isInterrupted()) {
+                for (var record : reading.poll(POLL)) {
+                    hub.accept(decoder.decode(record));
+                }
+            }
+        } catch (WakeupException stopping) {
+            log.debug("the console stops reading");
+        } catch (RuntimeException e) {
+            log.error("the console stopped reading the topics; restart it once Kafka answers at {}: {}",
+                    settings.bootstrapServers(), e.toString(), e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        var reader = thread;
+        if (reader != null) {
+            consumer.wakeup();
+            try {
+                reader.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            thread = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return thread != null;
+    }
+}

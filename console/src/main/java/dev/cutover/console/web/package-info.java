@@ -1,0 +1,2 @@
+/** The page and its stream of server-sent events. */
+package dev.cutover.console.web;

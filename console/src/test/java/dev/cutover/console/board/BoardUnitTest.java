@@ -1,0 +1,133 @@
+package dev.cutover.console.board;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import dev.cutover.ctl.replay.CutoverScript;
+import dev.cutover.ctl.replay.Decoded;
+import dev.cutover.ctl.replay.LoggedRecord;
+import dev.cutover.ctl.replay.MigrationScript;
+import dev.cutover.ctl.replay.Position;
+import dev.cutover.events.LagReported;
+import dev.cutover.events.MetadataFactory;
+
+class BoardUnitTest {
+
+    private static final Instant START = Instant.parse("2026-03-01T02:00:00Z");
+
+    private final Board board = new Board(2);
+
+    @Test
+    void eachStepIsABarFromItsStartToItsFinishAndAStepNotFinishedRunsOn() {
+        var view = last(CutoverScript.of("c-1", "shop", START).started(false).stepsSideBySide().records());
+
+        assertThat(view.kind()).isEqualTo("cutover");
+        List<String> steps = JsonPath.read(view.json(), "$.steps[*].step");
+        assertThat(steps).containsExactly("FLIP_DNS", "STOP_TRAFFIC", "WRITE_CANARY", "SYNC_SEQUENCES", "AWAIT_CATCH_UP");
+        assertThat((Integer) JsonPath.read(view.json(), "$.steps[1].startOffsetMs")).isEqualTo(40);
+        assertThat((Integer) JsonPath.read(view.json(), "$.steps[1].endOffsetMs")).isEqualTo(161);
+        assertThat((String) JsonPath.read(view.json(), "$.steps[1].state")).isEqualTo("DONE");
+        assertThat((String) JsonPath.read(view.json(), "$.steps[4].state")).isEqualTo("RUNNING");
+        assertThat((Object) JsonPath.read(view.json(), "$.steps[4].endOffsetMs")).isNull();
+        assertThat((String) JsonPath.read(view.json(), "$.outcome")).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void aStepAParticipantReportsFailedEndsAsAFailedBarWhateverTheSpellingOfItsName() {
+        var view = last(CutoverScript.of("c-2", "shop", START).started(false).step(161, "WRITE_CANARY", true)
+                .fenceThenCanaryTimesOut().restored().rolledBack().records());
+
+        assertThat((String) JsonPath.read(view.json(), "$.steps[0].state")).isEqualTo("FAILED");
+        assertThat((Integer) JsonPath.read(view.json(), "$.steps[0].endOffsetMs")).isEqualTo(2163);
+        assertThat((String) JsonPath.read(view.json(), "$.outcome")).isEqualTo("ROLLED_BACK");
+        assertThat((Integer) JsonPath.read(view.json(), "$.downtimeMs")).isEqualTo(2040);
+    }
+
+    @Test
+    void aCompletedCutoverShowsTheDowntimeTheSagaMeasuredAndEveryMessage() {
+        var script = CutoverScript.completed("c-3", "shop", START);
+        var view = last(script.records());
+
+        assertThat((String) JsonPath.read(view.json(), "$.outcome")).isEqualTo("COMPLETED");
+        assertThat((Integer) JsonPath.read(view.json(), "$.downtimeMs")).isEqualTo(412);
+        assertThat((String) JsonPath.read(view.json(), "$.downtime")).isEqualTo("412 ms");
+        assertThat((String) JsonPath.read(view.json(), "$.downtimeSource")).isEqualTo("CutoverCompleted.downtimeMs");
+        assertThat((Integer) JsonPath.read(view.json(), "$.stoppedOffsetMs")).isEqualTo(161);
+        assertThat((Object) JsonPath.read(view.json(), "$.predictedDowntimeMs")).isNull();
+        List<String> types = JsonPath.read(view.json(), "$.entries[*].type");
+        assertThat(types).hasSize(script.records().size()).startsWith("StartCutover").endsWith("CutoverCompleted");
+    }
+
+    @Test
+    void aDryRunShowsThePredictedDowntime() {
+        var view = last(CutoverScript.of("c-4", "shop", START).started(true).planned().records());
+
+        assertThat((Integer) JsonPath.read(view.json(), "$.predictedDowntimeMs")).isEqualTo(380);
+        assertThat((String) JsonPath.read(view.json(), "$.predictedDowntime")).isEqualTo("380 ms");
+    }
+
+    @Test
+    void aMigrationShowsItsStepItsLoadAndTheTimeLeft() {
+        var view = last(MigrationScript.of("m-1", "shop", START).startedAndLoading()
+                .sized(2_100, Map.of("public.a", 10, "public.b", 10, "public.c", 20))
+                .tableCopied(3_000, "public.a").records());
+
+        assertThat(view.kind()).isEqualTo("migration");
+        assertThat((String) JsonPath.read(view.json(), "$.step")).isEqualTo("FULL_LOAD");
+        assertThat((Integer) JsonPath.read(view.json(), "$.percent")).isEqualTo(25);
+        assertThat((Integer) JsonPath.read(view.json(), "$.tablesTotal")).isEqualTo(3);
+        assertThat((Integer) JsonPath.read(view.json(), "$.leftMs")).isEqualTo(3_000);
+    }
+
+    @Test
+    void lagKeepsTheNewestReportsOfEachDatabase() {
+        board.accept(lag("shop", 0, 900));
+        board.accept(lag("shop", 1, 40));
+        board.accept(lag("books", 2, 7));
+        var view = board.accept(lag("shop", 3, 12)).orElseThrow();
+
+        assertThat(view.kind()).isEqualTo("lag");
+        assertThat(view.id()).isEqualTo("shop");
+        assertThat((Integer) JsonPath.read(view.json(), "$.applyLagMs")).isEqualTo(12);
+        List<Integer> points = JsonPath.read(view.json(), "$.points[*].applyLagMs");
+        assertThat(points).containsExactly(40, 12);
+    }
+
+    @Test
+    void aPageThatOpensLaterGetsTheNewestViewOfEachCutoverMigrationAndDatabase() {
+        CutoverScript.completed("c-5", "shop", START).records().forEach(board::accept);
+        MigrationScript.of("m-2", "shop", START).startedAndLoading().records().forEach(board::accept);
+        board.accept(lag("shop", 0, 5));
+
+        assertThat(board.snapshot()).extracting(Update::kind, Update::id)
+                .containsExactly(tuple("cutover", "c-5"),
+                        tuple("migration", "m-2"),
+                        tuple("lag", "shop"));
+        assertThat((String) JsonPath.read(board.snapshot().getFirst().json(), "$.outcome")).isEqualTo("COMPLETED");
+    }
+
+    private Update last(List<LoggedRecord> records) {
+        Optional<Update> update = Optional.empty();
+        for (var record : records) {
+            update = board.accept(record);
+        }
+        return update.orElseThrow();
+    }
+
+    private static Decoded lag(String database, long offset, long applyLagMs) {
+        var at = START.plusSeconds(offset);
+        var metadata = new MetadataFactory("lag-monitor", Clock.fixed(at, ZoneOffset.UTC)).of(database, null, null, null);
+        return new Decoded(new Position("replication.lag", 0, offset, at), database, LagReported.newBuilder()
+                .setMetadata(metadata).setEngine("native").setState("streaming").setApplyLagMs(applyLagMs).build());
+    }
+}
