@@ -140,9 +140,10 @@ public class PlatformAutoConfiguration {
 
     /**
      * The process's reader of secrets ({@code password-secret}), configured before anything logs in: the databases'
-     * settings are checked at binding, and read only when a step connects.
+     * settings are checked at binding, and read only when a step connects. Not closed with the context: another
+     * context of the same JVM (a rehearsal's services) may be reading through it.
      */
-    @Bean(destroyMethod = "close")
+    @Bean(destroyMethod = "")
     Secrets secrets(SecretsSettings settings) {
         Secrets secrets = settings.secrets();
         Secrets.configure(secrets);

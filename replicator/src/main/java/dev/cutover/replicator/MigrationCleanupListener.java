@@ -47,7 +47,9 @@ class MigrationCleanupListener {
     void on(CleanUpMigration command) throws InterruptedException {
         Metadata cause = command.getMetadata();
         // A copy still running would go on filling the target, and hold its tables against a drop: stopped first.
-        loads.stop(cause.getDatabase(), "migration " + cause.getMigrationId() + " was aborted", LOAD_STOP_PATIENCE);
+        if (cause.getMigrationId() != null) {
+            loads.stop(cause.getMigrationId(), "migration " + cause.getMigrationId() + " was aborted", LOAD_STOP_PATIENCE);
+        }
         var actions = new MigrationCleanup(settings.slotReleasePatience())
                 .run(ReplicatorService.pair(databases, cause), ReplicatorService.names(databases, cause),
                         ReplicatorService.replication(databases, cause).adopted(),

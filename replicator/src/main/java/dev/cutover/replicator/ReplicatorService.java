@@ -72,7 +72,8 @@ class ReplicatorService {
         }
         LoadOptions options = command.getParallelism() > 0
                 ? settings.loadOptions().withWorkers(command.getParallelism()) : settings.loadOptions();
-        LoadAbort abort = loads.begin(cause.getDatabase());
+        String migration = cause.getMigrationId() != null ? cause.getMigrationId() : cause.getMessageId().toString();
+        LoadAbort abort = loads.begin(migration);
         FullLoadResult result;
         try {
             result = new FullLoad(options).run(pair(cause), names(databases, cause), table -> publisher.publish(
@@ -84,7 +85,7 @@ class ReplicatorService {
                             .setDurationMs(table.took().toMillis())
                             .build()), abort);
         } finally {
-            loads.end(cause.getDatabase(), abort);
+            loads.end(migration, abort);
         }
         publisher.publish(FullLoadCompleted.newBuilder()
                 .setMetadata(publisher.answering(cause))

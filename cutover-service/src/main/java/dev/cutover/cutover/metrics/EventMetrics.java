@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import org.apache.avro.specific.SpecificRecord;
 
@@ -54,6 +55,8 @@ public final class EventMetrics {
 
     /** The figures of a database's current full load, as gauges read them. */
     private static final class Load {
+        /** Each table's size as measured when the load began: done and planned count in the same unit. */
+        volatile Map<String, Long> sizes = Map.of();
         volatile double plannedBytes;
         volatile double plannedTables;
         volatile double doneBytes;
@@ -88,12 +91,15 @@ public final class EventMetrics {
                 registry.counter(COPIED_BYTES, "database", database).increment(copied.getBytes());
                 registry.counter(COPIED_ROWS, "database", database).increment(copied.getRows());
                 Load load = load(database);
-                load.doneBytes += copied.getBytes();
+                // The table's share as measured (pg_table_size), not the COPY stream's bytes, which count otherwise.
+                load.doneBytes += load.sizes.getOrDefault(copied.getTable(), copied.getBytes());
                 load.doneTables += 1;
             }
             case FullLoadSized sized -> {
                 Load load = load(sized.getMetadata().getDatabase());
-                load.plannedBytes = sized.getTables().stream().mapToLong(TableSize::getBytes).sum();
+                load.sizes = sized.getTables().stream()
+                        .collect(Collectors.toMap(TableSize::getTable, TableSize::getBytes, Long::sum));
+                load.plannedBytes = load.sizes.values().stream().mapToLong(Long::longValue).sum();
                 load.plannedTables = sized.getTables().size();
                 load.doneBytes = 0;
                 load.doneTables = 0;

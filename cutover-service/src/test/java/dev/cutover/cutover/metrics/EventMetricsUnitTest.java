@@ -67,7 +67,7 @@ class EventMetricsUnitTest {
         metrics.record(FullLoadSized.newBuilder().setMetadata(migration()).setTables(List.of(
                 TableSize.newBuilder().setTable("public.a").setBytes(800).build(),
                 TableSize.newBuilder().setTable("public.b").setBytes(1200).build())).build());
-        metrics.record(TableCopied.newBuilder().setMetadata(migration()).setTable("public.a").setRows(10).setBytes(800)
+        metrics.record(TableCopied.newBuilder().setMetadata(migration()).setTable("public.a").setRows(10).setBytes(650)
                 .setDurationMs(5).build());
 
         assertThat(registry.get(EventMetrics.LOAD_PLANNED_BYTES).gauge().value()).isEqualTo(2000);

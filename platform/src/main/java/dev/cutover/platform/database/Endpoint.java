@@ -57,6 +57,12 @@ public record Endpoint(String host, int port, String database, String user, Stri
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }
 
+    /** Never the password: a record would print every component, and endpoints end up in log lines. */
+    @Override
+    public String toString() {
+        return describe();
+    }
+
     /** "user@host:port/database", for messages: never the password. */
     public String describe() {
         return user + "@" + host + ":" + port + "/" + database;
@@ -95,7 +101,7 @@ public record Endpoint(String host, int port, String database, String user, Stri
         }
     }
 
-    private static final Set<String> REFUSED_LOGINS = Set.of("28P01", "28000");
+    private static final Set<String> REFUSED_LOGINS = Set.of("28P01");
 
     private String explain(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();

@@ -64,11 +64,12 @@ public final class Secrets implements AutoCloseable {
         return shared;
     }
 
-    /** Replaces the process's reader, as the platform's settings say ({@code cutover.secrets.*}). */
+    /**
+     * Replaces the process's reader, as the platform's settings say ({@code cutover.secrets.*}). The one it replaces is
+     * left open: in a rehearsal several services share one JVM, and another may be reading through it right now.
+     */
     public static void configure(Secrets secrets) {
-        Secrets before = shared;
         shared = secrets;
-        before.close();
     }
 
     /** Reads the secret a setting names; {@code setting} names it in the message when it cannot be read. */

@@ -176,7 +176,14 @@ public final class DataVerifier {
             while ((slice = slices.poll()) != null) {
                 String sql = slice.sql();
                 Future<Map<Integer, RangeSum>> there = threads.submit(() -> sums(to, sql, target));
-                onSource.add(slice.plan().table(), sums(from, sql, source));
+                Map<Integer, RangeSum> here;
+                try {
+                    here = sums(from, sql, source);
+                } finally {
+                    // The target's scan ends before its connection closes, whatever happened here.
+                    awaitQuietly(there);
+                }
+                onSource.add(slice.plan().table(), here);
                 try {
                     onTarget.add(slice.plan().table(), there.get());
                 } catch (ExecutionException e) {
@@ -185,7 +192,22 @@ public final class DataVerifier {
                 }
             }
         } catch (SQLException e) {
+            slices.clear();
             throw Failures.of("verifying the data", source.describe() + " and " + target.describe(), e);
+        } catch (RuntimeException | InterruptedException e) {
+            // The first failure is the verification's: the other workers stop taking slices instead of scanning on.
+            slices.clear();
+            throw e;
+        }
+    }
+
+    private static void awaitQuietly(Future<?> scan) {
+        try {
+            scan.get();
+        } catch (ExecutionException e) {
+            // Reported by whoever reads the result.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
