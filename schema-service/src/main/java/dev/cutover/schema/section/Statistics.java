@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +15,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.Endpoint;
@@ -27,6 +31,8 @@ import dev.cutover.schema.pgtools.Catalog;
  * its last stage; the earlier, coarser stages only let a server that is already serving plan sooner.
  */
 final class Statistics {
+
+    private static final Logger log = LoggerFactory.getLogger(Statistics.class);
 
     /** Tables, partitioned tables and materialized views, qualified and quoted. */
     private static final String IN_SCHEMAS = """
@@ -92,6 +98,22 @@ final class Statistics {
         return tables;
     }
 
+    /**
+     * ANALYZE by a role that neither owns the table nor is a superuser (RDS's master user, before PostgreSQL 17 and
+     * its MAINTAIN privilege) skips it with a warning instead of failing: said here, with what to do, rather than
+     * counted as done. The cutover's preflight warns of such a table again (target_statistics).
+     */
+    private static void skippedIfWarned(Statement statement, String table, Endpoint target) throws SQLException {
+        for (SQLWarning warning = statement.getWarnings(); warning != null; warning = warning.getNextWarning()) {
+            if (warning.getMessage() != null && warning.getMessage().contains("skipping")) {
+                log.warn("ANALYZE {} on {} was skipped ({}): run it there as the table's owner before the cutover, or"
+                        + " grant MAINTAIN on it (PostgreSQL 17) to {}", table, target.describe(), warning.getMessage(),
+                        target.user());
+            }
+        }
+        statement.clearWarnings();
+    }
+
     private static void run(Endpoint target, List<String> tables, int workers) {
         if (tables.isEmpty()) {
             return;
@@ -105,6 +127,7 @@ final class Statistics {
                         String table;
                         while ((table = queue.poll()) != null) {
                             statement.execute("ANALYZE " + table);
+                            skippedIfWarned(statement, table, target);
                         }
                     }
                     return null;
