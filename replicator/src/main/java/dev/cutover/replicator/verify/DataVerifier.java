@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
 
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
+import dev.cutover.platform.database.LoadTables;
 import dev.cutover.replicator.postgres.Failures;
 import dev.cutover.replicator.postgres.KeySample;
 import dev.cutover.replicator.postgres.TableName;
-import dev.cutover.replicator.postgres.Tables;
 
 /**
  * Compares every moved table between source and target: both servers sum row hashes per key range, each range
@@ -40,6 +40,8 @@ public final class DataVerifier {
 
     /** More ranges than this make the bucket array itself the cost; tables that large get coarser ranges. */
     private static final int MAX_RANGES = 1000;
+    /** PostgreSQL's usual page size, to turn a size into pages for the estimate of a table never analysed. */
+    private static final long BLOCK_SIZE = 8192;
 
     /**
      * Settings that decide how values print; both sides must print a value alike to hash it alike. Floats hash in
@@ -106,8 +108,10 @@ public final class DataVerifier {
         Endpoint target = pair.target();
         List<TablePlan> plans = new ArrayList<>();
         try (Connection from = source.connect()) {
-            for (TableName table : Tables.list(from, pair.schemasOn(from))) {
-                long rows = estimatedRows(from, table);
+            // The load's own list, which carries each table's row estimate: no query per table for it.
+            for (LoadTables.LoadTable listed : LoadTables.of(from, pair.schemasOn(from))) {
+                TableName table = new TableName(listed.schema(), listed.name());
+                long rows = estimatedRows(listed);
                 plans.add(new TablePlan(table, columns(from, table), ranges(from, table, rows), rows));
             }
         } catch (SQLException e) {
@@ -280,17 +284,10 @@ public final class DataVerifier {
     }
 
     /** About how many rows the table holds, from its statistics, else from its size. */
-    private static long estimatedRows(Connection source, TableName table) throws SQLException {
-        try (PreparedStatement statement = source.prepareStatement(
-                "SELECT reltuples::bigint, pg_relation_size(oid) / current_setting('block_size')::bigint"
-                        + " FROM pg_class WHERE oid = ?::regclass")) {
-            statement.setString(1, table.quoted());
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                // Never analysed: reltuples is 0 (or -1 since 14); assume small rows so ranges err on the fine side.
-                return row.getLong(1) > 0 ? row.getLong(1) : row.getLong(2) * 100;
-            }
-        }
+    private static long estimatedRows(LoadTables.LoadTable table) {
+        // Never analysed (or analysed empty): assume small rows, so that ranges err on the fine side.
+        return table.estimatedRows().stream().filter(rows -> rows > 0).findFirst()
+                .orElse(table.bytes() / BLOCK_SIZE * 100);
     }
 
     private KeyRanges ranges(Connection source, TableName table, long rows) throws SQLException {
