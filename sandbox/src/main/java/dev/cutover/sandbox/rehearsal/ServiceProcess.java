@@ -22,21 +22,26 @@ import java.util.stream.Stream;
 /**
  * One service as an operator runs it: {@code java -jar <module>-exec.jar --setting=value ...}, its output in a log
  * file, ready once its health endpoint answers. {@link #kill()} ends it with SIGKILL, as a crash would.
+ *
+ * <p>Its HTTP port is picked free just before the launch; another process on the machine can take it before the
+ * service binds it, so a service that stops for that reason alone is launched again on another port.
  */
 final class ServiceProcess {
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    private static final int LAUNCHES = 5;
 
     private final String module;
-    private final Process process;
+    private final Map<String, Object> settings;
     private final Path log;
-    private final int port;
+    private Process process;
+    private int port;
+    private int launches;
 
-    private ServiceProcess(String module, Process process, Path log, int port) {
+    private ServiceProcess(String module, Map<String, Object> settings, Path logDirectory) {
         this.module = module;
-        this.process = process;
-        this.log = log;
-        this.port = port;
+        this.settings = Map.copyOf(settings);
+        this.log = logDirectory.resolve(module + ".log");
     }
 
     /** Starts the module's exec jar with these settings and returns once it reports itself up. */
@@ -48,18 +53,23 @@ final class ServiceProcess {
 
     /** Starts the module's exec jar with these settings; {@link #awaitUp()} waits until it reports itself up. */
     static ServiceProcess launch(String module, Map<String, Object> settings, Path logDirectory) {
-        int port = freePort();
+        ServiceProcess service = new ServiceProcess(module, settings, logDirectory);
+        service.launch();
+        return service;
+    }
+
+    private void launch() {
+        port = freePort();
+        launches++;
         Map<String, Object> all = new TreeMap<>(settings);
         all.put("server.port", port);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", execJar(module).toString()));
         all.forEach((key, value) -> command.add("--" + key + "=" + value));
-        Path log = logDirectory.resolve(module + ".log");
         try {
-            Files.createDirectories(logDirectory);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            Files.createDirectories(log.getParent());
+            process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            return new ServiceProcess(module, process, log, port);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + module + ": " + e.getMessage(), e);
         }
@@ -67,14 +77,18 @@ final class ServiceProcess {
 
     void awaitUp() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-                .timeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         while (true) {
             if (!process.isAlive()) {
+                if (lostItsPort() && launches < LAUNCHES) {
+                    launch();
+                    continue;
+                }
                 throw new RehearsalFailed(module + " exited with code " + process.exitValue() + " while starting; its log: "
                         + log + "\n" + tail());
             }
+            HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                    .timeout(Duration.ofSeconds(2)).build();
             try {
                 if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
@@ -114,6 +128,15 @@ final class ServiceProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill();
+        }
+    }
+
+    /** Spring Boot's own words when the web server cannot bind its port. */
+    private boolean lostItsPort() {
+        try {
+            return Files.readString(log).contains("Port " + port + " was already in use");
+        } catch (IOException e) {
+            return false;
         }
     }
 
