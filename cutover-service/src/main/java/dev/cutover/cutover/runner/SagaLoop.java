@@ -74,6 +74,9 @@ final class SagaLoop implements SmartLifecycle {
     private static final Duration CLOSE = Duration.ofSeconds(5);
     private static final Duration STOP = Duration.ofSeconds(10);
     private static final int COMMIT_ATTEMPTS = 3;
+    /** The waits between transactions that keep failing: the first retry is at once. */
+    private static final Duration RETRY_FIRST = Duration.ofMillis(100);
+    private static final Duration RETRY_LONGEST = Duration.ofSeconds(5);
     /**
      * A transaction left open by an instance that died is aborted by the broker after this long; until then every
      * read_committed reader of its partitions (the next owner, the fence, followers) waits. A turn's transaction lasts
@@ -104,6 +107,7 @@ final class SagaLoop implements SmartLifecycle {
     private final Map<TopicPartition, OffsetAndMetadata> readUpTo = new HashMap<>();
     /** The commands the open transaction wrote, in order, to be handed to {@link #local} once it committed. */
     private final List<Sent> sentCommands = new ArrayList<>();
+    private final RetryBackoff retries = new RetryBackoff(RETRY_FIRST, RETRY_LONGEST);
     private final LocalParticipants local;
     private KafkaProducer<String, SpecificRecord> producer;
     private volatile KafkaConsumer<String, Object> consumer;
@@ -173,7 +177,7 @@ final class SagaLoop implements SmartLifecycle {
     private void turn() {
         try {
             read(consumer.poll(pollTimeout()));
-            if (!pending.isEmpty() && !holding()) {
+            if (!pending.isEmpty() && retries.mayTry(clock.instant()) && !holding()) {
                 decidePending();
             }
             decideLagReports();
@@ -189,6 +193,7 @@ final class SagaLoop implements SmartLifecycle {
         } catch (WakeupException e) {
             // stop() woke the consumer up: the loop ends.
         } catch (RuntimeException e) {
+            retries.failed(clock.instant());
             log.error("the cutover saga's loop failed ({}): what it read since its last commit is read again",
                     e.getMessage(), e);
             readAgain();
@@ -196,11 +201,19 @@ final class SagaLoop implements SmartLifecycle {
     }
 
     private Duration pollTimeout() {
-        if (heldSince == null) {
-            return tickInterval;
+        Instant now = clock.instant();
+        Duration wait = tickInterval;
+        if (heldSince != null) {
+            wait = shorter(wait, Duration.between(now, heldSince.plus(holdAtMost)));
         }
-        Duration left = Duration.between(clock.instant(), heldSince.plus(holdAtMost));
-        return left.isNegative() ? Duration.ZERO : left.compareTo(tickInterval) < 0 ? left : tickInterval;
+        if (!pending.isEmpty()) {
+            wait = shorter(wait, retries.untilNextAttempt(now));
+        }
+        return wait.isNegative() ? Duration.ZERO : wait;
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private void read(ConsumerRecords<String, Object> records) {
@@ -249,10 +262,21 @@ final class SagaLoop implements SmartLifecycle {
             abort();
             saga.pollRolledBack();
             Map<TopicPartition, Long> again = readAgain();
-            log.warn("a cutover saga transaction did not commit ({}): its messages are read again from {}",
-                    e.getMessage(), again, e);
+            Instant now = clock.instant();
+            Instant next = retries.failed(now);
+            if (retries.failuresInARow() == 1) {
+                log.warn("a cutover saga transaction did not commit ({}): its messages are read again from {}",
+                        e.getMessage(), again, e);
+            } else {
+                log.error("a cutover saga transaction did not commit, {} times in a row ({}): its messages are read"
+                        + " again from {} and decided again in {} ms; no cutover on these partitions moves until Kafka"
+                        + " takes the transaction: see the broker's log, and whether a topic's max.message.bytes or"
+                        + " the saga's permissions refuse what it writes", retries.failuresInARow(), e.getMessage(),
+                        again, Duration.between(now, next).toMillis());
+            }
             return;
         }
+        retries.committed();
         saga.pollCommitted();
         forgetRead();
         handOverCommitted();
