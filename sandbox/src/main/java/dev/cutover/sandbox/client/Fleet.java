@@ -34,19 +34,6 @@ public record Fleet(int instances, ClientKind kind, DnsCache dnsCache, String ka
         }
     }
 
-    /** Instances that reach the database {@code kind}'s way, each caching the name as {@code dnsCache} says. */
-    public static Fleet of(int instances, ClientKind kind, DnsCache dnsCache) {
-        return new Fleet(instances, kind, dnsCache, null, null, null);
-    }
-
-    public Fleet followingEventsAt(String bootstrapServers, String database) {
-        return new Fleet(instances, kind, dnsCache, bootstrapServers, database, pgbouncer);
-    }
-
-    public Fleet throughPgBouncer(String hostAndPort) {
-        return new Fleet(instances, kind, dnsCache, kafkaBootstrapServers, followedDatabase, hostAndPort);
-    }
-
     /** The instance worker {@code number} belongs to. */
     int instanceOf(int number) {
         return number % instances;

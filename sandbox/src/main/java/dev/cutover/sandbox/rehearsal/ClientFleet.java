@@ -39,14 +39,11 @@ final class ClientFleet implements AutoCloseable {
 
     /** The client's instances, writing as {@code settings} says between them. */
     RehearsalClient start(ClientSettings settings, LocalStack stack, Duration ttl) {
-        Fleet fleet = Fleet.of(options.instances(), options.client(),
-                options.dnsCache() == null ? new DnsCache(ttl, false) : options.dnsCache());
-        fleet = switch (options.client()) {
-            case PLAIN -> fleet;
-            case STARTER -> fleet.followingEventsAt(stack.kafkaBootstrapServers(), SeedData.DATABASE);
-            case PGBOUNCER -> fleet.throughPgBouncer(pgbouncer.host() + ":" + pgbouncer.port());
-        };
-        return RehearsalClient.start(settings, fleet);
+        boolean starter = options.client() == ClientKind.STARTER;
+        return RehearsalClient.start(settings, new Fleet(options.instances(), options.client(),
+                options.dnsCache() == null ? new DnsCache(ttl, false) : options.dnsCache(),
+                starter ? stack.kafkaBootstrapServers() : null, starter ? SeedData.DATABASE : null,
+                pgbouncer == null ? null : pgbouncer.host() + ":" + pgbouncer.port()));
     }
 
     String describe(Duration ttl) {
