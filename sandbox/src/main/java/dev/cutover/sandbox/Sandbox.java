@@ -56,6 +56,9 @@ public final class Sandbox {
             method = Method.take(rest);
             fault = fault(rest);
             fleet = FleetOptions.take(rest);
+            if (fleet != null && method == Method.COMPARE) {
+                throw new IllegalArgumentException("--compare runs the single-pool client: drop --instances, --client and --client-dns-cache");
+            }
             if (fault != null && method != Method.SAGA) {
                 // Faults are injected into the saga's steps; the plain program would silently run without one.
                 throw new IllegalArgumentException("--fault applies to the saga only: drop --method plain / --compare");

@@ -97,13 +97,20 @@ final class FleetPools implements AutoCloseable {
     /** Closes the pools, then the followers, in the reverse order of their making. */
     @Override
     public void close() {
+        IllegalStateException failed = null;
         for (AutoCloseable resource : resources.reversed()) {
             try {
                 resource.close();
             } catch (Exception e) {
-                throw new IllegalStateException("could not close " + resource + ": " + e.getMessage(), e);
+                // The others are still closed: a pool left open would keep its connections to the end of the JVM.
+                if (failed == null) {
+                    failed = new IllegalStateException("could not close " + resource + ": " + e.getMessage(), e);
+                }
             }
         }
         resources.clear();
+        if (failed != null) {
+            throw failed;
+        }
     }
 }

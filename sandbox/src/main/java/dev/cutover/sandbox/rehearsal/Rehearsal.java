@@ -115,6 +115,9 @@ public final class Rehearsal {
 
     /** The same rehearsal with the client as a fleet of application instances ({@code null}: one pool). */
     public Rehearsal withFleet(FleetOptions options) {
+        if (options != null && options.client() == dev.cutover.sandbox.client.ClientKind.PGBOUNCER && method != null) {
+            throw new IllegalArgumentException("--client pgbouncer needs the saga's dns-switcher to repoint PgBouncer, not " + method);
+        }
         this.fleet = options == null ? null : new ClientFleet(options);
         return this;
     }
