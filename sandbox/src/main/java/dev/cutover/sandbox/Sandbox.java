@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.cutover.sandbox.rehearsal.ClientDns;
 import dev.cutover.sandbox.rehearsal.Fault;
+import dev.cutover.sandbox.rehearsal.FleetOptions;
 import dev.cutover.sandbox.rehearsal.Layout;
 import dev.cutover.sandbox.rehearsal.RehearsalOptions;
 import dev.cutover.sandbox.report.Report;
@@ -15,7 +16,7 @@ import dev.cutover.sandbox.report.Report;
 public final class Sandbox {
 
     private static final String USAGE = """
-            usage: ./rehearse [--runs N] [--fault NAME] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
+            usage: ./rehearse [--runs N] [--fault NAME] [--instances N] [--client plain|starter|pgbouncer] [--client-dns-cache SECONDS[:stale]] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
               --fault     inject one failure into the saga's cutover; a rollback is then a correct outcome, and
                           the report shows the source serving again with nothing lost. The faults:
             %s
@@ -30,6 +31,7 @@ public final class Sandbox {
               --client-dns ttl: the client is a HikariCP pool and caches each DNS answer for --ttl (default);
                           none: no cache and no pool, each worker reconnects through the name after any error, as
                           libpq applications do
+            %s
               --size-mb   seed-shaped data on the source, in MB (default 200)
               --rate      client transactions per second (default 1000)
               --workers   client connections (default 8)
@@ -37,7 +39,7 @@ public final class Sandbox {
               --warm-up   writes acknowledged before the cutover starts (default 3000)
               --after     writes acknowledged by the target before the client stops (default 3000)
             The last line of the output is one JSON object; the exit code is 0 only if nothing was lost and
-            nothing was written on the source after the fence.""".formatted(Fault.help());
+            nothing was written on the source after the fence.""".formatted(Fault.help(), FleetOptions.HELP);
 
     private Sandbox() {
     }
@@ -47,11 +49,16 @@ public final class Sandbox {
         int runs;
         Method method;
         Fault fault;
+        FleetOptions fleet;
         try {
             List<String> rest = new ArrayList<>(Arrays.asList(args));
             runs = runs(rest);
             method = Method.take(rest);
             fault = fault(rest);
+            fleet = FleetOptions.take(rest);
+            if (fleet != null && method == Method.COMPARE) {
+                throw new IllegalArgumentException("--compare runs the single-pool client: drop --instances, --client and --client-dns-cache");
+            }
             if (fault != null && method != Method.SAGA) {
                 // Faults are injected into the saga's steps; the plain program would silently run without one.
                 throw new IllegalArgumentException("--fault applies to the saga only: drop --method plain / --compare");
@@ -78,7 +85,7 @@ public final class Sandbox {
                 if (runs > 1) {
                     System.out.printf("%n=== rehearsal %d of %d ===%n", run, runs);
                 }
-                Report report = method.rehearsal(options, System.out).withFault(fault).run();
+                Report report = method.rehearsal(options, System.out).withFault(fault).withFleet(fleet).run();
                 report.print(System.out);
                 reports.add(report);
             }

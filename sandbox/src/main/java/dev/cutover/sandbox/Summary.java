@@ -27,6 +27,11 @@ record Summary(int runs, long completed, Map<String, long[]> figures, long lost,
         putIfAny(figures, "lastWorkerBackMs", present(reports, Report::lastWorkerBackMs));
         putIfAny(figures, "startToFlipMs", present(reports, Report::startToFlipMs));
         putIfAny(figures, "cutoverctlStartMs", present(reports, Report::cutoverctlStartMs));
+        figures.put("failedStatements", values(reports, Report::failedStatements));
+        figures.put("maxInstanceDowntimeMs", values(reports, Report::maxInstanceDowntimeMs));
+        figures.put("medianInstanceDowntimeMs", values(reports, Report::medianInstanceDowntimeMs));
+        figures.put("maxStallMs", values(reports, Report::maxStallMs));
+        figures.put("medianInstanceStallMs", values(reports, Report::medianInstanceStallMs));
         figures.put("ackedWrites", values(reports, Report::ackedWrites));
         return new Summary(reports.size(),
                 reports.stream().filter(r -> r.result() == CutoverResult.COMPLETED).count(), figures,
@@ -37,8 +42,8 @@ record Summary(int runs, long completed, Map<String, long[]> figures, long lost,
 
     void print(PrintStream out) {
         out.printf("%d rehearsals, %d completed%n", runs, completed);
-        out.printf("  %-18s %10s %10s %10s %10s%n", "figure", "median", "p95", "min", "max");
-        figures.forEach((name, values) -> out.printf("  %-18s %10d %10d %10d %10d%n", name, percentile(values, 50),
+        out.printf("  %-24s %10s %10s %10s %10s%n", "figure", "median", "p95", "min", "max");
+        figures.forEach((name, values) -> out.printf("  %-24s %10d %10d %10d %10d%n", name, percentile(values, 50),
                 percentile(values, 95), values[0], values[values.length - 1]));
         out.printf("  lost writes %d, writes after fence %d, duplicate-key errors %d (all runs)%n", lost, afterFence,
                 duplicateKeys);

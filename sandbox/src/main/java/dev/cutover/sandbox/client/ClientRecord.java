@@ -37,6 +37,13 @@ public final class ClientRecord {
     private final byte[] failureCauses;
     private final List<FailureCause> causes;
 
+    private final int instances;
+    /** Every attempt, acknowledged or failed, worker by worker: its instance, when it began and when it ended. */
+    private final byte[] attemptInstances;
+    private final long[] attemptBeganNanos;
+    private final long[] attemptEndedNanos;
+    private final boolean[] attemptAcknowledged;
+
     private final long updatesFindingNoRow;
     /** Each worker's first acknowledgement by the target, -1 for a worker the target never acknowledged. */
     private final long[] firstTargetAckNanos;
@@ -54,12 +61,21 @@ public final class ClientRecord {
     public record AckedRow(long id, NotificationStatus status, NotificationStatus inDoubtStatus) {
     }
 
+    /**
+     * One attempt of one application instance: from asking its pool for a connection to the statement's answer, an
+     * acknowledgement or an error (which the worker then retried).
+     */
+    public record Attempt(int instance, long beganNanos, long endedNanos, boolean acknowledged) {
+    }
+
     /** A failed attempt; the worker retried it. */
     public record FailedAttempt(long nanoTime, Instant at, FailureKind kind, FailureCause cause) {
     }
 
-    ClientRecord(ClientSettings settings, Instant startedAt, long startNanos, long stopNanos, List<WorkerLog> logs, List<FailureCause> causes) {
+    ClientRecord(ClientSettings settings, Instant startedAt, long startNanos, long stopNanos, int instances, List<WorkerLog> logs,
+            List<FailureCause> causes) {
         this.settings = settings;
+        this.instances = instances;
         this.startedAt = startedAt;
         this.startNanos = startNanos;
         this.stopNanos = stopNanos;
@@ -129,6 +145,25 @@ public final class ClientRecord {
             failureKinds[i] = unsortedKinds[order[i]];
             failureCauses[i] = unsortedCauses[order[i]];
         }
+        int attempts = acks + failures;
+        attemptInstances = new byte[attempts];
+        attemptBeganNanos = new long[attempts];
+        attemptEndedNanos = new long[attempts];
+        attemptAcknowledged = new boolean[attempts];
+        int a = 0;
+        for (WorkerLog log : logs) {
+            for (int i = 0; i < log.ackNanos.size(); i++, a++) {
+                attemptInstances[a] = (byte) log.instance;
+                attemptBeganNanos[a] = log.ackBeganNanos.get(i);
+                attemptEndedNanos[a] = log.ackNanos.get(i);
+                attemptAcknowledged[a] = true;
+            }
+            for (int i = 0; i < log.failureNanos.size(); i++, a++) {
+                attemptInstances[a] = (byte) log.instance;
+                attemptBeganNanos[a] = log.failureBeganNanos.get(i);
+                attemptEndedNanos[a] = log.failureNanos.get(i);
+            }
+        }
         updatesFindingNoRow = logs.stream().mapToLong(log -> log.updatesFindingNoRow).sum();
         firstTargetAckNanos = logs.stream().mapToLong(log -> log.firstAckBy(Server.TARGET)).toArray();
     }
@@ -150,6 +185,17 @@ public final class ClientRecord {
 
     public ClientSettings settings() {
         return settings;
+    }
+
+    /** How many application instances the workers were split over; 1 without a fleet. */
+    public int instanceCount() {
+        return instances;
+    }
+
+    /** Every attempt of every instance, in no particular order. */
+    public Stream<Attempt> attempts() {
+        return IntStream.range(0, attemptInstances.length).mapToObj(i -> new Attempt(attemptInstances[i], attemptBeganNanos[i],
+                attemptEndedNanos[i], attemptAcknowledged[i]));
     }
 
     public Instant startedAt() {

@@ -111,6 +111,25 @@ public record ClientSettings(
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }
 
+    /** The database at {@code address} rather than the name: a connection made where a DNS answer said. */
+    String jdbcUrlAt(String address) {
+        return "jdbc:postgresql://" + address + ":" + port + "/" + database;
+    }
+
+    /**
+     * PgJDBC's properties for every connection of the client: the role, and timeouts so that a connection attempt to a
+     * server that is gone fails fast and a statement on a silent server does not hang a worker for the rest of the run.
+     */
+    java.util.Properties driverProperties() {
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
+        properties.setProperty("ApplicationName", "cutover-rehearsal-client");
+        properties.setProperty("connectTimeout", "2");
+        properties.setProperty("socketTimeout", "10");
+        return properties;
+    }
+
     public ClientSettings withRate(double perSecond) {
         return new ClientSettings(host, port, database, user, password, workers, poolSize, perSecond, updateShare,
                 connectionTimeout, retryDelay, sourceAddress, targetAddress, dnsServer, dnsCacheTtl, table);

@@ -5,7 +5,6 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Properties;
 
 /**
  * One worker's own connection and no pool, as a libpq application keeps it: opened through the DNS name, resolved anew
@@ -26,13 +25,7 @@ final class PersistentConnection implements ConnectionSource {
     @Override
     public Connection connection() throws SQLException {
         if (current == null) {
-            Properties properties = new Properties();
-            properties.setProperty("user", settings.user());
-            properties.setProperty("password", settings.password());
-            properties.setProperty("ApplicationName", "cutover-rehearsal-client");
-            properties.setProperty("connectTimeout", "2");
-            properties.setProperty("socketTimeout", "10");
-            current = DriverManager.getConnection(url(), properties);
+            current = DriverManager.getConnection(url(), settings.driverProperties());
             kept = keptOpen(current);
         }
         return kept;
@@ -45,7 +38,7 @@ final class PersistentConnection implements ConnectionSource {
         }
         try {
             String address = JvmDns.resolveNow(settings.host(), settings.dnsServer());
-            return "jdbc:postgresql://" + address + ":" + settings.port() + "/" + settings.database();
+            return settings.jdbcUrlAt(address);
         } catch (IllegalStateException e) {
             throw new SQLException("could not resolve " + settings.host() + ": " + e.getMessage(), "08001", e);
         }

@@ -24,8 +24,11 @@ public final class RehearsalClient implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final ClientSettings settings;
-    /** {@code null} without a pool ({@link ClientSettings#pooled()} false). */
+    /** {@code null} without a pool ({@link ClientSettings#pooled()} false) or with a fleet. */
     private final HikariDataSource pool;
+    /** {@code null} without a fleet: one instance. */
+    private final FleetPools fleetPools;
+    private final int instances;
     private final List<ConnectionSource> connections = new ArrayList<>();
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -36,20 +39,27 @@ public final class RehearsalClient implements AutoCloseable {
     private volatile boolean running = true;
     private ClientRecord record;
 
-    private RehearsalClient(ClientSettings settings) {
+    private RehearsalClient(ClientSettings settings, Fleet fleet) {
         this.settings = settings;
         if (settings.dnsServer() != null && settings.pooled()) {
             // Without a pool each worker asks the DNS server itself on every connect (PersistentConnection).
             JvmDns.install(settings.dnsServer(), settings.dnsCacheTtl());
             JvmDns.verify(settings.host(), settings.dnsServer());
         }
-        this.pool = settings.pooled() ? new HikariDataSource(poolConfig(settings)) : null;
+        if (fleet != null && !settings.pooled()) {
+            throw new IllegalArgumentException("the instances of a fleet each have a pool: drop --client-dns none");
+        }
+        this.fleetPools = fleet == null ? null : FleetPools.open(settings, fleet);
+        this.instances = fleet == null ? 1 : fleet.instances();
+        this.pool = settings.pooled() && fleet == null ? new HikariDataSource(poolConfig(settings, "rehearsal-client", settings.poolSize())) : null;
         this.startNanos = System.nanoTime();
         this.startedAt = Instant.now();
         for (int number = 0; number < settings.workers(); number++) {
-            ConnectionSource source = pool != null ? ConnectionSource.pooled(pool) : new PersistentConnection(settings);
+            int instance = fleet == null ? 0 : fleet.instanceOf(number);
+            ConnectionSource source = fleetPools != null ? ConnectionSource.pooled(fleetPools.pool(instance))
+                    : pool != null ? ConnectionSource.pooled(pool) : new PersistentConnection(settings);
             connections.add(source);
-            Worker worker = new Worker(number, source, settings, causes, progress, () -> running, startNanos);
+            Worker worker = new Worker(number, instance, source, settings, causes, progress, () -> running, startNanos);
             workers.add(worker);
             threads.add(Thread.ofPlatform().name("rehearsal-client-" + number).daemon().unstarted(worker));
         }
@@ -62,7 +72,16 @@ public final class RehearsalClient implements AutoCloseable {
      * through it ({@link JvmDns}).
      */
     public static RehearsalClient start(ClientSettings settings) {
-        return new RehearsalClient(settings);
+        return new RehearsalClient(settings, null);
+    }
+
+    /**
+     * The same client as several application instances ({@link Fleet}): the workers split over one pool per instance,
+     * each made as the fleet's kind of application makes it. A starter instance has begun following the cutover's
+     * events when this returns.
+     */
+    public static RehearsalClient start(ClientSettings settings, Fleet fleet) {
+        return new RehearsalClient(settings, java.util.Objects.requireNonNull(fleet, "fleet"));
     }
 
     /** The counters so far; cheap enough for a live view refreshed several times a second. */
@@ -101,7 +120,10 @@ public final class RehearsalClient implements AutoCloseable {
         if (pool != null) {
             pool.close();
         }
-        record = new ClientRecord(settings, startedAt, startNanos, stopNanos, workers.stream().map(w -> w.log).toList(), causes.all());
+        if (fleetPools != null) {
+            fleetPools.close();
+        }
+        record = new ClientRecord(settings, startedAt, startNanos, stopNanos, instances, workers.stream().map(w -> w.log).toList(), causes.all());
         return record;
     }
 
@@ -110,14 +132,14 @@ public final class RehearsalClient implements AutoCloseable {
         stop();
     }
 
-    private static HikariConfig poolConfig(ClientSettings settings) {
+    static HikariConfig poolConfig(ClientSettings settings, String name, int size) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("rehearsal-client");
+        config.setPoolName(name);
         config.setJdbcUrl(settings.jdbcUrl());
         config.setUsername(settings.user());
         config.setPassword(settings.password());
-        config.setMaximumPoolSize(settings.poolSize());
-        config.setMinimumIdle(settings.poolSize());
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(size);
         config.setAutoCommit(true);
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());
         config.setValidationTimeout(settings.connectionTimeout().toMillis());

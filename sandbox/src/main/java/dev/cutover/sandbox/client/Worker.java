@@ -31,9 +31,10 @@ final class Worker implements Runnable {
     private final String insertSql;
     private final String updateSql;
 
-    final WorkerLog log = new WorkerLog();
+    final WorkerLog log;
 
-    Worker(int number, ConnectionSource connections, ClientSettings settings, FailureCauses causes, Progress progress, BooleanSupplier running, long startNanos) {
+    Worker(int number, int instance, ConnectionSource connections, ClientSettings settings, FailureCauses causes, Progress progress, BooleanSupplier running, long startNanos) {
+        this.log = new WorkerLog(instance);
         this.connections = connections;
         this.settings = settings;
         this.causes = causes;
@@ -74,6 +75,7 @@ final class Worker implements Runnable {
         int serviceId = 1 + random.nextInt(50);
         int templateId = 1 + random.nextInt(500);
         while (true) {
+            long began = System.nanoTime();
             try (Connection connection = connections.connection();
                     PreparedStatement insert = connection.prepareStatement(insertSql)) {
                 insert.setInt(1, serviceId);
@@ -85,14 +87,14 @@ final class Worker implements Runnable {
                     long id = returned.getLong(1);
                     Server server = settings.serverAt(returned.getString(2));
                     long acked = System.nanoTime();
-                    log.insertAcked(sent, acked, id, server);
+                    log.insertAcked(began, sent, acked, id, server);
                     progress.acked(server, acked);
                     return;
                 }
             } catch (SQLException failure) {
                 // An insert that may have committed before its connection broke is simply not acknowledged: the
                 // retry takes a new id, and the report only holds the client to what it was told.
-                if (!failedAndRetrying(failure)) {
+                if (!failedAndRetrying(failure, began)) {
                     return;
                 }
             }
@@ -103,6 +105,7 @@ final class Worker implements Runnable {
         long id = log.rowIds.get(row);
         NotificationStatus status = NotificationStatus.ofOrdinal(log.rowStatuses.get(row)).next();
         while (true) {
+            long began = System.nanoTime();
             try (Connection connection = connections.connection();
                     PreparedStatement update = connection.prepareStatement(updateSql)) {
                 update.setString(1, status.value());
@@ -118,12 +121,12 @@ final class Worker implements Runnable {
                     }
                     Server server = settings.serverAt(returned.getString(1));
                     long acked = System.nanoTime();
-                    log.updateAcked(sent, acked, row, status, server);
+                    log.updateAcked(began, sent, acked, row, status, server);
                     progress.acked(server, acked);
                     return;
                 }
             } catch (SQLException failure) {
-                if (!failedAndRetrying(failure)) {
+                if (!failedAndRetrying(failure, began)) {
                     // The run ended with this update unacknowledged; it may still have committed, so either value
                     // is a correct final status for the row.
                     log.inDoubt(row, status);
@@ -133,11 +136,11 @@ final class Worker implements Runnable {
         }
     }
 
-    private boolean failedAndRetrying(SQLException failure) {
+    private boolean failedAndRetrying(SQLException failure, long began) {
         long now = System.nanoTime();
         connections.failed();
         FailureKind kind = FailureKind.of(failure);
-        log.failed(now, kind, causes.indexOf(failure));
+        log.failed(began, now, kind, causes.indexOf(failure));
         progress.failed(kind);
         if (!running.getAsBoolean()) {
             return false;

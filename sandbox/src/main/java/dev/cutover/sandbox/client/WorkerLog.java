@@ -8,12 +8,17 @@ final class WorkerLog {
 
     static final int NO_STATUS = -1;
 
+    /** The application instance the worker belongs to. */
+    final int instance;
+
     final Longs rowIds = new Longs();
     final Bytes rowStatuses = new Bytes();
     /** The status of an update whose outcome is unknown because the run ended while it was being retried. */
     final Bytes rowDoubtStatuses = new Bytes();
 
     final Longs ackNanos = new Longs();
+    /** When the worker asked for the connection of the acknowledged attempt: the attempt's whole wait starts there. */
+    final Longs ackBeganNanos = new Longs();
     /** When the acknowledged statement was sent: what is sent after the fence must never be acknowledged by the source. */
     final Longs ackSentNanos = new Longs();
     final Longs ackIds = new Longs();
@@ -22,25 +27,31 @@ final class WorkerLog {
     final Bytes ackKinds = new Bytes();
 
     final Longs failureNanos = new Longs();
+    final Longs failureBeganNanos = new Longs();
     final Bytes failureKinds = new Bytes();
     final Bytes failureStates = new Bytes();
 
     int updatesFindingNoRow;
 
-    int insertAcked(long sentNanos, long nanos, long id, Server server) {
+    WorkerLog(int instance) {
+        this.instance = instance;
+    }
+
+    int insertAcked(long beganNanos, long sentNanos, long nanos, long id, Server server) {
         rowIds.add(id);
         rowStatuses.add(NotificationStatus.CREATED.ordinal());
         rowDoubtStatuses.add(NO_STATUS);
-        ack(sentNanos, nanos, id, NotificationStatus.CREATED, server, WriteKind.INSERT);
+        ack(beganNanos, sentNanos, nanos, id, NotificationStatus.CREATED, server, WriteKind.INSERT);
         return rowIds.size() - 1;
     }
 
-    void updateAcked(long sentNanos, long nanos, int row, NotificationStatus status, Server server) {
+    void updateAcked(long beganNanos, long sentNanos, long nanos, int row, NotificationStatus status, Server server) {
         rowStatuses.set(row, status.ordinal());
-        ack(sentNanos, nanos, rowIds.get(row), status, server, WriteKind.UPDATE);
+        ack(beganNanos, sentNanos, nanos, rowIds.get(row), status, server, WriteKind.UPDATE);
     }
 
-    private void ack(long sentNanos, long nanos, long id, NotificationStatus status, Server server, WriteKind kind) {
+    private void ack(long beganNanos, long sentNanos, long nanos, long id, NotificationStatus status, Server server, WriteKind kind) {
+        ackBeganNanos.add(beganNanos);
         ackSentNanos.add(sentNanos);
         ackNanos.add(nanos);
         ackIds.add(id);
@@ -59,7 +70,8 @@ final class WorkerLog {
         return -1;
     }
 
-    void failed(long nanos, FailureKind kind, int stateIndex) {
+    void failed(long beganNanos, long nanos, FailureKind kind, int stateIndex) {
+        failureBeganNanos.add(beganNanos);
         failureNanos.add(nanos);
         failureKinds.add(kind.ordinal());
         failureStates.add(stateIndex);

@@ -63,6 +63,8 @@ public final class Rehearsal {
     private HandMadeReplication.Aftermath aftermath;
     private ReverseReplicationCheck reverse;
     private ReverseReplicationCheck.Aftermath reverseAftermath;
+    /** {@code null}: the client is one pool, as without the fleet options. */
+    private ClientFleet fleet;
 
     public Rehearsal(RehearsalOptions options, PrintStream out) {
         this.options = options;
@@ -111,6 +113,15 @@ public final class Rehearsal {
         return aftermath;
     }
 
+    /** The same rehearsal with the client as a fleet of application instances ({@code null}: one pool). */
+    public Rehearsal withFleet(FleetOptions options) {
+        if (options != null && options.client() == dev.cutover.sandbox.client.ClientKind.PGBOUNCER && method != null) {
+            throw new IllegalArgumentException("--client pgbouncer needs the saga's dns-switcher to repoint PgBouncer, not " + method);
+        }
+        this.fleet = options == null ? null : new ClientFleet(options);
+        return this;
+    }
+
     /** The same rehearsal with another cutover method than the saga; the services then stay idle. */
     public Rehearsal withCutover(CutoverMethod other) {
         this.method = other;
@@ -143,6 +154,9 @@ public final class Rehearsal {
                 if (reverse != null) {
                     reverse.configure(services);
                 }
+                if (fleet != null) {
+                    fleet.prepare(stack, services);
+                }
                 Instant starting = Instant.now();
                 services.startAll();
                 out.printf("  services   5 started in %d ms%s%n", since(starting),
@@ -153,6 +167,9 @@ public final class Rehearsal {
                 return cutover(stack, bus, services);
             }
         } finally {
+            if (fleet != null) {
+                fleet.close();
+            }
             out.printf("rehearsal took %d s%n", since(begin) / 1000);
         }
     }
@@ -169,9 +186,10 @@ public final class Rehearsal {
         if (options.clientDns() == ClientDns.NONE) {
             settings = settings.withoutPool();
         }
-        try (RehearsalClient client = RehearsalClient.start(settings)) {
+        try (RehearsalClient client = fleet != null ? fleet.start(settings, stack, options.clientDnsCache()) : RehearsalClient.start(settings)) {
             out.printf("client       %d connections%s, %.0f writes/s through %s%n", options.workers(),
-                    options.clientDns() == ClientDns.NONE ? " (no pool, no DNS cache)" : "", options.rate(), name);
+                    options.clientDns() == ClientDns.NONE ? " (no pool, no DNS cache)"
+                            : fleet != null ? " (" + fleet.describe(options.clientDnsCache()) + ")" : "", options.rate(), name);
             awaitCondition("the client's warm-up", () -> client.progress().acked() >= options.warmUpWrites());
             // The services, the broker and the client share this JVM, and a collection of its young generation
             // stops them all at once for tens of milliseconds. One now, before the switch (with the young generation

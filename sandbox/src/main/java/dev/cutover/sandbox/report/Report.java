@@ -31,11 +31,15 @@ public final class Report {
 
     private final ReportInputs inputs;
     private final ClientFigures figures;
+    private final InstanceFigures instances;
     private final RowCheck rows;
 
     private Report(ReportInputs inputs, ClientFigures figures, RowCheck rows) {
         this.inputs = inputs;
         this.figures = figures;
+        ClientRecord record = inputs.client();
+        this.instances = InstanceFigures.of(record.instanceCount(), record.attempts().toList(), record.startNanoTime(),
+                figures.windowStartNanos(), record.stopNanoTime());
         this.rows = rows;
     }
 
@@ -78,6 +82,36 @@ public final class Report {
     /** First to last failed attempt during the cutover, in ms; 0 without failures. */
     public long errorWindowMs() {
         return millis(figures.errorWindowNanos());
+    }
+
+    /** How many application instances the client's workers were split over. */
+    public int instances() {
+        return instances.instances().size();
+    }
+
+    /** Statements that returned an error to the application, from the cutover's start on, all instances together. */
+    public long failedStatements() {
+        return instances.failedStatements();
+    }
+
+    /** The longest client downtime of any one instance, in ms. */
+    public long maxInstanceDowntimeMs() {
+        return millis(instances.maxDowntimeNanos());
+    }
+
+    /** The median over instances of each one's longest downtime, in ms. */
+    public long medianInstanceDowntimeMs() {
+        return millis(instances.medianDowntimeNanos());
+    }
+
+    /** The longest any instance waited for one statement to finish (checkout included), from the cutover's start on, in ms. */
+    public long maxStallMs() {
+        return millis(instances.maxStallNanos());
+    }
+
+    /** The median over instances of each one's longest wait for one statement, in ms. */
+    public long medianInstanceStallMs() {
+        return millis(instances.medianStallNanos());
     }
 
     /** Acknowledged writes, inserts and updates. */
@@ -180,6 +214,17 @@ public final class Report {
         lines.add(row("error window", figures.failuresInWindow() == 0 ? "no failed attempts"
                 : String.format(Locale.ROOT, "%,d ms, %s -> %s, %,d failed attempts%s", errorWindowMs(),
                         clock(figures.firstFailureNanos()), clock(figures.lastFailureNanos()), figures.failuresInWindow(), causes())));
+        if (instances() > 1) {
+            lines.add(row("instances", String.format(Locale.ROOT,
+                    "%d: downtime max %,d ms, median %,d ms; longest stall max %,d ms, median %,d ms; %,d failed statements",
+                    instances(), maxInstanceDowntimeMs(), medianInstanceDowntimeMs(), maxStallMs(), medianInstanceStallMs(),
+                    failedStatements())));
+            for (int i = 0; i < instances(); i++) {
+                InstanceFigures.Instance instance = instances.instances().get(i);
+                lines.add(row("", String.format(Locale.ROOT, "instance %d: downtime %,d ms, longest stall %,d ms, %,d failed", i,
+                        millis(instance.downtimeNanos()), millis(instance.longestStallNanos()), instance.failedStatements())));
+            }
+        }
         lines.add(row("lost writes", lostLine()));
         rows.examples().forEach(example -> lines.add(row("", example)));
         lines.add(row("writes after fence", inputs.fenceAt() == null ? "no fence time given"
@@ -239,6 +284,12 @@ public final class Report {
         fields.put("updatesFindingNoRow", inputs.client().updatesFindingNoRow());
         fields.put("steadyLongestGapMs", millis(figures.steadyLongestGapNanos()));
         fields.put("clientDurationMs", inputs.client().duration().toMillis());
+        fields.put("instances", instances());
+        fields.put("failedStatements", failedStatements());
+        fields.put("maxInstanceDowntimeMs", maxInstanceDowntimeMs());
+        fields.put("medianInstanceDowntimeMs", medianInstanceDowntimeMs());
+        fields.put("maxStallMs", maxStallMs());
+        fields.put("medianInstanceStallMs", medianInstanceStallMs());
         fields.put("exitCode", exitCode());
         return fields.entrySet().stream()
                 .map(field -> quote(field.getKey()) + ":" + value(field.getValue()))
