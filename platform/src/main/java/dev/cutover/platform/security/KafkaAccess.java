@@ -103,6 +103,18 @@ public final class KafkaAccess {
         return List.copyOf(acls);
     }
 
+    /**
+     * What an application's user needs for cutover-client ({@code CutoverFollower}): reading the commands and the
+     * events in groups of its own ({@code cutover-client-<database>-<random>}), never writing.
+     */
+    public static List<AclBinding> forApplication(String user) {
+        String principal = "User:" + user;
+        return List.of(
+                allow(ResourceType.TOPIC, Topics.COMMANDS.name(), PatternType.LITERAL, principal, AclOperation.READ),
+                allow(ResourceType.TOPIC, Topics.EVENTS.name(), PatternType.LITERAL, principal, AclOperation.READ),
+                allow(ResourceType.GROUP, "cutover-client-", PatternType.PREFIXED, principal, AclOperation.READ));
+    }
+
     private static AclBinding allow(ResourceType type, String name, PatternType pattern, String principal,
             AclOperation operation) {
         return new AclBinding(new ResourcePattern(type, name, pattern),

@@ -21,6 +21,7 @@ class KafkaAccessUnitTest {
                             .isEqualTo(service.equals("cutover-service")));
         }
         assertThat(writes(KafkaAccess.forOperator("alice"))).containsExactly("cutover.commands");
+        assertThat(writes(KafkaAccess.forApplication("shop-app"))).isEmpty();
     }
 
     @Test
