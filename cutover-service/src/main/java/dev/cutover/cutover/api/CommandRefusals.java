@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -98,12 +99,12 @@ class CommandRefusals implements AccessDeniedHandler {
         String database;
         if (abort.matches() && abort.group(1).equals("cutovers")) {
             cutoverId = abort.group(2);
-            database = cutovers.state(new CutoverId(cutoverId)).map(state -> CutoverView.of(abort.group(2), state).database())
-                    .orElse(UNKNOWN_DATABASE);
+            database = known(() -> cutovers.state(new CutoverId(abort.group(2)))
+                    .map(state -> CutoverView.of(abort.group(2), state).database()));
         } else if (abort.matches()) {
             migrationId = abort.group(2);
-            database = migrations.state(new MigrationId(migrationId))
-                    .map(state -> MigrationView.of(abort.group(2), state).database()).orElse(UNKNOWN_DATABASE);
+            database = known(() -> migrations.state(new MigrationId(abort.group(2)))
+                    .map(state -> MigrationView.of(abort.group(2), state).database()));
         } else {
             database = databaseNamedIn(request).orElse(UNKNOWN_DATABASE);
         }
@@ -115,6 +116,15 @@ class CommandRefusals implements AccessDeniedHandler {
                 .setReason(reason)
                 .build());
         log.warn("refused {} to {} and recorded it in cutover.events: {}", action, principal, reason);
+    }
+
+    /** An id the path names may be no valid id at all (too long, say): the refusal is recorded all the same. */
+    private static String known(Supplier<Optional<String>> database) {
+        try {
+            return database.get().orElse(UNKNOWN_DATABASE);
+        } catch (IllegalArgumentException notAnId) {
+            return UNKNOWN_DATABASE;
+        }
     }
 
     /** The body has not been read: authorization comes before the controller. */

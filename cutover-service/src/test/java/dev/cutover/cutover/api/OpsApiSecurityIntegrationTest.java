@@ -1,6 +1,7 @@
 package dev.cutover.cutover.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -108,6 +109,27 @@ class OpsApiSecurityIntegrationTest {
         assertThat(refused.getReason()).contains("needs the role operator");
         assertThat(call("GET", "/cutovers/no-such-cutover", null, viewer).statusCode())
                 .as("a viewer reads: the cutover is unknown, not forbidden").isEqualTo(404);
+    }
+
+    @Test
+    void aViewerWhoAbortsAMigrationIsRefusedAndTheRefusalNamesTheMigrationAndItsDatabase() throws Exception {
+        HttpResponse<String> start = call("POST", "/migrations", "{\"database\":\"" + DATABASE + "\",\"dryRun\":true}",
+                tokens.mint("alice", List.of("operator")));
+        String migration = start.body().replaceAll(".*\"migrationId\":\"([^\"]+)\".*", "$1");
+        String viewer = tokens.mint("victor", List.of("viewer"));
+        await().atMost(WAIT).until(() -> call("GET", "/migrations/" + migration, null, viewer).statusCode() == 200);
+
+        assertThat(call("POST", "/migrations/" + migration + "/abort", "{\"reason\":\"mine now\"}", viewer).statusCode())
+                .isEqualTo(403);
+        CommandRefused refused = probe.await(CommandRefused.class,
+                e -> migration.equals(e.getMetadata().getMigrationId()), WAIT);
+        assertThat(refused.getMetadata().getDatabase()).isEqualTo(DATABASE);
+        assertThat(refused.getAction()).isEqualTo("POST /migrations/" + migration + "/abort");
+
+        String notAnId = "x".repeat(200);
+        assertThat(call("POST", "/cutovers/" + notAnId + "/abort", "{}", viewer).statusCode()).isEqualTo(403);
+        assertThat(probe.await(CommandRefused.class, e -> notAnId.equals(e.getMetadata().getCutoverId()), WAIT)
+                .getMetadata().getDatabase()).isEqualTo(CommandRefusals.UNKNOWN_DATABASE);
     }
 
     @Test
