@@ -1,6 +1,7 @@
 package dev.cutover.ctl;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
 
 /**
@@ -28,6 +31,9 @@ public final class Cutoverctl {
     private static final Option BOOTSTRAP_SERVERS = Option.valued("bootstrap-servers", "HOST:PORT[,...]",
             "Kafka to talk to (default: $" + KafkaClients.ENVIRONMENT_VARIABLE + ", else "
                     + KafkaClients.DEFAULT_BOOTSTRAP_SERVERS + ")");
+    private static final Option KAFKA_CONFIG = Option.valued("kafka-config", "FILE",
+            "Kafka client settings (SASL user, TLS) as a properties file (default: $"
+                    + KafkaClients.CONFIG_ENVIRONMENT_VARIABLE + ")");
     private static final Option HELP = Option.flag("help", "show this help");
 
     private final PrintStream out;
@@ -100,12 +106,17 @@ public final class Cutoverctl {
         try {
             var options = new ArrayList<>(command.options());
             options.add(BOOTSTRAP_SERVERS);
+            options.add(KAFKA_CONFIG);
             options.add(HELP);
             arguments = Arguments.parse(command.name(), options, args);
             var servers = arguments.optional(BOOTSTRAP_SERVERS.name())
                     .or(() -> Optional.ofNullable(environment.get(KafkaClients.ENVIRONMENT_VARIABLE)).filter(s -> !s.isBlank()))
                     .orElse(KafkaClients.DEFAULT_BOOTSTRAP_SERVERS);
-            session = new Session(out, err, new KafkaClients(servers, KafkaClients.DEFAULT_TIMEOUT), clock, interrupts,
+            var settings = arguments.optional(KAFKA_CONFIG.name())
+                    .or(() -> Optional.ofNullable(environment.get(KafkaClients.CONFIG_ENVIRONMENT_VARIABLE)).filter(s -> !s.isBlank()))
+                    .map(file -> KafkaClients.settingsFrom(Path.of(file)))
+                    .orElse(Map.of());
+            session = new Session(out, err, new KafkaClients(servers, KafkaClients.DEFAULT_TIMEOUT, settings), clock, interrupts,
                     Optional.ofNullable(environment.get("USER")).filter(user -> !user.isBlank()));
         } catch (UsageException e) {
             return usage(command, e);
@@ -118,6 +129,17 @@ public final class Cutoverctl {
             err.println("cutoverctl " + command.name() + ": Kafka at " + session.kafka().bootstrapServers()
                     + " did not answer within " + session.kafka().timeout().toSeconds() + " s (" + e.getMessage()
                     + "); check --bootstrap-servers or $" + KafkaClients.ENVIRONMENT_VARIABLE);
+            return ExitCodes.KAFKA;
+        } catch (AuthenticationException e) {
+            err.println("cutoverctl " + command.name() + ": Kafka at " + session.kafka().bootstrapServers()
+                    + " did not accept the login (" + e.getMessage() + "); check the user and password in --kafka-config"
+                    + " or $" + KafkaClients.CONFIG_ENVIRONMENT_VARIABLE);
+            return ExitCodes.KAFKA;
+        } catch (AuthorizationException e) {
+            err.println("cutoverctl " + command.name() + ": Kafka at " + session.kafka().bootstrapServers()
+                    + " refused " + session.kafka().saslUser().map(user -> "the user " + user).orElse("this client")
+                    + " (" + e.getMessage() + "): writing commands needs an operator's ACL (WRITE on cutover.commands),"
+                    + " reading needs READ on cutover.events; ask whoever runs the cluster");
             return ExitCodes.KAFKA;
         } catch (KafkaException e) {
             err.println("cutoverctl " + command.name() + ": Kafka at " + session.kafka().bootstrapServers()
@@ -147,6 +169,7 @@ public final class Cutoverctl {
         to.println();
         to.println("every command takes:");
         to.printf("  %-34s %s%n", BOOTSTRAP_SERVERS.synopsis(), BOOTSTRAP_SERVERS.help());
+        to.printf("  %-34s %s%n", KAFKA_CONFIG.synopsis(), KAFKA_CONFIG.help());
         to.println();
         to.println("exit codes: 0 ok, 1 cutover or migration failed or already over, 2 bad usage,");
         to.println("            3 not found or still running, 4 Kafka failed, 130 interrupted");
@@ -162,6 +185,7 @@ public final class Cutoverctl {
         to.println("options:");
         var options = new ArrayList<>(command.options());
         options.add(BOOTSTRAP_SERVERS);
+        options.add(KAFKA_CONFIG);
         options.add(HELP);
         options.forEach(option -> to.printf("  %-34s %s%n", option.synopsis(), option.help()));
     }
@@ -172,6 +196,6 @@ public final class Cutoverctl {
             boolean required = option.help().endsWith("(required)");
             text.append(' ').append(required ? "" : "[").append(option.synopsis()).append(required ? "" : "]");
         }
-        return text.append(" [--bootstrap-servers HOST:PORT]").toString();
+        return text.append(" [--bootstrap-servers HOST:PORT] [--kafka-config FILE]").toString();
     }
 }

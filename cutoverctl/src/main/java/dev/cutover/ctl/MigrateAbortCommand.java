@@ -38,7 +38,7 @@ final class MigrateAbortCommand implements Command {
     public List<Option> options() {
         return List.of(
                 Migrations.MIGRATION.required(),
-                Option.valued("operator", "WHO", "who asks, checked against the saga's allow-list (default: $USER)"),
+                Option.valued("operator", "WHO", "who asks, checked against the saga's allow-list (default: the SASL user of --kafka-config, else $USER)"),
                 Option.valued("reason", "TEXT", "why, kept in the audit trail"),
                 Option.flag("drop-target-tables", "also drop the target's tables of the migration's schemas"));
     }
@@ -46,8 +46,7 @@ final class MigrateAbortCommand implements Command {
     @Override
     public int run(Arguments arguments, Session session) {
         var migrationId = CutoverIds.check(arguments.required("migration"), "--migration");
-        var operator = arguments.optional("operator").or(session::user).orElseThrow(() -> new UsageException(
-                "--operator is required: $USER is not set to say who asks"));
+        var operator = session.operator(arguments, true);
         boolean dropTables = arguments.flag("drop-target-tables");
         var summary = Migrations.read(session, migrationId);
         if (!summary.found() || summary.database() == null) {

@@ -46,7 +46,7 @@ final class MigrateStartCommand implements Command {
     public List<Option> options() {
         return List.of(
                 Option.valued("database", "NAME", "the configured name of the database to prepare (required)"),
-                Option.valued("operator", "WHO", "who asks, checked against the saga's allow-list (default: $USER)"),
+                Option.valued("operator", "WHO", "who asks, checked against the saga's allow-list (default: the SASL user of --kafka-config, else $USER)"),
                 Option.valued("reason", "TEXT", "why now, e.g. a change ticket; kept in the audit trail"),
                 Option.valued("parallelism", "N", "tables copied and post-data statements run at once"
                         + " (default: each service's setting)"),
@@ -60,8 +60,7 @@ final class MigrateStartCommand implements Command {
     @Override
     public int run(Arguments arguments, Session session) {
         var database = arguments.required("database");
-        var operator = arguments.optional("operator").or(session::user).orElseThrow(() -> new UsageException(
-                "--operator is required: $USER is not set to say who asks"));
+        var operator = session.operator(arguments, true);
         var parallelism = arguments.positiveLong("parallelism").map(Math::toIntExact).orElse(0);
         var timeout = arguments.duration("timeout");
         boolean dryRun = arguments.flag("dry-run");

@@ -11,4 +11,26 @@ import java.util.Optional;
  */
 record Session(PrintStream out, PrintStream err, KafkaClients kafka, Clock clock, Interrupts interrupts,
         Optional<String> user) {
+
+    /**
+     * Who asks. When the tool logs in to Kafka as a SASL user, that user, whom the broker authenticated and whose ACLs
+     * let it write the commands: an {@code --operator} naming someone else is refused. Otherwise {@code --operator},
+     * else {@code $USER} where a command takes it as the default.
+     */
+    String operator(Arguments arguments, boolean userByDefault) {
+        Optional<String> typed = arguments.optional("operator");
+        Optional<String> authenticated = kafka.saslUser();
+        if (authenticated.isPresent()) {
+            if (typed.isPresent() && !typed.get().equals(authenticated.get())) {
+                throw new UsageException("--operator " + typed.get() + " is not who you log in to Kafka as ("
+                        + authenticated.get() + ", in --kafka-config): leave --operator out");
+            }
+            return authenticated.get();
+        }
+        if (userByDefault) {
+            return typed.or(this::user).orElseThrow(() -> new UsageException(
+                    "--operator is required: $USER is not set to say who asks"));
+        }
+        return arguments.required("operator");
+    }
 }

@@ -132,7 +132,8 @@ public final class Messages {
             event(FallbackPrepared.class),
             event(ReverseReplicationStarted.class),
             event(FallbackRemoved.class),
-            event(FallbackPointRecorded.class));
+            event(FallbackPointRecorded.class),
+            event(CommandRefused.class));
 
     private static final Map<String, MessageType> BY_FULL_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(MessageType::fullName, Function.identity()));

@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +43,14 @@ public final class KafkaProcess implements Kafka {
     private final Path properties;
     private final String bootstrapServers;
     private final int[] ports;
+    private final KafkaSecurity security;
     private Process process;
     private boolean closed;
 
-    private KafkaProcess(Path directory, Path properties, String host, int port, int controllerPort) {
+    private KafkaProcess(Path directory, Path properties, String host, int port, int controllerPort,
+            KafkaSecurity security) {
         this.directory = directory;
+        this.security = security;
         this.properties = properties;
         this.bootstrapServers = host + ":" + port;
         this.ports = new int[] {port, controllerPort};
@@ -51,14 +58,26 @@ public final class KafkaProcess implements Kafka {
 
     /** Formats a new log directory under {@code directory} and starts the broker on free ports of 127.0.0.1. */
     public static KafkaProcess start(Path directory) {
+        return start(directory, null);
+    }
+
+    /**
+     * The same, with clients authenticated by SASL/SCRAM-SHA-512 as {@code security}'s users and authorized by ACLs
+     * ({@link #allow}); null: one plaintext listener that lets anyone do anything, as {@link #start(Path)}.
+     */
+    public static KafkaProcess start(Path directory, KafkaSecurity security) {
         long started = System.nanoTime();
         String host = "127.0.0.1";
         int port = Ports.freeTcpPort(host);
         int controllerPort = Ports.freeTcpPort(host);
         Os.createDirectories(directory);
         Path properties = directory.resolve("server.properties");
-        write(properties, settings(directory.resolve("log"), host, port, controllerPort));
-        KafkaProcess kafka = new KafkaProcess(directory, properties, host, port, controllerPort);
+        Properties settings = settings(directory.resolve("log"), host, port, controllerPort);
+        if (security != null) {
+            settings.putAll(secured(host, port, controllerPort, security));
+        }
+        write(properties, settings);
+        KafkaProcess kafka = new KafkaProcess(directory, properties, host, port, controllerPort, security);
         kafka.format();
         Reaper.register(kafka);
         try {
@@ -95,9 +114,33 @@ public final class KafkaProcess implements Kafka {
         return settings;
     }
 
+    /**
+     * Clients on one SASL_PLAINTEXT listener; the broker's own connections as {@link KafkaSecurity#ADMIN}. The
+     * controller's listener stays plaintext on the loopback address, since SCRAM cannot authenticate it (the
+     * credentials live in the metadata the controller serves): the broker reaches its controller as ANONYMOUS, which
+     * is therefore a super user there, and only there, since the client listener refuses a connection without SASL.
+     */
+    private static Map<String, String> secured(String host, int port, int controllerPort, KafkaSecurity security) {
+        return Map.ofEntries(
+                Map.entry("listeners", "SASL_PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort),
+                Map.entry("advertised.listeners", "SASL_PLAINTEXT://" + host + ":" + port),
+                Map.entry("inter.broker.listener.name", "SASL_PLAINTEXT"),
+                Map.entry("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                Map.entry("sasl.enabled.mechanisms", KafkaSecurity.MECHANISM),
+                Map.entry("sasl.mechanism.inter.broker.protocol", KafkaSecurity.MECHANISM),
+                Map.entry("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+                        KafkaSecurity.jaas(KafkaSecurity.ADMIN, security.password(KafkaSecurity.ADMIN))),
+                Map.entry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"),
+                Map.entry("allow.everyone.if.no.acl.found", "false"),
+                Map.entry("super.users", "User:" + KafkaSecurity.ADMIN + ";User:ANONYMOUS"));
+    }
+
     private void format() {
-        List<String> command = java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
-                properties.toString());
+        List<String> command = new ArrayList<>(java("kafka.tools.StorageTool", "format", "-t",
+                Uuid.randomUuid().toString(), "-c", properties.toString()));
+        if (security != null) {
+            command.addAll(security.formatArguments());
+        }
         Os.Result result = Os.run(command, directory.resolve("format.log"), Duration.ofSeconds(60));
         if (result.exitCode() != 0) {
             throw new StackException("formatting Kafka's log directory failed (exit " + result.exitCode() + "): "
@@ -122,8 +165,9 @@ public final class KafkaProcess implements Kafka {
     /** Serving means answering a metadata request, as a client's first call does. */
     private void awaitServing(Path output) {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
+        Map<String, Object> config = new HashMap<>(adminProperties());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
         awaitListening(output, deadline);
         try (Admin admin = Admin.create(config)) {
             while (true) {
@@ -184,6 +228,45 @@ public final class KafkaProcess implements Kafka {
         return bootstrapServers;
     }
 
+    /** The users and their passwords, when the broker was started with SASL; empty for a plaintext broker. */
+    public Optional<KafkaSecurity> security() {
+        return Optional.ofNullable(security);
+    }
+
+    /** A client's settings to connect as {@code user} ({@code bootstrap.servers} included); only on a SASL broker. */
+    public Map<String, Object> clientProperties(String user) {
+        Map<String, Object> config = new HashMap<>(requireSecurity().clientProperties(user));
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return config;
+    }
+
+    /** Creates these ACLs as {@link KafkaSecurity#ADMIN}; returns once the broker has them all. */
+    public void allow(Collection<AclBinding> acls) {
+        requireSecurity();
+        try (Admin admin = Admin.create(adminProperties())) {
+            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new StackException("Kafka at " + bootstrapServers + " did not take the ACLs " + acls + ": "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted while creating ACLs", e);
+        }
+    }
+
+    private Map<String, Object> adminProperties() {
+        return security == null ? Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)
+                : clientProperties(KafkaSecurity.ADMIN);
+    }
+
+    private KafkaSecurity requireSecurity() {
+        if (security == null) {
+            throw new IllegalStateException(this + " runs without SASL, so it has no users or ACLs: start it with"
+                    + " KafkaProcess.start(directory, KafkaSecurity.scram().withUser(...))");
+        }
+        return security;
+    }
+
     /** Stops the broker the way a service manager does (SIGTERM: a controlled shutdown), keeping its log. */
     @Override
     public synchronized void stop() {
@@ -242,6 +325,6 @@ public final class KafkaProcess implements Kafka {
 
     @Override
     public String toString() {
-        return "Kafka (own process) at " + bootstrapServers;
+        return "Kafka (own process) at " + bootstrapServers + (security == null ? "" : ", SASL/SCRAM with ACLs");
     }
 }

@@ -56,7 +56,7 @@ final class ProcessStack implements LocalStack {
         });
         Future<?> kafka = options.starts(StackPart.KAFKA)
                 ? pool.submit(() -> stack.kafka = stack.timed(StackPart.KAFKA, () -> options.kafkaProcess()
-                        ? KafkaProcess.start(work.resolve("kafka"))
+                        ? KafkaProcess.start(work.resolve("kafka"), options.kafkaSecurity())
                         : KafkaBroker.start()))
                 : null;
         Future<?> dns = options.starts(StackPart.DNS)

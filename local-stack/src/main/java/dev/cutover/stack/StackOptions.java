@@ -25,6 +25,8 @@ import java.util.Set;
  * @param backend processes on this machine, or containers on a Docker engine
  * @param kafkaProcess Kafka in a JVM of its own ({@link KafkaProcess}) rather than inside this one ({@link KafkaBroker}),
  *     as in production; processes backend only
+ * @param kafkaSecurity SASL/SCRAM users and ACL authorization for Kafka, or {@code null} for a plaintext broker that
+ *     lets anyone do anything; only with {@code kafkaProcess}
  */
 public record StackOptions(
         String sourceVersion,
@@ -39,7 +41,8 @@ public record StackOptions(
         Set<StackPart> parts,
         Path workDirectory,
         Backend backend,
-        boolean kafkaProcess) {
+        boolean kafkaProcess,
+        KafkaSecurity kafkaSecurity) {
 
     /** System property naming the source's binaries version, e.g. {@code -Dcutover.source.version=12.22.0}. */
     public static final String SOURCE_VERSION_PROPERTY = "cutover.source.version";
@@ -80,6 +83,10 @@ public record StackOptions(
             throw new IllegalArgumentException("source and target can share a port only at different addresses, but both are "
                     + sourceHost + ": give them e.g. 127.0.0.2 and 127.0.0.3");
         }
+        if (kafkaSecurity != null && !kafkaProcess) {
+            throw new IllegalArgumentException("Kafka with SASL and ACLs runs in a JVM of its own: add"
+                    + " withKafkaProcess(true) to withKafkaSecurity(...)");
+        }
         if (samePort && sourcePort != targetPort) {
             throw new IllegalArgumentException("samePort asks for one port, but sourcePort is " + sourcePort
                     + " and targetPort is " + targetPort + ": use withPostgresPort(port)");
@@ -110,7 +117,8 @@ public record StackOptions(
                 EnumSet.allOf(StackPart.class),
                 null,
                 Backend.parse(System.getProperty(BACKEND_PROPERTY, "")),
-                false);
+                false,
+                null);
     }
 
     /**
@@ -122,24 +130,24 @@ public record StackOptions(
     }
 
     public StackOptions withSourceVersion(String version) {
-        return new StackOptions(version, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess);
+        return new StackOptions(version, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess, kafkaSecurity);
     }
 
     public StackOptions withTargetVersion(String version) {
-        return new StackOptions(sourceVersion, version, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess);
+        return new StackOptions(sourceVersion, version, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess, kafkaSecurity);
     }
 
     public StackOptions withSourceHost(String host) {
-        return new StackOptions(sourceVersion, targetVersion, host, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess);
+        return new StackOptions(sourceVersion, targetVersion, host, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess, kafkaSecurity);
     }
 
     public StackOptions withTargetHost(String host) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, host, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, host, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess, kafkaSecurity);
     }
 
     /** Source and target on their own ports; 0 picks a free one. */
     public StackOptions withPorts(int source, int target) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, source, target, false, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, source, target, false, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess, kafkaSecurity);
     }
 
     /** Source and target on one free port (their hosts must differ). */
@@ -149,15 +157,15 @@ public record StackOptions(
 
     /** Source and target on this port (their hosts must differ); 0 picks a free one. */
     public StackOptions withPostgresPort(int port) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, port, port, true, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, port, port, true, dnsHost, dnsZone, parts, workDirectory, backend, kafkaProcess, kafkaSecurity);
     }
 
     public StackOptions withDnsHost(String host) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, host, dnsZone, parts, workDirectory, backend, kafkaProcess);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, host, dnsZone, parts, workDirectory, backend, kafkaProcess, kafkaSecurity);
     }
 
     public StackOptions withDnsZone(String zone) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, zone, parts, workDirectory, backend, kafkaProcess);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, zone, parts, workDirectory, backend, kafkaProcess, kafkaSecurity);
     }
 
     public StackOptions withParts(StackPart... only) {
@@ -165,20 +173,28 @@ public record StackOptions(
     }
 
     public StackOptions withParts(Set<StackPart> only) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, only, workDirectory, backend, kafkaProcess);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, only, workDirectory, backend, kafkaProcess, kafkaSecurity);
     }
 
     public StackOptions withWorkDirectory(Path directory) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, directory, backend, kafkaProcess);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, directory, backend, kafkaProcess, kafkaSecurity);
     }
 
     public StackOptions withBackend(Backend chosen) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, chosen, kafkaProcess);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, chosen, kafkaProcess, kafkaSecurity);
     }
 
     /** Kafka in a JVM of its own, as in production, instead of inside this one. */
     public StackOptions withKafkaProcess(boolean own) {
-        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, own);
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, own, kafkaSecurity);
+    }
+
+    /**
+     * Kafka with SASL/SCRAM-SHA-512 clients and the StandardAuthorizer (ACLs: {@link KafkaProcess#allow}), in a JVM
+     * of its own.
+     */
+    public StackOptions withKafkaSecurity(KafkaSecurity security) {
+        return new StackOptions(sourceVersion, targetVersion, sourceHost, targetHost, sourcePort, targetPort, samePort, dnsHost, dnsZone, parts, workDirectory, backend, true, security);
     }
 
     public boolean starts(StackPart part) {

@@ -3,6 +3,7 @@ package dev.cutover.platform;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,11 +39,18 @@ public final class KafkaProbe implements AutoCloseable {
     private final List<SpecificRecord> seen = new ArrayList<>();
 
     public KafkaProbe(String bootstrapServers) {
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers, "acks", "all"),
-                new StringSerializer(), new AvroMessageSerializer());
-        consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
-                "group.id", "probe-" + UUID.randomUUID(), "auto.offset.reset", "earliest",
-                "isolation.level", "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+        this(Map.of("bootstrap.servers", bootstrapServers));
+    }
+
+    /** With these client settings: {@code bootstrap.servers} and, on a broker that asks for it, a SASL login. */
+    public KafkaProbe(Map<String, Object> client) {
+        Map<String, Object> producerConfig = new HashMap<>(client);
+        producerConfig.put("acks", "all");
+        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new AvroMessageSerializer());
+        Map<String, Object> consumerConfig = new HashMap<>(client);
+        consumerConfig.putAll(Map.of("group.id", "probe-" + UUID.randomUUID(), "auto.offset.reset", "earliest",
+                "isolation.level", "read_committed"));
+        consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of("cutover.events", "cutover.commands", "replication.lag"));
     }
 

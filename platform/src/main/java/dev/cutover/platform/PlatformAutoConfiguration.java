@@ -181,7 +181,8 @@ public class PlatformAutoConfiguration {
         return new SchemasAtStartup(kafka);
     }
 
-    static String deadLetterTopic(String service) {
+    /** Where a service's messages go that it could not handle. */
+    public static String deadLetterTopic(String service) {
         return "cutover.dlt." + service;
     }
 

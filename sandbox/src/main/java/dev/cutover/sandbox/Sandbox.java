@@ -16,7 +16,7 @@ import dev.cutover.sandbox.report.Report;
 public final class Sandbox {
 
     private static final String USAGE = """
-            usage: ./rehearse [--runs N] [--fault NAME] [--instances N] [--client plain|starter|pgbouncer] [--client-dns-cache SECONDS[:stale]] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
+            usage: ./rehearse [--runs N] [--fault NAME] [--instances N] [--client plain|starter|pgbouncer] [--client-dns-cache SECONDS[:stale]] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--kafka-sasl] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
               --fault     inject one failure into the saga's cutover; a rollback is then a correct outcome, and
                           the report shows the source serving again with nothing lost. The faults:
             %s
@@ -32,6 +32,9 @@ public final class Sandbox {
                           none: no cache and no pool, each worker reconnects through the name after any error, as
                           libpq applications do
             %s
+              --kafka-sasl Kafka in its own JVM with SASL/SCRAM and ACLs: every service logs in as its own user
+                          with only its ACLs (platform's KafkaAccess), its password from a file, and cutoverctl as
+                          the operator with --kafka-config; the saga method only, without --fault
               --size-mb   seed-shaped data on the source, in MB (default 200)
               --rate      client transactions per second (default 1000)
               --workers   client connections (default 8)
@@ -50,6 +53,7 @@ public final class Sandbox {
         Method method;
         Fault fault;
         FleetOptions fleet;
+        boolean kafkaSasl;
         try {
             List<String> rest = new ArrayList<>(Arrays.asList(args));
             runs = runs(rest);
@@ -58,6 +62,11 @@ public final class Sandbox {
             fleet = FleetOptions.take(rest);
             if (fleet != null && method == Method.COMPARE) {
                 throw new IllegalArgumentException("--compare runs the single-pool client: drop --instances, --client and --client-dns-cache");
+            }
+            kafkaSasl = rest.remove("--kafka-sasl");
+            if (kafkaSasl && (fault != null || method != Method.SAGA)) {
+                throw new IllegalArgumentException("--kafka-sasl runs the saga's cutover without a fault: drop --fault,"
+                        + " --method plain and --compare");
             }
             if (fault != null && method != Method.SAGA) {
                 // Faults are injected into the saga's steps; the plain program would silently run without one.
@@ -85,7 +94,8 @@ public final class Sandbox {
                 if (runs > 1) {
                     System.out.printf("%n=== rehearsal %d of %d ===%n", run, runs);
                 }
-                Report report = method.rehearsal(options, System.out).withFault(fault).withFleet(fleet).run();
+                Report report = method.rehearsal(options, System.out).withFault(fault).withFleet(fleet)
+                        .withKafkaSasl(kafkaSasl).run();
                 report.print(System.out);
                 reports.add(report);
             }

@@ -1,5 +1,6 @@
 package dev.cutover.cutover.api;
 
+import java.security.Principal;
 import java.time.Instant;
 import java.util.Map;
 
@@ -21,7 +22,8 @@ import dev.cutover.platform.MessagePublisher;
 /**
  * Ops over HTTP, on any instance. Starting and aborting only publish the command, as cutoverctl does: the saga
  * decides, on whichever instance owns the cutover's partition (an operator who is not allowed is rejected there, and
- * audited in the log), so the answer is 202. Reading shows the cutover as this instance's projection of
+ * audited in the log), so the answer is 202. With {@code cutover.security.enabled} the operator is the caller's token
+ * subject, and a caller without the operator role never gets here ({@link CommandRefusals}). Reading shows the cutover as this instance's projection of
  * {@code cutover.events} has it, whichever instance runs it: a poll behind the log.
  */
 @RestController
@@ -44,13 +46,13 @@ class CutoverController {
     }
 
     @PostMapping
-    ResponseEntity<Map<String, String>> start(@RequestBody StartRequest request) {
+    ResponseEntity<Map<String, String>> start(@RequestBody StartRequest request, Principal caller) {
         OperatorRequests.require(request.database(), "database");
-        OperatorRequests.require(request.operator(), "operator");
+        String operator = OperatorRequests.operator(caller, request.operator());
         String id = OperatorRequests.newId(request.database());
         publisher.publish(StartCutover.newBuilder()
                 .setMetadata(publisher.originating(request.database(), id, null))
-                .setOperator(request.operator())
+                .setOperator(operator)
                 .setDryRun(Boolean.TRUE.equals(request.dryRun()))
                 .setReason(request.reason())
                 .build());
@@ -58,13 +60,14 @@ class CutoverController {
     }
 
     @PostMapping("/{id}/abort")
-    ResponseEntity<Map<String, String>> abort(@PathVariable String id, @RequestBody AbortRequest request) {
-        OperatorRequests.require(request.operator(), "operator");
+    ResponseEntity<Map<String, String>> abort(@PathVariable String id, @RequestBody AbortRequest request,
+            Principal caller) {
+        String operator = OperatorRequests.operator(caller, request.operator());
         OperatorRequests.require(request.reason(), "reason");
         CutoverView view = view(id);
         publisher.publish(AbortCutover.newBuilder()
                 .setMetadata(publisher.originating(view.database(), id, null))
-                .setOperator(request.operator())
+                .setOperator(operator)
                 .setReason(request.reason())
                 .build());
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("cutoverId", id, "status", "/cutovers/" + id));

@@ -1,5 +1,6 @@
 package dev.cutover.cutover.api;
 
+import java.security.Principal;
 import java.time.Instant;
 import java.util.Map;
 
@@ -52,9 +53,9 @@ class MigrationController {
     }
 
     @PostMapping
-    ResponseEntity<Map<String, String>> start(@RequestBody StartRequest request) {
+    ResponseEntity<Map<String, String>> start(@RequestBody StartRequest request, Principal caller) {
         OperatorRequests.require(request.database(), "database");
-        OperatorRequests.require(request.operator(), "operator");
+        String operator = OperatorRequests.operator(caller, request.operator());
         if (request.parallelism() != null && request.parallelism() < 0) {
             throw new OperatorRequests.BadRequest("parallelism must be 0 (each service's setting) or more, was "
                     + request.parallelism());
@@ -62,7 +63,7 @@ class MigrationController {
         String id = OperatorRequests.newId(request.database() + "-migration");
         publisher.publish(StartMigration.newBuilder()
                 .setMetadata(publisher.originating(request.database(), null, id))
-                .setOperator(request.operator())
+                .setOperator(operator)
                 .setParallelism(request.parallelism() == null ? 0 : request.parallelism())
                 .setReason(request.reason())
                 .setDryRun(Boolean.TRUE.equals(request.dryRun()))
@@ -72,8 +73,9 @@ class MigrationController {
 
     /** Refuses here what the saga would refuse anyway, so the caller hears it in the answer rather than in the log. */
     @PostMapping("/{id}/abort")
-    ResponseEntity<Map<String, String>> abort(@PathVariable String id, @RequestBody AbortRequest request) {
-        OperatorRequests.require(request.operator(), "operator");
+    ResponseEntity<Map<String, String>> abort(@PathVariable String id, @RequestBody AbortRequest request,
+            Principal caller) {
+        String operator = OperatorRequests.operator(caller, request.operator());
         Migration state = state(id);
         if (state instanceof Migration.Rejected) {
             throw new OperatorRequests.Conflict("migration " + id + " was rejected at its start and touched nothing:"
@@ -90,7 +92,7 @@ class MigrationController {
         }
         publisher.publish(AbortMigration.newBuilder()
                 .setMetadata(publisher.originating(MigrationView.of(id, state).database(), null, id))
-                .setOperator(request.operator())
+                .setOperator(operator)
                 .setReason(request.reason())
                 .setDropTargetTables(request.dropTables())
                 .build());

@@ -1,5 +1,6 @@
 package dev.cutover.cutover.api;
 
+import java.security.Principal;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -21,6 +22,22 @@ final class OperatorRequests {
     static String newId(String prefix) {
         return prefix + "-" + LocalDateTime.now(ZoneOffset.UTC).format(ID_TIME) + "-"
                 + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+    }
+
+    /**
+     * Who asks: with security on, the authenticated caller (a token's subject), never a name typed in the request, so
+     * one that names someone else is refused; without it, the name the request gives, as before.
+     */
+    static String operator(Principal caller, String typed) {
+        if (caller == null) {
+            require(typed, "operator");
+            return typed;
+        }
+        if (typed != null && !typed.isBlank() && !typed.equals(caller.getName())) {
+            throw new BadRequest("the operator is who your token says you are (" + caller.getName() + "), not '"
+                    + typed + "': leave operator out of the request");
+        }
+        return caller.getName();
     }
 
     static void require(String value, String field) {

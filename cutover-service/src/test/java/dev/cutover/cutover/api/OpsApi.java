@@ -16,11 +16,20 @@ public final class OpsApi {
 
     public static HttpResponse<String> call(ConfigurableApplicationContext service, String method, String path,
             String json) throws IOException, InterruptedException {
+        return call(service, method, path, json, null);
+    }
+
+    /** The same with {@code Authorization: Bearer <token>}, unless the token is null. */
+    public static HttpResponse<String> call(ConfigurableApplicationContext service, String method, String path,
+            String json, String token) throws IOException, InterruptedException {
         String port = service.getEnvironment().getProperty("local.server.port");
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Content-Type", "application/json")
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -17,7 +17,7 @@ import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.Postgres;
 
 /** What the saga tests share: the participants they play, a database's settings, and a look at a role. */
-final class PlayedParticipants {
+public final class PlayedParticipants {
 
     private PlayedParticipants() {
     }
@@ -37,7 +37,7 @@ final class PlayedParticipants {
     }
 
     /** {@code cutover.databases.<database>}: both servers of the stack, as their superuser, and the app roles. */
-    static void database(Map<String, Object> properties, LocalStack stack, String database, String appRoles) {
+    public static void database(Map<String, Object> properties, LocalStack stack, String database, String appRoles) {
         for (String side : List.of("source", "target")) {
             Postgres server = side.equals("source") ? stack.source() : stack.target();
             String prefix = "cutover.databases." + database + "." + side + ".";

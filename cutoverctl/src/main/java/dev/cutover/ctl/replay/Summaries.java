@@ -13,6 +13,7 @@ import org.apache.avro.specific.SpecificRecord;
 import dev.cutover.events.AbortCutover;
 import dev.cutover.events.AbortMigration;
 import dev.cutover.events.AbortRefused;
+import dev.cutover.events.CommandRefused;
 import dev.cutover.events.AwaitCatchUp;
 import dev.cutover.events.CanaryObserved;
 import dev.cutover.events.CanaryWritten;
@@ -108,6 +109,8 @@ public final class Summaries {
             case StepFinished step -> step.getStep();
             case CompensationStarted compensation -> "after " + compensation.getFailedStep() + ": " + compensation.getReason();
             case AbortRefused refused -> "operator " + refused.getOperator() + ": " + refused.getReason();
+            case CommandRefused refused -> refused.getPrincipal() + " refused " + refused.getAction() + ": "
+                    + refused.getReason();
             case StepFailureNoted noted -> noted.getStep() + " failed: " + noted.getReason() + ", rolling forward";
             case StepRetried retried -> retried.getStep() + " sent again: " + retried.getReason();
             case CutoverRejected rejected -> rejected.getReason()

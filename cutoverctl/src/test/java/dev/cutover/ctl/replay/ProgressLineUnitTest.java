@@ -76,4 +76,15 @@ class ProgressLineUnitTest {
 
         assertThat(Summaries.of(message)).isEqualTo("app resumed on 10.0.0.6:5432 (target opened), 2 PgBouncers, clients held 1.250 s");
     }
+
+    @Test
+    void a_refused_command_says_who_asked_for_what_and_why() {
+        var message = dev.cutover.events.CommandRefused.newBuilder()
+                .setMetadata(CutoverScript.completed("c-1", "shop", START).lines().getFirst().metadata())
+                .setPrincipal("victor").setAction("POST /cutovers").setRoles(java.util.List.of("viewer"))
+                .setReason("victor has the roles [viewer], and POST /cutovers needs the role operator").build();
+
+        assertThat(Summaries.of(message))
+                .isEqualTo("victor refused POST /cutovers: victor has the roles [viewer], and POST /cutovers needs the role operator");
+    }
 }

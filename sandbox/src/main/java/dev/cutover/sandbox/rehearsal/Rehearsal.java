@@ -2,6 +2,7 @@ package dev.cutover.sandbox.rehearsal;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -31,6 +34,7 @@ import dev.cutover.events.TargetOpened;
 import dev.cutover.events.TrafficStopped;
 import dev.cutover.platform.KafkaProbe;
 import dev.cutover.platform.MessagePublisher;
+import dev.cutover.platform.security.KafkaAccess;
 import dev.cutover.sandbox.client.ClientRecord;
 import dev.cutover.sandbox.client.ClientSettings;
 import dev.cutover.sandbox.client.JvmDns;
@@ -38,6 +42,8 @@ import dev.cutover.sandbox.client.RehearsalClient;
 import dev.cutover.sandbox.report.CutoverResult;
 import dev.cutover.sandbox.report.Report;
 import dev.cutover.sandbox.report.ReportInputs;
+import dev.cutover.stack.KafkaProcess;
+import dev.cutover.stack.KafkaSecurity;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.StackOptions;
 
@@ -65,6 +71,10 @@ public final class Rehearsal {
     private ReverseReplicationCheck.Aftermath reverseAftermath;
     /** {@code null}: the client is one pool, as without the fleet options. */
     private ClientFleet fleet;
+    /** Kafka with SASL/SCRAM and ACLs; {@code null}: plaintext, open to every client. */
+    private KafkaSecurity kafkaSecurity;
+    /** The operator's Kafka client properties file for cutoverctl, with {@link #kafkaSecurity}. */
+    private Path operatorKafkaConfig;
 
     public Rehearsal(RehearsalOptions options, PrintStream out) {
         this.options = options;
@@ -122,6 +132,20 @@ public final class Rehearsal {
         return this;
     }
 
+    /**
+     * Kafka with SASL/SCRAM and ACLs (in a JVM of its own): each service logs in as its own user with only
+     * {@link KafkaAccess}'s ACLs, its password from a file, and cutoverctl as the operator with {@code --kafka-config}.
+     * The rehearsal's own reader of the topics logs in as the broker's admin. Not with a fault: the fault injector
+     * has no login yet.
+     */
+    public Rehearsal withKafkaSasl(boolean on) {
+        if (on && fault != null) {
+            throw new IllegalArgumentException("--kafka-sasl cannot be combined with --fault yet");
+        }
+        this.kafkaSecurity = on ? KafkaSecurity.scram().withUsers(Services.kafkaUsers()) : null;
+        return this;
+    }
+
     /** The same rehearsal with another cutover method than the saga; the services then stay idle. */
     public Rehearsal withCutover(CutoverMethod other) {
         this.method = other;
@@ -133,9 +157,17 @@ public final class Rehearsal {
         Instant begin = Instant.now();
         boolean processes = options.layout() == Layout.PROCESSES;
         out.printf("starting the local stack (Kafka%s, PostgreSQL 11 on 127.0.0.2, 17 on 127.0.0.3, BIND)%n",
-                processes ? " in its own JVM" : "");
-        try (LocalStack stack = LocalStack.start(StackOptions.sandbox().withKafkaProcess(processes))) {
+                kafkaSecurity != null ? " in its own JVM with SASL/SCRAM and ACLs" : processes ? " in its own JVM" : "");
+        StackOptions stackOptions = StackOptions.sandbox().withKafkaProcess(processes);
+        if (kafkaSecurity != null) {
+            stackOptions = stackOptions.withKafkaSecurity(kafkaSecurity);
+        }
+        try (LocalStack stack = LocalStack.start(stackOptions)) {
             out.printf("  stack      %s%n", stack.startupTimes());
+            Map<String, Object> busLogin = Map.of("bootstrap.servers", stack.kafkaBootstrapServers());
+            if (kafkaSecurity != null) {
+                busLogin = grantAccess((KafkaProcess) stack.kafka(), work);
+            }
             SeedData.createRoleAndDatabase(stack.source(), stack.target());
             Instant loading = Instant.now();
             SeedData.load(stack.source(), options.dataMegabytes());
@@ -147,7 +179,10 @@ public final class Rehearsal {
                         HandMadeReplication.PUBLICATION, since(subscribing), handMade.adopted() ? "adopted" : "not adopted");
             }
             try (Services services = new Services(stack, work, options.dnsTtl(), options.layout());
-                    KafkaProbe bus = new KafkaProbe(stack.kafkaBootstrapServers())) {
+                    KafkaProbe bus = new KafkaProbe(busLogin)) {
+                if (kafkaSecurity != null) {
+                    services.logInToKafka(kafkaSecurity);
+                }
                 if (handMade != null) {
                     handMade.configure(services);
                 }
@@ -172,6 +207,42 @@ public final class Rehearsal {
             }
             out.printf("rehearsal took %d s%n", since(begin) / 1000);
         }
+    }
+
+    /**
+     * Each service's and the operator's ACLs, as platform's {@link KafkaAccess} lists them, and the operator's client
+     * properties file; returns the login of the rehearsal's own reader, the admin, who sees every topic.
+     */
+    private Map<String, Object> grantAccess(KafkaProcess kafka, Path work) throws IOException {
+        for (String user : Services.kafkaUsers()) {
+            kafka.allow(user.equals(Services.OPERATOR) ? KafkaAccess.forOperator(user) : KafkaAccess.forService(user, user));
+        }
+        Properties login = new Properties();
+        kafkaSecurity.clientProperties(Services.OPERATOR).forEach(login::put);
+        operatorKafkaConfig = work.resolve("kafka-operator.properties");
+        try (Writer writer = Files.newBufferedWriter(operatorKafkaConfig)) {
+            login.store(writer, "Kafka login of the operator " + Services.OPERATOR);
+        }
+        out.printf("  kafka      SASL/SCRAM users %s, each with only its ACLs%n", Services.kafkaUsers());
+        return kafka.clientProperties(KafkaSecurity.ADMIN);
+    }
+
+    /** {@code --bootstrap-servers}, and the operator's {@code --kafka-config} on a broker with SASL. */
+    private List<String> kafkaOptions(LocalStack stack) {
+        List<String> options = new ArrayList<>(List.of("--bootstrap-servers", stack.kafkaBootstrapServers()));
+        if (operatorKafkaConfig != null) {
+            options.addAll(List.of("--kafka-config", operatorKafkaConfig.toString()));
+        }
+        return options;
+    }
+
+    private String[] cutoverctlArguments(LocalStack stack, String... args) {
+        List<String> all = new ArrayList<>();
+        int words = args.length > 1 && args[0].equals("migrate") ? 2 : 1;
+        all.addAll(List.of(args).subList(0, words));
+        all.addAll(kafkaOptions(stack));
+        all.addAll(List.of(args).subList(words, args.length));
+        return all.toArray(String[]::new);
     }
 
     private Report cutover(LocalStack stack, KafkaProbe bus, Services services) throws Exception {
@@ -207,15 +278,15 @@ public final class Rehearsal {
                 out.printf("fault        %s: %s%n", fault.name(), fault.description());
             }
             Instant asked = Instant.now();
-            int started = cutoverctl("start", "--bootstrap-servers", stack.kafkaBootstrapServers(),
+            int started = cutoverctl(cutoverctlArguments(stack, "start",
                     "--database", SeedData.DATABASE, "--operator", Services.OPERATOR, "--reason", "rehearsal",
-                    "--cutover-id", cutoverId);
+                    "--cutover-id", cutoverId));
             Duration cutoverctlStart = Duration.between(asked, Instant.now());
             if (started != 0) {
                 throw new RehearsalFailed("cutoverctl start failed with exit code " + started);
             }
-            Cutoverctl.run(out, out, "watch", "--bootstrap-servers", stack.kafkaBootstrapServers(),
-                    "--cutover", cutoverId, "--timeout", options.stepTimeout().toSeconds() + "s");
+            Cutoverctl.run(out, out, cutoverctlArguments(stack, "watch",
+                    "--cutover", cutoverId, "--timeout", options.stepTimeout().toSeconds() + "s"));
             SpecificRecord end = bus.await(SpecificRecord.class, m -> cutoverId.equals(cutoverOf(m))
                     && (m instanceof CutoverCompleted || m instanceof CutoverRolledBack || m instanceof CutoverRejected),
                     options.stepTimeout());
@@ -256,8 +327,7 @@ public final class Rehearsal {
                     Connection target = stack.target().connect(SeedData.DATABASE)) {
                 Report report = Report.create(inputs, source, target);
                 out.println();
-                Cutoverctl.run(out, out, "timeline", "--bootstrap-servers", stack.kafkaBootstrapServers(),
-                        "--cutover", cutoverId);
+                Cutoverctl.run(out, out, cutoverctlArguments(stack, "timeline", "--cutover", cutoverId));
                 out.println();
                 return report;
             }
@@ -326,9 +396,9 @@ public final class Rehearsal {
             new MigrationDriver(bus, out, options.stepTimeout()).prepareTarget();
             return;
         }
-        int exit = cutoverctl("migrate", "start", "--bootstrap-servers", stack.kafkaBootstrapServers(), "--database",
+        int exit = cutoverctl(cutoverctlArguments(stack, "migrate", "start", "--database",
                 SeedData.DATABASE, "--operator", Services.OPERATOR, "--reason", "rehearsal", "--watch", "--timeout",
-                options.stepTimeout().toSeconds() + "s");
+                options.stepTimeout().toSeconds() + "s"));
         if (exit != 0) {
             throw new RehearsalFailed("cutoverctl migrate start --watch ended with exit code " + exit
                     + ": the migration did not become ready (its events are above)");

@@ -17,6 +17,7 @@ import dev.cutover.dns.DnsSwitcherApplication;
 import dev.cutover.lag.LagMonitorApplication;
 import dev.cutover.replicator.ReplicatorApplication;
 import dev.cutover.schema.SchemaServiceApplication;
+import dev.cutover.stack.KafkaSecurity;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.PgBouncerServer;
 import dev.cutover.stack.Postgres;
@@ -55,6 +56,7 @@ public final class Services implements AutoCloseable {
     private final Map<Service, ServiceProcess> processes = new LinkedHashMap<>();
     private final Map<String, Object> common;
     private final Map<Service, Map<String, Object>> own = new HashMap<>();
+    private final Map<Service, Map<String, Object>> kafkaLogins = new HashMap<>();
 
     /**
      * One database the services move.
@@ -146,6 +148,30 @@ public final class Services implements AutoCloseable {
         own.put(Service.CUTOVER_SERVICE, saga);
     }
 
+    /** The Kafka users of a rehearsal on a broker with SASL: one per service (its name), and the operator. */
+    static List<String> kafkaUsers() {
+        List<String> users = new java.util.ArrayList<>();
+        for (Service service : Service.values()) {
+            users.add(service.module);
+        }
+        users.add(OPERATOR);
+        return users;
+    }
+
+    /**
+     * Each service logs in to Kafka as its own user, named after it, with its password in a file of its own
+     * ({@code cutover.kafka.sasl.password-secret=file:...}), as a deployment with container secrets would; before the
+     * services start.
+     */
+    synchronized void logInToKafka(KafkaSecurity security) throws IOException {
+        for (Service service : Service.values()) {
+            Path password = workDirectory.resolve("kafka-" + service.module + ".secret");
+            Files.writeString(password, security.password(service.module) + "\n");
+            kafkaLogins.put(service, Map.of("cutover.kafka.sasl.username", service.module,
+                    "cutover.kafka.sasl.password-secret", "file:" + password));
+        }
+    }
+
     /** A setting every service reads, e.g. the replication to adopt; before the services start. */
     synchronized void configure(String name, String value) {
         common.put(name, value);
@@ -168,6 +194,7 @@ public final class Services implements AutoCloseable {
     private Map<String, Object> settingsOf(Service service) {
         Map<String, Object> properties = new HashMap<>(common);
         properties.putAll(own.getOrDefault(service, Map.of()));
+        properties.putAll(kafkaLogins.getOrDefault(service, Map.of()));
         return properties;
     }
 
