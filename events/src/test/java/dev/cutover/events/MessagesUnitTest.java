@@ -35,8 +35,8 @@ class MessagesUnitTest {
 
     @Test
     void commandsAndEventsAreCountedAsTheCatalogueListsThem() {
-        assertThat(Messages.all()).filteredOn(MessageType::isCommand).hasSize(26);
-        assertThat(Messages.all()).filteredOn(MessageType::isEvent).hasSize(55);
+        assertThat(Messages.all()).filteredOn(MessageType::isCommand).hasSize(29);
+        assertThat(Messages.all()).filteredOn(MessageType::isEvent).hasSize(63);
         assertThat(Messages.all()).extracting(MessageType::fullName).doesNotHaveDuplicates();
     }
 
