@@ -281,4 +281,35 @@ public sealed interface CutoverMessage {
      */
     record Tick() implements CutoverMessage {
     }
+
+    /** Ops asks a completed cutover to move the clients back to the source. */
+    record StartFallback(Operator operator, String reason) implements CutoverMessage {
+
+        public StartFallback {
+            Objects.requireNonNull(operator, "operator must not be null");
+            Text.notBlank(reason, "reason");
+        }
+    }
+
+    /** The fence locked the application roles out of the target and ended their sessions. */
+    record TargetLocked() implements CutoverMessage {
+    }
+
+    /** The source applied everything the fenced target wrote: the reverse slot is confirmed past {@code targetLsn}. */
+    record ReverseCaughtUp(Lsn targetLsn, Lsn confirmedLsn) implements CutoverMessage {
+
+        public ReverseCaughtUp {
+            Objects.requireNonNull(targetLsn, "targetLsn must not be null");
+            Objects.requireNonNull(confirmedLsn, "confirmedLsn must not be null");
+        }
+    }
+
+    /** A participant could not carry out a command only a fallback sends. */
+    record FallbackStepFailed(FallbackStep step, String reason, boolean retryable) implements CutoverMessage {
+
+        public FallbackStepFailed {
+            Objects.requireNonNull(step, "step must not be null");
+            Text.notBlank(reason, "reason");
+        }
+    }
 }
