@@ -114,7 +114,8 @@ final class SagaCodec {
         ReplicationState state = new ReplicationState(report.getState());
         long lagBytes = report.getSlotLagBytes() == null ? Long.MAX_VALUE : Math.max(0, report.getSlotLagBytes());
         Duration heartbeat = Duration.ofMillis(report.getHeartbeatLagMs() == null ? 0 : Math.max(0, report.getHeartbeatLagMs()));
-        return new CutoverMessage.LagReported(lagBytes, heartbeat, state, report.getMetadata().getOccurredAt());
+        return new CutoverMessage.LagReported(lagBytes, heartbeat, state, report.getMetadata().getOccurredAt(),
+                "REVERSE".equals(report.getDirection()));
     }
 
     // ---- outbound: the saga's commands ----

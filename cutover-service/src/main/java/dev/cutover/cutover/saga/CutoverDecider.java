@@ -556,8 +556,9 @@ public final class CutoverDecider {
     }
 
     private static Decision lag(Cutover state, LagReported lag, Instant now, CutoverPolicy policy) {
-        // Lag reports are a stream of observations, not answers: only the preflight gate waits for one.
-        if (!(state instanceof Preflight preflight && preflight.checksPassed())) {
+        // Lag reports are a stream of observations, not answers: only the preflight gate waits for one. The reverse
+        // replication's are a fallback's.
+        if (lag.reverse() || !(state instanceof Preflight preflight && preflight.checksPassed())) {
             return Decision.none();
         }
         if (Duration.between(lag.observedAt(), now).compareTo(policy.maxLagAge()) > 0) {

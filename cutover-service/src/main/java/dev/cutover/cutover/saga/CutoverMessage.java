@@ -261,9 +261,16 @@ public sealed interface CutoverMessage {
      *
      * @param heartbeatLag how long the monitor's periodic heartbeat row took to show up on the target: a canary
      *                     measured continuously, hence the best guess for how long catching up will take
+     * @param reverse      a report of the reverse replication (the target feeding the source, a fallback's), which
+     *                     only a fallback's preflight reads
      */
-    record LagReported(long lagBytes, Duration heartbeatLag, ReplicationState state, Instant observedAt)
-            implements CutoverMessage {
+    record LagReported(long lagBytes, Duration heartbeatLag, ReplicationState state, Instant observedAt,
+            boolean reverse) implements CutoverMessage {
+
+        /** A report of the forward replication, source to target. */
+        public LagReported(long lagBytes, Duration heartbeatLag, ReplicationState state, Instant observedAt) {
+            this(lagBytes, heartbeatLag, state, observedAt, false);
+        }
 
         public LagReported {
             if (lagBytes < 0) {

@@ -38,7 +38,7 @@ import java.util.Optional;
 
 /**
  * The fallback's rules: a completed cutover's clients moved back to the source, the cutover's steps in the other
- * direction ({@link FallbackStep}), decided and folded as {@link CutoverDecider} does the cutover's (which hands a
+ * direction ({@link FallbackStep}) after a preflight that waits for the reverse replication to be streaming, decided and folded as {@link CutoverDecider} does the cutover's (which hands a
  * fallback's messages and events to this class). Until {@code RestoreSource} is sent, every failure, timeout or abort
  * puts the target back (DNS to the target, its roles opened): it took every write so far, and the reverse replication
  * goes on carrying them to the source, so another fallback can be tried. From then on the fallback only rolls forward.
@@ -126,7 +126,7 @@ public final class FallbackDecider {
         return switch (state) {
             case Completed completed -> completed.progress().fallbackPoint().isPresent()
                     && completed.progress().tidyUpTasks().contains(TidyUpTask.PREPARE_FALLBACK)
-                    ? begin(completed.progress(), start, now, policy)
+                    ? begin(start, now)
                     : reject(start, "the cutover prepared no reverse replication (cutover.databases."
                             + completed.progress().started().database() + ".fallback.prepare was off, or the target's"
                             + " position at opening was not recorded), so the source lacks the target's writes and a"
@@ -139,8 +139,8 @@ public final class FallbackDecider {
                 case RollingBack rollingBack -> reject(start, "a fallback is being rolled back: ask again once the"
                         + " target serves (FallbackRolledBack)", now);
                 case FellBack fellBack -> reject(start, "the cutover has fallen back already: the source serves", now);
-                case RolledBack rolledBack -> begin(fallingBack.progress(), start, now, policy);
-                case Refused refused -> begin(fallingBack.progress(), start, now, policy);
+                case RolledBack rolledBack -> begin(start, now);
+                case Refused refused -> begin(start, now);
             };
             case Cutover.TidyingUp tidyingUp -> reject(start, "the cutover is still tidying up (the reverse"
                     + " replication starts once forward replication is stopped): ask again once it completed", now);
@@ -163,14 +163,46 @@ public final class FallbackDecider {
         return progress.started().operator().equals(start.operator()) && progress.started().reason().equals(start.reason());
     }
 
-    private static Decision begin(Progress cutover, StartFallback start, Instant now, CutoverPolicy policy) {
-        FallbackProgress progress = FallbackProgress.of(new FallbackStarted(start.operator(), start.reason(), now))
-                .withStart(FallbackStep.PREFLIGHT, now);
-        var events = new ArrayList<CutoverEvent>(List.of(progress.started(), new FallbackStepStarted(FallbackStep.PREFLIGHT, now),
-                new FallbackStepFinished(FallbackStep.PREFLIGHT, now)));
-        Decision started = startReady(cutover, progress.withEnd(FallbackStep.PREFLIGHT, now), now, policy);
-        events.addAll(started.events());
-        return new Decision(events, started.commands());
+    /** The preflight waits for a report of the reverse replication read since the request ({@link #lag}). */
+    private static Decision begin(StartFallback start, Instant now) {
+        return new Decision(List.of(new FallbackStarted(start.operator(), start.reason(), now),
+                new FallbackStepStarted(FallbackStep.PREFLIGHT, now)), List.of());
+    }
+
+    /**
+     * The preflight's gate, as the cutover's: the reverse replication streaming with its lag under
+     * {@code cutover.saga.max-lag}, in a report read since the fallback was asked for (an older one says nothing of the
+     * source's state now). One that is not ready is waited past for {@code lag-settle}, a passing spike being no
+     * reason to refuse; after that it refuses the fallback, which has touched nothing yet.
+     */
+    private static Decision lag(FallingBack state, CutoverMessage.LagReported lag, Instant now, CutoverPolicy policy) {
+        if (!lag.reverse() || !(state.fallback() instanceof Switching switching)
+                || !switching.progress().inFlight().contains(FallbackStep.PREFLIGHT)) {
+            return Decision.none();
+        }
+        Instant began = switching.progress().stepStarts().get(FallbackStep.PREFLIGHT);
+        if (lag.observedAt().isBefore(began) || Duration.between(lag.observedAt(), now).compareTo(policy.maxLagAge()) > 0) {
+            return Decision.none();
+        }
+        if (lag.state().streaming() && lag.lagBytes() <= policy.maxLagBytes()) {
+            FallbackProgress passed = switching.progress().withEnd(FallbackStep.PREFLIGHT, now);
+            var events = new ArrayList<CutoverEvent>(List.of(new FallbackStepFinished(FallbackStep.PREFLIGHT, now)));
+            Decision started = startReady(state.progress(), passed, now, policy);
+            events.addAll(started.events());
+            return new Decision(events, started.commands());
+        }
+        if (lag.observedAt().isBefore(began.plus(policy.lagSettle()))) {
+            return Decision.none();
+        }
+        return refuse(switching.progress(), lag.state().streaming()
+                ? "the reverse replication's lag of " + lag.lagBytes() + " bytes is over the threshold of "
+                        + policy.maxLagBytes() + " bytes: ask again once the source has caught up"
+                : "the reverse replication is " + lag.state() + ", not streaming: " + lag.state().meaning()
+                        + "; look at the reverse subscription on the source, then ask again", now);
+    }
+
+    private static Decision refuse(FallbackProgress progress, String reason, Instant now) {
+        return Decision.of(new FallbackRejected(progress.started().operator(), reason, now));
     }
 
     private static Decision reject(StartFallback start, String reason, Instant now) {
@@ -207,7 +239,7 @@ public final class FallbackDecider {
             case CutoverMessage.FallbackPrepared other -> Decision.none();
             case CutoverMessage.ReverseReplicationStarted other -> Decision.none();
             case CutoverMessage.DnsTtlChanged other -> Decision.none();
-            case CutoverMessage.LagReported other -> Decision.none();
+            case CutoverMessage.LagReported lag -> lag(state, lag, now, policy);
         };
     }
 
@@ -292,6 +324,8 @@ public final class FallbackDecider {
         }
         String reason = "aborted by " + abort.operator() + ": " + abort.reason();
         return switch (state.fallback()) {
+            case Switching switching when switching.progress().inFlight().contains(FallbackStep.PREFLIGHT) ->
+                    refuse(switching.progress(), reason, now);
             case Switching switching when switching.progress().inFlight().stream().allMatch(FallbackStep::compensable) ->
                     rollBack(state.progress(), switching.progress(),
                             switching.progress().inFlight().stream().findFirst().orElse(FallbackStep.FLIP_DNS), reason, now);
@@ -358,6 +392,12 @@ public final class FallbackDecider {
                 FallbackStep late = stepDeadlines(switching.progress(), policy).entrySet().stream()
                         .filter(step -> now.isAfter(step.getValue())).map(Map.Entry::getKey).findFirst().orElseThrow();
                 Duration timeout = policy.timeout(late.forwardStep());
+                if (late == FallbackStep.PREFLIGHT) {
+                    yield refuse(switching.progress(), "no report of the reverse replication's lag read since the"
+                            + " fallback was asked for arrived within " + human(timeout) + ": lag-monitor reports it"
+                            + " while the source's reverse subscription exists, for a database with"
+                            + " cutover.databases.<db>.fallback.prepare; check that it runs with that setting", now);
+                }
                 if (late.compensable()) {
                     yield rollBack(state.progress(), switching.progress(), late,
                             late + " did not finish within " + human(timeout), now);

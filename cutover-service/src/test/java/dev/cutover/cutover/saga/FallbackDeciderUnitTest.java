@@ -30,6 +30,7 @@ import dev.cutover.cutover.saga.CutoverMessage.AbortCutover;
 import dev.cutover.cutover.saga.CutoverMessage.DnsFlipped;
 import dev.cutover.cutover.saga.CutoverMessage.FallbackRemoved;
 import dev.cutover.cutover.saga.CutoverMessage.FallbackStepFailed;
+import dev.cutover.cutover.saga.CutoverMessage.LagReported;
 import dev.cutover.cutover.saga.CutoverMessage.ReverseCaughtUp;
 import dev.cutover.cutover.saga.CutoverMessage.SequencesSynced;
 import dev.cutover.cutover.saga.CutoverMessage.SourceRestored;
@@ -105,15 +106,64 @@ class FallbackDeciderUnitTest {
         return all.toArray(CutoverEvent[]::new);
     }
 
+    /** The fallback asked for at {@link #ASKED}, its preflight waiting for the reverse replication's lag. */
+    private static List<CutoverEvent> checking(CutoverEvent... more) {
+        return completedWithFallback(concat(List.of(new FallbackStarted(BOB, WHY, ASKED),
+                new FallbackStepStarted(FallbackStep.PREFLIGHT, ASKED)), more));
+    }
+
+    private static LagReported reverseLag(long bytes, ReplicationState state, Instant observedAt) {
+        return new LagReported(bytes, Duration.ZERO, state, observedAt, true);
+    }
+
     @Test
-    void aFallbackOfACompletedCutoverFlipsDnsBackToTheStillLockedSourceFirst() {
+    void aFallbackOfACompletedCutoverFirstWaitsForTheReverseReplicationsLag() {
         Cutover state = given(completedWithFallback()).when(new StartFallback(BOB, WHY), ASKED)
-                .then(List.of(new FallbackStarted(BOB, WHY, ASKED), new FallbackStepStarted(FallbackStep.PREFLIGHT, ASKED),
-                        new FallbackStepFinished(FallbackStep.PREFLIGHT, ASKED),
-                        new FallbackStepStarted(FallbackStep.FLIP_DNS, ASKED)),
-                        List.of(new FlipDns(RECORD, DNS.targetAddress(), DNS.sourceAddress(), POLICY.dnsTtl())));
+                .then(List.of(new FallbackStarted(BOB, WHY, ASKED), new FallbackStepStarted(FallbackStep.PREFLIGHT, ASKED)),
+                        List.of());
         assertThat(state).isInstanceOf(FallingBack.class);
         assertThat(state.isActive()).as("a fallback under way holds the database").isTrue();
+    }
+
+    @Test
+    void aStreamingReverseReplicationPassesThePreflightAndDnsFlipsBackToTheStillLockedSourceFirst() {
+        Instant now = ASKED.plusMillis(900);
+        given(checking()).when(reverseLag(4096, ReplicationState.STREAMING, ASKED.plusMillis(800)), now)
+                .then(List.of(new FallbackStepFinished(FallbackStep.PREFLIGHT, now),
+                        new FallbackStepStarted(FallbackStep.FLIP_DNS, now)),
+                        List.of(new FlipDns(RECORD, DNS.targetAddress(), DNS.sourceAddress(), POLICY.dnsTtl())));
+    }
+
+    @Test
+    void theForwardReplicationsLagOrAReportReadBeforeTheRequestSaysNothingAboutTheWayBack() {
+        given(checking()).when(new LagReported(0, Duration.ZERO, ReplicationState.STREAMING, ASKED.plusMillis(800)),
+                ASKED.plusMillis(900)).thenNothing();
+        given(checking()).when(reverseLag(0, ReplicationState.STREAMING, ASKED.minusMillis(100)), ASKED.plusMillis(900))
+                .thenNothing();
+    }
+
+    @Test
+    void aReverseReplicationThatIsNotStreamingRefusesTheFallbackOnceTheLagHadTimeToSettle() {
+        given(checking()).when(reverseLag(0, ReplicationState.DOWN, ASKED.plusMillis(800)), ASKED.plusMillis(900))
+                .thenNothing();
+        Instant late = ASKED.plus(POLICY.lagSettle()).plusMillis(100);
+        Cutover state = given(checking()).when(reverseLag(0, ReplicationState.DOWN, late), late)
+                .then(new FallbackRejected(BOB, "the reverse replication is DOWN, not streaming: "
+                        + ReplicationState.DOWN.meaning() + "; look at the reverse subscription on the source, then ask"
+                        + " again", late));
+        assertThat(((FallingBack) state).fallback()).isInstanceOf(Fallback.Refused.class);
+        assertThat(state.isActive()).isFalse();
+    }
+
+    @Test
+    void noReportOfTheReverseReplicationWithinThePreflightsTimeoutRefusesTheFallback() {
+        Instant late = ASKED.plus(POLICY.timeout(Step.PREFLIGHT)).plusMillis(1);
+        given(checking()).when(new Tick(), late).then(new FallbackRejected(BOB, "no report of the reverse"
+                + " replication's lag read since the fallback was asked for arrived within 30s: lag-monitor reports it"
+                + " while the source's reverse subscription exists, for a database with"
+                + " cutover.databases.<db>.fallback.prepare; check that it runs with that setting", late));
+        given(checking()).when(new AbortCutover(ALICE, "not now"), ASKED.plusMillis(10))
+                .then(new FallbackRejected(BOB, "aborted by alice: not now", ASKED.plusMillis(10)));
     }
 
     @Test
@@ -216,10 +266,8 @@ class FallbackDeciderUnitTest {
         given(rollingBack).when(new TrafficResumed(now.plusMillis(10)), now.plusMillis(20)).thenNothing();
         Instant again = now.plusSeconds(60);
         given(rollingBack).when(new StartFallback(ALICE, "again"), again)
-                .then(List.of(new FallbackStarted(ALICE, "again", again), new FallbackStepStarted(FallbackStep.PREFLIGHT, again),
-                        new FallbackStepFinished(FallbackStep.PREFLIGHT, again),
-                        new FallbackStepStarted(FallbackStep.FLIP_DNS, again)),
-                        List.of(new FlipDns(RECORD, DNS.targetAddress(), DNS.sourceAddress(), POLICY.dnsTtl())));
+                .then(List.of(new FallbackStarted(ALICE, "again", again),
+                        new FallbackStepStarted(FallbackStep.PREFLIGHT, again)), List.of());
     }
 
     @Test
@@ -276,6 +324,7 @@ class FallbackDeciderUnitTest {
         var sent = new ArrayList<SagaCommand>();
         List<CutoverMessage> messages = List.of(
                 new StartFallback(BOB, WHY),
+                reverseLag(0, ReplicationState.STREAMING, ASKED.plusMillis(1)),
                 new DnsFlipped(DNS.targetAddress(), DNS.sourceAddress()),
                 new TargetLocked(),
                 new SequencesSynced(2),
@@ -292,7 +341,7 @@ class FallbackDeciderUnitTest {
         assertThat(sent).extracting(command -> command.getClass().getSimpleName()).containsExactly(
                 "FlipDns", "LockTarget", "AwaitReverseCatchUp", "SyncSequencesToSource", "RestoreSource",
                 "StopReverseReplication");
-        assertThat(history).last().isEqualTo(new FallbackCompleted(Duration.ofMillis(5), ASKED.plusMillis(6)));
+        assertThat(history).last().isEqualTo(new FallbackCompleted(Duration.ofMillis(5), ASKED.plusMillis(7)));
         assertThat(Optional.of(CutoverDecider.rebuild(history)).map(Cutover::isActive)).contains(false);
     }
 }
