@@ -78,6 +78,18 @@ final class FallbackRehearsal {
         }
     }
 
+    /**
+     * With {@link #stallingFirst()}, lag-monitor is told to call the reverse replication stalled only after minutes: it
+     * judges a disabled subscription by the lag that builds up behind it, so the first fallback's preflight passes
+     * whatever the host's speed, and what is rehearsed is the catch-up proof failing and the rollback.
+     */
+    void configure(Services services) {
+        if (stall) {
+            services.configure("cutover.lag.databases." + SeedData.DATABASE + ".stall-after", "10m");
+            services.configure("cutover.lag.databases." + SeedData.DATABASE + ".catching-up-bytes", "1GB");
+        }
+    }
+
     /** The client is writing on the target; returns once the last fallback ended and the client writes where it serves. */
     Outcome run(LocalStack stack, KafkaProbe bus, RehearsalClient client, String cutoverId, long writesAfter,
             Duration timeout, PrintStream out) throws SQLException {

@@ -156,6 +156,9 @@ public final class Rehearsal {
                 if (reverse != null) {
                     reverse.configure(services);
                 }
+                if (thenFallback != null) {
+                    thenFallback.configure(services);
+                }
                 Instant starting = Instant.now();
                 services.startAll();
                 out.printf("  services   5 started in %d ms%s%n", since(starting),
