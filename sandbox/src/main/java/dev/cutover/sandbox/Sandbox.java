@@ -15,10 +15,13 @@ import dev.cutover.sandbox.report.Report;
 public final class Sandbox {
 
     private static final String USAGE = """
-            usage: ./rehearse [--runs N] [--fault NAME] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
+            usage: ./rehearse [--runs N] [--fault NAME] [--then-fallback] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
               --fault     inject one failure into the saga's cutover; a rollback is then a correct outcome, and
                           the report shows the source serving again with nothing lost. The faults:
             %s
+              --then-fallback  after a completed cutover, writes of the target's own, then cutoverctl fallback
+                          with the client still writing: every acknowledged write is then checked on the source,
+                          and the JSON gets fallbackResult, fallbackClientDowntimeMs and fallbackLostWrites
               --runs      rehearsals in a row; more than one prints the median and p95 of every figure (default 1)
               --method    saga: the event-driven cutover over Kafka (default); plain: the same steps run by one
                           sequential program, JDBC and DNS calls, no Kafka (the services stay idle)
@@ -47,11 +50,16 @@ public final class Sandbox {
         int runs;
         Method method;
         Fault fault;
+        boolean thenFallback;
         try {
             List<String> rest = new ArrayList<>(Arrays.asList(args));
             runs = runs(rest);
             method = Method.take(rest);
             fault = fault(rest);
+            thenFallback = rest.remove("--then-fallback");
+            if (thenFallback && method != Method.SAGA) {
+                throw new IllegalArgumentException("--then-fallback applies to the saga only: drop --method plain / --compare");
+            }
             if (fault != null && method != Method.SAGA) {
                 // Faults are injected into the saga's steps; the plain program would silently run without one.
                 throw new IllegalArgumentException("--fault applies to the saga only: drop --method plain / --compare");
@@ -78,7 +86,7 @@ public final class Sandbox {
                 if (runs > 1) {
                     System.out.printf("%n=== rehearsal %d of %d ===%n", run, runs);
                 }
-                Report report = method.rehearsal(options, System.out).withFault(fault).run();
+                Report report = method.rehearsal(options, System.out).withFault(fault).withThenFallback(thenFallback).run();
                 report.print(System.out);
                 reports.add(report);
             }

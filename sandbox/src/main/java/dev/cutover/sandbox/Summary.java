@@ -27,6 +27,8 @@ record Summary(int runs, long completed, Map<String, long[]> figures, long lost,
         putIfAny(figures, "lastWorkerBackMs", present(reports, Report::lastWorkerBackMs));
         putIfAny(figures, "startToFlipMs", present(reports, Report::startToFlipMs));
         putIfAny(figures, "cutoverctlStartMs", present(reports, Report::cutoverctlStartMs));
+        putIfAny(figures, "cutoverClientDowntimeMs", present(reports, Report::cutoverClientDowntimeMs));
+        putIfAny(figures, "fallbackClientDowntimeMs", present(reports, Report::fallbackClientDowntimeMs));
         figures.put("ackedWrites", values(reports, Report::ackedWrites));
         return new Summary(reports.size(),
                 reports.stream().filter(r -> r.result() == CutoverResult.COMPLETED).count(), figures,

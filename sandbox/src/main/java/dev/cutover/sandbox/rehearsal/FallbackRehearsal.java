@@ -72,7 +72,7 @@ final class FallbackRehearsal {
 
         /** Every acknowledged write of the run checked on the server that serves at the end. */
         Report report(ReportInputs inputs, Connection source, Connection target) {
-            FallbackFigures figures = FallbackFigures.of(result, inputs.client(), askedAt, endedAt);
+            FallbackFigures figures = FallbackFigures.of(result, inputs, askedAt, endedAt);
             return completed() ? Report.afterFallback(inputs, source, Server.SOURCE, figures)
                     : Report.afterFallback(inputs, target, Server.TARGET, figures);
         }

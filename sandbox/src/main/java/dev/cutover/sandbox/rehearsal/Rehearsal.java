@@ -103,6 +103,11 @@ public final class Rehearsal {
         return this;
     }
 
+    /** {@code --then-fallback}: {@link #thenFallback} when {@code wanted}. */
+    public Rehearsal withThenFallback(boolean wanted) {
+        return wanted ? thenFallback(FallbackRehearsal.plain()) : this;
+    }
+
     /** After a completed cutover, {@code fallback} moves the client back to the source ({@code --then-fallback}). */
     Rehearsal thenFallback(FallbackRehearsal fallback) {
         this.thenFallback = fallback;

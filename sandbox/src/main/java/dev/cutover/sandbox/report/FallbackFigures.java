@@ -13,17 +13,25 @@ import java.util.Objects;
  *                         to its last event
  * @param lostWrites       acknowledged writes of the whole run missing or different on the server that serves at the
  *                         end; -1 when they could not be checked
+ * @param cutoverClientDowntimeMs the cutover's own: the longest gap from the cutover's window to the fallback's
+ *                         request (the report's {@code clientDowntimeMs} covers both switches, the larger wins)
  */
-public record FallbackFigures(String result, long clientDowntimeMs, long lostWrites) {
+public record FallbackFigures(String result, long clientDowntimeMs, long lostWrites, long cutoverClientDowntimeMs) {
 
     public FallbackFigures {
         Objects.requireNonNull(result, "result");
     }
 
-    /** The longest gap between acknowledgements that overlaps {@code from}..{@code to}. */
-    public static FallbackFigures of(String result, ClientRecord record, Instant from, Instant to) {
-        long start = record.nanoTimeOf(from);
-        long end = record.nanoTimeOf(to);
+    /** The fallback asked for at {@code from} and ended at {@code to}; the rows not checked yet. */
+    public static FallbackFigures of(String result, ReportInputs inputs, Instant from, Instant to) {
+        ClientRecord record = inputs.client();
+        long asked = record.nanoTimeOf(from);
+        return new FallbackFigures(result, longestGapMs(record, asked, record.nanoTimeOf(to)), -1,
+                longestGapMs(record, record.nanoTimeOf(inputs.windowStart()), asked));
+    }
+
+    /** The longest gap between acknowledgements (or the client's stop) that overlaps {@code start}..{@code end}. */
+    private static long longestGapMs(ClientRecord record, long start, long end) {
         long previous = record.startNanoTime();
         long longest = 0;
         for (int i = 0; i < record.ackCount(); i++) {
@@ -36,10 +44,10 @@ public record FallbackFigures(String result, long clientDowntimeMs, long lostWri
         if (previous <= end) {
             longest = Math.max(longest, record.stopNanoTime() - previous);
         }
-        return new FallbackFigures(result, longest / 1_000_000, -1);
+        return longest / 1_000_000;
     }
 
     FallbackFigures withLostWrites(long lost) {
-        return new FallbackFigures(result, clientDowntimeMs, lost);
+        return new FallbackFigures(result, clientDowntimeMs, lost, cutoverClientDowntimeMs);
     }
 }

@@ -109,6 +109,16 @@ public final class Report {
         return rows.lost();
     }
 
+    /** The fallback's client-observed downtime ({@code --then-fallback}); empty without one. */
+    public OptionalLong fallbackClientDowntimeMs() {
+        return fallback == null ? OptionalLong.empty() : OptionalLong.of(fallback.clientDowntimeMs());
+    }
+
+    /** With {@code --then-fallback}, the cutover's own downtime, before the fallback was asked for; empty without. */
+    public OptionalLong cutoverClientDowntimeMs() {
+        return fallback == null ? OptionalLong.empty() : OptionalLong.of(fallback.cutoverClientDowntimeMs());
+    }
+
     public RowCheck rowCheck() {
         return rows;
     }
@@ -223,8 +233,9 @@ public final class Report {
         startToFlipMs().ifPresent(ms -> lines.add(row("start to flip", String.format(Locale.ROOT, "%,d ms (StartCutover -> DnsFlipped)", ms))));
         cutoverctlStartMs().ifPresent(ms -> lines.add(row("cutoverctl start", String.format(Locale.ROOT, "%,d ms to return", ms))));
         if (fallback != null) {
-            lines.add(row("fallback", String.format(Locale.ROOT, "%s, client-observed downtime %,d ms, rows checked on the %s",
-                    fallback.result(), fallback.clientDowntimeMs(), rows.checkedOn().name().toLowerCase())));
+            lines.add(row("fallback", String.format(Locale.ROOT, "%s, client-observed downtime %,d ms (the cutover's %,d ms),"
+                    + " rows checked on the %s", fallback.result(), fallback.clientDowntimeMs(),
+                    fallback.cutoverClientDowntimeMs(), rows.checkedOn().name().toLowerCase())));
         }
         lines.add(row("verdict", exitCode() == 0 ? "PASS: nothing lost, nothing written after the fence" : "FAIL"));
         lines.add(json());
@@ -266,6 +277,7 @@ public final class Report {
             fields.put("fallbackResult", fallback.result());
             fields.put("fallbackClientDowntimeMs", fallback.clientDowntimeMs());
             fields.put("fallbackLostWrites", fallback.lostWrites() < 0 ? null : fallback.lostWrites());
+            fields.put("cutoverClientDowntimeMs", fallback.cutoverClientDowntimeMs());
         }
         fields.put("exitCode", exitCode());
         return fields.entrySet().stream()
