@@ -231,7 +231,8 @@ final class SagaCodec {
             case CutoverEvent.FallbackCompleted e -> dev.cutover.events.FallbackCompleted.newBuilder()
                     .setMetadata(metadata).setDowntimeMs(e.downtime().toMillis()).build();
             case CutoverEvent.FallbackRejected e -> dev.cutover.events.FallbackRejected.newBuilder()
-                    .setMetadata(metadata).setOperator(e.operator().value()).setReason(e.reason()).build();
+                    .setMetadata(metadata).setOperator(e.operator().value()).setReason(e.reason())
+                    .setByPreflight(e.byPreflight()).build();
         };
     }
 
@@ -286,7 +287,7 @@ final class SagaCodec {
             case dev.cutover.events.FallbackCompleted m -> new CutoverEvent.FallbackCompleted(
                     Duration.ofMillis(m.getDowntimeMs()), at(m.getMetadata()));
             case dev.cutover.events.FallbackRejected m -> new CutoverEvent.FallbackRejected(
-                    new Operator(m.getOperator()), m.getReason(), at(m.getMetadata()));
+                    new Operator(m.getOperator()), m.getReason(), m.getByPreflight(), at(m.getMetadata()));
             default -> null;
         });
     }

@@ -258,10 +258,11 @@ public sealed interface CutoverEvent {
     }
 
     /**
-     * A fallback was refused before it touched anything: at its start (only the audit trail keeps it), or by its
-     * preflight (the fallback under way ends).
+     * A fallback was refused before it touched anything: at its start (only the audit trail keeps it), or, with
+     * {@code byPreflight}, by its preflight (the fallback under way ends).
      */
-    record FallbackRejected(Operator operator, String reason, Instant rejectedAt) implements CutoverEvent {
+    record FallbackRejected(Operator operator, String reason, boolean byPreflight, Instant rejectedAt)
+            implements CutoverEvent {
 
         public FallbackRejected {
             Objects.requireNonNull(operator, "operator must not be null");

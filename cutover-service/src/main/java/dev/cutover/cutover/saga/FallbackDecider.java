@@ -90,12 +90,16 @@ public final class FallbackDecider {
                 FallingBack fallingBack = falling(state, event);
                 yield with(fallingBack, new FellBack(switching(fallingBack, event).progress(), completed.downtime()));
             }
-            // Refused at its start, a fallback leaves no state behind: the event is only for the audit trail.
-            case FallbackRejected rejected -> state instanceof FallingBack fallingBack
-                    && fallingBack.fallback() instanceof Switching switching && !switching.progress().finished(FallbackStep.PREFLIGHT)
-                    && switching.progress().reached(FallbackStep.PREFLIGHT)
-                    ? with(fallingBack, new Refused(switching.progress(), rejected.reason()))
-                    : state;
+            // A request refused at once leaves no state behind: the event is only for the audit trail.
+            case FallbackRejected rejected when !rejected.byPreflight() -> state;
+            case FallbackRejected rejected -> {
+                FallingBack fallingBack = falling(state, event);
+                FallbackProgress progress = switching(fallingBack, event).progress();
+                if (!progress.inFlight().contains(FallbackStep.PREFLIGHT)) {
+                    throw new InvalidTransition(state, event, "the fallback's preflight is not under way");
+                }
+                yield with(fallingBack, new Refused(progress, rejected.reason()));
+            }
             default -> throw new IllegalArgumentException(event + " is not a fallback's event");
         };
     }
@@ -202,11 +206,11 @@ public final class FallbackDecider {
     }
 
     private static Decision refuse(FallbackProgress progress, String reason, Instant now) {
-        return Decision.of(new FallbackRejected(progress.started().operator(), reason, now));
+        return Decision.of(new FallbackRejected(progress.started().operator(), reason, true, now));
     }
 
     private static Decision reject(StartFallback start, String reason, Instant now) {
-        return Decision.of(new FallbackRejected(start.operator(), reason, now));
+        return Decision.of(new FallbackRejected(start.operator(), reason, false, now));
     }
 
     /** Every message about a cutover that is falling back, or has fallen back, comes here. */

@@ -40,7 +40,8 @@ class SagaCodecFallingBackUnitTest {
                 new CutoverEvent.FallbackRollingBack(FallbackStep.AWAIT_CATCH_UP, "stalled", AT),
                 new CutoverEvent.FallbackRolledBack(FallbackStep.AWAIT_CATCH_UP, "stalled", Duration.ofMillis(700), AT),
                 new CutoverEvent.FallbackCompleted(Duration.ofMillis(300), AT),
-                new CutoverEvent.FallbackRejected(new Operator("bob"), "not completed", AT));
+                new CutoverEvent.FallbackRejected(new Operator("bob"), "not completed", false, AT),
+                new CutoverEvent.FallbackRejected(new Operator("bob"), "reverse replication DOWN", true, AT));
         for (CutoverEvent event : events) {
             assertThat(SagaCodec.sagaEvent(SagaCodec.event(event, METADATA))).contains(event);
             assertThat(SagaCodec.timeOf(event)).isEqualTo(AT);

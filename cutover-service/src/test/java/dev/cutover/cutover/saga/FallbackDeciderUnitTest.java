@@ -150,9 +150,18 @@ class FallbackDeciderUnitTest {
         Cutover state = given(checking()).when(reverseLag(0, ReplicationState.DOWN, late), late)
                 .then(new FallbackRejected(BOB, "the reverse replication is DOWN, not streaming: "
                         + ReplicationState.DOWN.meaning() + "; look at the reverse subscription on the source, then ask"
-                        + " again", late));
+                        + " again", true, late));
         assertThat(((FallingBack) state).fallback()).isInstanceOf(Fallback.Refused.class);
         assertThat(state.isActive()).isFalse();
+    }
+
+    @Test
+    void anotherRequestRefusedDuringThePreflightLeavesTheFallbackUnderWay() {
+        Cutover state = given(checking()).when(new StartFallback(ALICE, "other"), ASKED.plusMillis(20))
+                .then(new FallbackRejected(ALICE, "a fallback by bob is under way: wait for it, or abort it before the"
+                        + " source opens", false, ASKED.plusMillis(20)));
+        assertThat(((FallingBack) state).fallback()).isInstanceOf(Fallback.Switching.class);
+        assertThat(state.isActive()).isTrue();
     }
 
     @Test
@@ -161,9 +170,9 @@ class FallbackDeciderUnitTest {
         given(checking()).when(new Tick(), late).then(new FallbackRejected(BOB, "no report of the reverse"
                 + " replication's lag read since the fallback was asked for arrived within 30s: lag-monitor reports it"
                 + " while the source's reverse subscription exists, for a database with"
-                + " cutover.databases.<db>.fallback.prepare; check that it runs with that setting", late));
+                + " cutover.databases.<db>.fallback.prepare; check that it runs with that setting", true, late));
         given(checking()).when(new AbortCutover(ALICE, "not now"), ASKED.plusMillis(10))
-                .then(new FallbackRejected(BOB, "aborted by alice: not now", ASKED.plusMillis(10)));
+                .then(new FallbackRejected(BOB, "aborted by alice: not now", true, ASKED.plusMillis(10)));
     }
 
     @Test
@@ -175,7 +184,7 @@ class FallbackDeciderUnitTest {
                 "the cutover prepared no reverse replication (cutover.databases.orders.fallback.prepare was off, or the"
                         + " target's position at opening was not recorded), so the source lacks the target's writes"
                         + " and a fallback would lose them: move back with a new migration from the target instead",
-                ASKED));
+                false, ASKED));
         assertThat(state).isInstanceOf(Cutover.Completed.class);
     }
 
@@ -183,9 +192,9 @@ class FallbackDeciderUnitTest {
     void aCutoverStillUnderWayOrAnOperatorNotAllowedCannotFallBack() {
         given(historyUntil(Step.STOP_TRAFFIC)).when(new StartFallback(BOB, WHY), ASKED).then(new FallbackRejected(BOB,
                 "the cutover is Running: only a completed cutover, whose clients use the target, can fall back (abort"
-                        + " a cutover under way instead)", ASKED));
+                        + " a cutover under way instead)", false, ASKED));
         given(completedWithFallback()).when(new StartFallback(MALLORY, WHY), ASKED).then(new FallbackRejected(MALLORY,
-                "operator mallory is not allowed to fall back cutovers", ASKED));
+                "operator mallory is not allowed to fall back cutovers", false, ASKED));
     }
 
     @Test
@@ -231,7 +240,7 @@ class FallbackDeciderUnitTest {
         given(opened(new FallbackStepFinished(FallbackStep.STOP_REVERSE_REPLICATION, now),
                 new FallbackCompleted(Duration.ofMillis(300), now)))
                 .when(new StartFallback(BOB, WHY), now.plusSeconds(1))
-                .then(new FallbackRejected(BOB, "the cutover has fallen back already: the source serves",
+                .then(new FallbackRejected(BOB, "the cutover has fallen back already: the source serves", false,
                         now.plusSeconds(1)));
     }
 
@@ -314,7 +323,8 @@ class FallbackDeciderUnitTest {
         given(fenced()).when(new DnsFlipped(DNS.targetAddress(), DNS.sourceAddress()), ASKED.plusMillis(120))
                 .thenNothing();
         given(fenced()).when(new StartFallback(ALICE, "other"), ASKED.plusMillis(120)).then(new FallbackRejected(ALICE,
-                "a fallback by bob is under way: wait for it, or abort it before the source opens", ASKED.plusMillis(120)));
+                "a fallback by bob is under way: wait for it, or abort it before the source opens", false,
+                ASKED.plusMillis(120)));
     }
 
     /** Message i is handled at {@link #ASKED} + i ms. */
