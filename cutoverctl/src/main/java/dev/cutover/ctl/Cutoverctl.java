@@ -21,8 +21,8 @@ import org.apache.kafka.common.errors.TimeoutException;
  */
 public final class Cutoverctl {
 
-    private static final List<Command> COMMANDS = List.of(new StartCommand(), new AbortCommand(), new StatusCommand(),
-            new WatchCommand(), new TimelineCommand(), new TailCommand(), new MigrateStartCommand(),
+    private static final List<Command> COMMANDS = List.of(new StartCommand(), new AbortCommand(), new FallbackCommand(),
+            new StatusCommand(), new WatchCommand(), new TimelineCommand(), new TailCommand(), new MigrateStartCommand(),
             new MigrateStatusCommand(), new MigrateWatchCommand(), new MigrateAbortCommand());
 
     /** The first word of the commands about migrations ({@code migrate start}, ...). */

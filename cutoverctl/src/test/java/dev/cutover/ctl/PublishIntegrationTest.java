@@ -12,11 +12,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.cutover.ctl.replay.CutoverScript;
 import dev.cutover.events.AbortCutover;
 import dev.cutover.events.StartCutover;
+import dev.cutover.events.StartFallback;
 import dev.cutover.events.serde.AvroMessageDeserializer;
 import dev.cutover.events.serde.MessageHeaders;
 import dev.cutover.events.topic.Topics;
 
-/** {@code start} and {@code abort} write decodable commands, keyed so that the saga sees them in order. */
+/** {@code start}, {@code abort} and {@code fallback} write decodable commands, keyed so that the saga sees them in order. */
 @ExtendWith(Kafka.Extension.class)
 class PublishIntegrationTest {
 
@@ -95,5 +96,38 @@ class PublishIntegrationTest {
 
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.err()).contains("no cutover nobody-knows");
+    }
+
+    @Test
+    void fallback_publishes_start_fallback_for_a_completed_cutover(Kafka kafka) {
+        var id = "billing-20261125-101500-c003";
+        kafka.publish(id, CutoverScript.completed(id, "billing", START));
+
+        var result = Tool.run(kafka.bootstrapServers(), "fallback", "--cutover", id, "--operator", "bob",
+                "--reason", "plan regression on 17");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("fallback requested for " + id + " (database billing)");
+        var record = kafka.lastCommandOf(id);
+        var fallback = (StartFallback) new AvroMessageDeserializer().deserialize(record.topic(), record.headers(),
+                record.value());
+        assertThat(fallback.getOperator()).isEqualTo("bob");
+        assertThat(fallback.getReason()).isEqualTo("plan regression on 17");
+        assertThat(fallback.getMetadata().getDatabase()).isEqualTo("billing");
+        assertThat(fallback.getMetadata().getCutoverId()).isEqualTo(id);
+    }
+
+    @Test
+    void fallback_of_a_cutover_still_running_publishes_nothing_and_exits_1(Kafka kafka) {
+        var id = "billing-20261125-101500-c004";
+        kafka.publish(id, CutoverScript.of(id, "billing", START).started(false).stopped());
+        var before = kafka.readPartition(Topics.COMMANDS.name(), MessageLog.partitionOf(id, Kafka.PARTITIONS)).size();
+
+        var result = Tool.run(kafka.bootstrapServers(), "fallback", "--cutover", id, "--operator", "bob",
+                "--reason", "too early");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("is running, not completed");
+        assertThat(kafka.readPartition(Topics.COMMANDS.name(), MessageLog.partitionOf(id, Kafka.PARTITIONS))).hasSize(before);
     }
 }

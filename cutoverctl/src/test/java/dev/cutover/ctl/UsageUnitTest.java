@@ -19,7 +19,7 @@ class UsageUnitTest {
         var result = Tool.run(NO_KAFKA);
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("which command?", "start, abort, status, watch, timeline, tail");
+        assertThat(result.err()).contains("which command?", "start, abort, fallback, status, watch, timeline, tail");
     }
 
     @Test
@@ -43,12 +43,12 @@ class UsageUnitTest {
         var result = Tool.run(NO_KAFKA, "--help");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("start", "abort", "status", "watch", "timeline", "tail", "migrate start",
+        assertThat(result.out()).contains("start", "abort", "fallback", "status", "watch", "timeline", "tail", "migrate start",
                 "migrate status", "migrate watch", "migrate abort", "--bootstrap-servers");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"start", "abort", "status", "watch", "timeline", "tail", "migrate start", "migrate status",
+    @ValueSource(strings = {"start", "abort", "fallback", "status", "watch", "timeline", "tail", "migrate start", "migrate status",
             "migrate watch", "migrate abort"})
     void every_command_has_help_with_its_options(String command) {
         var result = Tool.run(NO_KAFKA, (command + " --help").split(" "));

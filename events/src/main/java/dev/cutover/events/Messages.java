@@ -78,6 +78,9 @@ public final class Messages {
             command(PrepareFallback.class),
             command(StartReverseReplication.class),
             command(RemoveFallback.class),
+            command(StartFallback.class),
+            command(AwaitReverseCatchUp.class),
+            command(StopReverseReplication.class),
             event(MigrationStarted.class),
             event(MigrationReady.class),
             event(PreflightReported.class),
@@ -133,7 +136,15 @@ public final class Messages {
             event(ReverseReplicationStarted.class),
             event(FallbackRemoved.class),
             event(FallbackPointRecorded.class),
-            event(CommandRefused.class));
+            event(CommandRefused.class),
+            event(ReverseCaughtUp.class),
+            event(FallbackStarted.class),
+            event(FallbackStepStarted.class),
+            event(FallbackStepFinished.class),
+            event(FallbackRollingBack.class),
+            event(FallbackRolledBack.class),
+            event(FallbackCompleted.class),
+            event(FallbackRejected.class));
 
     private static final Map<String, MessageType> BY_FULL_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(MessageType::fullName, Function.identity()));

@@ -35,8 +35,8 @@ class MessagesUnitTest {
 
     @Test
     void commandsAndEventsAreCountedAsTheCatalogueListsThem() {
-        assertThat(Messages.all()).filteredOn(MessageType::isCommand).hasSize(26);
-        assertThat(Messages.all()).filteredOn(MessageType::isEvent).hasSize(56);
+        assertThat(Messages.all()).filteredOn(MessageType::isCommand).hasSize(29);
+        assertThat(Messages.all()).filteredOn(MessageType::isEvent).hasSize(64);
         assertThat(Messages.all()).extracting(MessageType::fullName).doesNotHaveDuplicates();
     }
 

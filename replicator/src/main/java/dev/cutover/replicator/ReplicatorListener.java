@@ -4,12 +4,14 @@ import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
+import dev.cutover.events.AwaitReverseCatchUp;
 import dev.cutover.events.CopyData;
 import dev.cutover.events.PrepareFallback;
 import dev.cutover.events.RemoveFallback;
 import dev.cutover.events.StartReverseReplication;
 import dev.cutover.events.StartStreaming;
 import dev.cutover.events.StopReplication;
+import dev.cutover.events.StopReverseReplication;
 import dev.cutover.events.VerifyData;
 
 /** The replicator's commands off {@code cutover.commands}; every other command belongs to another service. */
@@ -51,6 +53,16 @@ class ReplicatorListener {
     @KafkaHandler
     void on(RemoveFallback command) {
         service.removeFallback(command);
+    }
+
+    @KafkaHandler
+    void on(AwaitReverseCatchUp command) {
+        service.awaitReverseCatchUp(command);
+    }
+
+    @KafkaHandler
+    void on(StopReverseReplication command) {
+        service.stopReverseReplication(command);
     }
 
     @KafkaHandler

@@ -1,11 +1,13 @@
 package dev.cutover.replicator;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
+import dev.cutover.events.AwaitReverseCatchUp;
 import dev.cutover.events.CopyData;
 import dev.cutover.events.DataMismatch;
 import dev.cutover.events.DataVerified;
@@ -17,10 +19,12 @@ import dev.cutover.events.PrepareFallback;
 import dev.cutover.events.RemoveFallback;
 import dev.cutover.events.ReplicationStopped;
 import dev.cutover.events.ReplicationStreaming;
+import dev.cutover.events.ReverseCaughtUp;
 import dev.cutover.events.ReverseReplicationStarted;
 import dev.cutover.events.StartReverseReplication;
 import dev.cutover.events.StartStreaming;
 import dev.cutover.events.StopReplication;
+import dev.cutover.events.StopReverseReplication;
 import dev.cutover.events.TableCopied;
 import dev.cutover.events.VerifyData;
 import dev.cutover.platform.MessagePublisher;
@@ -190,7 +194,37 @@ class ReplicatorService {
         if (repeated(cause)) {
             return;
         }
-        ReverseOutcome.Removed removed = reverse().removeUnstarted(pair(cause), Replication.reverse(cause.getDatabase()));
+        publishRemoved(cause, reverse().removeUnstarted(pair(cause), Replication.reverse(cause.getDatabase())));
+        handled.add(cause.getMessageId());
+    }
+
+    /** A fallback fenced the target: answers once the source has applied everything the target wrote. */
+    void awaitReverseCatchUp(AwaitReverseCatchUp command) {
+        Metadata cause = command.getMetadata();
+        if (repeated(cause)) {
+            return;
+        }
+        ReverseOutcome.CaughtUp caughtUp = reverse().awaitCatchUp(pair(cause), Replication.reverse(cause.getDatabase()),
+                Duration.ofMillis(command.getTimeoutMs()));
+        publisher.publish(ReverseCaughtUp.newBuilder()
+                .setMetadata(publisher.answering(cause))
+                .setTargetLsn(caughtUp.targetPosition().toString())
+                .setConfirmedLsn(caughtUp.confirmed().toString())
+                .build());
+        handled.add(cause.getMessageId());
+    }
+
+    /** A fallback opened the source: nothing flows back any more, and the reverse slot would keep the target's WAL. */
+    void stopReverseReplication(StopReverseReplication command) {
+        Metadata cause = command.getMetadata();
+        if (repeated(cause)) {
+            return;
+        }
+        publishRemoved(cause, reverse().remove(pair(cause), Replication.reverse(cause.getDatabase())));
+        handled.add(cause.getMessageId());
+    }
+
+    private void publishRemoved(Metadata cause, ReverseOutcome.Removed removed) {
         publisher.publish(FallbackRemoved.newBuilder()
                 .setMetadata(publisher.answering(cause))
                 .setSubscription(removed.names().subscription())
@@ -200,7 +234,6 @@ class ReplicatorService {
                 .setPublication(removed.names().publication())
                 .setPublicationOutcome(removed.publication().name())
                 .build());
-        handled.add(cause.getMessageId());
     }
 
     /** How the source's server logs in to the target: as configured, or with the target's own login. */

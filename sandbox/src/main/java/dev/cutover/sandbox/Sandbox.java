@@ -16,10 +16,13 @@ import dev.cutover.sandbox.report.Report;
 public final class Sandbox {
 
     private static final String USAGE = """
-            usage: ./rehearse [--runs N] [--fault NAME] [--instances N] [--client plain|starter|pgbouncer] [--client-dns-cache SECONDS[:stale]] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--kafka-sasl] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
+            usage: ./rehearse [--runs N] [--fault NAME] [--then-fallback] [--instances N] [--client plain|starter|pgbouncer] [--client-dns-cache SECONDS[:stale]] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--kafka-sasl] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
               --fault     inject one failure into the saga's cutover; a rollback is then a correct outcome, and
                           the report shows the source serving again with nothing lost. The faults:
             %s
+              --then-fallback  after a completed cutover, writes of the target's own, then cutoverctl fallback
+                          with the client still writing: every acknowledged write is then checked on the source,
+                          and the JSON gets fallbackResult, fallbackClientDowntimeMs and fallbackLostWrites
               --runs      rehearsals in a row; more than one prints the median and p95 of every figure (default 1)
               --method    saga: the event-driven cutover over Kafka (default); plain: the same steps run by one
                           sequential program, JDBC and DNS calls, no Kafka (the services stay idle)
@@ -54,6 +57,7 @@ public final class Sandbox {
         Fault fault;
         FleetOptions fleet;
         boolean kafkaSasl;
+        boolean thenFallback;
         try {
             List<String> rest = new ArrayList<>(Arrays.asList(args));
             runs = runs(rest);
@@ -67,6 +71,18 @@ public final class Sandbox {
             if (kafkaSasl && (fault != null || method != Method.SAGA)) {
                 throw new IllegalArgumentException("--kafka-sasl runs the saga's cutover without a fault: drop --fault,"
                         + " --method plain and --compare");
+            }
+            thenFallback = rest.remove("--then-fallback");
+            if (thenFallback && method != Method.SAGA) {
+                throw new IllegalArgumentException("--then-fallback applies to the saga only: drop --method plain / --compare");
+            }
+            if (thenFallback && kafkaSasl) {
+                throw new IllegalArgumentException("--then-fallback runs the fallback without a Kafka login: drop --kafka-sasl");
+            }
+            if (thenFallback && fleet != null && fleet.client() == dev.cutover.sandbox.client.ClientKind.STARTER) {
+                // The starter's pools follow a cutover's events; a fallback's are not among them yet.
+                throw new IllegalArgumentException("--then-fallback with --client starter: the starter does not follow a"
+                        + " fallback yet; use --client plain or pgbouncer");
             }
             if (fault != null && method != Method.SAGA) {
                 // Faults are injected into the saga's steps; the plain program would silently run without one.
@@ -95,7 +111,7 @@ public final class Sandbox {
                     System.out.printf("%n=== rehearsal %d of %d ===%n", run, runs);
                 }
                 Report report = method.rehearsal(options, System.out).withFault(fault).withFleet(fleet)
-                        .withKafkaSasl(kafkaSasl).run();
+                        .withKafkaSasl(kafkaSasl).withThenFallback(thenFallback).run();
                 report.print(System.out);
                 reports.add(report);
             }

@@ -32,6 +32,8 @@ record Summary(int runs, long completed, Map<String, long[]> figures, long lost,
         figures.put("medianInstanceDowntimeMs", values(reports, Report::medianInstanceDowntimeMs));
         figures.put("maxStallMs", values(reports, Report::maxStallMs));
         figures.put("medianInstanceStallMs", values(reports, Report::medianInstanceStallMs));
+        putIfAny(figures, "cutoverClientDowntimeMs", present(reports, Report::cutoverClientDowntimeMs));
+        putIfAny(figures, "fallbackClientDowntimeMs", present(reports, Report::fallbackClientDowntimeMs));
         figures.put("ackedWrites", values(reports, Report::ackedWrites));
         return new Summary(reports.size(),
                 reports.stream().filter(r -> r.result() == CutoverResult.COMPLETED).count(), figures,

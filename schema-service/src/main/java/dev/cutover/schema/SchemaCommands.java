@@ -146,7 +146,10 @@ class SchemaCommands {
     void syncSequences(SyncSequences command) {
         answer(command.getMetadata(), () -> {
             long margin = command.getMargin() > 0 ? command.getMargin() : settings.sequenceMargin();
-            SyncReport report = sequences.sync(pair(command.getMetadata()), margin, settings.fenceWait());
+            DatabasePair pair = pair(command.getMetadata());
+            SyncReport report = command.getTowardsSource()
+                    ? sequences.syncTowardsSource(pair, margin, settings.fenceWait())
+                    : sequences.sync(pair, margin, settings.fenceWait());
             return SequencesSynced.newBuilder()
                     .setMetadata(publisher.answering(command.getMetadata()))
                     .setSequences(report.sequences())

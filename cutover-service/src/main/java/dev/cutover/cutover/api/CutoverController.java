@@ -17,10 +17,11 @@ import dev.cutover.cutover.runner.CutoverQueries;
 import dev.cutover.cutover.saga.CutoverId;
 import dev.cutover.events.AbortCutover;
 import dev.cutover.events.StartCutover;
+import dev.cutover.events.StartFallback;
 import dev.cutover.platform.MessagePublisher;
 
 /**
- * Ops over HTTP, on any instance. Starting and aborting only publish the command, as cutoverctl does: the saga
+ * Ops over HTTP, on any instance. Starting, aborting and falling back only publish the command, as cutoverctl does: the saga
  * decides, on whichever instance owns the cutover's partition (an operator who is not allowed is rejected there, and
  * audited in the log), so the answer is 202. With {@code cutover.security.enabled} the operator is the caller's token
  * subject, and a caller without the operator role never gets here ({@link CommandRefusals}). Reading shows the cutover as this instance's projection of
@@ -42,6 +43,7 @@ class CutoverController {
     record StartRequest(String database, String operator, Boolean dryRun, String reason) {
     }
 
+    /** An abort's, and a fallback's. */
     record AbortRequest(String operator, String reason) {
     }
 
@@ -68,6 +70,23 @@ class CutoverController {
         publisher.publish(AbortCutover.newBuilder()
                 .setMetadata(publisher.originating(view.database(), id, null))
                 .setOperator(operator)
+                .setReason(request.reason())
+                .build());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("cutoverId", id, "status", "/cutovers/" + id));
+    }
+
+    /**
+     * Moves a completed cutover's clients back to the source (the fallback saga, cutover-service README). The reason
+     * is required as an abort's is: a fallback undoes a change someone approved, so the audit trail says why.
+     */
+    @PostMapping("/{id}/fallback")
+    ResponseEntity<Map<String, String>> fallback(@PathVariable String id, @RequestBody AbortRequest request) {
+        OperatorRequests.require(request.operator(), "operator");
+        OperatorRequests.require(request.reason(), "reason");
+        CutoverView view = view(id);
+        publisher.publish(StartFallback.newBuilder()
+                .setMetadata(publisher.originating(view.database(), id, null))
+                .setOperator(request.operator())
                 .setReason(request.reason())
                 .build());
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("cutoverId", id, "status", "/cutovers/" + id));

@@ -3,13 +3,16 @@ package dev.cutover.cutover.api;
 import java.time.Instant;
 
 import dev.cutover.cutover.saga.Cutover;
+import dev.cutover.cutover.saga.Fallback;
 
 /**
  * What {@code GET /cutovers/{id}} shows: where a cutover stands, in words a dashboard can show as they are.
  *
- * @param status     NOT_STARTED, PREFLIGHT, RUNNING, COMPENSATING, TIDYING_UP, COMPLETED, ROLLED_BACK, PLANNED, REJECTED
- * @param step       the step under way, or the one that failed
- * @param downtimeMs the downtime so far or in the end, when known
+ * @param status     NOT_STARTED, PREFLIGHT, RUNNING, COMPENSATING, TIDYING_UP, COMPLETED, ROLLED_BACK, PLANNED, REJECTED;
+ *                   after a fallback was asked for, FALLING_BACK, FALLBACK_ROLLING_BACK, FELL_BACK (the source serves),
+ *                   FALLBACK_ROLLED_BACK or FALLBACK_REFUSED (the target serves)
+ * @param step       the step under way, or the one that failed (a fallback's step during and after a fallback)
+ * @param downtimeMs the downtime so far or in the end, when known (the fallback's, once it ended)
  * @param reason     why it was rejected or rolled back
  */
 record CutoverView(String cutoverId, String database, String operator, Instant startedAt, String status, String step,
@@ -26,6 +29,18 @@ record CutoverView(String cutoverId, String database, String operator, Instant s
             case Cutover.TidyingUp s -> view(cutoverId, s.progress(), "TIDYING_UP", "TIDY_UP",
                     s.downtime().toMillis(), s.failureNoted().orElse(null));
             case Cutover.Completed s -> view(cutoverId, s.progress(), "COMPLETED", null, s.downtime().toMillis(), null);
+            case Cutover.FallingBack s -> switch (s.fallback()) {
+                case Fallback.Switching f -> view(cutoverId, s.progress(), "FALLING_BACK",
+                        f.progress().inFlight().stream().findFirst().map(Enum::name).orElse(null), null, null);
+                case Fallback.RollingBack f -> view(cutoverId, s.progress(), "FALLBACK_ROLLING_BACK",
+                        f.failedStep().name(), null, f.reason());
+                case Fallback.FellBack f -> view(cutoverId, s.progress(), "FELL_BACK", null,
+                        f.downtime().toMillis(), null);
+                case Fallback.RolledBack f -> view(cutoverId, s.progress(), "FALLBACK_ROLLED_BACK",
+                        f.failedStep().name(), f.downtime().toMillis(), f.reason());
+                case Fallback.Refused f -> view(cutoverId, s.progress(), "FALLBACK_REFUSED", "PREFLIGHT", null,
+                        f.reason());
+            };
             case Cutover.RolledBack s -> view(cutoverId, s.progress(), "ROLLED_BACK", s.failedStep().name(),
                     s.downtime().toMillis(), s.reason());
             case Cutover.Planned s -> view(cutoverId, s.progress(), "PLANNED", null,

@@ -15,6 +15,7 @@ import dev.cutover.cutover.saga.CutoverId;
 import dev.cutover.cutover.saga.CutoverMessage;
 import dev.cutover.cutover.saga.DatabaseName;
 import dev.cutover.cutover.saga.DnsPlan;
+import dev.cutover.cutover.saga.FallbackStep;
 import dev.cutover.cutover.saga.Lsn;
 import dev.cutover.cutover.saga.Operator;
 import dev.cutover.cutover.saga.ReplicationState;
@@ -46,6 +47,13 @@ final class SagaCodec {
             Map.entry("RestoreDnsTtl", Step.TIDY_UP),
             Map.entry("StartReverseReplication", Step.TIDY_UP),
             Map.entry("RemoveFallback", Step.TIDY_UP));
+
+    /** The fallback step each command only a fallback sends belongs to, by the command's Avro name. */
+    private static final Map<String, FallbackStep> FALLBACK_STEP_OF_COMMAND = Map.of(
+            "LockTarget", FallbackStep.FENCE_TARGET,
+            "AwaitReverseCatchUp", FallbackStep.AWAIT_CATCH_UP,
+            "RestoreSource", FallbackStep.OPEN_SOURCE,
+            "StopReverseReplication", FallbackStep.STOP_REVERSE_REPLICATION);
 
     private SagaCodec() {
     }
@@ -81,7 +89,15 @@ final class SagaCodec {
             case dev.cutover.events.StepFailed m -> STEP_OF_COMMAND.containsKey(m.getStep())
                     ? new CutoverMessage.StepFailed(STEP_OF_COMMAND.get(m.getStep()), orNotGiven(m.getReason()),
                             m.getRetryable())
+                    : FALLBACK_STEP_OF_COMMAND.containsKey(m.getStep())
+                    ? new CutoverMessage.FallbackStepFailed(FALLBACK_STEP_OF_COMMAND.get(m.getStep()),
+                            orNotGiven(m.getReason()), m.getRetryable())
                     : null;
+            case dev.cutover.events.StartFallback m -> new CutoverMessage.StartFallback(new Operator(m.getOperator()),
+                    orNotGiven(m.getReason()));
+            case dev.cutover.events.TargetLocked m -> new CutoverMessage.TargetLocked();
+            case dev.cutover.events.ReverseCaughtUp m -> new CutoverMessage.ReverseCaughtUp(Lsn.parse(m.getTargetLsn()),
+                    Lsn.parse(m.getConfirmedLsn()));
             default -> null;
         });
     }
@@ -98,7 +114,8 @@ final class SagaCodec {
         ReplicationState state = new ReplicationState(report.getState());
         long lagBytes = report.getSlotLagBytes() == null ? Long.MAX_VALUE : Math.max(0, report.getSlotLagBytes());
         Duration heartbeat = Duration.ofMillis(report.getHeartbeatLagMs() == null ? 0 : Math.max(0, report.getHeartbeatLagMs()));
-        return new CutoverMessage.LagReported(lagBytes, heartbeat, state, report.getMetadata().getOccurredAt());
+        return new CutoverMessage.LagReported(lagBytes, heartbeat, state, report.getMetadata().getOccurredAt(),
+                "REVERSE".equals(report.getDirection()));
     }
 
     // ---- outbound: the saga's commands ----
@@ -117,6 +134,16 @@ final class SagaCodec {
                     .setTimeoutMs(c.timeout().toMillis()).build();
             case SagaCommand.SyncSequences c -> dev.cutover.events.SyncSequences.newBuilder()
                     .setMetadata(metadata).setMargin(sequenceMargin).build();
+            case SagaCommand.SyncSequencesToSource c -> dev.cutover.events.SyncSequences.newBuilder()
+                    .setMetadata(metadata).setMargin(sequenceMargin).setTowardsSource(true).build();
+            case SagaCommand.LockTarget c -> dev.cutover.events.LockTarget.newBuilder().setMetadata(metadata).build();
+            case SagaCommand.AwaitReverseCatchUp c -> dev.cutover.events.AwaitReverseCatchUp.newBuilder()
+                    .setMetadata(metadata).setTimeoutMs(c.timeout().toMillis()).build();
+            case SagaCommand.StopReverseReplication c -> dev.cutover.events.StopReverseReplication.newBuilder()
+                    .setMetadata(metadata).build();
+            case SagaCommand.RevertDnsToTarget c -> dev.cutover.events.RevertDns.newBuilder()
+                    .setMetadata(metadata).setRecord(c.recordName()).setExpectedTarget(dns.sourceAddress())
+                    .setNewTarget(dns.targetAddress()).setTtlSeconds((int) dnsSettings.ttl().toSeconds()).build();
             case SagaCommand.OpenTarget c -> dev.cutover.events.OpenTarget.newBuilder().setMetadata(metadata).build();
             case SagaCommand.FlipDns c -> dev.cutover.events.FlipDns.newBuilder()
                     .setMetadata(metadata).setRecord(c.recordName()).setExpectedTarget(c.expected())
@@ -190,6 +217,22 @@ final class SagaCodec {
                     .build();
             case CutoverEvent.AbortRefused e -> dev.cutover.events.AbortRefused.newBuilder()
                     .setMetadata(metadata).setOperator(e.operator().value()).setReason(e.reason()).build();
+            case CutoverEvent.FallbackStarted e -> dev.cutover.events.FallbackStarted.newBuilder()
+                    .setMetadata(metadata).setOperator(e.operator().value()).setReason(e.reason()).build();
+            case CutoverEvent.FallbackStepStarted e -> dev.cutover.events.FallbackStepStarted.newBuilder()
+                    .setMetadata(metadata).setStep(e.step().name()).build();
+            case CutoverEvent.FallbackStepFinished e -> dev.cutover.events.FallbackStepFinished.newBuilder()
+                    .setMetadata(metadata).setStep(e.step().name()).build();
+            case CutoverEvent.FallbackRollingBack e -> dev.cutover.events.FallbackRollingBack.newBuilder()
+                    .setMetadata(metadata).setFailedStep(e.failedStep().name()).setReason(e.reason()).build();
+            case CutoverEvent.FallbackRolledBack e -> dev.cutover.events.FallbackRolledBack.newBuilder()
+                    .setMetadata(metadata).setFailedStep(e.failedStep().name()).setReason(e.reason())
+                    .setDowntimeMs(e.downtime().toMillis()).build();
+            case CutoverEvent.FallbackCompleted e -> dev.cutover.events.FallbackCompleted.newBuilder()
+                    .setMetadata(metadata).setDowntimeMs(e.downtime().toMillis()).build();
+            case CutoverEvent.FallbackRejected e -> dev.cutover.events.FallbackRejected.newBuilder()
+                    .setMetadata(metadata).setOperator(e.operator().value()).setReason(e.reason())
+                    .setByPreflight(e.byPreflight()).build();
         };
     }
 
@@ -230,6 +273,21 @@ final class SagaCodec {
                     Step.valueOf(m.getStep()), m.getReason(), m.getRetryable(), at(m.getMetadata()));
             case dev.cutover.events.AbortRefused m -> new CutoverEvent.AbortRefused(
                     new Operator(m.getOperator()), m.getReason(), at(m.getMetadata()));
+            case dev.cutover.events.FallbackStarted m -> new CutoverEvent.FallbackStarted(
+                    new Operator(m.getOperator()), m.getReason(), at(m.getMetadata()));
+            case dev.cutover.events.FallbackStepStarted m -> new CutoverEvent.FallbackStepStarted(
+                    FallbackStep.valueOf(m.getStep()), at(m.getMetadata()));
+            case dev.cutover.events.FallbackStepFinished m -> new CutoverEvent.FallbackStepFinished(
+                    FallbackStep.valueOf(m.getStep()), at(m.getMetadata()));
+            case dev.cutover.events.FallbackRollingBack m -> new CutoverEvent.FallbackRollingBack(
+                    FallbackStep.valueOf(m.getFailedStep()), m.getReason(), at(m.getMetadata()));
+            case dev.cutover.events.FallbackRolledBack m -> new CutoverEvent.FallbackRolledBack(
+                    FallbackStep.valueOf(m.getFailedStep()), m.getReason(), Duration.ofMillis(m.getDowntimeMs()),
+                    at(m.getMetadata()));
+            case dev.cutover.events.FallbackCompleted m -> new CutoverEvent.FallbackCompleted(
+                    Duration.ofMillis(m.getDowntimeMs()), at(m.getMetadata()));
+            case dev.cutover.events.FallbackRejected m -> new CutoverEvent.FallbackRejected(
+                    new Operator(m.getOperator()), m.getReason(), m.getByPreflight(), at(m.getMetadata()));
             default -> null;
         });
     }
@@ -253,6 +311,13 @@ final class SagaCodec {
             case CutoverEvent.StepRetried e -> e.retriedAt();
             case CutoverEvent.StepFailureNoted e -> e.notedAt();
             case CutoverEvent.AbortRefused e -> e.refusedAt();
+            case CutoverEvent.FallbackStarted e -> e.startedAt();
+            case CutoverEvent.FallbackStepStarted e -> e.startedAt();
+            case CutoverEvent.FallbackStepFinished e -> e.finishedAt();
+            case CutoverEvent.FallbackRollingBack e -> e.startedAt();
+            case CutoverEvent.FallbackRolledBack e -> e.rolledBackAt();
+            case CutoverEvent.FallbackCompleted e -> e.completedAt();
+            case CutoverEvent.FallbackRejected e -> e.rejectedAt();
         };
     }
 

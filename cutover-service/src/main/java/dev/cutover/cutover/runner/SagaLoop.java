@@ -94,7 +94,7 @@ final class SagaLoop implements SmartLifecycle {
     private final Duration tickInterval;
     private final Duration holdAtMost;
     private final Clock clock;
-    /** The newest lag report of each database, handed over by another thread ({@link #lagReported}). */
+    /** The newest lag report of each database and direction, handed over by another thread ({@link #lagReported}). */
     private final Map<String, LagReported> lagReports = new ConcurrentHashMap<>();
 
     /** What the saga acts on, read and not decided yet, in the order read. */
@@ -147,7 +147,8 @@ final class SagaLoop implements SmartLifecycle {
 
     /** Called on {@link LagListener}'s thread: only the newest report of a database matters, and the loop decides it. */
     void lagReported(LagReported report) {
-        lagReports.put(report.getMetadata().getDatabase(), report);
+        // Per direction: a fallback's preflight waits for the reverse replication's, a cutover's for the forward one's.
+        lagReports.put(report.getMetadata().getDatabase() + " " + report.getDirection(), report);
     }
 
     @Override
@@ -415,13 +416,13 @@ final class SagaLoop implements SmartLifecycle {
     }
 
     private void decideLagReports() {
-        for (String database : lagReports.keySet()) {
-            LagReported report = lagReports.remove(database);
+        for (String databaseAndDirection : lagReports.keySet()) {
+            LagReported report = lagReports.remove(databaseAndDirection);
             try {
                 saga.onLag(report);
             } catch (RuntimeException e) {
-                log.warn("the lag report of {} could not be acted on, the next one is: {}", database, e.getMessage(),
-                        e);
+                log.warn("the lag report of {} could not be acted on, the next one is: {}", databaseAndDirection,
+                        e.getMessage(), e);
             }
         }
     }

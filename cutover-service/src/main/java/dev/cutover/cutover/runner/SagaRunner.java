@@ -153,11 +153,16 @@ class SagaRunner implements SagaPartitions.Owner {
         decide(id, saga, input.get(), metadata, transaction);
     }
 
-    /** The latest lag of a database, for the owned cutovers of it that are waiting on lag. */
+    /**
+     * The latest lag of a database, for the owned cutovers of it that are waiting on lag: a cutover's preflight, or a
+     * fallback's (the reverse replication's reports).
+     */
     void onLag(dev.cutover.events.LagReported report) {
         DatabaseName database = new DatabaseName(report.getMetadata().getDatabase());
         CutoverMessage.LagReported lag = SagaCodec.lag(report);
-        latestLag.put(database, lag);
+        if (!lag.reverse()) {
+            latestLag.put(database, lag);
+        }
         for (Map.Entry<CutoverId, SagaEntry<Cutover>> entry : sagas.activeOf(database, Cutover::isActive)) {
             decideUnprompted(entry.getKey(), entry.getValue(), lag);
         }

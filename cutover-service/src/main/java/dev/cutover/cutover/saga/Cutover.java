@@ -100,6 +100,20 @@ public sealed interface Cutover {
         }
     }
 
+    /**
+     * A completed cutover asked to fall back: its own progress and downtime as they were when it completed, and the
+     * fallback's. A fallback that rolled back or was refused leaves the cutover here, with the target serving; another
+     * fallback may then be asked for.
+     */
+    record FallingBack(Progress progress, Duration downtime, Fallback fallback) implements Cutover {
+
+        public FallingBack {
+            Objects.requireNonNull(progress, "progress must not be null");
+            Objects.requireNonNull(downtime, "downtime must not be null");
+            Objects.requireNonNull(fallback, "fallback must not be null");
+        }
+    }
+
     /** A dry run finished: it checked everything, changed nothing and predicted the downtime. */
     record Planned(Progress progress, Duration predictedDowntime) implements Cutover {
 
@@ -135,6 +149,7 @@ public sealed interface Cutover {
             case Compensating compensating -> Optional.of(compensating.progress());
             case TidyingUp tidyingUp -> Optional.of(tidyingUp.progress());
             case Completed completed -> Optional.of(completed.progress());
+            case FallingBack fallingBack -> Optional.of(fallingBack.progress());
             case RolledBack rolledBack -> Optional.of(rolledBack.progress());
             case Planned planned -> Optional.of(planned.progress());
             case Rejected rejected -> rejected.progress();
@@ -143,7 +158,8 @@ public sealed interface Cutover {
 
     /**
      * Whether this cutover still holds its database: the listener's registry refuses a second cutover of the same
-     * database while one is active. Tidying up counts, because replication from the source is still running.
+     * database while one is active. Tidying up counts, because replication from the source is still running; so does a
+     * fallback under way.
      */
     default boolean isActive() {
         return switch (this) {
@@ -153,6 +169,7 @@ public sealed interface Cutover {
             case TidyingUp t -> true;
             case NotStarted n -> false;
             case Completed c -> false;
+            case FallingBack f -> f.fallback().isActive();
             case RolledBack r -> false;
             case Planned p -> false;
             case Rejected r -> false;

@@ -4,6 +4,7 @@ import static dev.cutover.cutover.saga.Text.human;
 
 import dev.cutover.cutover.saga.Cutover.Compensating;
 import dev.cutover.cutover.saga.Cutover.Completed;
+import dev.cutover.cutover.saga.Cutover.FallingBack;
 import dev.cutover.cutover.saga.Cutover.NotStarted;
 import dev.cutover.cutover.saga.Cutover.Planned;
 import dev.cutover.cutover.saga.Cutover.Preflight;
@@ -33,6 +34,10 @@ import dev.cutover.cutover.saga.CutoverMessage.CanaryWritten;
 import dev.cutover.cutover.saga.CutoverMessage.DnsFlipped;
 import dev.cutover.cutover.saga.CutoverMessage.FallbackPrepared;
 import dev.cutover.cutover.saga.CutoverMessage.FallbackRemoved;
+import dev.cutover.cutover.saga.CutoverMessage.FallbackStepFailed;
+import dev.cutover.cutover.saga.CutoverMessage.ReverseCaughtUp;
+import dev.cutover.cutover.saga.CutoverMessage.StartFallback;
+import dev.cutover.cutover.saga.CutoverMessage.TargetLocked;
 import dev.cutover.cutover.saga.CutoverMessage.LagReported;
 import dev.cutover.cutover.saga.CutoverMessage.PreflightReported;
 import dev.cutover.cutover.saga.CutoverMessage.SequencesSynced;
@@ -174,6 +179,13 @@ public final class CutoverDecider {
             }
             // A refusal is only for the audit trail: the cutover goes on as it was.
             case AbortRefused refused -> state;
+            case CutoverEvent.FallbackStarted fallback -> FallbackDecider.evolve(state, event);
+            case CutoverEvent.FallbackStepStarted fallback -> FallbackDecider.evolve(state, event);
+            case CutoverEvent.FallbackStepFinished fallback -> FallbackDecider.evolve(state, event);
+            case CutoverEvent.FallbackRollingBack fallback -> FallbackDecider.evolve(state, event);
+            case CutoverEvent.FallbackRolledBack fallback -> FallbackDecider.evolve(state, event);
+            case CutoverEvent.FallbackCompleted fallback -> FallbackDecider.evolve(state, event);
+            case CutoverEvent.FallbackRejected fallback -> FallbackDecider.evolve(state, event);
         };
     }
 
@@ -210,6 +222,9 @@ public final class CutoverDecider {
 
 
     public static Decision decide(Cutover state, CutoverMessage message, Instant now, CutoverPolicy policy) {
+        if (state instanceof FallingBack fallingBack && !(message instanceof StartCutover)) {
+            return FallbackDecider.decide(fallingBack, message, now, policy);
+        }
         return switch (message) {
             case StartCutover start -> start(state, start, now, policy);
             case AbortCutover abort -> abort(state, abort, now, policy);
@@ -218,6 +233,11 @@ public final class CutoverDecider {
             case SourceRestored restored -> sourceRestored(state, restored, now);
             case LagReported lag -> lag(state, lag, now, policy);
             case Tick tick -> tick(state, now, policy);
+            case StartFallback start -> FallbackDecider.start(state, start, now, policy);
+            case TargetLocked locked -> throw new InvalidTransition(state, message, "no fallback locked the target");
+            case ReverseCaughtUp caughtUp -> throw new InvalidTransition(state, message, "no fallback awaits it");
+            // The cutover's compensation does not wait for RestoreSource's answer: it sends it again at its deadline.
+            case FallbackStepFailed failed -> Decision.none();
         };
     }
 
@@ -232,6 +252,7 @@ public final class CutoverDecider {
             case TidyingUp tidyingUp -> Optional.of(tidyingUp.attemptStartedAt().plus(policy.timeout(Step.TIDY_UP)));
             case NotStarted notStarted -> Optional.empty();
             case Completed completed -> Optional.empty();
+            case FallingBack fallingBack -> FallbackDecider.deadline(fallingBack, policy);
             case RolledBack rolledBack -> Optional.empty();
             case Planned planned -> Optional.empty();
             case Rejected rejected -> Optional.empty();
@@ -288,6 +309,7 @@ public final class CutoverDecider {
             case Running running -> Decision.of(new AbortRefused(abort.operator(), pastNoReturn, now));
             case TidyingUp tidyingUp -> Decision.of(new AbortRefused(abort.operator(), pastNoReturn, now));
             case Completed completed -> Decision.of(new AbortRefused(abort.operator(), pastNoReturn, now));
+            case FallingBack fallingBack -> FallbackDecider.decide(fallingBack, abort, now, policy);
             // The source is already being put back: the abort asks for nothing more.
             case Compensating compensating -> Decision.none();
             case RolledBack rolledBack when rolledBack.reason().equals(reason) -> Decision.none();
@@ -534,8 +556,9 @@ public final class CutoverDecider {
     }
 
     private static Decision lag(Cutover state, LagReported lag, Instant now, CutoverPolicy policy) {
-        // Lag reports are a stream of observations, not answers: only the preflight gate waits for one.
-        if (!(state instanceof Preflight preflight && preflight.checksPassed())) {
+        // Lag reports are a stream of observations, not answers: only the preflight gate waits for one. The reverse
+        // replication's are a fallback's.
+        if (lag.reverse() || !(state instanceof Preflight preflight && preflight.checksPassed())) {
             return Decision.none();
         }
         if (Duration.between(lag.observedAt(), now).compareTo(policy.maxLagAge()) > 0) {
@@ -609,6 +632,7 @@ public final class CutoverDecider {
             }
             case NotStarted notStarted -> Decision.none();
             case Completed completed -> Decision.none();
+            case FallingBack fallingBack -> FallbackDecider.decide(fallingBack, new Tick(), now, policy);
             case RolledBack rolledBack -> Decision.none();
             case Planned planned -> Decision.none();
             case Rejected rejected -> Decision.none();
@@ -684,6 +708,7 @@ public final class CutoverDecider {
             case Compensating compensating -> compensating.progress().reached(step);
             case TidyingUp tidyingUp -> true;
             case Completed completed -> true;
+            case FallingBack fallingBack -> true;
             case RolledBack rolledBack -> rolledBack.progress().reached(step);
             case Planned planned -> step == Step.PREFLIGHT;
             case Rejected rejected -> rejected.progress().map(progress -> progress.reached(step)).orElse(false);

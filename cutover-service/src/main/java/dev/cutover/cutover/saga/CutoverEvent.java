@@ -194,4 +194,80 @@ public sealed interface CutoverEvent {
             Objects.requireNonNull(refusedAt, "refusedAt must not be null");
         }
     }
+
+    /** An operator asked a completed cutover to fall back to the source; the fallback's preflight runs. */
+    record FallbackStarted(Operator operator, String reason, Instant startedAt) implements CutoverEvent {
+
+        public FallbackStarted {
+            Objects.requireNonNull(operator, "operator must not be null");
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(startedAt, "startedAt must not be null");
+        }
+    }
+
+    /** A fallback step's command was sent; again for a step retried after the fallback's point of no return. */
+    record FallbackStepStarted(FallbackStep step, Instant startedAt) implements CutoverEvent {
+
+        public FallbackStepStarted {
+            Objects.requireNonNull(step, "step must not be null");
+            Objects.requireNonNull(startedAt, "startedAt must not be null");
+        }
+    }
+
+    /** The answer that ends a fallback step arrived. */
+    record FallbackStepFinished(FallbackStep step, Instant finishedAt) implements CutoverEvent {
+
+        public FallbackStepFinished {
+            Objects.requireNonNull(step, "step must not be null");
+            Objects.requireNonNull(finishedAt, "finishedAt must not be null");
+        }
+    }
+
+    /**
+     * A fallback step failed, timed out or was aborted before the source opened: the target is being put back. Recorded
+     * again each time the rollback's commands are sent again.
+     */
+    record FallbackRollingBack(FallbackStep failedStep, String reason, Instant startedAt) implements CutoverEvent {
+
+        public FallbackRollingBack {
+            Objects.requireNonNull(failedStep, "failedStep must not be null");
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(startedAt, "startedAt must not be null");
+        }
+    }
+
+    /** The target serves again after a failed fallback. */
+    record FallbackRolledBack(FallbackStep failedStep, String reason, Duration downtime, Instant rolledBackAt)
+            implements CutoverEvent {
+
+        public FallbackRolledBack {
+            Objects.requireNonNull(failedStep, "failedStep must not be null");
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(downtime, "downtime must not be null");
+            Objects.requireNonNull(rolledBackAt, "rolledBackAt must not be null");
+        }
+    }
+
+    /** The source serves again and the reverse replication is stopped. */
+    record FallbackCompleted(Duration downtime, Instant completedAt) implements CutoverEvent {
+
+        public FallbackCompleted {
+            Objects.requireNonNull(downtime, "downtime must not be null");
+            Objects.requireNonNull(completedAt, "completedAt must not be null");
+        }
+    }
+
+    /**
+     * A fallback was refused before it touched anything: at its start (only the audit trail keeps it), or, with
+     * {@code byPreflight}, by its preflight (the fallback under way ends).
+     */
+    record FallbackRejected(Operator operator, String reason, boolean byPreflight, Instant rejectedAt)
+            implements CutoverEvent {
+
+        public FallbackRejected {
+            Objects.requireNonNull(operator, "operator must not be null");
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(rejectedAt, "rejectedAt must not be null");
+        }
+    }
 }

@@ -261,9 +261,16 @@ public sealed interface CutoverMessage {
      *
      * @param heartbeatLag how long the monitor's periodic heartbeat row took to show up on the target: a canary
      *                     measured continuously, hence the best guess for how long catching up will take
+     * @param reverse      a report of the reverse replication (the target feeding the source, a fallback's), which
+     *                     only a fallback's preflight reads
      */
-    record LagReported(long lagBytes, Duration heartbeatLag, ReplicationState state, Instant observedAt)
-            implements CutoverMessage {
+    record LagReported(long lagBytes, Duration heartbeatLag, ReplicationState state, Instant observedAt,
+            boolean reverse) implements CutoverMessage {
+
+        /** A report of the forward replication, source to target. */
+        public LagReported(long lagBytes, Duration heartbeatLag, ReplicationState state, Instant observedAt) {
+            this(lagBytes, heartbeatLag, state, observedAt, false);
+        }
 
         public LagReported {
             if (lagBytes < 0) {
@@ -280,5 +287,36 @@ public sealed interface CutoverMessage {
      * one clock judges every deadline; when it was sent is in its envelope.
      */
     record Tick() implements CutoverMessage {
+    }
+
+    /** Ops asks a completed cutover to move the clients back to the source. */
+    record StartFallback(Operator operator, String reason) implements CutoverMessage {
+
+        public StartFallback {
+            Objects.requireNonNull(operator, "operator must not be null");
+            Text.notBlank(reason, "reason");
+        }
+    }
+
+    /** The fence locked the application roles out of the target and ended their sessions. */
+    record TargetLocked() implements CutoverMessage {
+    }
+
+    /** The source applied everything the fenced target wrote: the reverse slot is confirmed past {@code targetLsn}. */
+    record ReverseCaughtUp(Lsn targetLsn, Lsn confirmedLsn) implements CutoverMessage {
+
+        public ReverseCaughtUp {
+            Objects.requireNonNull(targetLsn, "targetLsn must not be null");
+            Objects.requireNonNull(confirmedLsn, "confirmedLsn must not be null");
+        }
+    }
+
+    /** A participant could not carry out a command only a fallback sends. */
+    record FallbackStepFailed(FallbackStep step, String reason, boolean retryable) implements CutoverMessage {
+
+        public FallbackStepFailed {
+            Objects.requireNonNull(step, "step must not be null");
+            Text.notBlank(reason, "reason");
+        }
     }
 }

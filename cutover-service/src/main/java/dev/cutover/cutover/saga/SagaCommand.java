@@ -62,8 +62,8 @@ public sealed interface SagaCommand {
         }
     }
 
-    // No LockTarget: compensation only ever runs before OpenTarget is sent, so the target it would lock was never
-    // opened. The Avro LockTarget stays (released schemas are append-only) and the fence still handles it.
+    // The cutover's compensation never sends LockTarget: it only ever runs before OpenTarget is sent, so the target it
+    // would lock was never opened. A fallback's fence is LockTarget (below).
 
     /** DNS switcher: point {@code recordName} back at the source address, whatever it points at now. */
     record RevertDns(String recordName, String sourceAddress) implements SagaCommand {
@@ -106,6 +106,37 @@ public sealed interface SagaCommand {
     record RestoreDnsTtl(String recordName) implements SagaCommand {
 
         public RestoreDnsTtl {
+            Text.notBlank(recordName, "recordName");
+        }
+    }
+
+    /** Fence: lock the application roles out of the target and end their sessions (a fallback's fence). */
+    record LockTarget() implements SagaCommand {
+    }
+
+    /** Replicator: report once the reverse slot is confirmed past the fenced target's WAL position. */
+    record AwaitReverseCatchUp(Duration timeout) implements SagaCommand {
+
+        public AwaitReverseCatchUp {
+            Text.positive(timeout, "timeout");
+        }
+    }
+
+    /** Schema-service: set every sequence on the source from the fenced target. */
+    record SyncSequencesToSource() implements SagaCommand {
+    }
+
+    /** Replicator: drop the reverse subscription, slot and publication once the source serves again. */
+    record StopReverseReplication() implements SagaCommand {
+    }
+
+    /**
+     * DNS switcher: a fallback's rollback points {@code recordName} at the target again, whatever it points at now
+     * (the fallback's flip may or may not have landed).
+     */
+    record RevertDnsToTarget(String recordName) implements SagaCommand {
+
+        public RevertDnsToTarget {
             Text.notBlank(recordName, "recordName");
         }
     }

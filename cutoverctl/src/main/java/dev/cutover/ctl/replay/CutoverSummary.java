@@ -16,6 +16,12 @@ import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.CutoverStarted;
+import dev.cutover.events.FallbackCompleted;
+import dev.cutover.events.FallbackRejected;
+import dev.cutover.events.FallbackRolledBack;
+import dev.cutover.events.FallbackRollingBack;
+import dev.cutover.events.FallbackStarted;
+import dev.cutover.events.FallbackStepStarted;
 import dev.cutover.events.SourceRestored;
 import dev.cutover.events.StartCutover;
 import dev.cutover.events.StepFailed;
@@ -40,6 +46,7 @@ import dev.cutover.events.TrafficStopped;
  * @param downtime       the saga's downtime figure, or one worked out from TrafficStopped to traffic on either side
  * @param lastFailure    the newest StepFailed, rejection or rollback reason, as a sentence
  * @param abortedBy      who asked to abort, if anyone did
+ * @param fallback       where the newest fallback of the completed cutover stands, as a sentence; null without one
  */
 public record CutoverSummary(
         String cutoverId,
@@ -58,12 +65,13 @@ public record CutoverSummary(
         Downtime downtime,
         String lastFailure,
         String abortedBy,
+        String fallback,
         int messages,
         int undecodable) implements Followed<CutoverSummary> {
 
     public static CutoverSummary empty(String cutoverId) {
         return new CutoverSummary(cutoverId, null, null, null, false, null, null, null, null, List.of(), null,
-                Outcome.RUNNING, null, null, null, null, 0, 0);
+                Outcome.RUNNING, null, null, null, null, null, 0, 0);
     }
 
     /** The summary of these records, folded in the order their messages happened. */
@@ -121,8 +129,8 @@ public record CutoverSummary(
     public CutoverSummary with(LoggedRecord record) {
         if (!(record instanceof Decoded decoded)) {
             return new CutoverSummary(cutoverId, database, operator, reason, dryRun, startedAt, lastAt, lastType,
-                    currentStep, inFlight, stoppedAt, outcome, endedAt, downtime, lastFailure, abortedBy, messages,
-                    undecodable + 1);
+                    currentStep, inFlight, stoppedAt, outcome, endedAt, downtime, lastFailure, abortedBy, fallback,
+                    messages, undecodable + 1);
         }
         var metadata = decoded.metadata();
         var at = decoded.occurredAt();
@@ -145,6 +153,7 @@ public record CutoverSummary(
         Downtime downtime = this.downtime;
         String lastFailure = this.lastFailure;
         String abortedBy = this.abortedBy;
+        String fallback = this.fallback;
 
         switch (decoded.message()) {
             case StartCutover start -> {
@@ -192,6 +201,16 @@ public record CutoverSummary(
             }
             case CutoverCompleted completed ->
                     downtime = new Downtime(completed.getDowntimeMs(), "CutoverCompleted.downtimeMs");
+            case FallbackStarted started -> fallback = "asked by " + started.getOperator() + " ('" + started.getReason()
+                    + "'), preflight: waiting for the reverse replication's lag";
+            case FallbackStepStarted step -> fallback = "under way, step " + step.getStep();
+            case FallbackRollingBack rollingBack -> fallback = "rolling back after " + rollingBack.getFailedStep()
+                    + ": " + rollingBack.getReason();
+            case FallbackRolledBack rolledBack -> fallback = "rolled back after " + rolledBack.getFailedStep() + " ("
+                    + rolledBack.getReason() + "): the target serves, the source still follows it";
+            case FallbackCompleted completed -> fallback = "completed, downtime "
+                    + Times.length(completed.getDowntimeMs()) + ": the source serves";
+            case FallbackRejected rejected -> fallback = "refused: " + rejected.getReason();
             default -> {
                 if (decoded.isCommand() && inFlight.isEmpty() && !"compensating".equals(currentStep)) {
                     currentStep = decoded.type();
@@ -204,7 +223,7 @@ public record CutoverSummary(
         }
         return new CutoverSummary(cutoverId, database, operator, reason, dryRun, startedAt, lastAt, lastType,
                 currentStep, List.copyOf(inFlight), stoppedAt, outcome, endedAt, downtime, lastFailure, abortedBy,
-                messages + 1, undecodable);
+                fallback, messages + 1, undecodable);
     }
 
     private static Downtime between(Instant stoppedAt, Instant at, String source) {
@@ -260,6 +279,9 @@ public record CutoverSummary(
         }
         if (lastFailure != null) {
             lines.add(line("failure", lastFailure));
+        }
+        if (fallback != null) {
+            lines.add(line("fallback", fallback));
         }
         lines.add(line("messages", messages + (undecodable == 0 ? "" : ", and " + undecodable + " undecodable records")));
         return lines;

@@ -19,6 +19,11 @@ import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverPlanned;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
+import dev.cutover.events.FallbackCompleted;
+import dev.cutover.events.FallbackRolledBack;
+import dev.cutover.events.FallbackRollingBack;
+import dev.cutover.events.FallbackStarted;
+import dev.cutover.events.FallbackStepStarted;
 import dev.cutover.events.CutoverStarted;
 import dev.cutover.events.DnsFlipped;
 import dev.cutover.events.FlipDns;
@@ -196,6 +201,25 @@ public final class CutoverScript {
     public CutoverScript aborted(long atMs, String operator) {
         add(atMs, COMMANDS, "cutoverctl", null, metadata -> AbortCutover.newBuilder().setMetadata(metadata).setOperator(operator)
                 .setReason("the app team asked to wait").build());
+        return this;
+    }
+
+    /** A minute after the start, a fallback asked for: it then completes, or rolls back at the catch-up. */
+    public CutoverScript fallback(boolean completes) {
+        add(60_000, EVENTS, "cutover-service", null, metadata -> FallbackStarted.newBuilder().setMetadata(metadata)
+                .setOperator("bob").setReason("plan regression").build());
+        add(60_000, EVENTS, "cutover-service", null, metadata -> FallbackStepStarted.newBuilder().setMetadata(metadata)
+                .setStep("PREFLIGHT").build());
+        if (completes) {
+            add(60_700, EVENTS, "cutover-service", null, metadata -> FallbackCompleted.newBuilder()
+                    .setMetadata(metadata).setDowntimeMs(310).build());
+        } else {
+            add(70_500, EVENTS, "cutover-service", null, metadata -> FallbackRollingBack.newBuilder()
+                    .setMetadata(metadata).setFailedStep("AWAIT_CATCH_UP").setReason("stalled").build());
+            add(70_600, EVENTS, "cutover-service", null, metadata -> FallbackRolledBack.newBuilder()
+                    .setMetadata(metadata).setFailedStep("AWAIT_CATCH_UP").setReason("stalled").setDowntimeMs(10_400)
+                    .build());
+        }
         return this;
     }
 

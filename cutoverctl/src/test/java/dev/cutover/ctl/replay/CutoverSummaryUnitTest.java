@@ -28,6 +28,20 @@ class CutoverSummaryUnitTest {
     }
 
     @Test
+    void a_completed_cutover_shows_how_its_fallback_ended_and_stays_completed() {
+        var rolledBack = CutoverSummary.of("shop-8", CutoverScript.completed("shop-8", "shop", START).fallback(false)
+                .records());
+        var fellBack = CutoverSummary.of("shop-9", CutoverScript.completed("shop-9", "shop", START).fallback(true)
+                .records());
+
+        assertThat(rolledBack.outcome()).isEqualTo(Outcome.COMPLETED);
+        assertThat(rolledBack.render(START.plusSeconds(3600))).contains("fallback  rolled back after AWAIT_CATCH_UP"
+                + " (stalled): the target serves, the source still follows it");
+        assertThat(fellBack.render(START.plusSeconds(3600))).contains(
+                "fallback  completed, downtime 310 ms: the source serves");
+    }
+
+    @Test
     void a_running_cutover_shows_the_step_it_waits_on_and_how_long_traffic_has_been_stopped() {
         var script = CutoverScript.of("shop-2", "shop", START).started(false).fencedAndCaughtUp();
 

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.cutover.lag.engine.LagReader;
 import dev.cutover.lag.engine.LagSample;
+import dev.cutover.lag.engine.ReplicationEngine;
 import dev.cutover.lag.heartbeat.Heartbeat;
 import dev.cutover.lag.settings.DatabaseLag;
 import dev.cutover.lag.slot.IdleSlotWatch;
@@ -21,6 +22,7 @@ import dev.cutover.lag.state.Assessment;
 import dev.cutover.lag.state.LagTracker;
 import dev.cutover.lag.state.Observation;
 import dev.cutover.platform.database.DatabasePair;
+import dev.cutover.platform.database.Replication;
 
 /**
  * Observes one database: beats, reads, judges. Keeps one connection to each side and opens them again after
@@ -36,6 +38,8 @@ final class DatabaseMonitor implements AutoCloseable {
     private final LagReader reader;
     private final Clock clock;
     private final AtomicBoolean heartbeatOn;
+    /** Whether the heartbeat's age on the subscriber says anything: not for the reverse replication, which leaves it out. */
+    private final boolean measuresHeartbeat;
     private LagTracker tracker;
     private IdleSlotWatch slotWatch;
     private Connection source;
@@ -43,14 +47,33 @@ final class DatabaseMonitor implements AutoCloseable {
     private boolean missingHeartbeatTableLogged;
 
     DatabaseMonitor(String database, DatabasePair pair, DatabaseLag settings, Clock clock) {
+        this(database, pair, settings, LagReader.of(settings.replicationEngine(pair.replication().resolve(database))),
+                settings.heartbeat(), true, clock);
+    }
+
+    private DatabaseMonitor(String database, DatabasePair pair, DatabaseLag settings, LagReader reader, boolean heartbeat,
+            boolean measuresHeartbeat, Clock clock) {
         this.database = database;
         this.pair = pair;
         this.settings = settings;
-        this.reader = LagReader.of(settings.replicationEngine(pair.replication().resolve(database)));
+        this.reader = reader;
         this.clock = clock;
-        this.heartbeatOn = new AtomicBoolean(settings.heartbeat());
+        this.heartbeatOn = new AtomicBoolean(heartbeat);
+        this.measuresHeartbeat = measuresHeartbeat;
         this.tracker = LagTracker.start(settings.thresholds());
         this.slotWatch = IdleSlotWatch.start(settings.slotIdleWarning());
+    }
+
+    /**
+     * The reverse replication a cutover with {@code fallback.prepare} leaves: the target publishes through its slot, the
+     * source subscribes. The same reading the other way round, with the same thresholds, and no heartbeat: cutover's
+     * own schema is not published back.
+     */
+    static DatabaseMonitor reverse(String database, DatabasePair pair, DatabaseLag settings, Clock clock) {
+        Replication names = Replication.reverse(database);
+        DatabasePair backwards = new DatabasePair(pair.target(), pair.source(), pair.appRoles(), pair.schemas());
+        return new DatabaseMonitor(database, backwards, settings,
+                LagReader.of(new ReplicationEngine.Native(names.subscription(), names.slot())), false, false, clock);
     }
 
     String database() {
@@ -62,7 +85,7 @@ final class DatabaseMonitor implements AutoCloseable {
     }
 
     /** Reads once and judges the reading against the ones before. */
-    Judged observeOnce() {
+    synchronized Judged observeOnce() {
         Observation observation = observe(clock.instant());
         Assessment assessment = tracker.observe(observation);
         tracker = assessment.next();
@@ -107,7 +130,8 @@ final class DatabaseMonitor implements AutoCloseable {
                 beat();
             }
             LagSample sample = reader.read(source, target, at);
-            return new Observation.Read(sample.withHeartbeatLagMs(Heartbeat.lagOnTarget(target)));
+            return new Observation.Read(measuresHeartbeat ? sample.withHeartbeatLagMs(Heartbeat.lagOnTarget(target))
+                    : sample);
         } catch (SQLException | RuntimeException e) {
             close();
             return new Observation.Unreachable(at, e.getMessage());
@@ -139,7 +163,7 @@ final class DatabaseMonitor implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closeQuietly(source);
         closeQuietly(target);
         source = null;

@@ -25,7 +25,8 @@ import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.database.DatabasesSettings;
 
 /**
- * Reads every configured database each interval and publishes what it saw: {@code LagReported} always,
+ * Reads every configured database each interval and publishes what it saw: {@code LagReported} always (and for a
+ * database whose cutovers prepare a fallback, another one for the reverse replication while it exists),
  * {@code ReplicationStalled} and {@code ReplicationRecovered} when a stall begins or ends, {@code ReplicationSlotIdle}
  * once per episode in which the slot has no reader for longer than allowed.
  */
@@ -35,6 +36,8 @@ public class LagMonitor implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(LagMonitor.class);
 
     private final Map<String, DatabaseMonitor> monitors = new TreeMap<>();
+    /** The reverse replication of the databases whose cutovers prepare a fallback, read alongside the forward one. */
+    private final Map<String, DatabaseMonitor> reverse = new TreeMap<>();
     private final Map<String, ReplicationState> states = new ConcurrentHashMap<>();
     private final MessagePublisher publisher;
     private final LagGauges gauges;
@@ -46,6 +49,9 @@ public class LagMonitor implements SmartLifecycle {
         this.gauges = new LagGauges(registry);
         lagSettings.databases().forEach((name, settings) -> {
             monitors.put(name, new DatabaseMonitor(name, databases.get(name), settings, clock));
+            if (databases.get(name).fallback().prepare()) {
+                reverse.put(name, DatabaseMonitor.reverse(name, databases.get(name), settings, clock));
+            }
             gauges.expose(name);
         });
     }
@@ -73,6 +79,7 @@ public class LagMonitor implements SmartLifecycle {
             scheduler = null;
         }
         monitors.values().forEach(DatabaseMonitor::close);
+        reverse.values().forEach(DatabaseMonitor::close);
     }
 
     @Override
@@ -119,7 +126,8 @@ public class LagMonitor implements SmartLifecycle {
                 log.warn("{}: cannot read replication figures: {}", monitor.database(), unreachable.reason());
             }
             DatabaseLag settings = monitor.settings();
-            publisher.publish(LagReports.lagReported(metadata(monitor), settings.engine(), judged.observation(), state));
+            publisher.publish(LagReports.lagReported(metadata(monitor), settings.engine(), judged.observation(), state,
+                    LagReports.FORWARD));
             judged.assessment().change().ifPresent(change -> {
                 log.warn("{}: {}", monitor.database(), change);
                 publisher.publish(LagReports.change(metadata(monitor), change));
@@ -130,6 +138,33 @@ public class LagMonitor implements SmartLifecycle {
             });
         } catch (RuntimeException e) {
             log.warn("{}: could not report lag: {}", monitor.database(), e.getMessage(), e);
+        }
+        DatabaseMonitor back = reverse.get(monitor.database());
+        if (back != null) {
+            tickReverse(back);
+        }
+    }
+
+    /**
+     * Reports the reverse replication only while it exists (the source's subscription is there): before the tidy-up
+     * starts it and after a fallback removes it there is nothing to report, not a replication that is down. Its
+     * stalls show in its state; {@code ReplicationStalled} and {@code ReplicationRecovered} stay the forward
+     * replication's, which their readers take them for. A reverse slot nobody reads is warned of as any slot is.
+     */
+    private void tickReverse(DatabaseMonitor monitor) {
+        try {
+            DatabaseMonitor.Judged judged = monitor.observeOnce();
+            if (!(judged.observation() instanceof Observation.Read read) || read.sample().target().isEmpty()) {
+                return;
+            }
+            publisher.publish(LagReports.lagReported(metadata(monitor), monitor.settings().engine(), judged.observation(),
+                    judged.assessment().state(), LagReports.REVERSE));
+            judged.slotIdle().ifPresent(idle -> {
+                log.warn("{}: reverse replication: {}", monitor.database(), idle);
+                publisher.publish(LagReports.slotIdle(metadata(monitor), idle));
+            });
+        } catch (RuntimeException e) {
+            log.warn("{}: could not report the reverse replication's lag: {}", monitor.database(), e.getMessage(), e);
         }
     }
 

@@ -20,14 +20,21 @@ import org.apache.avro.specific.SpecificRecord;
 /** Turns readings and judgements into the Avro events others read. */
 final class LagReports {
 
+    /** {@code LagReported.direction}: the migration's replication, source to target. */
+    static final String FORWARD = "FORWARD";
+    /** {@code LagReported.direction}: a fallback's, target to source. */
+    static final String REVERSE = "REVERSE";
+
     private LagReports() {
     }
 
-    static LagReported lagReported(Metadata metadata, EngineKind engine, Observation observation, ReplicationState state) {
+    static LagReported lagReported(Metadata metadata, EngineKind engine, Observation observation, ReplicationState state,
+            String direction) {
         LagReported.Builder report = LagReported.newBuilder()
                 .setMetadata(metadata)
                 .setEngine(engine.name())
-                .setState(state.name());
+                .setState(state.name())
+                .setDirection(direction);
         return switch (observation) {
             case Observation.Unreachable unreachable -> report.build();
             case Observation.Read read -> withFigures(report, read.sample()).build();

@@ -48,4 +48,19 @@ public sealed interface ReverseOutcome {
             Objects.requireNonNull(publication, "publication must not be null");
         }
     }
+
+    /**
+     * The source applied everything the fenced target wrote.
+     *
+     * @param targetPosition the target's WAL insert position read once it was fenced
+     * @param confirmed      the reverse slot's confirmed position that reached it
+     */
+    record CaughtUp(Replication names, Lsn targetPosition, Lsn confirmed) implements ReverseOutcome {
+
+        public CaughtUp {
+            Objects.requireNonNull(names, "names must not be null");
+            Objects.requireNonNull(targetPosition, "targetPosition must not be null");
+            Objects.requireNonNull(confirmed, "confirmed must not be null");
+        }
+    }
 }

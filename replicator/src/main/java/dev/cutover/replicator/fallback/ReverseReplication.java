@@ -6,9 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,14 +36,19 @@ import dev.cutover.replicator.postgres.Tables;
  * the target's WAL is kept for the source. {@link #start}, once the forward subscription is gone: the slot is moved
  * to the target's WAL position read just before it opened, so that nothing the forward subscription applied is sent
  * back (the source has it already, and a duplicate key would stop the subscription), and the source subscribes from
- * there without copying. {@link #remove}, when the cutover went back before the target opened, or when the fallback
- * is no longer wanted: a slot nobody reads keeps the target's WAL until its disk fills.
+ * there without copying. {@link #remove}, when the cutover went back before the target opened, when the fallback
+ * is no longer wanted, or once a fallback has put the source back in service: a slot nobody reads keeps the target's
+ * WAL until its disk fills. A fallback, with the target fenced, waits for the source to have everything first
+ * ({@link #awaitCatchUp}).
  *
  * <p>cutover's own schema is not published back: the heartbeat and the canary only ever flow forward.
  */
 public final class ReverseReplication {
 
     private static final Logger log = LoggerFactory.getLogger(ReverseReplication.class);
+
+    /** Often enough that the catch-up adds little to a fallback's downtime, rarely enough to cost the target nothing. */
+    private static final Duration CATCH_UP_POLL = Duration.ofMillis(20);
 
     private final Duration slotReleasePatience;
 
@@ -193,6 +200,51 @@ public final class ReverseReplication {
         } catch (SQLException e) {
             throw Failures.of("dropping the reverse slot " + names.slot() + " (it retains WAL until dropped: SELECT"
                     + " pg_drop_replication_slot('" + names.slot() + "'))", pair.target().describe(), e);
+        }
+    }
+
+    /**
+     * A fallback's catch-up, with the target fenced: reads the target's WAL insert position (every write an application
+     * made there is before it), then waits until the reverse slot is confirmed at or past it, which the source's apply
+     * worker confirms only for what it has applied and flushed. Its WAL sender moves an idle slot on to the end of what
+     * it read, so a target that takes no more writes is caught up with as soon as the source has the last of them.
+     *
+     * @throws StepFailure when the slot has not got there within {@code timeout}, saying where it stands: a stalled or
+     *                     disabled reverse subscription, or a source that cannot keep up
+     */
+    public ReverseOutcome.CaughtUp awaitCatchUp(DatabasePair pair, Replication names, Duration timeout) {
+        Endpoint target = pair.target();
+        Instant deadline = Instant.now().plus(timeout);
+        try (Connection to = target.connect()) {
+            Lsn written;
+            try (Statement statement = to.createStatement();
+                    ResultSet row = statement.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
+                row.next();
+                written = Lsn.parse(row.getString(1));
+            }
+            while (true) {
+                Slots.Slot slot = Slots.find(to, names.slot()).orElseThrow(() -> new StepFailure("the target "
+                        + target.describe() + " has no slot " + names.slot() + ": the source does not follow it, so a"
+                        + " fallback would lose the target's writes", false));
+                Lsn confirmed = slot.confirmedLsn().orElseThrow(() -> notLogical(names, target));
+                if (confirmed.compareTo(written) >= 0) {
+                    log.info("the source {} has everything the target {} wrote up to {} (slot {} confirmed {})",
+                            pair.source().describe(), target.describe(), written, names.slot(), confirmed);
+                    return new ReverseOutcome.CaughtUp(names, written, confirmed);
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new StepFailure("the reverse slot " + names.slot() + " on " + target.describe()
+                            + " is confirmed up to " + confirmed + ", short of " + written + " where the fenced target"
+                            + " stopped, after " + timeout + (slot.activePid().isEmpty() ? ": no WAL sender reads it, so"
+                            + " the reverse subscription " + names.subscription() + " on the source is disabled or"
+                            + " cannot connect (see the source's log); enable it, then fall back again"
+                            : ": the source applies the target's changes too slowly; fall back again once its lag is"
+                            + " small"), true);
+                }
+                LockSupport.parkNanos(CATCH_UP_POLL.toNanos());
+            }
+        } catch (SQLException e) {
+            throw Failures.of("awaiting the reverse slot " + names.slot(), target.describe(), e);
         }
     }
 

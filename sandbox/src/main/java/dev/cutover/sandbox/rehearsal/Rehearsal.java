@@ -75,6 +75,8 @@ public final class Rehearsal {
     private KafkaSecurity kafkaSecurity;
     /** The operator's Kafka client properties file for cutoverctl, with {@link #kafkaSecurity}. */
     private Path operatorKafkaConfig;
+    private FallbackRehearsal thenFallback;
+    private FallbackRehearsal.Outcome fallbackOutcome;
 
     public Rehearsal(RehearsalOptions options, PrintStream out) {
         this.options = options;
@@ -111,6 +113,22 @@ public final class Rehearsal {
     Rehearsal withFallback() {
         this.reverse = new ReverseReplicationCheck();
         return this;
+    }
+
+    /** {@code --then-fallback}: {@link #thenFallback} when {@code wanted}. */
+    public Rehearsal withThenFallback(boolean wanted) {
+        return wanted ? thenFallback(FallbackRehearsal.plain()) : this;
+    }
+
+    /** After a completed cutover, {@code fallback} moves the client back to the source ({@code --then-fallback}). */
+    Rehearsal thenFallback(FallbackRehearsal fallback) {
+        this.thenFallback = fallback;
+        return withFallback();
+    }
+
+    /** How the fallback went; {@code null} without {@link #thenFallback} or when the cutover did not complete. */
+    FallbackRehearsal.Outcome fallbackOutcome() {
+        return fallbackOutcome;
     }
 
     /** The source and the target compared once the source caught up; {@code null} without {@link #withFallback()}. */
@@ -191,6 +209,9 @@ public final class Rehearsal {
                 }
                 if (fleet != null) {
                     fleet.prepare(stack, services);
+                }
+                if (thenFallback != null) {
+                    thenFallback.configure(services);
                 }
                 Instant starting = Instant.now();
                 services.startAll();
@@ -299,6 +320,10 @@ public final class Rehearsal {
                 long target = client.progress().ackedByTarget();
                 awaitCondition("writes on the target", () -> client.progress().ackedByTarget() >= target + options.writesAfter());
             }
+            if (thenFallback != null && result == CutoverResult.COMPLETED) {
+                fallbackOutcome = thenFallback.run(stack, bus, client, cutoverId, options.writesAfter(),
+                        options.stepTimeout(), out);
+            }
             long sourceAcksAfterRollback = 0;
             if (result == CutoverResult.ROLLED_BACK) {
                 // The source serves again: the client's writes through the DNS name are acknowledged by it.
@@ -316,7 +341,7 @@ public final class Rehearsal {
                 out.printf("fault        %s%n", faultVerdict.describe());
             }
             ClientRecord record = client.stop();
-            if (reverse != null && result == CutoverResult.COMPLETED) {
+            if (reverse != null && result == CutoverResult.COMPLETED && fallbackOutcome == null) {
                 reverseAftermath = reverse.observe(stack, bus, cutoverId, options.stepTimeout());
                 out.printf("fallback     the source follows the target from %s: source %s, target %s%n",
                         reverseAftermath.started().getFromLsn(), reverseAftermath.sourceRows(),
@@ -325,7 +350,8 @@ public final class Rehearsal {
             ReportInputs inputs = inputs(bus, cutoverId, record, result).withCutoverctlStart(cutoverctlStart);
             try (Connection source = stack.source().connect(SeedData.DATABASE);
                     Connection target = stack.target().connect(SeedData.DATABASE)) {
-                Report report = Report.create(inputs, source, target);
+                Report report = fallbackOutcome == null ? Report.create(inputs, source, target)
+                        : fallbackOutcome.report(inputs, source, target);
                 out.println();
                 Cutoverctl.run(out, out, cutoverctlArguments(stack, "timeline", "--cutover", cutoverId));
                 out.println();

@@ -34,13 +34,32 @@ public final class Report {
     private final InstanceFigures instances;
     private final RowCheck rows;
 
+    /** {@code null} without {@code --then-fallback}. */
+    private final FallbackFigures fallback;
+
     private Report(ReportInputs inputs, ClientFigures figures, RowCheck rows) {
+        this(inputs, figures, rows, null);
+    }
+
+    private Report(ReportInputs inputs, ClientFigures figures, RowCheck rows, FallbackFigures fallback) {
         this.inputs = inputs;
         this.figures = figures;
         ClientRecord record = inputs.client();
         this.instances = InstanceFigures.of(record.instanceCount(), record.attempts().toList(), record.startNanoTime(),
                 figures.windowStartNanos(), record.stopNanoTime());
         this.rows = rows;
+        this.fallback = fallback;
+    }
+
+    /**
+     * The report of a completed cutover followed by a fallback: every write the client was told it made, before, during
+     * and after both switches, is checked on {@code serving}, the server that serves at the end (the source once the
+     * fallback completed, the target again after it rolled back).
+     */
+    public static Report afterFallback(ReportInputs inputs, Connection connection, Server serving,
+            FallbackFigures fallback) {
+        RowCheck rows = RowCheck.of(inputs.client(), connection, serving);
+        return new Report(inputs, ClientFigures.of(inputs), rows, fallback.withLostWrites(rows.lost()));
     }
 
     /**
@@ -122,6 +141,16 @@ public final class Report {
     /** Acknowledged rows missing or different on the server that holds the data; -1 if they could not be checked. */
     public long lostWrites() {
         return rows.lost();
+    }
+
+    /** The fallback's client-observed downtime ({@code --then-fallback}); empty without one. */
+    public OptionalLong fallbackClientDowntimeMs() {
+        return fallback == null ? OptionalLong.empty() : OptionalLong.of(fallback.clientDowntimeMs());
+    }
+
+    /** With {@code --then-fallback}, the cutover's own downtime, before the fallback was asked for; empty without. */
+    public OptionalLong cutoverClientDowntimeMs() {
+        return fallback == null ? OptionalLong.empty() : OptionalLong.of(fallback.cutoverClientDowntimeMs());
     }
 
     public RowCheck rowCheck() {
@@ -248,6 +277,11 @@ public final class Report {
                 "%,d ms (fence start -> the last client connection's first write on the target)", ms))));
         startToFlipMs().ifPresent(ms -> lines.add(row("start to flip", String.format(Locale.ROOT, "%,d ms (StartCutover -> DnsFlipped)", ms))));
         cutoverctlStartMs().ifPresent(ms -> lines.add(row("cutoverctl start", String.format(Locale.ROOT, "%,d ms to return", ms))));
+        if (fallback != null) {
+            lines.add(row("fallback", String.format(Locale.ROOT, "%s, client-observed downtime %,d ms (the cutover's %,d ms),"
+                    + " rows checked on the %s", fallback.result(), fallback.clientDowntimeMs(),
+                    fallback.cutoverClientDowntimeMs(), rows.checkedOn().name().toLowerCase())));
+        }
         lines.add(row("verdict", exitCode() == 0 ? "PASS: nothing lost, nothing written after the fence" : "FAIL"));
         lines.add(json());
         return String.join(System.lineSeparator(), lines) + System.lineSeparator();
@@ -290,6 +324,12 @@ public final class Report {
         fields.put("medianInstanceDowntimeMs", medianInstanceDowntimeMs());
         fields.put("maxStallMs", maxStallMs());
         fields.put("medianInstanceStallMs", medianInstanceStallMs());
+        if (fallback != null) {
+            fields.put("fallbackResult", fallback.result());
+            fields.put("fallbackClientDowntimeMs", fallback.clientDowntimeMs());
+            fields.put("fallbackLostWrites", fallback.lostWrites() < 0 ? null : fallback.lostWrites());
+            fields.put("cutoverClientDowntimeMs", fallback.cutoverClientDowntimeMs());
+        }
         fields.put("exitCode", exitCode());
         return fields.entrySet().stream()
                 .map(field -> quote(field.getKey()) + ":" + value(field.getValue()))

@@ -45,4 +45,50 @@ class FallbackEndToEndTest {
         assertThat(output.toString(StandardCharsets.UTF_8)).as("the target's rows arriving are no stale writer's")
                 .doesNotContain("StaleWriterDetected");
     }
+
+    @Test
+    void aFallbackPutsTheClientBackOnTheSourceWithEveryWriteMadeOnTheTargetAndNothingLostEitherWay() throws Exception {
+        Rehearsal rehearsal = new Rehearsal(OPTIONS, System.out).thenFallback(FallbackRehearsal.plain());
+        Report report = rehearsal.run();
+
+        FallbackRehearsal.Outcome fallback = rehearsal.fallbackOutcome();
+        assertThat(report.result()).isEqualTo(CutoverResult.COMPLETED);
+        assertThat(fallback.result()).isEqualTo("completed");
+        assertThat(fallback.stalledResult()).isNull();
+        assertFellBackWithNothingLost(report, fallback);
+    }
+
+    @Test
+    void aFallbackWhoseReverseReplicationIsStalledRollsBackWithTheTargetServingAndALaterOneGoesThrough()
+            throws Exception {
+        Rehearsal rehearsal = new Rehearsal(OPTIONS, System.out).thenFallback(FallbackRehearsal.stallingFirst());
+        Report report = rehearsal.run();
+
+        FallbackRehearsal.Outcome fallback = rehearsal.fallbackOutcome();
+        assertThat(report.result()).isEqualTo(CutoverResult.COMPLETED);
+        assertThat(fallback.stalledResult()).as("the fallback with the reverse subscription disabled")
+                .isEqualTo("rolled_back");
+        assertThat(fallback.result()).as("the fallback once it runs again").isEqualTo("completed");
+        assertFellBackWithNothingLost(report, fallback);
+    }
+
+    /**
+     * Every write the client was told it made (on the source, then the target, then the source again) is on the source
+     * row by row, as are the target's own inserts, updates and deletes, and its sequences are past every value the
+     * target handed out.
+     */
+    private static void assertFellBackWithNothingLost(Report report, FallbackRehearsal.Outcome fallback) {
+        assertThat(report.rowCheck().checkedOn()).isEqualTo(Server.SOURCE);
+        assertThat(report.rowCheck().rows()).isPositive();
+        assertThat(report.lostWrites()).as(report.rowCheck().examples().toString()).isZero();
+        assertThat(report.acksBy(Server.TARGET)).as("writes made on the target").isPositive();
+        assertThat(report.duplicateKeyErrors()).as("inserts on the source after the fallback reuse no id").isZero();
+        assertThat(fallback.servicesOnTarget()).as("the target's own writes").hasSize(20);
+        assertThat(fallback.servicesOnSource()).containsExactlyElementsOf(fallback.servicesOnTarget());
+        for (int i = 0; i < fallback.sequenceOnTarget().size(); i++) {
+            assertThat(fallback.sequenceOnSource().get(i)).as("sequence " + i + " on the source")
+                    .isGreaterThanOrEqualTo(fallback.sequenceOnTarget().get(i));
+        }
+        assertThat(report.json()).contains("\"fallbackResult\":\"completed\"", "\"fallbackLostWrites\":0");
+    }
 }

@@ -24,7 +24,7 @@ import dev.cutover.schema.pgtools.Catalog;
 
 /**
  * Copies every sequence's position (serial, identity and standalone alike: all are sequences in the
- * catalog) from the source to the target. It runs while the application is stopped, so it takes three
+ * catalog) from the source to the target, or, for a fallback, from the target back to the source. It runs while the application is stopped, so it takes three
  * round trips however many sequences there are: one read on the source, one statement that sets all
  * of them on the target (one transaction: all or none), one read that checks them.
  */
@@ -89,36 +89,48 @@ public final class SequenceSync implements AutoCloseable {
      * while the fence is still going up, so that the sequences follow it without a round trip through the saga.
      */
     public SyncReport sync(DatabasePair pair, long margin, Duration fenceWait) {
+        return copy(pair, pair.source(), pair.target(), margin, fenceWait);
+    }
+
+    /**
+     * A fallback's: sets the source's sequences from the target's once the target is fenced, so that the source never
+     * hands out a number the target already used.
+     */
+    public SyncReport syncTowardsSource(DatabasePair pair, long margin, Duration fenceWait) {
+        return copy(pair, pair.target(), pair.source(), margin, fenceWait);
+    }
+
+    private SyncReport copy(DatabasePair pair, Endpoint from, Endpoint to, long margin, Duration fenceWait) {
         if (margin < 0) {
             throw new IllegalArgumentException("the sequence margin cannot be negative, was " + margin);
         }
         long started = System.nanoTime();
         // Logging in costs tens of milliseconds (SCRAM): a warm connection is used when there is one, else the
-        // target's login overlaps the source's read.
-        CompletableFuture<WarmConnections.Lease> target = CompletableFuture.supplyAsync(() -> lease(pair.target()));
-        Map<SequenceDefinition, SequenceState> onSource;
-        try (WarmConnections.Lease lease = connections.lease(pair.source())) {
+        // login to the side being set overlaps the read.
+        CompletableFuture<WarmConnections.Lease> setting = CompletableFuture.supplyAsync(() -> lease(to));
+        Map<SequenceDefinition, SequenceState> read;
+        try (WarmConnections.Lease lease = connections.lease(from)) {
             Connection connection = lease.connection();
-            FenceState.await(connection, pair.appRoles(), Instant.now().plus(fenceWait), pair.source());
-            onSource = read(connection, pair.scope());
+            FenceState.await(connection, pair.appRoles(), Instant.now().plus(fenceWait), from);
+            read = read(connection, pair.scope());
         } catch (SQLException e) {
-            target.thenAccept(WarmConnections.Lease::close);
-            throw Catalog.failure("reading the sequences", pair.source(), e);
+            setting.thenAccept(WarmConnections.Lease::close);
+            throw Catalog.failure("reading the sequences", from, e);
         }
         List<SequenceState> wanted = new ArrayList<>();
-        onSource.forEach((definition, state) -> wanted.add(definition.onTarget(state, margin)));
-        try (WarmConnections.Lease lease = join(target)) {
+        read.forEach((definition, state) -> wanted.add(definition.onTarget(state, margin)));
+        try (WarmConnections.Lease lease = join(setting)) {
             if (!wanted.isEmpty()) {
-                setAll(lease.connection(), pair.target(), pair.scope(), wanted);
+                setAll(lease.connection(), from, to, pair.scope(), wanted);
             }
         } catch (SQLException e) {
-            throw Catalog.failure("setting the sequences", pair.target(), e);
+            throw Catalog.failure("setting the sequences", to, e);
         }
         return new SyncReport(wanted.size(), margin, Duration.ofNanos(System.nanoTime() - started));
     }
 
-    private static void setAll(Connection connection, Endpoint target, SchemaScope scope, List<SequenceState> wanted)
-            throws SQLException {
+    private static void setAll(Connection connection, Endpoint from, Endpoint target, SchemaScope scope,
+            List<SequenceState> wanted) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(SET_ALL)) {
             statement.setArray(1, connection.createArrayOf("text", wanted.stream().map(SequenceState::name).toArray()));
             statement.setArray(2, connection.createArrayOf("int8", wanted.stream().map(SequenceState::lastValue).toArray()));
@@ -126,7 +138,7 @@ public final class SequenceSync implements AutoCloseable {
             statement.executeQuery().close();
         } catch (SQLException e) {
             if ("42P01".equals(e.getSQLState())) {
-                throw new StepFailure("a sequence of the source is missing on " + target.describe() + " ("
+                throw new StepFailure("a sequence of " + from.describe() + " is missing on " + target.describe() + " ("
                         + e.getMessage() + "): apply the schema (ApplySchema PRE_DATA) and check it (VerifySchema)",
                         false, e);
             }

@@ -76,6 +76,21 @@ class SequenceSyncIntegrationTest {
         assertThat(position(pair, "public.untouched")).isEqualTo("41 true");
     }
 
+    @Test
+    void aFallbackSetsTheSourcesSequencesPastWhatTheFencedTargetUsed(LocalStack stack) {
+        DatabasePair pair = TestDatabases.create(stack, "sequence_back", List.of());
+        TestDatabases.execute(pair.source(), SCHEMA, "INSERT INTO public.tickets DEFAULT VALUES");
+        TestDatabases.execute(pair.target(), SCHEMA, "SELECT setval('public.tickets_id_seq', 500)",
+                "SELECT setval('public.countdown', -20)");
+
+        SyncReport report = new SequenceSync().syncTowardsSource(pair, 10, Duration.ofMillis(100));
+
+        assertThat(report.sequences()).isEqualTo(5);
+        assertThat(position(pair.source(), "public.tickets_id_seq")).isEqualTo("510 true");
+        assertThat(position(pair.source(), "public.countdown")).isEqualTo("-30 true");
+        assertThat(position(pair.target(), "public.tickets_id_seq")).as("the target is only read").isEqualTo("500 true");
+    }
+
     private static String position(DatabasePair pair, String sequence) {
         return position(pair.target(), sequence);
     }
