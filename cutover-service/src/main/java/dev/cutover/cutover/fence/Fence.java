@@ -50,6 +50,11 @@ class Fence implements AutoCloseable {
         connections.close();
     }
 
+    /** The fence's time, by which it judges how old a command is. */
+    Instant now() {
+        return clock.instant();
+    }
+
     /**
      * Makes the next fence of {@code pair} run on what is already loaded and logged in: an idle administrative
      * connection to the source and to the target (the first also loads the driver), and every statement the fence,

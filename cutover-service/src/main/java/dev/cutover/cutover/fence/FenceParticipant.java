@@ -72,6 +72,28 @@ class FenceParticipant implements AutoCloseable {
         this.publisher = publisher;
     }
 
+    /**
+     * A switch command that reaches the fence after {@code cutover.fence.overtaken-after} has been overtaken: the saga
+     * gave it up at its step's deadline and went on (rolled back, or sent it again), and carried out now it would undo
+     * that, e.g. lock the application out of a source the rollback reopened. This happens to an instance that was
+     * paused (a stalled VM, a long GC) after taking the command and resumed after another instance took its saga over:
+     * Kafka refuses its commits, but nothing stops its SQL. The way back ({@code RestoreSource}, {@code LockTarget}) is
+     * never refused: it only ever makes fewer clients able to write in two places.
+     */
+    private void refuseIfOvertaken(SpecificRecord command) {
+        if (!(command instanceof StopTraffic || command instanceof WriteCanary || command instanceof OpenTarget)) {
+            return;
+        }
+        Instant issued = MessagePublisher.metadataOf(command).getOccurredAt();
+        Duration age = Duration.between(issued, fence.now());
+        if (age.compareTo(settings.overtakenAfter()) > 0) {
+            throw new StepFailure(command.getSchema().getName() + " of " + MessagePublisher.metadataOf(command)
+                    .getCutoverId() + " was issued " + age.toSeconds() + " s ago, more than cutover.fence.overtaken-after ("
+                    + settings.overtakenAfter().toSeconds() + " s): the saga has given it up and gone on, so it is not"
+                    + " carried out and nothing was changed; if this instance was paused, check its host", false);
+        }
+    }
+
     /** A command carried out: its answer, and what to do once the answer is published. */
     record Carried(SpecificRecord answer, Optional<Runnable> afterPublishing) {
     }
@@ -82,6 +104,7 @@ class FenceParticipant implements AutoCloseable {
      * @param partition the command's partition of {@code cutover.commands}
      */
     Carried carryOut(SpecificRecord command, int partition) {
+        refuseIfOvertaken(command);
         return switch (command) {
             case StopTraffic stop -> new Carried(stopTraffic(stop), Optional.empty());
             case WriteCanary canary -> new Carried(writeCanary(canary), Optional.empty());
