@@ -54,6 +54,7 @@ final class MatrixBench implements AutoCloseable {
     private final LocalStack stack;
     private final Services services;
     private final List<Seat> seats;
+    private final ConsumerGroups groups;
     private final RehearsalOptions options;
     private final PrintStream out;
 
@@ -65,6 +66,7 @@ final class MatrixBench implements AutoCloseable {
         this.stack = stack;
         this.services = services;
         this.seats = seats;
+        this.groups = new ConsumerGroups(stack.kafkaBootstrapServers());
         this.options = options;
         this.out = out;
     }
@@ -149,6 +151,7 @@ final class MatrixBench implements AutoCloseable {
     /** The migration, the client, the cutover with the fault struck at its step, then the row-by-row report. */
     private Report cutover(Seat seat, String cutoverId, CaseWatch watch) throws Exception {
         String bootstrap = stack.kafkaBootstrapServers();
+        awaitSettled();
         int migrated = Cutoverctl.run(out, out, "migrate", "start", "--bootstrap-servers", bootstrap, "--database",
                 seat.database(), "--operator", Services.OPERATOR, "--reason", "fault matrix", "--watch", "--timeout",
                 BOUNDED_WAIT.toSeconds() + "s");
@@ -158,6 +161,12 @@ final class MatrixBench implements AutoCloseable {
         }
         try (KafkaProbe bus = new KafkaProbe(bootstrap); RehearsalClient client = RehearsalClient.start(clientSettings(seat))) {
             await("the client's warm-up", () -> client.progress().acked() >= options.warmUpWrites());
+            if (groups.noted()) {
+                awaitSettled();
+            } else {
+                // The first case's migration has run through every service: their groups are as they should be.
+                groups.noteAsSettled();
+            }
             watch.start();
             int started = Cutoverctl.run(out, out, "start", "--bootstrap-servers", bootstrap, "--database", seat.database(),
                     "--operator", Services.OPERATOR, "--reason", "fault matrix", "--cutover-id", cutoverId);
@@ -193,6 +202,14 @@ final class MatrixBench implements AutoCloseable {
                 report.print(out);
                 return report;
             }
+        }
+    }
+
+    /** Waits until every service is back in its consumer groups as at first ({@link ConsumerGroups}). */
+    private void awaitSettled() {
+        if (!awaits(groups::settled, BOUNDED_WAIT)) {
+            throw new IllegalStateException("the services' consumer groups did not settle within " + BOUNDED_WAIT.toSeconds()
+                    + " s after the last case");
         }
     }
 
@@ -241,6 +258,7 @@ final class MatrixBench implements AutoCloseable {
     @Override
     public void close() {
         try {
+            groups.close();
             services.close();
         } finally {
             seats.forEach(seat -> seat.fault().close());
