@@ -3,7 +3,9 @@ package dev.cutover.sandbox.faults;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -15,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
+import dev.cutover.events.TidyUpTaskDone;
 import dev.cutover.events.serde.AvroMessageDeserializer;
 import dev.cutover.events.serde.UndecodableMessageException;
 import dev.cutover.platform.MessagePublisher;
@@ -31,6 +34,8 @@ final class CaseWatch implements AutoCloseable {
 
     private static final Pattern TOPICS = Pattern.compile("cutover\\.events|cutover\\.dlt\\..*");
     private static final String DEAD_LETTERS = "cutover.dlt.";
+    /** What a completed cutover without a prepared fallback tidies up. */
+    private static final Set<String> TIDY_UP_TASKS = Set.of("STOP_REPLICATION", "RESTORE_DNS_TTL");
 
     private final String bootstrapServers;
     private final String cutoverId;
@@ -41,6 +46,8 @@ final class CaseWatch implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopping;
     private volatile Thread striking;
+    private final Set<String> tidiedUp = ConcurrentHashMap.newKeySet();
+    private volatile Instant completedAt;
     private volatile Instant endedAt;
     private volatile String end;
     private volatile int deadLetters;
@@ -59,12 +66,15 @@ final class CaseWatch implements AutoCloseable {
         thread.start();
     }
 
-    /** When the cutover's terminal event was written; {@code null} if none was seen. */
+    /**
+     * When the saga's work on the cutover ended: its {@code CutoverRolledBack} (or {@code CutoverRejected}), or, for a
+     * completed cutover, the last of its tidy-up tasks done after {@code CutoverCompleted}; {@code null} if it did not.
+     */
     Instant endedAt() {
         return endedAt;
     }
 
-    /** The terminal event's type; {@code null} if none was seen. */
+    /** The terminal event's type, once the saga's work ended ({@link #endedAt()}); {@code null} before. */
     String end() {
         return end;
     }
@@ -128,10 +138,23 @@ final class CaseWatch implements AutoCloseable {
         if (striking == null && fault.triggeredBy(message)) {
             striking = Thread.ofPlatform().name("strike-" + fault.faultCase().name()).daemon().start(this::strike);
         }
-        if (endedAt == null && (message instanceof CutoverCompleted || message instanceof CutoverRolledBack
-                || message instanceof CutoverRejected)) {
-            end = message.getSchema().getName();
-            endedAt = MessagePublisher.metadataOf(message).getOccurredAt();
+        Instant at = MessagePublisher.metadataOf(message).getOccurredAt();
+        switch (message) {
+            case CutoverRolledBack rolledBack -> ended("CutoverRolledBack", at);
+            case CutoverRejected rejected -> ended("CutoverRejected", at);
+            case CutoverCompleted completed -> completedAt = at;
+            case TidyUpTaskDone done -> tidiedUp.add(done.getTask());
+            default -> { }
+        }
+        if (completedAt != null && tidiedUp.containsAll(TIDY_UP_TASKS)) {
+            ended("CutoverCompleted", at);
+        }
+    }
+
+    private void ended(String terminal, Instant at) {
+        if (endedAt == null) {
+            endedAt = at;
+            end = terminal;
         }
     }
 

@@ -176,7 +176,8 @@ final class MatrixBench implements AutoCloseable {
             Cutoverctl.run(out, out, "watch", "--bootstrap-servers", bootstrap, "--cutover", cutoverId, "--timeout",
                     BOUNDED_WAIT.toSeconds() + "s");
             CutoverResult result = CutoverResult.FAILED;
-            if (watch.end() != null || awaits(() -> watch.end() != null, Duration.ofSeconds(30))) {
+            // A completed cutover's tidy-up follows its CutoverCompleted, which ends cutoverctl's watch.
+            if (awaits(() -> watch.end() != null, BOUNDED_WAIT)) {
                 bus.await(SpecificRecord.class, m -> cutoverId.equals(MessagePublisher.metadataOf(m).getCutoverId())
                         && (m instanceof CutoverCompleted || m instanceof CutoverRolledBack || m instanceof CutoverRejected),
                         BOUNDED_WAIT);

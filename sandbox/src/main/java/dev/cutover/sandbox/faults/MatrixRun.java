@@ -17,7 +17,7 @@ public final class MatrixRun {
      * Cases per bench: enough to spread the services' start over several cases, few enough that lag-monitor's reports
      * on every database of the bench stay light, and that one case's aftermath reaches few others.
      */
-    static final int CASES_PER_BENCH = 8;
+    static final int CASES_PER_BENCH = 12;
 
     private MatrixRun() {
     }

@@ -2,11 +2,12 @@ package dev.cutover.sandbox.faults;
 
 import org.apache.avro.specific.SpecificRecord;
 
+import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.StepStarted;
 
 /**
- * Where in the cutover a fault strikes: the saga's {@code StepStarted} for that step on the events topic, read by the
- * fault's own consumer, never a time. The fence's other steps (the canary, the sequences, the catch-up) start with
+ * Where in the cutover a fault strikes: the saga's {@code StepStarted} for that step on the events topic (for the
+ * tidy-up, {@code CutoverCompleted}), read by the case's own consumer, never a time. The fence's other steps (the canary, the sequences, the catch-up) start with
  * {@link #STOP_TRAFFIC}, so it stands for them all.
  */
 public enum Moment {
@@ -16,7 +17,10 @@ public enum Moment {
     STOP_TRAFFIC(false),
     /** The point of no return: the target opens to the application. */
     OPEN_TARGET(true),
-    /** The cutover is done for the application; the TTL, the replication and the migration are cleared away. */
+    /**
+     * The cutover is done for the application: the saga's {@code CutoverCompleted} goes out with the tidy-up's
+     * commands (stop the replication, restore the TTL), which it then follows up until each is done.
+     */
     TIDY_UP(true);
 
     private final boolean pastNoReturn;
@@ -31,6 +35,9 @@ public enum Moment {
     }
 
     boolean triggeredBy(SpecificRecord message) {
+        if (this == TIDY_UP) {
+            return message instanceof CutoverCompleted;
+        }
         return message instanceof StepStarted started && started.getStep().equals(name());
     }
 
