@@ -56,6 +56,7 @@ public final class Sandbox {
         int runs;
         Method method;
         Fault fault;
+        List<FaultCase> matrixRun = null;
         try {
             List<String> rest = new ArrayList<>(Arrays.asList(args));
             runs = runs(rest);
@@ -73,18 +74,23 @@ public final class Sandbox {
                 if (matrixOptions.layout() != Layout.PROCESSES) {
                     throw new IllegalArgumentException("--fault-matrix kills and pauses processes: add --layout processes");
                 }
-                System.exit(faultMatrix(matrix.get(), matrixOptions));
-                return;
+                matrixRun = matrix.get();
+                options = matrixOptions;
+            } else {
+                options = parse(rest.toArray(String[]::new));
             }
             if (fault != null && method != Method.SAGA) {
                 // Faults are injected into the saga's steps; the plain program would silently run without one.
                 throw new IllegalArgumentException("--fault applies to the saga only: drop --method plain / --compare");
             }
-            options = parse(rest.toArray(String[]::new));
         } catch (IllegalArgumentException e) {
             System.err.println("rehearse: " + e.getMessage());
             System.err.println(USAGE);
             System.exit(2);
+            return;
+        }
+        if (matrixRun != null) {
+            System.exit(faultMatrix(matrixRun, options));
             return;
         }
         cacheDnsAnswers(options);

@@ -99,7 +99,9 @@ final class CaseWatch implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stopping = true;
-        thread.join(Duration.ofSeconds(10));
+        if (thread.getState() != Thread.State.NEW) {
+            thread.join(Duration.ofSeconds(10));
+        }
     }
 
     private void watch() {
@@ -119,7 +121,6 @@ final class CaseWatch implements AutoCloseable {
                     }
                 }
             }
-            consumer.close(Duration.ofSeconds(1));
         } catch (KafkaException e) {
             failure = "the case's reader of the bus failed: " + e;
         }
