@@ -123,19 +123,20 @@ final class MatrixBench implements AutoCloseable {
         String cutoverId = seat.database() + "-" + System.currentTimeMillis();
         CaseWatch watch = new CaseWatch(stack, services, cutoverId, seat.fault());
         Report report = null;
+        String notServing = null;
         String failure = null;
         try {
-            report = cutover(seat, cutoverId, watch);
+            Cutover cutover = cutover(seat, cutoverId, watch);
+            report = cutover.report();
+            notServing = cutover.notServing();
         } catch (Exception e) {
             failure = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
         } finally {
             watch.close();
             services.restoreAll();
         }
-        if (failure == null) {
-            failure = watch.failure();
-        }
-        Outcome actual = actual(seat.fault(), watch, report);
+        failure = failure != null ? failure : notServing != null ? notServing : watch.failure();
+        Outcome actual = notServing != null ? Outcome.FAILED : actual(seat.fault(), watch, report);
         Long convergeMs = watch.endedAt() != null && seat.fault().injectedAt() != null
                 ? Math.max(0, Duration.between(seat.fault().injectedAt(), watch.endedAt()).toMillis()) : null;
         CaseResult result = new CaseResult(faultCase.name(), faultCase.expected(), actual,
@@ -149,7 +150,11 @@ final class MatrixBench implements AutoCloseable {
     }
 
     /** The migration, the client, the cutover with the fault struck at its step, then the row-by-row report. */
-    private Report cutover(Seat seat, String cutoverId, CaseWatch watch) throws Exception {
+    /** A case's cutover: the report, and why the server that should serve at the end does not; {@code null} if it does. */
+    private record Cutover(Report report, String notServing) {
+    }
+
+    private Cutover cutover(Seat seat, String cutoverId, CaseWatch watch) throws Exception {
         String bootstrap = stack.kafkaBootstrapServers();
         awaitSettled();
         int migrated = Cutoverctl.run(out, out, "migrate", "start", "--bootstrap-servers", bootstrap, "--database",
@@ -188,20 +193,26 @@ final class MatrixBench implements AutoCloseable {
                 };
             }
             watch.awaitHealed(BOUNDED_WAIT);
+            String notServing = null;
             if (result == CutoverResult.COMPLETED) {
                 long target = client.progress().ackedByTarget();
-                await("writes on the target", () -> client.progress().ackedByTarget() >= target + options.writesAfter());
+                if (!awaits(() -> client.progress().ackedByTarget() >= target + options.writesAfter(), BOUNDED_WAIT)) {
+                    notServing = "the target did not take " + options.writesAfter() + " writes within " + BOUNDED_WAIT.toSeconds() + " s";
+                }
             } else if (result == CutoverResult.ROLLED_BACK) {
                 long source = client.progress().ackedBySource();
-                await("writes on the source after the rollback",
-                        () -> client.progress().ackedBySource() >= source + options.writesAfter());
+                if (!awaits(() -> client.progress().ackedBySource() >= source + options.writesAfter(), BOUNDED_WAIT)) {
+                    notServing = "the source did not serve again: " + options.writesAfter() + " writes did not happen"
+                            + " on it within " + BOUNDED_WAIT.toSeconds() + " s of the rollback";
+                }
             }
+            // The writes are checked row by row even when a server does not serve as it should.
             ClientRecord record = client.stop();
             try (Connection source = stack.source().connect(seat.database());
                     Connection target = stack.target().connect(seat.database())) {
                 Report report = Report.create(Rehearsal.inputs(bus, cutoverId, record, result), source, target);
                 report.print(out);
-                return report;
+                return new Cutover(report, notServing);
             }
         }
     }
