@@ -15,7 +15,8 @@ import org.apache.kafka.common.GroupState;
  * The services' consumer groups as they were once the bench ran its first case: each group and how many members it
  * had. A process killed and started again joins its groups at once, but the dead member keeps its partitions until its
  * session expires (45 s); a case that begins meanwhile would count that wait against the next case's steps. The bench
- * therefore waits, before each case, until every group is stable again with as many members as at first.
+ * therefore waits, before each case, until every group is stable again with as many members as at first (or empty:
+ * some groups belong to one instance alone, whose id it makes at start-up).
  */
 final class ConsumerGroups implements AutoCloseable {
 
@@ -65,7 +66,13 @@ final class ConsumerGroups implements AutoCloseable {
         Map<String, ConsumerGroupDescription> groups = admin.describeConsumerGroups(members.keySet()).all()
                 .get(ASK.toMillis(), TimeUnit.MILLISECONDS);
         return groups.values().stream().collect(Collectors.toMap(ConsumerGroupDescription::groupId,
-                group -> group.groupState() == GroupState.STABLE ? group.members().size() : -1));
+                group -> switch (group.groupState()) {
+                    case STABLE -> group.members().size();
+                    // A group of one instance's own (its id made at start-up) is left empty when that instance is
+                    // killed: the instance started again reads with a group of its own.
+                    case EMPTY, DEAD -> members == null ? 0 : members.getOrDefault(group.groupId(), 0);
+                    default -> -1;
+                }));
     }
 
     @Override
