@@ -4,7 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
+import dev.cutover.sandbox.faults.CaseResult;
+import dev.cutover.sandbox.faults.FaultCase;
+import dev.cutover.sandbox.faults.FaultMatrix;
+import dev.cutover.sandbox.faults.MatrixRun;
 import dev.cutover.sandbox.rehearsal.ClientDns;
 import dev.cutover.sandbox.rehearsal.Fault;
 import dev.cutover.sandbox.rehearsal.FleetOptions;
@@ -16,13 +21,17 @@ import dev.cutover.sandbox.report.Report;
 public final class Sandbox {
 
     private static final String USAGE = """
-            usage: ./rehearse [--runs N] [--fault NAME] [--then-fallback] [--instances N] [--client plain|starter|pgbouncer] [--client-dns-cache SECONDS[:stale]] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--kafka-sasl] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
+            usage: ./rehearse [--runs N] [--fault NAME | --fault-matrix [--cases NAME,...]] [--then-fallback] [--instances N] [--client plain|starter|pgbouncer] [--client-dns-cache SECONDS[:stale]] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--kafka-sasl] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
               --fault     inject one failure into the saga's cutover; a rollback is then a correct outcome, and
                           the report shows the source serving again with nothing lost. The faults:
             %s
               --then-fallback  after a completed cutover, writes of the target's own, then cutoverctl fallback
                           with the client still writing: every acknowledged write is then checked on the source,
                           and the JSON gets fallbackResult, fallbackClientDowntimeMs and fallbackLostWrites
+              --fault-matrix  the production layout's fault matrix (needs --layout processes): every case a
+                          rehearsal of its own (by default 5 MB, 300 writes/s from 4 connections, 300 writes before
+                          and after) with its fault struck at its step; a table of expected against actual outcomes,
+                          then one JSON line {"cases":[...]}; --cases runs only the named ones
               --runs      rehearsals in a row; more than one prints the median and p95 of every figure (default 1)
               --method    saga: the event-driven cutover over Kafka (default); plain: the same steps run by one
                           sequential program, JDBC and DNS calls, no Kafka (the services stay idle)
@@ -58,6 +67,7 @@ public final class Sandbox {
         FleetOptions fleet;
         boolean kafkaSasl;
         boolean thenFallback;
+        List<FaultCase> matrixRun = null;
         try {
             List<String> rest = new ArrayList<>(Arrays.asList(args));
             runs = runs(rest);
@@ -84,21 +94,38 @@ public final class Sandbox {
                 throw new IllegalArgumentException("--then-fallback with --client starter: the starter does not follow a"
                         + " fallback yet; use --client plain or pgbouncer");
             }
+            Optional<List<FaultCase>> matrix = matrix(rest);
+            if (matrix.isPresent()) {
+                if (fault != null || method != Method.SAGA || runs != 1 || fleet != null || kafkaSasl || thenFallback) {
+                    throw new IllegalArgumentException("--fault-matrix runs its own faults with the saga, once each: drop"
+                            + " --fault, --method, --compare, --runs and the client, SASL and fallback options");
+                }
+                List<String> small = new ArrayList<>(MATRIX_DEFAULTS);
+                small.addAll(rest);
+                RehearsalOptions matrixOptions = parse(small.toArray(String[]::new));
+                if (matrixOptions.layout() != Layout.PROCESSES) {
+                    throw new IllegalArgumentException("--fault-matrix kills and pauses processes: add --layout processes");
+                }
+                matrixRun = matrix.get();
+                options = matrixOptions;
+            } else {
+                options = parse(rest.toArray(String[]::new));
+            }
             if (fault != null && method != Method.SAGA) {
                 // Faults are injected into the saga's steps; the plain program would silently run without one.
                 throw new IllegalArgumentException("--fault applies to the saga only: drop --method plain / --compare");
             }
-            options = parse(rest.toArray(String[]::new));
         } catch (IllegalArgumentException e) {
             System.err.println("rehearse: " + e.getMessage());
             System.err.println(USAGE);
             System.exit(2);
             return;
         }
-        // The JVM reads its DNS cache policy once, at its first lookup (the services' start-up does one): set it
-        // first, or the client would keep the source's address for the JVM's default 30 s.
-        java.security.Security.setProperty("networkaddress.cache.ttl", Long.toString(options.clientDnsCache().toSeconds()));
-        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
+        if (matrixRun != null) {
+            System.exit(faultMatrix(matrixRun, options));
+            return;
+        }
+        cacheDnsAnswers(options);
         List<Report> reports = new ArrayList<>();
         try {
             if (method == Method.COMPARE) {
@@ -128,6 +155,49 @@ public final class Sandbox {
         }
         System.out.flush();
         System.exit(reports.stream().mapToInt(Report::exitCode).max().orElse(0));
+    }
+
+    /** Each case as short as it can be: small data, a light client, few writes before and after. */
+    private static final List<String> MATRIX_DEFAULTS = List.of("--size-mb", "5", "--rate", "300", "--workers", "4",
+            "--warm-up", "300", "--after", "300");
+
+    /**
+     * The JVM reads its DNS cache policy once, at its first lookup (the services' start-up does one): set it first, or
+     * the client would keep the source's address for the JVM's default 30 s.
+     */
+    private static void cacheDnsAnswers(RehearsalOptions options) {
+        java.security.Security.setProperty("networkaddress.cache.ttl", Long.toString(options.clientDnsCache().toSeconds()));
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
+    }
+
+    private static int faultMatrix(List<FaultCase> cases, RehearsalOptions options) throws Exception {
+        cacheDnsAnswers(options);
+        List<CaseResult> results = MatrixRun.run(cases, options, System.out);
+        System.out.println();
+        System.out.print(MatrixRun.table(results));
+        System.out.println(MatrixRun.json(results));
+        System.out.flush();
+        return results.stream().allMatch(CaseResult::passed) ? 0 : 1;
+    }
+
+    /** {@code --fault-matrix} and its {@code --cases a,b}, taken out of {@code args}: the cases to run. */
+    private static Optional<List<FaultCase>> matrix(List<String> args) {
+        if (!args.remove("--fault-matrix")) {
+            if (args.contains("--cases")) {
+                throw new IllegalArgumentException("--cases goes with --fault-matrix");
+            }
+            return Optional.empty();
+        }
+        int index = args.indexOf("--cases");
+        if (index < 0) {
+            return Optional.of(FaultMatrix.cases());
+        }
+        if (index + 1 >= args.size()) {
+            throw new IllegalArgumentException("--cases needs names, comma-separated");
+        }
+        List<String> names = List.of(args.remove(index + 1).split(","));
+        args.remove(index);
+        return Optional.of(FaultMatrix.named(names));
     }
 
     /** {@code --fault NAME}, taken out of {@code args}; {@code null} without it. */

@@ -377,7 +377,8 @@ public final class Rehearsal {
         }
     }
 
-    private static ReportInputs inputs(KafkaProbe bus, String cutoverId, ClientRecord record, CutoverResult result) {
+    /** The report's inputs: the client's record and the times of the cutover's messages {@code bus} has seen. */
+    public static ReportInputs inputs(KafkaProbe bus, String cutoverId, ClientRecord record, CutoverResult result) {
         ReportInputs inputs = ReportInputs.of(record, result);
         Optional<Instant> fenceStart = bus.seen().stream()
                 .filter(m -> m instanceof StepStarted s && s.getStep().equals("STOP_TRAFFIC") && cutoverId.equals(cutoverOf(m)))

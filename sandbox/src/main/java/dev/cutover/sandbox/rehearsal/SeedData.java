@@ -12,7 +12,7 @@ import dev.cutover.stack.Postgres;
  * The tables belong to the application role, as an application's own tables do; the role exists on
  * both servers with the same password, and may not log in to the target until the cutover opens it.
  */
-final class SeedData {
+public final class SeedData {
 
     static final String DATABASE = "app";
     static final String ROLE = "app";
@@ -22,11 +22,20 @@ final class SeedData {
     }
 
     static void createRoleAndDatabase(Postgres source, Postgres target) throws SQLException {
+        createRoleAndDatabase(source, target, DATABASE, ROLE, PASSWORD);
+    }
+
+    /**
+     * The application's role (logging in on the source only) and its database on both servers; several rehearsals on
+     * one pair of servers each take a database and a role of their own, as the fence locks a role out server-wide.
+     */
+    public static void createRoleAndDatabase(Postgres source, Postgres target, String database, String role, String password)
+            throws SQLException {
         for (Postgres server : new Postgres[] {source, target}) {
             try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
-                s.execute("create role " + ROLE + " password '" + PASSWORD + "' " + (server == source ? "login" : "nologin"));
+                s.execute("create role " + role + " password '" + password + "' " + (server == source ? "login" : "nologin"));
             }
-            server.createDatabase(DATABASE);
+            server.createDatabase(database);
         }
     }
 
@@ -42,11 +51,16 @@ final class SeedData {
 
     /** Creates the tables and fills them with about {@code megabytes} of rows, 70% of it in notifications. */
     static void load(Postgres source, int megabytes) throws SQLException {
+        load(source, DATABASE, ROLE, megabytes);
+    }
+
+    /** {@link #load(Postgres, int)} into {@code database}, owned by {@code role}. */
+    public static void load(Postgres source, String database, String role, int megabytes) throws SQLException {
         // Measured on PostgreSQL 11: a notification row takes about 200 bytes on disk, a job about 120.
         long notifications = Math.max(1_000, megabytes * 1024L * 1024 * 7 / 10 / 200);
         long jobs = Math.max(100, megabytes * 1024L * 1024 * 2 / 10 / 120);
-        try (Connection c = source.connect(DATABASE); Statement s = c.createStatement()) {
-            s.execute("set role " + ROLE);
+        try (Connection c = source.connect(database); Statement s = c.createStatement()) {
+            s.execute("set role " + role);
             createTables(s);
             s.execute("insert into services (name) select 'service ' || i from generate_series(1, 100) i");
             s.execute("insert into users (service_id, email) select 1 + i % 100, 'user' || i || '@example.gov.uk'"

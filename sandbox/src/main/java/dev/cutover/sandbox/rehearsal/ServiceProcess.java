@@ -108,6 +108,10 @@ final class ServiceProcess {
         }
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL, and waits until the process is gone. */
     void kill() {
         process.destroyForcibly();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ import dev.cutover.stack.Postgres;
  */
 public final class Services implements AutoCloseable {
 
-    enum Service {
+    public enum Service {
         SCHEMA_SERVICE(SchemaServiceApplication.class, "schema-service"),
         REPLICATOR(ReplicatorApplication.class, "replicator"),
         LAG_MONITOR(LagMonitorApplication.class, "lag-monitor"),
@@ -45,15 +46,23 @@ public final class Services implements AutoCloseable {
             this.application = application;
             this.module = module;
         }
+
+        /** The module's name, also the name its operators know it by. */
+        public String module() {
+            return module;
+        }
     }
 
-    static final String OPERATOR = "rehearsal";
+    /** The operator the saga accepts commands from. */
+    public static final String OPERATOR = "rehearsal";
 
     private final Layout layout;
     private final Path logDirectory;
     private final Path workDirectory;
     private final Map<Service, ConfigurableApplicationContext> running = new LinkedHashMap<>();
     private final Map<Service, ServiceProcess> processes = new LinkedHashMap<>();
+    /** Instances started beside the first one of their service ({@link #startAnother}). */
+    private final List<ServiceProcess> others = new ArrayList<>();
     private final Map<String, Object> common;
     private final Map<Service, Map<String, Object>> own = new HashMap<>();
     private final Map<Service, Map<String, Object>> kafkaLogins = new HashMap<>();
@@ -75,6 +84,12 @@ public final class Services implements AutoCloseable {
     /** The services, in this JVM, configured for every one of {@code databases}; none is started yet. */
     public Services(LocalStack stack, Path workDirectory, Duration dnsTtl, List<Database> databases) throws java.io.IOException {
         this(stack, workDirectory, dnsTtl, Layout.ONE_JVM, databases);
+    }
+
+    /** The services as processes of their own, configured for every one of {@code databases}; none is started yet. */
+    public static Services processes(LocalStack stack, Path workDirectory, Duration dnsTtl, List<Database> databases)
+            throws java.io.IOException {
+        return new Services(stack, workDirectory, dnsTtl, Layout.PROCESSES, databases);
     }
 
     private Services(LocalStack stack, Path workDirectory, Duration dnsTtl, Layout layout, List<Database> databases)
@@ -173,8 +188,15 @@ public final class Services implements AutoCloseable {
     }
 
     /** A setting every service reads, e.g. the replication to adopt; before the services start. */
-    synchronized void configure(String name, String value) {
+    public synchronized void configure(String name, String value) {
         common.put(name, value);
+    }
+
+    /** A setting of one service alone, e.g. the address of a server it reaches through a proxy; before it starts. */
+    public synchronized void configure(Service service, String name, String value) {
+        Map<String, Object> settings = new HashMap<>(own.getOrDefault(service, Map.of()));
+        settings.put(name, value);
+        own.put(service, settings);
     }
 
     /** Starts every service; in the processes layout all at once, as a deployment does, then waits for each. */
@@ -198,7 +220,7 @@ public final class Services implements AutoCloseable {
         return properties;
     }
 
-    synchronized void start(Service service) {
+    public synchronized void start(Service service) {
         Map<String, Object> properties = settingsOf(service);
         switch (layout) {
             case ONE_JVM -> running.put(service, new SpringApplicationBuilder(service.application).properties(properties).run());
@@ -207,7 +229,7 @@ public final class Services implements AutoCloseable {
     }
 
     /** Stops a service as a crash would: its context closed in one JVM, its process killed (SIGKILL) otherwise. */
-    synchronized void stop(Service service) {
+    public synchronized void stop(Service service) {
         ConfigurableApplicationContext context = running.remove(service);
         if (context != null) {
             context.close();
@@ -216,6 +238,42 @@ public final class Services implements AutoCloseable {
         if (process != null) {
             process.kill();
         }
+    }
+
+    /**
+     * Another instance of a running service, beside the first, with the same settings (processes layout only): it
+     * joins the same consumer groups. Returns its process id; it is stopped with the others.
+     */
+    public synchronized long startAnother(Service service) {
+        if (layout != Layout.PROCESSES) {
+            throw new IllegalStateException("a second instance of " + service.module + " needs --layout processes");
+        }
+        ServiceProcess another = ServiceProcess.start(service.module, settingsOf(service), logDirectory.resolve("another"));
+        others.add(another);
+        return another.pid();
+    }
+
+    /**
+     * Every service running again as it was started, one instance each (processes layout): a service a fault left dead
+     * is started, an instance started beside the first is stopped.
+     */
+    public synchronized void restoreAll() {
+        others.forEach(ServiceProcess::stop);
+        others.clear();
+        for (Service service : Service.values()) {
+            if (!processes.containsKey(service)) {
+                start(service);
+            }
+        }
+    }
+
+    /** The process id of a service's first instance (processes layout), e.g. to pause it with SIGSTOP. */
+    public synchronized long pid(Service service) {
+        ServiceProcess process = processes.get(service);
+        if (process == null) {
+            throw new IllegalStateException(service.module + " does not run as a process of its own here");
+        }
+        return process.pid();
     }
 
     /** Where the services' own logs are, in the processes layout. */
@@ -229,6 +287,8 @@ public final class Services implements AutoCloseable {
         for (Service service : List.copyOf(running.keySet()).reversed()) {
             stop(service);
         }
+        others.forEach(ServiceProcess::stop);
+        others.clear();
         for (Service service : List.copyOf(processes.keySet()).reversed()) {
             processes.remove(service).stop();
         }

@@ -1,0 +1,175 @@
+package dev.cutover.sandbox.faults;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import dev.cutover.events.CutoverCompleted;
+import dev.cutover.events.CutoverRejected;
+import dev.cutover.events.CutoverRolledBack;
+import dev.cutover.events.TidyUpTaskDone;
+import dev.cutover.events.serde.AvroMessageDeserializer;
+import dev.cutover.events.serde.UndecodableMessageException;
+import dev.cutover.platform.MessagePublisher;
+import dev.cutover.sandbox.rehearsal.Services;
+import dev.cutover.stack.LocalStack;
+
+/**
+ * One case's own reader of the bus, from a thread of its own: it strikes the case's fault at the first message of the
+ * cutover that triggers it (the injection and the healing then run on a thread of their own, so the reading goes on),
+ * notes when and how the cutover ended, and counts the messages the services sent to their dead-letter topics
+ * ({@code cutover.dlt.<service>}) from the case's start on.
+ */
+final class CaseWatch implements AutoCloseable {
+
+    private static final Pattern TOPICS = Pattern.compile("cutover\\.events|cutover\\.dlt\\..*");
+    private static final String DEAD_LETTERS = "cutover.dlt.";
+    /** What a completed cutover without a prepared fallback tidies up. */
+    private static final Set<String> TIDY_UP_TASKS = Set.of("STOP_REPLICATION", "RESTORE_DNS_TTL");
+
+    private final String bootstrapServers;
+    private final String cutoverId;
+    private final StrikingFault fault;
+    private final LocalStack stack;
+    private final Services services;
+    private final long since = System.currentTimeMillis();
+    private final Thread thread;
+    private volatile boolean stopping;
+    private volatile Thread striking;
+    private final Set<String> tidiedUp = ConcurrentHashMap.newKeySet();
+    private volatile Instant completedAt;
+    private volatile Instant endedAt;
+    private volatile String end;
+    private volatile int deadLetters;
+    private volatile String failure;
+
+    CaseWatch(LocalStack stack, Services services, String cutoverId, StrikingFault fault) {
+        this.bootstrapServers = stack.kafkaBootstrapServers();
+        this.stack = stack;
+        this.services = services;
+        this.cutoverId = cutoverId;
+        this.fault = fault;
+        this.thread = Thread.ofPlatform().name("fault-" + fault.faultCase().name()).daemon().unstarted(this::watch);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /**
+     * When the saga's work on the cutover ended: its {@code CutoverRolledBack} (or {@code CutoverRejected}), or, for a
+     * completed cutover, the last of its tidy-up tasks done after {@code CutoverCompleted}; {@code null} if it did not.
+     */
+    Instant endedAt() {
+        return endedAt;
+    }
+
+    /** The terminal event's type, once the saga's work ended ({@link #endedAt()}); {@code null} before. */
+    String end() {
+        return end;
+    }
+
+    int deadLetters() {
+        return deadLetters;
+    }
+
+    /** What went wrong striking or healing the fault; {@code null} if nothing. */
+    String failure() {
+        return failure;
+    }
+
+    /** Waits until the fault, if it struck, is healed. */
+    void awaitHealed(Duration bound) throws InterruptedException {
+        Thread injecting = striking;
+        if (injecting != null && !injecting.join(bound)) {
+            failure = "the fault was not healed within " + bound;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stopping = true;
+        if (thread.getState() != Thread.State.NEW) {
+            thread.join(Duration.ofSeconds(10));
+        }
+    }
+
+    private void watch() {
+        AvroMessageDeserializer decoder = new AvroMessageDeserializer();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
+                "group.id", "fault-matrix-" + UUID.randomUUID(), "auto.offset.reset", "earliest",
+                "enable.auto.commit", "false", "isolation.level", "read_committed", "metadata.max.age.ms", "1000",
+                "key.deserializer", ByteArrayDeserializer.class.getName(),
+                "value.deserializer", ByteArrayDeserializer.class.getName()))) {
+            consumer.subscribe(TOPICS);
+            while (!stopping) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                    if (record.topic().startsWith(DEAD_LETTERS)) {
+                        deadLetters += record.timestamp() >= since ? 1 : 0;
+                    } else {
+                        read(decoder, record);
+                    }
+                }
+            }
+        } catch (KafkaException e) {
+            failure = "the case's reader of the bus failed: " + e;
+        }
+    }
+
+    private void read(AvroMessageDeserializer decoder, ConsumerRecord<byte[], byte[]> record) {
+        SpecificRecord message;
+        try {
+            message = decoder.deserialize(record.topic(), record.headers(), record.value());
+        } catch (UndecodableMessageException e) {
+            return;
+        }
+        if (!cutoverId.equals(MessagePublisher.metadataOf(message).getCutoverId())) {
+            return;
+        }
+        if (striking == null && fault.triggeredBy(message)) {
+            striking = Thread.ofPlatform().name("strike-" + fault.faultCase().name()).daemon().start(this::strike);
+        }
+        Instant at = MessagePublisher.metadataOf(message).getOccurredAt();
+        switch (message) {
+            case CutoverRolledBack rolledBack -> ended("CutoverRolledBack", at);
+            case CutoverRejected rejected -> ended("CutoverRejected", at);
+            case CutoverCompleted completed -> completedAt = at;
+            case TidyUpTaskDone done -> tidiedUp.add(done.getTask());
+            default -> { }
+        }
+        if (completedAt != null && tidiedUp.containsAll(TIDY_UP_TASKS)) {
+            ended("CutoverCompleted", at);
+        }
+    }
+
+    private void ended(String terminal, Instant at) {
+        if (endedAt == null) {
+            endedAt = at;
+            end = terminal;
+        }
+    }
+
+    private void strike() {
+        try {
+            fault.inject(stack, services);
+        } catch (Exception e) {
+            failure = "striking " + fault.faultCase().name() + " failed: " + e;
+        } finally {
+            try {
+                fault.heal(stack, services);
+            } catch (Exception e) {
+                failure = "healing " + fault.faultCase().name() + " failed: " + e;
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.cutover.sandbox.faults;
+
+import static dev.cutover.sandbox.faults.Outcome.COMPLETES;
+import static dev.cutover.sandbox.faults.Outcome.ROLLS_BACK;
+import static dev.cutover.sandbox.faults.Outcome.STOPS;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.cutover.sandbox.faults.Disruption.CutOffPostgres;
+import dev.cutover.sandbox.faults.Disruption.DnsUnreachable;
+import dev.cutover.sandbox.faults.Disruption.KillProcess;
+import dev.cutover.sandbox.faults.Disruption.PauseSaga;
+import dev.cutover.sandbox.faults.Disruption.RestartPostgres;
+import dev.cutover.sandbox.faults.Disruption.Side;
+import dev.cutover.sandbox.faults.Disruption.StopBroker;
+import dev.cutover.sandbox.rehearsal.Services.Service;
+
+/**
+ * Every case of the fault matrix, and the outcome each must have, written down before any was run. The rules:
+ *
+ * <ul>
+ * <li>Before the point of no return a fault that outlasts a step's timeout rolls the cutover back, and the source
+ * serves again. A killed service is away longer than any switch step's timeout (2 to 10 s) even when started again
+ * at once: its JVM starts in seconds, and its consumer group gives it its partitions back only once the dead
+ * member's session (45 s) has expired.</li>
+ * <li>From the point of no return on the saga only goes forward: it completes once what it waits for is back.</li>
+ * <li>A service the rest of the cutover no longer needs does not change its outcome.</li>
+ * <li>Something needed that never comes back cannot be decided by the services: the cutover stops, and one event must
+ * name what the operator has to do.</li>
+ * </ul>
+ */
+public final class FaultMatrix {
+
+    /** Longer than every timeout: the saga's longest step (60 s), Kafka's session (45 s) and transaction (10 s). */
+    static final Duration BROKER_DOWN = Duration.ofSeconds(65);
+    /** Longer than every switch step's timeout (at most 10 s). */
+    static final Duration CUT_OFF = Duration.ofSeconds(20);
+    /** Past the Kafka session timeout of the paused instance's consumers (45 s, Kafka's default). */
+    static final Duration PAUSED = Duration.ofSeconds(55);
+
+    /** The services the switch still needs once it has begun, before the point of no return (the flip is done). */
+    private static final Set<Service> SWITCH = EnumSet.of(Service.CUTOVER_SERVICE, Service.LAG_MONITOR, Service.SCHEMA_SERVICE);
+    /** The services a rollback needs: the saga and its fence, and dns-switcher to put the name back. */
+    private static final Set<Service> ROLLBACK = EnumSet.of(Service.CUTOVER_SERVICE, Service.DNS_SWITCHER);
+
+    private FaultMatrix() {
+    }
+
+    /** The whole matrix, in the order it runs. */
+    public static List<FaultCase> cases() {
+        List<FaultCase> cases = new ArrayList<>();
+        for (Moment moment : Moment.values()) {
+            for (Service service : Service.values()) {
+                if (service == Service.DNS_SWITCHER && moment == Moment.FLIP_DNS) {
+                    // The flip takes milliseconds: whether it lands before the kill is a race, not a case.
+                    continue;
+                }
+                cases.add(restarted(service, moment));
+            }
+        }
+        for (Service service : Service.values()) {
+            cases.add(leftDead(service));
+        }
+        cases.add(FaultCase.of(new StopBroker(BROKER_DOWN), Moment.FLIP_DNS, ROLLS_BACK, "the flip's deadline passes"));
+        cases.add(FaultCase.of(new StopBroker(BROKER_DOWN), Moment.STOP_TRAFFIC, ROLLS_BACK, "the fence's deadlines pass"));
+        cases.add(FaultCase.of(new StopBroker(BROKER_DOWN), Moment.OPEN_TARGET, COMPLETES, "past no return: forward once back"));
+        for (Side side : Side.values()) {
+            cases.add(FaultCase.of(new RestartPostgres(side), Moment.FLIP_DNS, ROLLS_BACK,
+                    "the switch's next step on the " + side.label() + " fails while it restarts"));
+            cases.add(FaultCase.of(new RestartPostgres(side), Moment.STOP_TRAFFIC, ROLLS_BACK,
+                    "the fence's work on the " + side.label() + " fails as it restarts"));
+            cases.add(FaultCase.of(new RestartPostgres(side), Moment.OPEN_TARGET, COMPLETES,
+                    "past no return: the step is tried again once the " + side.label() + " is back"));
+            cases.add(FaultCase.of(new CutOffPostgres(side, CUT_OFF), Moment.FLIP_DNS, ROLLS_BACK,
+                    "the switch's steps on the " + side.label() + " time out"));
+            cases.add(FaultCase.of(new CutOffPostgres(side, CUT_OFF), Moment.STOP_TRAFFIC, ROLLS_BACK,
+                    "the fence's steps on the " + side.label() + " time out"));
+            cases.add(FaultCase.of(new CutOffPostgres(side, CUT_OFF), Moment.OPEN_TARGET, COMPLETES,
+                    "past no return: forward once the " + side.label() + " answers again"));
+        }
+        cases.add(FaultCase.of(new DnsUnreachable(CUT_OFF), Moment.FLIP_DNS, ROLLS_BACK,
+                "the flip times out; the name is put back once the server answers"));
+        cases.add(FaultCase.of(new DnsUnreachable(CUT_OFF), Moment.TIDY_UP, COMPLETES,
+                "only the TTL's restore waits for the server"));
+        cases.add(FaultCase.of(new PauseSaga(PAUSED), Moment.FLIP_DNS, ROLLS_BACK,
+                "the standby takes over past the switch's deadlines; the resumed one is fenced"));
+        cases.add(FaultCase.of(new PauseSaga(PAUSED), Moment.STOP_TRAFFIC, ROLLS_BACK,
+                "the standby takes over past the fence's deadlines; the resumed one is fenced"));
+        cases.add(FaultCase.of(new PauseSaga(PAUSED), Moment.OPEN_TARGET, COMPLETES,
+                "past no return: the standby goes forward; the resumed one is fenced"));
+        return List.copyOf(cases);
+    }
+
+    /** The cases CI runs: one of each kind of fault, the quickest to converge, and two kills. */
+    public static List<FaultCase> ciSubset() {
+        return named(List.of(
+                "kill-lag-monitor-restarted-at-flip-dns",
+                "kill-replicator-restarted-at-tidy-up",
+                "kill-schema-service-left-dead-at-stop-traffic",
+                "stop-broker-65s-at-open-target",
+                "restart-target-at-open-target",
+                "cut-off-source-20s-at-stop-traffic",
+                "dns-unreachable-20s-at-flip-dns",
+                "pause-cutover-service-55s-at-open-target"));
+    }
+
+    /** The cases with these names, in this order. */
+    public static List<FaultCase> named(List<String> names) {
+        List<FaultCase> all = cases();
+        return names.stream().map(name -> all.stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no case '" + name + "' in the matrix; the cases: "
+                        + all.stream().map(FaultCase::name).collect(Collectors.joining(", ")))))
+                .toList();
+    }
+
+    private static FaultCase restarted(Service service, Moment moment) {
+        KillProcess kill = new KillProcess(service, true);
+        if (moment.pastNoReturn()) {
+            return FaultCase.of(kill, moment, COMPLETES, "past no return: forward once it is back");
+        }
+        if (SWITCH.contains(service)) {
+            return FaultCase.of(kill, moment, ROLLS_BACK, "its switch step times out while it comes back");
+        }
+        return FaultCase.of(kill, moment, COMPLETES, "the switch no longer needs it; tidy-up waits for it");
+    }
+
+    /** Killed as the fence begins (the flip has landed) and never started again. */
+    private static FaultCase leftDead(Service service) {
+        KillProcess kill = new KillProcess(service, false);
+        if (ROLLBACK.contains(service) && SWITCH.contains(service)) {
+            return FaultCase.of(kill, Moment.STOP_TRAFFIC, STOPS, "neither forward nor back without it: start it again");
+        }
+        if (SWITCH.contains(service)) {
+            return FaultCase.of(kill, Moment.STOP_TRAFFIC, ROLLS_BACK, "its step times out; the rollback does not need it");
+        }
+        return FaultCase.of(kill, Moment.STOP_TRAFFIC, STOPS, "the target serves, but tidy-up cannot finish: start it again");
+    }
+}
