@@ -23,6 +23,7 @@ public final class ClientRecord {
 
     private final long[] ackNanos;
     private final long[] ackSentNanos;
+    private final long[] ackSessionStartMillis;
     private final long[] ackIds;
     private final byte[] ackStatuses;
     private final byte[] ackServers;
@@ -84,6 +85,7 @@ public final class ClientRecord {
         int acks = logs.stream().mapToInt(log -> log.ackNanos.size()).sum();
         ackNanos = new long[acks];
         ackSentNanos = new long[acks];
+        ackSessionStartMillis = new long[acks];
         ackIds = new long[acks];
         ackStatuses = new byte[acks];
         ackServers = new byte[acks];
@@ -103,6 +105,7 @@ public final class ClientRecord {
             int i = next[earliest]++;
             ackNanos[merged] = from.ackNanos.get(i);
             ackSentNanos[merged] = from.ackSentNanos.get(i);
+            ackSessionStartMillis[merged] = from.ackSessionStartMillis.get(i);
             ackIds[merged] = from.ackIds.get(i);
             ackStatuses[merged] = from.ackStatuses.get(i);
             ackServers[merged] = from.ackServers.get(i);
@@ -250,6 +253,15 @@ public final class ClientRecord {
      */
     public long ackSentNanoTime(int index) {
         return ackSentNanos[index];
+    }
+
+    /**
+     * Whether the acknowledged write's session was started by the server before {@code moment}: true when that is not
+     * known (through PgBouncer), so that such a write is held to the fence as strictly as any.
+     */
+    public boolean ackSessionStartedBefore(int index, Instant moment) {
+        long started = ackSessionStartMillis[index];
+        return started == SessionStarts.UNKNOWN || started < moment.toEpochMilli();
     }
 
     public Server ackServer(int index) {

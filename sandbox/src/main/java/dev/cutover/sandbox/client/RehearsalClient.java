@@ -56,7 +56,8 @@ public final class RehearsalClient implements AutoCloseable {
         this.startedAt = Instant.now();
         for (int number = 0; number < settings.workers(); number++) {
             int instance = fleet == null ? 0 : fleet.instanceOf(number);
-            ConnectionSource source = fleetPools != null ? ConnectionSource.pooled(fleetPools.pool(instance))
+            ConnectionSource source = fleetPools != null ? ConnectionSource.pooled(fleetPools.pool(instance),
+                    fleet.kind() != ClientKind.PGBOUNCER)
                     : pool != null ? ConnectionSource.pooled(pool) : new PersistentConnection(settings);
             connections.add(source);
             Worker worker = new Worker(number, instance, source, settings, causes, progress, () -> running, startNanos);

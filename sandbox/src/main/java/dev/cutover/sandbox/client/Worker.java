@@ -21,6 +21,7 @@ final class Worker implements Runnable {
     private static final int MAX_SLOTS_BEHIND = 1;
 
     private final ConnectionSource connections;
+    private final SessionStarts sessions;
     private final ClientSettings settings;
     private final FailureCauses causes;
     private final Progress progress;
@@ -36,6 +37,7 @@ final class Worker implements Runnable {
     Worker(int number, int instance, ConnectionSource connections, ClientSettings settings, FailureCauses causes, Progress progress, BooleanSupplier running, long startNanos) {
         this.log = new WorkerLog(instance);
         this.connections = connections;
+        this.sessions = new SessionStarts(connections.sessionsAreTheServers());
         this.settings = settings;
         this.causes = causes;
         this.progress = progress;
@@ -81,13 +83,14 @@ final class Worker implements Runnable {
                 insert.setInt(1, serviceId);
                 insert.setInt(2, templateId);
                 insert.setString(3, NotificationStatus.CREATED.value());
+                long session = sessions.of(connection);
                 long sent = System.nanoTime();
                 try (ResultSet returned = insert.executeQuery()) {
                     returned.next();
                     long id = returned.getLong(1);
                     Server server = settings.serverAt(returned.getString(2));
                     long acked = System.nanoTime();
-                    log.insertAcked(began, sent, acked, id, server);
+                    log.insertAcked(began, sent, session, acked, id, server);
                     progress.acked(server, acked);
                     return;
                 }
@@ -110,6 +113,7 @@ final class Worker implements Runnable {
                     PreparedStatement update = connection.prepareStatement(updateSql)) {
                 update.setString(1, status.value());
                 update.setLong(2, id);
+                long session = sessions.of(connection);
                 long sent = System.nanoTime();
                 try (ResultSet returned = update.executeQuery()) {
                     if (!returned.next()) {
@@ -121,7 +125,7 @@ final class Worker implements Runnable {
                     }
                     Server server = settings.serverAt(returned.getString(1));
                     long acked = System.nanoTime();
-                    log.updateAcked(began, sent, acked, row, status, server);
+                    log.updateAcked(began, sent, session, acked, row, status, server);
                     progress.acked(server, acked);
                     return;
                 }

@@ -21,6 +21,8 @@ final class WorkerLog {
     final Longs ackBeganNanos = new Longs();
     /** When the acknowledged statement was sent: what is sent after the fence must never be acknowledged by the source. */
     final Longs ackSentNanos = new Longs();
+    /** The server's start of the acknowledged write's session, epoch ms ({@link SessionStarts#UNKNOWN} if unknown). */
+    final Longs ackSessionStartMillis = new Longs();
     final Longs ackIds = new Longs();
     final Bytes ackStatuses = new Bytes();
     final Bytes ackServers = new Bytes();
@@ -37,22 +39,25 @@ final class WorkerLog {
         this.instance = instance;
     }
 
-    int insertAcked(long beganNanos, long sentNanos, long nanos, long id, Server server) {
+    int insertAcked(long beganNanos, long sentNanos, long sessionStart, long nanos, long id, Server server) {
         rowIds.add(id);
         rowStatuses.add(NotificationStatus.CREATED.ordinal());
         rowDoubtStatuses.add(NO_STATUS);
-        ack(beganNanos, sentNanos, nanos, id, NotificationStatus.CREATED, server, WriteKind.INSERT);
+        ack(beganNanos, sentNanos, sessionStart, nanos, id, NotificationStatus.CREATED, server, WriteKind.INSERT);
         return rowIds.size() - 1;
     }
 
-    void updateAcked(long beganNanos, long sentNanos, long nanos, int row, NotificationStatus status, Server server) {
+    void updateAcked(long beganNanos, long sentNanos, long sessionStart, long nanos, int row, NotificationStatus status,
+            Server server) {
         rowStatuses.set(row, status.ordinal());
-        ack(beganNanos, sentNanos, nanos, rowIds.get(row), status, server, WriteKind.UPDATE);
+        ack(beganNanos, sentNanos, sessionStart, nanos, rowIds.get(row), status, server, WriteKind.UPDATE);
     }
 
-    private void ack(long beganNanos, long sentNanos, long nanos, long id, NotificationStatus status, Server server, WriteKind kind) {
+    private void ack(long beganNanos, long sentNanos, long sessionStart, long nanos, long id, NotificationStatus status,
+            Server server, WriteKind kind) {
         ackBeganNanos.add(beganNanos);
         ackSentNanos.add(sentNanos);
+        ackSessionStartMillis.add(sessionStart);
         ackNanos.add(nanos);
         ackIds.add(id);
         ackStatuses.add(status.ordinal());

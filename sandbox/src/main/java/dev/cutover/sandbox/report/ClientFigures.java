@@ -99,7 +99,9 @@ record ClientFigures(
                 // Judged by when the write was sent, not when the client noted the answer: a client thread paused
                 // after a commit that beat the fence must not read as a write after it.
                 long sent = record.ackSentNanoTime(i);
-                if (sent > fence && sent < restored) {
+                // A session the source began after the fence had logged in once a rollback reopened the role: its
+                // writes are the source serving again, however late the fence's SourceRestored was stamped.
+                if (sent > fence && sent < restored && record.ackSessionStartedBefore(i, inputs.fenceAt())) {
                     afterFence++;
                     if (afterFenceExamples.size() < EXAMPLES) {
                         ClientRecord.Ack ack = record.ack(i);
