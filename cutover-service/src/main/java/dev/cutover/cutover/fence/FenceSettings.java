@@ -22,11 +22,6 @@ record FenceSettings(
         @DefaultValue("2m") Duration awaitTrafficTimeout,
         @DefaultValue("30s") Duration overtakenAfter) {
 
-    /** The defaults' own: what tests and the warm-up use. */
-    FenceSettings(Duration lockTimeout, Duration awaitTrafficTimeout) {
-        this(lockTimeout, awaitTrafficTimeout, Duration.ofSeconds(30));
-    }
-
     FenceSettings {
         if (!lockTimeout.isPositive()) {
             throw new IllegalArgumentException("cutover.fence.lock-timeout must be positive, was " + lockTimeout);

@@ -55,7 +55,7 @@ class FenceIntegrationTest {
         String role = createRole(stack, "ready_");
         DatabasesSettings databases = new DatabasesSettings(Map.of(DATABASE, pair(stack, role)));
         try (FenceParticipant participant = new FenceParticipant(new Fence(Clock.systemUTC()), databases,
-                new FenceSettings(Duration.ofSeconds(5), Duration.ofMinutes(2)), publisher(stack));
+                new FenceSettings(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofSeconds(30)), publisher(stack));
                 Connection source = stack.source().connect("postgres");
                 Connection target = stack.target().connect("postgres")) {
             participant.warm();

@@ -54,7 +54,7 @@ class FenceParticipantIntegrationTest {
         String cutover = database + "-" + UUID.randomUUID();
         OpenTarget open = OpenTarget.newBuilder().setMetadata(KafkaProbe.metadata(database, cutover, null)).build();
         try (FenceParticipant fence = new FenceParticipant(new Fence(Clock.systemUTC()), databases,
-                new FenceSettings(Duration.ofSeconds(5), Duration.ofMinutes(2)), publisher);
+                new FenceSettings(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofSeconds(30)), publisher);
                 KafkaProbe probe = new KafkaProbe(stack.kafkaBootstrapServers())) {
             fence.publish(List.of(fence.openTarget(open)));
             fence.watchFirstSession(open, 7);

@@ -27,7 +27,7 @@ class FenceParticipantUnitTest {
     @Test
     void theWarmUpPlaysEveryCommandAndEncodesEveryAnswerWithoutSendingOrConnecting() {
         try (FenceParticipant participant = new FenceParticipant(new Fence(Clock.systemUTC()),
-                new DatabasesSettings(Map.of()), new FenceSettings(Duration.ofSeconds(5), Duration.ofMinutes(2)),
+                new DatabasesSettings(Map.of()), new FenceSettings(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofSeconds(30)),
                 new MessagePublisher(null, "cutover-service", Clock.systemUTC()))) {
             AvroMessageDeserializer decoder = new AvroMessageDeserializer();
 
