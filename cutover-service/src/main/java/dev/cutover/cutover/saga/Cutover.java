@@ -52,14 +52,33 @@ public sealed interface Cutover {
         }
     }
 
-    /** Putting the source back after {@code failedStep} went wrong; waiting for {@code SourceRestored}. */
-    record Compensating(Progress progress, Step failedStep, String reason, Instant attemptStartedAt) implements Cutover {
+    /**
+     * Putting the source back after {@code failedStep} went wrong; waiting for {@code DnsReverted} (when the flip was
+     * sent) and {@code SourceRestored}, of which {@code done} have arrived.
+     */
+    record Compensating(Progress progress, Step failedStep, String reason, Instant attemptStartedAt,
+            Set<CompensationPart> done) implements Cutover {
 
         public Compensating {
             Objects.requireNonNull(progress, "progress must not be null");
             Objects.requireNonNull(failedStep, "failedStep must not be null");
             Text.notBlank(reason, "reason");
             Objects.requireNonNull(attemptStartedAt, "attemptStartedAt must not be null");
+            done = done.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(done));
+        }
+
+        /** The parts this compensation needs: the DNS revert only if {@code FlipDns} was ever sent. */
+        public Set<CompensationPart> parts() {
+            return progress.reached(Step.FLIP_DNS) ? EnumSet.allOf(CompensationPart.class)
+                    : EnumSet.of(CompensationPart.RESTORE_SOURCE);
+        }
+
+        /** The parts not confirmed yet, in the order their commands are sent. */
+        public Set<CompensationPart> pending() {
+            var pending = EnumSet.noneOf(CompensationPart.class);
+            pending.addAll(parts());
+            pending.removeAll(done);
+            return pending;
         }
     }
 

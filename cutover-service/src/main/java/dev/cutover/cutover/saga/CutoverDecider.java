@@ -14,6 +14,7 @@ import dev.cutover.cutover.saga.Cutover.Running;
 import dev.cutover.cutover.saga.Cutover.TidyingUp;
 import dev.cutover.cutover.saga.CutoverEvent.AbortRefused;
 import dev.cutover.cutover.saga.CutoverEvent.CanaryRecorded;
+import dev.cutover.cutover.saga.CutoverEvent.CompensationPartDone;
 import dev.cutover.cutover.saga.CutoverEvent.CompensationRetried;
 import dev.cutover.cutover.saga.CutoverEvent.CompensationStarted;
 import dev.cutover.cutover.saga.CutoverEvent.CutoverCompleted;
@@ -41,6 +42,7 @@ import dev.cutover.cutover.saga.CutoverMessage.TargetLocked;
 import dev.cutover.cutover.saga.CutoverMessage.LagReported;
 import dev.cutover.cutover.saga.CutoverMessage.PreflightReported;
 import dev.cutover.cutover.saga.CutoverMessage.SequencesSynced;
+import dev.cutover.cutover.saga.CutoverMessage.DnsReverted;
 import dev.cutover.cutover.saga.CutoverMessage.SourceRestored;
 import dev.cutover.cutover.saga.CutoverMessage.StartCutover;
 import dev.cutover.cutover.saga.CutoverMessage.StepFailed;
@@ -133,11 +135,18 @@ public final class CutoverDecider {
             }
             case CompensationStarted compensation -> new Compensating(
                     expect(Running.class, state, event).progress(), compensation.failedStep(), compensation.reason(),
-                    compensation.startedAt());
+                    compensation.startedAt(), Set.of());
             case CompensationRetried retried -> {
                 Compensating compensating = expect(Compensating.class, state, event);
                 yield new Compensating(compensating.progress(), compensating.failedStep(), compensating.reason(),
-                        retried.retriedAt());
+                        retried.retriedAt(), compensating.done());
+            }
+            case CompensationPartDone partDone -> {
+                Compensating compensating = expect(Compensating.class, state, event);
+                var done = EnumSet.of(partDone.part());
+                done.addAll(compensating.done());
+                yield new Compensating(compensating.progress(), compensating.failedStep(), compensating.reason(),
+                        compensating.attemptStartedAt(), done);
             }
             case CutoverRolledBack rolledBack -> new RolledBack(expect(Compensating.class, state, event).progress(),
                     rolledBack.failedStep(), rolledBack.reason(), rolledBack.downtime());
@@ -230,7 +239,8 @@ public final class CutoverDecider {
             case AbortCutover abort -> abort(state, abort, now, policy);
             case StepOutcome outcome -> outcome(state, outcome, now, policy);
             case StepFailed failed -> failed(state, failed, now);
-            case SourceRestored restored -> sourceRestored(state, restored, now);
+            case SourceRestored restored -> compensationPartDone(state, CompensationPart.RESTORE_SOURCE, restored, now);
+            case DnsReverted reverted -> compensationPartDone(state, CompensationPart.REVERT_DNS, reverted, now);
             case LagReported lag -> lag(state, lag, now, policy);
             case Tick tick -> tick(state, now, policy);
             case StartFallback start -> FallbackDecider.start(state, start, now, policy);
@@ -542,8 +552,20 @@ public final class CutoverDecider {
         return Decision.of(new StepFailureNoted(failed.step(), failed.reason(), failed.retryable(), now));
     }
 
-    private static Decision sourceRestored(Cutover state, SourceRestored restored, Instant now) {
+    /**
+     * The cutover reads as rolled back only once the source serves and the name points at it: a flip whose answer was
+     * lost may have landed, and a source restored behind a name on the locked target helps nobody.
+     */
+    private static Decision compensationPartDone(Cutover state, CompensationPart part, CutoverMessage answer,
+            Instant now) {
         if (state instanceof Compensating compensating) {
+            var pending = compensating.pending();
+            if (!pending.contains(part)) {
+                return Decision.none();
+            }
+            if (pending.size() > 1) {
+                return Decision.of(new CompensationPartDone(part, now));
+            }
             Duration downtime = Progress.between(compensating.progress().switchStartedAt().orElseThrow(), now);
             return new Decision(
                     List.of(new CutoverRolledBack(compensating.failedStep(), compensating.reason(), downtime, now)),
@@ -552,7 +574,8 @@ public final class CutoverDecider {
         if (state instanceof RolledBack) {
             return Decision.none();
         }
-        throw new InvalidTransition(state, restored, "the source was never asked to be restored");
+        throw new InvalidTransition(state, answer, part == CompensationPart.RESTORE_SOURCE
+                ? "the source was never asked to be restored" : "the name was never asked back to the source");
     }
 
     private static Decision lag(Cutover state, LagReported lag, Instant now, CutoverPolicy policy) {
@@ -617,7 +640,7 @@ public final class CutoverDecider {
                             + human(policy.timeout(running.step())), now)),
                     List.of(new OpenTarget()));
             case Compensating compensating -> new Decision(List.of(new CompensationRetried(now)),
-                    compensation(compensating.progress(), compensating.reason()));
+                    compensation(compensating.progress(), compensating.pending(), compensating.reason()));
             case TidyingUp tidyingUp -> {
                 var pending = EnumSet.copyOf(tidyingUp.progress().tidyUpTasks());
                 pending.removeAll(tidyingUp.done());
@@ -648,7 +671,8 @@ public final class CutoverDecider {
     }
 
     private static Decision compensate(Progress progress, Step failedStep, String reason, Instant now) {
-        return new Decision(List.of(new CompensationStarted(failedStep, reason, now)), compensation(progress, reason));
+        return new Decision(List.of(new CompensationStarted(failedStep, reason, now)),
+                compensation(progress, EnumSet.allOf(CompensationPart.class), reason));
     }
 
     /**
@@ -656,15 +680,18 @@ public final class CutoverDecider {
      * locking again: the source is the only side that ever took the application's writes. DNS goes back before the
      * source opens, so that clients re-resolving meet the source only once it serves; {@code RevertDns} is a
      * compare-and-swap that succeeds when the record already points at the source, because a flip that timed out
-     * may or may not have landed.
+     * may or may not have landed. Without {@code FlipDns} ever sent the name never left the source. Only the
+     * {@code parts} not yet confirmed are sent (again).
      */
-    private static List<SagaCommand> compensation(Progress progress, String reason) {
+    private static List<SagaCommand> compensation(Progress progress, Set<CompensationPart> parts, String reason) {
         DnsPlan dns = progress.started().dns();
         var commands = new ArrayList<SagaCommand>();
-        if (progress.reached(Step.FLIP_DNS)) {
+        if (progress.reached(Step.FLIP_DNS) && parts.contains(CompensationPart.REVERT_DNS)) {
             commands.add(new RevertDns(dns.recordName(), dns.sourceAddress()));
         }
-        commands.add(new RestoreSource(reason));
+        if (parts.contains(CompensationPart.RESTORE_SOURCE)) {
+            commands.add(new RestoreSource(reason));
+        }
         return commands;
     }
 

@@ -40,6 +40,7 @@ import dev.cutover.cutover.saga.Cutover.Running;
 import dev.cutover.cutover.saga.Cutover.TidyingUp;
 import dev.cutover.cutover.saga.CutoverEvent.AbortRefused;
 import dev.cutover.cutover.saga.CutoverEvent.CanaryRecorded;
+import dev.cutover.cutover.saga.CutoverEvent.CompensationPartDone;
 import dev.cutover.cutover.saga.CutoverEvent.CompensationRetried;
 import dev.cutover.cutover.saga.CutoverEvent.CompensationStarted;
 import dev.cutover.cutover.saga.CutoverEvent.CutoverCompleted;
@@ -62,6 +63,7 @@ import dev.cutover.cutover.saga.CutoverMessage.LagReported;
 import dev.cutover.cutover.saga.CutoverMessage.PreflightReported;
 import dev.cutover.cutover.saga.CutoverMessage.ReplicationStopped;
 import dev.cutover.cutover.saga.CutoverMessage.SequencesSynced;
+import dev.cutover.cutover.saga.CutoverMessage.DnsReverted;
 import dev.cutover.cutover.saga.CutoverMessage.SourceRestored;
 import dev.cutover.cutover.saga.CutoverMessage.StartCutover;
 import dev.cutover.cutover.saga.CutoverMessage.StepFailed;
@@ -593,12 +595,13 @@ class CutoverDeciderUnitTest {
                             compensation(revertDns, ABORT_REASON));
         }
 
-        @ParameterizedTest(name = "the restored source after {0} ends in a rollback with the downtime it caused")
+        @ParameterizedTest(name = "the restored source after {0}, the name back, ends in a rollback with the downtime it caused")
         @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeThePointOfNoReturn")
-        void the_restored_source_ends_in_a_rollback(Step step, boolean revertDns) {
+        void the_restored_source_with_the_name_back_ends_in_a_rollback(Step step, boolean revertDns) {
             Instant now = startOf(step).plusMillis(300);
             Duration downtime = Duration.between(startOf(Step.FLIP_DNS), now);
-            Cutover state = given(historyUntil(step, compensationStarted(step, "disk full")))
+            Cutover state = given(historyUntil(step, compensationStarted(step, "disk full"),
+                    new CompensationPartDone(CompensationPart.REVERT_DNS, now.minusMillis(20))))
                     .when(new SourceRestored(), now)
                     .then(new CutoverRolledBack(step, "disk full", downtime, now));
             assertThat(state).isInstanceOfSatisfying(RolledBack.class, rolledBack -> {
@@ -716,6 +719,54 @@ class CutoverDeciderUnitTest {
             given(historyUntil(Step.WRITE_CANARY, compensationStarted(Step.WRITE_CANARY, "disk full")))
                     .when(new AbortCutover(BOB, "stop"), at(2_200))
                     .thenNothing();
+        }
+
+        @Test
+        void a_restored_source_with_the_name_not_confirmed_back_waits_for_the_dns() {
+            // RevertDns may have failed (DNS server unreachable) while the flip had landed: the name would be left on
+            // the locked target, so the cutover is not rolled back yet.
+            Instant now = startOf(Step.STOP_TRAFFIC).plusMillis(300);
+            Cutover state = given(historyUntil(Step.STOP_TRAFFIC, compensationStarted(Step.STOP_TRAFFIC, "disk full")))
+                    .when(new SourceRestored(), now)
+                    .then(new CompensationPartDone(CompensationPart.RESTORE_SOURCE, now));
+            assertThat(state).isInstanceOfSatisfying(Compensating.class, compensating ->
+                    assertThat(compensating.pending()).containsExactly(CompensationPart.REVERT_DNS));
+        }
+
+        @Test
+        void the_name_confirmed_back_after_the_restored_source_ends_in_a_rollback() {
+            Instant restored = startOf(Step.STOP_TRAFFIC).plusMillis(300);
+            Instant now = restored.plusSeconds(40);
+            given(historyUntil(Step.STOP_TRAFFIC, compensationStarted(Step.STOP_TRAFFIC, "disk full"),
+                    new CompensationPartDone(CompensationPart.RESTORE_SOURCE, restored)))
+                    .when(new DnsReverted(), now)
+                    .then(new CutoverRolledBack(Step.STOP_TRAFFIC, "disk full",
+                            Duration.between(startOf(Step.FLIP_DNS), now), now));
+        }
+
+        @Test
+        void a_name_not_confirmed_back_in_time_gets_only_its_revert_again() {
+            Instant compensating = startOf(Step.STOP_TRAFFIC).plusMillis(50);
+            Instant now = compensating.plus(POLICY.compensationTimeout()).plusMillis(1);
+            given(historyUntil(Step.STOP_TRAFFIC, compensationStarted(Step.STOP_TRAFFIC, "disk full"),
+                    new CompensationPartDone(CompensationPart.RESTORE_SOURCE, compensating.plusMillis(100))))
+                    .when(new Tick(), now)
+                    .then(List.of(new CompensationRetried(now)), List.of(new RevertDns("db.orders.example.", "127.0.0.2")));
+        }
+
+        @Test
+        void a_redelivered_restored_source_while_the_name_is_awaited_changes_nothing() {
+            Instant restored = startOf(Step.STOP_TRAFFIC).plusMillis(300);
+            given(historyUntil(Step.STOP_TRAFFIC, compensationStarted(Step.STOP_TRAFFIC, "disk full"),
+                    new CompensationPartDone(CompensationPart.RESTORE_SOURCE, restored)))
+                    .when(new SourceRestored(), restored.plusMillis(5))
+                    .thenNothing();
+        }
+
+        @Test
+        void a_name_back_that_was_never_asked_for_is_refused() {
+            given(historyUntil(Step.SYNC_SEQUENCES)).when(new DnsReverted(), at(2_350))
+                    .thenRefusedWith("Running", "the name was never asked back to the source");
         }
 
         @Test
