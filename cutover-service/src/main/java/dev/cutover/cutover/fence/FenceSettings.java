@@ -3,6 +3,7 @@ package dev.cutover.cutover.fence;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -27,6 +28,8 @@ record FenceSettings(
         this(lockTimeout, awaitTrafficTimeout, Duration.ofSeconds(30));
     }
 
+    // Two constructors: Spring binds the properties through this one.
+    @ConstructorBinding
     FenceSettings {
         if (!lockTimeout.isPositive()) {
             throw new IllegalArgumentException("cutover.fence.lock-timeout must be positive, was " + lockTimeout);
