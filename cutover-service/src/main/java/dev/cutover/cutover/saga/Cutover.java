@@ -82,15 +82,22 @@ public sealed interface Cutover {
         }
     }
 
-    /** Clients use the target; replication is being stopped and the TTL restored. */
+    /**
+     * Clients use the target; replication is being stopped and the TTL restored. {@code retries} counts the tidy-up's
+     * sends since a task was last confirmed: past the policy's attempts the saga says who does not answer.
+     */
     record TidyingUp(
             Progress progress,
             Duration downtime,
             Set<TidyUpTask> done,
             Instant attemptStartedAt,
-            Optional<String> failureNoted) implements Cutover {
+            Optional<String> failureNoted,
+            int retries) implements Cutover {
 
         public TidyingUp {
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries must not be negative, was " + retries);
+            }
             Objects.requireNonNull(progress, "progress must not be null");
             Objects.requireNonNull(downtime, "downtime must not be null");
             done = done.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(done));

@@ -76,6 +76,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The cutover saga's rules, as two pure functions: {@link #decide} turns a message into events to record and
@@ -151,7 +152,7 @@ public final class CutoverDecider {
             case CutoverRolledBack rolledBack -> new RolledBack(expect(Compensating.class, state, event).progress(),
                     rolledBack.failedStep(), rolledBack.reason(), rolledBack.downtime());
             case CutoverCompleted completed -> new TidyingUp(expect(Running.class, state, event).progress(),
-                    completed.downtime(), Set.of(), completed.completedAt(), Optional.empty());
+                    completed.downtime(), Set.of(), completed.completedAt(), Optional.empty(), 0);
             case FallbackPointRecorded point -> {
                 if (state instanceof Running running) {
                     yield new Running(running.progress().withFallbackPoint(point.lsn()), running.attemptStartedAt(),
@@ -159,7 +160,7 @@ public final class CutoverDecider {
                 }
                 TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
                 yield new TidyingUp(tidyingUp.progress().withFallbackPoint(point.lsn()), tidyingUp.downtime(),
-                        tidyingUp.done(), tidyingUp.attemptStartedAt(), tidyingUp.failureNoted());
+                        tidyingUp.done(), tidyingUp.attemptStartedAt(), tidyingUp.failureNoted(), tidyingUp.retries());
             }
             case TidyUpTaskDone taskDone -> {
                 TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
@@ -168,7 +169,7 @@ public final class CutoverDecider {
                 yield done.containsAll(tidyingUp.progress().tidyUpTasks())
                         ? new Completed(tidyingUp.progress(), tidyingUp.downtime())
                         : new TidyingUp(tidyingUp.progress(), tidyingUp.downtime(), done,
-                                tidyingUp.attemptStartedAt(), tidyingUp.failureNoted());
+                                tidyingUp.attemptStartedAt(), tidyingUp.failureNoted(), 0);
             }
             case StepRetried retried -> {
                 if (state instanceof Running running) {
@@ -176,7 +177,7 @@ public final class CutoverDecider {
                 }
                 TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
                 yield new TidyingUp(tidyingUp.progress(), tidyingUp.downtime(), tidyingUp.done(),
-                        retried.retriedAt(), Optional.empty());
+                        retried.retriedAt(), Optional.empty(), tidyingUp.retries() + 1);
             }
             case StepFailureNoted noted -> {
                 if (state instanceof Running running) {
@@ -184,7 +185,7 @@ public final class CutoverDecider {
                 }
                 TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
                 yield new TidyingUp(tidyingUp.progress(), tidyingUp.downtime(), tidyingUp.done(),
-                        tidyingUp.attemptStartedAt(), Optional.of(noted.reason()));
+                        tidyingUp.attemptStartedAt(), Optional.of(noted.reason()), tidyingUp.retries());
             }
             // A refusal is only for the audit trail: the cutover goes on as it was.
             case AbortRefused refused -> state;
@@ -259,7 +260,9 @@ public final class CutoverDecider {
             case Running running -> stepDeadlines(running, policy).values().stream().min(Instant::compareTo);
             case Compensating compensating ->
                     Optional.of(compensating.attemptStartedAt().plus(policy.compensationTimeout()));
-            case TidyingUp tidyingUp -> Optional.of(tidyingUp.attemptStartedAt().plus(policy.timeout(Step.TIDY_UP)));
+            case TidyingUp tidyingUp -> Optional.of(tidyingUp.attemptStartedAt().plus(
+                    tidyingUp.retries() + 1 <= policy.tidyUpAttempts() ? policy.timeout(Step.TIDY_UP)
+                            : policy.tidyUpSlowRetry()));
             case NotStarted notStarted -> Optional.empty();
             case Completed completed -> Optional.empty();
             case FallingBack fallingBack -> FallbackDecider.deadline(fallingBack, policy);
@@ -641,18 +644,7 @@ public final class CutoverDecider {
                     List.of(new OpenTarget()));
             case Compensating compensating -> new Decision(List.of(new CompensationRetried(now)),
                     compensation(compensating.progress(), compensating.pending(), compensating.reason()));
-            case TidyingUp tidyingUp -> {
-                var pending = EnumSet.copyOf(tidyingUp.progress().tidyUpTasks());
-                pending.removeAll(tidyingUp.done());
-                var sent = EnumSet.copyOf(pending);
-                if (!tidyingUp.done().contains(TidyUpTask.STOP_REPLICATION)) {
-                    sent.remove(TidyUpTask.PREPARE_FALLBACK);
-                }
-                yield new Decision(
-                        List.of(new StepRetried(Step.TIDY_UP, pending + " not confirmed within "
-                                + human(policy.timeout(Step.TIDY_UP)), now)),
-                        tidyUp(tidyingUp.progress(), sent));
-            }
+            case TidyingUp tidyingUp -> retryTidyUp(tidyingUp, now, policy);
             case NotStarted notStarted -> Decision.none();
             case Completed completed -> Decision.none();
             case FallingBack fallingBack -> FallbackDecider.decide(fallingBack, new Tick(), now, policy);
@@ -660,6 +652,45 @@ public final class CutoverDecider {
             case Planned planned -> Decision.none();
             case Rejected rejected -> Decision.none();
         };
+    }
+
+    /**
+     * Sends the tasks not confirmed again. When the last of the policy's attempts goes unanswered, the participant is
+     * most likely down: the saga says so once, with what to do, and from then on sends the tasks only every
+     * {@code tidyUpSlowRetry}. It keeps sending, because a participant that was up and lost a command would otherwise
+     * never be asked again; one that is down finds the commands waiting on {@code cutover.commands} when it starts.
+     */
+    private static Decision retryTidyUp(TidyingUp tidyingUp, Instant now, CutoverPolicy policy) {
+        var pending = EnumSet.copyOf(tidyingUp.progress().tidyUpTasks());
+        pending.removeAll(tidyingUp.done());
+        var sent = EnumSet.copyOf(pending);
+        if (!tidyingUp.done().contains(TidyUpTask.STOP_REPLICATION)) {
+            sent.remove(TidyUpTask.PREPARE_FALLBACK);
+        }
+        int attempts = tidyingUp.retries() + 1;
+        Duration waited = attempts <= policy.tidyUpAttempts() ? policy.timeout(Step.TIDY_UP) : policy.tidyUpSlowRetry();
+        var events = new ArrayList<CutoverEvent>();
+        events.add(new StepRetried(Step.TIDY_UP, pending + " not confirmed within " + human(waited), now));
+        if (attempts == policy.tidyUpAttempts()) {
+            events.add(new StepFailureNoted(Step.TIDY_UP, unanswered(sent, attempts, policy), true, now));
+        }
+        return new Decision(events, tidyUp(tidyingUp.progress(), sent));
+    }
+
+    /** Names each task, the service that does not answer it, and what the operator does about it. */
+    private static String unanswered(Set<TidyUpTask> sent, int attempts, CutoverPolicy policy) {
+        var participants = new TreeSet<String>();
+        var tasks = new ArrayList<String>();
+        for (TidyUpTask task : sent) {
+            participants.add(task.participant());
+            tasks.add(task + " (" + task.participant() + ")");
+        }
+        String services = String.join(" and ", participants);
+        return String.join(", ", tasks) + " not confirmed after " + attempts + " attempts "
+                + human(policy.timeout(Step.TIDY_UP)) + " apart: no answer from " + services + ". Start " + services
+                + " (or check that it consumes cutover.commands); the tidy-up resumes on its own once it answers."
+                + " The cutover is complete and clients use the target; until then the saga sends the tidy-up again"
+                + " every " + human(policy.tidyUpSlowRetry()) + ".";
     }
 
     private static Step firstLate(Running running, Instant now, CutoverPolicy policy) {

@@ -909,6 +909,54 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
+        void a_tidy_up_nobody_answers_names_the_silent_service_once_after_the_last_attempt() {
+            // dns-switcher is down: the TTL's restore was sent at completion and twice again, a timeout apart.
+            Instant secondRetry = resumedAt().plusSeconds(121);
+            Instant now = secondRetry.plus(POLICY.timeout(Step.TIDY_UP)).plusMillis(1);
+            String notice = "RESTORE_DNS_TTL (dns-switcher) not confirmed after 3 attempts 60s apart: no answer from"
+                    + " dns-switcher. Start dns-switcher (or check that it consumes cutover.commands); the tidy-up"
+                    + " resumes on its own once it answers. The cutover is complete and clients use the target; until"
+                    + " then the saga sends the tidy-up again every " + Text.human(Duration.ofMinutes(10)) + ".";
+            given(historyUntil(Step.TIDY_UP, new TidyUpTaskDone(TidyUpTask.STOP_REPLICATION, at(3_000)),
+                    new StepRetried(Step.TIDY_UP, "[RESTORE_DNS_TTL] not confirmed within 60s", resumedAt().plusSeconds(61)),
+                    new StepRetried(Step.TIDY_UP, "[RESTORE_DNS_TTL] not confirmed within 60s", secondRetry)))
+                    .when(new Tick(), now)
+                    .then(List.of(new StepRetried(Step.TIDY_UP, "[RESTORE_DNS_TTL] not confirmed within 60s", now),
+                                    new StepFailureNoted(Step.TIDY_UP, notice, true, now)),
+                            List.of(new RestoreDnsTtl("db.orders.example.")));
+        }
+
+        @Test
+        void once_the_operator_was_told_the_tidy_up_is_sent_again_only_at_the_slow_pace() {
+            Instant told = resumedAt().plusSeconds(182);
+            var history = historyUntil(Step.TIDY_UP, new TidyUpTaskDone(TidyUpTask.RESTORE_DNS_TTL, at(3_000)),
+                    new StepRetried(Step.TIDY_UP, "[STOP_REPLICATION] not confirmed within 60s", resumedAt().plusSeconds(61)),
+                    new StepRetried(Step.TIDY_UP, "[STOP_REPLICATION] not confirmed within 60s", resumedAt().plusSeconds(121)),
+                    new StepRetried(Step.TIDY_UP, "[STOP_REPLICATION] not confirmed within 60s", told),
+                    new StepFailureNoted(Step.TIDY_UP, "STOP_REPLICATION (replicator) not confirmed", true, told));
+            given(history).when(new Tick(), told.plus(POLICY.timeout(Step.TIDY_UP)).plusMillis(1)).thenNothing();
+            Instant now = told.plus(POLICY.tidyUpSlowRetry()).plusMillis(1);
+            given(history).when(new Tick(), now)
+                    .then(new StepRetried(Step.TIDY_UP, "[STOP_REPLICATION] not confirmed within "
+                            + Text.human(POLICY.tidyUpSlowRetry()), now), new StopReplication());
+        }
+
+        @Test
+        void a_confirmed_task_counts_the_attempts_of_the_rest_again() {
+            Instant secondRetry = resumedAt().plusSeconds(121);
+            Instant now = secondRetry.plus(POLICY.timeout(Step.TIDY_UP)).plusMillis(1);
+            given(historyUntil(Step.TIDY_UP,
+                    new StepRetried(Step.TIDY_UP, "[STOP_REPLICATION, RESTORE_DNS_TTL] not confirmed within 60s",
+                            resumedAt().plusSeconds(61)),
+                    new StepRetried(Step.TIDY_UP, "[STOP_REPLICATION, RESTORE_DNS_TTL] not confirmed within 60s",
+                            secondRetry),
+                    new TidyUpTaskDone(TidyUpTask.STOP_REPLICATION, secondRetry.plusSeconds(1))))
+                    .when(new Tick(), now)
+                    .then(new StepRetried(Step.TIDY_UP, "[RESTORE_DNS_TTL] not confirmed within 60s", now),
+                            new RestoreDnsTtl("db.orders.example."));
+        }
+
+        @Test
         void a_retry_after_a_noted_failure_counts_the_deadline_again_and_notes_the_next_failure() {
             Instant retried = pastDeadlineOf(Step.AWAIT_TRAFFIC);
             var history = historyUntil(Step.AWAIT_TRAFFIC,
