@@ -36,6 +36,7 @@ import dev.cutover.cutover.saga.Step;
  * @param tidyUpAttempts      how many times a tidy-up task is sent before the saga names the service that does not
  *                            answer it (once)
  * @param tidyUpSlowRetry     how often such a task is sent again after that
+ * @param retryPause          how soon a step after the point of no return that failed retryably is sent again
  */
 @ConfigurationProperties("cutover.saga")
 public record SagaSettings(
@@ -51,7 +52,8 @@ public record SagaSettings(
         @DefaultValue("100ms") Duration answerHold,
         @DefaultValue("5s") Duration lagSettle,
         @DefaultValue("3") int tidyUpAttempts,
-        @DefaultValue("10m") Duration tidyUpSlowRetry) {
+        @DefaultValue("10m") Duration tidyUpSlowRetry,
+        @DefaultValue("1s") Duration retryPause) {
 
     /**
      * @param record        the name clients resolve, e.g. {@code db.example.com}
@@ -102,18 +104,18 @@ public record SagaSettings(
         }
         // Fail at start-up, not at the first cutover, if the decider would refuse these settings.
         policy(operators, maxLag, maxLagAge, stepOverhead, compensationTimeout, timeouts, lagSettle, tidyUpAttempts,
-                tidyUpSlowRetry, Duration.ofSeconds(1));
+                tidyUpSlowRetry, retryPause, Duration.ofSeconds(1));
     }
 
     /** The decider's policy for one cutover; the DNS TTL differs per database. */
     CutoverPolicy policy(Duration dnsTtl) {
         return policy(operators, maxLag, maxLagAge, stepOverhead, compensationTimeout, timeouts, lagSettle,
-                tidyUpAttempts, tidyUpSlowRetry, dnsTtl);
+                tidyUpAttempts, tidyUpSlowRetry, retryPause, dnsTtl);
     }
 
     private static CutoverPolicy policy(List<String> operators, DataSize maxLag, Duration maxLagAge,
             Duration stepOverhead, Duration compensationTimeout, Map<String, Duration> timeouts, Duration lagSettle,
-            int tidyUpAttempts, Duration tidyUpSlowRetry, Duration dnsTtl) {
+            int tidyUpAttempts, Duration tidyUpSlowRetry, Duration retryPause, Duration dnsTtl) {
         Map<Step, Duration> stepTimeouts = new EnumMap<>(Step.class);
         for (Step step : Step.values()) {
             stepTimeouts.put(step, step.defaultTimeout());
@@ -121,6 +123,6 @@ public record SagaSettings(
         timeouts.forEach((step, timeout) -> stepTimeouts.put(Step.valueOf(step.toUpperCase().replace('-', '_')), timeout));
         Set<Operator> allowed = operators.stream().map(Operator::new).collect(Collectors.toSet());
         return new CutoverPolicy(stepTimeouts, maxLag.toBytes(), maxLagAge, dnsTtl, stepOverhead, compensationTimeout,
-                allowed, lagSettle, tidyUpAttempts, tidyUpSlowRetry);
+                allowed, lagSettle, tidyUpAttempts, tidyUpSlowRetry, retryPause);
     }
 }

@@ -34,12 +34,22 @@ public sealed interface Cutover {
      *                         in flight is retried, its deadline counts from here
      * @param failureNoted     after the point of no return, the failure already noted for this attempt
      */
-    record Running(Progress progress, Instant attemptStartedAt, Optional<String> failureNoted) implements Cutover {
+    record Running(Progress progress, Instant attemptStartedAt, Optional<String> failureNoted,
+            Optional<Instant> retryableFailureAt, boolean quickRetried) implements Cutover {
 
         public Running {
             Objects.requireNonNull(progress, "progress must not be null");
             Objects.requireNonNull(attemptStartedAt, "attemptStartedAt must not be null");
             Objects.requireNonNull(failureNoted, "failureNoted must not be null");
+            Objects.requireNonNull(retryableFailureAt, "retryableFailureAt must not be null");
+        }
+
+        public Running(Progress progress, Instant attemptStartedAt, Optional<String> failureNoted) {
+            this(progress, attemptStartedAt, failureNoted, Optional.empty(), false);
+        }
+
+        Running withProgress(Progress next) {
+            return new Running(next, attemptStartedAt, failureNoted, retryableFailureAt, quickRetried);
         }
 
         /** The first step in flight, in timeline order: the one a person watching the cutover waits on. */

@@ -77,6 +77,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The cutover saga's rules, as two pure functions: {@link #decide} turns a message into events to record and
@@ -126,13 +127,11 @@ public final class CutoverDecider {
                 if (!running.inFlight().contains(finished.step())) {
                     throw new InvalidTransition(state, event, "step " + finished.step() + " is not in flight");
                 }
-                yield new Running(running.progress().withEnd(finished.step(), finished.finishedAt()),
-                        running.attemptStartedAt(), running.failureNoted());
+                yield running.withProgress(running.progress().withEnd(finished.step(), finished.finishedAt()));
             }
             case CanaryRecorded canary -> {
                 Running running = expect(Running.class, state, event);
-                yield new Running(running.progress().withCanary(new Canary(canary.token(), canary.lsn())),
-                        running.attemptStartedAt(), running.failureNoted());
+                yield running.withProgress(running.progress().withCanary(new Canary(canary.token(), canary.lsn())));
             }
             case CompensationStarted compensation -> new Compensating(
                     expect(Running.class, state, event).progress(), compensation.failedStep(), compensation.reason(),
@@ -155,8 +154,7 @@ public final class CutoverDecider {
                     completed.downtime(), Set.of(), completed.completedAt(), Optional.empty(), 0);
             case FallbackPointRecorded point -> {
                 if (state instanceof Running running) {
-                    yield new Running(running.progress().withFallbackPoint(point.lsn()), running.attemptStartedAt(),
-                            running.failureNoted());
+                    yield running.withProgress(running.progress().withFallbackPoint(point.lsn()));
                 }
                 TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
                 yield new TidyingUp(tidyingUp.progress().withFallbackPoint(point.lsn()), tidyingUp.downtime(),
@@ -173,7 +171,8 @@ public final class CutoverDecider {
             }
             case StepRetried retried -> {
                 if (state instanceof Running running) {
-                    yield new Running(running.progress(), retried.retriedAt(), Optional.empty());
+                    yield new Running(running.progress(), retried.retriedAt(), Optional.empty(), Optional.empty(),
+                            running.retryableFailureAt().isPresent());
                 }
                 TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
                 yield new TidyingUp(tidyingUp.progress(), tidyingUp.downtime(), tidyingUp.done(),
@@ -181,7 +180,12 @@ public final class CutoverDecider {
             }
             case StepFailureNoted noted -> {
                 if (state instanceof Running running) {
-                    yield new Running(running.progress(), running.attemptStartedAt(), Optional.of(noted.reason()));
+                    // One quick retry per full deadline: a step that fails again at once waits for its deadline, so a
+                    // participant failing as fast as it is asked cannot make the saga spin.
+                    Optional<Instant> quickRetryFrom = noted.retryable() && noted.step().afterPointOfNoReturn()
+                            && !running.quickRetried() ? Optional.of(noted.notedAt()) : running.retryableFailureAt();
+                    yield new Running(running.progress(), running.attemptStartedAt(), Optional.of(noted.reason()),
+                            quickRetryFrom, running.quickRetried());
                 }
                 TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
                 yield new TidyingUp(tidyingUp.progress(), tidyingUp.downtime(), tidyingUp.done(),
@@ -257,7 +261,9 @@ public final class CutoverDecider {
         return switch (state) {
             case Preflight preflight -> Optional.of(
                     preflight.progress().stepStarts().get(Step.PREFLIGHT).plus(policy.timeout(Step.PREFLIGHT)));
-            case Running running -> stepDeadlines(running, policy).values().stream().min(Instant::compareTo);
+            case Running running -> Stream.concat(stepDeadlines(running, policy).values().stream(),
+                    running.retryableFailureAt().map(at -> at.plus(policy.retryPause())).stream())
+                    .min(Instant::compareTo);
             case Compensating compensating ->
                     Optional.of(compensating.attemptStartedAt().plus(policy.compensationTimeout()));
             case TidyingUp tidyingUp -> Optional.of(tidyingUp.attemptStartedAt().plus(
@@ -636,11 +642,16 @@ public final class CutoverDecider {
             }
             // Past the point of no return the only way is forward: open the target again (a no-op if it is open), in
             // case the first OpenTarget was lost or something locked the target since.
+            // A retryable failure (e.g. the target restarted just after opening) is tried again after a short pause,
+            // not at the full deadline, so that the downtime the saga records is not a deadline's length.
             case Running running -> new Decision(
-                    List.of(new StepRetried(running.step(), (running.step() == Step.OPEN_TARGET
-                            ? "the target was not confirmed open within "
-                            : "no application session reached the target within ")
-                            + human(policy.timeout(running.step())), now)),
+                    List.of(new StepRetried(running.step(), running.retryableFailureAt().isPresent()
+                            ? "sent again " + human(policy.retryPause()) + " after a retryable failure: "
+                                    + running.failureNoted().orElse("not given")
+                            : (running.step() == Step.OPEN_TARGET
+                                    ? "the target was not confirmed open within "
+                                    : "no application session reached the target within ")
+                                    + human(policy.timeout(running.step())), now)),
                     List.of(new OpenTarget()));
             case Compensating compensating -> new Decision(List.of(new CompensationRetried(now)),
                     compensation(compensating.progress(), compensating.pending(), compensating.reason()));

@@ -25,6 +25,8 @@ import java.util.Set;
  * @param tidyUpAttempts      how many times a tidy-up is sent, a step timeout apart, before the saga names the service
  *                            that does not answer (once) and goes on sending it only every {@code tidyUpSlowRetry}
  * @param tidyUpSlowRetry     how often a tidy-up that nobody answers is sent again once the operator was told
+ * @param retryPause          how soon a step after the point of no return that failed retryably is sent again (once per
+ *                            deadline; a second failure waits for the step's deadline)
  */
 public record CutoverPolicy(
         Map<Step, Duration> timeouts,
@@ -36,16 +38,19 @@ public record CutoverPolicy(
         Set<Operator> allowedOperators,
         Duration lagSettle,
         int tidyUpAttempts,
-        Duration tidyUpSlowRetry) {
+        Duration tidyUpSlowRetry,
+        Duration retryPause) {
 
     /** Three tidy-up attempts, then one every 10 minutes. */
     public static final int DEFAULT_TIDY_UP_ATTEMPTS = 3;
     public static final Duration DEFAULT_TIDY_UP_SLOW_RETRY = Duration.ofMinutes(10);
+    /** A second after a retryable failure past the point of no return. */
+    public static final Duration DEFAULT_RETRY_PAUSE = Duration.ofSeconds(1);
 
     public CutoverPolicy(Map<Step, Duration> timeouts, long maxLagBytes, Duration maxLagAge, Duration dnsTtl,
             Duration stepOverhead, Duration compensationTimeout, Set<Operator> allowedOperators, Duration lagSettle) {
         this(timeouts, maxLagBytes, maxLagAge, dnsTtl, stepOverhead, compensationTimeout, allowedOperators, lagSettle,
-                DEFAULT_TIDY_UP_ATTEMPTS, DEFAULT_TIDY_UP_SLOW_RETRY);
+                DEFAULT_TIDY_UP_ATTEMPTS, DEFAULT_TIDY_UP_SLOW_RETRY, DEFAULT_RETRY_PAUSE);
     }
 
     public CutoverPolicy {
@@ -81,6 +86,7 @@ public record CutoverPolicy(
             throw new IllegalArgumentException("tidyUpAttempts must be at least 1, was " + tidyUpAttempts);
         }
         Text.positive(tidyUpSlowRetry, "tidyUpSlowRetry");
+        Text.positive(retryPause, "retryPause");
     }
 
     /**

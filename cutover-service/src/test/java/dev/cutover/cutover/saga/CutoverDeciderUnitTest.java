@@ -828,20 +828,20 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
-        void a_noted_failure_to_open_the_target_is_retried_at_the_deadline() {
+        void a_noted_failure_to_open_the_target_that_is_not_retryable_is_retried_at_the_deadline() {
             Instant now = pastDeadlineOf(Step.OPEN_TARGET);
             given(historyUntil(Step.OPEN_TARGET, new StepFailureNoted(Step.OPEN_TARGET,
-                    "could not connect to the target", true, startOf(Step.OPEN_TARGET).plusMillis(20))))
+                    "could not connect to the target", false, startOf(Step.OPEN_TARGET).plusMillis(20))))
                     .when(new Tick(), now)
                     .then(new StepRetried(Step.OPEN_TARGET, "the target was not confirmed open within 2s", now),
                             new OpenTarget());
         }
 
         @Test
-        void a_failure_to_open_the_target_is_not_retried_before_the_deadline() {
-            // Retrying at once could spin as fast as the fence fails.
+        void a_failure_to_open_the_target_that_is_not_retryable_is_not_retried_before_the_deadline() {
+            // Retrying at once could spin as fast as the fence fails; a retryable failure gets one quick retry.
             given(historyUntil(Step.OPEN_TARGET, new StepFailureNoted(Step.OPEN_TARGET,
-                    "could not connect to the target", true, startOf(Step.OPEN_TARGET).plusMillis(20))))
+                    "could not connect to the target", false, startOf(Step.OPEN_TARGET).plusMillis(20))))
                     .when(new Tick(), startOf(Step.OPEN_TARGET).plus(POLICY.timeout(Step.OPEN_TARGET)))
                     .thenNothing();
         }
@@ -906,6 +906,42 @@ class CutoverDeciderUnitTest {
                     .when(new Tick(), now)
                     .then(new StepRetried(Step.TIDY_UP, "[RESTORE_DNS_TTL] not confirmed within 60s", now),
                             new RestoreDnsTtl("db.orders.example."));
+        }
+
+        @Test
+        void a_retryable_failure_after_the_point_of_no_return_is_tried_again_after_a_short_pause() {
+            // The target restarted just after opening: clients are back within a second, and so is the saga.
+            String reason = "connection refused: the target is restarting";
+            var history = historyUntil(Step.AWAIT_TRAFFIC,
+                    new StepFailureNoted(Step.AWAIT_TRAFFIC, reason, true, at(2_700)));
+            given(history).when(new Tick(), at(2_700).plus(POLICY.retryPause())).thenNothing();
+            Instant now = at(2_701).plus(POLICY.retryPause());
+            given(history).when(new Tick(), now)
+                    .then(new StepRetried(Step.AWAIT_TRAFFIC, "sent again " + Text.human(POLICY.retryPause())
+                            + " after a retryable failure: " + reason, now), new OpenTarget());
+        }
+
+        @Test
+        void a_second_retryable_failure_right_after_the_quick_retry_waits_for_the_deadline() {
+            String reason = "connection refused: the target is restarting";
+            Instant quickRetry = at(2_701).plus(POLICY.retryPause());
+            var history = historyUntil(Step.AWAIT_TRAFFIC,
+                    new StepFailureNoted(Step.AWAIT_TRAFFIC, reason, true, at(2_700)),
+                    new StepRetried(Step.AWAIT_TRAFFIC, "sent again 1s after a retryable failure: " + reason, quickRetry),
+                    new StepFailureNoted(Step.AWAIT_TRAFFIC, reason, true, quickRetry.plusMillis(100)));
+            given(history).when(new Tick(), quickRetry.plusMillis(101).plus(POLICY.retryPause())).thenNothing();
+            Instant now = quickRetry.plus(POLICY.timeout(Step.AWAIT_TRAFFIC)).plusMillis(1);
+            given(history).when(new Tick(), now)
+                    .then(new StepRetried(Step.AWAIT_TRAFFIC, "no application session reached the target within 60s",
+                            now), new OpenTarget());
+        }
+
+        @Test
+        void a_failure_that_is_not_retryable_after_the_point_of_no_return_waits_for_the_deadline() {
+            given(historyUntil(Step.AWAIT_TRAFFIC,
+                    new StepFailureNoted(Step.AWAIT_TRAFFIC, "permission denied for pg_stat_activity", false, at(2_700))))
+                    .when(new Tick(), at(2_701).plus(POLICY.retryPause()))
+                    .thenNothing();
         }
 
         @Test
