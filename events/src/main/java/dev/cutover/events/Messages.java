@@ -119,6 +119,7 @@ public final class Messages {
             event(CanaryRecorded.class),
             event(CompensationStarted.class),
             event(CompensationRetried.class),
+            event(CompensationPartDone.class),
             event(StepRetried.class),
             event(StepFailureNoted.class),
             event(TidyUpTaskDone.class),

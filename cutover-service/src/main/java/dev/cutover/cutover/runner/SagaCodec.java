@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import org.apache.avro.specific.SpecificRecord;
 
+import dev.cutover.cutover.saga.CompensationPart;
 import dev.cutover.cutover.saga.CutoverEvent;
 import dev.cutover.cutover.saga.CutoverId;
 import dev.cutover.cutover.saga.CutoverMessage;
@@ -86,6 +87,7 @@ final class SagaCodec {
             case dev.cutover.events.ReplicationStopped m -> new CutoverMessage.ReplicationStopped();
             case dev.cutover.events.DnsTtlChanged m -> new CutoverMessage.DnsTtlChanged();
             case dev.cutover.events.SourceRestored m -> new CutoverMessage.SourceRestored();
+            case dev.cutover.events.DnsReverted m -> new CutoverMessage.DnsReverted();
             case dev.cutover.events.StepFailed m -> STEP_OF_COMMAND.containsKey(m.getStep())
                     ? new CutoverMessage.StepFailed(STEP_OF_COMMAND.get(m.getStep()), orNotGiven(m.getReason()),
                             m.getRetryable())
@@ -196,6 +198,8 @@ final class SagaCodec {
                     .setMetadata(metadata).setFailedStep(e.failedStep().name()).setReason(e.reason()).build();
             case CutoverEvent.CompensationRetried e -> dev.cutover.events.CompensationRetried.newBuilder()
                     .setMetadata(metadata).build();
+            case CutoverEvent.CompensationPartDone e -> dev.cutover.events.CompensationPartDone.newBuilder()
+                    .setMetadata(metadata).setPart(e.part().name()).build();
             case CutoverEvent.CutoverRolledBack e -> dev.cutover.events.CutoverRolledBack.newBuilder()
                     .setMetadata(metadata).setFailedStep(e.failedStep().name()).setReason(e.reason())
                     .setDowntimeMs(e.downtime().toMillis()).build();
@@ -256,6 +260,8 @@ final class SagaCodec {
             case dev.cutover.events.CompensationStarted m -> new CutoverEvent.CompensationStarted(
                     Step.valueOf(m.getFailedStep()), m.getReason(), at(m.getMetadata()));
             case dev.cutover.events.CompensationRetried m -> new CutoverEvent.CompensationRetried(at(m.getMetadata()));
+            case dev.cutover.events.CompensationPartDone m -> new CutoverEvent.CompensationPartDone(
+                    CompensationPart.valueOf(m.getPart()), at(m.getMetadata()));
             case dev.cutover.events.CutoverRolledBack m -> new CutoverEvent.CutoverRolledBack(
                     Step.valueOf(m.getFailedStep()), m.getReason(), Duration.ofMillis(m.getDowntimeMs()),
                     at(m.getMetadata()));
@@ -305,6 +311,7 @@ final class SagaCodec {
             case CutoverEvent.FallbackPointRecorded e -> null;
             case CutoverEvent.CompensationStarted e -> e.startedAt();
             case CutoverEvent.CompensationRetried e -> e.retriedAt();
+            case CutoverEvent.CompensationPartDone e -> e.doneAt();
             case CutoverEvent.CutoverRolledBack e -> e.rolledBackAt();
             case CutoverEvent.CutoverCompleted e -> e.completedAt();
             case CutoverEvent.TidyUpTaskDone e -> e.doneAt();

@@ -33,6 +33,10 @@ import dev.cutover.cutover.saga.Step;
  *                            answers, to be decided with them in one transaction (0: each is decided as it comes)
  * @param lagSettle           how long after a cutover starts a lag report that is not ready (not STREAMING, or over
  *                            max-lag) is waited past for a later one; after it, such a report refuses the cutover
+ * @param tidyUpAttempts      how many times a tidy-up task is sent before the saga names the service that does not
+ *                            answer it (once)
+ * @param tidyUpSlowRetry     how often such a task is sent again after that
+ * @param retryPause          how soon a step after the point of no return that failed retryably is sent again
  */
 @ConfigurationProperties("cutover.saga")
 public record SagaSettings(
@@ -46,7 +50,10 @@ public record SagaSettings(
         @DefaultValue("20ms") Duration tickInterval,
         @DefaultValue("0") long sequenceMargin,
         @DefaultValue("100ms") Duration answerHold,
-        @DefaultValue("5s") Duration lagSettle) {
+        @DefaultValue("5s") Duration lagSettle,
+        @DefaultValue("3") int tidyUpAttempts,
+        @DefaultValue("10m") Duration tidyUpSlowRetry,
+        @DefaultValue("1s") Duration retryPause) {
 
     /**
      * @param record        the name clients resolve, e.g. {@code db.example.com}
@@ -96,18 +103,19 @@ public record SagaSettings(
             throw new IllegalArgumentException("cutover.saga.sequence-margin must not be negative, was " + sequenceMargin);
         }
         // Fail at start-up, not at the first cutover, if the decider would refuse these settings.
-        policy(operators, maxLag, maxLagAge, stepOverhead, compensationTimeout, timeouts, lagSettle,
-                Duration.ofSeconds(1));
+        policy(operators, maxLag, maxLagAge, stepOverhead, compensationTimeout, timeouts, lagSettle, tidyUpAttempts,
+                tidyUpSlowRetry, retryPause, Duration.ofSeconds(1));
     }
 
     /** The decider's policy for one cutover; the DNS TTL differs per database. */
     CutoverPolicy policy(Duration dnsTtl) {
-        return policy(operators, maxLag, maxLagAge, stepOverhead, compensationTimeout, timeouts, lagSettle, dnsTtl);
+        return policy(operators, maxLag, maxLagAge, stepOverhead, compensationTimeout, timeouts, lagSettle,
+                tidyUpAttempts, tidyUpSlowRetry, retryPause, dnsTtl);
     }
 
     private static CutoverPolicy policy(List<String> operators, DataSize maxLag, Duration maxLagAge,
             Duration stepOverhead, Duration compensationTimeout, Map<String, Duration> timeouts, Duration lagSettle,
-            Duration dnsTtl) {
+            int tidyUpAttempts, Duration tidyUpSlowRetry, Duration retryPause, Duration dnsTtl) {
         Map<Step, Duration> stepTimeouts = new EnumMap<>(Step.class);
         for (Step step : Step.values()) {
             stepTimeouts.put(step, step.defaultTimeout());
@@ -115,6 +123,6 @@ public record SagaSettings(
         timeouts.forEach((step, timeout) -> stepTimeouts.put(Step.valueOf(step.toUpperCase().replace('-', '_')), timeout));
         Set<Operator> allowed = operators.stream().map(Operator::new).collect(Collectors.toSet());
         return new CutoverPolicy(stepTimeouts, maxLag.toBytes(), maxLagAge, dnsTtl, stepOverhead, compensationTimeout,
-                allowed, lagSettle);
+                allowed, lagSettle, tidyUpAttempts, tidyUpSlowRetry, retryPause);
     }
 }

@@ -12,6 +12,7 @@ import dev.cutover.cutover.saga.DatabaseName;
 import dev.cutover.events.CanaryObserved;
 import dev.cutover.events.CanaryWritten;
 import dev.cutover.events.DnsFlipped;
+import dev.cutover.events.DnsReverted;
 import dev.cutover.events.DnsTtlChanged;
 import dev.cutover.events.LagReported;
 import dev.cutover.events.Metadata;
@@ -75,6 +76,7 @@ final class SagaWarmUp {
         script.toTheSwitch(operator);
         script.add(StepFailed.newBuilder().setMetadata(script.next()).setStep("StopTraffic")
                 .setReason("role app is missing").setRetryable(false).build());
+        script.reverted();
         script.add(SourceRestored.newBuilder().setMetadata(script.next()).setRoles(List.of("app")).build());
         return script.messages;
     }
@@ -85,6 +87,7 @@ final class SagaWarmUp {
         script.toTheSwitch(operator);
         script.add(SequencesSynced.newBuilder().setMetadata(script.later(fenceTimeout.plusSeconds(1))).setSequences(5)
                 .setMargin(0).setDurationMs(30).build());
+        script.reverted();
         script.add(SourceRestored.newBuilder().setMetadata(script.next()).setRoles(List.of("app")).build());
         return script.messages;
     }
@@ -104,6 +107,12 @@ final class SagaWarmUp {
                     .setSlotLagBytes(0L).setHeartbeatLagMs(1L).build());
             add(DnsFlipped.newBuilder().setMetadata(next()).setRecord(DNS.record()).setPrevious(DNS.sourceAddress())
                     .setCurrent(DNS.targetAddress()).setTtlSeconds(1).setEffectiveMs(3).build());
+        }
+
+        /** The flip was sent, so the rollback also waits for the name back on the source. */
+        void reverted() {
+            add(DnsReverted.newBuilder().setMetadata(next()).setRecord(DNS.record()).setPrevious(DNS.targetAddress())
+                    .setCurrent(DNS.sourceAddress()).build());
         }
 
         void add(SpecificRecord message) {

@@ -34,12 +34,22 @@ public sealed interface Cutover {
      *                         in flight is retried, its deadline counts from here
      * @param failureNoted     after the point of no return, the failure already noted for this attempt
      */
-    record Running(Progress progress, Instant attemptStartedAt, Optional<String> failureNoted) implements Cutover {
+    record Running(Progress progress, Instant attemptStartedAt, Optional<String> failureNoted,
+            Optional<Instant> retryableFailureAt, boolean quickRetried) implements Cutover {
 
         public Running {
             Objects.requireNonNull(progress, "progress must not be null");
             Objects.requireNonNull(attemptStartedAt, "attemptStartedAt must not be null");
             Objects.requireNonNull(failureNoted, "failureNoted must not be null");
+            Objects.requireNonNull(retryableFailureAt, "retryableFailureAt must not be null");
+        }
+
+        public Running(Progress progress, Instant attemptStartedAt, Optional<String> failureNoted) {
+            this(progress, attemptStartedAt, failureNoted, Optional.empty(), false);
+        }
+
+        Running withProgress(Progress next) {
+            return new Running(next, attemptStartedAt, failureNoted, retryableFailureAt, quickRetried);
         }
 
         /** The first step in flight, in timeline order: the one a person watching the cutover waits on. */
@@ -52,26 +62,52 @@ public sealed interface Cutover {
         }
     }
 
-    /** Putting the source back after {@code failedStep} went wrong; waiting for {@code SourceRestored}. */
-    record Compensating(Progress progress, Step failedStep, String reason, Instant attemptStartedAt) implements Cutover {
+    /**
+     * Putting the source back after {@code failedStep} went wrong; waiting for {@code DnsReverted} (when the flip was
+     * sent) and {@code SourceRestored}, of which {@code done} have arrived.
+     */
+    record Compensating(Progress progress, Step failedStep, String reason, Instant attemptStartedAt,
+            Set<CompensationPart> done) implements Cutover {
 
         public Compensating {
             Objects.requireNonNull(progress, "progress must not be null");
             Objects.requireNonNull(failedStep, "failedStep must not be null");
             Text.notBlank(reason, "reason");
             Objects.requireNonNull(attemptStartedAt, "attemptStartedAt must not be null");
+            done = done.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(done));
+        }
+
+        /** The parts this compensation needs: the DNS revert only if {@code FlipDns} was ever sent. */
+        public Set<CompensationPart> parts() {
+            return progress.reached(Step.FLIP_DNS) ? EnumSet.allOf(CompensationPart.class)
+                    : EnumSet.of(CompensationPart.RESTORE_SOURCE);
+        }
+
+        /** The parts not confirmed yet, in the order their commands are sent. */
+        public Set<CompensationPart> pending() {
+            var pending = EnumSet.noneOf(CompensationPart.class);
+            pending.addAll(parts());
+            pending.removeAll(done);
+            return pending;
         }
     }
 
-    /** Clients use the target; replication is being stopped and the TTL restored. */
+    /**
+     * Clients use the target; replication is being stopped and the TTL restored. {@code retries} counts the tidy-up's
+     * sends since a task was last confirmed: past the policy's attempts the saga says who does not answer.
+     */
     record TidyingUp(
             Progress progress,
             Duration downtime,
             Set<TidyUpTask> done,
             Instant attemptStartedAt,
-            Optional<String> failureNoted) implements Cutover {
+            Optional<String> failureNoted,
+            int retries) implements Cutover {
 
         public TidyingUp {
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries must not be negative, was " + retries);
+            }
             Objects.requireNonNull(progress, "progress must not be null");
             Objects.requireNonNull(downtime, "downtime must not be null");
             done = done.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(done));

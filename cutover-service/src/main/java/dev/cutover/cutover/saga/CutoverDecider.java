@@ -14,6 +14,7 @@ import dev.cutover.cutover.saga.Cutover.Running;
 import dev.cutover.cutover.saga.Cutover.TidyingUp;
 import dev.cutover.cutover.saga.CutoverEvent.AbortRefused;
 import dev.cutover.cutover.saga.CutoverEvent.CanaryRecorded;
+import dev.cutover.cutover.saga.CutoverEvent.CompensationPartDone;
 import dev.cutover.cutover.saga.CutoverEvent.CompensationRetried;
 import dev.cutover.cutover.saga.CutoverEvent.CompensationStarted;
 import dev.cutover.cutover.saga.CutoverEvent.CutoverCompleted;
@@ -41,6 +42,7 @@ import dev.cutover.cutover.saga.CutoverMessage.TargetLocked;
 import dev.cutover.cutover.saga.CutoverMessage.LagReported;
 import dev.cutover.cutover.saga.CutoverMessage.PreflightReported;
 import dev.cutover.cutover.saga.CutoverMessage.SequencesSynced;
+import dev.cutover.cutover.saga.CutoverMessage.DnsReverted;
 import dev.cutover.cutover.saga.CutoverMessage.SourceRestored;
 import dev.cutover.cutover.saga.CutoverMessage.StartCutover;
 import dev.cutover.cutover.saga.CutoverMessage.StepFailed;
@@ -74,6 +76,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The cutover saga's rules, as two pure functions: {@link #decide} turns a message into events to record and
@@ -123,34 +127,38 @@ public final class CutoverDecider {
                 if (!running.inFlight().contains(finished.step())) {
                     throw new InvalidTransition(state, event, "step " + finished.step() + " is not in flight");
                 }
-                yield new Running(running.progress().withEnd(finished.step(), finished.finishedAt()),
-                        running.attemptStartedAt(), running.failureNoted());
+                yield running.withProgress(running.progress().withEnd(finished.step(), finished.finishedAt()));
             }
             case CanaryRecorded canary -> {
                 Running running = expect(Running.class, state, event);
-                yield new Running(running.progress().withCanary(new Canary(canary.token(), canary.lsn())),
-                        running.attemptStartedAt(), running.failureNoted());
+                yield running.withProgress(running.progress().withCanary(new Canary(canary.token(), canary.lsn())));
             }
             case CompensationStarted compensation -> new Compensating(
                     expect(Running.class, state, event).progress(), compensation.failedStep(), compensation.reason(),
-                    compensation.startedAt());
+                    compensation.startedAt(), Set.of());
             case CompensationRetried retried -> {
                 Compensating compensating = expect(Compensating.class, state, event);
                 yield new Compensating(compensating.progress(), compensating.failedStep(), compensating.reason(),
-                        retried.retriedAt());
+                        retried.retriedAt(), compensating.done());
+            }
+            case CompensationPartDone partDone -> {
+                Compensating compensating = expect(Compensating.class, state, event);
+                var done = EnumSet.of(partDone.part());
+                done.addAll(compensating.done());
+                yield new Compensating(compensating.progress(), compensating.failedStep(), compensating.reason(),
+                        compensating.attemptStartedAt(), done);
             }
             case CutoverRolledBack rolledBack -> new RolledBack(expect(Compensating.class, state, event).progress(),
                     rolledBack.failedStep(), rolledBack.reason(), rolledBack.downtime());
             case CutoverCompleted completed -> new TidyingUp(expect(Running.class, state, event).progress(),
-                    completed.downtime(), Set.of(), completed.completedAt(), Optional.empty());
+                    completed.downtime(), Set.of(), completed.completedAt(), Optional.empty(), 0);
             case FallbackPointRecorded point -> {
                 if (state instanceof Running running) {
-                    yield new Running(running.progress().withFallbackPoint(point.lsn()), running.attemptStartedAt(),
-                            running.failureNoted());
+                    yield running.withProgress(running.progress().withFallbackPoint(point.lsn()));
                 }
                 TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
                 yield new TidyingUp(tidyingUp.progress().withFallbackPoint(point.lsn()), tidyingUp.downtime(),
-                        tidyingUp.done(), tidyingUp.attemptStartedAt(), tidyingUp.failureNoted());
+                        tidyingUp.done(), tidyingUp.attemptStartedAt(), tidyingUp.failureNoted(), tidyingUp.retries());
             }
             case TidyUpTaskDone taskDone -> {
                 TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
@@ -159,23 +167,29 @@ public final class CutoverDecider {
                 yield done.containsAll(tidyingUp.progress().tidyUpTasks())
                         ? new Completed(tidyingUp.progress(), tidyingUp.downtime())
                         : new TidyingUp(tidyingUp.progress(), tidyingUp.downtime(), done,
-                                tidyingUp.attemptStartedAt(), tidyingUp.failureNoted());
+                                tidyingUp.attemptStartedAt(), tidyingUp.failureNoted(), 0);
             }
             case StepRetried retried -> {
                 if (state instanceof Running running) {
-                    yield new Running(running.progress(), retried.retriedAt(), Optional.empty());
+                    yield new Running(running.progress(), retried.retriedAt(), Optional.empty(), Optional.empty(),
+                            running.retryableFailureAt().isPresent());
                 }
                 TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
                 yield new TidyingUp(tidyingUp.progress(), tidyingUp.downtime(), tidyingUp.done(),
-                        retried.retriedAt(), Optional.empty());
+                        retried.retriedAt(), Optional.empty(), tidyingUp.retries() + 1);
             }
             case StepFailureNoted noted -> {
                 if (state instanceof Running running) {
-                    yield new Running(running.progress(), running.attemptStartedAt(), Optional.of(noted.reason()));
+                    // One quick retry per full deadline: a step that fails again at once waits for its deadline, so a
+                    // participant failing as fast as it is asked cannot make the saga spin.
+                    Optional<Instant> quickRetryFrom = noted.retryable() && noted.step().afterPointOfNoReturn()
+                            && !running.quickRetried() ? Optional.of(noted.notedAt()) : running.retryableFailureAt();
+                    yield new Running(running.progress(), running.attemptStartedAt(), Optional.of(noted.reason()),
+                            quickRetryFrom, running.quickRetried());
                 }
                 TidyingUp tidyingUp = expect(TidyingUp.class, state, event);
                 yield new TidyingUp(tidyingUp.progress(), tidyingUp.downtime(), tidyingUp.done(),
-                        tidyingUp.attemptStartedAt(), Optional.of(noted.reason()));
+                        tidyingUp.attemptStartedAt(), Optional.of(noted.reason()), tidyingUp.retries());
             }
             // A refusal is only for the audit trail: the cutover goes on as it was.
             case AbortRefused refused -> state;
@@ -230,7 +244,8 @@ public final class CutoverDecider {
             case AbortCutover abort -> abort(state, abort, now, policy);
             case StepOutcome outcome -> outcome(state, outcome, now, policy);
             case StepFailed failed -> failed(state, failed, now);
-            case SourceRestored restored -> sourceRestored(state, restored, now);
+            case SourceRestored restored -> compensationPartDone(state, CompensationPart.RESTORE_SOURCE, restored, now);
+            case DnsReverted reverted -> compensationPartDone(state, CompensationPart.REVERT_DNS, reverted, now);
             case LagReported lag -> lag(state, lag, now, policy);
             case Tick tick -> tick(state, now, policy);
             case StartFallback start -> FallbackDecider.start(state, start, now, policy);
@@ -246,10 +261,14 @@ public final class CutoverDecider {
         return switch (state) {
             case Preflight preflight -> Optional.of(
                     preflight.progress().stepStarts().get(Step.PREFLIGHT).plus(policy.timeout(Step.PREFLIGHT)));
-            case Running running -> stepDeadlines(running, policy).values().stream().min(Instant::compareTo);
+            case Running running -> Stream.concat(stepDeadlines(running, policy).values().stream(),
+                    running.retryableFailureAt().map(at -> at.plus(policy.retryPause())).stream())
+                    .min(Instant::compareTo);
             case Compensating compensating ->
                     Optional.of(compensating.attemptStartedAt().plus(policy.compensationTimeout()));
-            case TidyingUp tidyingUp -> Optional.of(tidyingUp.attemptStartedAt().plus(policy.timeout(Step.TIDY_UP)));
+            case TidyingUp tidyingUp -> Optional.of(tidyingUp.attemptStartedAt().plus(
+                    tidyingUp.retries() + 1 <= policy.tidyUpAttempts() ? policy.timeout(Step.TIDY_UP)
+                            : policy.tidyUpSlowRetry()));
             case NotStarted notStarted -> Optional.empty();
             case Completed completed -> Optional.empty();
             case FallingBack fallingBack -> FallbackDecider.deadline(fallingBack, policy);
@@ -542,8 +561,20 @@ public final class CutoverDecider {
         return Decision.of(new StepFailureNoted(failed.step(), failed.reason(), failed.retryable(), now));
     }
 
-    private static Decision sourceRestored(Cutover state, SourceRestored restored, Instant now) {
+    /**
+     * The cutover reads as rolled back only once the source serves and the name points at it: a flip whose answer was
+     * lost may have landed, and a source restored behind a name on the locked target helps nobody.
+     */
+    private static Decision compensationPartDone(Cutover state, CompensationPart part, CutoverMessage answer,
+            Instant now) {
         if (state instanceof Compensating compensating) {
+            var pending = compensating.pending();
+            if (!pending.contains(part)) {
+                return Decision.none();
+            }
+            if (pending.size() > 1) {
+                return Decision.of(new CompensationPartDone(part, now));
+            }
             Duration downtime = Progress.between(compensating.progress().switchStartedAt().orElseThrow(), now);
             return new Decision(
                     List.of(new CutoverRolledBack(compensating.failedStep(), compensating.reason(), downtime, now)),
@@ -552,7 +583,8 @@ public final class CutoverDecider {
         if (state instanceof RolledBack) {
             return Decision.none();
         }
-        throw new InvalidTransition(state, restored, "the source was never asked to be restored");
+        throw new InvalidTransition(state, answer, part == CompensationPart.RESTORE_SOURCE
+                ? "the source was never asked to be restored" : "the name was never asked back to the source");
     }
 
     private static Decision lag(Cutover state, LagReported lag, Instant now, CutoverPolicy policy) {
@@ -610,26 +642,20 @@ public final class CutoverDecider {
             }
             // Past the point of no return the only way is forward: open the target again (a no-op if it is open), in
             // case the first OpenTarget was lost or something locked the target since.
+            // A retryable failure (e.g. the target restarted just after opening) is tried again after a short pause,
+            // not at the full deadline, so that the downtime the saga records is not a deadline's length.
             case Running running -> new Decision(
-                    List.of(new StepRetried(running.step(), (running.step() == Step.OPEN_TARGET
-                            ? "the target was not confirmed open within "
-                            : "no application session reached the target within ")
-                            + human(policy.timeout(running.step())), now)),
+                    List.of(new StepRetried(running.step(), running.retryableFailureAt().isPresent()
+                            ? "sent again " + human(policy.retryPause()) + " after a retryable failure: "
+                                    + running.failureNoted().orElse("not given")
+                            : (running.step() == Step.OPEN_TARGET
+                                    ? "the target was not confirmed open within "
+                                    : "no application session reached the target within ")
+                                    + human(policy.timeout(running.step())), now)),
                     List.of(new OpenTarget()));
             case Compensating compensating -> new Decision(List.of(new CompensationRetried(now)),
-                    compensation(compensating.progress(), compensating.reason()));
-            case TidyingUp tidyingUp -> {
-                var pending = EnumSet.copyOf(tidyingUp.progress().tidyUpTasks());
-                pending.removeAll(tidyingUp.done());
-                var sent = EnumSet.copyOf(pending);
-                if (!tidyingUp.done().contains(TidyUpTask.STOP_REPLICATION)) {
-                    sent.remove(TidyUpTask.PREPARE_FALLBACK);
-                }
-                yield new Decision(
-                        List.of(new StepRetried(Step.TIDY_UP, pending + " not confirmed within "
-                                + human(policy.timeout(Step.TIDY_UP)), now)),
-                        tidyUp(tidyingUp.progress(), sent));
-            }
+                    compensation(compensating.progress(), compensating.pending(), compensating.reason()));
+            case TidyingUp tidyingUp -> retryTidyUp(tidyingUp, now, policy);
             case NotStarted notStarted -> Decision.none();
             case Completed completed -> Decision.none();
             case FallingBack fallingBack -> FallbackDecider.decide(fallingBack, new Tick(), now, policy);
@@ -637,6 +663,45 @@ public final class CutoverDecider {
             case Planned planned -> Decision.none();
             case Rejected rejected -> Decision.none();
         };
+    }
+
+    /**
+     * Sends the tasks not confirmed again. When the last of the policy's attempts goes unanswered, the participant is
+     * most likely down: the saga says so once, with what to do, and from then on sends the tasks only every
+     * {@code tidyUpSlowRetry}. It keeps sending, because a participant that was up and lost a command would otherwise
+     * never be asked again; one that is down finds the commands waiting on {@code cutover.commands} when it starts.
+     */
+    private static Decision retryTidyUp(TidyingUp tidyingUp, Instant now, CutoverPolicy policy) {
+        var pending = EnumSet.copyOf(tidyingUp.progress().tidyUpTasks());
+        pending.removeAll(tidyingUp.done());
+        var sent = EnumSet.copyOf(pending);
+        if (!tidyingUp.done().contains(TidyUpTask.STOP_REPLICATION)) {
+            sent.remove(TidyUpTask.PREPARE_FALLBACK);
+        }
+        int attempts = tidyingUp.retries() + 1;
+        Duration waited = attempts <= policy.tidyUpAttempts() ? policy.timeout(Step.TIDY_UP) : policy.tidyUpSlowRetry();
+        var events = new ArrayList<CutoverEvent>();
+        events.add(new StepRetried(Step.TIDY_UP, pending + " not confirmed within " + human(waited), now));
+        if (attempts == policy.tidyUpAttempts()) {
+            events.add(new StepFailureNoted(Step.TIDY_UP, unanswered(sent, attempts, policy), true, now));
+        }
+        return new Decision(events, tidyUp(tidyingUp.progress(), sent));
+    }
+
+    /** Names each task, the service that does not answer it, and what the operator does about it. */
+    private static String unanswered(Set<TidyUpTask> sent, int attempts, CutoverPolicy policy) {
+        var participants = new TreeSet<String>();
+        var tasks = new ArrayList<String>();
+        for (TidyUpTask task : sent) {
+            participants.add(task.participant());
+            tasks.add(task + " (" + task.participant() + ")");
+        }
+        String services = String.join(" and ", participants);
+        return String.join(", ", tasks) + " not confirmed after " + attempts + " attempts "
+                + human(policy.timeout(Step.TIDY_UP)) + " apart: no answer from " + services + ". Start " + services
+                + " (or check that it consumes cutover.commands); the tidy-up resumes on its own once it answers."
+                + " The cutover is complete and clients use the target; until then the saga sends the tidy-up again"
+                + " every " + human(policy.tidyUpSlowRetry()) + ".";
     }
 
     private static Step firstLate(Running running, Instant now, CutoverPolicy policy) {
@@ -648,7 +713,8 @@ public final class CutoverDecider {
     }
 
     private static Decision compensate(Progress progress, Step failedStep, String reason, Instant now) {
-        return new Decision(List.of(new CompensationStarted(failedStep, reason, now)), compensation(progress, reason));
+        return new Decision(List.of(new CompensationStarted(failedStep, reason, now)),
+                compensation(progress, EnumSet.allOf(CompensationPart.class), reason));
     }
 
     /**
@@ -656,15 +722,18 @@ public final class CutoverDecider {
      * locking again: the source is the only side that ever took the application's writes. DNS goes back before the
      * source opens, so that clients re-resolving meet the source only once it serves; {@code RevertDns} is a
      * compare-and-swap that succeeds when the record already points at the source, because a flip that timed out
-     * may or may not have landed.
+     * may or may not have landed. Without {@code FlipDns} ever sent the name never left the source. Only the
+     * {@code parts} not yet confirmed are sent (again).
      */
-    private static List<SagaCommand> compensation(Progress progress, String reason) {
+    private static List<SagaCommand> compensation(Progress progress, Set<CompensationPart> parts, String reason) {
         DnsPlan dns = progress.started().dns();
         var commands = new ArrayList<SagaCommand>();
-        if (progress.reached(Step.FLIP_DNS)) {
+        if (progress.reached(Step.FLIP_DNS) && parts.contains(CompensationPart.REVERT_DNS)) {
             commands.add(new RevertDns(dns.recordName(), dns.sourceAddress()));
         }
-        commands.add(new RestoreSource(reason));
+        if (parts.contains(CompensationPart.RESTORE_SOURCE)) {
+            commands.add(new RestoreSource(reason));
+        }
         return commands;
     }
 

@@ -110,11 +110,20 @@ public sealed interface CutoverEvent {
         }
     }
 
-    /** The source was not confirmed restored in time; the compensation commands were sent again. */
+    /** The compensation was not confirmed in time; the commands of its parts still awaited were sent again. */
     record CompensationRetried(Instant retriedAt) implements CutoverEvent {
 
         public CompensationRetried {
             Objects.requireNonNull(retriedAt, "retriedAt must not be null");
+        }
+    }
+
+    /** One part of the compensation was confirmed while another is still awaited. */
+    record CompensationPartDone(CompensationPart part, Instant doneAt) implements CutoverEvent {
+
+        public CompensationPartDone {
+            Objects.requireNonNull(part, "part must not be null");
+            Objects.requireNonNull(doneAt, "doneAt must not be null");
         }
     }
 

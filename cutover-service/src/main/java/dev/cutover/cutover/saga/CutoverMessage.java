@@ -243,6 +243,10 @@ public sealed interface CutoverMessage {
         }
     }
 
+    /** The DNS switcher put the name back on the source (or found it there: the flip had not landed). */
+    record DnsReverted() implements CutoverMessage {
+    }
+
     /** The fence let the application roles log in to the source again. */
     record SourceRestored() implements CutoverMessage {
     }

@@ -22,6 +22,11 @@ import java.util.Set;
  * @param lagSettle           how long after the start a lag report that is not ready (not streaming, or over the
  *                            threshold) is waited past for a later one instead of refusing the cutover: lag-monitor
  *                            reports once an interval, and right after a migration it may not have seen the streaming
+ * @param tidyUpAttempts      how many times a tidy-up is sent, a step timeout apart, before the saga names the service
+ *                            that does not answer (once) and goes on sending it only every {@code tidyUpSlowRetry}
+ * @param tidyUpSlowRetry     how often a tidy-up that nobody answers is sent again once the operator was told
+ * @param retryPause          how soon a step after the point of no return that failed retryably is sent again (once per
+ *                            deadline; a second failure waits for the step's deadline)
  */
 public record CutoverPolicy(
         Map<Step, Duration> timeouts,
@@ -31,7 +36,22 @@ public record CutoverPolicy(
         Duration stepOverhead,
         Duration compensationTimeout,
         Set<Operator> allowedOperators,
-        Duration lagSettle) {
+        Duration lagSettle,
+        int tidyUpAttempts,
+        Duration tidyUpSlowRetry,
+        Duration retryPause) {
+
+    /** Three tidy-up attempts, then one every 10 minutes. */
+    public static final int DEFAULT_TIDY_UP_ATTEMPTS = 3;
+    public static final Duration DEFAULT_TIDY_UP_SLOW_RETRY = Duration.ofMinutes(10);
+    /** A second after a retryable failure past the point of no return. */
+    public static final Duration DEFAULT_RETRY_PAUSE = Duration.ofSeconds(1);
+
+    public CutoverPolicy(Map<Step, Duration> timeouts, long maxLagBytes, Duration maxLagAge, Duration dnsTtl,
+            Duration stepOverhead, Duration compensationTimeout, Set<Operator> allowedOperators, Duration lagSettle) {
+        this(timeouts, maxLagBytes, maxLagAge, dnsTtl, stepOverhead, compensationTimeout, allowedOperators, lagSettle,
+                DEFAULT_TIDY_UP_ATTEMPTS, DEFAULT_TIDY_UP_SLOW_RETRY, DEFAULT_RETRY_PAUSE);
+    }
 
     public CutoverPolicy {
         Objects.requireNonNull(timeouts, "timeouts must not be null");
@@ -62,6 +82,11 @@ public record CutoverPolicy(
             throw new IllegalArgumentException("lagSettle (" + lagSettle + ") must be shorter than the preflight timeout ("
                     + timeouts.get(Step.PREFLIGHT) + "), or a replication that is not ready is never named as the reason");
         }
+        if (tidyUpAttempts < 1) {
+            throw new IllegalArgumentException("tidyUpAttempts must be at least 1, was " + tidyUpAttempts);
+        }
+        Text.positive(tidyUpSlowRetry, "tidyUpSlowRetry");
+        Text.positive(retryPause, "retryPause");
     }
 
     /**

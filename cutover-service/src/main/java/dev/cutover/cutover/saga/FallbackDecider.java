@@ -231,6 +231,10 @@ public final class FallbackDecider {
                     .orElse(Decision.none());
             case CutoverMessage.FallbackStepFailed failed -> failed(state, failed.step(), failed.reason(), now);
             case CutoverMessage.Tick tick -> tick(state, now, policy);
+            // The rollback's RevertDnsToTarget is sent again at its deadline until the target is confirmed open; its
+            // answer is not awaited (the fault matrix's compensation gap is the cutover's, where the name may be left on
+            // a locked target).
+            case CutoverMessage.DnsReverted reverted -> Decision.none();
             // Late answers of the cutover's own steps, the first-session watcher of an OpenTarget, lag observations:
             // nothing a fallback waits for.
             case CutoverMessage.StartCutover other -> Decision.none();

@@ -6,7 +6,18 @@ package dev.cutover.cutover.saga;
  * only for a cutover that prepared reverse replication in its preflight.
  */
 public enum TidyUpTask {
-    STOP_REPLICATION,
-    RESTORE_DNS_TTL,
-    PREPARE_FALLBACK
+    STOP_REPLICATION("replicator"),
+    RESTORE_DNS_TTL("dns-switcher"),
+    PREPARE_FALLBACK("replicator");
+
+    private final String participant;
+
+    TidyUpTask(String participant) {
+        this.participant = participant;
+    }
+
+    /** The service that carries the task out and answers it, as an operator knows it. */
+    public String participant() {
+        return participant;
+    }
 }

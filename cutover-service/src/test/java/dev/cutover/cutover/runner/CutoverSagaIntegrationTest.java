@@ -54,6 +54,7 @@ import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.CutoverStarted;
 import dev.cutover.events.DnsFlipped;
+import dev.cutover.events.DnsReverted;
 import dev.cutover.events.DnsTtlChanged;
 import dev.cutover.events.FlipDns;
 import dev.cutover.events.LagReported;
@@ -252,19 +253,28 @@ class CutoverSagaIntegrationTest {
             }
         }
 
+        // The flip comes first, so every rollback sends the name back (a no-op when the flip never landed), and is
+        // only over once dns-switcher confirms it.
+        assertThat(reverted(cutover).getNewTarget()).isEqualTo("127.0.0.2");
         CutoverRolledBack rolledBack = probe.await(CutoverRolledBack.class,
                 e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
         assertThat(rolledBack.getFailedStep()).isEqualTo(failure.name());
         assertThat(canLogIn(stack.source())).isTrue();
         assertThat(canLogIn(stack.target())).isFalse();
-        // The flip comes first, so every rollback sends the name back (a no-op when the flip never landed).
-        assertThat(awaitCommand(RevertDns.class, cutover).getNewTarget()).isEqualTo("127.0.0.2");
     }
 
     /** Answers the flip as dns-switcher would once the name serves the target. */
     private void flipped(FlipDns flip) {
         probe.send(DnsFlipped.newBuilder().setMetadata(answer(flip)).setRecord(flip.getRecord())
                 .setPrevious("127.0.0.2").setCurrent("127.0.0.3").setTtlSeconds(1).setEffectiveMs(3).build());
+    }
+
+    /** Answers the rollback's RevertDns as dns-switcher would once the name serves the source again. */
+    private RevertDns reverted(String cutover) {
+        RevertDns revert = awaitCommand(RevertDns.class, cutover);
+        probe.send(DnsReverted.newBuilder().setMetadata(answer(revert)).setRecord(revert.getRecord())
+                .setPrevious("127.0.0.3").setCurrent("127.0.0.2").build());
+        return revert;
     }
 
     /** Answers the catch-up as lag-monitor would once the canary is on the target. */
@@ -491,6 +501,7 @@ class CutoverSagaIntegrationTest {
 
         // Nobody proves the catch-up. Held for good, the fence's and the sequences' answers would leave the fence the
         // first step past its deadline (5 s), and the rollback would blame it.
+        reverted(cutover);
         CutoverRolledBack rolledBack = probe.await(CutoverRolledBack.class,
                 e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
         assertThat(rolledBack.getFailedStep()).isEqualTo("AWAIT_CATCH_UP");

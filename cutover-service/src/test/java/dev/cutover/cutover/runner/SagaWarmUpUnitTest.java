@@ -52,7 +52,8 @@ class SagaWarmUpUnitTest {
         return new SagaRunner(new MessagePublisher(null, "cutover-service", Clock.systemUTC()), null, null,
                 new SagaSettings(List.of("alice"), DataSize.ofMegabytes(16), Duration.ofSeconds(10),
                         Duration.ofMillis(500), Duration.ofSeconds(5), timeouts, Map.of(), Duration.ofMillis(20), 0,
-                        Duration.ofMillis(100), Duration.ofSeconds(5)),
+                        Duration.ofMillis(100), Duration.ofSeconds(5), 3, Duration.ofMinutes(10),
+                        Duration.ofSeconds(1)),
                 Set.of(), Set.of(), Clock.systemUTC());
     }
 }

@@ -40,6 +40,7 @@ import dev.cutover.cutover.saga.Cutover.Running;
 import dev.cutover.cutover.saga.Cutover.TidyingUp;
 import dev.cutover.cutover.saga.CutoverEvent.AbortRefused;
 import dev.cutover.cutover.saga.CutoverEvent.CanaryRecorded;
+import dev.cutover.cutover.saga.CutoverEvent.CompensationPartDone;
 import dev.cutover.cutover.saga.CutoverEvent.CompensationRetried;
 import dev.cutover.cutover.saga.CutoverEvent.CompensationStarted;
 import dev.cutover.cutover.saga.CutoverEvent.CutoverCompleted;
@@ -62,6 +63,7 @@ import dev.cutover.cutover.saga.CutoverMessage.LagReported;
 import dev.cutover.cutover.saga.CutoverMessage.PreflightReported;
 import dev.cutover.cutover.saga.CutoverMessage.ReplicationStopped;
 import dev.cutover.cutover.saga.CutoverMessage.SequencesSynced;
+import dev.cutover.cutover.saga.CutoverMessage.DnsReverted;
 import dev.cutover.cutover.saga.CutoverMessage.SourceRestored;
 import dev.cutover.cutover.saga.CutoverMessage.StartCutover;
 import dev.cutover.cutover.saga.CutoverMessage.StepFailed;
@@ -593,12 +595,13 @@ class CutoverDeciderUnitTest {
                             compensation(revertDns, ABORT_REASON));
         }
 
-        @ParameterizedTest(name = "the restored source after {0} ends in a rollback with the downtime it caused")
+        @ParameterizedTest(name = "the restored source after {0}, the name back, ends in a rollback with the downtime it caused")
         @MethodSource("dev.cutover.cutover.saga.CutoverDeciderUnitTest#stepsBeforeThePointOfNoReturn")
-        void the_restored_source_ends_in_a_rollback(Step step, boolean revertDns) {
+        void the_restored_source_with_the_name_back_ends_in_a_rollback(Step step, boolean revertDns) {
             Instant now = startOf(step).plusMillis(300);
             Duration downtime = Duration.between(startOf(Step.FLIP_DNS), now);
-            Cutover state = given(historyUntil(step, compensationStarted(step, "disk full")))
+            Cutover state = given(historyUntil(step, compensationStarted(step, "disk full"),
+                    new CompensationPartDone(CompensationPart.REVERT_DNS, now.minusMillis(20))))
                     .when(new SourceRestored(), now)
                     .then(new CutoverRolledBack(step, "disk full", downtime, now));
             assertThat(state).isInstanceOfSatisfying(RolledBack.class, rolledBack -> {
@@ -719,6 +722,54 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
+        void a_restored_source_with_the_name_not_confirmed_back_waits_for_the_dns() {
+            // RevertDns may have failed (DNS server unreachable) while the flip had landed: the name would be left on
+            // the locked target, so the cutover is not rolled back yet.
+            Instant now = startOf(Step.STOP_TRAFFIC).plusMillis(300);
+            Cutover state = given(historyUntil(Step.STOP_TRAFFIC, compensationStarted(Step.STOP_TRAFFIC, "disk full")))
+                    .when(new SourceRestored(), now)
+                    .then(new CompensationPartDone(CompensationPart.RESTORE_SOURCE, now));
+            assertThat(state).isInstanceOfSatisfying(Compensating.class, compensating ->
+                    assertThat(compensating.pending()).containsExactly(CompensationPart.REVERT_DNS));
+        }
+
+        @Test
+        void the_name_confirmed_back_after_the_restored_source_ends_in_a_rollback() {
+            Instant restored = startOf(Step.STOP_TRAFFIC).plusMillis(300);
+            Instant now = restored.plusSeconds(40);
+            given(historyUntil(Step.STOP_TRAFFIC, compensationStarted(Step.STOP_TRAFFIC, "disk full"),
+                    new CompensationPartDone(CompensationPart.RESTORE_SOURCE, restored)))
+                    .when(new DnsReverted(), now)
+                    .then(new CutoverRolledBack(Step.STOP_TRAFFIC, "disk full",
+                            Duration.between(startOf(Step.FLIP_DNS), now), now));
+        }
+
+        @Test
+        void a_name_not_confirmed_back_in_time_gets_only_its_revert_again() {
+            Instant compensating = startOf(Step.STOP_TRAFFIC).plusMillis(50);
+            Instant now = compensating.plus(POLICY.compensationTimeout()).plusMillis(1);
+            given(historyUntil(Step.STOP_TRAFFIC, compensationStarted(Step.STOP_TRAFFIC, "disk full"),
+                    new CompensationPartDone(CompensationPart.RESTORE_SOURCE, compensating.plusMillis(100))))
+                    .when(new Tick(), now)
+                    .then(List.of(new CompensationRetried(now)), List.of(new RevertDns("db.orders.example.", "127.0.0.2")));
+        }
+
+        @Test
+        void a_redelivered_restored_source_while_the_name_is_awaited_changes_nothing() {
+            Instant restored = startOf(Step.STOP_TRAFFIC).plusMillis(300);
+            given(historyUntil(Step.STOP_TRAFFIC, compensationStarted(Step.STOP_TRAFFIC, "disk full"),
+                    new CompensationPartDone(CompensationPart.RESTORE_SOURCE, restored)))
+                    .when(new SourceRestored(), restored.plusMillis(5))
+                    .thenNothing();
+        }
+
+        @Test
+        void a_name_back_that_was_never_asked_for_is_refused() {
+            given(historyUntil(Step.SYNC_SEQUENCES)).when(new DnsReverted(), at(2_350))
+                    .thenRefusedWith("Running", "the name was never asked back to the source");
+        }
+
+        @Test
         void a_redelivered_restored_source_after_the_rollback_does_nothing() {
             given(historyUntil(Step.WRITE_CANARY, compensationStarted(Step.WRITE_CANARY, "disk full"),
                     new CutoverRolledBack(Step.WRITE_CANARY, "disk full", Duration.ofMillis(400), at(2_400))))
@@ -777,20 +828,20 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
-        void a_noted_failure_to_open_the_target_is_retried_at_the_deadline() {
+        void a_noted_failure_to_open_the_target_that_is_not_retryable_is_retried_at_the_deadline() {
             Instant now = pastDeadlineOf(Step.OPEN_TARGET);
             given(historyUntil(Step.OPEN_TARGET, new StepFailureNoted(Step.OPEN_TARGET,
-                    "could not connect to the target", true, startOf(Step.OPEN_TARGET).plusMillis(20))))
+                    "could not connect to the target", false, startOf(Step.OPEN_TARGET).plusMillis(20))))
                     .when(new Tick(), now)
                     .then(new StepRetried(Step.OPEN_TARGET, "the target was not confirmed open within 2s", now),
                             new OpenTarget());
         }
 
         @Test
-        void a_failure_to_open_the_target_is_not_retried_before_the_deadline() {
-            // Retrying at once could spin as fast as the fence fails.
+        void a_failure_to_open_the_target_that_is_not_retryable_is_not_retried_before_the_deadline() {
+            // Retrying at once could spin as fast as the fence fails; a retryable failure gets one quick retry.
             given(historyUntil(Step.OPEN_TARGET, new StepFailureNoted(Step.OPEN_TARGET,
-                    "could not connect to the target", true, startOf(Step.OPEN_TARGET).plusMillis(20))))
+                    "could not connect to the target", false, startOf(Step.OPEN_TARGET).plusMillis(20))))
                     .when(new Tick(), startOf(Step.OPEN_TARGET).plus(POLICY.timeout(Step.OPEN_TARGET)))
                     .thenNothing();
         }
@@ -852,6 +903,90 @@ class CutoverDeciderUnitTest {
         void tidy_up_not_confirmed_in_time_sends_only_what_is_still_pending_again() {
             Instant now = resumedAt().plus(POLICY.timeout(Step.TIDY_UP)).plusMillis(1);
             given(historyUntil(Step.TIDY_UP, new TidyUpTaskDone(TidyUpTask.STOP_REPLICATION, at(3_000))))
+                    .when(new Tick(), now)
+                    .then(new StepRetried(Step.TIDY_UP, "[RESTORE_DNS_TTL] not confirmed within 60s", now),
+                            new RestoreDnsTtl("db.orders.example."));
+        }
+
+        @Test
+        void a_retryable_failure_after_the_point_of_no_return_is_tried_again_after_a_short_pause() {
+            // The target restarted just after opening: clients are back within a second, and so is the saga.
+            String reason = "connection refused: the target is restarting";
+            var history = historyUntil(Step.AWAIT_TRAFFIC,
+                    new StepFailureNoted(Step.AWAIT_TRAFFIC, reason, true, at(2_700)));
+            given(history).when(new Tick(), at(2_700).plus(POLICY.retryPause())).thenNothing();
+            Instant now = at(2_701).plus(POLICY.retryPause());
+            given(history).when(new Tick(), now)
+                    .then(new StepRetried(Step.AWAIT_TRAFFIC, "sent again " + Text.human(POLICY.retryPause())
+                            + " after a retryable failure: " + reason, now), new OpenTarget());
+        }
+
+        @Test
+        void a_second_retryable_failure_right_after_the_quick_retry_waits_for_the_deadline() {
+            String reason = "connection refused: the target is restarting";
+            Instant quickRetry = at(2_701).plus(POLICY.retryPause());
+            var history = historyUntil(Step.AWAIT_TRAFFIC,
+                    new StepFailureNoted(Step.AWAIT_TRAFFIC, reason, true, at(2_700)),
+                    new StepRetried(Step.AWAIT_TRAFFIC, "sent again 1s after a retryable failure: " + reason, quickRetry),
+                    new StepFailureNoted(Step.AWAIT_TRAFFIC, reason, true, quickRetry.plusMillis(100)));
+            given(history).when(new Tick(), quickRetry.plusMillis(101).plus(POLICY.retryPause())).thenNothing();
+            Instant now = quickRetry.plus(POLICY.timeout(Step.AWAIT_TRAFFIC)).plusMillis(1);
+            given(history).when(new Tick(), now)
+                    .then(new StepRetried(Step.AWAIT_TRAFFIC, "no application session reached the target within 60s",
+                            now), new OpenTarget());
+        }
+
+        @Test
+        void a_failure_that_is_not_retryable_after_the_point_of_no_return_waits_for_the_deadline() {
+            given(historyUntil(Step.AWAIT_TRAFFIC,
+                    new StepFailureNoted(Step.AWAIT_TRAFFIC, "permission denied for pg_stat_activity", false, at(2_700))))
+                    .when(new Tick(), at(2_701).plus(POLICY.retryPause()))
+                    .thenNothing();
+        }
+
+        @Test
+        void a_tidy_up_nobody_answers_names_the_silent_service_once_after_the_last_attempt() {
+            // dns-switcher is down: the TTL's restore was sent at completion and twice again, a timeout apart.
+            Instant secondRetry = resumedAt().plusSeconds(121);
+            Instant now = secondRetry.plus(POLICY.timeout(Step.TIDY_UP)).plusMillis(1);
+            String notice = "RESTORE_DNS_TTL (dns-switcher) not confirmed after 3 attempts 60s apart: no answer from"
+                    + " dns-switcher. Start dns-switcher (or check that it consumes cutover.commands); the tidy-up"
+                    + " resumes on its own once it answers. The cutover is complete and clients use the target; until"
+                    + " then the saga sends the tidy-up again every " + Text.human(Duration.ofMinutes(10)) + ".";
+            given(historyUntil(Step.TIDY_UP, new TidyUpTaskDone(TidyUpTask.STOP_REPLICATION, at(3_000)),
+                    new StepRetried(Step.TIDY_UP, "[RESTORE_DNS_TTL] not confirmed within 60s", resumedAt().plusSeconds(61)),
+                    new StepRetried(Step.TIDY_UP, "[RESTORE_DNS_TTL] not confirmed within 60s", secondRetry)))
+                    .when(new Tick(), now)
+                    .then(List.of(new StepRetried(Step.TIDY_UP, "[RESTORE_DNS_TTL] not confirmed within 60s", now),
+                                    new StepFailureNoted(Step.TIDY_UP, notice, true, now)),
+                            List.of(new RestoreDnsTtl("db.orders.example.")));
+        }
+
+        @Test
+        void once_the_operator_was_told_the_tidy_up_is_sent_again_only_at_the_slow_pace() {
+            Instant told = resumedAt().plusSeconds(182);
+            var history = historyUntil(Step.TIDY_UP, new TidyUpTaskDone(TidyUpTask.RESTORE_DNS_TTL, at(3_000)),
+                    new StepRetried(Step.TIDY_UP, "[STOP_REPLICATION] not confirmed within 60s", resumedAt().plusSeconds(61)),
+                    new StepRetried(Step.TIDY_UP, "[STOP_REPLICATION] not confirmed within 60s", resumedAt().plusSeconds(121)),
+                    new StepRetried(Step.TIDY_UP, "[STOP_REPLICATION] not confirmed within 60s", told),
+                    new StepFailureNoted(Step.TIDY_UP, "STOP_REPLICATION (replicator) not confirmed", true, told));
+            given(history).when(new Tick(), told.plus(POLICY.timeout(Step.TIDY_UP)).plusMillis(1)).thenNothing();
+            Instant now = told.plus(POLICY.tidyUpSlowRetry()).plusMillis(1);
+            given(history).when(new Tick(), now)
+                    .then(new StepRetried(Step.TIDY_UP, "[STOP_REPLICATION] not confirmed within "
+                            + Text.human(POLICY.tidyUpSlowRetry()), now), new StopReplication());
+        }
+
+        @Test
+        void a_confirmed_task_counts_the_attempts_of_the_rest_again() {
+            Instant secondRetry = resumedAt().plusSeconds(121);
+            Instant now = secondRetry.plus(POLICY.timeout(Step.TIDY_UP)).plusMillis(1);
+            given(historyUntil(Step.TIDY_UP,
+                    new StepRetried(Step.TIDY_UP, "[STOP_REPLICATION, RESTORE_DNS_TTL] not confirmed within 60s",
+                            resumedAt().plusSeconds(61)),
+                    new StepRetried(Step.TIDY_UP, "[STOP_REPLICATION, RESTORE_DNS_TTL] not confirmed within 60s",
+                            secondRetry),
+                    new TidyUpTaskDone(TidyUpTask.STOP_REPLICATION, secondRetry.plusSeconds(1))))
                     .when(new Tick(), now)
                     .then(new StepRetried(Step.TIDY_UP, "[RESTORE_DNS_TTL] not confirmed within 60s", now),
                             new RestoreDnsTtl("db.orders.example."));

@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.cutover.saga.Cutover.Completed;
 import dev.cutover.cutover.saga.Cutover.TidyingUp;
+import dev.cutover.cutover.saga.CutoverEvent.CompensationPartDone;
 import dev.cutover.cutover.saga.CutoverEvent.CutoverRejected;
 import dev.cutover.cutover.saga.CutoverEvent.CutoverRolledBack;
 import dev.cutover.cutover.saga.CutoverEvent.CutoverStarted;
@@ -183,7 +184,8 @@ class CutoverFallbackUnitTest {
     void aRollbackBeforeTheTargetOpenedRemovesTheReverseSlot() {
         Instant now = startOf(Step.STOP_TRAFFIC).plusMillis(300);
         Duration downtime = Duration.between(startOf(Step.FLIP_DNS), now);
-        given(withFallback(Step.STOP_TRAFFIC, compensationStarted(Step.STOP_TRAFFIC, "disk full")))
+        given(withFallback(Step.STOP_TRAFFIC, compensationStarted(Step.STOP_TRAFFIC, "disk full"),
+                new CompensationPartDone(CompensationPart.REVERT_DNS, now.minusMillis(10))))
                 .when(new SourceRestored(), now)
                 .then(new CutoverRolledBack(Step.STOP_TRAFFIC, "disk full", downtime, now), new RemoveFallback());
     }

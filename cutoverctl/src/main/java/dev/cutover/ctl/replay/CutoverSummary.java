@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import dev.cutover.events.AbortCutover;
 import dev.cutover.events.AbortRefused;
+import dev.cutover.events.CompensationPartDone;
 import dev.cutover.events.CompensationStarted;
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverRejected;
@@ -189,6 +190,7 @@ public record CutoverSummary(
                 currentStep = "compensating";
                 lastFailure = compensation.getFailedStep() + " failed: " + compensation.getReason();
             }
+            case CompensationPartDone part -> currentStep = "compensating (" + part.getPart() + " confirmed)";
             case AbortRefused refused -> lastFailure = "abort refused: " + refused.getReason();
             case CutoverRejected rejected -> lastFailure = "rejected: " + rejected.getReason();
             case CutoverRolledBack rolledBack -> {

@@ -17,6 +17,7 @@ import dev.cutover.events.CommandRefused;
 import dev.cutover.events.AwaitCatchUp;
 import dev.cutover.events.CanaryObserved;
 import dev.cutover.events.CanaryWritten;
+import dev.cutover.events.CompensationPartDone;
 import dev.cutover.events.CompensationStarted;
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverPlanned;
@@ -108,6 +109,7 @@ public final class Summaries {
             case StepStarted step -> step.getStep();
             case StepFinished step -> step.getStep();
             case CompensationStarted compensation -> "after " + compensation.getFailedStep() + ": " + compensation.getReason();
+            case CompensationPartDone part -> part.getPart() + " confirmed; the rollback waits for the rest";
             case AbortRefused refused -> "operator " + refused.getOperator() + ": " + refused.getReason();
             case CommandRefused refused -> refused.getPrincipal() + " refused " + refused.getAction() + ": "
                     + refused.getReason();
