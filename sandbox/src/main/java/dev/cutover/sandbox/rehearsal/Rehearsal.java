@@ -77,6 +77,20 @@ public final class Rehearsal {
     private Path operatorKafkaConfig;
     private FallbackRehearsal thenFallback;
     private FallbackRehearsal.Outcome fallbackOutcome;
+    /** {@code null}: the services log in to the databases as each server's superuser. */
+    private Services.DatabaseLogin servicesRole;
+    /** {@code null}: nothing looks at the services once the cutover is over. */
+    private Inspection inspection;
+
+    /** The services, the topics and the work directory after the cutover, while the services still run. */
+    record Scene(Path workDirectory, Path logDirectory, Map<Services.Service, java.net.URI> actuators,
+            Map<String, Object> kafkaLogin) {
+    }
+
+    /** A look at the {@link Scene} once the report is made, e.g. for secrets that leaked. */
+    interface Inspection {
+        void inspect(Scene scene) throws Exception;
+    }
 
     public Rehearsal(RehearsalOptions options, PrintStream out) {
         this.options = options;
@@ -164,6 +178,22 @@ public final class Rehearsal {
         return this;
     }
 
+    /**
+     * The services log in to both servers as a role of their own, {@code user}, with a random password, made before
+     * they start, rather than as the superuser, whose password the local stack fixes (a secret nobody could search
+     * for).
+     */
+    Rehearsal withServicesRole(String user) {
+        this.servicesRole = new Services.DatabaseLogin(user, java.util.UUID.randomUUID().toString().replace("-", ""));
+        return this;
+    }
+
+    /** {@code inspection} looks at the services, the topics and the work directory after the cutover. */
+    Rehearsal inspecting(Inspection inspection) {
+        this.inspection = inspection;
+        return this;
+    }
+
     /** The same rehearsal with another cutover method than the saga; the services then stay idle. */
     public Rehearsal withCutover(CutoverMethod other) {
         this.method = other;
@@ -201,6 +231,10 @@ public final class Rehearsal {
                 if (kafkaSecurity != null) {
                     services.logInToKafka(kafkaSecurity);
                 }
+                if (servicesRole != null) {
+                    createServicesRole(stack);
+                    services.logInToDatabasesAs(servicesRole);
+                }
                 if (handMade != null) {
                     handMade.configure(services);
                 }
@@ -220,7 +254,11 @@ public final class Rehearsal {
                 if (handMade == null) {
                     prepareTarget(bus, stack);
                 }
-                return cutover(stack, bus, services);
+                Report report = cutover(stack, bus, services);
+                if (inspection != null) {
+                    inspection.inspect(new Scene(work, services.logDirectory(), services.actuators(), busLogin));
+                }
+                return report;
             }
         } finally {
             if (fleet != null) {
@@ -228,6 +266,16 @@ public final class Rehearsal {
             }
             out.printf("rehearsal took %d s%n", since(begin) / 1000);
         }
+    }
+
+    private void createServicesRole(LocalStack stack) throws java.sql.SQLException {
+        for (dev.cutover.stack.Postgres server : List.of(stack.source(), stack.target())) {
+            try (Connection c = server.connect("postgres"); java.sql.Statement s = c.createStatement()) {
+                s.execute("create role " + servicesRole.user() + " login superuser replication password '"
+                        + servicesRole.password() + "'");
+            }
+        }
+        out.printf("  services   log in to the databases as %s%n", servicesRole.user());
     }
 
     /**
