@@ -73,6 +73,7 @@ class SecretsEndToEndTest {
                     }).run();
         }
 
+        System.out.printf("searched %s for %d secrets%n", searched, secrets.size());
         assertThat(report.result()).isEqualTo(CutoverResult.COMPLETED);
         assertThat(output.toString(StandardCharsets.UTF_8)).contains("log in to the databases as cutover_services");
         // Both servers' database passwords (one role), the TSIG key and the five services' Kafka passwords.
