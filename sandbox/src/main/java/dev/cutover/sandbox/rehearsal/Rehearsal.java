@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -45,6 +49,7 @@ import dev.cutover.sandbox.report.ReportInputs;
 import dev.cutover.stack.KafkaProcess;
 import dev.cutover.stack.KafkaSecurity;
 import dev.cutover.stack.LocalStack;
+import dev.cutover.stack.Postgres;
 import dev.cutover.stack.StackOptions;
 
 /**
@@ -83,7 +88,7 @@ public final class Rehearsal {
     private Inspection inspection;
 
     /** The services, the topics and the work directory after the cutover, while the services still run. */
-    record Scene(Path workDirectory, Path logDirectory, Map<Services.Service, java.net.URI> actuators,
+    record Scene(Path workDirectory, Path logDirectory, Map<Services.Service, URI> actuators,
             Map<String, Object> kafkaLogin) {
     }
 
@@ -184,11 +189,14 @@ public final class Rehearsal {
      * for).
      */
     Rehearsal withServicesRole(String user) {
-        this.servicesRole = new Services.DatabaseLogin(user, java.util.UUID.randomUUID().toString().replace("-", ""));
+        this.servicesRole = new Services.DatabaseLogin(user, UUID.randomUUID().toString().replace("-", ""));
         return this;
     }
 
-    /** {@code inspection} looks at the services, the topics and the work directory after the cutover. */
+    /**
+     * {@code inspection} looks at the services, the topics and the work directory after the cutover; the services then
+     * log at INFO.
+     */
     Rehearsal inspecting(Inspection inspection) {
         this.inspection = inspection;
         return this;
@@ -231,6 +239,11 @@ public final class Rehearsal {
                 if (kafkaSecurity != null) {
                     services.logInToKafka(kafkaSecurity);
                 }
+                if (inspection != null) {
+                    // At INFO the services log their start-up and every Kafka client's configuration: more to search.
+                    services.configure("logging.level.root", "INFO");
+                    services.configure("logging.level.dev.cutover", "INFO");
+                }
                 if (servicesRole != null) {
                     createServicesRole(stack);
                     services.logInToDatabasesAs(servicesRole);
@@ -268,9 +281,9 @@ public final class Rehearsal {
         }
     }
 
-    private void createServicesRole(LocalStack stack) throws java.sql.SQLException {
-        for (dev.cutover.stack.Postgres server : List.of(stack.source(), stack.target())) {
-            try (Connection c = server.connect("postgres"); java.sql.Statement s = c.createStatement()) {
+    private void createServicesRole(LocalStack stack) throws SQLException {
+        for (Postgres server : List.of(stack.source(), stack.target())) {
+            try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
                 s.execute("create role " + servicesRole.user() + " login superuser replication password '"
                         + servicesRole.password() + "'");
             }

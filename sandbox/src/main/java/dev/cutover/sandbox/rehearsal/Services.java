@@ -1,6 +1,7 @@
 package dev.cutover.sandbox.rehearsal;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -339,8 +340,8 @@ public final class Services implements AutoCloseable {
     }
 
     /** Each running service's first instance and the address of its actuator (processes layout). */
-    synchronized Map<Service, java.net.URI> actuators() {
-        Map<Service, java.net.URI> actuators = new LinkedHashMap<>();
+    synchronized Map<Service, URI> actuators() {
+        Map<Service, URI> actuators = new LinkedHashMap<>();
         processes.forEach((service, process) -> actuators.put(service, process.actuator()));
         return actuators;
     }

@@ -96,7 +96,9 @@ class SecretsEndToEndTest {
     private static int searchLogs(Path logs, Leaks leaks) throws IOException {
         int lines = 0;
         try (Stream<Path> files = Files.walk(logs)) {
-            for (Path log : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+            List<Path> logFiles = files.filter(f -> f.getFileName().toString().endsWith(".log")).toList();
+            assertThat(logFiles).as("the services' logs in " + logs).hasSizeGreaterThanOrEqualTo(Services.Service.values().length);
+            for (Path log : logFiles) {
                 for (String line : Files.readAllLines(log)) {
                     leaks.in(logs.relativize(log) + ": " + line, line.getBytes(StandardCharsets.UTF_8));
                     lines++;
