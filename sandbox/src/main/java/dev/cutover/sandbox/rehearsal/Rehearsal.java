@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -45,6 +49,7 @@ import dev.cutover.sandbox.report.ReportInputs;
 import dev.cutover.stack.KafkaProcess;
 import dev.cutover.stack.KafkaSecurity;
 import dev.cutover.stack.LocalStack;
+import dev.cutover.stack.Postgres;
 import dev.cutover.stack.StackOptions;
 
 /**
@@ -77,6 +82,20 @@ public final class Rehearsal {
     private Path operatorKafkaConfig;
     private FallbackRehearsal thenFallback;
     private FallbackRehearsal.Outcome fallbackOutcome;
+    /** {@code null}: the services log in to the databases as each server's superuser. */
+    private Services.DatabaseLogin servicesRole;
+    /** {@code null}: nothing looks at the services once the cutover is over. */
+    private Inspection inspection;
+
+    /** The services, the topics and the work directory after the cutover, while the services still run. */
+    record Scene(Path workDirectory, Path logDirectory, Map<Services.Service, URI> actuators,
+            Map<String, Object> kafkaLogin) {
+    }
+
+    /** A look at the {@link Scene} once the report is made, e.g. for secrets that leaked. */
+    interface Inspection {
+        void inspect(Scene scene) throws Exception;
+    }
 
     public Rehearsal(RehearsalOptions options, PrintStream out) {
         this.options = options;
@@ -164,6 +183,25 @@ public final class Rehearsal {
         return this;
     }
 
+    /**
+     * The services log in to both servers as a role of their own, {@code user}, with a random password, made before
+     * they start, rather than as the superuser, whose password the local stack fixes (a secret nobody could search
+     * for).
+     */
+    Rehearsal withServicesRole(String user) {
+        this.servicesRole = new Services.DatabaseLogin(user, UUID.randomUUID().toString().replace("-", ""));
+        return this;
+    }
+
+    /**
+     * {@code inspection} looks at the services, the topics and the work directory after the cutover; the services then
+     * log at INFO.
+     */
+    Rehearsal inspecting(Inspection inspection) {
+        this.inspection = inspection;
+        return this;
+    }
+
     /** The same rehearsal with another cutover method than the saga; the services then stay idle. */
     public Rehearsal withCutover(CutoverMethod other) {
         this.method = other;
@@ -201,6 +239,15 @@ public final class Rehearsal {
                 if (kafkaSecurity != null) {
                     services.logInToKafka(kafkaSecurity);
                 }
+                if (inspection != null) {
+                    // At INFO the services log their start-up and every Kafka client's configuration: more to search.
+                    services.configure("logging.level.root", "INFO");
+                    services.configure("logging.level.dev.cutover", "INFO");
+                }
+                if (servicesRole != null) {
+                    createServicesRole(stack);
+                    services.logInToDatabasesAs(servicesRole);
+                }
                 if (handMade != null) {
                     handMade.configure(services);
                 }
@@ -220,7 +267,11 @@ public final class Rehearsal {
                 if (handMade == null) {
                     prepareTarget(bus, stack);
                 }
-                return cutover(stack, bus, services);
+                Report report = cutover(stack, bus, services);
+                if (inspection != null) {
+                    inspection.inspect(new Scene(work, services.logDirectory(), services.actuators(), busLogin));
+                }
+                return report;
             }
         } finally {
             if (fleet != null) {
@@ -228,6 +279,16 @@ public final class Rehearsal {
             }
             out.printf("rehearsal took %d s%n", since(begin) / 1000);
         }
+    }
+
+    private void createServicesRole(LocalStack stack) throws SQLException {
+        for (Postgres server : List.of(stack.source(), stack.target())) {
+            try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+                s.execute("create role " + servicesRole.user() + " login superuser replication password '"
+                        + servicesRole.password() + "'");
+            }
+        }
+        out.printf("  services   log in to the databases as %s%n", servicesRole.user());
     }
 
     /**

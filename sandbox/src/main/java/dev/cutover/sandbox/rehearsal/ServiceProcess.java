@@ -87,7 +87,7 @@ final class ServiceProcess {
                 throw new RehearsalFailed(module + " exited with code " + process.exitValue() + " while starting; its log: "
                         + log + "\n" + tail());
             }
-            HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+            HttpRequest health = HttpRequest.newBuilder(URI.create(actuator() + "/health"))
                     .timeout(Duration.ofSeconds(2)).build();
             try {
                 if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -106,6 +106,11 @@ final class ServiceProcess {
             }
             LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         }
+    }
+
+    /** Where its actuator answers, e.g. {@code /actuator/health} below it. */
+    URI actuator() {
+        return URI.create("http://127.0.0.1:" + port + "/actuator");
     }
 
     long pid() {

@@ -1,6 +1,7 @@
 package dev.cutover.sandbox.rehearsal;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +67,13 @@ public final class Services implements AutoCloseable {
     private final Map<String, Object> common;
     private final Map<Service, Map<String, Object>> own = new HashMap<>();
     private final Map<Service, Map<String, Object>> kafkaLogins = new HashMap<>();
+    private final List<Database> databases;
+    /** The services' database login; {@code null}: each server's superuser. */
+    private DatabaseLogin databaseLogin;
+
+    /** A role made on every server for the services, instead of the superuser. */
+    record DatabaseLogin(String user, String password) {
+    }
 
     /**
      * One database the services move.
@@ -97,6 +105,7 @@ public final class Services implements AutoCloseable {
         this.layout = layout;
         this.logDirectory = workDirectory.resolve("logs");
         this.workDirectory = workDirectory;
+        this.databases = List.copyOf(databases);
         common = new HashMap<>();
         common.put("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers());
         common.put("server.port", "0");
@@ -109,8 +118,6 @@ public final class Services implements AutoCloseable {
                 "cutover.fence.await-traffic-timeout", "60s"));
         for (Database database : databases) {
             String db = database.name();
-            endpoint(common, db, "source", database.source());
-            endpoint(common, db, "target", database.target());
             common.put("cutover.databases." + db + ".app-roles", database.appRoles());
             if (database.schemas() != null) {
                 common.put("cutover.databases." + db + ".schemas", database.schemas());
@@ -123,6 +130,7 @@ public final class Services implements AutoCloseable {
             cutover.put("cutover.saga.dns." + db + ".ttl", dnsTtl.toSeconds() + "s");
             cutover.put("cutover.saga.dns." + db + ".restore-ttl", dev.cutover.stack.BindServer.TTL.toSeconds() + "s");
         }
+        endpoints();
         own.put(Service.LAG_MONITOR, lag);
         own.put(Service.CUTOVER_SERVICE, cutover);
 
@@ -185,6 +193,15 @@ public final class Services implements AutoCloseable {
             kafkaLogins.put(service, Map.of("cutover.kafka.sasl.username", service.module,
                     "cutover.kafka.sasl.password-secret", "file:" + password));
         }
+    }
+
+    /**
+     * The services log in to every database as {@code login}, a role the caller made on every server, instead of as
+     * the server's superuser; before the services start.
+     */
+    synchronized void logInToDatabasesAs(DatabaseLogin login) throws IOException {
+        this.databaseLogin = login;
+        endpoints();
     }
 
     /** A setting every service reads, e.g. the replication to adopt; before the services start. */
@@ -294,12 +311,38 @@ public final class Services implements AutoCloseable {
         }
     }
 
-    private static void endpoint(Map<String, Object> properties, String db, String side, Postgres server) {
+    /**
+     * Every database's source and target. In the processes layout, as a deployment with container secrets does, each
+     * password is in a file of its own ({@code password-secret=file:...}), so that no password is on a command line
+     * or in the services' environment; in one JVM the settings never leave it and the password is given inline.
+     */
+    private void endpoints() throws IOException {
+        for (Database database : databases) {
+            endpoint(database.name(), "source", database.source());
+            endpoint(database.name(), "target", database.target());
+        }
+    }
+
+    private void endpoint(String db, String side, Postgres server) throws IOException {
         String prefix = "cutover.databases." + db + "." + side + ".";
-        properties.put(prefix + "host", server.host());
-        properties.put(prefix + "port", String.valueOf(server.port()));
-        properties.put(prefix + "database", db);
-        properties.put(prefix + "user", server.superuser());
-        properties.put(prefix + "password", server.password());
+        common.put(prefix + "host", server.host());
+        common.put(prefix + "port", String.valueOf(server.port()));
+        common.put(prefix + "database", db);
+        common.put(prefix + "user", databaseLogin == null ? server.superuser() : databaseLogin.user());
+        String password = databaseLogin == null ? server.password() : databaseLogin.password();
+        if (layout == Layout.PROCESSES) {
+            Path file = workDirectory.resolve("database-" + db + "-" + side + ".secret");
+            Files.writeString(file, password + "\n");
+            common.put(prefix + "password-secret", "file:" + file);
+        } else {
+            common.put(prefix + "password", password);
+        }
+    }
+
+    /** Each running service's first instance and the address of its actuator (processes layout). */
+    synchronized Map<Service, URI> actuators() {
+        Map<Service, URI> actuators = new LinkedHashMap<>();
+        processes.forEach((service, process) -> actuators.put(service, process.actuator()));
+        return actuators;
     }
 }
