@@ -58,8 +58,10 @@ class SecuredKafkaIntegrationTest {
             properties.put("cutover.kafka.sasl.password-secret", "file:" + password);
             properties.put("cutover.security.enabled", "true");
             properties.put("cutover.security.public-key-location", tokens.writePublicKey(files).toString());
+            // Arguments outrank the system property an in-JVM test broker started earlier sets for its address.
             try (ConfigurableApplicationContext service = new SpringApplicationBuilder(CutoverServiceApplication.class)
-                    .properties(properties).run();
+                    .run(properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue())
+                            .toArray(String[]::new));
                     KafkaProbe probe = new KafkaProbe(kafka.clientProperties(KafkaSecurity.ADMIN))) {
                 String alice = tokens.mint("alice", List.of("operator"));
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -54,12 +53,11 @@ class KafkaLoginIntegrationTest {
 
             try (ConfigurableApplicationContext service = new SpringApplicationBuilder(Service.class)
                     .web(WebApplicationType.NONE)
-                    .properties(Map.of(
-                            "spring.application.name", "replicator",
-                            "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                            "cutover.kafka.sasl.username", "replicator-1",
-                            "cutover.kafka.sasl.password-secret", "file:" + password))
-                    .run()) {
+                    // Arguments outrank the system property an in-JVM test broker started earlier sets for its address.
+                    .run("--spring.application.name=replicator",
+                            "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                            "--cutover.kafka.sasl.username=replicator-1",
+                            "--cutover.kafka.sasl.password-secret=file:" + password)) {
                 MessagePublisher publisher = service.getBean(MessagePublisher.class);
                 try (Admin admin = Admin.create(kafka.clientProperties(KafkaSecurity.ADMIN))) {
                     assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).as("created by the service")

@@ -240,9 +240,18 @@ public final class Services implements AutoCloseable {
     public synchronized void start(Service service) {
         Map<String, Object> properties = settingsOf(service);
         switch (layout) {
-            case ONE_JVM -> running.put(service, new SpringApplicationBuilder(service.application).properties(properties).run());
+            // As command-line arguments, which outrank system properties: an in-JVM broker started earlier (Spring
+            // Kafka's test broker) sets spring.kafka.bootstrap-servers as one, and default properties would lose to it.
+            case ONE_JVM -> running.put(service, new SpringApplicationBuilder(service.application)
+                    .run(arguments(properties)));
             case PROCESSES -> processes.put(service, ServiceProcess.start(service.module, properties, logDirectory));
         }
+    }
+
+    /** Settings as Spring Boot's command-line arguments, {@code --name=value}. */
+    static String[] arguments(Map<String, Object> settings) {
+        return settings.entrySet().stream().map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
+                .toArray(String[]::new);
     }
 
     /** Stops a service as a crash would: its context closed in one JVM, its process killed (SIGKILL) otherwise. */
