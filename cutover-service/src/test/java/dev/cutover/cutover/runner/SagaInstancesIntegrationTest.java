@@ -46,12 +46,14 @@ import dev.cutover.events.CompensationStarted;
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.DnsFlipped;
+import dev.cutover.events.DnsReverted;
 import dev.cutover.events.DnsTtlChanged;
 import dev.cutover.events.FlipDns;
 import dev.cutover.events.Messages;
 import dev.cutover.events.PreflightReported;
 import dev.cutover.events.ReplicationStopped;
 import dev.cutover.events.RestoreDnsTtl;
+import dev.cutover.events.RevertDns;
 import dev.cutover.events.SequencesSynced;
 import dev.cutover.events.StartCutover;
 import dev.cutover.events.StepFinished;
@@ -171,6 +173,10 @@ class SagaInstancesIntegrationTest {
                 .setSubscription("s").setSlotDropped(true).build());
         probe.send(DnsTtlChanged.newBuilder().setMetadata(answer(restoreTtl)).setRecord(restoreTtl.getRecord())
                 .setPreviousTtlSeconds(1).setTtlSeconds(300).build());
+        // Its rollback puts the name back (dns-switcher's answer, played here) and reopens the source (the fence's).
+        RevertDns revert = awaitAbout(RevertDns.class, timesOut);
+        probe.send(DnsReverted.newBuilder().setMetadata(answer(revert)).setRecord(revert.getRecord())
+                .setPrevious("127.0.0.3").setCurrent("127.0.0.2").build());
         CutoverRolledBack rolledBack = awaitAbout(CutoverRolledBack.class, timesOut);
         await().atMost(WAIT).until(() -> probe.seen().stream()
                 .filter(message -> message instanceof TidyUpTaskDone done && about(done, completes)).count() == 2);
