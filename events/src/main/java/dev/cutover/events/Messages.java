@@ -144,6 +144,7 @@ public final class Messages {
             event(FallbackStepFinished.class),
             event(FallbackRollingBack.class),
             event(FallbackRolledBack.class),
+            event(FallbackRollbackPartDone.class),
             event(FallbackCompleted.class),
             event(FallbackRejected.class));
 
