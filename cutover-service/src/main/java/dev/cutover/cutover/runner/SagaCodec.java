@@ -16,6 +16,7 @@ import dev.cutover.cutover.saga.CutoverId;
 import dev.cutover.cutover.saga.CutoverMessage;
 import dev.cutover.cutover.saga.DatabaseName;
 import dev.cutover.cutover.saga.DnsPlan;
+import dev.cutover.cutover.saga.FallbackRollbackPart;
 import dev.cutover.cutover.saga.FallbackStep;
 import dev.cutover.cutover.saga.Lsn;
 import dev.cutover.cutover.saga.Operator;
@@ -229,6 +230,8 @@ final class SagaCodec {
                     .setMetadata(metadata).setStep(e.step().name()).build();
             case CutoverEvent.FallbackRollingBack e -> dev.cutover.events.FallbackRollingBack.newBuilder()
                     .setMetadata(metadata).setFailedStep(e.failedStep().name()).setReason(e.reason()).build();
+            case CutoverEvent.FallbackRollbackPartDone e -> dev.cutover.events.FallbackRollbackPartDone.newBuilder()
+                    .setMetadata(metadata).setPart(e.part().name()).build();
             case CutoverEvent.FallbackRolledBack e -> dev.cutover.events.FallbackRolledBack.newBuilder()
                     .setMetadata(metadata).setFailedStep(e.failedStep().name()).setReason(e.reason())
                     .setDowntimeMs(e.downtime().toMillis()).build();
@@ -287,6 +290,8 @@ final class SagaCodec {
                     FallbackStep.valueOf(m.getStep()), at(m.getMetadata()));
             case dev.cutover.events.FallbackRollingBack m -> new CutoverEvent.FallbackRollingBack(
                     FallbackStep.valueOf(m.getFailedStep()), m.getReason(), at(m.getMetadata()));
+            case dev.cutover.events.FallbackRollbackPartDone m -> new CutoverEvent.FallbackRollbackPartDone(
+                    FallbackRollbackPart.valueOf(m.getPart()), at(m.getMetadata()));
             case dev.cutover.events.FallbackRolledBack m -> new CutoverEvent.FallbackRolledBack(
                     FallbackStep.valueOf(m.getFailedStep()), m.getReason(), Duration.ofMillis(m.getDowntimeMs()),
                     at(m.getMetadata()));
@@ -322,6 +327,7 @@ final class SagaCodec {
             case CutoverEvent.FallbackStepStarted e -> e.startedAt();
             case CutoverEvent.FallbackStepFinished e -> e.finishedAt();
             case CutoverEvent.FallbackRollingBack e -> e.startedAt();
+            case CutoverEvent.FallbackRollbackPartDone e -> e.doneAt();
             case CutoverEvent.FallbackRolledBack e -> e.rolledBackAt();
             case CutoverEvent.FallbackCompleted e -> e.completedAt();
             case CutoverEvent.FallbackRejected e -> e.rejectedAt();

@@ -336,13 +336,13 @@ class SagaRunner implements SagaPartitions.Owner {
     List<Cutover> warmUp() {
         List<Cutover> ends = new ArrayList<>();
         String operator = settings.operators().getFirst();
-        Duration fenceTimeout = policyFor(SagaWarmUp.DATABASE).timeout(Step.STOP_TRAFFIC);
-        for (List<SpecificRecord> script : SagaWarmUp.scripts(operator, fenceTimeout)) {
+        for (SagaWarmUp.MadeUp cutover : SagaWarmUp.scripts(operator, policyFor(SagaWarmUp.DATABASE))) {
             SagaEntry<Cutover> saga = new SagaEntry<>(new Cutover.NotStarted(), SagaWarmUp.DATABASE, 0);
-            for (SpecificRecord message : script) {
+            for (SpecificRecord message : cutover.messages()) {
                 Metadata metadata = MessagePublisher.metadataOf(message);
                 CutoverMessage input = switch (message) {
-                    case StartCutover start -> SagaCodec.start(start, SagaWarmUp.DNS.plan(), Optional.empty(), false);
+                    case StartCutover start -> SagaCodec.start(start, SagaWarmUp.DNS.plan(), Optional.empty(),
+                            cutover.prepareFallback());
                     case dev.cutover.events.LagReported report -> SagaCodec.lag(report);
                     default -> SagaCodec.inbound(message).filter(inbound -> actsOn(message))
                             .orElseThrow(() -> new IllegalStateException("the warm-up's "

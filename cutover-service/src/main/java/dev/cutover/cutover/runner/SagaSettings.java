@@ -24,7 +24,8 @@ import dev.cutover.cutover.saga.Step;
  * @param maxLag              the most replication lag a cutover may start with
  * @param maxLagAge           how old the latest lag report may be when traffic is about to stop
  * @param stepOverhead        what the steps themselves cost, for a dry run's predicted downtime
- * @param compensationTimeout how long to wait for the source to be restored before sending the compensation again
+ * @param compensationTimeout how long to wait for a compensation, or a fallback's rollback, to be confirmed before
+ *                            sending its parts not confirmed yet again
  * @param timeouts            per-step timeouts that replace the defaults, by step name (e.g. {@code AWAIT_CATCH_UP: 20s})
  * @param dns                 per database: the DNS name clients use and the two addresses it moves between
  * @param tickInterval        how often deadlines are checked; a timeout fires at most this late

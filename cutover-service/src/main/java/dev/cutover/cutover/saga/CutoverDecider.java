@@ -197,6 +197,7 @@ public final class CutoverDecider {
             case CutoverEvent.FallbackStepStarted fallback -> FallbackDecider.evolve(state, event);
             case CutoverEvent.FallbackStepFinished fallback -> FallbackDecider.evolve(state, event);
             case CutoverEvent.FallbackRollingBack fallback -> FallbackDecider.evolve(state, event);
+            case CutoverEvent.FallbackRollbackPartDone fallback -> FallbackDecider.evolve(state, event);
             case CutoverEvent.FallbackRolledBack fallback -> FallbackDecider.evolve(state, event);
             case CutoverEvent.FallbackCompleted fallback -> FallbackDecider.evolve(state, event);
             case CutoverEvent.FallbackRejected fallback -> FallbackDecider.evolve(state, event);

@@ -234,7 +234,7 @@ public sealed interface CutoverEvent {
 
     /**
      * A fallback step failed, timed out or was aborted before the source opened: the target is being put back. Recorded
-     * again each time the rollback's commands are sent again.
+     * again each time the commands of the rollback's parts still awaited are sent again.
      */
     record FallbackRollingBack(FallbackStep failedStep, String reason, Instant startedAt) implements CutoverEvent {
 
@@ -245,7 +245,16 @@ public sealed interface CutoverEvent {
         }
     }
 
-    /** The target serves again after a failed fallback. */
+    /** One part of a fallback's rollback was confirmed while another is still awaited. */
+    record FallbackRollbackPartDone(FallbackRollbackPart part, Instant doneAt) implements CutoverEvent {
+
+        public FallbackRollbackPartDone {
+            Objects.requireNonNull(part, "part must not be null");
+            Objects.requireNonNull(doneAt, "doneAt must not be null");
+        }
+    }
+
+    /** The target serves again, and the name points at it, after a failed fallback. */
     record FallbackRolledBack(FallbackStep failedStep, String reason, Duration downtime, Instant rolledBackAt)
             implements CutoverEvent {
 

@@ -17,7 +17,8 @@ import java.util.Set;
  * @param dnsTtl              the TTL the flipped record gets; clients may keep the old address this long
  * @param stepOverhead        what fencing, the canary, the sequences, opening the target and the DNS change cost together;
  *                            the dry run adds it to its prediction
- * @param compensationTimeout how long to wait for the source to be restored before sending the compensation again
+ * @param compensationTimeout how long to wait for a compensation, or a fallback's rollback, to be confirmed before
+ *                            sending its parts not confirmed yet again
  * @param allowedOperators    who may start or abort a cutover
  * @param lagSettle           how long after the start a lag report that is not ready (not streaming, or over the
  *                            threshold) is waited past for a later one instead of refusing the cutover: lag-monitor

@@ -2,7 +2,10 @@ package dev.cutover.cutover.saga;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Where the fallback of a completed cutover stands: the source taking the clients back from the target, through the
@@ -23,15 +26,33 @@ public sealed interface Fallback {
         }
     }
 
-    /** Putting the target back after {@code failedStep} went wrong; waiting for {@code TargetOpened}. */
-    record RollingBack(FallbackProgress progress, FallbackStep failedStep, String reason, Instant attemptStartedAt)
-            implements Fallback {
+    /**
+     * Putting the target back after {@code failedStep} went wrong; waiting for {@code DnsReverted} (when the fallback's
+     * flip was sent) and {@code TargetOpened}, of which {@code done} have arrived.
+     */
+    record RollingBack(FallbackProgress progress, FallbackStep failedStep, String reason, Instant attemptStartedAt,
+            Set<FallbackRollbackPart> done) implements Fallback {
 
         public RollingBack {
             Objects.requireNonNull(progress, "progress must not be null");
             Objects.requireNonNull(failedStep, "failedStep must not be null");
             Text.notBlank(reason, "reason");
             Objects.requireNonNull(attemptStartedAt, "attemptStartedAt must not be null");
+            done = done.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(done));
+        }
+
+        /** The parts this rollback needs: the DNS revert only if the fallback's {@code FlipDns} was ever sent. */
+        public Set<FallbackRollbackPart> parts() {
+            return progress.reached(FallbackStep.FLIP_DNS) ? EnumSet.allOf(FallbackRollbackPart.class)
+                    : EnumSet.of(FallbackRollbackPart.OPEN_TARGET);
+        }
+
+        /** The parts not confirmed yet, in the order their commands are sent. */
+        public Set<FallbackRollbackPart> pending() {
+            var pending = EnumSet.noneOf(FallbackRollbackPart.class);
+            pending.addAll(parts());
+            pending.removeAll(done);
+            return pending;
         }
     }
 

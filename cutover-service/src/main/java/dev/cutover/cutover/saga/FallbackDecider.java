@@ -7,6 +7,7 @@ import dev.cutover.cutover.saga.Cutover.FallingBack;
 import dev.cutover.cutover.saga.CutoverEvent.AbortRefused;
 import dev.cutover.cutover.saga.CutoverEvent.FallbackCompleted;
 import dev.cutover.cutover.saga.CutoverEvent.FallbackRejected;
+import dev.cutover.cutover.saga.CutoverEvent.FallbackRollbackPartDone;
 import dev.cutover.cutover.saga.CutoverEvent.FallbackRolledBack;
 import dev.cutover.cutover.saga.CutoverEvent.FallbackRollingBack;
 import dev.cutover.cutover.saga.CutoverEvent.FallbackStarted;
@@ -31,17 +32,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The fallback's rules: a completed cutover's clients moved back to the source, the cutover's steps in the other
- * direction ({@link FallbackStep}) after a preflight that waits for the reverse replication to be streaming, decided and folded as {@link CutoverDecider} does the cutover's (which hands a
- * fallback's messages and events to this class). Until {@code RestoreSource} is sent, every failure, timeout or abort
- * puts the target back (DNS to the target, its roles opened): it took every write so far, and the reverse replication
- * goes on carrying them to the source, so another fallback can be tried. From then on the fallback only rolls forward.
+ * direction ({@link FallbackStep}) after a preflight that waits for the reverse replication to be streaming, decided
+ * and folded as {@link CutoverDecider} does the cutover's (which hands a fallback's messages and events to this class).
+ * Until {@code RestoreSource} is sent, every failure, timeout or abort puts the target back (DNS to the target, its
+ * roles opened, both awaited): it took every write so far, and the reverse replication goes on carrying them to the
+ * source, so another fallback can be tried. From then on the fallback only rolls forward.
  */
 public final class FallbackDecider {
 
@@ -75,14 +79,24 @@ public final class FallbackDecider {
                 if (!fallingBack.fallback().isActive()) {
                     throw new InvalidTransition(state, event, "no fallback is under way");
                 }
+                // Recorded again when the parts still awaited are sent again: what was confirmed stays confirmed.
+                Set<FallbackRollbackPart> done = fallingBack.fallback() instanceof RollingBack already
+                        ? already.done() : Set.of();
                 yield with(fallingBack, new RollingBack(fallingBack.fallback().progress(), rollingBack.failedStep(),
-                        rollingBack.reason(), rollingBack.startedAt()));
+                        rollingBack.reason(), rollingBack.startedAt(), done));
             }
+            case FallbackRollbackPartDone partDone -> {
+                FallingBack fallingBack = falling(state, event);
+                RollingBack rollingBack = rollingBack(fallingBack, event);
+                var done = EnumSet.of(partDone.part());
+                done.addAll(rollingBack.done());
+                yield with(fallingBack, new RollingBack(rollingBack.progress(), rollingBack.failedStep(),
+                        rollingBack.reason(), rollingBack.attemptStartedAt(), done));
+            }
+            // Logs written before the rollback waited for DnsReverted hold no part done before it: it folds the same.
             case FallbackRolledBack rolledBack -> {
                 FallingBack fallingBack = falling(state, event);
-                if (!(fallingBack.fallback() instanceof RollingBack rollingBack)) {
-                    throw new InvalidTransition(state, event, "the target was never asked to be put back");
-                }
+                RollingBack rollingBack = rollingBack(fallingBack, event);
                 yield with(fallingBack, new RolledBack(rollingBack.progress(), rolledBack.failedStep(),
                         rolledBack.reason(), rolledBack.downtime()));
             }
@@ -113,6 +127,13 @@ public final class FallbackDecider {
             return fallingBack;
         }
         throw new InvalidTransition(state, event, "no fallback was started");
+    }
+
+    private static RollingBack rollingBack(FallingBack fallingBack, CutoverEvent event) {
+        if (fallingBack.fallback() instanceof RollingBack rollingBack) {
+            return rollingBack;
+        }
+        throw new InvalidTransition(fallingBack, event, "the target was never asked to be put back");
     }
 
     private static Switching switching(FallingBack fallingBack, CutoverEvent event) {
@@ -225,16 +246,13 @@ public final class FallbackDecider {
             case CutoverMessage.SourceRestored restored -> answered(state, FallbackStep.OPEN_SOURCE, now, policy);
             case CutoverMessage.FallbackRemoved removed ->
                     answered(state, FallbackStep.STOP_REVERSE_REPLICATION, now, policy);
-            case CutoverMessage.TargetOpened opened -> targetOpened(state, now);
+            case CutoverMessage.TargetOpened opened -> rollbackPartDone(state, FallbackRollbackPart.OPEN_TARGET, now);
+            case CutoverMessage.DnsReverted reverted -> rollbackPartDone(state, FallbackRollbackPart.REVERT_DNS, now);
             case CutoverMessage.StepFailed failed -> sharedStep(failed.step())
                     .map(step -> failed(state, step, failed.reason(), now))
                     .orElse(Decision.none());
             case CutoverMessage.FallbackStepFailed failed -> failed(state, failed.step(), failed.reason(), now);
             case CutoverMessage.Tick tick -> tick(state, now, policy);
-            // The rollback's RevertDnsToTarget is sent again at its deadline until the target is confirmed open; its
-            // answer is not awaited (the fault matrix's compensation gap is the cutover's, where the name may be left on
-            // a locked target).
-            case CutoverMessage.DnsReverted reverted -> Decision.none();
             // Late answers of the cutover's own steps, the first-session watcher of an OpenTarget, lag observations:
             // nothing a fallback waits for.
             case CutoverMessage.StartCutover other -> Decision.none();
@@ -317,12 +335,20 @@ public final class FallbackDecider {
         return Decision.none();
     }
 
-    private static Decision targetOpened(FallingBack state, Instant now) {
-        if (state.fallback() instanceof RollingBack rollingBack) {
-            return Decision.of(new FallbackRolledBack(rollingBack.failedStep(), rollingBack.reason(),
-                    rollingBack.progress().downtimeUntil(now), now));
+    /**
+     * The fallback reads as rolled back only once the target serves and the name points at it: a flip back whose
+     * answer was lost may have landed, and a target opened behind a name on the locked source helps nobody. An answer
+     * outside a rollback, or one already recorded, is a late or repeated one.
+     */
+    private static Decision rollbackPartDone(FallingBack state, FallbackRollbackPart part, Instant now) {
+        if (!(state.fallback() instanceof RollingBack rollingBack) || !rollingBack.pending().contains(part)) {
+            return Decision.none();
         }
-        return Decision.none();
+        if (rollingBack.pending().size() > 1) {
+            return Decision.of(new FallbackRollbackPartDone(part, now));
+        }
+        return Decision.of(new FallbackRolledBack(rollingBack.failedStep(), rollingBack.reason(),
+                rollingBack.progress().downtimeUntil(now), now));
     }
 
     private static Decision abort(FallingBack state, AbortCutover abort, Instant now, CutoverPolicy policy) {
@@ -353,19 +379,24 @@ public final class FallbackDecider {
     /**
      * The target takes the clients back: DNS to the target (a compare-and-swap that succeeds when it points there
      * already, since a flip that timed out may or may not have landed), and its roles opened, which does nothing when
-     * the fence never locked them.
+     * the fence never locked them. Both answers are awaited ({@link #rollbackPartDone}).
      */
     private static Decision rollBack(Progress cutover, FallbackProgress progress, FallbackStep failedStep, String reason,
             Instant now) {
-        return new Decision(List.of(new FallbackRollingBack(failedStep, reason, now)), rollback(cutover, progress));
+        return new Decision(List.of(new FallbackRollingBack(failedStep, reason, now)),
+                rollback(cutover, progress, EnumSet.allOf(FallbackRollbackPart.class)));
     }
 
-    private static List<SagaCommand> rollback(Progress cutover, FallbackProgress progress) {
+    /** The commands of the rollback's {@code parts} (all at first, later those not confirmed yet). */
+    private static List<SagaCommand> rollback(Progress cutover, FallbackProgress progress,
+            Set<FallbackRollbackPart> parts) {
         var commands = new ArrayList<SagaCommand>();
-        if (progress.reached(FallbackStep.FLIP_DNS)) {
+        if (progress.reached(FallbackStep.FLIP_DNS) && parts.contains(FallbackRollbackPart.REVERT_DNS)) {
             commands.add(new RevertDnsToTarget(cutover.started().dns().recordName()));
         }
-        commands.add(new OpenTarget());
+        if (parts.contains(FallbackRollbackPart.OPEN_TARGET)) {
+            commands.add(new OpenTarget());
+        }
         return commands;
     }
 
@@ -416,7 +447,7 @@ public final class FallbackDecider {
             }
             case RollingBack rollingBack -> new Decision(
                     List.of(new FallbackRollingBack(rollingBack.failedStep(), rollingBack.reason(), now)),
-                    rollback(state.progress(), rollingBack.progress()));
+                    rollback(state.progress(), rollingBack.progress(), rollingBack.pending()));
             case FellBack fellBack -> Decision.none();
             case RolledBack rolledBack -> Decision.none();
             case Refused refused -> Decision.none();

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import dev.cutover.cutover.saga.CutoverEvent;
 import dev.cutover.cutover.saga.CutoverMessage;
 import dev.cutover.cutover.saga.DnsPlan;
+import dev.cutover.cutover.saga.FallbackRollbackPart;
 import dev.cutover.cutover.saga.FallbackStep;
 import dev.cutover.cutover.saga.Lsn;
 import dev.cutover.cutover.saga.Operator;
@@ -38,6 +39,8 @@ class SagaCodecFallingBackUnitTest {
                 new CutoverEvent.FallbackStepStarted(FallbackStep.FENCE_TARGET, AT),
                 new CutoverEvent.FallbackStepFinished(FallbackStep.FENCE_TARGET, AT),
                 new CutoverEvent.FallbackRollingBack(FallbackStep.AWAIT_CATCH_UP, "stalled", AT),
+                new CutoverEvent.FallbackRollbackPartDone(FallbackRollbackPart.REVERT_DNS, AT),
+                new CutoverEvent.FallbackRollbackPartDone(FallbackRollbackPart.OPEN_TARGET, AT),
                 new CutoverEvent.FallbackRolledBack(FallbackStep.AWAIT_CATCH_UP, "stalled", Duration.ofMillis(700), AT),
                 new CutoverEvent.FallbackCompleted(Duration.ofMillis(300), AT),
                 new CutoverEvent.FallbackRejected(new Operator("bob"), "not completed", false, AT),

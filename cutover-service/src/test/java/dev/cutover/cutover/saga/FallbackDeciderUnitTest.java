@@ -20,6 +20,7 @@ import dev.cutover.cutover.saga.CutoverEvent.CutoverStarted;
 import dev.cutover.cutover.saga.CutoverEvent.FallbackCompleted;
 import dev.cutover.cutover.saga.CutoverEvent.FallbackPointRecorded;
 import dev.cutover.cutover.saga.CutoverEvent.FallbackRejected;
+import dev.cutover.cutover.saga.CutoverEvent.FallbackRollbackPartDone;
 import dev.cutover.cutover.saga.CutoverEvent.FallbackRolledBack;
 import dev.cutover.cutover.saga.CutoverEvent.FallbackRollingBack;
 import dev.cutover.cutover.saga.CutoverEvent.FallbackStarted;
@@ -28,6 +29,7 @@ import dev.cutover.cutover.saga.CutoverEvent.FallbackStepStarted;
 import dev.cutover.cutover.saga.CutoverEvent.TidyUpTaskDone;
 import dev.cutover.cutover.saga.CutoverMessage.AbortCutover;
 import dev.cutover.cutover.saga.CutoverMessage.DnsFlipped;
+import dev.cutover.cutover.saga.CutoverMessage.DnsReverted;
 import dev.cutover.cutover.saga.CutoverMessage.FallbackRemoved;
 import dev.cutover.cutover.saga.CutoverMessage.FallbackStepFailed;
 import dev.cutover.cutover.saga.CutoverMessage.LagReported;
@@ -264,10 +266,11 @@ class FallbackDeciderUnitTest {
     }
 
     @Test
-    void theTargetOpenedAgainEndsTheRollbackAndAnotherFallbackMayBeAsked() {
+    void theTargetOpenedAgainWithTheNameBackEndsTheRollbackAndAnotherFallbackMayBeAsked() {
         Instant failed = ASKED.plusMillis(500);
         Instant now = ASKED.plusMillis(700);
-        var rollingBack = fenced(new FallbackRollingBack(FallbackStep.AWAIT_CATCH_UP, "stalled", failed));
+        var rollingBack = fenced(new FallbackRollingBack(FallbackStep.AWAIT_CATCH_UP, "stalled", failed),
+                new FallbackRollbackPartDone(FallbackRollbackPart.REVERT_DNS, failed.plusMillis(20)));
         Cutover state = given(rollingBack).when(new TargetOpened(), now)
                 .then(new FallbackRolledBack(FallbackStep.AWAIT_CATCH_UP, "stalled", Duration.ofMillis(700), now));
         assertThat(state.isActive()).isFalse();
@@ -277,6 +280,85 @@ class FallbackDeciderUnitTest {
         given(rollingBack).when(new StartFallback(ALICE, "again"), again)
                 .then(List.of(new FallbackStarted(ALICE, "again", again),
                         new FallbackStepStarted(FallbackStep.PREFLIGHT, again)), List.of());
+    }
+
+    @Test
+    void aTargetOpenedAgainWithTheNameNotConfirmedBackWaitsForTheDns() {
+        // RevertDnsToTarget may have failed (DNS server unreachable) while the flip back had landed: the name would be
+        // left on the locked source, so the fallback is not rolled back yet.
+        Instant failed = ASKED.plusMillis(500);
+        Instant now = ASKED.plusMillis(700);
+        Cutover state = given(fenced(new FallbackRollingBack(FallbackStep.AWAIT_CATCH_UP, "stalled", failed)))
+                .when(new TargetOpened(), now)
+                .then(new FallbackRollbackPartDone(FallbackRollbackPart.OPEN_TARGET, now));
+        assertThat(((FallingBack) state).fallback()).isInstanceOfSatisfying(Fallback.RollingBack.class,
+                rollingBack -> assertThat(rollingBack.pending()).containsExactly(FallbackRollbackPart.REVERT_DNS));
+        assertThat(state.isActive()).isTrue();
+    }
+
+    @Test
+    void theNameBackAfterTheTargetOpenedEndsTheRollback() {
+        Instant failed = ASKED.plusMillis(500);
+        Instant now = ASKED.plusMillis(900);
+        Cutover state = given(fenced(new FallbackRollingBack(FallbackStep.AWAIT_CATCH_UP, "stalled", failed),
+                new FallbackRollbackPartDone(FallbackRollbackPart.OPEN_TARGET, ASKED.plusMillis(700))))
+                .when(new DnsReverted(), now)
+                .then(new FallbackRolledBack(FallbackStep.AWAIT_CATCH_UP, "stalled", Duration.ofMillis(900), now));
+        assertThat(((FallingBack) state).fallback()).isInstanceOf(Fallback.RolledBack.class);
+    }
+
+    @Test
+    void theNameBackFirstIsRecordedAndTheRollbackWaitsForTheTarget() {
+        Instant failed = ASKED.plusMillis(500);
+        Instant now = ASKED.plusMillis(600);
+        Cutover state = given(fenced(new FallbackRollingBack(FallbackStep.AWAIT_CATCH_UP, "stalled", failed)))
+                .when(new DnsReverted(), now)
+                .then(new FallbackRollbackPartDone(FallbackRollbackPart.REVERT_DNS, now));
+        assertThat(((FallingBack) state).fallback()).isInstanceOfSatisfying(Fallback.RollingBack.class,
+                rollingBack -> assertThat(rollingBack.pending()).containsExactly(FallbackRollbackPart.OPEN_TARGET));
+    }
+
+    @Test
+    void aNameNotConfirmedBackInTimeGetsOnlyItsRevertAgainAndTheOpenTargetStaysConfirmed() {
+        Instant failed = ASKED.plusMillis(500);
+        Instant now = failed.plus(POLICY.compensationTimeout()).plusMillis(1);
+        Cutover state = given(fenced(new FallbackRollingBack(FallbackStep.AWAIT_CATCH_UP, "stalled", failed),
+                new FallbackRollbackPartDone(FallbackRollbackPart.OPEN_TARGET, failed.plusMillis(200))))
+                .when(new Tick(), now)
+                .then(new FallbackRollingBack(FallbackStep.AWAIT_CATCH_UP, "stalled", now), new RevertDnsToTarget(RECORD));
+        assertThat(((FallingBack) state).fallback()).isInstanceOfSatisfying(Fallback.RollingBack.class,
+                rollingBack -> assertThat(rollingBack.pending()).containsExactly(FallbackRollbackPart.REVERT_DNS));
+    }
+
+    @Test
+    void aTargetNotConfirmedOpenInTimeGetsOnlyItsOpeningAgain() {
+        Instant failed = ASKED.plusMillis(500);
+        Instant now = failed.plus(POLICY.compensationTimeout()).plusMillis(1);
+        given(fenced(new FallbackRollingBack(FallbackStep.AWAIT_CATCH_UP, "stalled", failed),
+                new FallbackRollbackPartDone(FallbackRollbackPart.REVERT_DNS, failed.plusMillis(200))))
+                .when(new Tick(), now)
+                .then(new FallbackRollingBack(FallbackStep.AWAIT_CATCH_UP, "stalled", now), new OpenTarget());
+    }
+
+    @Test
+    void aRepeatedAnswerDuringTheRollbackOrANameBackOutsideOneChangesNothing() {
+        Instant failed = ASKED.plusMillis(500);
+        given(fenced(new FallbackRollingBack(FallbackStep.AWAIT_CATCH_UP, "stalled", failed),
+                new FallbackRollbackPartDone(FallbackRollbackPart.OPEN_TARGET, failed.plusMillis(200))))
+                .when(new TargetOpened(), failed.plusMillis(300)).thenNothing();
+        given(fenced()).when(new DnsReverted(), ASKED.plusMillis(150)).thenNothing();
+    }
+
+    @Test
+    void aRollbackLoggedBeforeItAwaitedTheNameStillFolds() {
+        // Such a log has FallbackRolledBack straight after the TargetOpened, with no part recorded before it.
+        Instant failed = ASKED.plusMillis(500);
+        Cutover state = CutoverDecider.rebuild(fenced(
+                new FallbackRollingBack(FallbackStep.AWAIT_CATCH_UP, "stalled", failed),
+                new FallbackRolledBack(FallbackStep.AWAIT_CATCH_UP, "stalled", Duration.ofMillis(700),
+                        ASKED.plusMillis(700))));
+        assertThat(((FallingBack) state).fallback()).isInstanceOf(Fallback.RolledBack.class);
+        assertThat(state.isActive()).isFalse();
     }
 
     @Test
