@@ -19,6 +19,7 @@ import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.CutoverStarted;
 import dev.cutover.events.FallbackCompleted;
 import dev.cutover.events.FallbackRejected;
+import dev.cutover.events.FallbackRollbackPartDone;
 import dev.cutover.events.FallbackRolledBack;
 import dev.cutover.events.FallbackRollingBack;
 import dev.cutover.events.FallbackStarted;
@@ -206,8 +207,13 @@ public record CutoverSummary(
             case FallbackStarted started -> fallback = "asked by " + started.getOperator() + " ('" + started.getReason()
                     + "'), preflight: waiting for the reverse replication's lag";
             case FallbackStepStarted step -> fallback = "under way, step " + step.getStep();
-            case FallbackRollingBack rollingBack -> fallback = "rolling back after " + rollingBack.getFailedStep()
-                    + ": " + rollingBack.getReason();
+            case FallbackRollingBack rollingBack -> {
+                // Recorded again each time the parts still awaited are sent again: what was confirmed stays shown.
+                String rolling = "rolling back after " + rollingBack.getFailedStep() + ": " + rollingBack.getReason();
+                fallback = fallback != null && fallback.startsWith(rolling) ? fallback : rolling;
+            }
+            case FallbackRollbackPartDone part -> fallback = (fallback == null ? "rolling back" : fallback) + " ("
+                    + part.getPart() + " confirmed)";
             case FallbackRolledBack rolledBack -> fallback = "rolled back after " + rolledBack.getFailedStep() + " ("
                     + rolledBack.getReason() + "): the target serves, the source still follows it";
             case FallbackCompleted completed -> fallback = "completed, downtime "

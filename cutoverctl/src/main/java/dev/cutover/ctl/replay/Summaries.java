@@ -27,6 +27,7 @@ import dev.cutover.events.CutoverStarted;
 import dev.cutover.events.DnsFlipped;
 import dev.cutover.events.DnsReverted;
 import dev.cutover.events.DnsTtlChanged;
+import dev.cutover.events.FallbackRollbackPartDone;
 import dev.cutover.events.FlipDns;
 import dev.cutover.events.FullLoadCompleted;
 import dev.cutover.events.FullLoadSized;
@@ -110,6 +111,7 @@ public final class Summaries {
             case StepFinished step -> step.getStep();
             case CompensationStarted compensation -> "after " + compensation.getFailedStep() + ": " + compensation.getReason();
             case CompensationPartDone part -> part.getPart() + " confirmed; the rollback waits for the rest";
+            case FallbackRollbackPartDone part -> part.getPart() + " confirmed; the fallback's rollback waits for the rest";
             case AbortRefused refused -> "operator " + refused.getOperator() + ": " + refused.getReason();
             case CommandRefused refused -> refused.getPrincipal() + " refused " + refused.getAction() + ": "
                     + refused.getReason();

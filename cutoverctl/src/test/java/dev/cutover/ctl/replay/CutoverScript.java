@@ -20,6 +20,7 @@ import dev.cutover.events.CutoverPlanned;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.FallbackCompleted;
+import dev.cutover.events.FallbackRollbackPartDone;
 import dev.cutover.events.FallbackRolledBack;
 import dev.cutover.events.FallbackRollingBack;
 import dev.cutover.events.FallbackStarted;
@@ -206,21 +207,42 @@ public final class CutoverScript {
 
     /** A minute after the start, a fallback asked for: it then completes, or rolls back at the catch-up. */
     public CutoverScript fallback(boolean completes) {
-        add(60_000, EVENTS, "cutover-service", null, metadata -> FallbackStarted.newBuilder().setMetadata(metadata)
-                .setOperator("bob").setReason("plan regression").build());
-        add(60_000, EVENTS, "cutover-service", null, metadata -> FallbackStepStarted.newBuilder().setMetadata(metadata)
-                .setStep("PREFLIGHT").build());
+        fallbackAsked();
         if (completes) {
             add(60_700, EVENTS, "cutover-service", null, metadata -> FallbackCompleted.newBuilder()
                     .setMetadata(metadata).setDowntimeMs(310).build());
         } else {
-            add(70_500, EVENTS, "cutover-service", null, metadata -> FallbackRollingBack.newBuilder()
-                    .setMetadata(metadata).setFailedStep("AWAIT_CATCH_UP").setReason("stalled").build());
+            fallbackRollingBack(70_500);
             add(70_600, EVENTS, "cutover-service", null, metadata -> FallbackRolledBack.newBuilder()
                     .setMetadata(metadata).setFailedStep("AWAIT_CATCH_UP").setReason("stalled").setDowntimeMs(10_400)
                     .build());
         }
         return this;
+    }
+
+    /**
+     * A minute after the start, a fallback asked for that rolls back at the catch-up: the target confirmed open, the
+     * name not confirmed back on it, the DNS revert sent again at the rollback's deadline.
+     */
+    public CutoverScript fallbackAwaitingTheName() {
+        fallbackAsked();
+        fallbackRollingBack(70_500);
+        add(70_550, EVENTS, "cutover-service", null, metadata -> FallbackRollbackPartDone.newBuilder()
+                .setMetadata(metadata).setPart("OPEN_TARGET").build());
+        fallbackRollingBack(100_500);
+        return this;
+    }
+
+    private void fallbackAsked() {
+        add(60_000, EVENTS, "cutover-service", null, metadata -> FallbackStarted.newBuilder().setMetadata(metadata)
+                .setOperator("bob").setReason("plan regression").build());
+        add(60_000, EVENTS, "cutover-service", null, metadata -> FallbackStepStarted.newBuilder().setMetadata(metadata)
+                .setStep("PREFLIGHT").build());
+    }
+
+    private void fallbackRollingBack(long atMs) {
+        add(atMs, EVENTS, "cutover-service", null, metadata -> FallbackRollingBack.newBuilder()
+                .setMetadata(metadata).setFailedStep("AWAIT_CATCH_UP").setReason("stalled").build());
     }
 
     public List<Line> lines() {

@@ -42,6 +42,19 @@ class CutoverSummaryUnitTest {
     }
 
     @Test
+    void a_fallback_rolling_back_shows_the_part_confirmed_while_the_other_is_sent_again() {
+        var script = CutoverScript.completed("shop-10", "shop", START).fallbackAwaitingTheName();
+
+        var summary = CutoverSummary.of("shop-10", script.records());
+
+        assertThat(summary.outcome()).isEqualTo(Outcome.COMPLETED);
+        assertThat(summary.render(START.plusSeconds(3600))).contains(
+                "fallback  rolling back after AWAIT_CATCH_UP: stalled (OPEN_TARGET confirmed)");
+        assertThat(script.lines()).extracting(line -> Summaries.of(line.message())).contains(
+                "OPEN_TARGET confirmed; the fallback's rollback waits for the rest");
+    }
+
+    @Test
     void a_running_cutover_shows_the_step_it_waits_on_and_how_long_traffic_has_been_stopped() {
         var script = CutoverScript.of("shop-2", "shop", START).started(false).fencedAndCaughtUp();
 
