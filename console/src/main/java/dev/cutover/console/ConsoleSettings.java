@@ -34,8 +34,8 @@ public record ConsoleSettings(
         }
         if (usersFile != null && !Files.isReadable(usersFile)) {
             throw new IllegalArgumentException("cutover.console.users-file " + usersFile + " is not a readable file:"
-                    + " give the file of name:{bcrypt}hash:roles lines (console/README.md, \"Logging in\"), or leave"
-                    + " the setting out for a read-only console open to anyone");
+                    + " give the file of name:{bcrypt}hash:roles lines (console/README.md, \"Logging in and acting\"),"
+                    + " or leave the setting out for a read-only console open to anyone");
         }
     }
 

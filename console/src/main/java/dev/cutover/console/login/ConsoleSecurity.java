@@ -17,6 +17,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 
 import dev.cutover.console.ConsoleSettings;
 
@@ -45,8 +46,9 @@ class ConsoleSecurity {
                         .anyRequest().hasRole(operator))
                 .formLogin(form -> form.permitAll())
                 .logout(Customizer.withDefaults())
+                // A default, not the entry point: Spring serves its login form only while none is set.
                 .exceptionHandling(exceptions -> exceptions
-                        .authenticationEntryPoint(entryPoint)
+                        .defaultAuthenticationEntryPointFor(entryPoint, AnyRequestMatcher.INSTANCE)
                         .accessDeniedHandler(refusals));
         return http.build();
     }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
 import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.core.Authentication;
@@ -24,12 +26,17 @@ import dev.cutover.console.login.Role;
 @RestController
 class MeController {
 
+    private static final Logger log = LoggerFactory.getLogger(MeController.class);
     private static final AuthenticationTrustResolver TRUST = new AuthenticationTrustResolverImpl();
 
     private final boolean loginRequired;
 
     MeController(ConsoleSettings settings) {
         this.loginRequired = settings.loginRequired();
+        if (!loginRequired) {
+            log.warn("the console is read-only and open to anyone who reaches it: set cutover.console.users-file"
+                    + " (console/README.md) to have people log in and operators start, abort and fall back");
+        }
     }
 
     @GetMapping("/me")
