@@ -77,7 +77,7 @@ class ConsoleBrowserIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         kafka = KafkaBroker.start();
-        // As the services do at start-up: the console only reads, and never creates a topic.
+        // Before the consoles start, as the services that write them would have made them.
         try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             admin.createTopics(List.of(Topics.COMMANDS.newTopic(), Topics.EVENTS.newTopic(), Topics.LAG.newTopic()))
                     .all().get();
