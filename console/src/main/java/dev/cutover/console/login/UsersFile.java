@@ -51,8 +51,8 @@ final class UsersFile {
         }
         if (users.isEmpty()) {
             throw new IllegalArgumentException(source + " names no user: add a line name:{bcrypt}hash:operator"
-                    + " (console/README.md, \"Logging in and acting\"), or leave cutover.console.users-file out for a read-only"
-                    + " console");
+                    + " (console/README.md, \"Logging in and acting\"), or leave cutover.console.users-file out for a"
+                    + " read-only console");
         }
         return List.copyOf(users);
     }

@@ -175,7 +175,8 @@ class ConsoleBrowserIntegrationTest {
     void aConsoleWithoutUsersTakesNoCommands() throws Exception {
         var request = HttpRequest.newBuilder(URI.create(base(console) + "/cutovers"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"database\":\"shop\",\"reason\":\"r\",\"confirm\":\"shop\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"database": "shop", "reason": "r", "confirm": "shop"}"""))
                 .build();
 
         assertThat(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isIn(404, 405);
@@ -231,7 +232,8 @@ class ConsoleBrowserIntegrationTest {
         await.until(ExpectedConditions.textToBe(By.id("user"), "victor (viewer)"));
         await.until(ExpectedConditions.textToBe(By.cssSelector("#migrations tr[data-id='m-ledger-1'] td:nth-child(3)"),
                 "ready"));
-        await.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#cutovers tr[data-id='c-ledger-1']"))).click();
+        await.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#cutovers tr[data-id='c-ledger-1']")))
+                .click();
         await.until(ExpectedConditions.presenceOfElementLocated(bar("STOP_TRAFFIC", "RUNNING")));
 
         assertThat(browser.findElements(By.cssSelector("button[data-action]"))).isEmpty();
@@ -246,8 +248,9 @@ class ConsoleBrowserIntegrationTest {
                 """)).intValue();
 
         assertThat(status).isEqualTo(403);
-        var refused = (CommandRefused) firstOn(Topics.EVENTS.name(), message -> message instanceof CommandRefused refusal
-                && "c-ledger-1".equals(refusal.getMetadata().getCutoverId()));
+        var refused = (CommandRefused) firstOn(Topics.EVENTS.name(),
+                message -> message instanceof CommandRefused refusal
+                        && "c-ledger-1".equals(refusal.getMetadata().getCutoverId()));
         assertThat(refused.getPrincipal()).isEqualTo("victor");
         assertThat(refused.getAction()).isEqualTo("POST /cutovers/c-ledger-1/abort");
         assertThat(refused.getRoles()).containsExactly("viewer");
@@ -264,7 +267,8 @@ class ConsoleBrowserIntegrationTest {
                 .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofString());
         var command = HTTP.send(HttpRequest.newBuilder(URI.create(base(secured) + "/cutovers"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"database\":\"billing\",\"reason\":\"r\",\"confirm\":\"billing\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"database": "billing", "reason": "r", "confirm": "billing"}"""))
                 .build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(page.statusCode()).isEqualTo(302);
