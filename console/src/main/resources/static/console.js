@@ -6,6 +6,9 @@ const cutovers = new Map();
 const migrations = new Map();
 const lag = new Map();
 let selected = null;
+// Who the page is for (GET me): whether to offer the commands, and the CSRF token they carry. The server refuses a
+// viewer's command whatever this says.
+let me = {user: null, mayAct: false};
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -44,7 +47,8 @@ function newestFirst(views) {
 function drawCutovers() {
   const body = document.querySelector("#cutovers tbody");
   body.replaceChildren(...newestFirst(cutovers).map(view => {
-    const row = element("tr", {"data-id": view.id, class: view.id === selected ? "selected" : null},
+    const row = element("tr", {"data-id": view.id, "data-database": view.database,
+        class: view.id === selected ? "selected" : null},
         element("td", {}, view.id),
         element("td", {}, view.database),
         element("td", {class: "outcome-" + view.outcome},
@@ -57,6 +61,12 @@ function drawCutovers() {
 
 function drawMigrations() {
   const body = document.querySelector("#migrations tbody");
+  const newest = new Map();
+  for (const view of newestFirst(migrations)) {
+    if (!newest.has(view.database)) {
+      newest.set(view.database, view.id);
+    }
+  }
   body.replaceChildren(...newestFirst(migrations).map(view => element("tr", {"data-id": view.id, title: view.progress || ""},
       element("td", {}, view.id),
       element("td", {}, view.database),
@@ -65,7 +75,18 @@ function drawMigrations() {
               : view.outcomeWords),
       element("td", {class: "progress"}, view.percent === null ? "" : view.percent + " %",
           view.tablesTotal ? " (" + view.tables + " of " + view.tablesTotal + " tables)" : ""),
-      element("td", {class: "eta"}, view.eta || ""))));
+      element("td", {class: "eta"}, view.eta || ""),
+      element("td", {}, me.mayAct && view.outcome === "READY" && newest.get(view.database) === view.id
+          ? button("Start cutover", "start", () => confirmStart(view.database)) : null))));
+}
+
+function button(label, name, act) {
+  const node = element("button", {type: "button", class: name, "data-action": name}, label);
+  node.addEventListener("click", event => {
+    event.stopPropagation();
+    act();
+  });
+  return node;
 }
 
 function drawLag() {
@@ -103,8 +124,86 @@ function drawDetail() {
               element("b", {id: "downtime"}, view.downtime
                   || (view.stoppedOffsetMs !== null ? "traffic stopped" : "not yet")))),
       view.lastFailure ? element("p", {class: "outcome-ROLLED_BACK"}, view.lastFailure) : null,
+      actions(view),
       timeline(view),
       entries(view)].filter(child => child !== null));
+}
+
+function actions(view) {
+  if (!me.mayAct || !view.database) {
+    return null;
+  }
+  if (view.outcome === "RUNNING") {
+    return element("div", {class: "actions"}, button("Abort cutover", "abort", () => askToConfirm({
+      title: "Abort cutover " + view.id,
+      what: "The saga rolls back and the source serves again, if DNS has not been flipped yet.",
+      database: view.database, go: "Abort", path: "cutovers/" + encodeURIComponent(view.id) + "/abort"})));
+  }
+  if (view.outcome === "COMPLETED" && !view.dryRun) {
+    return element("div", {class: "actions"}, button("Fall back", "fallback", () => askToConfirm({
+      title: "Fall back cutover " + view.id,
+      what: "Clients go back to the source, once it has every write the target took.",
+      database: view.database, go: "Fall back", path: "cutovers/" + encodeURIComponent(view.id) + "/fallback"})));
+  }
+  return null;
+}
+
+function confirmStart(database) {
+  askToConfirm({title: "Start a cutover of " + database,
+    what: "Stops the application's traffic to the source, waits for the target to catch up, and sends clients to it.",
+    database: database, go: "Start cutover", path: "cutovers", start: true});
+}
+
+// One dialog for every command: it asks why, and for the database's name typed out, before it sends anything.
+function askToConfirm(command) {
+  const dialog = document.getElementById("confirm");
+  const reason = document.getElementById("confirm-reason");
+  const name = document.getElementById("confirm-name");
+  const go = document.getElementById("confirm-go");
+  const answer = document.getElementById("confirm-answer");
+  const dryRun = document.getElementById("confirm-dry-run");
+  document.getElementById("confirm-title").textContent = command.title;
+  document.getElementById("confirm-what").textContent = command.what;
+  document.getElementById("confirm-database").textContent = command.database;
+  document.getElementById("confirm-dry-run-line").hidden = !command.start;
+  reason.value = "";
+  name.value = "";
+  dryRun.checked = false;
+  answer.textContent = "";
+  go.textContent = command.go;
+  const ready = () => go.disabled = name.value !== command.database || reason.value.trim() === "";
+  reason.oninput = ready;
+  name.oninput = ready;
+  ready();
+  document.getElementById("confirm-cancel").onclick = () => dialog.close();
+  go.onclick = async () => {
+    go.disabled = true;
+    const body = {reason: reason.value, confirm: name.value};
+    if (command.start) {
+      body.database = command.database;
+      body.dryRun = dryRun.checked;
+    }
+    const headers = {"Content-Type": "application/json"};
+    if (me.csrf) {
+      headers[me.csrf.header] = me.csrf.token;
+    }
+    try {
+      const response = await fetch(command.path, {method: "POST", headers: headers, body: JSON.stringify(body)});
+      if (response.status === 202) {
+        const accepted = await response.json();
+        dialog.close();
+        select(accepted.cutoverId);
+        return;
+      }
+      const refused = await response.json().catch(() => ({}));
+      answer.textContent = response.status + ": " + (refused.message || refused.error || "refused");
+    } catch (error) {
+      answer.textContent = "the console did not answer: " + error;
+    }
+    ready();
+  };
+  dialog.showModal();
+  reason.focus();
 }
 
 function timeline(view) {
@@ -147,11 +246,29 @@ function select(id) {
   drawDetail();
 }
 
+async function whoAmI() {
+  const response = await fetch("me");
+  if (response.ok) {
+    me = await response.json();
+  }
+  if (me.user) {
+    document.getElementById("user").textContent = me.user + " (" + me.roles.join(", ") + ")";
+    document.getElementById("who").hidden = false;
+  }
+}
+
 function listen() {
   const source = new EventSource("events");
   const status = document.getElementById("connection");
   source.onopen = () => status.textContent = "live";
-  source.onerror = () => status.textContent = "reconnecting";
+  source.onerror = () => {
+    status.textContent = "reconnecting";
+    // A stream refused (the login ended) is not retried by the browser: the page goes back to the login.
+    if (source.readyState === EventSource.CLOSED) {
+      status.textContent = "disconnected";
+      fetch("me").then(response => response.status === 401 ? location.reload() : null);
+    }
+  };
   source.addEventListener("cutover", message => {
     const view = JSON.parse(message.data);
     cutovers.set(view.id, view);
@@ -172,4 +289,4 @@ function listen() {
   });
 }
 
-listen();
+whoAmI().finally(listen);

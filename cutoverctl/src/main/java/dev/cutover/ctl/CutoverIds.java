@@ -9,9 +9,10 @@ import java.util.random.RandomGenerator;
 /**
  * Cutover ids as {@code <database>-<yyyyMMdd-HHmmss>-<4 hex>} in UTC (migration ids with {@code -migration} after
  * the database): readable in a log line, sorted by time per
- * database, and unlikely to collide when two operators start within the same second.
+ * database, and unlikely to collide when two operators start within the same second. The console makes its ids here
+ * too, so a cutover's id reads the same whoever started it.
  */
-final class CutoverIds {
+public final class CutoverIds {
 
     /** The saga's limit for an id; also the Kafka key, so every message of the cutover carries it. */
     static final int MAX_LENGTH = 128;
@@ -21,7 +22,7 @@ final class CutoverIds {
     private CutoverIds() {
     }
 
-    static String generate(String database, Clock clock, RandomGenerator random) {
+    public static String generate(String database, Clock clock, RandomGenerator random) {
         return check(database + "-" + stamp(clock, random), "--database");
     }
 

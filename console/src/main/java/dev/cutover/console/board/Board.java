@@ -1,14 +1,17 @@
 package dev.cutover.console.board;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.cutover.ctl.replay.CutoverSummary;
 import dev.cutover.ctl.replay.Decoded;
 import dev.cutover.ctl.replay.Json;
 import dev.cutover.ctl.replay.LoggedRecord;
+import dev.cutover.ctl.replay.MigrationSummary;
 import dev.cutover.ctl.replay.Timeline;
 import dev.cutover.ctl.replay.Undecodable;
 import dev.cutover.events.LagReported;
@@ -25,6 +28,7 @@ public final class Board {
     private final int lagPoints;
     private final Map<String, List<LoggedRecord>> logs = new LinkedHashMap<>();
     private final Map<String, Update> views = new LinkedHashMap<>();
+    private final Map<String, Timeline> timelines = new LinkedHashMap<>();
     private final Map<String, List<LagReported>> lag = new LinkedHashMap<>();
     private long ignored;
 
@@ -48,6 +52,7 @@ public final class Board {
         var log = logs.computeIfAbsent(id, key -> new ArrayList<>());
         log.add(record);
         var timeline = Timeline.of(id, log);
+        timelines.put(id, timeline);
         var update = timeline.migration()
                 .map(migration -> new Update("migration", id, Json.write(Views.migration(timeline, migration))))
                 .orElseGet(() -> new Update("cutover", id, Json.write(Views.cutover(timeline))));
@@ -60,6 +65,20 @@ public final class Board {
         var all = new ArrayList<>(views.values());
         lag.forEach((database, reports) -> all.add(lagUpdate(database, reports)));
         return all;
+    }
+
+    /** A cutover as read so far; empty for an id this board has not read, or a migration's. */
+    public Optional<CutoverSummary> cutover(String id) {
+        return Optional.ofNullable(timelines.get(id)).filter(timeline -> timeline.migration().isEmpty())
+                .map(Timeline::summary);
+    }
+
+    /** The database's migration that started last, as read so far: the one a cutover of the database follows. */
+    public Optional<MigrationSummary> newestMigration(String database) {
+        return timelines.values().stream()
+                .flatMap(timeline -> timeline.migration().stream())
+                .filter(migration -> database.equals(migration.database()) && migration.startedAt() != null)
+                .max(Comparator.comparing(MigrationSummary::startedAt));
     }
 
     /** Records that were neither a cutover's, a migration's nor a lag report: keyless, or another topic's. */

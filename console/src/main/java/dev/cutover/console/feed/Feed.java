@@ -1,6 +1,7 @@
 package dev.cutover.console.feed;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,10 +13,10 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-import dev.cutover.console.ConsoleSettings;
 import dev.cutover.console.web.Hub;
 import dev.cutover.ctl.RecordDecoder;
 import dev.cutover.events.topic.Topics;
@@ -32,28 +33,28 @@ class Feed implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(Feed.class);
     private static final Duration POLL = Duration.ofSeconds(1);
 
-    private final ConsoleSettings settings;
+    private final KafkaProperties kafka;
     private final Hub hub;
     private final RecordDecoder decoder = new RecordDecoder();
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Thread thread;
 
-    Feed(ConsoleSettings settings, Hub hub) {
-        this.settings = settings;
+    Feed(KafkaProperties kafka, Hub hub) {
+        this.kafka = kafka;
         this.hub = hub;
     }
 
     @Override
     public void start() {
-        consumer = new KafkaConsumer<>(Map.of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                CommonClientConfigs.CLIENT_ID_CONFIG, "console",
-                ConsumerConfig.GROUP_ID_CONFIG, "cutover-console-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        // Spring Kafka's settings first: the brokers, and a SASL login (platform's KafkaLogin) when there is one.
+        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
+        config.put(CommonClientConfigs.CLIENT_ID_CONFIG, "console");
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "cutover-console-" + UUID.randomUUID());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         thread = Thread.ofPlatform().name("console-feed").start(this::read);
     }
 
@@ -69,7 +70,7 @@ class Feed implements SmartLifecycle {
             log.debug("the console stops reading");
         } catch (RuntimeException e) {
             log.error("the console stopped reading the topics; restart it once Kafka answers at {}: {}",
-                    settings.bootstrapServers(), e.toString(), e);
+                    kafka.getBootstrapServers(), e.toString(), e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.cutover.console.web;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import dev.cutover.console.ConsoleSettings;
 import dev.cutover.console.board.Board;
 import dev.cutover.console.board.Update;
+import dev.cutover.ctl.replay.CutoverSummary;
 import dev.cutover.ctl.replay.LoggedRecord;
+import dev.cutover.ctl.replay.MigrationSummary;
 
 /**
  * The board and the pages that watch it. One lock around both: a page that connects gets the snapshot and then
@@ -35,6 +38,16 @@ public class Hub {
 
     public synchronized void accept(LoggedRecord record) {
         board.accept(record).ifPresent(update -> List.copyOf(pages).forEach(page -> send(page, update)));
+    }
+
+    /** A cutover as the console has read it so far. */
+    public synchronized Optional<CutoverSummary> cutover(String id) {
+        return board.cutover(id);
+    }
+
+    /** The database's newest migration as the console has read it so far. */
+    public synchronized Optional<MigrationSummary> newestMigration(String database) {
+        return board.newestMigration(database);
     }
 
     synchronized SseEmitter connect() {

@@ -116,6 +116,24 @@ class BoardUnitTest {
         assertThat((String) JsonPath.read(board.snapshot().getFirst().json(), "$.outcome")).isEqualTo("COMPLETED");
     }
 
+    @Test
+    void aCutoverIsAStartOnlyWhenTheDatabasesNewestMigrationIsReady() {
+        last(MigrationScript.of("m-1", "shop", START).startedAndLoading().loaded(5_000, 2).ready(6_000).records());
+        last(MigrationScript.of("m-2", "shop", START.plusSeconds(3_600)).startedAndLoading().records());
+        last(MigrationScript.of("m-3", "ledger", START).startedAndLoading().loaded(5_000, 2).ready(6_000).records());
+        last(CutoverScript.completed("c-5", "ledger", START.plusSeconds(7_200)).records());
+
+        assertThat(board.newestMigration("shop")).hasValueSatisfying(migration -> assertThat(migration)
+                .extracting(summary -> summary.migrationId(), summary -> summary.outcome().words())
+                .containsExactly("m-2", "running"));
+        assertThat(board.newestMigration("ledger")).hasValueSatisfying(migration -> assertThat(migration.outcome()
+                .words()).isEqualTo("ready"));
+        assertThat(board.newestMigration("billing")).isEmpty();
+        assertThat(board.cutover("c-5")).hasValueSatisfying(cutover -> assertThat(cutover.database())
+                .isEqualTo("ledger"));
+        assertThat(board.cutover("m-3")).as("a migration is no cutover").isEmpty();
+    }
+
     private Update last(List<LoggedRecord> records) {
         Optional<Update> update = Optional.empty();
         for (var record : records) {

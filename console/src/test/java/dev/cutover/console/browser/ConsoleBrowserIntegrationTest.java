@@ -2,6 +2,10 @@ package dev.cutover.console.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,13 +17,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,12 +38,16 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 import dev.cutover.console.ConsoleApplication;
 import dev.cutover.ctl.replay.CutoverScript;
 import dev.cutover.ctl.replay.MigrationScript;
+import dev.cutover.events.AbortCutover;
+import dev.cutover.events.CommandRefused;
 import dev.cutover.events.LagReported;
 import dev.cutover.events.MetadataFactory;
+import dev.cutover.events.StartCutover;
 import dev.cutover.events.StepFinished;
 import dev.cutover.events.StepStarted;
 import dev.cutover.events.topic.Topics;
@@ -43,15 +55,21 @@ import dev.cutover.stack.KafkaBroker;
 
 /**
  * The console as an operator sees it: a real broker, the console reading it, and headless Chromium on the page
- * while a cutover's messages arrive one by one, as the saga and its participants would write them.
+ * while a cutover's messages arrive one by one, as the saga and its participants would write them. Two consoles on
+ * the one broker: one without a users file (read-only, open), one with (a viewer and an operator log in).
  */
 class ConsoleBrowserIntegrationTest {
 
     /** Where the screenshot goes; {@code -Dconsole.screenshot=../docs/console.png} refreshes the one in the docs. */
     private static final Path SCREENSHOT = Path.of(System.getProperty("console.screenshot", "target/console.png"));
 
+    private static final String OLIVIAS_PASSWORD = "olivia's long passphrase";
+    private static final String VICTORS_PASSWORD = "victor's long passphrase";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private static KafkaBroker kafka;
     private static ConfigurableApplicationContext console;
+    private static ConfigurableApplicationContext secured;
     private static KafkaProducer<String, SpecificRecord> producer;
     private static ChromeDriver browser;
     private static WebDriverWait await;
@@ -59,7 +77,7 @@ class ConsoleBrowserIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         kafka = KafkaBroker.start();
-        // As the services do at start-up: the console only reads, and never creates a topic.
+        // Before the consoles start, as the services that write them would have made them.
         try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             admin.createTopics(List.of(Topics.COMMANDS.newTopic(), Topics.EVENTS.newTopic(), Topics.LAG.newTopic()))
                     .all().get();
@@ -67,6 +85,16 @@ class ConsoleBrowserIntegrationTest {
         console = new SpringApplicationBuilder(ConsoleApplication.class).properties(Map.of(
                 "cutover.console.bootstrap-servers", kafka.bootstrapServers(),
                 "server.port", "0")).run();
+        Path users = Files.createTempFile("console-users", ".txt");
+        var bcrypt = new BCryptPasswordEncoder(4);
+        Files.write(users, List.of("# name:{bcrypt}hash:roles",
+                "olivia:{bcrypt}" + bcrypt.encode(OLIVIAS_PASSWORD) + ":operator",
+                "victor:" + bcrypt.encode(VICTORS_PASSWORD) + ":viewer"));
+        secured = new SpringApplicationBuilder(ConsoleApplication.class).properties(Map.of(
+                "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "cutover.console.users-file", users.toString(),
+                "server.port", "0")).run();
+        Files.delete(users);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                 Topics.EVENTS.keySerde().serializer(), Topics.EVENTS.valueSerde().serializer());
         browser = HeadlessChromium.start();
@@ -83,6 +111,9 @@ class ConsoleBrowserIntegrationTest {
         }
         if (console != null) {
             console.close();
+        }
+        if (secured != null) {
+            secured.close();
         }
         if (kafka != null) {
             kafka.close();
@@ -133,9 +164,180 @@ class ConsoleBrowserIntegrationTest {
         await.until(ExpectedConditions.textToBe(By.cssSelector("#cutovers tr[data-id='c-shop-1'] .downtime"), "412 ms"));
         await.until(ExpectedConditions.textToBe(By.cssSelector("#lag [data-database='shop'] .value"), "12 ms"));
         assertThat(browser.findElements(By.cssSelector("#timeline rect.DONE"))).hasSize(6);
+        assertThat(browser.findElements(By.cssSelector("button[data-action]"))).isEmpty();
+        assertThat(browser.findElement(By.id("who")).isDisplayed()).isFalse();
 
         Files.createDirectories(SCREENSHOT.toAbsolutePath().getParent());
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void aConsoleWithoutUsersTakesNoCommands() throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(base(console) + "/cutovers"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"database": "shop", "reason": "r", "confirm": "shop"}"""))
+                .build();
+
+        assertThat(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isIn(404, 405);
+    }
+
+    @Test
+    void anOperatorStartsACutoverOfAReadyDatabaseAndAbortsItFromThePageInTheirOwnName() {
+        var now = Instant.now();
+        MigrationScript.of("m-billing-1", "billing", now.minus(Duration.ofMinutes(30))).startedAndLoading()
+                .loaded(5_000, 3).ready(9_000).lines()
+                .forEach(line -> publish(line.topic(), "m-billing-1", line.message()));
+        logIn("olivia", OLIVIAS_PASSWORD);
+        await.until(ExpectedConditions.textToBe(By.id("user"), "olivia (operator)"));
+
+        await.until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("#migrations tr[data-id='m-billing-1'] button[data-action='start']"))).click();
+        confirmWith("billing window, change 4711", "billin");
+        assertThat(browser.findElement(By.id("confirm-go")).isEnabled()).as("a name that is not the database's")
+                .isFalse();
+        browser.findElement(By.id("confirm-name")).sendKeys("g");
+        browser.findElement(By.id("confirm-go")).click();
+
+        var started = (StartCutover) firstOn(Topics.COMMANDS.name(), message -> message instanceof StartCutover start
+                && start.getMetadata().getDatabase().equals("billing"));
+        var cutoverId = started.getMetadata().getCutoverId();
+        assertThat(started.getOperator()).isEqualTo("olivia");
+        assertThat(started.getReason()).isEqualTo("billing window, change 4711");
+        assertThat(started.getDryRun()).isFalse();
+
+        await.until(ExpectedConditions.textToBe(By.cssSelector("#entries tr:first-child td:nth-child(2)"),
+                "StartCutover"));
+        await.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action='abort']"))).click();
+        confirmWith("the billing team asked to wait", "billing");
+        browser.findElement(By.id("confirm-go")).click();
+
+        var aborted = (AbortCutover) firstOn(Topics.COMMANDS.name(), message -> message instanceof AbortCutover abort
+                && abort.getMetadata().getCutoverId().equals(cutoverId));
+        assertThat(aborted.getOperator()).isEqualTo("olivia");
+        assertThat(aborted.getReason()).isEqualTo("the billing team asked to wait");
+        await.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#entries tr"), 2));
+        assertThat(browser.findElement(By.cssSelector("#entries tr:nth-child(2)")).getText()).contains("AbortCutover");
+    }
+
+    @Test
+    void aViewerSeesNoCommandsAndTheAbortTheyForgeIsRefusedAndRecorded() {
+        var now = Instant.now();
+        MigrationScript.of("m-ledger-1", "ledger", now.minus(Duration.ofMinutes(30))).startedAndLoading()
+                .loaded(5_000, 3).ready(9_000).lines()
+                .forEach(line -> publish(line.topic(), "m-ledger-1", line.message()));
+        CutoverScript.of("c-ledger-1", "ledger", now).started(false).step(15, "STOP_TRAFFIC", true).lines()
+                .forEach(line -> publish(line.topic(), "c-ledger-1", line.message()));
+        logIn("victor", VICTORS_PASSWORD);
+        await.until(ExpectedConditions.textToBe(By.id("user"), "victor (viewer)"));
+        await.until(ExpectedConditions.textToBe(By.cssSelector("#migrations tr[data-id='m-ledger-1'] td:nth-child(3)"),
+                "ready"));
+        await.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#cutovers tr[data-id='c-ledger-1']")))
+                .click();
+        await.until(ExpectedConditions.presenceOfElementLocated(bar("STOP_TRAFFIC", "RUNNING")));
+
+        assertThat(browser.findElements(By.cssSelector("button[data-action]"))).isEmpty();
+
+        // What a page altered in the browser's tools would send: the session's cookie and its CSRF token.
+        var status = ((Number) browser.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const headers = {"Content-Type": "application/json"};
+                headers[me.csrf.header] = me.csrf.token;
+                fetch("cutovers/c-ledger-1/abort", {method: "POST", headers: headers,
+                    body: JSON.stringify({reason: "just looking", confirm: "ledger"})}).then(r => done(r.status));
+                """)).intValue();
+
+        assertThat(status).isEqualTo(403);
+        var refused = (CommandRefused) firstOn(Topics.EVENTS.name(),
+                message -> message instanceof CommandRefused refusal
+                        && "c-ledger-1".equals(refusal.getMetadata().getCutoverId()));
+        assertThat(refused.getPrincipal()).isEqualTo("victor");
+        assertThat(refused.getAction()).isEqualTo("POST /cutovers/c-ledger-1/abort");
+        assertThat(refused.getRoles()).containsExactly("viewer");
+        assertThat(refused.getMetadata().getDatabase()).isEqualTo("ledger");
+        assertThat(refused.getMetadata().getProducer()).isEqualTo("console");
+        assertThat(commandsOf("c-ledger-1")).noneMatch(AbortCutover.class::isInstance);
+    }
+
+    @Test
+    void withoutALoginThePageSendsToTheLoginFormAndTheStreamAndCommandsAre401() throws Exception {
+        var page = HTTP.send(HttpRequest.newBuilder(URI.create(base(secured) + "/")).header("Accept", "text/html")
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        var events = HTTP.send(HttpRequest.newBuilder(URI.create(base(secured) + "/events"))
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofString());
+        var command = HTTP.send(HttpRequest.newBuilder(URI.create(base(secured) + "/cutovers"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"database": "billing", "reason": "r", "confirm": "billing"}"""))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).isEqualTo(302);
+        assertThat(page.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).endsWith("/login"));
+        assertThat(events.statusCode()).isEqualTo(401);
+        assertThat(command.statusCode()).isEqualTo(401);
+    }
+
+    /** A session of the user's own: the browser forgets the one before. */
+    private static void logIn(String user, String password) {
+        browser.manage().deleteAllCookies();
+        browser.get(base(secured) + "/");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("button[type='submit']")).click();
+    }
+
+    private static void confirmWith(String reason, String typedName) {
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-reason"))).sendKeys(reason);
+        browser.findElement(By.id("confirm-name")).sendKeys(typedName);
+    }
+
+    private static String base(ConfigurableApplicationContext context) {
+        return "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
+    }
+
+    /** The first message on the topic that matches, read from the beginning, as soon as the broker has it. */
+    private static SpecificRecord firstOn(String topic, Predicate<SpecificRecord> wanted) {
+        try (var consumer = consumer()) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(partition -> new TopicPartition(topic, partition.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (Instant.now().isBefore(deadline)) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (wanted.test(record.value())) {
+                        return record.value();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no such message on " + topic + " within 30 s");
+    }
+
+    /** Every command about the cutover that is on the topic now. */
+    private static List<SpecificRecord> commandsOf(String cutoverId) {
+        try (var consumer = consumer()) {
+            var partitions = consumer.partitionsFor(Topics.COMMANDS.name()).stream()
+                    .map(partition -> new TopicPartition(Topics.COMMANDS.name(), partition.partition())).toList();
+            consumer.assign(partitions);
+            var ends = consumer.endOffsets(partitions);
+            consumer.seekToBeginning(partitions);
+            var found = new ArrayList<SpecificRecord>();
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (cutoverId.equals(record.key())) {
+                        found.add(record.value());
+                    }
+                }
+            }
+            return found;
+        }
+    }
+
+    private static KafkaConsumer<String, SpecificRecord> consumer() {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                Topics.COMMANDS.keySerde().deserializer(), Topics.COMMANDS.valueSerde().deserializer());
     }
 
     private static By bar(String step, String state) {

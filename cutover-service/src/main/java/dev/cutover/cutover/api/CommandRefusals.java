@@ -1,9 +1,6 @@
 package dev.cutover.cutover.api;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -14,16 +11,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.cutover.cutover.migration.MigrationId;
@@ -31,23 +22,21 @@ import dev.cutover.cutover.migration.runner.MigrationQueries;
 import dev.cutover.cutover.runner.CutoverQueries;
 import dev.cutover.cutover.saga.CutoverId;
 import dev.cutover.cutover.security.ApiSecuritySettings;
-import dev.cutover.events.CommandRefused;
 import dev.cutover.platform.MessagePublisher;
+import dev.cutover.platform.security.CommandRefusal;
 
 /**
- * The answer to an authenticated caller whose roles do not allow what it asked: 403 with what would allow it, and, for
- * a command, {@code CommandRefused} on {@code cutover.events}, about the cutover, migration or database it named, so
- * the refused attempt is in the audit trail beside the commands that were carried out. A refused read is only logged:
- * it changes nothing, and a log line is enough to see who looks.
+ * The answer to an authenticated caller whose roles do not allow what it asked ({@link CommandRefusal}): 403 with
+ * what would allow it, and, for a command, {@code CommandRefused} on {@code cutover.events} about the cutover,
+ * migration or database it named, as this instance's projection of the log knows it.
  */
 @Component
 @ConditionalOnProperty(name = "cutover.security.enabled", havingValue = "true")
 class CommandRefusals implements AccessDeniedHandler {
 
     private static final Logger log = LoggerFactory.getLogger(CommandRefusals.class);
-    private static final Pattern ABORT = Pattern.compile("/(cutovers|migrations)/([^/]+)/abort");
-    /** Metadata names a database; one the request does not let us find is named so. */
-    static final String UNKNOWN_DATABASE = "unknown";
+    private static final Pattern ABORT = Pattern.compile("/(cutovers|migrations)/([^/]+)/(abort|fallback)");
+    static final String UNKNOWN_DATABASE = CommandRefusal.UNKNOWN_DATABASE;
 
     private final MessagePublisher publisher;
     private final CutoverQueries cutovers;
@@ -67,55 +56,30 @@ class CommandRefusals implements AccessDeniedHandler {
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
             throws IOException {
-        Authentication caller = SecurityContextHolder.getContext().getAuthentication();
-        String principal = caller == null ? "anonymous" : caller.getName();
-        List<String> roles = caller == null ? List.of() : caller.getAuthorities().stream()
-                .map(GrantedAuthority::getAuthority)
-                .filter(authority -> authority.startsWith("ROLE_"))
-                .map(authority -> authority.substring("ROLE_".length()))
-                .toList();
-        String action = request.getMethod() + " " + request.getRequestURI();
-        String reason = principal + " has the roles " + roles + ", and " + action + " needs the role " + operatorRole
-                + ": ask whoever runs your identity provider to grant it";
-        if ("POST".equals(request.getMethod())) {
-            record(request, principal, action, roles, reason);
+        CommandRefusal refusal = CommandRefusal.of(SecurityContextHolder.getContext().getAuthentication(), request,
+                operatorRole, "ask whoever runs your identity provider to grant it");
+        if (CommandRefusal.isCommand(request)) {
+            record(request, refusal);
         } else {
-            log.warn("refused {} to {}: {}", action, principal, reason);
+            log.warn("refused {} to {}: {}", refusal.action(), refusal.principal(), refusal.reason());
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", HttpStatus.FORBIDDEN.value());
-        body.put("error", HttpStatus.FORBIDDEN.getReasonPhrase());
-        body.put("message", reason);
-        response.setStatus(HttpStatus.FORBIDDEN.value());
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), body);
+        refusal.answer(response, json);
     }
 
-    private void record(HttpServletRequest request, String principal, String action, List<String> roles,
-            String reason) throws IOException {
+    private void record(HttpServletRequest request, CommandRefusal refusal) throws IOException {
         Matcher abort = ABORT.matcher(request.getRequestURI());
-        String cutoverId = null;
-        String migrationId = null;
-        String database;
         if (abort.matches() && abort.group(1).equals("cutovers")) {
-            cutoverId = abort.group(2);
-            database = known(() -> cutovers.state(new CutoverId(abort.group(2)))
-                    .map(state -> CutoverView.of(abort.group(2), state).database()));
+            refusal.record(publisher, known(() -> cutovers.state(new CutoverId(abort.group(2)))
+                    .map(state -> CutoverView.of(abort.group(2), state).database())), abort.group(2), null);
         } else if (abort.matches()) {
-            migrationId = abort.group(2);
-            database = known(() -> migrations.state(new MigrationId(abort.group(2)))
-                    .map(state -> MigrationView.of(abort.group(2), state).database()));
+            refusal.record(publisher, known(() -> migrations.state(new MigrationId(abort.group(2)))
+                    .map(state -> MigrationView.of(abort.group(2), state).database())), null, abort.group(2));
         } else {
-            database = databaseNamedIn(request).orElse(UNKNOWN_DATABASE);
+            refusal.record(publisher, CommandRefusal.databaseNamedIn(request, json).orElse(UNKNOWN_DATABASE), null,
+                    null);
         }
-        publisher.publish(CommandRefused.newBuilder()
-                .setMetadata(publisher.originating(database, cutoverId, migrationId))
-                .setPrincipal(principal)
-                .setAction(action)
-                .setRoles(roles)
-                .setReason(reason)
-                .build());
-        log.warn("refused {} to {} and recorded it in cutover.events: {}", action, principal, reason);
+        log.warn("refused {} to {} and recorded it in cutover.events: {}", refusal.action(), refusal.principal(),
+                refusal.reason());
     }
 
     /** An id the path names may be no valid id at all (too long, say): the refusal is recorded all the same. */
@@ -124,18 +88,6 @@ class CommandRefusals implements AccessDeniedHandler {
             return database.get().orElse(UNKNOWN_DATABASE);
         } catch (IllegalArgumentException notAnId) {
             return UNKNOWN_DATABASE;
-        }
-    }
-
-    /** The body has not been read: authorization comes before the controller. */
-    private Optional<String> databaseNamedIn(HttpServletRequest request) throws IOException {
-        try {
-            JsonNode body = json.readTree(request.getInputStream());
-            JsonNode database = body == null ? null : body.get("database");
-            return database != null && database.isString() && !database.asString().isBlank()
-                    ? Optional.of(database.asString()) : Optional.empty();
-        } catch (JacksonException notJson) {
-            return Optional.empty();
         }
     }
 }

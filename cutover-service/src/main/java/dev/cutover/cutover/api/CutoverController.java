@@ -80,13 +80,14 @@ class CutoverController {
      * is required as an abort's is: a fallback undoes a change someone approved, so the audit trail says why.
      */
     @PostMapping("/{id}/fallback")
-    ResponseEntity<Map<String, String>> fallback(@PathVariable String id, @RequestBody AbortRequest request) {
-        OperatorRequests.require(request.operator(), "operator");
+    ResponseEntity<Map<String, String>> fallback(@PathVariable String id, @RequestBody AbortRequest request,
+            Principal caller) {
+        String operator = OperatorRequests.operator(caller, request.operator());
         OperatorRequests.require(request.reason(), "reason");
         CutoverView view = view(id);
         publisher.publish(StartFallback.newBuilder()
                 .setMetadata(publisher.originating(view.database(), id, null))
-                .setOperator(request.operator())
+                .setOperator(operator)
                 .setReason(request.reason())
                 .build());
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("cutoverId", id, "status", "/cutovers/" + id));

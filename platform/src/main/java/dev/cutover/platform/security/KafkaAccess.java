@@ -19,7 +19,8 @@ import dev.cutover.platform.PlatformAutoConfiguration;
 /**
  * The ACLs each principal needs on a cluster with an authorizer, one principal per service and one per operator:
  * each service writes {@code cutover.events}, {@code cutover.schemas} and its own dead-letter topic, and reads the
- * commands and the events; only cutover-service (the sagas) and operators write {@code cutover.commands}, and only
+ * commands and the events; only cutover-service (the sagas), the console (for its logged-in operators) and operators
+ * write {@code cutover.commands}, and only
  * lag-monitor {@code replication.lag}. Kafka cannot tell one message type from another, so "each service only its own
  * events" holds per topic, not per type: a service can write any event on {@code cutover.events}, never a command.
  * Services create the missing topics of the catalogue at start-up, so each may create those and its dead-letter topic. A new
@@ -40,7 +41,10 @@ public final class KafkaAccess {
             "lag-monitor", new Service(List.of(Topics.LAG), List.of(), List.of("lag-monitor"), List.of()),
             "replicator", new Service(List.of(), List.of(), List.of("replicator"), List.of()),
             "schema-service", new Service(List.of(), List.of(), List.of("schema-service"), List.of()),
-            "dns-switcher", new Service(List.of(), List.of(), List.of("dns-switcher"), List.of()));
+            "dns-switcher", new Service(List.of(), List.of(), List.of("dns-switcher"), List.of()),
+            // Its operators' start, abort and fallback; it reads every topic in a group of its own per instance.
+            "console", new Service(List.of(Topics.COMMANDS), List.of(Topics.LAG), List.of("cutover-console-"),
+                    List.of()));
 
     private KafkaAccess() {
     }

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 class KafkaAccessUnitTest {
 
     @Test
-    void onlyTheSagasAndOperatorsMayWriteCommands() {
+    void onlyTheSagasTheConsoleAndOperatorsMayWriteCommands() {
         for (String service : KafkaAccess.services()) {
             assertThat(writes(KafkaAccess.forService(service, service)))
                     .as(service).contains("cutover.events", "cutover.schemas", "cutover.dlt." + service)
                     .satisfies(topics -> assertThat(topics.contains("cutover.commands"))
-                            .isEqualTo(service.equals("cutover-service")));
+                            .isEqualTo(service.equals("cutover-service") || service.equals("console")));
         }
         assertThat(writes(KafkaAccess.forOperator("alice"))).containsExactly("cutover.commands");
         assertThat(writes(KafkaAccess.forApplication("shop-app"))).isEmpty();
