@@ -18,6 +18,7 @@ import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
 import dev.cutover.platform.database.FenceState;
+import dev.cutover.platform.database.ServerUnavailable;
 import dev.cutover.platform.database.WarmConnections;
 
 /**
@@ -31,6 +32,8 @@ class Fence implements AutoCloseable {
 
     /** Between looks for the first application session on the opened target: every millisecond here is downtime. */
     private static final Duration POLL = Duration.ofMillis(5);
+    /** Between attempts to reach a target that is restarting or cut off. */
+    private static final Duration RECONNECT_PAUSE = Duration.ofMillis(100);
 
     /** The most readying waits for the start-ups under way on a server. */
     private static final Duration READY_WAIT = Duration.ofSeconds(5);
@@ -176,23 +179,41 @@ class Fence implements AutoCloseable {
         return withRoles(pair.source(), pair, true, "restore the source", true);
     }
 
-    /** Waits for the first application session on the target: the moment traffic resumed. */
+    /**
+     * Waits for the first application session on the target: the moment traffic resumed. A target that restarts or
+     * cannot be reached meanwhile is waited for within the same timeout: the clients cannot come back before it does.
+     */
     Instant awaitFirstSession(DatabasePair pair, Duration timeout) {
         List<String> roles = requireRoles(pair);
         Instant deadline = clock.instant().plus(timeout);
-        try (Connection target = pair.target().connect();
-                PreparedStatement sessions = sessionsQuery(target, roles)) {
-            while (!anySession(sessions)) {
-                if (clock.instant().isAfter(deadline)) {
-                    throw new StepFailure("no application session reached the target " + pair.target().describe()
-                            + " within " + timeout + ": check that clients resolve the new DNS answer and that roles "
-                            + roles + " can log in", true);
+        boolean told = false;
+        while (true) {
+            try (Connection target = pair.target().connect();
+                    PreparedStatement sessions = sessionsQuery(target, roles)) {
+                while (!anySession(sessions)) {
+                    checkDeadline(pair, roles, timeout, deadline);
+                    pause();
                 }
-                pause();
+                return clock.instant();
+            } catch (SQLException e) {
+                if (!ServerUnavailable.is(e) || clock.instant().isAfter(deadline)) {
+                    throw failure("watch for application sessions on the target", pair.target(), e);
+                }
+                if (!told) {
+                    log.info("the target {} is not available while waiting for the first application session ({});"
+                            + " trying again until {}", pair.target().describe(), e.getMessage(), deadline);
+                    told = true;
+                }
+                sleep(RECONNECT_PAUSE);
             }
-            return clock.instant();
-        } catch (SQLException e) {
-            throw failure("watch for application sessions on the target", pair.target(), e);
+        }
+    }
+
+    private void checkDeadline(DatabasePair pair, List<String> roles, Duration timeout, Instant deadline) {
+        if (clock.instant().isAfter(deadline)) {
+            throw new StepFailure("no application session reached the target " + pair.target().describe()
+                    + " within " + timeout + ": check that clients resolve the new DNS answer and that roles "
+                    + roles + " can log in", true);
         }
     }
 
@@ -320,7 +341,7 @@ class Fence implements AutoCloseable {
     }
 
     private static StepFailure failure(String what, Endpoint endpoint, SQLException e) {
-        boolean retryable = e.getSQLState() != null && e.getSQLState().startsWith("08");
+        boolean retryable = ServerUnavailable.is(e);
         String hint = "42501".equals(e.getSQLState())
                 ? ": the admin user needs CREATEROLE (or superuser) to lock roles and pg_signal_backend to end sessions"
                 : "";
@@ -328,8 +349,12 @@ class Fence implements AutoCloseable {
     }
 
     private static void pause() {
+        sleep(POLL);
+    }
+
+    private static void sleep(Duration pause) {
         try {
-            Thread.sleep(POLL);
+            Thread.sleep(pause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StepFailure("interrupted while waiting", true);

@@ -10,12 +10,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,6 +110,31 @@ class FenceIntegrationTest {
             late.exceptionally(failed -> null).join();
 
             assertThat(rows(statement, table)).isEqualTo(writtenWhenFenced);
+        }
+    }
+
+    @Test
+    void theWaitForTheFirstSessionOnTheTargetOutlastsItsOwnSessionBeingEnded(LocalStack stack) throws Exception {
+        String role = createRole(stack, "back_");
+        DatabasePair pair = pair(stack, role);
+        try (Fence fence = new Fence(Clock.systemUTC()); Connection admin = connect(stack.target())) {
+            CompletableFuture<Instant> first = CompletableFuture.supplyAsync(
+                    () -> fence.awaitFirstSession(pair, WAIT));
+            await().atMost(WAIT).until(() -> !fenceSessions(admin).isEmpty());
+            List<Integer> watching = fenceSessions(admin);
+            // As a restart of the target does: the session is ended with 57P01 while the clients are still to come.
+            try (Statement statement = admin.createStatement()) {
+                for (int pid : watching) {
+                    statement.execute("select pg_terminate_backend(" + pid + ")");
+                }
+            }
+            await().atMost(WAIT).until(() -> fenceSessions(admin).stream().anyMatch(pid -> !watching.contains(pid)));
+            assertThat(first).isNotDone();
+
+            try (Connection application = DriverManager.getConnection("jdbc:postgresql://" + stack.target().host() + ":"
+                    + stack.target().port() + "/" + DATABASE, role, "app")) {
+                assertThat(first.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotNull();
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.cutover.replicator.postgres;
 import java.sql.SQLException;
 
 import dev.cutover.platform.StepFailure;
+import dev.cutover.platform.database.ServerUnavailable;
 
 /**
  * Turns what PostgreSQL said into a reason an operator can act on: which step, on which server, what
@@ -38,9 +39,9 @@ public final class Failures {
             case "57014" -> new StepFailure(prefix + ": it was cancelled or timed out; retry, or raise the"
                     + " timeout if the server is busy", true, e);
             case "40001", "40P01" -> new StepFailure(prefix + ": a conflicting transaction won; retry", true, e);
-            default -> state.startsWith("08")
-                    ? new StepFailure(prefix + ": the connection failed; check that the server is up and"
-                            + " reachable, then retry", true, e)
+            default -> ServerUnavailable.is(e)
+                    ? new StepFailure(prefix + ": the server could not be reached or is restarting; check that it is"
+                            + " up and reachable, then retry", true, e)
                     : new StepFailure(prefix, false, e);
         };
     }

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.Endpoint;
+import dev.cutover.platform.database.ServerUnavailable;
 
 /** Small catalog questions every command asks, and the one way SQL failures become step failures. */
 public final class Catalog {
@@ -76,8 +77,7 @@ public final class Catalog {
      * anything else needs a person.
      */
     public static StepFailure failure(String doing, Endpoint endpoint, SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        boolean retryable = state.startsWith("08") || state.equals("40P01") || state.equals("57P01");
+        boolean retryable = ServerUnavailable.is(e) || "40P01".equals(e.getSQLState());
         return new StepFailure(doing + " on " + endpoint.describe() + " failed: " + e.getMessage(), retryable, e);
     }
 }
