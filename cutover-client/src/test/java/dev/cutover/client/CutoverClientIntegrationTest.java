@@ -90,18 +90,18 @@ class CutoverClientIntegrationTest {
                 Saga saga = new Saga(stack.kafkaBootstrapServers(), "straddle");
                 Connection blocker = stack.source().connect(SandboxStack.DATABASE)) {
             HikariConfig config = config("straddle");
-            // The pool's first connection to the source waits in its set-up, after the driver connected and before the
-            // pool holds it, until the lock is free: it is still being made when the target opens.
+            // The pool's first connection, begun before the flip, waits in its set-up on the source, after the driver
+            // connected and before the pool holds it, until the lock is free: it is still being made when the target opens.
             config.setConnectionInitSql("select pg_advisory_lock(7231), pg_advisory_unlock(7231)");
             try (Statement lock = blocker.createStatement()) {
                 lock.execute("select pg_advisory_lock(7231)");
             }
             try (HikariDataSource pool = client.follow(config)) {
-                saga.dnsFlipped(SOURCE, TARGET);
-                await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Flipped);
                 Checkout first = Checkout.start(pool);
                 await().atMost(PATIENCE).until(() -> Servers.waitingForALock(stack.source(), "straddle"));
 
+                saga.dnsFlipped(SOURCE, TARGET);
+                await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
                 saga.targetOpened();
                 await().atMost(PATIENCE).until(() -> client.route() instanceof Route.OnTarget);
                 try (Statement unlock = blocker.createStatement()) {
