@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import com.zaxxer.hikari.HikariDataSource;
 
 /**
- * A HikariCP pool whose checkouts wait while the source is fenced, and whose physical connections come from a
+ * A HikariCP pool whose checkouts wait while the cutover switches, and whose physical connections come from a
  * {@link SwitchingDataSource}. It is a {@link HikariDataSource} in every other respect, so code and tools that expect
  * one (metrics, health checks, {@code getHikariPoolMXBean()}) keep working.
  */

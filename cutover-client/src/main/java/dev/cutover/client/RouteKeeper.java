@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The current {@link Route}, shared by the follower that changes it and the pools that read it on every checkout and
- * new connection. Reading it costs one volatile read unless the source is being fenced.
+ * new connection. Reading it costs one volatile read unless the route holds.
  */
 final class RouteKeeper {
 
