@@ -20,15 +20,25 @@ public final class FollowingPool extends HikariDataSource {
         this.connections = connections;
     }
 
-    /** Waits while holding; never hands out a connection that was being made while the pool was evicted. */
+    /**
+     * Waits while holding; never hands out a connection that was being made while the pool was evicted, nor one the
+     * pool found after a hold began.
+     */
     @Override
     public Connection getConnection() throws SQLException {
-        routes.awaitPlan();
-        Connection connection = super.getConnection();
-        while (connections.isStale(connection)) {
-            evictConnection(connection);
-            connection = super.getConnection();
+        while (true) {
+            routes.awaitPlan();
+            Connection connection = super.getConnection();
+            while (connections.isStale(connection)) {
+                evictConnection(connection);
+                connection = super.getConnection();
+            }
+            if (!routes.holds()) {
+                return connection;
+            }
+            // The hold began while the pool looked for a connection (all in use, or this thread not scheduled): the
+            // fence may end its session before the application's statement ends, so it goes back and this one waits.
+            connection.close();
         }
-        return connection;
     }
 }

@@ -77,6 +77,11 @@ final class RouteKeeper {
         }
     }
 
+    /** True while the route holds checkouts and new connections. */
+    boolean holds() {
+        return plan(current).connect() instanceof Connect.Wait;
+    }
+
     /** Waits while the route holds (at most the hold timeout from the hold's start), then says where to connect. */
     Plan awaitPlan() throws SQLException {
         Plan plan = plan(current);

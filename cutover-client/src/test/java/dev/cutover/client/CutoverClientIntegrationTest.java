@@ -85,6 +85,28 @@ class CutoverClientIntegrationTest {
     }
 
     @Test
+    void aCheckoutThatWaitedForAFreeConnectionWhenTheHoldBeganGetsItOnlyOnTheTarget() throws Exception {
+        HikariConfig config = config("busy");
+        config.setMaximumPoolSize(1);
+        try (CutoverClient client = following("busy", ClientSettings.DEFAULT_HOLD_TIMEOUT);
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "busy");
+                HikariDataSource pool = client.follow(config)) {
+            Connection busy = pool.getConnection();
+            Checkout waiting = Checkout.start(pool);
+            await().atMost(PATIENCE).until(waiting::isWaitingForThePool);
+
+            saga.dnsFlipped(SOURCE, TARGET);
+            await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
+            busy.close();
+            await().atMost(PATIENCE).until(() -> waiting.isHeld() || waiting.server().isDone());
+            assertThat(waiting.server()).as("the source's connection, freed after the hold began, is not handed out").isNotDone();
+
+            saga.targetOpened();
+            assertThat(waiting.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+        }
+    }
+
+    @Test
     void aConnectionThatWasBeingMadeWhileThePoolWasEvictedIsNotHandedOut() throws Exception {
         try (CutoverClient client = following("straddle", ClientSettings.DEFAULT_HOLD_TIMEOUT);
                 Saga saga = new Saga(stack.kafkaBootstrapServers(), "straddle");
