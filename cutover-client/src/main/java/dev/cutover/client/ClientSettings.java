@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param bootstrapServers Kafka's {@code bootstrap.servers} of the cluster that holds {@code cutover.events} and
  *     {@code cutover.commands}
  * @param database the database's name as cutover's services are configured with it ({@code cutover.databases.<name>})
- * @param holdTimeout the longest a checkout or a new connection waits while the source is fenced; after it the pool
- *     goes on as it would without the library
+ * @param holdTimeout the longest a checkout or a new connection waits while the cutover switches (from the flip);
+ *     after it the pool goes on as it would without the library
  * @param kafka further consumer properties, e.g. {@code security.protocol} and SASL settings; never the group,
  *     offsets, isolation or deserializers, which the client sets itself
  */
@@ -31,7 +31,7 @@ public record ClientSettings(String bootstrapServers, String database, Duration 
         holdTimeout = holdTimeout == null ? DEFAULT_HOLD_TIMEOUT : holdTimeout;
         if (holdTimeout.isNegative() || holdTimeout.isZero() || holdTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("cutover.client.hold-timeout must be more than 0 and at most 1 minute, but is "
-                    + holdTimeout + ": it is how long checkouts wait while the source is fenced (5 s unless set)");
+                    + holdTimeout + ": it is how long checkouts wait while the cutover switches (5 s unless set)");
         }
         kafka = kafka == null ? Map.of() : Map.copyOf(kafka);
         Objects.requireNonNull(kafka);

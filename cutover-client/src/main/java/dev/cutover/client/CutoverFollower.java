@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.DnsFlipped;
-import dev.cutover.events.DnsReverted;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.SourceRestored;
 import dev.cutover.events.StopTraffic;
@@ -136,8 +135,6 @@ final class CutoverFollower implements AutoCloseable {
                     Optional.of(new CutoverSignal.TargetOpen(e.getMetadata().getCutoverId()));
             case SourceRestored e when concerns(e.getMetadata(), database) ->
                     Optional.of(new CutoverSignal.RolledBack(e.getMetadata().getCutoverId(), Optional.empty()));
-            case DnsReverted e when concerns(e.getMetadata(), database) && !HOST_AND_PORT.matcher(e.getCurrent()).matches() ->
-                    Optional.of(new CutoverSignal.DnsReverted(e.getMetadata().getCutoverId(), e.getCurrent()));
             case CutoverRolledBack e when concerns(e.getMetadata(), database) ->
                     Optional.of(new CutoverSignal.RolledBack(e.getMetadata().getCutoverId(), Optional.empty()));
             case null, default -> Optional.empty();

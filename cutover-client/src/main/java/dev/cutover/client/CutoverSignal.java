@@ -32,18 +32,6 @@ public sealed interface CutoverSignal {
     }
 
     /**
-     * {@code DnsReverted}: the name points at {@code source} again. The saga sends it with {@code RestoreSource}, so it
-     * may be heard before the fenced source takes logins again: it ends a cutover only where the source was never
-     * fenced.
-     */
-    record DnsReverted(String cutoverId, String source) implements CutoverSignal {
-        public DnsReverted {
-            Objects.requireNonNull(cutoverId, "cutoverId");
-            Objects.requireNonNull(source, "source");
-        }
-    }
-
-    /**
      * {@code SourceRestored} or {@code CutoverRolledBack}: the source takes the writes again; {@code source} is its
      * address when the event names it.
      */

@@ -2,7 +2,6 @@ package dev.cutover.client;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * Where the application's new connections go, as far as this process has heard of its database's cutover.
@@ -15,11 +14,13 @@ public sealed interface Route {
     record Normal() implements Route {
     }
 
-    /** The name points at the target, which is still locked: the source is the one to use. */
-    record Flipped(String cutoverId, String source, String target) implements Route {
-    }
-
-    /** The source is being fenced: new checkouts and connections wait, until the target opens or the hold ends. */
+    /**
+     * The name points at the target, which is still locked, and the fence of the source follows at once: new checkouts
+     * and connections wait, until the target opens, the source is restored or the hold ends. The hold begins at the
+     * flip, not at {@code StopTraffic}, because the fence carries {@code StopTraffic} out as soon as the saga sends
+     * it, which may be before this process hears it; the saga only sends it once it has read the flip, so a process
+     * that holds from the flip is quiet when the fence ends its sessions.
+     */
     record Holding(String cutoverId, Instant since, String source, String target) implements Route {
     }
 
@@ -54,33 +55,21 @@ public sealed interface Route {
             case CutoverSignal.DnsFlipped flipped -> switch (route) {
                 case Fencing fencing when fencing.cutoverId().equals(flipped.cutoverId()) ->
                         new Holding(fencing.cutoverId(), fencing.since(), flipped.source(), flipped.target());
-                default -> concerns(route, flipped) ? route : new Flipped(flipped.cutoverId(), flipped.source(), flipped.target());
+                default -> concerns(route, flipped) ? route : new Holding(flipped.cutoverId(), now, flipped.source(), flipped.target());
             };
             case CutoverSignal.StopTraffic stop -> switch (route) {
-                case Flipped flipped when flipped.cutoverId().equals(stop.cutoverId()) ->
-                        new Holding(flipped.cutoverId(), now, flipped.source(), flipped.target());
                 case Normal normal -> new Fencing(stop.cutoverId(), now);
                 case OnTarget onTarget when !onTarget.cutoverId().equals(stop.cutoverId()) -> new Fencing(stop.cutoverId(), now);
                 case RolledBack rolledBack when !rolledBack.cutoverId().equals(stop.cutoverId()) -> new Fencing(stop.cutoverId(), now);
                 default -> route;
             };
             case CutoverSignal.TargetOpen open -> switch (route) {
-                case Flipped flipped when flipped.cutoverId().equals(open.cutoverId()) ->
-                        new OnTarget(flipped.cutoverId(), flipped.source(), flipped.target());
                 case Holding holding when holding.cutoverId().equals(open.cutoverId()) ->
                         new OnTarget(holding.cutoverId(), holding.source(), holding.target());
                 case Fencing fencing when fencing.cutoverId().equals(open.cutoverId()) -> new Normal();
                 default -> route;
             };
-            case CutoverSignal.DnsReverted reverted -> switch (route) {
-                // Fenced: the source's logins are still locked until SourceRestored; the hold goes on.
-                case Flipped flipped when flipped.cutoverId().equals(reverted.cutoverId()) ->
-                        new RolledBack(reverted.cutoverId(), reverted.source());
-                default -> route;
-            };
             case CutoverSignal.RolledBack back -> switch (route) {
-                case Flipped flipped when flipped.cutoverId().equals(back.cutoverId()) ->
-                        new RolledBack(back.cutoverId(), back.source().orElse(flipped.source()));
                 case Holding holding when holding.cutoverId().equals(back.cutoverId()) ->
                         new RolledBack(back.cutoverId(), back.source().orElse(holding.source()));
                 case OnTarget onTarget when onTarget.cutoverId().equals(back.cutoverId()) ->
@@ -95,7 +84,6 @@ public sealed interface Route {
     private static boolean concerns(Route route, CutoverSignal signal) {
         String cutoverId = switch (route) {
             case Normal normal -> null;
-            case Flipped flipped -> flipped.cutoverId();
             case Holding holding -> holding.cutoverId();
             case Fencing fencing -> fencing.cutoverId();
             case OnTarget onTarget -> onTarget.cutoverId();
@@ -108,7 +96,6 @@ public sealed interface Route {
     static Connect plan(Route route, Instant now, Duration holdTimeout) {
         return switch (route) {
             case Normal normal -> Connect.AS_CONFIGURED;
-            case Flipped flipped -> new Connect.To(flipped.source());
             case Holding holding -> hold(holding.since(), now, holdTimeout);
             case Fencing fencing -> hold(fencing.since(), now, holdTimeout);
             case OnTarget onTarget -> new Connect.To(onTarget.target());
@@ -131,7 +118,6 @@ public sealed interface Route {
             case OnTarget onTarget -> !(before instanceof OnTarget);
             case Normal normal -> fenced;
             case RolledBack rolledBack -> fenced || before instanceof OnTarget;
-            case Flipped flipped -> false;
             case Holding holding -> false;
             case Fencing fencing -> false;
         };

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The current {@link Route}, shared by the follower that changes it and the pools that read it on every checkout and
- * new connection. Reading it costs one volatile read unless the source is being fenced.
+ * new connection. Reading it costs one volatile read unless the route holds.
  */
 final class RouteKeeper {
 
@@ -75,6 +75,11 @@ final class RouteKeeper {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** True while the route holds checkouts and new connections. */
+    boolean holds() {
+        return plan(current).connect() instanceof Connect.Wait;
     }
 
     /** Waits while the route holds (at most the hold timeout from the hold's start), then says where to connect. */

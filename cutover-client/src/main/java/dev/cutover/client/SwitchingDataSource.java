@@ -18,7 +18,7 @@ import org.postgresql.PGProperty;
 
 /**
  * The {@link DataSource} a following pool makes its physical connections with: PgJDBC on the configured URL, waiting
- * while the source is fenced and connecting where the {@link Route} says.
+ * while the cutover switches and connecting where the {@link Route} says.
  */
 public final class SwitchingDataSource implements DataSource {
 

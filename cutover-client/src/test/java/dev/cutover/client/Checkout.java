@@ -34,9 +34,18 @@ public final class Checkout {
 
     /** True while {@code thread} is parked in the cutover's hold, not anywhere else. */
     static boolean isHeld(Thread thread) {
+        return parkedIn(thread, RouteKeeper.class.getName(), "awaitPlan");
+    }
+
+    /** True while the checkout waits for HikariCP to free or make a connection, past the cutover's hold. */
+    public boolean isWaitingForThePool() {
+        return parkedIn(thread, "com.zaxxer.hikari.util.ConcurrentBag", "borrow");
+    }
+
+    private static boolean parkedIn(Thread thread, String className, String methodName) {
         return (thread.getState() == Thread.State.TIMED_WAITING || thread.getState() == Thread.State.WAITING)
-                && Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(RouteKeeper.class.getName())
-                && frame.getMethodName().equals("awaitPlan"));
+                && Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(className)
+                && frame.getMethodName().equals(methodName));
     }
 
     /** The address of the server the checkout's connection reached, once it has one. */

@@ -85,23 +85,45 @@ class CutoverClientIntegrationTest {
     }
 
     @Test
+    void aCheckoutThatWaitedForAFreeConnectionWhenTheHoldBeganGetsItOnlyOnTheTarget() throws Exception {
+        HikariConfig config = config("busy");
+        config.setMaximumPoolSize(1);
+        try (CutoverClient client = following("busy", ClientSettings.DEFAULT_HOLD_TIMEOUT);
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "busy");
+                HikariDataSource pool = client.follow(config)) {
+            Connection busy = pool.getConnection();
+            Checkout waiting = Checkout.start(pool);
+            await().atMost(PATIENCE).until(waiting::isWaitingForThePool);
+
+            saga.dnsFlipped(SOURCE, TARGET);
+            await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
+            busy.close();
+            await().atMost(PATIENCE).until(() -> waiting.isHeld() || waiting.server().isDone());
+            assertThat(waiting.server()).as("the source's connection, freed after the hold began, is not handed out").isNotDone();
+
+            saga.targetOpened();
+            assertThat(waiting.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+        }
+    }
+
+    @Test
     void aConnectionThatWasBeingMadeWhileThePoolWasEvictedIsNotHandedOut() throws Exception {
         try (CutoverClient client = following("straddle", ClientSettings.DEFAULT_HOLD_TIMEOUT);
                 Saga saga = new Saga(stack.kafkaBootstrapServers(), "straddle");
                 Connection blocker = stack.source().connect(SandboxStack.DATABASE)) {
             HikariConfig config = config("straddle");
-            // The pool's first connection to the source waits in its set-up, after the driver connected and before the
-            // pool holds it, until the lock is free: it is still being made when the target opens.
+            // The pool's first connection, begun before the flip, waits in its set-up on the source, after the driver
+            // connected and before the pool holds it, until the lock is free: it is still being made when the target opens.
             config.setConnectionInitSql("select pg_advisory_lock(7231), pg_advisory_unlock(7231)");
             try (Statement lock = blocker.createStatement()) {
                 lock.execute("select pg_advisory_lock(7231)");
             }
             try (HikariDataSource pool = client.follow(config)) {
-                saga.dnsFlipped(SOURCE, TARGET);
-                await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Flipped);
                 Checkout first = Checkout.start(pool);
                 await().atMost(PATIENCE).until(() -> Servers.waitingForALock(stack.source(), "straddle"));
 
+                saga.dnsFlipped(SOURCE, TARGET);
+                await().atMost(PATIENCE).until(() -> client.route() instanceof Route.Holding);
                 saga.targetOpened();
                 await().atMost(PATIENCE).until(() -> client.route() instanceof Route.OnTarget);
                 try (Statement unlock = blocker.createStatement()) {

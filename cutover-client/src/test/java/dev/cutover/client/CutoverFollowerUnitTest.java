@@ -56,11 +56,11 @@ class CutoverFollowerUnitTest {
     }
 
     @Test
-    void aRevertedNameGivesTheSourcesAddress() {
+    void aRevertedNameIsNoSignalTheHoldFromTheFlipEndsWhenTheSourceIsRestored() {
         DnsReverted reverted = DnsReverted.newBuilder().setMetadata(cutoverOf("app")).setRecord("db.example.com.")
                 .setPrevious("10.0.0.3").setCurrent("10.0.0.2").build();
 
-        assertThat(CutoverFollower.signal(reverted, "app")).contains(new CutoverSignal.DnsReverted("app-1", "10.0.0.2"));
+        assertThat(CutoverFollower.signal(reverted, "app")).isEmpty();
     }
 
     @Test

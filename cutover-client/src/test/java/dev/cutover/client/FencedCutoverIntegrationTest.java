@@ -31,7 +31,6 @@ import dev.cutover.stack.Postgres;
 class FencedCutoverIntegrationTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
-    private static final String ROLE = "client_fenced_app";
     private static final String PASSWORD = "fenced";
 
     private final LocalStack stack;
@@ -42,22 +41,22 @@ class FencedCutoverIntegrationTest {
 
     @Test
     void aWriterThatChecksOutForEachWriteSeesNoFailureWhileTheSourceIsFencedAndTheTargetOpened() throws Exception {
-        prepare(stack.source(), "login");
-        prepare(stack.target(), "nologin");
-        try (CutoverClient client = CutoverClient.start(ClientSettings.of(stack.kafkaBootstrapServers(), "fenced"));
-                Saga saga = new Saga(stack.kafkaBootstrapServers(), "fenced");
-                HikariDataSource pool = client.follow(config());
-                Writer writer = new Writer(pool)) {
+        Application application = new Application("fenced");
+        application.prepare(stack.source(), "login");
+        application.prepare(stack.target(), "nologin");
+        try (CutoverClient client = CutoverClient.start(ClientSettings.of(stack.kafkaBootstrapServers(), application.name()));
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), application.name());
+                HikariDataSource pool = client.follow(config(application));
+                Writer writer = new Writer(pool, application)) {
             assertThat(client.awaitFollowing(PATIENCE)).isTrue();
             await().atMost(PATIENCE).until(() -> writer.writesOn(stack.source().host()) >= 20);
 
             saga.dnsFlipped(stack.source().host(), stack.target().host());
             saga.stopTraffic();
             await().atMost(PATIENCE).until(writer::isHeld);
-            execute(stack.source(), "alter role " + ROLE + " nologin",
-                    "select pg_terminate_backend(pid) from pg_stat_activity where usename = '" + ROLE + "'");
-            await().atMost(PATIENCE).until(() -> Servers.sessions(stack.source(), "fenced") == 0);
-            execute(stack.target(), "alter role " + ROLE + " login");
+            application.fence(stack.source());
+            await().atMost(PATIENCE).until(() -> Servers.sessions(stack.source(), application.name()) == 0);
+            application.open(stack.target());
             saga.targetOpened();
 
             await().atMost(PATIENCE).until(() -> writer.writesOn(stack.target().host()) >= 20);
@@ -66,22 +65,56 @@ class FencedCutoverIntegrationTest {
         }
     }
 
-    private HikariConfig config() {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("fenced");
-        config.setJdbcUrl("jdbc:postgresql://" + SandboxStack.DATABASE_HOST + ":" + stack.source().port() + "/" + SandboxStack.DATABASE);
-        config.setUsername(ROLE);
-        config.setPassword(PASSWORD);
-        config.setMaximumPoolSize(2);
-        config.addDataSourceProperty("ApplicationName", "fenced");
-        return config;
+    /**
+     * The race of a real cutover: the fence carries {@code StopTraffic} out as soon as the saga sends it, and the saga
+     * sends it once it has read the flip; the application hears {@code StopTraffic} later. Here the fence ends the
+     * pool's sessions on the source after the application heard the flip and before it hears {@code StopTraffic}.
+     * A pool that held only from {@code StopTraffic} hands out its dead idle connection (HikariCP does not check a
+     * connection used in the last 500 ms), and the write fails with {@code 57P01 terminating connection due to
+     * administrator command}.
+     */
+    @Test
+    void aWriterSeesNoFailureWhenTheFenceEndsItsSessionsBeforeItHearsStopTraffic() throws Exception {
+        Application application = new Application("raced");
+        application.prepare(stack.source(), "login");
+        application.prepare(stack.target(), "nologin");
+        try (CutoverClient client = CutoverClient.start(ClientSettings.of(stack.kafkaBootstrapServers(), application.name()));
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), application.name());
+                HikariDataSource pool = client.follow(config(application));
+                Writer writer = new Writer(pool, application)) {
+            assertThat(client.awaitFollowing(PATIENCE)).isTrue();
+            await().atMost(PATIENCE).until(() -> writer.writesOn(stack.source().host()) >= 20);
+
+            saga.dnsFlipped(stack.source().host(), stack.target().host());
+            await().atMost(PATIENCE).until(() -> !(client.route() instanceof Route.Normal));
+            int begunBeforeTheFlipWasHeard = writer.checkoutsBegun();
+            // No write of the writer is under way: it waits in the hold, or it has begun a checkout since the flip was
+            // heard (so the write before is done) and goes on wherever the pool sends it.
+            await().atMost(PATIENCE).until(() -> writer.isHeld() || writer.checkoutsBegun() > begunBeforeTheFlipWasHeard);
+            application.fence(stack.source());
+            await().atMost(PATIENCE).until(() -> Servers.sessions(stack.source(), application.name()) == 0);
+            saga.stopTraffic();
+            application.open(stack.target());
+            saga.targetOpened();
+
+            await().atMost(PATIENCE).until(() -> writer.writesOn(stack.target().host()) >= 20);
+            writer.close();
+            assertThat(writer.failures()).isEmpty();
+            assertThat(application.rows(stack.source()) + application.rows(stack.target()))
+                    .as("every write landed on the source or the target")
+                    .isEqualTo(writer.writesOn(stack.source().host()) + writer.writesOn(stack.target().host()));
+        }
     }
 
-    private static void prepare(Postgres server, String login) throws SQLException {
-        execute(server, "create role " + ROLE + " " + login + " password '" + PASSWORD + "'",
-                "create table fenced_writes (id bigserial primary key, written_at timestamptz not null default now())",
-                "grant insert on fenced_writes to " + ROLE,
-                "grant usage on sequence fenced_writes_id_seq to " + ROLE);
+    private HikariConfig config(Application application) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(application.name());
+        config.setJdbcUrl("jdbc:postgresql://" + SandboxStack.DATABASE_HOST + ":" + stack.source().port() + "/" + SandboxStack.DATABASE);
+        config.setUsername(application.role());
+        config.setPassword(PASSWORD);
+        config.setMaximumPoolSize(2);
+        config.addDataSourceProperty("ApplicationName", application.name());
+        return config;
     }
 
     private static void execute(Postgres server, String... sql) throws SQLException {
@@ -92,19 +125,58 @@ class FencedCutoverIntegrationTest {
         }
     }
 
+    /** An application of its own per test: its role, its table, its name in pg_stat_activity and on the topics. */
+    private record Application(String name) {
+
+        String role() {
+            return "client_" + name + "_app";
+        }
+
+        String table() {
+            return name + "_writes";
+        }
+
+        void prepare(Postgres server, String login) throws SQLException {
+            execute(server, "create role " + role() + " " + login + " password '" + PASSWORD + "'",
+                    "create table " + table() + " (id bigserial primary key, written_at timestamptz not null default now())",
+                    "grant insert on " + table() + " to " + role(),
+                    "grant usage on sequence " + table() + "_id_seq to " + role());
+        }
+
+        /** What cutover-service's fence does to the source on {@code StopTraffic}. */
+        void fence(Postgres source) throws SQLException {
+            execute(source, "alter role " + role() + " nologin",
+                    "select pg_terminate_backend(pid) from pg_stat_activity where usename = '" + role() + "'");
+        }
+
+        /** What cutover-service does to the target on {@code OpenTarget}. */
+        void open(Postgres target) throws SQLException {
+            execute(target, "alter role " + role() + " login");
+        }
+
+        int rows(Postgres server) throws SQLException {
+            try (Connection admin = server.connect(SandboxStack.DATABASE)) {
+                return Integer.parseInt(Servers.single(admin, "select count(*) from " + table()));
+            }
+        }
+    }
+
     /** One thread writing one row per checkout, as fast as it can, noting where each write went and every failure. */
     private static final class Writer implements AutoCloseable {
 
         private final AtomicBoolean stopping = new AtomicBoolean();
+        private final AtomicInteger checkoutsBegun = new AtomicInteger();
         private final ConcurrentHashMap<String, AtomicInteger> writes = new ConcurrentHashMap<>();
         private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         private final Thread thread;
 
-        Writer(HikariDataSource pool) {
+        Writer(HikariDataSource pool, Application application) {
+            String insert = "insert into " + application.table() + " default values";
             thread = Thread.ofPlatform().name("writer").start(() -> {
                 while (!stopping.get()) {
+                    checkoutsBegun.incrementAndGet();
                     try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-                        statement.executeUpdate("insert into fenced_writes default values");
+                        statement.executeUpdate(insert);
                         writes.computeIfAbsent(Servers.serverAddress(connection), server -> new AtomicInteger()).incrementAndGet();
                     } catch (SQLException e) {
                         failures.add(e.getSQLState() + " " + e.getMessage());
@@ -116,6 +188,11 @@ class FencedCutoverIntegrationTest {
         int writesOn(String server) {
             AtomicInteger count = writes.get(server);
             return count == null ? 0 : count.get();
+        }
+
+        /** How many checkouts the writer has begun, the one under way included. */
+        int checkoutsBegun() {
+            return checkoutsBegun.get();
         }
 
         /** True while the writer's next checkout waits in the cutover's hold. */

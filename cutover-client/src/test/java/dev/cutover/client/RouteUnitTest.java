@@ -25,20 +25,19 @@ class RouteUnitTest {
     }
 
     @Test
-    void afterTheFlipTheLockedTargetIsAvoidedAndTheSourceIsUsed() {
+    void theFlipHoldsUntilTheHoldTimeoutFromWhenItWasHeard() {
         Route route = given(FLIPPED);
-
-        assertThat(route).isEqualTo(new Route.Flipped(CUTOVER, "10.0.0.2", "10.0.0.3"));
-        assertThat(Route.plan(route, NOW, HOLD)).isEqualTo(new Connect.To("10.0.0.2"));
-    }
-
-    @Test
-    void stopTrafficHoldsUntilTheHoldTimeoutFromWhenItWasHeard() {
-        Route route = given(FLIPPED, STOP);
 
         assertThat(route).isEqualTo(new Route.Holding(CUTOVER, NOW, "10.0.0.2", "10.0.0.3"));
         assertThat(Route.plan(route, NOW.plusSeconds(1), HOLD)).isEqualTo(new Connect.Wait(NOW.plus(HOLD)));
         assertThat(Route.plan(route, NOW.plus(HOLD), HOLD)).isEqualTo(Connect.AS_CONFIGURED);
+    }
+
+    @Test
+    void theFenceHeardAfterTheFlipKeepsTheHoldThatBeganAtTheFlip() {
+        Route holding = given(FLIPPED);
+
+        assertThat(Route.evolve(holding, STOP, NOW.plusSeconds(1))).isEqualTo(holding);
     }
 
     @Test
@@ -52,7 +51,7 @@ class RouteUnitTest {
     }
 
     @Test
-    void aProcessThatMissedTheHoldStillMovesToTheTargetWhenItOpens() {
+    void aProcessThatMissedTheFenceStillMovesToTheTargetWhenItOpens() {
         assertThat(given(FLIPPED, OPEN)).isEqualTo(new Route.OnTarget(CUTOVER, "10.0.0.2", "10.0.0.3"));
     }
 
@@ -67,18 +66,12 @@ class RouteUnitTest {
     }
 
     @Test
-    void theNameRevertedWhileTheSourceIsStillFencedKeepsHoldingUntilTheSourceIsRestored() {
-        Route reverted = given(FLIPPED, STOP, new CutoverSignal.DnsReverted(CUTOVER, "10.0.0.2"));
+    void aRollbackBeforeTheFenceWasHeardReleasesToTheSource() {
+        Route holding = given(FLIPPED);
+        Route route = Route.evolve(holding, RESTORED, NOW);
 
-        assertThat(reverted).isInstanceOf(Route.Holding.class);
-        assertThat(Route.plan(reverted, NOW, HOLD)).isInstanceOf(Connect.Wait.class);
-        assertThat(Route.evolve(reverted, RESTORED, NOW)).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
-    }
-
-    @Test
-    void theNameRevertedBeforeAnyFenceEndsTheCutoverOnTheSource() {
-        assertThat(given(FLIPPED, new CutoverSignal.DnsReverted(CUTOVER, "10.0.0.2")))
-                .isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
+        assertThat(route).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
+        assertThat(Route.evicts(holding, route)).isTrue();
     }
 
     @Test
@@ -153,7 +146,7 @@ class RouteUnitTest {
     void aNewCutoverAfterACompletedOneStartsFromItsOwnFlip() {
         Route route = given(FLIPPED, STOP, OPEN, new CutoverSignal.DnsFlipped("app-2", "10.0.0.3", "10.0.0.4"));
 
-        assertThat(route).isEqualTo(new Route.Flipped("app-2", "10.0.0.3", "10.0.0.4"));
+        assertThat(route).isEqualTo(new Route.Holding("app-2", NOW, "10.0.0.3", "10.0.0.4"));
     }
 
     private static Route given(CutoverSignal... signals) {

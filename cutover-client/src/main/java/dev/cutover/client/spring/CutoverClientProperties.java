@@ -12,7 +12,7 @@ import dev.cutover.client.ClientSettings;
  *
  * @param bootstrapServers Kafka's bootstrap servers holding {@code cutover.events}; the starter does nothing without it
  * @param database the name cutover's services know the application's database by
- * @param holdTimeout the longest checkouts wait while the source is fenced (5 s unless set)
+ * @param holdTimeout the longest checkouts wait while the cutover switches, from the flip (5 s unless set)
  * @param kafka further Kafka consumer properties, e.g. {@code security.protocol}
  */
 @ConfigurationProperties("cutover.client")
