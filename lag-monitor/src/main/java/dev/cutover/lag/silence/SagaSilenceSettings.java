@@ -18,9 +18,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("cutover.lag.saga-silence")
 public record SagaSilenceSettings(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("120s") Duration after,
+        @DefaultValue(DEFAULT_AFTER_SECONDS + "s") Duration after,
         @DefaultValue("1s") Duration checkInterval,
         @DefaultValue("cutover-service") String sagaService) {
+
+    /** The default bound: the longest default step timeout (60 s), Kafka's session timeout (45 s) and 15 s to spare. */
+    public static final long DEFAULT_AFTER_SECONDS = 120;
 
     public SagaSilenceSettings {
         if (after == null || !after.isPositive()) {
