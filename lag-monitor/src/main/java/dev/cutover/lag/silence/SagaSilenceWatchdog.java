@@ -155,9 +155,13 @@ class SagaSilenceWatchdog implements SmartLifecycle {
         if (assigned.isEmpty()) {
             return;
         }
-        Map<TopicPartition, Long> ends;
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        Map<TopicPartition, Long> positions = new HashMap<>();
         try {
-            ends = reading.endOffsets(assigned, BROKER_WAIT);
+            ends.putAll(reading.endOffsets(assigned, BROKER_WAIT));
+            for (TopicPartition partition : assigned) {
+                positions.put(partition, reading.position(partition, BROKER_WAIT));
+            }
         } catch (TimeoutException e) {
             blind = true;
             return;
@@ -170,7 +174,7 @@ class SagaSilenceWatchdog implements SmartLifecycle {
         for (TopicPartition partition : assigned) {
             SilenceWatch watch = watches.get(partition);
             Long end = ends.get(partition);
-            if (watch == null || end == null || reading.position(partition, BROKER_WAIT) < end) {
+            if (watch == null || end == null || positions.get(partition) < end) {
                 continue;
             }
             for (Silence silence : watch.due(now, watchingSince.get(partition))) {
