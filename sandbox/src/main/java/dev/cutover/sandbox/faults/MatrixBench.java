@@ -168,7 +168,6 @@ final class MatrixBench implements AutoCloseable {
     }
 
     /** The migration, the client, the cutover with the fault struck at its step, then the row-by-row report. */
-
     private Cutover cutover(Seat seat, String cutoverId, CaseWatch watch) throws Exception {
         String bootstrap = stack.kafkaBootstrapServers();
         awaitSettled();
