@@ -96,6 +96,7 @@ public final class Messages {
             event(ReplicationRecovered.class),
             event(StaleWriterDetected.class),
             event(ReplicationSlotIdle.class),
+            event(SagaSilent.class),
             event(CutoverStarted.class),
             event(CutoverRejected.class),
             event(CutoverPlanned.class),

@@ -6,11 +6,12 @@ import org.springframework.context.annotation.PropertySource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
 import dev.cutover.lag.settings.LagSettings;
+import dev.cutover.lag.silence.SagaSilenceSettings;
 
-/** Observes replication: lag, stalls, heartbeat, canary catch-up. */
+/** Observes replication (lag, stalls, heartbeat, canary catch-up) and watches for a cutover whose saga fell silent. */
 @SpringBootApplication
 @PropertySource("classpath:lag-monitor.properties")
-@EnableConfigurationProperties(LagSettings.class)
+@EnableConfigurationProperties({LagSettings.class, SagaSilenceSettings.class})
 public class LagMonitorApplication {
 
     public static void main(String[] args) {

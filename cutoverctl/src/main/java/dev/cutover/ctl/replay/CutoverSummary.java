@@ -24,6 +24,7 @@ import dev.cutover.events.FallbackRolledBack;
 import dev.cutover.events.FallbackRollingBack;
 import dev.cutover.events.FallbackStarted;
 import dev.cutover.events.FallbackStepStarted;
+import dev.cutover.events.SagaSilent;
 import dev.cutover.events.SourceRestored;
 import dev.cutover.events.StartCutover;
 import dev.cutover.events.StepFailed;
@@ -186,6 +187,8 @@ public record CutoverSummary(
             }
             case StepFailureNoted noted -> lastFailure = noted.getStep() + " failed: " + noted.getReason()
                     + " (after the point of no return: rolling forward)";
+            // Written by a watchdog, not the saga: the cutover is still under way, and nobody is acting on it.
+            case SagaSilent silent -> lastFailure = "the saga is silent: " + silent.getAction();
             case CompensationStarted compensation -> {
                 inFlight.clear();
                 currentStep = "compensating";

@@ -45,6 +45,7 @@ import dev.cutover.events.SourceRestored;
 import dev.cutover.events.StartCutover;
 import dev.cutover.events.StartMigration;
 import dev.cutover.events.StepFailed;
+import dev.cutover.events.SagaSilent;
 import dev.cutover.events.StepFailureNoted;
 import dev.cutover.events.StepFinished;
 import dev.cutover.events.StepRetried;
@@ -116,6 +117,9 @@ public final class Summaries {
             case CommandRefused refused -> refused.getPrincipal() + " refused " + refused.getAction() + ": "
                     + refused.getReason();
             case StepFailureNoted noted -> noted.getStep() + " failed: " + noted.getReason() + ", rolling forward";
+            case SagaSilent silent -> "no event from the saga for " + Times.length(silent.getSilentForMs()) + " since "
+                    + silent.getLastEventType() + (silent.getLastStep() == null ? "" : " " + silent.getLastStep()) + ": "
+                    + silent.getAction();
             case StepRetried retried -> retried.getStep() + " sent again: " + retried.getReason();
             case CutoverRejected rejected -> rejected.getReason()
                     + (rejected.getOperator() == null ? "" : " (operator " + rejected.getOperator() + ")");

@@ -31,6 +31,7 @@ import dev.cutover.events.FlipDns;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.OpenTarget;
 import dev.cutover.events.RestoreSource;
+import dev.cutover.events.SagaSilent;
 import dev.cutover.events.SequencesSynced;
 import dev.cutover.events.SourceRestored;
 import dev.cutover.events.StartCutover;
@@ -101,6 +102,17 @@ public final class CutoverScript {
                 .setSteps(List.of("STOP_TRAFFIC", "WRITE_CANARY", "AWAIT_CATCH_UP", "SYNC_SEQUENCES", "OPEN_TARGET", "FLIP_DNS"))
                 .setPredictedDowntimeMs(380)
                 .setDetail("lag 3 ms, canary p99 47 ms, DNS TTL 1 s").build());
+        return this;
+    }
+
+    /** lag-monitor's watchdog reports the saga silent since the fence's StepStarted, {@code atMs} into the cutover. */
+    public CutoverScript sagaSilent(long atMs) {
+        var fence = add(14, EVENTS, "cutover-service", null, metadata -> StepStarted.newBuilder().setMetadata(metadata)
+                .setStep("STOP_TRAFFIC").build());
+        add(atMs, EVENTS, "lag-monitor", fence, metadata -> SagaSilent.newBuilder().setMetadata(metadata)
+                .setLastEventType("StepStarted").setLastEventId(fence.getMessageId().toString())
+                .setLastEventAt(at(14)).setLastStep("STOP_TRAFFIC").setSilentForMs(atMs - 14).setBoundMs(120_000)
+                .setAction("Start cutover-service: it recovers the saga from cutover.events and carries on.").build());
         return this;
     }
 

@@ -70,6 +70,20 @@ class CutoverSummaryUnitTest {
     }
 
     @Test
+    void a_cutover_whose_saga_fell_silent_stays_running_and_shows_what_the_operator_must_do() {
+        var script = CutoverScript.of("shop-11", "shop", START).started(false).sagaSilent(120_014);
+
+        var summary = CutoverSummary.of("shop-11", script.records());
+        var timeline = Timeline.of("shop-11", script.records());
+
+        assertThat(summary.outcome()).isEqualTo(Outcome.RUNNING);
+        assertThat(summary.render(START.plusSeconds(200))).contains("failure   the saga is silent: Start cutover-service:"
+                + " it recovers the saga from cutover.events and carries on.");
+        assertThat(timeline.render()).anySatisfy(line -> assertThat(line).contains("SagaSilent", "lag-monitor",
+                "no event from the saga for 2 min 00.000 s since StepStarted STOP_TRAFFIC: Start cutover-service"));
+    }
+
+    @Test
     void a_running_cutover_shows_every_step_in_flight_side_by_side() {
         var script = CutoverScript.of("shop-5", "shop", START).started(false).stepsSideBySide();
 

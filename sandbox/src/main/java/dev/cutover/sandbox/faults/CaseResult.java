@@ -5,7 +5,8 @@ package dev.cutover.sandbox.faults;
  *
  * @param lostWrites       acknowledged writes not found where the cutover left the data; {@code null} without a report
  * @param writesAfterFence writes the source acknowledged after the fence held; {@code null} without a report
- * @param convergeMs       from the fault to the cutover's terminal event; {@code null} if it never ended
+ * @param convergeMs       from the fault to the cutover's terminal event, or for a case that stops to the event that
+ *                         names the operator's action; {@code null} if neither came
  * @param deadLetters      messages the services put on their dead-letter topics during the case
  * @param note             why the rehearsal failed, if it did; {@code null} otherwise
  */

@@ -17,6 +17,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
+import dev.cutover.events.SagaSilent;
+import dev.cutover.events.StepFailureNoted;
 import dev.cutover.events.TidyUpTaskDone;
 import dev.cutover.events.serde.AvroMessageDeserializer;
 import dev.cutover.events.serde.UndecodableMessageException;
@@ -27,7 +29,7 @@ import dev.cutover.stack.LocalStack;
 /**
  * One case's own reader of the bus, from a thread of its own: it strikes the case's fault at the first message of the
  * cutover that triggers it (the injection and the healing then run on a thread of their own, so the reading goes on),
- * notes when and how the cutover ended, and counts the messages the services sent to their dead-letter topics
+ * notes when and how the cutover ended or the first event that names the operator's action ({@link CaseEnding}), and counts the messages the services sent to their dead-letter topics
  * ({@code cutover.dlt.<service>}) from the case's start on.
  */
 final class CaseWatch implements AutoCloseable {
@@ -50,6 +52,8 @@ final class CaseWatch implements AutoCloseable {
     private volatile Instant completedAt;
     private volatile Instant endedAt;
     private volatile String end;
+    private volatile String notice;
+    private volatile Instant noticeAt;
     private volatile int deadLetters;
     private volatile String failure;
 
@@ -77,6 +81,17 @@ final class CaseWatch implements AutoCloseable {
     /** The terminal event's type, once the saga's work ended ({@link #endedAt()}); {@code null} before. */
     String end() {
         return end;
+    }
+
+    /** When the first event naming the operator's action was written; {@code null} if none was. */
+    Instant noticeAt() {
+        return noticeAt;
+    }
+
+    /** How the cutover stands now; {@code injected}: whether the fault struck. */
+    CaseEnding ending(boolean injected) {
+        String ended = end;
+        return new CaseEnding(injected, ended, completedAt != null, notice);
     }
 
     int deadLetters() {
@@ -145,6 +160,9 @@ final class CaseWatch implements AutoCloseable {
             case CutoverRejected rejected -> ended("CutoverRejected", at);
             case CutoverCompleted completed -> completedAt = at;
             case TidyUpTaskDone done -> tidiedUp.add(done.getTask());
+            case SagaSilent silent -> noticed(CaseEnding.SAGA_SILENT, at);
+            case StepFailureNoted noted when "TIDY_UP".equals(noted.getStep()) ->
+                    noticed(CaseEnding.TIDY_UP_UNANSWERED, at);
             default -> { }
         }
         if (completedAt != null && tidiedUp.containsAll(TIDY_UP_TASKS)) {
@@ -156,6 +174,13 @@ final class CaseWatch implements AutoCloseable {
         if (endedAt == null) {
             endedAt = at;
             end = terminal;
+        }
+    }
+
+    private void noticed(String type, Instant at) {
+        if (notice == null) {
+            noticeAt = at;
+            notice = type;
         }
     }
 

@@ -31,7 +31,8 @@ import dev.cutover.sandbox.rehearsal.Services.Service;
  * <li>From the point of no return on the saga only goes forward: it completes once what it waits for is back.</li>
  * <li>A service the rest of the cutover no longer needs does not change its outcome.</li>
  * <li>Something needed that never comes back cannot be decided by the services: the cutover stops, and one event must
- * name what the operator has to do.</li>
+ * name what the operator has to do ({@link CaseEnding} says which events count). A participant only the tidy-up
+ * needs stops the tidy-up alone: the cutover completes for the application and the target must serve.</li>
  * </ul>
  */
 public final class FaultMatrix {
@@ -133,11 +134,14 @@ public final class FaultMatrix {
     private static FaultCase leftDead(Service service) {
         KillProcess kill = new KillProcess(service, false);
         if (ROLLBACK.contains(service) && SWITCH.contains(service)) {
-            return FaultCase.of(kill, Moment.STOP_TRAFFIC, STOPS, "neither forward nor back without it: start it again");
+            return FaultCase.of(kill, Moment.STOP_TRAFFIC, STOPS,
+                    "neither forward nor back without it: lag-monitor's SagaSilent says to start it again");
         }
         if (SWITCH.contains(service)) {
             return FaultCase.of(kill, Moment.STOP_TRAFFIC, ROLLS_BACK, "its step times out; the rollback does not need it");
         }
-        return FaultCase.of(kill, Moment.STOP_TRAFFIC, STOPS, "the target serves, but tidy-up cannot finish: start it again");
+        // The switch no longer needs it: the cutover completes for the application, and only the tidy-up stops.
+        return FaultCase.of(kill, Moment.STOP_TRAFFIC, STOPS, "the target serves (CutoverCompleted), but tidy-up"
+                + " cannot finish: the saga's StepFailureNoted(TIDY_UP) says to start it again");
     }
 }

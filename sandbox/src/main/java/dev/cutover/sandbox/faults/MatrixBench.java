@@ -50,6 +50,13 @@ final class MatrixBench implements AutoCloseable {
      * spare. A cutover that has not ended by then does not end on its own.
      */
     static final Duration BOUNDED_WAIT = Duration.ofMinutes(3);
+    /**
+     * How long a case waits for its cutover's end or for an event that names the operator's action
+     * ({@link CaseEnding}): longer than the later of the two notices, the saga's for a tidy-up task nobody answers
+     * (three sends 60 s apart: 180 s after {@code CutoverCompleted}) and lag-monitor's for a silent saga (120 s after
+     * its last event).
+     */
+    static final Duration NOTICE_WAIT = Duration.ofMinutes(4);
 
     private final LocalStack stack;
     private final Services services;
@@ -125,20 +132,24 @@ final class MatrixBench implements AutoCloseable {
         Report report = null;
         String notServing = null;
         String failure = null;
+        CaseEnding ending = null;
         try {
             Cutover cutover = cutover(seat, cutoverId, watch);
             report = cutover.report();
             notServing = cutover.notServing();
+            ending = cutover.ending();
         } catch (Exception e) {
             failure = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
         } finally {
             watch.close();
             services.restoreAll();
         }
+        ending = ending != null ? ending : watch.ending(seat.fault().injectedAt() != null);
         failure = failure != null ? failure : notServing != null ? notServing : watch.failure();
-        Outcome actual = notServing != null ? Outcome.FAILED : actual(seat.fault(), watch, report);
-        Long convergeMs = watch.endedAt() != null && seat.fault().injectedAt() != null
-                ? Math.max(0, Duration.between(seat.fault().injectedAt(), watch.endedAt()).toMillis()) : null;
+        Outcome actual = notServing != null ? Outcome.FAILED : ending.outcome(report != null);
+        Instant convergedAt = ending.end() != null ? watch.endedAt() : ending.stopped() ? watch.noticeAt() : null;
+        Long convergeMs = convergedAt != null && seat.fault().injectedAt() != null
+                ? Math.max(0, Duration.between(seat.fault().injectedAt(), convergedAt).toMillis()) : null;
         CaseResult result = new CaseResult(faultCase.name(), faultCase.expected(), actual,
                 report == null ? null : report.lostWrites(), report == null ? null : report.writesAfterFence(), convergeMs,
                 watch.deadLetters(), failure);
@@ -149,11 +160,14 @@ final class MatrixBench implements AutoCloseable {
         return result;
     }
 
-    /** The migration, the client, the cutover with the fault struck at its step, then the row-by-row report. */
-    /** A case's cutover: the report, and why the server that should serve at the end does not; {@code null} if it does. */
-    private record Cutover(Report report, String notServing) {
+    /**
+     * A case's cutover: the report, why the server that should serve at the end does not ({@code null} if it does),
+     * and how the cutover stood when the case stopped waiting for it.
+     */
+    private record Cutover(Report report, String notServing, CaseEnding ending) {
     }
 
+    /** The migration, the client, the cutover with the fault struck at its step, then the row-by-row report. */
     private Cutover cutover(Seat seat, String cutoverId, CaseWatch watch) throws Exception {
         String bootstrap = stack.kafkaBootstrapServers();
         awaitSettled();
@@ -180,18 +194,16 @@ final class MatrixBench implements AutoCloseable {
             }
             Cutoverctl.run(out, out, "watch", "--bootstrap-servers", bootstrap, "--cutover", cutoverId, "--timeout",
                     BOUNDED_WAIT.toSeconds() + "s");
-            CutoverResult result = CutoverResult.FAILED;
-            // A completed cutover's tidy-up follows its CutoverCompleted, which ends cutoverctl's watch.
-            if (awaits(() -> watch.end() != null, BOUNDED_WAIT)) {
+            // A completed cutover's tidy-up follows its CutoverCompleted, which ends cutoverctl's watch. A cutover that
+            // cannot end on its own is waited for until an event names the operator's action.
+            awaits(() -> watch.end() != null || watch.noticeAt() != null, NOTICE_WAIT);
+            CaseEnding ending = watch.ending(seat.fault().injectedAt() != null);
+            if (ending.end() != null) {
                 bus.await(SpecificRecord.class, m -> cutoverId.equals(MessagePublisher.metadataOf(m).getCutoverId())
                         && (m instanceof CutoverCompleted || m instanceof CutoverRolledBack || m instanceof CutoverRejected),
                         BOUNDED_WAIT);
-                result = switch (watch.end()) {
-                    case "CutoverCompleted" -> CutoverResult.COMPLETED;
-                    case "CutoverRolledBack" -> CutoverResult.ROLLED_BACK;
-                    default -> CutoverResult.FAILED;
-                };
             }
+            CutoverResult result = ending.result();
             watch.awaitHealed(BOUNDED_WAIT);
             String notServing = null;
             if (result == CutoverResult.COMPLETED) {
@@ -212,7 +224,7 @@ final class MatrixBench implements AutoCloseable {
                     Connection target = stack.target().connect(seat.database())) {
                 Report report = Report.create(Rehearsal.inputs(bus, cutoverId, record, result), source, target);
                 report.print(out);
-                return new Cutover(report, notServing);
+                return new Cutover(report, notServing, ending);
             }
         }
     }
@@ -231,23 +243,6 @@ final class MatrixBench implements AutoCloseable {
                 seat.database(), seat.database(), seat.database()).withRate(options.rate()).withWorkers(options.workers())
                 .withAddresses(stack.source().host(), stack.target().host()).withDns(dns, options.clientDnsCache());
         return options.clientDns() == ClientDns.NONE ? settings.withoutPool() : settings;
-    }
-
-    private static Outcome actual(StrikingFault fault, CaseWatch watch, Report report) {
-        if (fault.injectedAt() == null) {
-            return Outcome.NOT_INJECTED;
-        }
-        if (watch.end() == null) {
-            return Outcome.NO_END;
-        }
-        if (report == null) {
-            return Outcome.FAILED;
-        }
-        return switch (watch.end()) {
-            case "CutoverCompleted" -> Outcome.COMPLETES;
-            case "CutoverRolledBack" -> Outcome.ROLLS_BACK;
-            default -> Outcome.REJECTED;
-        };
     }
 
     private static void await(String what, BooleanSupplier condition) {
