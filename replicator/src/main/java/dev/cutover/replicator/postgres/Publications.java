@@ -33,6 +33,21 @@ public final class Publications {
         }
     }
 
+    /** The tables the publication names now, as the source lists them. */
+    public static List<TableName> tables(Connection source, String name) throws SQLException {
+        List<TableName> tables = new ArrayList<>();
+        try (PreparedStatement statement = source.prepareStatement(
+                "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?")) {
+            statement.setString(1, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(new TableName(rows.getString(1), rows.getString(2)));
+                }
+            }
+        }
+        return tables;
+    }
+
     /**
      * Tables whose UPDATE and DELETE would start failing on the source once published: no primary key
      * and no other replica identity.
