@@ -30,8 +30,8 @@ import dev.cutover.replicator.postgres.Tables;
  * Takes up a load that stopped half-way (docs/resumable-load.md). Its slot still stands at the consistent point the
  * finished tables were copied at, so those tables are kept and will stream from it; the tables it did not finish
  * cannot be completed from that point (the snapshot died with the load), so they are emptied on the target and taken
- * out of the publication, for {@code StartStreaming} to add back once subscribed and leave to PostgreSQL's table
- * synchronisation.
+ * out of the publication, which records them for {@code StartStreaming} to add back once subscribed and leave to
+ * PostgreSQL's table synchronisation.
  *
  * <p>Each step can be taken again after another crash: a table already withheld is missing from the publication and
  * is withheld again whatever its row count, a table already emptied is emptied again.
@@ -50,12 +50,15 @@ public final class LoadResume {
      *         holds its rows on the target): the load then starts over
      */
     public static Optional<ResumedLoad> resume(DatabasePair pair, ReplicationNames names, Map<String, Long> reported) {
+        if (reported.isEmpty()) {
+            return Optional.empty();
+        }
         Endpoint source = pair.source();
         Endpoint target = pair.target();
         try (Connection from = source.connect(); Connection to = target.connect()) {
             FullLoad.refuseWhileStreaming(to, names, target);
             Optional<Slots.Slot> slot = Slots.find(from, names.slot());
-            if (slot.isEmpty() || reported.isEmpty()) {
+            if (slot.isEmpty()) {
                 return Optional.empty();
             }
             if (slot.get().activePid().isPresent()) {
@@ -103,16 +106,26 @@ public final class LoadResume {
     }
 
     /**
-     * Out of the publication first: the subscription must not list them when created, or it marks them ready and
-     * applies changes since the slot's point to rows they do not have. Then empty, as table synchronisation appends.
+     * Out of the publication first, with the record of them on it in the same transaction: the subscription must not
+     * list them when created, or it marks them ready and applies changes since the slot's point to rows they do not
+     * have. Then emptied, as table synchronisation appends to what it finds.
      */
     private static void withhold(Connection source, Connection target, ReplicationNames names,
             List<TableName> stillPublished, List<TableName> withheld) throws SQLException {
-        if (!stillPublished.isEmpty()) {
-            try (Statement statement = source.createStatement()) {
+        boolean autoCommit = source.getAutoCommit();
+        source.setAutoCommit(false);
+        try (Statement statement = source.createStatement()) {
+            if (!stillPublished.isEmpty()) {
                 statement.execute("ALTER PUBLICATION " + Sql.identifier(names.publication()) + " DROP TABLE "
                         + String.join(", ", stillPublished.stream().map(table -> "ONLY " + table.quoted()).toList()));
             }
+            Publications.recordWithheld(source, names.publication(), withheld);
+            source.commit();
+        } catch (SQLException | RuntimeException e) {
+            source.rollback();
+            throw e;
+        } finally {
+            source.setAutoCommit(autoCommit);
         }
         if (!withheld.isEmpty()) {
             try (Statement statement = target.createStatement()) {

@@ -16,8 +16,8 @@ import dev.cutover.replicator.postgres.TableName;
  * @param slot            the interrupted load's slot, still at its consistent point
  * @param consistentPoint where the slot starts, as when the load created it
  * @param kept            tables kept with the rows the target holds, exactly as many as the load reported copying
- * @param withheld        tables emptied on the target and taken out of the publication; {@code StartStreaming} must
- *                        name them so they are added back and copied by table synchronisation
+ * @param withheld        tables emptied on the target and taken out of the publication, which records them:
+ *                        {@code StartStreaming} adds them back once subscribed, for table synchronisation to copy
  */
 public record ResumedLoad(String slot, Lsn consistentPoint, SortedMap<TableName, Long> kept, List<TableName> withheld) {
 

@@ -8,6 +8,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.cutover.platform.StepFailure;
 
@@ -19,6 +21,11 @@ public final class Publications {
 
     public static final String MARKER = "created by the cutover replicator; dropped by StopReplication";
 
+    private static final String WITHHELD = "; withheld from the subscription until it exists: ";
+
+    /** A table as {@link TableName#quoted()} writes it: {@code "schema"."name"}, a quote inside doubled. */
+    private static final Pattern QUOTED_TABLE = Pattern.compile("\"((?:[^\"]|\"\")*)\"\\.\"((?:[^\"]|\"\")*)\"");
+
     private Publications() {
     }
 
@@ -28,7 +35,8 @@ public final class Publications {
                 "SELECT obj_description(oid, 'pg_publication') FROM pg_publication WHERE pubname = ?")) {
             statement.setString(1, name);
             try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(MARKER.equals(row.getString(1))) : Optional.empty();
+                return row.next() ? Optional.of(row.getString(1) != null && row.getString(1).startsWith(MARKER))
+                        : Optional.empty();
             }
         }
     }
@@ -46,6 +54,40 @@ public final class Publications {
             }
         }
         return tables;
+    }
+
+    /**
+     * Records on cutover's publication the tables a resumed load took out of it, for {@code StartStreaming} to add back
+     * once subscribed; none clears the record. Kept on the publication because it lives exactly as long: a new load
+     * recreates it, {@code StopReplication} drops it.
+     */
+    public static void recordWithheld(Connection source, String name, List<TableName> withheld) throws SQLException {
+        String comment = withheld.isEmpty() ? MARKER : MARKER + WITHHELD
+                + String.join(", ", withheld.stream().map(TableName::quoted).toList());
+        try (Statement statement = source.createStatement()) {
+            statement.execute("COMMENT ON PUBLICATION " + Sql.identifier(name) + " IS " + Sql.literal(comment));
+        }
+    }
+
+    /** The tables {@link #recordWithheld} recorded, none for a publication that has no record or is not there. */
+    public static List<TableName> withheld(Connection source, String name) throws SQLException {
+        try (PreparedStatement statement = source.prepareStatement(
+                "SELECT obj_description(oid, 'pg_publication') FROM pg_publication WHERE pubname = ?")) {
+            statement.setString(1, name);
+            try (ResultSet row = statement.executeQuery()) {
+                String comment = row.next() ? row.getString(1) : null;
+                if (comment == null || !comment.startsWith(MARKER + WITHHELD)) {
+                    return List.of();
+                }
+                List<TableName> tables = new ArrayList<>();
+                Matcher quoted = QUOTED_TABLE.matcher(comment.substring((MARKER + WITHHELD).length()));
+                while (quoted.find()) {
+                    tables.add(new TableName(quoted.group(1).replace("\"\"", "\""),
+                            quoted.group(2).replace("\"\"", "\"")));
+                }
+                return tables;
+            }
+        }
     }
 
     /**

@@ -44,27 +44,36 @@ public final class Streaming {
     private static final String START_LSN_COMMENT = "created by the cutover replicator; streaming started at ";
 
     private final Duration slotReleasePatience;
+    private final Duration syncPatience;
 
-    /** @param slotReleasePatience how long to wait for the source's WAL sender to let go of the slot before ending it */
-    public Streaming(Duration slotReleasePatience) {
+    /**
+     * @param slotReleasePatience how long to wait for the source's WAL sender to let go of the slot before ending it
+     * @param syncPatience        how long starting waits for table synchronisation of a resumed load's withheld
+     *                            tables before failing with what to look at
+     */
+    public Streaming(Duration slotReleasePatience, Duration syncPatience) {
         this.slotReleasePatience = slotReleasePatience;
+        this.syncPatience = syncPatience;
     }
 
-    /** Subscribes the target; if cutover's subscription already exists, reports it again unchanged. */
-    public StreamingStarted start(DatabasePair pair, ReplicationNames names) {
-        return start(pair, names, List.of(), Duration.ZERO);
+    /** For loads that withheld nothing: a resumed load's tables still synchronising fail the start at once. */
+    public Streaming(Duration slotReleasePatience) {
+        this(slotReleasePatience, Duration.ZERO);
     }
 
     /**
-     * Subscribes the target for a resumed load ({@code LoadResume}): the tables it withheld are added back to the
-     * publication once the subscription exists, then copied by PostgreSQL's table synchronisation; returns only once
-     * every table of the subscription is ready, since until then the slot can be caught up while rows are missing.
-     *
-     * @param withheld     the tables the resumed load took out of the publication; empty for a load that finished
-     * @param syncPatience how long to wait for table synchronisation before failing with what to look at
+     * Subscribes the target; if cutover's subscription already exists, reports it again unchanged. A resumed load
+     * ({@code LoadResume}) recorded on the publication the tables it withheld: they are added back once the
+     * subscription exists and copied by PostgreSQL's table synchronisation, and this returns only once every table of
+     * the subscription is ready, since until then the slot can be caught up while rows are missing.
      */
-    public StreamingStarted start(DatabasePair pair, ReplicationNames names, List<TableName> withheld,
-            Duration syncPatience) {
+    public StreamingStarted start(DatabasePair pair, ReplicationNames names) {
+        List<TableName> withheld;
+        try (Connection from = pair.source().connect()) {
+            withheld = Publications.withheld(from, names.publication());
+        } catch (SQLException e) {
+            throw Failures.of("reading the publication " + names.publication(), pair.source().describe(), e);
+        }
         StreamingStarted started = subscribe(pair, names, withheld);
         if (!withheld.isEmpty()) {
             handOver(pair, names, withheld, syncPatience);
@@ -161,6 +170,12 @@ public final class Streaming {
             SQLException safe = new SQLException(Conninfo.redact(e.getMessage(), source), e.getSQLState());
             throw Failures.of("synchronising the withheld tables through " + names.subscription(),
                     target.describe(), safe);
+        }
+        try (Connection from = source.connect()) {
+            Publications.recordWithheld(from, names.publication(), List.of());
+        } catch (SQLException e) {
+            throw Failures.of("clearing the withheld tables recorded on the publication " + names.publication(),
+                    source.describe(), e);
         }
     }
 

@@ -5,6 +5,7 @@ import static dev.cutover.replicator.copy.ResumeWorkload.TABLES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.replicator.postgres.Lsn;
+import dev.cutover.replicator.postgres.Publications;
 import dev.cutover.replicator.postgres.ReplicationNames;
 import dev.cutover.replicator.postgres.TableName;
 import dev.cutover.replicator.streaming.Streaming;
@@ -28,8 +30,8 @@ import dev.cutover.stack.SharedStackExtension;
 /**
  * A load interrupted by a crash taken up with the replicator's own pieces, 11 -> 17: {@link LoadResume}, given the
  * tables the load reported copied, keeps those the target still holds and withholds the rest;
- * {@link Streaming#start(DatabasePair, ReplicationNames, List, Duration)} subscribes at the slot's point, hands the
- * withheld tables to table synchronisation and returns once every table is ready. A writer runs throughout.
+ * {@link Streaming#start} subscribes at the slot's point, hands the withheld tables (recorded on the publication) to
+ * table synchronisation and returns once every table is ready. A writer runs throughout.
  */
 @ExtendWith(SharedStackExtension.class)
 class LoadResumeIntegrationTest {
@@ -46,7 +48,7 @@ class LoadResumeIntegrationTest {
     void aLoadTakenUpAfterACrashKeepsTheTablesItFinishedAndHasTheRestSynchronisedBeforeItStreams() throws Exception {
         DatabasePair pair = db.pair(List.of("resume"));
         ReplicationNames names = ReplicationNames.forDatabase("load_resume");
-        Streaming streaming = new Streaming(Duration.ofSeconds(10));
+        Streaming streaming = new Streaming(Duration.ofSeconds(10), PATIENCE);
         try (ResumeWorkload workload = ResumeWorkload.start(db)) {
             try {
                 workload.awaitMoreWrites(200);
@@ -74,13 +76,21 @@ class LoadResumeIntegrationTest {
                 assertThat(db.textOnSource("SELECT string_agg(tablename, ',' ORDER BY tablename)"
                         + " FROM pg_publication_tables WHERE pubname = '" + names.publication() + "'"))
                         .as("withheld tables out of the publication").isEqualTo("kept_a,kept_b");
+                try (Connection from = pair.source().connect()) {
+                    assertThat(Publications.withheld(from, names.publication())).as("and recorded on it")
+                            .isEqualTo(resumed.withheld());
+                }
                 assertThat(db.countOnTarget("SELECT count(*) FROM resume.partial")).as("withheld tables emptied").isZero();
 
-                streaming.start(pair, names, resumed.withheld(), PATIENCE);
+                streaming.start(pair, names);
 
                 assertThat(workload.subscribedTables(names)).as("every table ready when streaming is reported")
                         .isEqualTo(Map.of("kept_a", "r", "kept_b", "r", "partial", "r", "untouched", "r"));
-                streaming.start(pair, names, resumed.withheld(), PATIENCE);
+                streaming.start(pair, names);
+                try (Connection from = pair.source().connect()) {
+                    assertThat(Publications.withheld(from, names.publication())).as("the record cleared").isEmpty();
+                    assertThat(Publications.existing(from, names.publication())).as("still cutover's").contains(true);
+                }
                 workload.awaitMoreWrites(300);
                 assertThat(workload.stopWriting()).isNull();
                 Lsn end = Lsn.parse(db.textOnSource("SELECT pg_current_wal_lsn()::text"));
