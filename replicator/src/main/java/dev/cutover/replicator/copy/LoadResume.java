@@ -22,7 +22,6 @@ import dev.cutover.replicator.postgres.Lsn;
 import dev.cutover.replicator.postgres.Publications;
 import dev.cutover.replicator.postgres.ReplicationNames;
 import dev.cutover.replicator.postgres.Slots;
-import dev.cutover.replicator.postgres.Sql;
 import dev.cutover.replicator.postgres.TableName;
 import dev.cutover.replicator.postgres.Tables;
 
@@ -112,25 +111,10 @@ public final class LoadResume {
      */
     private static void withhold(Connection source, Connection target, ReplicationNames names,
             List<TableName> stillPublished, List<TableName> withheld) throws SQLException {
-        boolean autoCommit = source.getAutoCommit();
-        source.setAutoCommit(false);
-        try (Statement statement = source.createStatement()) {
-            if (!stillPublished.isEmpty()) {
-                statement.execute("ALTER PUBLICATION " + Sql.identifier(names.publication()) + " DROP TABLE "
-                        + String.join(", ", stillPublished.stream().map(table -> "ONLY " + table.quoted()).toList()));
-            }
-            Publications.recordWithheld(source, names.publication(), withheld);
-            source.commit();
-        } catch (SQLException | RuntimeException e) {
-            source.rollback();
-            throw e;
-        } finally {
-            source.setAutoCommit(autoCommit);
-        }
+        Publications.withhold(source, names.publication(), stillPublished, withheld);
         if (!withheld.isEmpty()) {
             try (Statement statement = target.createStatement()) {
-                statement.execute("TRUNCATE " + String.join(", ",
-                        withheld.stream().map(table -> "ONLY " + table.quoted()).toList()));
+                statement.execute("TRUNCATE " + Publications.only(withheld));
             }
         }
     }

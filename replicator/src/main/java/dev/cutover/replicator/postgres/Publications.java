@@ -121,18 +121,46 @@ public final class Publications {
                     + " cutover: drop it (DROP PUBLICATION " + name + ") if nobody uses it, or rename the database"
                     + " in cutover.databases so cutover uses another name", false);
         }
-        boolean autoCommit = source.getAutoCommit();
-        source.setAutoCommit(false);
-        try (Statement statement = source.createStatement()) {
+        inTransaction(source, statement -> {
             if (existing.isPresent()) {
                 statement.execute("DROP PUBLICATION " + Sql.identifier(name));
             }
             // ONLY: without it an inheritance parent brings its children along, also those that are not moved,
             // whose changes would then stream to rows the target never got.
-            String forTables = tables.isEmpty() ? ""
-                    : " FOR TABLE " + String.join(", ", tables.stream().map(table -> "ONLY " + table.quoted()).toList());
+            String forTables = tables.isEmpty() ? "" : " FOR TABLE " + only(tables);
             statement.execute("CREATE PUBLICATION " + Sql.identifier(name) + forTables);
             statement.execute("COMMENT ON PUBLICATION " + Sql.identifier(name) + " IS " + Sql.literal(MARKER));
+        });
+    }
+
+    /**
+     * Takes {@code published} out of cutover's publication and records {@code withheld} on it, in one transaction, so
+     * that a table is never out of the publication without the record that brings it back.
+     */
+    public static void withhold(Connection source, String name, List<TableName> published, List<TableName> withheld)
+            throws SQLException {
+        inTransaction(source, statement -> {
+            if (!published.isEmpty()) {
+                statement.execute("ALTER PUBLICATION " + Sql.identifier(name) + " DROP TABLE " + only(published));
+            }
+            recordWithheld(source, name, withheld);
+        });
+    }
+
+    /** {@code ONLY "s"."a", ONLY "s"."b"}: each table by itself, never an inheritance parent's children with it. */
+    public static String only(List<TableName> tables) {
+        return String.join(", ", tables.stream().map(table -> "ONLY " + table.quoted()).toList());
+    }
+
+    private interface Work {
+        void run(Statement statement) throws SQLException;
+    }
+
+    private static void inTransaction(Connection source, Work work) throws SQLException {
+        boolean autoCommit = source.getAutoCommit();
+        source.setAutoCommit(false);
+        try (Statement statement = source.createStatement()) {
+            work.run(statement);
             source.commit();
         } catch (SQLException | RuntimeException e) {
             source.rollback();

@@ -149,7 +149,7 @@ public final class Streaming {
             if (!missing.isEmpty()) {
                 try (Statement statement = from.createStatement()) {
                     statement.execute("ALTER PUBLICATION " + Sql.identifier(names.publication()) + " ADD TABLE "
-                            + String.join(", ", missing.stream().map(table -> "ONLY " + table.quoted()).toList()));
+                            + Publications.only(missing));
                 }
             }
         } catch (SQLException e) {
