@@ -87,6 +87,7 @@ public final class Messages {
             event(SchemaApplied.class),
             event(TableCopied.class),
             event(FullLoadCompleted.class),
+            event(FullLoadResumed.class),
             event(ReplicationStreaming.class),
             event(ReplicationStopped.class),
             event(SchemaVerified.class),

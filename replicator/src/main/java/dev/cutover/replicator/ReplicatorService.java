@@ -2,6 +2,9 @@ package dev.cutover.replicator;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,10 +17,12 @@ import dev.cutover.events.DataVerified;
 import dev.cutover.events.FallbackPrepared;
 import dev.cutover.events.FallbackRemoved;
 import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadResumed;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.PrepareFallback;
 import dev.cutover.events.RemoveFallback;
 import dev.cutover.events.ReplicationStopped;
+import dev.cutover.events.ReportedTable;
 import dev.cutover.events.ReplicationStreaming;
 import dev.cutover.events.ReverseCaughtUp;
 import dev.cutover.events.ReverseReplicationStarted;
@@ -36,12 +41,15 @@ import dev.cutover.replicator.copy.FullLoad;
 import dev.cutover.replicator.copy.FullLoadResult;
 import dev.cutover.replicator.copy.LoadAbort;
 import dev.cutover.replicator.copy.LoadOptions;
+import dev.cutover.replicator.copy.LoadResume;
+import dev.cutover.replicator.copy.ResumedLoad;
 import dev.cutover.replicator.copy.RunningLoads;
 import dev.cutover.replicator.fallback.ReverseOutcome;
 import dev.cutover.replicator.fallback.ReverseReplication;
 import dev.cutover.replicator.postgres.Conninfo;
 import dev.cutover.replicator.postgres.Lsn;
 import dev.cutover.replicator.postgres.ReplicationNames;
+import dev.cutover.replicator.postgres.TableName;
 import dev.cutover.replicator.streaming.Streaming;
 import dev.cutover.replicator.streaming.StreamingStarted;
 import dev.cutover.replicator.streaming.StreamingStopped;
@@ -74,13 +82,23 @@ class ReplicatorService {
         if (repeated(cause)) {
             return;
         }
+        DatabasePair pair = pair(cause);
+        ReplicationNames names = names(databases, cause);
+        Map<String, Long> copied = command.getCopiedTables().stream()
+                .collect(Collectors.toMap(ReportedTable::getTable, ReportedTable::getRows, (first, second) -> second));
+        Optional<ResumedLoad> resumed = copied.isEmpty() ? Optional.empty() : LoadResume.resume(pair, names, copied);
+        if (resumed.isPresent()) {
+            publishResumed(cause, resumed.get());
+            handled.add(cause.getMessageId());
+            return;
+        }
         LoadOptions options = command.getParallelism() > 0
                 ? settings.loadOptions().withWorkers(command.getParallelism()) : settings.loadOptions();
         String migration = cause.getMigrationId() != null ? cause.getMigrationId() : cause.getMessageId().toString();
         LoadAbort abort = loads.begin(migration);
         FullLoadResult result;
         try {
-            result = new FullLoad(options).run(pair(cause), names(databases, cause), table -> publisher.publish(
+            result = new FullLoad(options).run(pair, names, table -> publisher.publish(
                     TableCopied.newBuilder()
                             .setMetadata(publisher.answering(cause))
                             .setTable(table.table())
@@ -103,12 +121,28 @@ class ReplicatorService {
         handled.add(cause.getMessageId());
     }
 
+    private void publishResumed(Metadata cause, ResumedLoad resumed) {
+        publisher.publish(FullLoadResumed.newBuilder()
+                .setMetadata(publisher.answering(cause))
+                .setSlot(resumed.slot())
+                .setConsistentLsn(resumed.consistentPoint().toString())
+                .setKeptTables(resumed.kept().entrySet().stream()
+                        .map(table -> ReportedTable.newBuilder()
+                                .setTable(table.getKey().toString())
+                                .setRows(table.getValue())
+                                .build())
+                        .toList())
+                .setWithheldTables(resumed.withheld().stream().map(TableName::toString).toList())
+                .build());
+    }
+
     void startStreaming(StartStreaming command) {
         Metadata cause = command.getMetadata();
         if (repeated(cause)) {
             return;
         }
-        StreamingStarted started = new Streaming(settings.slotReleasePatience()).start(pair(cause), names(databases, cause));
+        StreamingStarted started = new Streaming(settings.slotReleasePatience(), settings.tableSyncTimeout())
+                .start(pair(cause), names(databases, cause));
         publisher.publish(ReplicationStreaming.newBuilder()
                 .setMetadata(publisher.answering(cause))
                 .setSlot(started.slot())

@@ -17,6 +17,8 @@ import dev.cutover.replicator.copy.LoadOptions;
  * @param slotCreationTimeout how long creating the slot may wait for transactions open on the source
  * @param slotReleasePatience how long stopping waits for the source to let go of the slot before ending its sender
  * @param verifyRowsPerRange  about how many rows one verification checksum covers
+ * @param tableSyncTimeout    how long {@code StartStreaming} of a resumed load waits for the subscription's table
+ *                            synchronisation to copy the tables the interrupted load had not finished
  */
 @ConfigurationProperties("cutover.replicator")
 record ReplicatorSettings(
@@ -24,7 +26,8 @@ record ReplicatorSettings(
         @DefaultValue("256MB") DataSize splitThreshold,
         @DefaultValue("60s") Duration slotCreationTimeout,
         @DefaultValue("10s") Duration slotReleasePatience,
-        @DefaultValue("100000") long verifyRowsPerRange) {
+        @DefaultValue("100000") long verifyRowsPerRange,
+        @DefaultValue("24h") Duration tableSyncTimeout) {
 
     ReplicatorSettings {
         if (workers < 1) {
@@ -41,6 +44,10 @@ record ReplicatorSettings(
         if (slotReleasePatience.isNegative()) {
             throw new IllegalArgumentException("cutover.replicator.slot-release-patience must not be negative, was "
                     + slotReleasePatience);
+        }
+        if (tableSyncTimeout.isNegative() || tableSyncTimeout.isZero()) {
+            throw new IllegalArgumentException("cutover.replicator.table-sync-timeout must be positive, e.g. 24h, was "
+                    + tableSyncTimeout);
         }
         if (verifyRowsPerRange < 1) {
             throw new IllegalArgumentException("cutover.replicator.verify-rows-per-range must be at least 1, was "

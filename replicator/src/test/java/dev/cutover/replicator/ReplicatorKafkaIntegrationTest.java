@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,6 +28,7 @@ import dev.cutover.events.DataVerified;
 import dev.cutover.events.FallbackPrepared;
 import dev.cutover.events.FallbackRemoved;
 import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadResumed;
 import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.MigrationCleanedUp;
@@ -34,6 +36,7 @@ import dev.cutover.events.PrepareFallback;
 import dev.cutover.events.RemoveFallback;
 import dev.cutover.events.ReplicationStopped;
 import dev.cutover.events.ReplicationStreaming;
+import dev.cutover.events.ReportedTable;
 import dev.cutover.events.StartStreaming;
 import dev.cutover.events.StepFailed;
 import dev.cutover.events.StopReplication;
@@ -54,12 +57,15 @@ class ReplicatorKafkaIntegrationTest {
     private static final String ADOPTED = "kafka_adopted";
     /** Configured to prepare reverse replication for a fallback. */
     private static final String FALLBACK = "kafka_fallback";
+    /** Its load is interrupted and taken up again. */
+    private static final String RESUMED = "kafka_resumed";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private static TestDatabase db;
     private static TestDatabase aborted;
     private static TestDatabase adopted;
     private static TestDatabase fallback;
+    private static TestDatabase resumed;
     private static ConfigurableApplicationContext service;
     private static KafkaConsumer<String, SpecificRecord> events;
     private static final List<SpecificRecord> seen = new ArrayList<>();
@@ -77,7 +83,13 @@ class ReplicatorKafkaIntegrationTest {
         adopted.onBoth("CREATE SCHEMA shop", "CREATE TABLE shop.items (id int PRIMARY KEY, name text)");
         fallback = TestDatabase.create(FALLBACK, stack.source(), stack.target());
         fallback.onBoth("CREATE SCHEMA shop", "CREATE TABLE shop.items (id int PRIMARY KEY, name text)");
+        resumed = TestDatabase.create(RESUMED, stack.source(), stack.target());
+        resumed.onBoth("CREATE SCHEMA shop", "CREATE TABLE shop.items (id int PRIMARY KEY, name text)",
+                "CREATE TABLE shop.notes (id int PRIMARY KEY, item int)");
+        resumed.onSource("INSERT INTO shop.items SELECT g, 'item ' || g FROM generate_series(1, 1000) g",
+                "INSERT INTO shop.notes SELECT g, g FROM generate_series(1, 500) g");
         var properties = new HashMap<String, Object>(databaseProperties(stack, DATABASE));
+        properties.putAll(databaseProperties(stack, RESUMED));
         properties.putAll(databaseProperties(stack, FALLBACK));
         properties.put("cutover.databases." + FALLBACK + ".fallback.prepare", "true");
         properties.putAll(databaseProperties(stack, ABORTED));
@@ -177,6 +189,61 @@ class ReplicatorKafkaIntegrationTest {
         assertThat(List.of(nothing.getSubscriptionOutcome(), nothing.getSlotOutcome()))
                 .containsExactly("NOT_PRESENT", "NOT_PRESENT");
         assertThat(nothing.getSlotDropped()).isFalse();
+    }
+
+    @Test
+    void copyDataSentAgainWithTheTablesReportedCopiedKeepsThemAndStreamingWaitsForTheRestToBeSynchronised() {
+        MessagePublisher publisher = service.getBean(MessagePublisher.class);
+        String migration = "migration-" + UUID.randomUUID();
+        Metadata copy = publisher.originating(RESUMED, null, migration);
+        publisher.publish(CopyData.newBuilder().setMetadata(copy).build());
+        awaitAnswer(FullLoadCompleted.class, copy);
+        TableCopied items = awaitAnswer(TableCopied.class, copy, table -> table.getTable().equals("shop.items"));
+        // The load as a crash leaves it: only shop.items reported, shop.notes part-copied, the slot waiting.
+        resumed.onTarget("DELETE FROM shop.notes WHERE id > 200");
+        String copiedBy = resumed.textOnTarget("SELECT string_agg(DISTINCT xmin::text, ',') FROM shop.items");
+        String fileOfItems = resumed.textOnTarget("SELECT pg_relation_filenode('shop.items')::text");
+        resumed.onSource("INSERT INTO shop.items SELECT g, 'later ' || g FROM generate_series(1001, 1100) g",
+                "UPDATE shop.notes SET item = item + 1 WHERE id % 7 = 0", "DELETE FROM shop.items WHERE id % 11 = 0");
+
+        Metadata again = publisher.originating(RESUMED, null, migration);
+        publisher.publish(CopyData.newBuilder().setMetadata(again).setCopiedTables(List.of(ReportedTable.newBuilder()
+                .setTable("shop.items").setRows(items.getRows()).build())).build());
+        FullLoadResumed taken = awaitAnswer(FullLoadResumed.class, again);
+
+        assertThat(taken.getKeptTables()).extracting(table -> table.getTable() + " " + table.getRows())
+                .containsExactly("shop.items 1000");
+        assertThat(taken.getWithheldTables()).containsExactly("shop.notes");
+        assertThat(taken.getSlot()).isEqualTo("cutover_slot_kafka_resumed");
+        assertThat(resumed.countOnTarget("SELECT count(*) FROM shop.notes")).isZero();
+        resumed.onSource("INSERT INTO shop.notes SELECT g, g FROM generate_series(501, 600) g");
+
+        Metadata stream = publisher.originating(RESUMED, null, migration);
+        publisher.publish(StartStreaming.newBuilder().setMetadata(stream).build());
+        awaitAnswer(ReplicationStreaming.class, stream);
+
+        assertThat(resumed.textOnTarget("SELECT string_agg(srrelid::regclass::text || '=' || srsubstate::text, ','"
+                + " ORDER BY srrelid::regclass::text) FROM pg_subscription_rel"))
+                .as("every table ready when streaming is reported").isEqualTo("shop.items=r,shop.notes=r");
+        String end = resumed.textOnSource("SELECT pg_current_wal_lsn()::text");
+        await("the subscription caught up").atMost(PATIENCE).until(() -> resumed.countOnSource(
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cutover_slot_kafka_resumed'"
+                        + " AND confirmed_flush_lsn >= '" + end + "'") == 1);
+        Metadata verify = publisher.originating(RESUMED, null, migration);
+        publisher.publish(VerifyData.newBuilder().setMetadata(verify).build());
+        DataVerified verified = awaitAnswer(DataVerified.class, verify);
+
+        assertThat(verified.getMismatches()).isEmpty();
+        assertThat(verified.getRows()).isEqualTo(resumed.countOnSource(
+                "SELECT (SELECT count(*) FROM shop.items) + (SELECT count(*) FROM shop.notes)"));
+        assertThat(resumed.textOnTarget("SELECT pg_relation_filenode('shop.items')::text"))
+                .as("shop.items was not emptied again").isEqualTo(fileOfItems);
+        assertThat(resumed.countOnTarget("SELECT count(*) FROM shop.items WHERE xmin::text = '" + copiedBy + "'"))
+                .as("shop.items holds the rows the first load wrote").isPositive();
+
+        Metadata stop = publisher.originating(RESUMED, null, migration);
+        publisher.publish(StopReplication.newBuilder().setMetadata(stop).build());
+        assertThat(awaitAnswer(ReplicationStopped.class, stop).getSlotDropped()).isTrue();
     }
 
     @Test
@@ -285,13 +352,19 @@ class ReplicatorKafkaIntegrationTest {
         return publisher.originating(database, null, "migration-" + UUID.randomUUID());
     }
 
-    private static synchronized <T extends SpecificRecord> T awaitAnswer(Class<T> type, Metadata cause) {
+    private static <T extends SpecificRecord> T awaitAnswer(Class<T> type, Metadata cause) {
+        return awaitAnswer(type, cause, answer -> true);
+    }
+
+    private static synchronized <T extends SpecificRecord> T awaitAnswer(Class<T> type, Metadata cause,
+            Predicate<T> which) {
         String causation = cause.getMessageId().toString();
+        Predicate<SpecificRecord> wanted = event -> answers(event, type, causation) && which.test(type.cast(event));
         await().atMost(PATIENCE).until(() -> {
             events.poll(Duration.ofMillis(200)).forEach(record -> seen.add(record.value()));
-            return seen.stream().anyMatch(event -> answers(event, type, causation));
+            return seen.stream().anyMatch(wanted);
         });
-        return type.cast(seen.stream().filter(event -> answers(event, type, causation)).findFirst().orElseThrow());
+        return type.cast(seen.stream().filter(wanted).findFirst().orElseThrow());
     }
 
     private static boolean answers(SpecificRecord event, Class<?> type, String causation) {

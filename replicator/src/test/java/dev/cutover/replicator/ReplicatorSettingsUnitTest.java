@@ -13,21 +13,28 @@ class ReplicatorSettingsUnitTest {
     @Test
     void noWorkersIsRefusedNamingTheProperty() {
         assertThatThrownBy(() -> new ReplicatorSettings(0, DataSize.ofMegabytes(256), Duration.ofSeconds(60),
-                Duration.ofSeconds(10), 100_000))
+                Duration.ofSeconds(10), 100_000, Duration.ofHours(24)))
                 .hasMessageContaining("cutover.replicator.workers");
     }
 
     @Test
     void aZeroSlotTimeoutIsRefusedWithAnExample() {
         assertThatThrownBy(() -> new ReplicatorSettings(4, DataSize.ofMegabytes(256), Duration.ZERO,
-                Duration.ofSeconds(10), 100_000))
+                Duration.ofSeconds(10), 100_000, Duration.ofHours(24)))
                 .hasMessageContaining("cutover.replicator.slot-creation-timeout").hasMessageContaining("60s");
+    }
+
+    @Test
+    void aZeroTableSyncTimeoutIsRefusedWithAnExample() {
+        assertThatThrownBy(() -> new ReplicatorSettings(4, DataSize.ofMegabytes(256), Duration.ofSeconds(60),
+                Duration.ofSeconds(10), 100_000, Duration.ZERO))
+                .hasMessageContaining("cutover.replicator.table-sync-timeout").hasMessageContaining("24h");
     }
 
     @Test
     void loadOptionsCarryTheThresholdInBytes() {
         ReplicatorSettings settings = new ReplicatorSettings(3, DataSize.ofMegabytes(1), Duration.ofSeconds(5),
-                Duration.ofSeconds(10), 10);
+                Duration.ofSeconds(10), 10, Duration.ofHours(24));
 
         assertThat(settings.loadOptions().splitThreshold()).isEqualTo(1024 * 1024);
         assertThat(settings.loadOptions().workers()).isEqualTo(3);

@@ -155,6 +155,25 @@ public sealed interface MigrationMessage {
         }
     }
 
+    /**
+     * The replicator took up an interrupted load instead of copying it again: the load is done for the migration as with
+     * {@link FullLoadCompleted}. The withheld tables are copied by the subscription's table synchronisation, which the
+     * replicator waits for before it reports streaming.
+     */
+    record FullLoadResumed(String slot, List<String> keptTables, List<String> withheldTables) implements StepOutcome {
+
+        public FullLoadResumed {
+            Text.notBlank(slot, "slot");
+            keptTables = List.copyOf(keptTables);
+            withheldTables = List.copyOf(withheldTables);
+        }
+
+        @Override
+        public MigrationStep step() {
+            return MigrationStep.FULL_LOAD;
+        }
+    }
+
     /** The target is subscribed to the slot and receives every change made since the snapshot. */
     record ReplicationStreaming(String slot, String subscription) implements StepOutcome {
 

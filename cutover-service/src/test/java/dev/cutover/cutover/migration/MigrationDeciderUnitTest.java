@@ -46,6 +46,7 @@ import dev.cutover.cutover.migration.MigrationEvent.MigrationStopped;
 import dev.cutover.cutover.migration.MigrationMessage.DataVerified;
 import dev.cutover.cutover.migration.MigrationMessage.DnsTtlChanged;
 import dev.cutover.cutover.migration.MigrationMessage.FullLoadCompleted;
+import dev.cutover.cutover.migration.MigrationMessage.FullLoadResumed;
 import dev.cutover.cutover.migration.MigrationMessage.PostDataOfTablesApplied;
 import dev.cutover.cutover.migration.MigrationMessage.PreflightReported;
 import dev.cutover.cutover.migration.MigrationMessage.ReplicationStreaming;
@@ -232,6 +233,27 @@ class MigrationDeciderUnitTest {
                     .then(List.of(), List.of(new ApplySchema(SchemaSection.POST_DATA, PARALLELISM,
                             List.of("public.orders"))));
             assertThat(state).isEqualTo(MigrationDecider.rebuild(historyUntil(MigrationStep.FULL_LOAD)));
+        }
+
+        @Test
+        void an_interrupted_load_taken_up_by_the_replicator_ends_the_full_load_and_post_data_follows() {
+            Migration state = given(historyUntil(MigrationStep.FULL_LOAD))
+                    .when(new FullLoadResumed("cutover_orders", List.of("public.orders"), List.of("public.events")),
+                            during(MigrationStep.FULL_LOAD))
+                    .then(new MigrationStepStarted(MigrationStep.POST_DATA, 1, during(MigrationStep.FULL_LOAD)),
+                            new ApplySchema(SchemaSection.POST_DATA, PARALLELISM));
+            assertThat(state).isInstanceOfSatisfying(Running.class, running -> {
+                assertThat(running.step()).isEqualTo(MigrationStep.POST_DATA);
+                assertThat(running.progress().reached(MigrationStep.FULL_LOAD)).isTrue();
+            });
+        }
+
+        @Test
+        void a_resumed_load_reported_again_once_the_load_is_over_does_nothing() {
+            given(historyUntil(MigrationStep.POST_DATA))
+                    .when(new FullLoadResumed("cutover_orders", List.of("public.orders"), List.of()),
+                            during(MigrationStep.POST_DATA))
+                    .thenNothing();
         }
 
         @Test

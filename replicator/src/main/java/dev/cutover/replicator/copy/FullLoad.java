@@ -134,7 +134,7 @@ public final class FullLoad {
         return table.without(plainOnSource);
     }
 
-    private static void refuseWhileStreaming(Connection target, ReplicationNames names, Endpoint where)
+    static void refuseWhileStreaming(Connection target, ReplicationNames names, Endpoint where)
             throws SQLException {
         try (PreparedStatement statement = target.prepareStatement(
                 "SELECT 1 FROM pg_subscription WHERE subname = ? AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {

@@ -6,7 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +28,7 @@ import dev.cutover.replicator.postgres.ReplicationNames;
 import dev.cutover.replicator.postgres.Slots;
 import dev.cutover.replicator.postgres.Sql;
 import dev.cutover.replicator.postgres.Subscriptions;
+import dev.cutover.replicator.postgres.TableName;
 
 /**
  * The target's subscription to the slot the full load created. It neither creates a slot nor copies
@@ -33,20 +39,53 @@ public final class Streaming {
 
     private static final Logger log = LoggerFactory.getLogger(Streaming.class);
 
+    private static final Duration SYNC_POLL = Duration.ofMillis(500);
+
     private static final String START_LSN_COMMENT = "created by the cutover replicator; streaming started at ";
 
     private final Duration slotReleasePatience;
+    private final Duration syncPatience;
 
-    /** @param slotReleasePatience how long to wait for the source's WAL sender to let go of the slot before ending it */
-    public Streaming(Duration slotReleasePatience) {
+    /**
+     * @param slotReleasePatience how long to wait for the source's WAL sender to let go of the slot before ending it
+     * @param syncPatience        how long starting waits for table synchronisation of a resumed load's withheld
+     *                            tables before failing with what to look at
+     */
+    public Streaming(Duration slotReleasePatience, Duration syncPatience) {
         this.slotReleasePatience = slotReleasePatience;
+        this.syncPatience = syncPatience;
     }
 
-    /** Subscribes the target; if cutover's subscription already exists, reports it again unchanged. */
+    /** For loads that withheld nothing: a resumed load's tables still synchronising fail the start at once. */
+    public Streaming(Duration slotReleasePatience) {
+        this(slotReleasePatience, Duration.ZERO);
+    }
+
+    /**
+     * Subscribes the target; if cutover's subscription already exists, reports it again unchanged. A resumed load
+     * ({@code LoadResume}) recorded on the publication the tables it withheld: they are added back once the
+     * subscription exists and copied by PostgreSQL's table synchronisation, and this returns only once every table of
+     * the subscription is ready, since until then the slot can be caught up while rows are missing.
+     */
     public StreamingStarted start(DatabasePair pair, ReplicationNames names) {
+        List<TableName> withheld;
+        try (Connection from = pair.source().connect()) {
+            withheld = Publications.withheld(from, names.publication());
+        } catch (SQLException e) {
+            throw Failures.of("reading the publication " + names.publication(), pair.source().describe(), e);
+        }
+        StreamingStarted started = subscribe(pair, names, withheld);
+        if (!withheld.isEmpty()) {
+            handOver(pair, names, withheld, syncPatience);
+        }
+        return started;
+    }
+
+    private StreamingStarted subscribe(DatabasePair pair, ReplicationNames names, List<TableName> withheld) {
         Endpoint source = pair.source();
         Endpoint target = pair.target();
         Lsn start;
+        List<TableName> withheldButPublished;
         try (Connection from = source.connect()) {
             Slots.Slot slot = Slots.find(from, names.slot()).orElseThrow(() -> new StepFailure("the source "
                     + source.describe() + " has no replication slot " + names.slot() + ": run CopyData first,"
@@ -57,6 +96,8 @@ public final class Streaming {
                 throw new StepFailure("the source " + source.describe() + " has no publication "
                         + names.publication() + ": run CopyData again, which creates it", false);
             }
+            List<TableName> published = withheld.isEmpty() ? List.of() : Publications.tables(from, names.publication());
+            withheldButPublished = withheld.stream().filter(published::contains).toList();
         } catch (SQLException e) {
             throw Failures.of("reading the slot " + names.slot(), source.describe(), e);
         }
@@ -65,6 +106,13 @@ public final class Streaming {
             if (startedAt.isPresent()) {
                 log.info("the subscription {} exists already on {}", names.subscription(), target.describe());
                 return new StreamingStarted(names.slot(), names.subscription(), startedAt.get());
+            }
+            if (!withheldButPublished.isEmpty()) {
+                // Subscribed now, the subscription would take them as ready and apply changes to rows they lack.
+                throw new StepFailure("the publication " + names.publication() + " on " + source.describe()
+                        + " names " + withheldButPublished + ", which the resumed load withheld until the"
+                        + " subscription exists: take them out (ALTER PUBLICATION " + names.publication()
+                        + " DROP TABLE ...) and send StartStreaming again, or start the load over", false);
             }
             try (Statement statement = to.createStatement()) {
                 statement.execute("CREATE SUBSCRIPTION " + Sql.identifier(names.subscription())
@@ -84,6 +132,98 @@ public final class Streaming {
             SQLException safe = new SQLException(Conninfo.redact(e.getMessage(), source), e.getSQLState());
             throw Failures.of("creating the subscription " + names.subscription(), target.describe(), safe);
         }
+    }
+
+    /**
+     * The withheld tables back in the publication, then a refresh that hands each to a table synchronisation worker:
+     * it copies the table at a snapshot of its own and follows it until the apply worker takes over. Each part is
+     * skipped when already done, so a repeated command only waits.
+     */
+    private static void handOver(DatabasePair pair, ReplicationNames names, List<TableName> withheld,
+            Duration patience) {
+        Endpoint source = pair.source();
+        Endpoint target = pair.target();
+        try (Connection from = source.connect()) {
+            List<TableName> published = Publications.tables(from, names.publication());
+            List<TableName> missing = withheld.stream().filter(table -> !published.contains(table)).toList();
+            if (!missing.isEmpty()) {
+                try (Statement statement = from.createStatement()) {
+                    statement.execute("ALTER PUBLICATION " + Sql.identifier(names.publication()) + " ADD TABLE "
+                            + Publications.only(missing));
+                }
+            }
+        } catch (SQLException e) {
+            throw Failures.of("adding the withheld tables back to the publication " + names.publication(),
+                    source.describe(), e);
+        }
+        try (Connection to = target.connect()) {
+            if (!subscribed(to, names.subscription()).keySet().containsAll(withheld)) {
+                try (Statement statement = to.createStatement()) {
+                    statement.execute("ALTER SUBSCRIPTION " + Sql.identifier(names.subscription())
+                            + " REFRESH PUBLICATION WITH (copy_data = true)");
+                }
+                log.info("the subscription {} synchronises {} tables the resumed load withheld: {}",
+                        names.subscription(), withheld.size(), withheld);
+            }
+            awaitReady(to, names.subscription(), patience, target);
+        } catch (SQLException e) {
+            SQLException safe = new SQLException(Conninfo.redact(e.getMessage(), source), e.getSQLState());
+            throw Failures.of("synchronising the withheld tables through " + names.subscription(),
+                    target.describe(), safe);
+        }
+        try (Connection from = source.connect()) {
+            Publications.recordWithheld(from, names.publication(), List.of());
+        } catch (SQLException e) {
+            throw Failures.of("clearing the withheld tables recorded on the publication " + names.publication(),
+                    source.describe(), e);
+        }
+    }
+
+    private static void awaitReady(Connection target, String subscription, Duration patience, Endpoint where)
+            throws SQLException {
+        Instant deadline = Instant.now().plus(patience);
+        Map<TableName, String> notReady = notReady(subscribed(target, subscription));
+        while (!notReady.isEmpty() && Instant.now().isBefore(deadline)) {
+            LockSupport.parkNanos(SYNC_POLL.toNanos());
+            notReady = notReady(subscribed(target, subscription));
+        }
+        if (!notReady.isEmpty()) {
+            throw new StepFailure("after " + patience + " the subscription " + subscription + " on "
+                    + where.describe() + " has not synchronised every table yet (state i: waiting for a worker,"
+                    + " d: copying, f/s: catching up): " + notReady + ". Table synchronisation copies"
+                    + " max_sync_workers_per_subscription tables at once; a worker that fails starts again and says why"
+                    + " in the target's server log (and pg_stat_subscription_stats.sync_error_count on 15+); each needs"
+                    + " a free slot and WAL sender on the source (max_replication_slots, max_wal_senders). Send"
+                    + " StartStreaming again to keep waiting: what is done is not done twice", true);
+        }
+    }
+
+    private static Map<TableName, String> notReady(Map<TableName, String> states) {
+        Map<TableName, String> waiting = new TreeMap<>();
+        states.forEach((table, state) -> {
+            if (!"r".equals(state)) {
+                waiting.put(table, state);
+            }
+        });
+        return waiting;
+    }
+
+    /** The subscription's tables and the state of each in {@code pg_subscription_rel} ('r' once ready). */
+    private static Map<TableName, String> subscribed(Connection target, String subscription) throws SQLException {
+        Map<TableName, String> states = new TreeMap<>();
+        try (PreparedStatement statement = target.prepareStatement("""
+                SELECT n.nspname, c.relname, r.srsubstate::text
+                FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid
+                JOIN pg_class c ON c.oid = r.srrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE s.subname = ? AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())""")) {
+            statement.setString(1, subscription);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    states.put(new TableName(rows.getString(1), rows.getString(2)), rows.getString(3));
+                }
+            }
+        }
+        return states;
     }
 
     /**

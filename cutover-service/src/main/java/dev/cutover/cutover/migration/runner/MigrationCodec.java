@@ -78,6 +78,9 @@ final class MigrationCodec {
             case dev.cutover.events.TableCopied m -> new MigrationMessage.TableCopied(m.getTable());
             case dev.cutover.events.FullLoadCompleted m ->
                     new MigrationMessage.FullLoadCompleted(m.getSlot(), m.getTables(), m.getRows());
+            case dev.cutover.events.FullLoadResumed m -> new MigrationMessage.FullLoadResumed(m.getSlot(),
+                    m.getKeptTables().stream().map(dev.cutover.events.ReportedTable::getTable).toList(),
+                    m.getWithheldTables());
             case dev.cutover.events.ReplicationStreaming m ->
                     new MigrationMessage.ReplicationStreaming(m.getSlot(), m.getSubscription());
             case dev.cutover.events.SchemaVerified m -> new MigrationMessage.SchemaVerified(

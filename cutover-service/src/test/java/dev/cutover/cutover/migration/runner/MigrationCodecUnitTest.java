@@ -1,0 +1,34 @@
+package dev.cutover.cutover.migration.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.cutover.cutover.migration.MigrationMessage;
+import dev.cutover.events.FullLoadResumed;
+import dev.cutover.events.Metadata;
+import dev.cutover.events.ReportedTable;
+
+/** The replicator's answers about a migration as the migration saga understands them. */
+class MigrationCodecUnitTest {
+
+    private static final Metadata METADATA = Metadata.newBuilder().setMessageId(UUID.randomUUID())
+            .setMigrationId("orders-1").setDatabase("orders").setOccurredAt(Instant.parse("2026-12-06T10:00:00Z"))
+            .setProducer("replicator").build();
+
+    @Test
+    void aResumedLoadIsUnderstoodAsTheFullLoadsAnswerWithItsKeptAndWithheldTables() {
+        FullLoadResumed resumed = FullLoadResumed.newBuilder().setMetadata(METADATA).setSlot("cutover_slot_orders")
+                .setConsistentLsn("0/16B3748")
+                .setKeptTables(List.of(ReportedTable.newBuilder().setTable("sales.orders").setRows(1200).build()))
+                .setWithheldTables(List.of("sales.lines"))
+                .build();
+
+        assertThat(MigrationCodec.inbound(resumed)).contains(new MigrationMessage.FullLoadResumed("cutover_slot_orders",
+                List.of("sales.orders"), List.of("sales.lines")));
+    }
+}
