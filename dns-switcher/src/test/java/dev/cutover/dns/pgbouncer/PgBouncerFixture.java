@@ -37,7 +37,9 @@ final class PgBouncerFixture implements AutoCloseable {
         source = prepare(servers.source(), "source");
         target = prepare(servers.target(), "target");
         for (int i = 0; i < instances; i++) {
+            // PgBouncer's own server_login_retry: the switch must not depend on the stack's shorter one.
             pgbouncers.add(PgBouncerServer.start(PgBouncerServer.Options.of()
+                    .withServerLoginRetry(PgBouncerServer.PGBOUNCER_DEFAULT_LOGIN_RETRY)
                     .withAdminPassword(ADMIN_PASSWORD)
                     .withUser(servers.source().superuser(), servers.source().password())
                     .withDatabase(ENTRY, "host=" + source.host() + " port=" + source.port() + " dbname=" + database)));
