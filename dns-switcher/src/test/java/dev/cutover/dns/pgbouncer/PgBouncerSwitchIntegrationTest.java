@@ -104,6 +104,23 @@ class PgBouncerSwitchIntegrationTest {
     }
 
     @Test
+    void aFlipRedeliveredWhileTheClientsAreHeldHoldsThemStillAndTheyRunOnTheTarget() throws Exception {
+        try (Connection client = servers.client(1)) {
+            flip();
+            CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> query(client));
+            await().atMost(Duration.ofSeconds(30)).until(() -> servers.waitingClients(1) == 1);
+
+            PoolFlip again = flip();
+
+            assertThat(again.current()).isEqualTo(servers.target);
+            assertThat(servers.entry(1)).isEqualTo(new AdminConsole.Entry(servers.source, true));
+            assertThat(held).isNotDone();
+            pgbouncer.targetOpened(servers.database, Optional.of("cutover-1")).orElseThrow();
+            assertThat(held).succeedsWithin(Duration.ofSeconds(30)).isEqualTo("target");
+        }
+    }
+
+    @Test
     void aRollbackPointsEveryPgBouncerBackAtTheSourceAndResumesThere() throws Exception {
         try (Connection client = servers.client(1)) {
             flip();
