@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,6 +33,13 @@ public final class PgBouncerServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PgBouncerServer.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The stack's {@code server_login_retry}. PgBouncer's default, 15 s, holds every client of a pool whose server
+     * login failed once, for that long, even after the server accepts logins again; half a second bounds that.
+     */
+    public static final Duration SERVER_LOGIN_RETRY = Duration.ofMillis(500);
+    /** PgBouncer's own {@code server_login_retry}, for tests that must show they do not depend on a shorter one. */
+    public static final Duration PGBOUNCER_DEFAULT_LOGIN_RETRY = Duration.ofSeconds(15);
 
     /**
      * How to run PgBouncer.
@@ -42,9 +50,11 @@ public final class PgBouncerServer implements AutoCloseable {
      *     {@code app -> host=127.0.0.1 port=5432 dbname=app}
      * @param users who may connect, name to password; PgBouncer logs in to PostgreSQL with the same password
      * @param adminPassword the password of {@link #ADMIN_USER}
+     * @param serverLoginRetry how long PgBouncer waits after a failed server login before the next
+     *     ({@code server_login_retry}; {@link #SERVER_LOGIN_RETRY} unless told)
      */
     public record Options(String host, int port, Map<String, String> databases, Map<String, String> users,
-            String adminPassword) {
+            String adminPassword, Duration serverLoginRetry) {
 
         public Options {
             Objects.requireNonNull(host, "host");
@@ -53,6 +63,9 @@ public final class PgBouncerServer implements AutoCloseable {
             }
             databases = Map.copyOf(databases);
             users = Map.copyOf(users);
+            if (serverLoginRetry == null || serverLoginRetry.isNegative() || serverLoginRetry.toMillis() < 1) {
+                throw new IllegalArgumentException("serverLoginRetry must be at least 1 ms, but is " + serverLoginRetry);
+            }
             if (!Objects.requireNonNull(adminPassword, "adminPassword").matches("[A-Za-z0-9._-]+")
                     || !users.entrySet().stream().allMatch(user -> (user.getKey() + user.getValue()).matches("[A-Za-z0-9._-]+"))) {
                 throw new IllegalArgumentException("user names and passwords may hold letters, digits, '-', '_' and '.' only,"
@@ -62,24 +75,30 @@ public final class PgBouncerServer implements AutoCloseable {
 
         /** No databases and no users yet, on 127.0.0.1 at a free port, with a random admin password. */
         public static Options of() {
-            return new Options("127.0.0.1", 0, Map.of(), Map.of(), HexFormat.of().formatHex(new SecureRandom().generateSeed(12)));
+            return new Options("127.0.0.1", 0, Map.of(), Map.of(), HexFormat.of().formatHex(new SecureRandom().generateSeed(12)),
+                    SERVER_LOGIN_RETRY);
         }
 
         public Options withDatabase(String name, String connectionString) {
             var more = new TreeMap<>(databases);
             more.put(name, connectionString);
-            return new Options(host, port, more, users, adminPassword);
+            return new Options(host, port, more, users, adminPassword, serverLoginRetry);
         }
 
         public Options withUser(String name, String password) {
             var more = new TreeMap<>(users);
             more.put(name, password);
-            return new Options(host, port, databases, more, adminPassword);
+            return new Options(host, port, databases, more, adminPassword, serverLoginRetry);
         }
 
         /** The same admin password on several PgBouncers, as a switch that manages them all is given one. */
         public Options withAdminPassword(String password) {
-            return new Options(host, port, databases, users, password);
+            return new Options(host, port, databases, users, password, serverLoginRetry);
+        }
+
+        /** Another {@code server_login_retry}, e.g. PgBouncer's own default ({@link #PGBOUNCER_DEFAULT_LOGIN_RETRY}). */
+        public Options withServerLoginRetry(Duration retry) {
+            return new Options(host, port, databases, users, adminPassword, retry);
         }
     }
 
@@ -191,10 +210,17 @@ public final class PgBouncerServer implements AutoCloseable {
                 pool_mode = transaction
                 ; JDBC clients send it at start-up; PgBouncer would refuse them otherwise.
                 ignore_startup_parameters = extra_float_digits
+                ; PgBouncer's 15 s would hold every client of a pool whose one server login failed.
+                server_login_retry = %8$s
                 logfile = %6$s
                 pidfile = %7$s
                 """.formatted(databasesFile(), options.host(), listenPort, directory.resolve("users.txt"), ADMIN_USER,
-                logFile(), directory.resolve("pgbouncer.pid"));
+                logFile(), directory.resolve("pgbouncer.pid"), seconds(options.serverLoginRetry()));
+    }
+
+    /** A duration as PgBouncer reads it: seconds, with a fraction. */
+    private static String seconds(Duration duration) {
+        return new BigDecimal(duration.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString();
     }
 
     /** The text of a {@code [databases]} file with these entries, name to connection string. */

@@ -78,7 +78,8 @@ class FailureMessagesIntegrationTest {
         try (ServerSocket held = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = held.getLocalPort();
 
-            assertThatThrownBy(() -> PgBouncerServer.start(new PgBouncerServer.Options("127.0.0.1", port, Map.of(), Map.of(), "admin")))
+            assertThatThrownBy(() -> PgBouncerServer.start(new PgBouncerServer.Options("127.0.0.1", port, Map.of(), Map.of(), "admin",
+                    PgBouncerServer.SERVER_LOGIN_RETRY)))
                     .isInstanceOf(PortTakenException.class)
                     .hasMessageContaining("PgBouncer cannot listen on 127.0.0.1:" + port);
         }

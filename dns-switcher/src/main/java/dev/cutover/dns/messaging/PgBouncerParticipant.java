@@ -27,9 +27,10 @@ import dev.cutover.events.TargetOpened;
 import dev.cutover.platform.MessagePublisher;
 
 /**
- * The DNS commands carried out on PgBouncer: {@code FlipDns} pauses and repoints, {@code TargetOpened} resumes,
- * {@code RevertDns} repoints back and resumes. The command's record is the PgBouncer entry, its targets the servers as
- * host:port; it answers with the same events as DNS, plus {@code PgBouncerResumed} whenever held clients go on.
+ * The DNS commands carried out on PgBouncer: {@code FlipDns} pauses and rewrites the entry, {@code TargetOpened}
+ * reloads and resumes, {@code RevertDns} repoints back and resumes. The command's record is the PgBouncer entry, its
+ * targets the servers as host:port; it answers with the same events as DNS, plus {@code PgBouncerResumed} whenever
+ * held clients go on.
  */
 class PgBouncerParticipant implements SwitchParticipant, AutoCloseable {
 
@@ -61,7 +62,7 @@ class PgBouncerParticipant implements SwitchParticipant, AutoCloseable {
                 .setCurrent(flip.current().toString())
                 // PgBouncer has no TTL: its clients follow the entry at once.
                 .setTtlSeconds(0)
-                .setChangeId(flip.changed() ? "paused and reloaded " + String.join(", ", flip.instances()) : null)
+                .setChangeId(flip.changed() ? "paused and repointed " + String.join(", ", flip.instances()) : null)
                 .setEffectiveMs(flip.took().toMillis())
                 .build());
     }

@@ -103,8 +103,39 @@ final class AdminConsole implements AutoCloseable {
 
     /** RESUME; false when the database was not paused, which is already where RESUME would put it. */
     boolean resume(String database) throws SQLException {
+        return resumed(() -> query("RESUME " + database));
+    }
+
+    void reload() throws SQLException {
+        query("RELOAD");
+    }
+
+    /**
+     * {@code RELOAD} and {@code RESUME} in one write, so that PgBouncer reads both in one go and carries them out with
+     * nothing in between: a RELOAD that moves the entry forgets the pool's server parameters, and a client that logged
+     * in while the entry was still paused would make PgBouncer try a server connection that the pause closes, a failed
+     * login that holds every client for {@code server_login_retry}. False when the database was not paused.
+     */
+    boolean reloadAndResume(String database) throws SQLException {
         try {
-            query("RESUME " + database);
+            byte[] reload = message('Q', cString("RELOAD"));
+            byte[] resume = message('Q', cString("RESUME " + database));
+            out.write(concat(reload, resume));
+            out.flush();
+        } catch (IOException e) {
+            throw new SQLException(e.getMessage() + " during RELOAD and RESUME " + database, "08006", e);
+        }
+        result("RELOAD");
+        return resumed(() -> result("RESUME " + database));
+    }
+
+    private interface Command {
+        List<Map<String, String>> run() throws SQLException;
+    }
+
+    private static boolean resumed(Command resume) throws SQLException {
+        try {
+            resume.run();
             return true;
         } catch (SQLException e) {
             if (e.getMessage() == null || !e.getMessage().contains("is not paused")) {
@@ -114,14 +145,19 @@ final class AdminConsole implements AutoCloseable {
         }
     }
 
-    void reload() throws SQLException {
-        query("RELOAD");
-    }
-
     /** One simple query: its rows, column name to text value (null for NULL). */
     List<Map<String, String>> query(String sql) throws SQLException {
         try {
             send('Q', cString(sql));
+        } catch (IOException e) {
+            throw new SQLException(e.getMessage() + " during " + sql, "08006", e);
+        }
+        return result(sql);
+    }
+
+    /** The answer to one query sent, up to its ReadyForQuery. */
+    private List<Map<String, String>> result(String sql) throws SQLException {
+        try {
             List<String> columns = List.of();
             List<Map<String, String>> rows = new ArrayList<>();
             SQLException error = null;
@@ -197,8 +233,12 @@ final class AdminConsole implements AutoCloseable {
     }
 
     private void send(char type, byte[] body) throws IOException {
-        out.write(ByteBuffer.allocate(5 + body.length).put((byte) type).putInt(4 + body.length).put(body).array());
+        out.write(message(type, body));
         out.flush();
+    }
+
+    private static byte[] message(char type, byte[] body) {
+        return ByteBuffer.allocate(5 + body.length).put((byte) type).putInt(4 + body.length).put(body).array();
     }
 
     private static List<String> columns(ByteBuffer body) {

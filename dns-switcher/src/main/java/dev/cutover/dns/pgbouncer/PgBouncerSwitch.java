@@ -21,15 +21,23 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Moves clients between servers through PgBouncer instead of DNS. A flip holds the clients: on every PgBouncer of the
- * database, {@code PAUSE} (in-flight transactions finish, new ones queue), the entry rewritten to the target,
- * {@code RELOAD}; and it leaves them paused, because the target is still locked. {@link #targetOpened} resumes them
- * there; {@link #revert} points the entry back at the source and resumes. A flip is all or nothing: every PgBouncer is
- * reached and checked before any is paused, and a PAUSE or repoint that fails resumes the others where they pointed.
+ * database, {@code PAUSE} (in-flight transactions finish, new ones queue) and the entry's file rewritten to the target;
+ * and it leaves them paused, because the target is still locked. {@link #targetOpened} then sends {@code RELOAD} and
+ * {@code RESUME} together, so the held clients go on to the target. The {@code RELOAD} waits for the target to open
+ * because PgBouncer 1.18 forgets the pool's server parameters when the entry moves: a client that logged in while the
+ * entry pointed at the still locked target would make PgBouncer try a login that fails (or that the pause closes), and
+ * PgBouncer then waits {@code server_login_retry} (15 s by default) before the next, with every held client behind it.
+ * {@link #revert} points the file back at the source and resumes. A flip is all or nothing: every PgBouncer is reached
+ * and checked before any is paused, and a PAUSE or rewrite that fails resumes the others where they pointed.
+ *
+ * <p>The admin connections of a flip stay open until the clients are resumed, so the resume, on which every held
+ * client waits, does not log in again (a SCRAM login costs tens of milliseconds on a busy host).
  *
  * <p>Clients are never held longer than {@code max-pause}: if nothing resumed them by then (the saga crashed, the
  * target never opened), the switch resumes them itself, wherever the entry points, and says so through
@@ -46,8 +54,21 @@ public final class PgBouncerSwitch implements AutoCloseable {
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-    /** A pool this process paused, or found paused, and when it must be resumed at the latest. */
-    private record Held(Optional<String> cutoverId, Optional<Long> pausedAtNanos, ScheduledFuture<?> expiry) {
+    /**
+     * A pool this process paused, or found paused, when it must be resumed at the latest, and the admin connections
+     * the flip opened (none for a pool found paused), kept for the resume.
+     */
+    private record Held(Optional<String> cutoverId, Optional<Long> pausedAtNanos, Map<PgBouncerInstance, AdminConsole> consoles,
+            ScheduledFuture<?> expiry) {
+    }
+
+    /** Where one PgBouncer's running entry points, whether it is paused, and where its file points. */
+    private record Placement(ServerAddress running, boolean paused, ServerAddress written) {
+    }
+
+    /** Work on one admin console. */
+    private interface ConsoleWork<T> {
+        T on(AdminConsole console) throws SQLException, IOException;
     }
 
     public PgBouncerSwitch(PgBouncerSettings settings, Consumer<PoolResumed> onMaxPause) {
@@ -61,37 +82,49 @@ public final class PgBouncerSwitch implements AutoCloseable {
     }
 
     /**
-     * {@code FlipDns}: pauses the entry on every PgBouncer and points it at {@code next} if it points at
-     * {@code expected} (compare-and-swap), leaving the clients held until {@link #targetOpened} or {@link #revert}.
+     * {@code FlipDns}: pauses the entry on every PgBouncer and writes {@code next} in its file if it points at
+     * {@code expected} (compare-and-swap), leaving the clients held until {@link #targetOpened} or {@link #revert}. A
+     * PgBouncer already paused with {@code next} written is a flip carried out before, so a redelivered command holds
+     * nobody twice.
      */
     public PoolFlip flip(String cutoverDatabase, Optional<String> cutoverId, String entry, ServerAddress expected,
             ServerAddress next) {
         PgBouncerPool pool = pool(cutoverDatabase, entry);
         synchronized (lock(cutoverDatabase)) {
             List<AdminConsole> consoles = openAll(pool, "nothing was paused");
+            boolean kept = false;
             try {
                 List<AdminConsole> toMove = new ArrayList<>();
+                List<AdminConsole> toPause = new ArrayList<>();
                 for (AdminConsole console : consoles) {
-                    ServerAddress at = checkedServer(console, pool.database());
-                    if (at.equals(expected)) {
+                    Placement at = placement(console, pool.database());
+                    if (at.running().equals(expected) && (at.written().equals(expected) || at.written().equals(next))) {
                         toMove.add(console);
-                    } else if (!at.equals(next)) {
+                        if (!at.paused()) {
+                            toPause.add(console);
+                        }
+                    } else if (!at.running().equals(next) || !at.written().equals(next)) {
                         throw new DnsFailureException(new DnsFailure.Rejected(console.instance().toString(),
-                                pool.database() + " points at " + at + ", not at the expected " + expected,
-                                "someone changed the entry outside this cutover, or the command is stale; check "
-                                        + console.instance().databasesFile() + ". Nothing was paused"));
+                                rejection(at, pool.database(), expected), "someone changed the entry outside this cutover,"
+                                        + " or the command is stale; check " + console.instance().databasesFile()
+                                        + " and SHOW DATABASES on its admin console. Nothing was paused"));
                     }
                 }
                 if (toMove.isEmpty()) {
                     return new PoolFlip(pool.database(), next, next, List.of(), Duration.ZERO);
                 }
                 long started = System.nanoTime();
-                pauseAll(pool, toMove);
-                repointAll(pool, toMove, expected, next);
-                hold(cutoverDatabase, cutoverId, Optional.of(started));
+                pauseAll(pool, toPause);
+                writeAll(pool, toMove, expected, next);
+                Optional<Long> pausedAt = Optional.ofNullable(held.get(cutoverDatabase)).flatMap(Held::pausedAtNanos)
+                        .or(() -> Optional.of(started));
+                hold(cutoverDatabase, cutoverId, pausedAt, byInstance(consoles));
+                kept = true;
                 return new PoolFlip(pool.database(), expected, next, names(toMove), Duration.ofNanos(System.nanoTime() - started));
             } finally {
-                consoles.forEach(AdminConsole::close);
+                if (!kept) {
+                    consoles.forEach(AdminConsole::close);
+                }
             }
         }
     }
@@ -107,21 +140,30 @@ public final class PgBouncerSwitch implements AutoCloseable {
         synchronized (lock(cutoverDatabase)) {
             List<String> failures = new ArrayList<>();
             List<String> resumed = new ArrayList<>();
+            List<ServerAddress> either = List.of(expected, next);
             for (PgBouncerInstance instance : pool.instances()) {
-                try (AdminConsole console = open(instance, "the others were moved back and resumed")) {
-                    ServerAddress at = checkedServer(console, pool.database());
-                    if (at.equals(expected)) {
-                        DatabasesFile.repoint(instance.databasesFile(), pool.database(), next);
-                        console.reload();
-                        checkServes(console, pool.database(), next);
-                    } else if (!at.equals(next)) {
-                        failures.add(instance + ": " + pool.database() + " points at " + at + ", neither " + expected
-                                + " nor " + next + "; check " + instance.databasesFile());
-                        continue;
-                    }
-                    if (console.resume(pool.database())) {
-                        resumed.add(instance.admin().toString());
-                    }
+                try {
+                    onConsole(cutoverDatabase, instance, "the others were moved back and resumed", console -> {
+                        Placement at = placement(console, pool.database());
+                        if (!either.contains(at.running()) || !either.contains(at.written())) {
+                            throw new DnsFailureException(new DnsFailure.Rejected(instance.toString(), pool.database()
+                                    + " runs on " + at.running() + " and its file says " + at.written() + ", neither "
+                                    + expected + " nor " + next, "check " + instance.databasesFile()));
+                        }
+                        if (!at.written().equals(next)) {
+                            DatabasesFile.repoint(instance.databasesFile(), pool.database(), next);
+                        }
+                        // After a flip the running entry is still on the source: leaving it unreloaded keeps the pool's
+                        // server parameters, so clients that log in meanwhile need no server connection.
+                        if (!at.running().equals(next)) {
+                            console.reload();
+                            checkServes(console, pool.database(), next);
+                        }
+                        if (console.resume(pool.database())) {
+                            resumed.add(instance.admin().toString());
+                        }
+                        return null;
+                    });
                 } catch (DnsFailureException e) {
                     failures.add(e.getMessage());
                 } catch (SQLException | IOException e) {
@@ -140,9 +182,9 @@ public final class PgBouncerSwitch implements AutoCloseable {
     }
 
     /**
-     * {@code TargetOpened}: resumes the database on every PgBouncer, wherever its entry points (the target, after a
-     * flip). Empty when the database is not served through PgBouncer. Resuming a database that is not paused is a
-     * no-op, so a redelivered event is harmless: its answer names no instance.
+     * {@code TargetOpened}: reloads and resumes the database on every PgBouncer, so it goes on wherever its file points
+     * (the target, after a flip). Empty when the database is not served through PgBouncer. Resuming a database that is
+     * not paused is a no-op, so a redelivered event is harmless: its answer names no instance.
      */
     public Optional<PoolResumed> targetOpened(String cutoverDatabase, Optional<String> cutoverId) {
         PgBouncerPool pool = settings.pools().get(cutoverDatabase);
@@ -168,7 +210,7 @@ public final class PgBouncerSwitch implements AutoCloseable {
                                 + " cutover resumes it first", instance, pool.database(), settings.maxPause());
                         synchronized (lock(cutoverDatabase)) {
                             if (!held.containsKey(cutoverDatabase)) {
-                                hold(cutoverDatabase, Optional.empty(), Optional.empty());
+                                hold(cutoverDatabase, Optional.empty(), Optional.empty(), Map.of());
                             }
                         }
                     }
@@ -184,14 +226,17 @@ public final class PgBouncerSwitch implements AutoCloseable {
         List<String> resumed = new ArrayList<>();
         ServerAddress server = null;
         for (PgBouncerInstance instance : pool.instances()) {
-            try (AdminConsole console = open(instance, "the others were resumed")) {
-                if (console.resume(pool.database())) {
-                    resumed.add(instance.admin().toString());
-                }
-                server = console.entry(pool.database()).map(Entry::server).orElse(server);
+            try {
+                Optional<ServerAddress> now = onConsole(cutoverDatabase, instance, "the others were resumed", console -> {
+                    if (console.reloadAndResume(pool.database())) {
+                        resumed.add(instance.admin().toString());
+                    }
+                    return console.entry(pool.database()).map(Entry::server);
+                });
+                server = now.orElse(server);
             } catch (DnsFailureException e) {
                 failures.add(e.getMessage());
-            } catch (SQLException e) {
+            } catch (SQLException | IOException e) {
                 failures.add(instance + ": " + e.getMessage());
             }
         }
@@ -202,23 +247,50 @@ public final class PgBouncerSwitch implements AutoCloseable {
         return new PoolResumed(cutoverDatabase, cutoverId, pool.database(), server, resumed, release(cutoverDatabase), cause);
     }
 
-    private void hold(String cutoverDatabase, Optional<String> cutoverId, Optional<Long> pausedAt) {
+    private void hold(String cutoverDatabase, Optional<String> cutoverId, Optional<Long> pausedAt,
+            Map<PgBouncerInstance, AdminConsole> consoles) {
         ScheduledFuture<?> expiry = timer.schedule(() -> maxPauseExceeded(cutoverDatabase),
                 settings.maxPause().toMillis(), TimeUnit.MILLISECONDS);
-        Held previous = held.put(cutoverDatabase, new Held(cutoverId, pausedAt, expiry));
+        Held previous = held.put(cutoverDatabase, new Held(cutoverId, pausedAt, consoles, expiry));
         if (previous != null) {
             previous.expiry().cancel(false);
+            previous.consoles().values().stream().filter(console -> !consoles.containsValue(console))
+                    .forEach(AdminConsole::close);
         }
     }
 
-    /** Forgets the hold and says how long it lasted, if this process saw it begin. */
+    /** Forgets the hold, closing its admin connections, and says how long it lasted, if this process saw it begin. */
     private Optional<Duration> release(String cutoverDatabase) {
         Held released = held.remove(cutoverDatabase);
         if (released == null) {
             return Optional.empty();
         }
         released.expiry().cancel(false);
+        released.consoles().values().forEach(AdminConsole::close);
         return released.pausedAtNanos().map(started -> Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * Runs {@code work} on the admin connection kept since the flip, or, when there is none or it broke (PgBouncer
+     * restarted, or closed it as idle), on a new one.
+     */
+    private <T> T onConsole(String cutoverDatabase, PgBouncerInstance instance, String consequence, ConsoleWork<T> work)
+            throws SQLException, IOException {
+        AdminConsole kept = Optional.ofNullable(held.get(cutoverDatabase)).map(Held::consoles).map(consoles -> consoles.get(instance))
+                .orElse(null);
+        if (kept != null) {
+            try {
+                return work.on(kept);
+            } catch (SQLException e) {
+                if (!(e.getCause() instanceof IOException)) {
+                    throw e;
+                }
+                log.warn("the admin connection to {} kept since the flip broke ({}); opening another", instance, e.getMessage());
+            }
+        }
+        try (AdminConsole console = open(instance, consequence)) {
+            return work.on(console);
+        }
     }
 
     private void maxPauseExceeded(String cutoverDatabase) {
@@ -235,7 +307,7 @@ public final class PgBouncerSwitch implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("could not resume {} after the max pause: {}; trying again in {}", pool.database(),
                         e.getMessage(), settings.maxPause(), e);
-                hold(cutoverDatabase, expired.cutoverId(), expired.pausedAtNanos());
+                hold(cutoverDatabase, expired.cutoverId(), expired.pausedAtNanos(), expired.consoles());
             }
         }
     }
@@ -283,31 +355,31 @@ public final class PgBouncerSwitch implements AutoCloseable {
         return false;
     }
 
-    private void repointAll(PgBouncerPool pool, List<AdminConsole> consoles, ServerAddress expected, ServerAddress next) {
-        List<AdminConsole> repointed = new ArrayList<>();
+    /**
+     * Writes {@code next} in every PgBouncer's file, without RELOAD: the running entry stays where it was, paused, until
+     * the resume. A file that cannot be written puts the others back at {@code expected} and resumes every PgBouncer.
+     */
+    private void writeAll(PgBouncerPool pool, List<AdminConsole> consoles, ServerAddress expected, ServerAddress next) {
+        List<PgBouncerInstance> written = new ArrayList<>();
         try {
             for (AdminConsole console : consoles) {
-                repointed.add(console);
+                written.add(console.instance());
                 DatabasesFile.repoint(console.instance().databasesFile(), pool.database(), next);
-                console.reload();
-                checkServes(console, pool.database(), next);
             }
-        } catch (IOException | SQLException | DnsFailureException e) {
-            String instance = repointed.getLast().instance().toString();
-            for (AdminConsole console : repointed) {
+        } catch (IOException e) {
+            PgBouncerInstance failed = written.getLast();
+            for (PgBouncerInstance instance : written) {
                 try {
-                    DatabasesFile.repoint(console.instance().databasesFile(), pool.database(), expected);
-                    console.reload();
-                } catch (IOException | SQLException undo) {
-                    log.error("could not point {} on {} back at {}: {}", pool.database(), console.instance(), expected,
+                    DatabasesFile.repoint(instance.databasesFile(), pool.database(), expected);
+                } catch (IOException undo) {
+                    log.error("could not point {} in {} back at {}: {}", pool.database(), instance.databasesFile(), expected,
                             undo.getMessage());
                 }
             }
-            resumeAfterFailure(pool, instance + ": " + e.getMessage());
-            throw new DnsFailureException(new DnsFailure.Rejected(instance, "repointing " + pool.database() + " at " + next
-                    + " failed: " + e.getMessage(), "check that dns-switcher may write " + repointed.getLast().instance()
-                    .databasesFile() + " and that it is the file that PgBouncer reads; every PgBouncer was pointed back"
-                    + " at " + expected + " and resumed"), e);
+            resumeAfterFailure(pool, failed + ": " + e.getMessage());
+            throw new DnsFailureException(new DnsFailure.Rejected(failed.toString(), "repointing " + pool.database() + " at "
+                    + next + " failed: " + e.getMessage(), "check that dns-switcher may write " + failed.databasesFile()
+                    + "; every PgBouncer was resumed on " + expected + " and nothing was moved"), e);
         }
     }
 
@@ -324,28 +396,31 @@ public final class PgBouncerSwitch implements AutoCloseable {
         }
     }
 
-    /** Where the entry points, once the running PgBouncer and its file are seen to agree. */
-    private static ServerAddress checkedServer(AdminConsole console, String database) {
+    /** Where the entry runs and where its file points; a PgBouncer without the entry in either is refused. */
+    private static Placement placement(AdminConsole console, String database) {
         PgBouncerInstance instance = console.instance();
         try {
-            Optional<ServerAddress> running = console.entry(database).map(Entry::server);
+            Optional<Entry> running = console.entry(database).filter(entry -> entry.server() != null);
             Optional<ServerAddress> written = DatabasesFile.server(instance.databasesFile(), database);
             if (running.isEmpty() || written.isEmpty()) {
                 throw new DnsFailureException(new DnsFailure.Rejected(instance.toString(), "it has no [databases] entry "
                         + database + (written.isEmpty() ? " in " + instance.databasesFile() : " running"),
                         "add the entry, or fix dns.pgbouncer.databases.*.database / databases-file"));
             }
-            if (!running.equals(written)) {
-                throw new DnsFailureException(new DnsFailure.Rejected(instance.toString(), "it serves " + database + " from "
-                        + running.get() + " but " + instance.databasesFile() + " says " + written.get(),
-                        "the file is not the one this PgBouncer reads (check its %include and databases-file), or it was"
-                                + " edited without RELOAD"));
-            }
-            return running.get();
+            return new Placement(running.get().server(), running.get().paused(), written.get());
         } catch (SQLException | IOException e) {
             throw new DnsFailureException(new DnsFailure.Unreachable(instance.toString(), e.getMessage(),
                     "check that it runs and that dns-switcher may read " + instance.databasesFile()), e);
         }
+    }
+
+    private static String rejection(Placement at, String database, ServerAddress expected) {
+        if (!at.running().equals(at.written())) {
+            return "it serves " + database + " from " + at.running() + " but its file says " + at.written()
+                    + ": the file is not the one this PgBouncer reads (check its %include and databases-file), or it was"
+                    + " edited without RELOAD";
+        }
+        return database + " points at " + at.running() + ", not at the expected " + expected;
     }
 
     private static void checkServes(AdminConsole console, String database, ServerAddress next) throws SQLException {
@@ -403,6 +478,10 @@ public final class PgBouncerSwitch implements AutoCloseable {
         return locks.computeIfAbsent(cutoverDatabase, database -> new Object());
     }
 
+    private static Map<PgBouncerInstance, AdminConsole> byInstance(List<AdminConsole> consoles) {
+        return consoles.stream().collect(Collectors.toUnmodifiableMap(AdminConsole::instance, console -> console));
+    }
+
     private static List<String> names(List<AdminConsole> consoles) {
         return consoles.stream().map(console -> console.instance().admin().toString()).toList();
     }
@@ -410,5 +489,6 @@ public final class PgBouncerSwitch implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        held.values().forEach(hold -> hold.consoles().values().forEach(AdminConsole::close));
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The outcome of pointing a PgBouncer database entry elsewhere on every instance: where it pointed and points now,
- * which instances were changed, and how long from the first PAUSE to the last RELOAD being served. A flip to the
+ * which instances were changed, and how long from the first PAUSE to the last file written. A flip to the
  * state already in place changes nothing: previous equals current, no instances, zero time.
  */
 public record PoolFlip(String database, ServerAddress previous, ServerAddress current, List<String> instances,

@@ -71,7 +71,8 @@ class PgBouncerCommandsOverKafkaIntegrationTest {
 
         assertThat(flipped.getPrevious()).isEqualTo(servers.source.toString());
         assertThat(flipped.getCurrent()).isEqualTo(servers.target.toString());
-        assertThat(servers.entry(0)).isEqualTo(new AdminConsole.Entry(servers.target, true));
+        assertThat(servers.entry(0)).isEqualTo(new AdminConsole.Entry(servers.source, true));
+        assertThat(DatabasesFile.server(servers.instance(0).databasesFile(), PgBouncerFixture.ENTRY)).contains(servers.target);
 
         TargetOpened opened = TargetOpened.newBuilder()
                 .setMetadata(KafkaProbe.metadata(servers.database, cutover, null))

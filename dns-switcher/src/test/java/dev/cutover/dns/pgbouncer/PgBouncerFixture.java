@@ -37,7 +37,9 @@ final class PgBouncerFixture implements AutoCloseable {
         source = prepare(servers.source(), "source");
         target = prepare(servers.target(), "target");
         for (int i = 0; i < instances; i++) {
+            // PgBouncer's own server_login_retry: the switch must not depend on the stack's shorter one.
             pgbouncers.add(PgBouncerServer.start(PgBouncerServer.Options.of()
+                    .withServerLoginRetry(PgBouncerServer.PGBOUNCER_DEFAULT_LOGIN_RETRY)
                     .withAdminPassword(ADMIN_PASSWORD)
                     .withUser(servers.source().superuser(), servers.source().password())
                     .withDatabase(ENTRY, "host=" + source.host() + " port=" + source.port() + " dbname=" + database)));
@@ -79,7 +81,13 @@ final class PgBouncerFixture implements AutoCloseable {
 
     /** An application's connection through one PgBouncer, in transaction pooling, so nothing is prepared. */
     Connection client(int index) throws SQLException {
+        return client(index, Duration.ZERO);
+    }
+
+    /** The same, giving up on any read after {@code socketTimeout} (zero: never), as an application's driver would. */
+    Connection client(int index, Duration socketTimeout) throws SQLException {
         Properties properties = new Properties();
+        properties.setProperty("socketTimeout", Long.toString(socketTimeout.toSeconds()));
         properties.setProperty("user", stack.source().superuser());
         properties.setProperty("password", stack.source().password());
         properties.setProperty("preferQueryMode", "simple");
@@ -103,10 +111,19 @@ final class PgBouncerFixture implements AutoCloseable {
 
     /** Clients of the entry waiting for a server connection on one PgBouncer (SHOW POOLS' cl_waiting). */
     int waitingClients(int index) throws SQLException {
+        return poolSum(index, "cl_waiting");
+    }
+
+    /** Clients of the entry on one PgBouncer, logged in or waiting for it (SHOW POOLS' cl_active and cl_waiting). */
+    int clients(int index) throws SQLException {
+        return poolSum(index, "cl_active") + poolSum(index, "cl_waiting");
+    }
+
+    private int poolSum(int index, String column) throws SQLException {
         try (AdminConsole console = AdminConsole.open(instance(index), PgBouncerServer.ADMIN_USER, ADMIN_PASSWORD, Duration.ofSeconds(2))) {
             return console.query("SHOW POOLS").stream()
                     .filter(pool -> ENTRY.equals(pool.get("database")))
-                    .mapToInt(pool -> Integer.parseInt(pool.get("cl_waiting")))
+                    .mapToInt(pool -> Integer.parseInt(pool.get(column)))
                     .sum();
         }
     }

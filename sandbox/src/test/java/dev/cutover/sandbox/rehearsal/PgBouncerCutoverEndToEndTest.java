@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -26,6 +27,7 @@ import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.DnsFlipped;
 import dev.cutover.events.PgBouncerResumed;
 import dev.cutover.events.StartCutover;
+import dev.cutover.events.TargetOpened;
 import dev.cutover.platform.KafkaProbe;
 import dev.cutover.platform.MessagePublisher;
 import dev.cutover.stack.LocalStack;
@@ -98,18 +100,24 @@ class PgBouncerCutoverEndToEndTest {
                     .build());
             DnsFlipped flipped = bus.await(DnsFlipped.class, m -> ofCutover(m, cutoverId), TIMEOUT);
             // A thread of its own: the services share this JVM, and some run their blocking work in the common pool.
-            CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> insertOn(client, "held"), APPLICATION);
+            CompletableFuture<Instant> held = CompletableFuture.supplyAsync(() -> {
+                assertThat(insertOn(client, "held")).isEqualTo(stack.target().port());
+                return Instant.now();
+            }, APPLICATION);
+            TargetOpened opened = bus.await(TargetOpened.class, m -> ofCutover(m, cutoverId), TIMEOUT);
             CutoverCompleted completed = bus.await(CutoverCompleted.class, m -> ofCutover(m, cutoverId), TIMEOUT);
             PgBouncerResumed resumed = bus.await(PgBouncerResumed.class, m -> ofCutover(m, cutoverId), TIMEOUT);
 
-            assertThat(held.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(stack.target().port());
+            Instant ran = held.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertThat(flipped.getCurrent()).isEqualTo(stack.target().host() + ":" + stack.target().port());
             assertThat(resumed.getCause()).isEqualTo("TARGET_OPENED");
             assertThat(resumed.getServer()).isEqualTo(flipped.getCurrent());
             assertThat(countOf(stack.source().connect(SeedData.DATABASE), "held")).isZero();
             assertThat(countOf(stack.target().connect(SeedData.DATABASE), "held")).isOne();
-            System.out.printf("through PgBouncer: downtime %d ms, clients held %d ms%n", completed.getDowntimeMs(),
-                    resumed.getHeldMs());
+            // From the fence's answer to the held statement's: what the switch adds after the target opens.
+            System.out.printf("through PgBouncer: downtime %d ms, clients held %d ms, target opened to held statement run %d ms%n",
+                    completed.getDowntimeMs(), resumed.getHeldMs(),
+                    Duration.between(opened.getMetadata().getOccurredAt(), ran).toMillis());
         }
     }
 
