@@ -91,9 +91,9 @@ public final class PgBouncerSwitch implements AutoCloseable {
 
     /**
      * {@code FlipDns}: pauses the entry on every PgBouncer and writes {@code next} in its file if it points at
-     * {@code expected} (compare-and-swap), leaving the clients held until the target opens ({@link #opened}) or {@link #revert}. A
-     * PgBouncer already paused with {@code next} written is a flip carried out before, so a redelivered command holds
-     * nobody twice.
+     * {@code expected} (compare-and-swap), leaving the clients held until the side {@code next} is on opens
+     * ({@link #opened}) or {@link #revert}. A PgBouncer already paused with {@code next} written is a flip carried out
+     * before, so a redelivered command holds nobody twice.
      */
     public PoolFlip flip(String cutoverDatabase, Optional<String> cutoverId, String entry, ServerAddress expected,
             ServerAddress next) {

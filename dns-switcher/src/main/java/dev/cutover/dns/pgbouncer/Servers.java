@@ -28,6 +28,7 @@ record Servers(Optional<String> cutoverId, ServerAddress source, ServerAddress t
     }
 
     private boolean pair(Optional<String> cutover, ServerAddress one, ServerAddress other) {
-        return cutoverId.equals(cutover) && (source.equals(one) && target.equals(other) || source.equals(other) && target.equals(one));
+        return cutoverId.equals(cutover)
+                && (source.equals(one) && target.equals(other) || source.equals(other) && target.equals(one));
     }
 }

@@ -25,12 +25,12 @@ final class PgBouncerFixture implements AutoCloseable {
 
     static final String ENTRY = "app";
     static final String ADMIN_PASSWORD = "switch-admin";
+    private static final String APPLICATION_PASSWORD = "application";
     private static LocalStack stack;
 
     final String database = "pgb_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     /** The application's role, which the fence makes NOLOGIN; roles belong to the server, so one per fixture. */
     private final String application = database + "_app";
-    private static final String APPLICATION_PASSWORD = "application";
     final ServerAddress source;
     final ServerAddress target;
     final List<PgBouncerServer> pgbouncers = new ArrayList<>();
@@ -92,20 +92,19 @@ final class PgBouncerFixture implements AutoCloseable {
 
     /** The same, giving up on any read after {@code socketTimeout} (zero: never), as an application's driver would. */
     Connection client(int index, Duration socketTimeout) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("socketTimeout", Long.toString(socketTimeout.toSeconds()));
-        properties.setProperty("user", stack.source().superuser());
-        properties.setProperty("password", stack.source().password());
-        properties.setProperty("preferQueryMode", "simple");
-        return DriverManager.getConnection(pgbouncers.get(index).jdbcUrl(ENTRY), properties);
+        return connect(index, stack.source().superuser(), stack.source().password(), socketTimeout);
     }
 
     /** A connection as the application's role, which {@link #lockSource} locks out. */
     Connection applicationClient(int index, Duration socketTimeout) throws SQLException {
+        return connect(index, application, APPLICATION_PASSWORD, socketTimeout);
+    }
+
+    private Connection connect(int index, String user, String password, Duration socketTimeout) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("socketTimeout", Long.toString(socketTimeout.toSeconds()));
-        properties.setProperty("user", application);
-        properties.setProperty("password", APPLICATION_PASSWORD);
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
         properties.setProperty("preferQueryMode", "simple");
         return DriverManager.getConnection(pgbouncers.get(index).jdbcUrl(ENTRY), properties);
     }
