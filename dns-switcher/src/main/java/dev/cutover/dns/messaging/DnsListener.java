@@ -7,11 +7,12 @@ import dev.cutover.events.FlipDns;
 import dev.cutover.events.LowerDnsTtl;
 import dev.cutover.events.RestoreDnsTtl;
 import dev.cutover.events.RevertDns;
+import dev.cutover.events.SourceRestored;
 import dev.cutover.events.TargetOpened;
 
 /**
- * The DNS commands from Kafka, one call each, and {@code TargetOpened}, on which a PgBouncer switch resumes the
- * clients it holds; other messages pass by.
+ * The DNS commands from Kafka, one call each, and {@code TargetOpened} and {@code SourceRestored}, on which a PgBouncer
+ * switch resumes the clients it holds; other messages pass by.
  */
 @KafkaListener(id = "dns-switcher", topics = {"cutover.commands", "cutover.events"}, groupId = "dns-switcher")
 class DnsListener {
@@ -45,6 +46,11 @@ class DnsListener {
     @KafkaHandler
     void on(TargetOpened event) {
         dns.targetOpened(event);
+    }
+
+    @KafkaHandler
+    void on(SourceRestored event) {
+        dns.sourceRestored(event);
     }
 
     @KafkaHandler(isDefault = true)

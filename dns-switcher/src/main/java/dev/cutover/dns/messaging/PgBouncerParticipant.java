@@ -3,17 +3,21 @@ package dev.cutover.dns.messaging;
 import static dev.cutover.dns.messaging.SwitchParticipant.carryOut;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.cutover.dns.pgbouncer.PgBouncerSettings;
 import dev.cutover.dns.pgbouncer.PgBouncerSwitch;
 import dev.cutover.dns.pgbouncer.PoolFlip;
+import dev.cutover.dns.pgbouncer.PoolReverted;
 import dev.cutover.dns.pgbouncer.PoolResumed;
 import dev.cutover.dns.pgbouncer.ServerAddress;
+import dev.cutover.dns.pgbouncer.Side;
 import dev.cutover.events.DnsFlipped;
 import dev.cutover.events.DnsReverted;
 import dev.cutover.events.DnsTtlChanged;
@@ -23,12 +27,14 @@ import dev.cutover.events.Metadata;
 import dev.cutover.events.PgBouncerResumed;
 import dev.cutover.events.RestoreDnsTtl;
 import dev.cutover.events.RevertDns;
+import dev.cutover.events.SourceRestored;
 import dev.cutover.events.TargetOpened;
 import dev.cutover.platform.MessagePublisher;
 
 /**
- * The DNS commands carried out on PgBouncer: {@code FlipDns} pauses and rewrites the entry, {@code TargetOpened}
- * reloads and resumes, {@code RevertDns} repoints back and resumes. The command's record is the PgBouncer entry, its
+ * The DNS commands carried out on PgBouncer: {@code FlipDns} pauses and rewrites the entry, {@code RevertDns} rewrites
+ * it back, and the clients are reloaded and resumed once the side the entry points at has opened ({@code TargetOpened}
+ * for the target, {@code SourceRestored} for the source). The command's record is the PgBouncer entry, its
  * targets the servers as host:port; it answers with the same events as DNS, plus {@code PgBouncerResumed} whenever
  * held clients go on.
  */
@@ -71,17 +77,20 @@ class PgBouncerParticipant implements SwitchParticipant, AutoCloseable {
     public void revert(RevertDns command) {
         Metadata metadata = command.getMetadata();
         ServerAddress expected = carryOut(() -> ServerAddress.parse(command.getExpectedTarget()));
-        PoolResumed resumed = carryOut(() -> pgbouncer.revert(metadata.getDatabase(), Optional.ofNullable(metadata.getCutoverId()),
+        PoolReverted reverted = carryOut(() -> pgbouncer.revert(metadata.getDatabase(), Optional.ofNullable(metadata.getCutoverId()),
                 command.getRecord(), expected, ServerAddress.parse(command.getNewTarget())));
-        publisher.publishAll(List.of(
-                DnsReverted.newBuilder()
-                        .setMetadata(publisher.answering(metadata))
-                        .setRecord(resumed.database())
-                        .setPrevious(expected.toString())
-                        .setCurrent(resumed.server().toString())
-                        .setChangeId(resumed.instances().isEmpty() ? null : "resumed " + String.join(", ", resumed.instances()))
-                        .build(),
-                resumedEvent(publisher.answering(metadata), resumed)));
+        List<SpecificRecord> answers = new ArrayList<>();
+        answers.add(DnsReverted.newBuilder()
+                .setMetadata(publisher.answering(metadata))
+                .setRecord(reverted.database())
+                .setPrevious(expected.toString())
+                .setCurrent(reverted.server().toString())
+                .setChangeId(reverted.resumed().map(resumed -> resumed.instances().isEmpty() ? null
+                        : "resumed " + String.join(", ", resumed.instances()))
+                        .orElse("repointed; held until " + reverted.server() + " lets the application in"))
+                .build());
+        reverted.resumed().ifPresent(resumed -> answers.add(resumedEvent(publisher.answering(metadata), resumed)));
+        publisher.publishAll(answers);
     }
 
     /** A TTL means nothing to PgBouncer: the answer says the TTL is what the command asks, so the saga goes on. */
@@ -97,14 +106,23 @@ class PgBouncerParticipant implements SwitchParticipant, AutoCloseable {
 
     @Override
     public void targetOpened(TargetOpened event) {
-        pgbouncer.targetOpened(event.getMetadata().getDatabase(), Optional.ofNullable(event.getMetadata().getCutoverId()))
+        opened(event.getMetadata(), Side.TARGET);
+    }
+
+    @Override
+    public void sourceRestored(SourceRestored event) {
+        opened(event.getMetadata(), Side.SOURCE);
+    }
+
+    private void opened(Metadata event, Side side) {
+        pgbouncer.opened(event.getDatabase(), Optional.ofNullable(event.getCutoverId()), side)
                 .filter(resumed -> !resumed.instances().isEmpty())
-                .ifPresent(resumed -> publisher.publish(resumedEvent(publisher.answering(event.getMetadata()), resumed)));
+                .ifPresent(resumed -> publisher.publish(resumedEvent(publisher.answering(event), resumed)));
     }
 
     /** The switch resumed clients itself after dns.pgbouncer.max-pause: nothing asked for it, so nothing is answered. */
     void maxPauseExceeded(PoolResumed resumed) {
-        log.error("{} resumed on {} after dns.pgbouncer.max-pause without TargetOpened or RevertDns; clients now reach {}",
+        log.error("{} resumed on {} after dns.pgbouncer.max-pause before the side it points at opened; clients now reach {}",
                 resumed.database(), resumed.instances(), resumed.server());
         publisher.publish(resumedEvent(publisher.originating(resumed.cutoverDatabase(), resumed.cutoverId().orElse(null), null),
                 resumed));

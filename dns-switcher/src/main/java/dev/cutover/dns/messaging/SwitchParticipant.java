@@ -7,6 +7,7 @@ import dev.cutover.events.FlipDns;
 import dev.cutover.events.LowerDnsTtl;
 import dev.cutover.events.RestoreDnsTtl;
 import dev.cutover.events.RevertDns;
+import dev.cutover.events.SourceRestored;
 import dev.cutover.events.TargetOpened;
 import dev.cutover.platform.StepFailure;
 
@@ -26,6 +27,10 @@ interface SwitchParticipant {
 
     /** Only a switch that holds clients until the target opens acts on it. */
     default void targetOpened(TargetOpened event) {
+    }
+
+    /** Likewise for a switch that holds clients until the source opens again (a rollback, a fallback). */
+    default void sourceRestored(SourceRestored event) {
     }
 
     /** Runs a change, turning its named failure, or a malformed command, into the step failure the saga hears. */

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,12 +29,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves clients between servers through PgBouncer instead of DNS. A flip holds the clients: on every PgBouncer of the
  * database, {@code PAUSE} (in-flight transactions finish, new ones queue) and the entry's file rewritten to the target;
- * and it leaves them paused, because the target is still locked. {@link #targetOpened} then sends {@code RELOAD} and
+ * and it leaves them paused, because the target is still locked. {@link #opened} then sends {@code RELOAD} and
  * {@code RESUME} together, so the held clients go on to the target. The {@code RELOAD} waits for the target to open
  * because PgBouncer 1.18 forgets the pool's server parameters when the entry moves: a client that logged in while the
  * entry pointed at the still locked target would make PgBouncer try a login that fails (or that the pause closes), and
  * PgBouncer then waits {@code server_login_retry} (15 s by default) before the next, with every held client behind it.
- * {@link #revert} points the file back at the source and resumes. A flip is all or nothing: every PgBouncer is reached
+ * {@link #revert} points the file back at the source and resumes once the source has opened again: on a rollback after
+ * the fence its roles are NOLOGIN until {@code SourceRestored}. A fallback's flip, to the source, resumes on
+ * {@code SourceRestored} likewise. A flip is all or nothing: every PgBouncer is reached
  * and checked before any is paused, and a PAUSE or rewrite that fails resumes the others where they pointed.
  *
  * <p>The admin connections of a flip stay open until the clients are resumed, so the resume, on which every held
@@ -53,13 +56,18 @@ public final class PgBouncerSwitch implements AutoCloseable {
             Thread.ofPlatform().name("pgbouncer-max-pause").daemon().factory());
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, Servers> servers = new ConcurrentHashMap<>();
 
     /**
      * A pool this process paused, or found paused, when it must be resumed at the latest, and the admin connections
      * the flip opened (none for a pool found paused), kept for the resume.
      */
     private record Held(Optional<String> cutoverId, Optional<Long> pausedAtNanos, Map<PgBouncerInstance, AdminConsole> consoles,
-            ScheduledFuture<?> expiry) {
+            ResumeGate gate, ScheduledFuture<?> expiry) {
+
+        Held with(ResumeGate changed) {
+            return new Held(cutoverId, pausedAtNanos, consoles, changed, expiry);
+        }
     }
 
     /** Where one PgBouncer's running entry points, whether it is paused, and where its file points. */
@@ -83,14 +91,15 @@ public final class PgBouncerSwitch implements AutoCloseable {
 
     /**
      * {@code FlipDns}: pauses the entry on every PgBouncer and writes {@code next} in its file if it points at
-     * {@code expected} (compare-and-swap), leaving the clients held until {@link #targetOpened} or {@link #revert}. A
-     * PgBouncer already paused with {@code next} written is a flip carried out before, so a redelivered command holds
-     * nobody twice.
+     * {@code expected} (compare-and-swap), leaving the clients held until the side {@code next} is on opens
+     * ({@link #opened}) or {@link #revert}. A PgBouncer already paused with {@code next} written is a flip carried out
+     * before, so a redelivered command holds nobody twice.
      */
     public PoolFlip flip(String cutoverDatabase, Optional<String> cutoverId, String entry, ServerAddress expected,
             ServerAddress next) {
         PgBouncerPool pool = pool(cutoverDatabase, entry);
         synchronized (lock(cutoverDatabase)) {
+            Servers sides = Servers.ofFlip(Optional.ofNullable(servers.get(cutoverDatabase)), cutoverId, expected, next);
             List<AdminConsole> consoles = openAll(pool, "nothing was paused");
             boolean kept = false;
             try {
@@ -116,9 +125,11 @@ public final class PgBouncerSwitch implements AutoCloseable {
                 long started = System.nanoTime();
                 pauseAll(pool, toPause);
                 writeAll(pool, toMove, expected, next);
-                Optional<Long> pausedAt = Optional.ofNullable(held.get(cutoverDatabase)).flatMap(Held::pausedAtNanos)
-                        .or(() -> Optional.of(started));
-                hold(cutoverDatabase, cutoverId, pausedAt, byInstance(consoles));
+                Optional<Held> before = Optional.ofNullable(held.get(cutoverDatabase));
+                Optional<Long> pausedAt = before.flatMap(Held::pausedAtNanos).or(() -> Optional.of(started));
+                ResumeGate gate = before.map(Held::gate).orElseGet(ResumeGate::closed).pointedAt(sides.sideOf(next));
+                servers.put(cutoverDatabase, sides);
+                hold(cutoverDatabase, cutoverId, pausedAt, byInstance(consoles), gate);
                 kept = true;
                 return new PoolFlip(pool.database(), expected, next, names(toMove), Duration.ofNanos(System.nanoTime() - started));
             } finally {
@@ -130,20 +141,26 @@ public final class PgBouncerSwitch implements AutoCloseable {
     }
 
     /**
-     * {@code RevertDns}: points the entry back at {@code next} (the source) on every PgBouncer and resumes it. Not all or
+     * {@code RevertDns}: points the entry's file back at {@code next} on every PgBouncer, and resumes it once that side
+     * has opened: at once when it opened already (or nothing is held), else on its opening ({@link #opened}). Not all or
      * nothing: a PgBouncer that cannot be reached is named in the failure, with what to check on it, and the others are
-     * moved back and resumed.
+     * moved back.
      */
-    public PoolResumed revert(String cutoverDatabase, Optional<String> cutoverId, String entry, ServerAddress expected,
+    public PoolReverted revert(String cutoverDatabase, Optional<String> cutoverId, String entry, ServerAddress expected,
             ServerAddress next) {
         PgBouncerPool pool = pool(cutoverDatabase, entry);
         synchronized (lock(cutoverDatabase)) {
+            Servers sides = Servers.ofRevert(Optional.ofNullable(servers.get(cutoverDatabase)), cutoverId, expected, next);
+            servers.put(cutoverDatabase, sides);
+            Optional<Held> holding = Optional.ofNullable(held.get(cutoverDatabase));
+            ResumeGate gate = holding.map(Held::gate).orElseGet(ResumeGate::closed).pointedAt(sides.sideOf(next));
+            boolean resumeNow = holding.isEmpty() || gate.open();
             List<String> failures = new ArrayList<>();
             List<String> resumed = new ArrayList<>();
             List<ServerAddress> either = List.of(expected, next);
             for (PgBouncerInstance instance : pool.instances()) {
                 try {
-                    onConsole(cutoverDatabase, instance, "the others were moved back and resumed", console -> {
+                    onConsole(cutoverDatabase, instance, "the others were moved back", console -> {
                         Placement at = placement(console, pool.database());
                         if (!either.contains(at.running()) || !either.contains(at.written())) {
                             throw new DnsFailureException(new DnsFailure.Rejected(instance.toString(), pool.database()
@@ -152,6 +169,9 @@ public final class PgBouncerSwitch implements AutoCloseable {
                         }
                         if (!at.written().equals(next)) {
                             DatabasesFile.repoint(instance.databasesFile(), pool.database(), next);
+                        }
+                        if (!resumeNow) {
+                            return null;
                         }
                         // After a flip the running entry is still on the source: leaving it unreloaded keeps the pool's
                         // server parameters, so clients that log in meanwhile need no server connection.
@@ -172,33 +192,57 @@ public final class PgBouncerSwitch implements AutoCloseable {
             }
             if (!failures.isEmpty()) {
                 throw new DnsFailureException(new DnsFailure.Unreachable("PgBouncer", String.join("; ", failures),
-                        "the other PgBouncers were moved back to " + next + " and resumed. Check each one named: its entry "
-                                + pool.database() + " must point at " + next + " and must not be paused (RESUME "
-                                + pool.database() + " on its admin console); a flip that could not reach it changed nothing"));
+                        "the other PgBouncers were moved back to " + next + (resumeNow ? " and resumed" : "") + ". Check"
+                                + " each one named: its entry " + pool.database() + " must point at " + next + " and must"
+                                + " not be paused (RESUME " + pool.database() + " on its admin console once " + next
+                                + " lets the application log in); a flip that could not reach it changed nothing"));
             }
-            return new PoolResumed(cutoverDatabase, cutoverId, pool.database(), next, resumed, release(cutoverDatabase),
-                    Cause.REVERTED);
+            if (!resumeNow) {
+                held.put(cutoverDatabase, holding.get().with(gate));
+                log.info("{} points back at {} on every PgBouncer; its clients stay held until the {} opens",
+                        pool.database(), next, name(sides.sideOf(next)));
+                return new PoolReverted(pool.database(), next, Optional.empty());
+            }
+            return new PoolReverted(pool.database(), next, Optional.of(new PoolResumed(cutoverDatabase, cutoverId,
+                    pool.database(), next, resumed, release(cutoverDatabase), Cause.REVERTED)));
         }
     }
 
     /**
-     * {@code TargetOpened}: reloads and resumes the database on every PgBouncer, so it goes on wherever its file points
-     * (the target, after a flip). Empty when the database is not served through PgBouncer. Resuming a database that is
-     * not paused is a no-op, so a redelivered event is harmless: its answer names no instance.
+     * {@code TargetOpened} or {@code SourceRestored}: {@code side} accepts the application again. A held database whose
+     * file points at that side is reloaded and resumed on every PgBouncer, so the held statements run there; one whose
+     * file points at the other side stays held and the opening is remembered for the {@code RevertDns} or
+     * {@code FlipDns} that points it here. Empty when nothing was resumed. A database this process does not hold is
+     * resumed wherever it points, which is a no-op where it is not paused, so a redelivered event is harmless: its answer
+     * names no instance.
      */
-    public Optional<PoolResumed> targetOpened(String cutoverDatabase, Optional<String> cutoverId) {
+    public Optional<PoolResumed> opened(String cutoverDatabase, Optional<String> cutoverId, Side side) {
         PgBouncerPool pool = settings.pools().get(cutoverDatabase);
         if (pool == null) {
             return Optional.empty();
         }
         synchronized (lock(cutoverDatabase)) {
-            return Optional.of(resumeEverywhere(cutoverDatabase, cutoverId, pool, Cause.TARGET_OPENED));
+            Optional<Held> holding = Optional.ofNullable(held.get(cutoverDatabase));
+            boolean otherCutover = holding.flatMap(Held::cutoverId).isPresent() && cutoverId.isPresent()
+                    && !holding.flatMap(Held::cutoverId).equals(cutoverId);
+            if (otherCutover) {
+                return Optional.empty();
+            }
+            ResumeGate gate = holding.map(Held::gate).orElseGet(ResumeGate::closed).opened(side);
+            if (!gate.open()) {
+                held.put(cutoverDatabase, holding.get().with(gate));
+                log.info("the {} opened while {} points at the other side: its clients stay held until that opens or"
+                        + " the entry is reverted", name(side), pool.database());
+                return Optional.empty();
+            }
+            return Optional.of(resumeEverywhere(cutoverDatabase, cutoverId, pool,
+                    side == Side.TARGET ? Cause.TARGET_OPENED : Cause.SOURCE_RESTORED));
         }
     }
 
     /**
      * Bounds the pause of every database found paused now, which a switch that stopped while holding clients left
-     * behind: they are resumed within {@code max-pause} unless a {@code TargetOpened} or {@code RevertDns} comes first.
+     * behind: they are resumed within {@code max-pause} unless the side their file points at opens first.
      * A PgBouncer that cannot be reached is only logged; the commands reach it later or fail loudly.
      */
     public void adoptPaused() {
@@ -210,7 +254,7 @@ public final class PgBouncerSwitch implements AutoCloseable {
                                 + " cutover resumes it first", instance, pool.database(), settings.maxPause());
                         synchronized (lock(cutoverDatabase)) {
                             if (!held.containsKey(cutoverDatabase)) {
-                                hold(cutoverDatabase, Optional.empty(), Optional.empty(), Map.of());
+                                hold(cutoverDatabase, Optional.empty(), Optional.empty(), Map.of(), ResumeGate.closed());
                             }
                         }
                     }
@@ -248,10 +292,10 @@ public final class PgBouncerSwitch implements AutoCloseable {
     }
 
     private void hold(String cutoverDatabase, Optional<String> cutoverId, Optional<Long> pausedAt,
-            Map<PgBouncerInstance, AdminConsole> consoles) {
+            Map<PgBouncerInstance, AdminConsole> consoles, ResumeGate gate) {
         ScheduledFuture<?> expiry = timer.schedule(() -> maxPauseExceeded(cutoverDatabase),
                 settings.maxPause().toMillis(), TimeUnit.MILLISECONDS);
-        Held previous = held.put(cutoverDatabase, new Held(cutoverId, pausedAt, consoles, expiry));
+        Held previous = held.put(cutoverDatabase, new Held(cutoverId, pausedAt, consoles, gate, expiry));
         if (previous != null) {
             previous.expiry().cancel(false);
             previous.consoles().values().stream().filter(console -> !consoles.containsValue(console))
@@ -300,14 +344,14 @@ public final class PgBouncerSwitch implements AutoCloseable {
             if (expired == null) {
                 return;
             }
-            log.error("{} has been held paused for dns.pgbouncer.max-pause ({}) with neither TargetOpened nor RevertDns:"
+            log.error("{} has been held paused for dns.pgbouncer.max-pause ({}) before the side its file points at opened:"
                     + " resuming it wherever its entry points", pool.database(), settings.maxPause());
             try {
                 onMaxPause.accept(resumeEverywhere(cutoverDatabase, expired.cutoverId(), pool, Cause.MAX_PAUSE_EXCEEDED));
             } catch (RuntimeException e) {
                 log.error("could not resume {} after the max pause: {}; trying again in {}", pool.database(),
                         e.getMessage(), settings.maxPause(), e);
-                hold(cutoverDatabase, expired.cutoverId(), expired.pausedAtNanos(), expired.consoles());
+                hold(cutoverDatabase, expired.cutoverId(), expired.pausedAtNanos(), expired.consoles(), expired.gate());
             }
         }
     }
@@ -472,6 +516,10 @@ public final class PgBouncerSwitch implements AutoCloseable {
                     + ".record and it the same");
         }
         return pool;
+    }
+
+    private static String name(Side side) {
+        return side.name().toLowerCase(Locale.ROOT);
     }
 
     private Object lock(String cutoverDatabase) {

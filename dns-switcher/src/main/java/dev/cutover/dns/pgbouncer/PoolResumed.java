@@ -15,7 +15,9 @@ public record PoolResumed(String cutoverDatabase, Optional<String> cutoverId, St
     public enum Cause {
         /** The saga opened the target: clients go on there. */
         TARGET_OPENED,
-        /** A rollback pointed the entry back at the source. */
+        /** The source accepts the application again (a rollback or a fallback): clients go on there. */
+        SOURCE_RESTORED,
+        /** A rollback pointed the entry back at a side that was open already. */
         REVERTED,
         /** Nothing resumed the pool within dns.pgbouncer.max-pause: the switch did, wherever the entry points. */
         MAX_PAUSE_EXCEEDED

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.dns.DnsSwitcherApplication;
 import dev.cutover.events.DnsFlipped;
+import dev.cutover.events.DnsReverted;
 import dev.cutover.events.FlipDns;
 import dev.cutover.events.PgBouncerResumed;
 import dev.cutover.events.StepFailed;
+import dev.cutover.events.RevertDns;
+import dev.cutover.events.SourceRestored;
 import dev.cutover.events.TargetOpened;
 import dev.cutover.platform.KafkaProbe;
 import dev.cutover.stack.KafkaBroker;
@@ -23,8 +26,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The service with {@code dns.provider=pgbouncer} as it runs: FlipDns and TargetOpened in over a real broker, a real
- * PgBouncer paused, repointed and resumed, DnsFlipped and PgBouncerResumed out.
+ * The service with {@code dns.provider=pgbouncer} as it runs: FlipDns, RevertDns, TargetOpened and SourceRestored in
+ * over a real broker, a real PgBouncer paused, repointed and resumed, DnsFlipped, DnsReverted and PgBouncerResumed out.
  */
 class PgBouncerCommandsOverKafkaIntegrationTest {
 
@@ -90,6 +93,42 @@ class PgBouncerCommandsOverKafkaIntegrationTest {
         try (var client = servers.client(0)) {
             assertThat(PgBouncerFixture.serverOf(client)).isEqualTo("target");
         }
+    }
+
+    /**
+     * The saga's rollback sends RestoreSource with RevertDns, and the listener reads the fence's SourceRestored (events)
+     * and the RevertDns (commands) in either order: the clients go on once both are in, whichever came last.
+     */
+    @Test
+    void aRollbackResumesOnTheSourceWhicheverOfSourceRestoredAndRevertDnsIsReadFirst() throws Exception {
+        String cutover = "cutover-" + UUID.randomUUID();
+        ServerAddress source = servers.entry(0).server();
+        ServerAddress target = source.equals(servers.source) ? servers.target : servers.source;
+        FlipDns flip = flip(cutover, source.toString(), target.toString());
+        probe.send(flip);
+        probe.awaitAnswer(DnsFlipped.class, flip.getMetadata().getMessageId(), Duration.ofSeconds(30));
+
+        SourceRestored restored = SourceRestored.newBuilder()
+                .setMetadata(KafkaProbe.metadata(servers.database, cutover, null))
+                .setRoles(List.of("app"))
+                .build();
+        probe.send(restored);
+        RevertDns revert = RevertDns.newBuilder()
+                .setMetadata(KafkaProbe.metadata(servers.database, cutover, null))
+                .setRecord(PgBouncerFixture.ENTRY)
+                .setExpectedTarget(target.toString())
+                .setNewTarget(source.toString())
+                .setTtlSeconds(1)
+                .build();
+        probe.send(revert);
+        DnsReverted reverted = probe.awaitAnswer(DnsReverted.class, revert.getMetadata().getMessageId(), Duration.ofSeconds(30));
+        PgBouncerResumed resumed = probe.await(PgBouncerResumed.class,
+                event -> cutover.equals(event.getMetadata().getCutoverId()), Duration.ofSeconds(30));
+
+        assertThat(reverted.getCurrent()).isEqualTo(source.toString());
+        assertThat(resumed.getCause()).isIn("REVERTED", "SOURCE_RESTORED");
+        assertThat(resumed.getServer()).isEqualTo(source.toString());
+        assertThat(servers.entry(0)).isEqualTo(new AdminConsole.Entry(source, false));
     }
 
     @Test

@@ -25,9 +25,12 @@ final class PgBouncerFixture implements AutoCloseable {
 
     static final String ENTRY = "app";
     static final String ADMIN_PASSWORD = "switch-admin";
+    private static final String APPLICATION_PASSWORD = "application";
     private static LocalStack stack;
 
     final String database = "pgb_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+    /** The application's role, which the fence makes NOLOGIN; roles belong to the server, so one per fixture. */
+    private final String application = database + "_app";
     final ServerAddress source;
     final ServerAddress target;
     final List<PgBouncerServer> pgbouncers = new ArrayList<>();
@@ -42,6 +45,7 @@ final class PgBouncerFixture implements AutoCloseable {
                     .withServerLoginRetry(PgBouncerServer.PGBOUNCER_DEFAULT_LOGIN_RETRY)
                     .withAdminPassword(ADMIN_PASSWORD)
                     .withUser(servers.source().superuser(), servers.source().password())
+                    .withUser(application, APPLICATION_PASSWORD)
                     .withDatabase(ENTRY, "host=" + source.host() + " port=" + source.port() + " dbname=" + database)));
         }
     }
@@ -63,6 +67,8 @@ final class PgBouncerFixture implements AutoCloseable {
         try (Connection connection = server.connect(database); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE server (name text)");
             statement.execute("INSERT INTO server VALUES ('" + name + "')");
+            statement.execute("CREATE ROLE " + application + " LOGIN PASSWORD '" + APPLICATION_PASSWORD + "'");
+            statement.execute("GRANT SELECT ON server TO " + application);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare " + database + " on " + server, e);
         }
@@ -86,12 +92,42 @@ final class PgBouncerFixture implements AutoCloseable {
 
     /** The same, giving up on any read after {@code socketTimeout} (zero: never), as an application's driver would. */
     Connection client(int index, Duration socketTimeout) throws SQLException {
+        return connect(index, stack.source().superuser(), stack.source().password(), socketTimeout);
+    }
+
+    /** A connection as the application's role, which {@link #lockSource} locks out. */
+    Connection applicationClient(int index, Duration socketTimeout) throws SQLException {
+        return connect(index, application, APPLICATION_PASSWORD, socketTimeout);
+    }
+
+    private Connection connect(int index, String user, String password, Duration socketTimeout) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("socketTimeout", Long.toString(socketTimeout.toSeconds()));
-        properties.setProperty("user", stack.source().superuser());
-        properties.setProperty("password", stack.source().password());
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
         properties.setProperty("preferQueryMode", "simple");
         return DriverManager.getConnection(pgbouncers.get(index).jdbcUrl(ENTRY), properties);
+    }
+
+    /** What the fence's StopTraffic does to the source: the role may not log in, and its sessions end. */
+    void lockSource() {
+        onSource("ALTER ROLE " + application + " NOLOGIN",
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + application + "'");
+    }
+
+    /** What the fence's RestoreSource does. */
+    void restoreSource() {
+        onSource("ALTER ROLE " + application + " LOGIN");
+    }
+
+    private void onSource(String... statements) {
+        try (Connection connection = stack.source().connect(database); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot change " + application + " on the source", e);
+        }
     }
 
     /** Which server answers the client's next statement. */

@@ -61,7 +61,7 @@ class PgBouncerSwitchIntegrationTest {
             assertThat(servers.entry(1)).isEqualTo(new AdminConsole.Entry(servers.source, true));
             assertThat(DatabasesFile.server(servers.instance(1).databasesFile(), PgBouncerFixture.ENTRY)).contains(servers.target);
 
-            PoolResumed resumed = pgbouncer.targetOpened(servers.database, Optional.of("cutover-1")).orElseThrow();
+            PoolResumed resumed = pgbouncer.opened(servers.database, Optional.of("cutover-1"), Side.TARGET).orElseThrow();
 
             assertThat(held.get(30, TimeUnit.SECONDS)).isEqualTo("target");
             assertThat(resumed.cause()).isEqualTo(Cause.TARGET_OPENED);
@@ -69,7 +69,7 @@ class PgBouncerSwitchIntegrationTest {
             assertThat(resumed.instances()).hasSize(2);
             assertThat(resumed.held()).isPresent();
             assertThat(servers.entry(1)).isEqualTo(new AdminConsole.Entry(servers.target, false));
-            assertThat(pgbouncer.targetOpened(servers.database, Optional.of("cutover-1")).orElseThrow().instances())
+            assertThat(pgbouncer.opened(servers.database, Optional.of("cutover-1"), Side.TARGET).orElseThrow().instances())
                     .as("a redelivered TargetOpened resumes nothing").isEmpty();
         }
     }
@@ -96,7 +96,7 @@ class PgBouncerSwitchIntegrationTest {
                 }
             }, applications);
             await().atMost(Duration.ofSeconds(30)).until(() -> servers.clients(0) == 2);
-            pgbouncer.targetOpened(servers.database, Optional.of("cutover-1")).orElseThrow();
+            pgbouncer.opened(servers.database, Optional.of("cutover-1"), Side.TARGET).orElseThrow();
 
             assertThat(held).succeedsWithin(Duration.ofSeconds(30)).isEqualTo("target");
             assertThat(newcomer).succeedsWithin(Duration.ofSeconds(30)).isEqualTo("target");
@@ -115,26 +115,87 @@ class PgBouncerSwitchIntegrationTest {
             assertThat(again.current()).isEqualTo(servers.target);
             assertThat(servers.entry(1)).isEqualTo(new AdminConsole.Entry(servers.source, true));
             assertThat(held).isNotDone();
-            pgbouncer.targetOpened(servers.database, Optional.of("cutover-1")).orElseThrow();
+            pgbouncer.opened(servers.database, Optional.of("cutover-1"), Side.TARGET).orElseThrow();
             assertThat(held).succeedsWithin(Duration.ofSeconds(30)).isEqualTo("target");
         }
     }
 
+    /**
+     * A rollback after the fence: the source's role is NOLOGIN until {@code SourceRestored}, which may come after the
+     * {@code RevertDns}. A resume before it makes PgBouncer fail a login and then refuse statements for
+     * {@code server_login_retry} (15 s here), longer than the client's socket timeout.
+     */
     @Test
-    void aRollbackPointsEveryPgBouncerBackAtTheSourceAndResumesThere() throws Exception {
-        try (Connection client = servers.client(1)) {
+    void aRollbackAfterTheFenceHoldsTheClientsUntilTheSourceIsRestoredAndThenRunsThemOnTheSource() throws Exception {
+        try (Connection client = servers.applicationClient(1, SOCKET_TIMEOUT)) {
+            assertThat(serverOf(client)).isEqualTo("source");
+            flip();
+            CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> query(client));
+            await().atMost(Duration.ofSeconds(30)).until(() -> servers.waitingClients(1) == 1);
+            servers.lockSource();
+
+            PoolReverted reverted = pgbouncer.revert(servers.database, Optional.of("cutover-1"), PgBouncerFixture.ENTRY,
+                    servers.target, servers.source);
+
+            assertThat(reverted.resumed()).as("the source is still locked").isEmpty();
+            assertThat(DatabasesFile.server(servers.instance(0).databasesFile(), PgBouncerFixture.ENTRY)).contains(servers.source);
+            assertThat(servers.entry(1)).isEqualTo(new AdminConsole.Entry(servers.source, true));
+            assertThat(held).isNotDone();
+
+            servers.restoreSource();
+            PoolResumed resumed = pgbouncer.opened(servers.database, Optional.of("cutover-1"), Side.SOURCE).orElseThrow();
+
+            assertThat(held).succeedsWithin(Duration.ofSeconds(30)).isEqualTo("source");
+            assertThat(resumed.cause()).isEqualTo(Cause.SOURCE_RESTORED);
+            assertThat(resumed.server()).isEqualTo(servers.source);
+            assertThat(servers.entry(0)).isEqualTo(new AdminConsole.Entry(servers.source, false));
+        }
+    }
+
+    @Test
+    void aSourceRestoredBeforeTheRevertIsRememberedAndTheRevertResumesAtOnce() throws Exception {
+        try (Connection client = servers.applicationClient(1, SOCKET_TIMEOUT)) {
             flip();
             CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> query(client));
             await().atMost(Duration.ofSeconds(30)).until(() -> servers.waitingClients(1) == 1);
 
-            PoolResumed resumed = pgbouncer.revert(servers.database, Optional.of("cutover-1"), PgBouncerFixture.ENTRY,
+            assertThat(pgbouncer.opened(servers.database, Optional.of("cutover-1"), Side.SOURCE))
+                    .as("the file still points at the locked target").isEmpty();
+            assertThat(servers.entry(1)).isEqualTo(new AdminConsole.Entry(servers.source, true));
+
+            PoolReverted reverted = pgbouncer.revert(servers.database, Optional.of("cutover-1"), PgBouncerFixture.ENTRY,
                     servers.target, servers.source);
 
-            assertThat(held.get(30, TimeUnit.SECONDS)).isEqualTo("source");
-            assertThat(resumed.cause()).isEqualTo(Cause.REVERTED);
-            assertThat(resumed.server()).isEqualTo(servers.source);
+            assertThat(held).succeedsWithin(Duration.ofSeconds(30)).isEqualTo("source");
+            assertThat(reverted.resumed()).hasValueSatisfying(resumed -> {
+                assertThat(resumed.cause()).isEqualTo(Cause.REVERTED);
+                assertThat(resumed.instances()).hasSize(2);
+            });
+        }
+    }
+
+    /** A fallback flips from the target back to the still locked source, which opens with SourceRestored. */
+    @Test
+    void aFallbackFlipToTheSourceHoldsTheClientsUntilTheSourceIsRestored() throws Exception {
+        try (Connection client = servers.applicationClient(0, SOCKET_TIMEOUT)) {
+            flip();
+            pgbouncer.opened(servers.database, Optional.of("cutover-1"), Side.TARGET).orElseThrow();
+            assertThat(serverOf(client)).isEqualTo("target");
+            servers.lockSource();
+
+            pgbouncer.flip(servers.database, Optional.of("cutover-1"), PgBouncerFixture.ENTRY, servers.target, servers.source);
+            CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> query(client));
+            await().atMost(Duration.ofSeconds(30)).until(() -> servers.waitingClients(0) == 1);
+            assertThat(pgbouncer.opened(servers.database, Optional.of("cutover-1"), Side.TARGET))
+                    .as("a TargetOpened does not open the source").isEmpty();
+            assertThat(held).isNotDone();
+
+            servers.restoreSource();
+            PoolResumed resumed = pgbouncer.opened(servers.database, Optional.of("cutover-1"), Side.SOURCE).orElseThrow();
+
+            assertThat(held).succeedsWithin(Duration.ofSeconds(30)).isEqualTo("source");
+            assertThat(resumed.cause()).isEqualTo(Cause.SOURCE_RESTORED);
             assertThat(servers.entry(0)).isEqualTo(new AdminConsole.Entry(servers.source, false));
-            assertThat(DatabasesFile.server(servers.instance(0).databasesFile(), PgBouncerFixture.ENTRY)).contains(servers.source);
         }
     }
 
