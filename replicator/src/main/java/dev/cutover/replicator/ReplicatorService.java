@@ -86,7 +86,7 @@ class ReplicatorService {
         ReplicationNames names = names(databases, cause);
         Map<String, Long> copied = command.getCopiedTables().stream()
                 .collect(Collectors.toMap(ReportedTable::getTable, ReportedTable::getRows, (first, second) -> second));
-        Optional<ResumedLoad> resumed = copied.isEmpty() ? Optional.empty() : LoadResume.resume(pair, names, copied);
+        Optional<ResumedLoad> resumed = LoadResume.resume(pair, names, copied);
         if (resumed.isPresent()) {
             publishResumed(cause, resumed.get());
             handled.add(cause.getMessageId());

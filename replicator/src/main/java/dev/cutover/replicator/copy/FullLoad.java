@@ -59,11 +59,14 @@ public final class FullLoad {
         log.info("copying {} tables ({} tasks, {} workers) from {} to {}", tables.size(), plan.size(),
                 options.workers(), source.describe(), target.describe());
         Instant started = Instant.now();
+        // Before the new slot exists: whatever an earlier load of this name finished is void from here on.
+        LoadRecord.clear(target, names.slot());
         SnapshotSlot slot = SnapshotSlot.create(source, names.slot(), options.slotCreationTimeout());
         ExportedSnapshot snapshot = slot.snapshot();
         try {
+            CopyProgress recorded = LoadRecord.recording(target, names.slot(), snapshot.consistentPoint(), progress);
             ParallelCopy.Totals totals = new ParallelCopy(source, target, snapshot.snapshotName(), plan,
-                    options.workers(), progress, abort).run(slot::close);
+                    options.workers(), recorded, abort).run(slot::close);
             LoadedRows.check(target, totals.rowsByTable());
             Duration took = Duration.between(started, Instant.now());
             return new FullLoadResult(snapshot.slot(), snapshot.consistentPoint(), totals.tables(), totals.rows(),

@@ -44,14 +44,12 @@ public final class LoadResume {
 
     /**
      * @param reported the tables the interrupted load reported copied ({@code TableCopied}: {@code schema.table} and
-     *                 rows), as the migration saga recorded them
+     *                 rows), as the migration saga recorded them; when empty, the load's own record
+     *                 ({@link LoadRecord}) of the tables it finished
      * @return the resumed load, or empty when there is nothing to resume (no slot left, or no reported table still
      *         holds its rows on the target): the load then starts over
      */
     public static Optional<ResumedLoad> resume(DatabasePair pair, ReplicationNames names, Map<String, Long> reported) {
-        if (reported.isEmpty()) {
-            return Optional.empty();
-        }
         Endpoint source = pair.source();
         Endpoint target = pair.target();
         try (Connection from = source.connect(); Connection to = target.connect()) {
@@ -70,11 +68,18 @@ public final class LoadResume {
             if (slot.get().confirmedLsn().isEmpty() || ours.isEmpty() || !ours.get()) {
                 return Optional.empty();
             }
+            // A CopyData without the list is one Kafka gave again to a replicator that died mid-load: the load's own
+            // record, written on the target as each table finished, says the same.
+            Map<String, Long> finished = reported.isEmpty()
+                    ? LoadRecord.read(to, names.slot(), slot.get().confirmedLsn().get()) : reported;
+            if (finished.isEmpty()) {
+                return Optional.empty();
+            }
             Set<TableName> published = Set.copyOf(Publications.tables(from, names.publication()));
             TreeMap<TableName, Long> kept = new TreeMap<>();
             List<TableName> withheld = new ArrayList<>();
             for (TableName table : Tables.list(from, pair.schemasOn(from))) {
-                Long rows = reported.get(table.toString());
+                Long rows = finished.get(table.toString());
                 if (rows != null && published.contains(table) && rowsOnTarget(to, table) == rows) {
                     kept.put(table, rows);
                 } else {

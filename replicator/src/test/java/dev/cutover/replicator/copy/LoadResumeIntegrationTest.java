@@ -63,6 +63,8 @@ class LoadResumeIntegrationTest {
                 // on the target do not match (as for a split table some of whose ranges were reported).
                 Map<String, Long> reported = new HashMap<>(interrupted.reported());
                 reported.put("resume.partial", 1_000_000L);
+                // A replicator killed mid-load gets its CopyData again from Kafka, without the list: its own record.
+                ResumedLoad fromItsRecord = LoadResume.resume(pair, names, Map.of()).orElseThrow();
                 ResumedLoad resumed = LoadResume.resume(pair, names, reported).orElseThrow();
                 ResumedLoad again = LoadResume.resume(pair, names, reported).orElseThrow();
 
@@ -73,6 +75,7 @@ class LoadResumeIntegrationTest {
                 assertThat(resumed.withheld()).containsExactly(new TableName("resume", "partial"),
                         new TableName("resume", "untouched"));
                 assertThat(again).as("taken up again after another crash: the same").isEqualTo(resumed);
+                assertThat(fromItsRecord).as("taken up from the load's own record: the same").isEqualTo(resumed);
                 assertThat(db.textOnSource("SELECT string_agg(tablename, ',' ORDER BY tablename)"
                         + " FROM pg_publication_tables WHERE pubname = '" + names.publication() + "'"))
                         .as("withheld tables out of the publication").isEqualTo("kept_a,kept_b");

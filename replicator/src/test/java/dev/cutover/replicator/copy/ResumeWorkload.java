@@ -127,6 +127,7 @@ final class ResumeWorkload implements AutoCloseable {
         }
         Map<String, SourceTable> byName = described.stream()
                 .collect(Collectors.toMap(table -> table.name().name(), table -> table));
+        LoadRecord.clear(pair.target(), names.slot());
         SnapshotSlot slot = SnapshotSlot.create(source, names.slot(), Duration.ofSeconds(30));
         Lsn consistentPoint = slot.snapshot().consistentPoint();
         List<CopyTask> interrupted = List.of(
@@ -136,7 +137,8 @@ final class ResumeWorkload implements AutoCloseable {
                         new CopyRange.Keys("id", "bigint", Optional.empty(), Optional.of("1000")), 2, 0));
         Map<String, Long> reported = new ConcurrentHashMap<>();
         new ParallelCopy(source, pair.target(), slot.snapshot().snapshotName(), interrupted, 2,
-                table -> reported.put(table.table(), table.rows()), new LoadAbort()).run(slot::close);
+                LoadRecord.recording(pair.target(), names.slot(), consistentPoint,
+                        table -> reported.put(table.table(), table.rows())), new LoadAbort()).run(slot::close);
         slot.close();
         return new Interrupted(consistentPoint, Map.copyOf(reported));
     }
