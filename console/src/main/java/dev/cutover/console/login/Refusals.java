@@ -7,8 +7,6 @@ import java.util.regex.Pattern;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
@@ -35,7 +33,6 @@ import dev.cutover.platform.security.CommandRefusal;
 @ConditionalOnProperty(name = "cutover.console.users-file")
 class Refusals implements AccessDeniedHandler {
 
-    private static final Logger log = LoggerFactory.getLogger(Refusals.class);
     private static final Pattern ON_A_CUTOVER = Pattern.compile("/cutovers/([^/]+)/[^/]+");
     private static final AuthenticationTrustResolver TRUST = new AuthenticationTrustResolverImpl();
 
@@ -66,12 +63,7 @@ class Refusals implements AccessDeniedHandler {
             refusal = refusal.because(refusal.principal() + "'s " + refusal.action() + " carried no valid CSRF"
                     + " token: commands are given from the console's page, which sends it");
         }
-        if (CommandRefusal.isCommand(request)) {
-            record(request, refusal);
-        } else {
-            log.warn("refused {} to {}: {}", refusal.action(), refusal.principal(), refusal.reason());
-        }
-        refusal.answer(response, json);
+        refusal.settle(request, response, json, refused -> record(request, refused));
     }
 
     private void record(HttpServletRequest request, CommandRefusal refusal) throws IOException {
@@ -84,7 +76,5 @@ class Refusals implements AccessDeniedHandler {
             refusal.record(publisher, CommandRefusal.databaseNamedIn(request, json)
                     .orElse(CommandRefusal.UNKNOWN_DATABASE), null, null);
         }
-        log.warn("refused {} to {} and recorded it in cutover.events: {}", refusal.action(), refusal.principal(),
-                refusal.reason());
     }
 }

@@ -8,8 +8,6 @@ import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -34,7 +32,6 @@ import dev.cutover.platform.security.CommandRefusal;
 @ConditionalOnProperty(name = "cutover.security.enabled", havingValue = "true")
 class CommandRefusals implements AccessDeniedHandler {
 
-    private static final Logger log = LoggerFactory.getLogger(CommandRefusals.class);
     private static final Pattern ABORT = Pattern.compile("/(cutovers|migrations)/([^/]+)/(abort|fallback)");
     static final String UNKNOWN_DATABASE = CommandRefusal.UNKNOWN_DATABASE;
 
@@ -58,12 +55,7 @@ class CommandRefusals implements AccessDeniedHandler {
             throws IOException {
         CommandRefusal refusal = CommandRefusal.of(SecurityContextHolder.getContext().getAuthentication(), request,
                 operatorRole, "ask whoever runs your identity provider to grant it");
-        if (CommandRefusal.isCommand(request)) {
-            record(request, refusal);
-        } else {
-            log.warn("refused {} to {}: {}", refusal.action(), refusal.principal(), refusal.reason());
-        }
-        refusal.answer(response, json);
+        refusal.settle(request, response, json, refused -> record(request, refused));
     }
 
     private void record(HttpServletRequest request, CommandRefusal refusal) throws IOException {
@@ -78,8 +70,6 @@ class CommandRefusals implements AccessDeniedHandler {
             refusal.record(publisher, CommandRefusal.databaseNamedIn(request, json).orElse(UNKNOWN_DATABASE), null,
                     null);
         }
-        log.warn("refused {} to {} and recorded it in cutover.events: {}", refusal.action(), refusal.principal(),
-                refusal.reason());
     }
 
     /** An id the path names may be no valid id at all (too long, say): the refusal is recorded all the same. */

@@ -8,6 +8,8 @@ import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
@@ -34,6 +36,15 @@ public record CommandRefusal(String principal, List<String> roles, String action
 
     /** Metadata names a database; one the request does not let us find is named so. */
     public static final String UNKNOWN_DATABASE = "unknown";
+
+    private static final Logger log = LoggerFactory.getLogger(CommandRefusal.class);
+
+    /** Records a refused command with the database, cutover or migration its request is about ({@link #record}). */
+    @FunctionalInterface
+    public interface Recorder {
+
+        void record(CommandRefusal refusal) throws IOException;
+    }
 
     public CommandRefusal {
         roles = List.copyOf(roles);
@@ -64,6 +75,21 @@ public record CommandRefusal(String principal, List<String> roles, String action
     /** A read changes nothing: a log line is enough to see who looks. Only a command goes to the audit trail. */
     public static boolean isCommand(HttpServletRequest request) {
         return "POST".equals(request.getMethod());
+    }
+
+    /**
+     * What every refusal comes to: a command recorded by {@code recorder} (before the answer, so a caller that saw its
+     * 403 can find the refusal in the log), a read only logged; then the 403.
+     */
+    public void settle(HttpServletRequest request, HttpServletResponse response, JsonMapper json, Recorder recorder)
+            throws IOException {
+        if (isCommand(request)) {
+            recorder.record(this);
+            log.warn("refused {} to {} and recorded it in cutover.events: {}", action, principal, reason);
+        } else {
+            log.warn("refused {} to {}: {}", action, principal, reason);
+        }
+        answer(response, json);
     }
 
     /** Published before the answer, so a caller that saw its 403 can find the refusal in the log. */
