@@ -28,6 +28,7 @@ import dev.cutover.cutover.migration.MigrationMessage.AbortMigration;
 import dev.cutover.cutover.migration.MigrationMessage.DataVerified;
 import dev.cutover.cutover.migration.MigrationMessage.DnsTtlChanged;
 import dev.cutover.cutover.migration.MigrationMessage.FullLoadCompleted;
+import dev.cutover.cutover.migration.MigrationMessage.FullLoadResumed;
 import dev.cutover.cutover.migration.MigrationMessage.PostDataOfTablesApplied;
 import dev.cutover.cutover.migration.MigrationMessage.PreflightReported;
 import dev.cutover.cutover.migration.MigrationMessage.ReplicationStreaming;
@@ -118,8 +119,8 @@ public final class MigrationDecider {
             throw new InvalidMigrationTransition(state, started, "the step after " + running.step() + " is "
                     + next.map(MigrationStep::name).orElse("none") + ", first attempt");
         }
-        return new Running(running.progress().withStep(started.step(), started.startedAt()), started.step(), 1,
-                started.startedAt());
+        return new Running(running.progress().withStep(started.step(), started.startedAt(), started.tablesToSync()),
+                started.step(), 1, started.startedAt());
     }
 
     /** A dry run's answer ends it, unless preflight found blockers: then the stop follows in the same decision. */
@@ -169,7 +170,8 @@ public final class MigrationDecider {
     /** When the saga has to act if nothing arrives: the runner sends a {@link Tick} once it has passed. */
     public static Optional<Instant> deadline(Migration state, MigrationPolicy policy) {
         return switch (state) {
-            case Running running -> Optional.of(running.attemptStartedAt().plus(policy.timeout(running.step())));
+            case Running running -> Optional.of(running.attemptStartedAt()
+                    .plus(running.progress().timeout(running.step(), policy)));
             case AwaitingRetry waiting -> Optional.of(waiting.retryAt());
             case NotStarted notStarted -> Optional.empty();
             case Ready ready -> Optional.empty();
@@ -347,7 +349,9 @@ public final class MigrationDecider {
                             + String.join("; ", verified.differences()), List.of(), now);
             case DataVerified verified when !verified.mismatches().isEmpty() ->
                     dataMismatched(running, verified, now, policy);
-            default -> next(progress, running.step(), now);
+            // The unfinished tables are copied once streaming starts: recorded now, as the load's answer is not.
+            case FullLoadResumed resumed -> next(progress, running.step(), resumed.withheldTables(), now);
+            default -> next(progress, running.step(), List.of(), now);
         };
     }
 
@@ -386,12 +390,14 @@ public final class MigrationDecider {
     }
 
     /** The step after {@code done} in the plan, or ready when it was the last. */
-    private static MigrationDecision next(MigrationProgress progress, MigrationStep done, Instant now) {
+    private static MigrationDecision next(MigrationProgress progress, MigrationStep done, List<String> tablesToSync,
+            Instant now) {
         Optional<MigrationStep> next = progress.plan().stepAfter(done);
         if (next.isEmpty()) {
             return MigrationDecision.of(new MigrationReady(now));
         }
-        return MigrationDecision.of(new MigrationStepStarted(next.get(), 1, now), commandFor(next.get(), progress.plan()));
+        return MigrationDecision.of(new MigrationStepStarted(next.get(), 1, now, tablesToSync),
+                commandFor(next.get(), progress.plan()));
     }
 
     private static MigrationCommand commandFor(MigrationStep step, MigrationPlan plan) {
@@ -459,7 +465,7 @@ public final class MigrationDecider {
         }
         return switch (state) {
             case Running running -> stop(running.progress(), running.step(), running.step() + " did not finish within "
-                    + human(policy.timeout(running.step()))
+                    + human(running.progress().timeout(running.step(), policy))
                     + (running.attempt() > 1 ? " (attempt " + running.attempt() + ")" : ""), List.of(), now);
             case AwaitingRetry waiting -> MigrationDecision.of(
                     new MigrationStepStarted(waiting.step(), waiting.attempt() + 1, now),

@@ -43,8 +43,16 @@ public sealed interface MigrationEvent {
         }
     }
 
-    /** The saga began {@code step} (its attempt {@code attempt}, from 1) and sent its command; the step before it succeeded. */
-    record MigrationStepStarted(MigrationStep step, int attempt, Instant startedAt) implements MigrationEvent {
+    /**
+     * The saga began {@code step} (its attempt {@code attempt}, from 1) and sent its command; the step before it
+     * succeeded.
+     *
+     * @param tablesToSync on the step begun after a resumed load: the tables it left unfinished ({@code schema.table}),
+     *                     which the subscription's table synchronisation copies once streaming starts, so streaming
+     *                     lasts as long as a copy; empty otherwise
+     */
+    record MigrationStepStarted(MigrationStep step, int attempt, Instant startedAt, List<String> tablesToSync)
+            implements MigrationEvent {
 
         public MigrationStepStarted {
             Objects.requireNonNull(step, "step must not be null");
@@ -52,6 +60,11 @@ public sealed interface MigrationEvent {
                 throw new IllegalArgumentException("attempt counts from 1, was " + attempt);
             }
             Objects.requireNonNull(startedAt, "startedAt must not be null");
+            tablesToSync = List.copyOf(tablesToSync);
+        }
+
+        public MigrationStepStarted(MigrationStep step, int attempt, Instant startedAt) {
+            this(step, attempt, startedAt, List.of());
         }
     }
 

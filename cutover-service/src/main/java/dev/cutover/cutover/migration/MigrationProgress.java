@@ -2,9 +2,11 @@ package dev.cutover.cutover.migration;
 
 import dev.cutover.cutover.migration.MigrationEvent.MigrationPlanReported;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationStarted;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,10 +15,12 @@ import java.util.Optional;
  * What a started migration has done so far: what was asked and when each step first began. Steps only run forward,
  * so a step in {@code stepStarts} other than the current one has finished.
  *
- * @param planReport a dry run's answer, once reported
+ * @param planReport   a dry run's answer, once reported
+ * @param tablesToSync the tables a resumed load left to the subscription's table synchronisation, which streaming
+ *                     copies; empty for a load that copied everything
  */
 public record MigrationProgress(MigrationStarted started, Map<MigrationStep, Instant> stepStarts,
-                                Optional<MigrationPlanReported> planReport) {
+                                Optional<MigrationPlanReported> planReport, List<String> tablesToSync) {
 
     public MigrationProgress {
         Objects.requireNonNull(started, "started must not be null");
@@ -25,10 +29,11 @@ public record MigrationProgress(MigrationStarted started, Map<MigrationStep, Ins
             throw new IllegalArgumentException("a started migration has begun at least its preflight");
         }
         Objects.requireNonNull(planReport, "planReport must not be null");
+        tablesToSync = List.copyOf(tablesToSync);
     }
 
     public MigrationProgress(MigrationStarted started, Map<MigrationStep, Instant> stepStarts) {
-        this(started, stepStarts, Optional.empty());
+        this(started, stepStarts, Optional.empty(), List.of());
     }
 
     static MigrationProgress of(MigrationStarted started) {
@@ -36,7 +41,7 @@ public record MigrationProgress(MigrationStarted started, Map<MigrationStep, Ins
     }
 
     MigrationProgress withPlanReport(MigrationPlanReported report) {
-        return new MigrationProgress(started, stepStarts, Optional.of(report));
+        return new MigrationProgress(started, stepStarts, Optional.of(report), tablesToSync);
     }
 
     public MigrationPlan plan() {
@@ -48,9 +53,20 @@ public record MigrationProgress(MigrationStarted started, Map<MigrationStep, Ins
     }
 
     /** A retried step keeps its first start: the step's duration covers every attempt. */
-    MigrationProgress withStep(MigrationStep step, Instant startedAt) {
+    MigrationProgress withStep(MigrationStep step, Instant startedAt, List<String> stepTablesToSync) {
         var starts = new EnumMap<>(stepStarts);
         starts.putIfAbsent(step, startedAt);
-        return new MigrationProgress(started, starts, planReport);
+        return new MigrationProgress(started, starts, planReport,
+                stepTablesToSync.isEmpty() ? tablesToSync : stepTablesToSync);
+    }
+
+    /**
+     * How long {@code step} may take. Streaming that copies a resumed load's unfinished tables by table
+     * synchronisation is a copy as much as a subscription: it gets the full load's time on top of its own.
+     */
+    public Duration timeout(MigrationStep step, MigrationPolicy policy) {
+        Duration own = policy.timeout(step);
+        return step == MigrationStep.STREAMING && !tablesToSync.isEmpty()
+                ? own.plus(policy.timeout(MigrationStep.FULL_LOAD)) : own;
     }
 }

@@ -240,12 +240,46 @@ class MigrationDeciderUnitTest {
             Migration state = given(historyUntil(MigrationStep.FULL_LOAD))
                     .when(new FullLoadResumed("cutover_orders", List.of("public.orders"), List.of("public.events")),
                             during(MigrationStep.FULL_LOAD))
-                    .then(new MigrationStepStarted(MigrationStep.POST_DATA, 1, during(MigrationStep.FULL_LOAD)),
+                    .then(new MigrationStepStarted(MigrationStep.POST_DATA, 1, during(MigrationStep.FULL_LOAD),
+                                    List.of("public.events")),
                             new ApplySchema(SchemaSection.POST_DATA, PARALLELISM));
             assertThat(state).isInstanceOfSatisfying(Running.class, running -> {
                 assertThat(running.step()).isEqualTo(MigrationStep.POST_DATA);
                 assertThat(running.progress().reached(MigrationStep.FULL_LOAD)).isTrue();
+                assertThat(running.progress().tablesToSync()).containsExactly("public.events");
             });
+        }
+
+        @Test
+        void streaming_after_a_resumed_load_has_the_copys_time_for_the_tables_table_synchronisation_copies() {
+            Instant streaming = startOf(MigrationStep.STREAMING);
+            Duration copyAndStreaming = POLICY.timeout(MigrationStep.STREAMING)
+                    .plus(POLICY.timeout(MigrationStep.FULL_LOAD));
+            List<MigrationEvent> history = resumedUntilStreaming(List.of("public.events"));
+            assertThat(MigrationDecider.deadline(MigrationDecider.rebuild(history), POLICY))
+                    .contains(streaming.plus(copyAndStreaming));
+            given(history).when(new Tick(), streaming.plus(POLICY.timeout(MigrationStep.STREAMING)).plusMillis(1))
+                    .thenNothing();
+            given(history).when(new Tick(), streaming.plus(copyAndStreaming).plusMillis(1))
+                    .then(new MigrationStopped(MigrationStep.STREAMING, "STREAMING did not finish within "
+                            + human(copyAndStreaming), List.of(), MigrationDecider.operatorAction(
+                                    progressAt(MigrationStep.STREAMING), MigrationStep.STREAMING),
+                            streaming.plus(copyAndStreaming).plusMillis(1)));
+        }
+
+        @Test
+        void streaming_after_a_resumed_load_that_kept_every_table_has_only_its_own_time() {
+            assertThat(MigrationDecider.deadline(MigrationDecider.rebuild(resumedUntilStreaming(List.of())), POLICY))
+                    .contains(startOf(MigrationStep.STREAMING).plus(POLICY.timeout(MigrationStep.STREAMING)));
+        }
+
+        /** A history whose load was taken up and left {@code tablesToSync} unfinished, until streaming began. */
+        private static List<MigrationEvent> resumedUntilStreaming(List<String> tablesToSync) {
+            var history = new ArrayList<>(historyUntil(MigrationStep.FULL_LOAD));
+            history.add(new MigrationStepStarted(MigrationStep.POST_DATA, 1, startOf(MigrationStep.POST_DATA),
+                    tablesToSync));
+            history.add(new MigrationStepStarted(MigrationStep.STREAMING, 1, startOf(MigrationStep.STREAMING)));
+            return history;
         }
 
         @Test

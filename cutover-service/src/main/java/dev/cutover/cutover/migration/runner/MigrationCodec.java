@@ -208,7 +208,8 @@ final class MigrationCodec {
             case MigrationEvent.MigrationRejected e -> List.of(dev.cutover.events.MigrationRejected.newBuilder()
                     .setMetadata(metadata.get()).setOperator(e.operator().value()).setReason(e.reason()).build());
             case MigrationEvent.MigrationStepStarted e -> List.of(dev.cutover.events.MigrationStepStarted.newBuilder()
-                    .setMetadata(metadata.get()).setStep(e.step().name()).setAttempt(e.attempt()).build());
+                    .setMetadata(metadata.get()).setStep(e.step().name()).setAttempt(e.attempt())
+                    .setTablesToSync(e.tablesToSync()).build());
             case MigrationEvent.MigrationDataMismatched e -> List.of(
                     dev.cutover.events.MigrationDataMismatched.newBuilder()
                             .setMetadata(metadata.get()).setAttempt(e.attempt())
@@ -241,7 +242,8 @@ final class MigrationCodec {
                     migrationId(m.getMetadata()), new DatabaseName(m.getMetadata().getDatabase()),
                     new Operator(orNotGiven(m.getOperator())), m.getReason(), at(m.getMetadata()));
             case dev.cutover.events.MigrationStepStarted m -> new MigrationEvent.MigrationStepStarted(
-                    MigrationStep.valueOf(m.getStep()), m.getAttempt(), at(m.getMetadata()));
+                    MigrationStep.valueOf(m.getStep()), m.getAttempt(), at(m.getMetadata()),
+                    m.getTablesToSync().stream().map(CharSequence::toString).toList());
             case dev.cutover.events.MigrationDataMismatched m -> new MigrationEvent.MigrationDataMismatched(
                     m.getAttempt(), m.getMismatches().stream().map(MigrationCodec::mismatch).toList(), m.getRetryAt(),
                     at(m.getMetadata()));

@@ -8,7 +8,11 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import org.apache.avro.specific.SpecificRecord;
+
+import dev.cutover.cutover.migration.MigrationEvent;
 import dev.cutover.cutover.migration.MigrationMessage;
+import dev.cutover.cutover.migration.MigrationStep;
 import dev.cutover.events.FullLoadResumed;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.ReportedTable;
@@ -30,5 +34,16 @@ class MigrationCodecUnitTest {
 
         assertThat(MigrationCodec.inbound(resumed)).contains(new MigrationMessage.FullLoadResumed("cutover_slot_orders",
                 List.of("sales.orders"), List.of("sales.lines")));
+    }
+
+    @Test
+    void theTablesALoadLeftToTableSynchronisationSurviveTheRecordThatRebuildsTheSaga() {
+        var started = new MigrationEvent.MigrationStepStarted(MigrationStep.POST_DATA, 1, METADATA.getOccurredAt(),
+                List.of("sales.lines"));
+
+        List<SpecificRecord> recorded = MigrationCodec.event(started, () -> METADATA);
+
+        assertThat(recorded).hasSize(1);
+        assertThat(MigrationCodec.sagaEvent(recorded.getFirst())).contains(started);
     }
 }
