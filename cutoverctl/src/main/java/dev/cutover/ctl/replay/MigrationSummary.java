@@ -15,6 +15,7 @@ import java.util.Optional;
 import dev.cutover.events.AbortMigration;
 import dev.cutover.events.CleanupAction;
 import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadResumed;
 import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.MigrationCleanedUp;
 import dev.cutover.events.MigrationPlanReported;
@@ -79,15 +80,17 @@ public record MigrationSummary(
      * @param sizes       every table of the load with its size on the source, once FullLoadSized said them
      * @param copiedSize  the source size of the tables copied so far (by {@code sizes})
      * @param tablesTotal the number of tables of the load, once known; 0 until then
+     * @param toSync      a resumed load's unfinished tables, which the subscription's table synchronisation copies
      */
     public record Load(List<String> copied, long rows, long bytes, Instant startedAt, Instant lastAt,
-                       Map<String, Long> sizes, int tablesTotal, boolean completed) {
+                       Map<String, Long> sizes, int tablesTotal, boolean completed, List<String> toSync) {
 
-        static final Load NONE = new Load(List.of(), 0, 0, null, null, Map.of(), 0, false);
+        static final Load NONE = new Load(List.of(), 0, 0, null, null, Map.of(), 0, false, List.of());
 
         public Load {
             copied = List.copyOf(copied);
             sizes = Map.copyOf(sizes);
+            toSync = List.copyOf(toSync);
         }
 
         public int tables() {
@@ -100,14 +103,14 @@ public record MigrationSummary(
         }
 
         Load startedAt(Instant at) {
-            return new Load(copied, rows, bytes, at, lastAt, sizes, tablesTotal, completed);
+            return new Load(copied, rows, bytes, at, lastAt, sizes, tablesTotal, completed, toSync);
         }
 
         Load withTable(TableCopied table, Instant at) {
             var more = new ArrayList<>(copied);
             more.add(table.getTable());
             return new Load(more, rows + table.getRows(), bytes + table.getBytes(), startedAt, at, sizes, tablesTotal,
-                    completed);
+                    completed, toSync);
         }
 
         /** The sizes arrive beside the first tables' copies, perhaps after some of them. */
@@ -115,11 +118,28 @@ public record MigrationSummary(
             var bySize = new HashMap<String, Long>();
             sized.getTables().forEach(table -> bySize.put(table.getTable(), table.getBytes()));
             return new Load(copied, rows, bytes, startedAt, lastAt, bySize, completed ? tablesTotal : bySize.size(),
-                    completed);
+                    completed, toSync);
         }
 
         Load completed(FullLoadCompleted completed) {
-            return new Load(copied, rows, bytes, startedAt, lastAt, sizes, completed.getTables(), true);
+            return new Load(copied, rows, bytes, startedAt, lastAt, sizes, completed.getTables(), true, toSync);
+        }
+
+        /**
+         * An interrupted load taken up: the tables it kept count as copied (those reported before the interruption
+         * are already in {@code copied}), the rest are left to table synchronisation, which streaming waits for.
+         */
+        Load resumed(FullLoadResumed resumed) {
+            var kept = new ArrayList<>(copied);
+            long keptRows = rows;
+            for (var table : resumed.getKeptTables()) {
+                if (!kept.contains(table.getTable())) {
+                    kept.add(table.getTable());
+                    keptRows += table.getRows();
+                }
+            }
+            return new Load(kept, keptRows, bytes, startedAt, lastAt, sizes,
+                    kept.size() + resumed.getWithheldTables().size(), true, resumed.getWithheldTables());
         }
 
         /** Bytes per second from the load's start to the latest table, when both are known. */
@@ -163,7 +183,11 @@ public record MigrationSummary(
             if (bytesPerSecond() > 0) {
                 text.append(String.format(Locale.ROOT, " at %.1f MB/s", bytesPerSecond() / 1e6));
             }
-            if (completed) {
+            if (completed && !toSync.isEmpty()) {
+                text.append(", resumed: ").append(toSync.size()).append(toSync.size() == 1 ? " table" : " tables")
+                        .append(" left to table synchronisation while streaming starts (")
+                        .append(String.join(", ", toSync)).append(')');
+            } else if (completed) {
                 text.append(", done");
             }
             left().ifPresent(left -> text.append(", about ").append(Times.length(left)).append(" left"));
@@ -256,6 +280,7 @@ public record MigrationSummary(
             case TableCopied copied -> load = load.withTable(copied, at);
             case FullLoadSized sized -> load = load.sized(sized);
             case FullLoadCompleted completed -> load = load.completed(completed);
+            case FullLoadResumed resumed -> load = load.resumed(resumed);
             case StepFailed failed -> lastFailure = failed.getStep() + " failed: " + failed.getReason();
             case MigrationRejected rejected -> {
                 lastFailure = "rejected: " + rejected.getReason();

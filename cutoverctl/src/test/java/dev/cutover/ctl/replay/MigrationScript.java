@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -14,6 +15,7 @@ import dev.cutover.ctl.replay.CutoverScript.Line;
 import dev.cutover.events.CleanupAction;
 import dev.cutover.events.FindingSeverity;
 import dev.cutover.events.FullLoadCompleted;
+import dev.cutover.events.FullLoadResumed;
 import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.MigrationCleanedUp;
@@ -22,6 +24,7 @@ import dev.cutover.events.MigrationPlanned;
 import dev.cutover.events.PlannedTable;
 import dev.cutover.events.PreflightFinding;
 import dev.cutover.events.PreflightReported;
+import dev.cutover.events.ReportedTable;
 import dev.cutover.events.MigrationReady;
 import dev.cutover.events.MigrationRejected;
 import dev.cutover.events.MigrationStarted;
@@ -83,6 +86,16 @@ public final class MigrationScript {
         add(atMs, CutoverScript.EVENTS, "replicator", null, metadata -> FullLoadCompleted.newBuilder()
                 .setMetadata(metadata).setSlot("cutover_slot_" + database).setTables(tables).setRows(tables * 1_000L)
                 .setBytes(tables * 10_000_000L).build());
+        return this;
+    }
+
+    /** FullLoadResumed: the tables kept (with their rows, in order) and those left to table synchronisation. */
+    public MigrationScript resumed(long atMs, Map<String, Long> kept, List<String> withheld) {
+        add(atMs, CutoverScript.EVENTS, "replicator", null, metadata -> FullLoadResumed.newBuilder()
+                .setMetadata(metadata).setSlot("cutover_slot_" + database).setConsistentLsn("0/16B3748")
+                .setKeptTables(new TreeMap<>(kept).entrySet().stream().map(table -> ReportedTable.newBuilder()
+                        .setTable(table.getKey()).setRows(table.getValue()).build()).toList())
+                .setWithheldTables(withheld).build());
         return this;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -89,5 +90,20 @@ class MigrationSummaryUnitTest {
         var done = MigrationSummary.of(ID, script.records()).load();
         assertThat(done.left()).isEmpty();
         assertThat(done.describe()).isEqualTo("2 of 2 tables copied, 2,000 rows, 20.0 MB at 6.7 MB/s, done");
+    }
+
+    @Test
+    void a_resumed_load_says_which_tables_table_synchronisation_still_copies() {
+        var script = MigrationScript.of(ID, "stock", START).startedAndLoading()
+                .tableCopied(4_000, "public.items")
+                .resumed(9_000, Map.of("public.items", 1_000L, "public.prices", 500L), List.of("public.orders"));
+
+        var load = MigrationSummary.of(ID, script.records()).load();
+
+        assertThat(load.tables()).isEqualTo(2);
+        assertThat(load.tablesTotal()).isEqualTo(3);
+        assertThat(load.left()).isEmpty();
+        assertThat(load.describe()).isEqualTo("2 of 3 tables copied, 1,500 rows, 10.0 MB at 5.0 MB/s, resumed: 1 table left to"
+                + " table synchronisation while streaming starts (public.orders)");
     }
 }
