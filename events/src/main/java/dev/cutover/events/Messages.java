@@ -130,6 +130,7 @@ public final class Messages {
             event(MigrationRejected.class),
             event(MigrationStepStarted.class),
             event(MigrationDataMismatched.class),
+            event(MigrationStepRetrying.class),
             event(MigrationStopped.class),
             event(MigrationCleanedUp.class),
             event(FullLoadSized.class),

@@ -28,7 +28,11 @@ public sealed interface Migration {
         }
     }
 
-    /** Attempt {@code attempt} of data verification found differences; the next attempt starts at {@code retryAt}. */
+    /**
+     * Attempt {@code attempt} of {@code step} did not succeed and may if tried again: data verification found
+     * differences ({@code mismatches}), or the full load failed retryably (no mismatches). The next attempt starts at
+     * {@code retryAt}.
+     */
     record AwaitingRetry(MigrationProgress progress, MigrationStep step, int attempt, List<DataMismatch> mismatches,
                          Instant retryAt) implements Migration {
 

@@ -22,6 +22,7 @@ import dev.cutover.cutover.migration.MigrationEvent.MigrationPlanReported;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationReady;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationRejected;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationStarted;
+import dev.cutover.cutover.migration.MigrationEvent.MigrationStepRetrying;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationStepStarted;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationStopped;
 import dev.cutover.cutover.migration.MigrationMessage.AbortMigration;
@@ -98,13 +99,21 @@ public final class MigrationDecider {
                 yield new AwaitingRetry(running.progress(), running.step(), mismatched.attempt(),
                         mismatched.mismatches(), mismatched.retryAt());
             }
+            case MigrationStepRetrying retrying -> {
+                Running running = expect(Running.class, state, event);
+                if (running.step() != retrying.step() || running.attempt() != retrying.attempt()) {
+                    throw new InvalidMigrationTransition(state, event, "only the current attempt can be retried");
+                }
+                yield new AwaitingRetry(running.progress(), running.step(), retrying.attempt(), List.of(),
+                        retrying.retryAt());
+            }
             case MigrationStopped stopped -> new Stopped(stoppable(state, event),
                     stopped.failedStep(), stopped.reason(), stopped.findings(), stopped.operatorAction());
             case MigrationReady ready -> new Ready(expect(Running.class, state, event).progress(), ready.readyAt());
         };
     }
 
-    /** Steps run strictly in the plan's order, and only data verification is attempted again. */
+    /** Steps run strictly in the plan's order; data verification and the full load may be attempted again. */
     private static Migration stepStarted(Migration state, MigrationStepStarted started) {
         if (state instanceof AwaitingRetry waiting) {
             if (started.step() != waiting.step() || started.attempt() != waiting.attempt() + 1) {
@@ -162,7 +171,7 @@ public final class MigrationDecider {
             case StepOutcome outcome -> outcome(state, outcome, now, policy);
             case TableCopied copied -> tableCopied(state, copied);
             case PostDataOfTablesApplied applied -> ignoredOnceTheLoadBegan(state, applied);
-            case StepFailed failed -> failed(state, failed, now);
+            case StepFailed failed -> failed(state, failed, now, policy);
             case Tick tick -> tick(state, now, policy);
         };
     }
@@ -440,7 +449,7 @@ public final class MigrationDecider {
 
     // ---- failures and time ----
 
-    private static MigrationDecision failed(Migration state, StepFailed failed, Instant now) {
+    private static MigrationDecision failed(Migration state, StepFailed failed, Instant now, MigrationPolicy policy) {
         if (state instanceof Running running && running.step() == MigrationStep.FULL_LOAD
                 && failed.command() == ApplySchema.class) {
             // Stopped now, not after hours more of copying: what broke one table's build would break the whole section.
@@ -448,8 +457,16 @@ public final class MigrationDecider {
                     + " failed: " + failed.reason()
                     + (failed.retryable() ? " (the participant says trying again may work)" : ""), List.of(), now);
         }
+        if (state instanceof Running running && running.step() == MigrationStep.FULL_LOAD
+                && failed.command() == CopyData.class && failed.retryable()
+                && running.attempt() < policy.loadRetry().attempts()) {
+            // The replicator kept its slot and the record of the tables it finished: the next attempt takes them up.
+            return MigrationDecision.of(new MigrationStepRetrying(running.step(), running.attempt(), failed.reason(),
+                    now.plus(policy.loadRetry().delay()), now));
+        }
         if (state instanceof Running running && running.step().command() == failed.command()) {
-            return stop(running.progress(), running.step(), running.step() + " failed: " + failed.reason()
+            return stop(running.progress(), running.step(), running.step() + " failed"
+                    + (running.attempt() > 1 ? " at attempt " + running.attempt() : "") + ": " + failed.reason()
                     + (failed.retryable() ? " (the participant says trying again may work)" : ""), List.of(), now);
         }
         List<MigrationStep> steps = Arrays.stream(MigrationStep.values())

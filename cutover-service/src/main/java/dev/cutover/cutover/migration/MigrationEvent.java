@@ -86,6 +86,25 @@ public sealed interface MigrationEvent {
     }
 
     /**
+     * Attempt {@code attempt} of {@code step} failed in a way its participant says may pass if tried again (a server
+     * restarting or out of reach for a moment) and attempts were left: the saga sends the step's command again at
+     * {@code retryAt}. Only the full load is tried again this way; it then takes up the tables it finished.
+     */
+    record MigrationStepRetrying(MigrationStep step, int attempt, String reason, Instant retryAt, Instant notedAt)
+            implements MigrationEvent {
+
+        public MigrationStepRetrying {
+            Objects.requireNonNull(step, "step must not be null");
+            if (attempt < 1) {
+                throw new IllegalArgumentException("attempt counts from 1, was " + attempt);
+            }
+            Text.notBlank(reason, "reason");
+            Objects.requireNonNull(retryAt, "retryAt must not be null");
+            Objects.requireNonNull(notedAt, "notedAt must not be null");
+        }
+    }
+
+    /**
      * The migration ended at {@code failedStep} without a ready target.
      *
      * @param findings       every preflight finding when preflight stopped it, otherwise empty

@@ -19,13 +19,33 @@ import java.util.Set;
  * @param dataVerifyRetryDelay how long to give replication between two verifications
  * @param allowedOperators     who may start a migration
  * @param fullLoadRate         the pace a dry run predicts the full load's time with
+ * @param loadRetry            how often, and how far apart, a full load that failed retryably is tried again
  */
 public record MigrationPolicy(
         Map<MigrationStep, Duration> timeouts,
         int dataVerifyAttempts,
         Duration dataVerifyRetryDelay,
         Set<Operator> allowedOperators,
-        FullLoadRate fullLoadRate) {
+        FullLoadRate fullLoadRate,
+        LoadRetry loadRetry) {
+
+    /**
+     * @param attempts how many attempts a full load gets in all when each failure may pass if tried again; 1 never
+     *                 tries again
+     * @param delay    how long a server that went away gets to come back before the next attempt
+     */
+    public record LoadRetry(int attempts, Duration delay) {
+
+        /** Three attempts 30 s apart: a server's restart or failover fits in the minute between the first and last. */
+        public static final LoadRetry DEFAULT = new LoadRetry(3, Duration.ofSeconds(30));
+
+        public LoadRetry {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("the full load's attempts must be at least 1, was " + attempts);
+            }
+            Text.notNegative(delay, "the delay between full-load attempts");
+        }
+    }
 
     public MigrationPolicy {
         Objects.requireNonNull(timeouts, "timeouts must not be null");
@@ -49,6 +69,12 @@ public record MigrationPolicy(
         }
         allowedOperators = Set.copyOf(allowedOperators);
         Objects.requireNonNull(fullLoadRate, "fullLoadRate must not be null");
+        Objects.requireNonNull(loadRetry, "loadRetry must not be null");
+    }
+
+    public MigrationPolicy(Map<MigrationStep, Duration> timeouts, int dataVerifyAttempts, Duration dataVerifyRetryDelay,
+            Set<Operator> allowedOperators, FullLoadRate fullLoadRate) {
+        this(timeouts, dataVerifyAttempts, dataVerifyRetryDelay, allowedOperators, fullLoadRate, LoadRetry.DEFAULT);
     }
 
     /** With the full-load rate measured in the benchmarks. */

@@ -32,6 +32,7 @@ import dev.cutover.cutover.migration.Migration.Running;
 import dev.cutover.cutover.migration.Migration.Stopped;
 import dev.cutover.cutover.migration.MigrationCommand.ApplySchema;
 import dev.cutover.cutover.migration.MigrationCommand.CheckPreflight;
+import dev.cutover.cutover.migration.MigrationCommand.CleanUp;
 import dev.cutover.cutover.migration.MigrationCommand.CopyData;
 import dev.cutover.cutover.migration.MigrationCommand.LowerDnsTtl;
 import dev.cutover.cutover.migration.MigrationCommand.StartStreaming;
@@ -41,8 +42,10 @@ import dev.cutover.cutover.migration.MigrationEvent.MigrationDataMismatched;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationReady;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationRejected;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationStarted;
+import dev.cutover.cutover.migration.MigrationEvent.MigrationStepRetrying;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationStepStarted;
 import dev.cutover.cutover.migration.MigrationEvent.MigrationStopped;
+import dev.cutover.cutover.migration.MigrationMessage.AbortMigration;
 import dev.cutover.cutover.migration.MigrationMessage.DataVerified;
 import dev.cutover.cutover.migration.MigrationMessage.DnsTtlChanged;
 import dev.cutover.cutover.migration.MigrationMessage.FullLoadCompleted;
@@ -416,6 +419,94 @@ class MigrationDeciderUnitTest {
     }
 
     @Nested
+    class LoadRetries {
+
+        private static final String RESTARTING = "copying public.orders on postgres@source/orders failed: the server"
+                + " could not be reached or is restarting; check that it is up and reachable, then retry";
+        private final Instant failedAt = during(MigrationStep.FULL_LOAD);
+        private final Instant retryAt = failedAt.plus(POLICY.loadRetry().delay());
+        private final MigrationStepRetrying firstRetry =
+                new MigrationStepRetrying(MigrationStep.FULL_LOAD, 1, RESTARTING, retryAt, failedAt);
+
+        @Test
+        void a_full_load_that_failed_retryably_with_attempts_left_is_tried_again_after_the_delay() {
+            Migration state = given(historyUntil(MigrationStep.FULL_LOAD))
+                    .when(new StepFailed(CopyData.class, RESTARTING, true), failedAt)
+                    .then(firstRetry);
+            assertThat(state).isInstanceOf(AwaitingRetry.class);
+            assertThat(state.isActive()).isTrue();
+            assertThat(MigrationDecider.deadline(state, POLICY)).contains(retryAt);
+            given(historyUntil(MigrationStep.FULL_LOAD, firstRetry)).when(new Tick(), retryAt.minusMillis(1))
+                    .thenNothing();
+        }
+
+        @Test
+        void once_the_retry_is_due_the_load_is_sent_again_as_a_second_attempt_that_takes_up_what_was_copied() {
+            Migration state = given(historyUntil(MigrationStep.FULL_LOAD, firstRetry))
+                    .when(new Tick(), retryAt)
+                    .then(new MigrationStepStarted(MigrationStep.FULL_LOAD, 2, retryAt), new CopyData(PARALLELISM));
+            assertThat(state).isInstanceOfSatisfying(Running.class, running -> {
+                assertThat(running.attempt()).isEqualTo(2);
+                assertThat(running.progress().stepStarts()).containsEntry(MigrationStep.FULL_LOAD,
+                        startOf(MigrationStep.FULL_LOAD));
+            });
+        }
+
+        @Test
+        void the_last_attempt_failing_retryably_stops_the_migration_and_says_which_attempt() {
+            Instant last = retryAt.plusSeconds(5);
+            List<MigrationEvent> history = historyUntil(MigrationStep.FULL_LOAD, firstRetry,
+                    new MigrationStepStarted(MigrationStep.FULL_LOAD, 2, retryAt),
+                    new MigrationStepRetrying(MigrationStep.FULL_LOAD, 2, RESTARTING, last, retryAt.plusSeconds(1)),
+                    new MigrationStepStarted(MigrationStep.FULL_LOAD, 3, last));
+            given(history).when(new StepFailed(CopyData.class, RESTARTING, true), last.plusSeconds(1))
+                    .then(new MigrationStopped(MigrationStep.FULL_LOAD, "FULL_LOAD failed at attempt 3: " + RESTARTING
+                            + " (the participant says trying again may work)", List.of(),
+                            MigrationDecider.operatorAction(progressAt(MigrationStep.FULL_LOAD),
+                                    MigrationStep.FULL_LOAD), last.plusSeconds(1)));
+        }
+
+        @Test
+        void another_steps_retryable_failure_still_stops_the_migration() {
+            given(historyUntil(MigrationStep.STREAMING))
+                    .when(new StepFailed(MigrationStep.STREAMING.command(), RESTARTING, true),
+                            during(MigrationStep.STREAMING))
+                    .then(new MigrationStopped(MigrationStep.STREAMING, "STREAMING failed: " + RESTARTING
+                            + " (the participant says trying again may work)", List.of(),
+                            MigrationDecider.operatorAction(progressAt(MigrationStep.STREAMING),
+                                    MigrationStep.STREAMING), during(MigrationStep.STREAMING)));
+        }
+
+        @Test
+        void a_policy_of_one_attempt_stops_at_the_first_failure() {
+            var once = new MigrationPolicy(MigrationPolicy.defaultTimeouts(), 3, Duration.ofSeconds(30), Set.of(ALICE),
+                    FullLoadRate.MEASURED, new MigrationPolicy.LoadRetry(1, Duration.ofSeconds(30)));
+            MigrationDecision decision = MigrationDecider.decide(MigrationDecider.rebuild(
+                    historyUntil(MigrationStep.FULL_LOAD)), new StepFailed(CopyData.class, RESTARTING, true), failedAt,
+                    once);
+            assertThat(decision.events()).singleElement().isInstanceOf(MigrationStopped.class);
+        }
+
+        @Test
+        void while_waiting_the_failed_attempts_late_reports_do_nothing() {
+            given(historyUntil(MigrationStep.FULL_LOAD, firstRetry))
+                    .when(new StepFailed(CopyData.class, RESTARTING, true), failedAt.plusSeconds(1)).thenNothing();
+            given(historyUntil(MigrationStep.FULL_LOAD, firstRetry))
+                    .when(new TableCopied("public.orders"), failedAt.plusSeconds(1)).thenNothing();
+        }
+
+        @Test
+        void an_abort_while_waiting_stops_the_migration_and_cleans_up() {
+            MigrationDecision decision = MigrationDecider.decide(MigrationDecider.rebuild(
+                    historyUntil(MigrationStep.FULL_LOAD, firstRetry)), new AbortMigration(ALICE,
+                    Optional.of("CHG-1"), true), failedAt.plusSeconds(1), POLICY);
+            assertThat(decision.events()).singleElement().isInstanceOfSatisfying(MigrationStopped.class,
+                    stopped -> assertThat(stopped.failedStep()).isEqualTo(MigrationStep.FULL_LOAD));
+            assertThat(decision.commands()).containsExactly(new CleanUp(true));
+        }
+    }
+
+    @Nested
     class Verification {
 
         private final MigrationDataMismatched firstMismatch =
@@ -560,12 +651,12 @@ class MigrationDeciderUnitTest {
 
         @Test
         void a_retryable_failure_says_so_in_the_reason() {
-            given(historyUntil(MigrationStep.FULL_LOAD))
-                    .when(new StepFailed(CopyData.class, "the source closed the connection", true), at(2_500))
-                    .then(new MigrationStopped(MigrationStep.FULL_LOAD, "FULL_LOAD failed: the source closed the"
+            given(historyUntil(MigrationStep.POST_DATA))
+                    .when(new StepFailed(ApplySchema.class, "the target closed the connection", true), at(3_500))
+                    .then(new MigrationStopped(MigrationStep.POST_DATA, "POST_DATA failed: the target closed the"
                             + " connection (the participant says trying again may work)", List.of(),
-                            MigrationDecider.operatorAction(progressAt(MigrationStep.FULL_LOAD), MigrationStep.FULL_LOAD),
-                            at(2_500)));
+                            MigrationDecider.operatorAction(progressAt(MigrationStep.POST_DATA), MigrationStep.POST_DATA),
+                            at(3_500)));
         }
 
         @Test

@@ -22,6 +22,7 @@ import dev.cutover.events.MigrationPlanReported;
 import dev.cutover.events.MigrationPlanned;
 import dev.cutover.events.MigrationRejected;
 import dev.cutover.events.MigrationStarted;
+import dev.cutover.events.MigrationStepRetrying;
 import dev.cutover.events.MigrationStepStarted;
 import dev.cutover.events.MigrationStopped;
 import dev.cutover.events.PlannedTable;
@@ -282,6 +283,8 @@ public record MigrationSummary(
             case FullLoadCompleted completed -> load = load.completed(completed);
             case FullLoadResumed resumed -> load = load.resumed(resumed);
             case StepFailed failed -> lastFailure = failed.getStep() + " failed: " + failed.getReason();
+            case MigrationStepRetrying retrying -> lastFailure = retrying.getStep() + " attempt " + retrying.getAttempt()
+                    + " failed, tried again at " + retrying.getRetryAt() + ": " + retrying.getReason();
             case MigrationRejected rejected -> {
                 lastFailure = "rejected: " + rejected.getReason();
                 if (step == null) {

@@ -50,7 +50,12 @@ public final class FullLoad {
         return run(pair, names, progress, new LoadAbort());
     }
 
-    /** @param abort stops the load from another thread: it then fails, its slot dropped, as any failed load */
+    /**
+     * A load that fails for good drops its slot; one that fails retryably (a server restarting or out of reach for
+     * a moment) keeps it, so that {@link LoadResume} can take the load up when CopyData is sent again.
+     *
+     * @param abort stops the load from another thread: it then fails, its slot dropped
+     */
     public FullLoadResult run(DatabasePair pair, ReplicationNames names, CopyProgress progress, LoadAbort abort) {
         Endpoint source = pair.source();
         Endpoint target = pair.target();
@@ -73,7 +78,15 @@ public final class FullLoad {
                     totals.bytes(), took);
         } catch (RuntimeException e) {
             slot.close();
-            dropSlotAfterFailure(source, names.slot(), e);
+            if (e instanceof StepFailure failure && failure.retryable() && abort.reason().isEmpty()) {
+                // A server that went away for a moment: the tables finished so far are recorded at this slot's
+                // point, so CopyData sent again takes the load up from them instead of copying everything again.
+                log.warn("the full load failed and may succeed if tried again: kept the slot {} at {} so that"
+                        + " CopyData sent again takes the load up from the tables it finished; an abort drops it",
+                        names.slot(), snapshot.consistentPoint());
+            } else {
+                dropSlotAfterFailure(source, names.slot(), e);
+            }
             throw e;
         }
     }

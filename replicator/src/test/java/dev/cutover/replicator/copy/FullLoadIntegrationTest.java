@@ -3,6 +3,7 @@ package dev.cutover.replicator.copy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.replicator.postgres.ReplicationNames;
+import dev.cutover.replicator.postgres.TableName;
 import dev.cutover.replicator.testing.TestDatabase;
 import dev.cutover.replicator.testing.UsedSlots;
 import dev.cutover.replicator.verify.DataVerifier;
@@ -130,6 +134,37 @@ class FullLoadIntegrationTest {
                 .hasMessageContaining("CopyData");
         assertThat(reported).extracting(CopiedTable::table).contains("lossy.first");
         assertThat(slotLsnOnSource("cutover_slot_fl_lossy")).as("a failed load leaves no slot").isNull();
+    }
+
+    @Test
+    void aLoadWhoseSourceSessionsAreEndedKeepsItsSlotAndIsTakenUpFromTheTablesItFinished() {
+        db.onBoth("CREATE SCHEMA ended", "CREATE TABLE ended.big (id int PRIMARY KEY, filler text)",
+                "CREATE TABLE ended.small (id int PRIMARY KEY)");
+        db.onSource("INSERT INTO ended.big SELECT g, repeat('b', 200) FROM generate_series(1, 3000) g",
+                "INSERT INTO ended.small SELECT generate_series(1, 10)");
+        LoadOptions oneWorker = new LoadOptions(1, 1L << 40, Duration.ofSeconds(30));
+        DatabasePair pair = db.pair(List.of("ended"));
+        ReplicationNames names = names("fl_ended");
+        List<CopiedTable> reported = Collections.synchronizedList(new ArrayList<>());
+
+        // Largest first: once big is copied and recorded, the source ends every session of the database (as a
+        // restart would), so small's copy fails on a connection the server closed.
+        assertThatThrownBy(() -> new FullLoad(oneWorker).run(pair, names, table -> {
+            reported.add(table);
+            db.onSource("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
+        }))
+                .isInstanceOfSatisfying(StepFailure.class, failure -> assertThat(failure.retryable()).isTrue());
+        assertThat(reported).extracting(CopiedTable::table).containsExactly("ended.big");
+        assertThat(slotLsnOnSource(names.slot())).as("the slot is kept for the load to be taken up").isNotNull();
+
+        ResumedLoad resumed = await().atMost(Duration.ofSeconds(30)).ignoreException(StepFailure.class)
+                .until(() -> LoadResume.resume(pair, names, Map.of()), Optional::isPresent)
+                .orElseThrow();
+
+        assertThat(resumed.kept()).containsOnlyKeys(new TableName("ended", "big"));
+        assertThat(resumed.withheld()).as("the rest, cutover's heartbeat among them, left to table synchronisation")
+                .contains(new TableName("ended", "small")).doesNotContain(new TableName("ended", "big"));
     }
 
     @Test

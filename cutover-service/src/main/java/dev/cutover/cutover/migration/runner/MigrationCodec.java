@@ -215,6 +215,9 @@ final class MigrationCodec {
                             .setMetadata(metadata.get()).setAttempt(e.attempt())
                             .setMismatches(e.mismatches().stream().map(MigrationCodec::mismatch).toList())
                             .setRetryAt(e.retryAt()).build());
+            case MigrationEvent.MigrationStepRetrying e -> List.of(dev.cutover.events.MigrationStepRetrying.newBuilder()
+                    .setMetadata(metadata.get()).setStep(e.step().name()).setAttempt(e.attempt())
+                    .setReason(e.reason()).setRetryAt(e.retryAt()).build());
             case MigrationEvent.MigrationStopped e -> List.of(dev.cutover.events.MigrationStopped.newBuilder()
                     .setMetadata(metadata.get()).setFailedStep(e.failedStep().name()).setReason(e.reason())
                     .setFindings(e.findings().stream().map(MigrationCodec::finding).toList())
@@ -247,6 +250,9 @@ final class MigrationCodec {
             case dev.cutover.events.MigrationDataMismatched m -> new MigrationEvent.MigrationDataMismatched(
                     m.getAttempt(), m.getMismatches().stream().map(MigrationCodec::mismatch).toList(), m.getRetryAt(),
                     at(m.getMetadata()));
+            case dev.cutover.events.MigrationStepRetrying m -> new MigrationEvent.MigrationStepRetrying(
+                    MigrationStep.valueOf(m.getStep()), m.getAttempt(), m.getReason(), m.getRetryAt(),
+                    at(m.getMetadata()));
             case dev.cutover.events.MigrationStopped m -> new MigrationEvent.MigrationStopped(
                     MigrationStep.valueOf(m.getFailedStep()), m.getReason(),
                     m.getFindings().stream().map(MigrationCodec::finding).toList(), m.getOperatorAction(),
@@ -269,6 +275,7 @@ final class MigrationCodec {
             case MigrationEvent.MigrationStepStarted e -> e.startedAt();
             case MigrationEvent.MigrationPlanReported e -> e.reportedAt();
             case MigrationEvent.MigrationDataMismatched e -> e.notedAt();
+            case MigrationEvent.MigrationStepRetrying e -> e.notedAt();
             case MigrationEvent.MigrationStopped e -> e.stoppedAt();
             case MigrationEvent.MigrationReady e -> e.readyAt();
         };

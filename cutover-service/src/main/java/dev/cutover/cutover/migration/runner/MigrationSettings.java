@@ -23,6 +23,9 @@ import dev.cutover.cutover.saga.Operator;
  * @param timeouts             per-step timeouts that replace the defaults, by step name (e.g. {@code FULL_LOAD: 48h})
  * @param dataVerifyAttempts   how many times data is verified before differences stop the migration
  * @param dataVerifyRetryDelay how long replication gets to catch up between two verifications
+ * @param loadAttempts         how many attempts a full load gets when each failure may pass if tried again (a server
+ *                             restarting); a later attempt takes up the tables the earlier ones finished
+ * @param loadRetryDelay       how long a server that went away gets between two full-load attempts
  * @param tickInterval         how often deadlines are checked; a timeout fires at most this late
  * @param fullLoadRate         table data (as {@code pg_table_size} counts it) a full load copies per second, indexes
  *                             included, for a dry run's predicted load time; the default, 57 MiB/s, is the replicator's
@@ -33,6 +36,8 @@ record MigrationSettings(
         Map<String, Duration> timeouts,
         @DefaultValue("3") int dataVerifyAttempts,
         @DefaultValue("30s") Duration dataVerifyRetryDelay,
+        @DefaultValue("3") int loadAttempts,
+        @DefaultValue("30s") Duration loadRetryDelay,
         @DefaultValue("1s") Duration tickInterval,
         @DefaultValue("57MB") DataSize fullLoadRate) {
 
@@ -57,7 +62,8 @@ record MigrationSettings(
         Set<Operator> allowed = operators.stream().map(Operator::new).collect(Collectors.toSet());
         try {
             return new MigrationPolicy(stepTimeouts, dataVerifyAttempts, dataVerifyRetryDelay, allowed,
-                    new FullLoadRate(fullLoadRate.toBytes()));
+                    new FullLoadRate(fullLoadRate.toBytes()),
+                    new MigrationPolicy.LoadRetry(loadAttempts, loadRetryDelay));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cutover.migration settings are wrong: " + e.getMessage(), e);
         }

@@ -46,4 +46,16 @@ class MigrationCodecUnitTest {
         assertThat(recorded).hasSize(1);
         assertThat(MigrationCodec.sagaEvent(recorded.getFirst())).contains(started);
     }
+
+    @Test
+    void aFullLoadWaitingToBeTriedAgainSurvivesTheRecordThatRebuildsTheSaga() {
+        var retrying = new MigrationEvent.MigrationStepRetrying(MigrationStep.FULL_LOAD, 1, "the source is restarting",
+                METADATA.getOccurredAt().plusSeconds(30), METADATA.getOccurredAt());
+
+        List<SpecificRecord> recorded = MigrationCodec.event(retrying, () -> METADATA);
+
+        assertThat(recorded).hasSize(1);
+        assertThat(MigrationCodec.sagaEvent(recorded.getFirst())).contains(retrying);
+        assertThat(MigrationCodec.isOwn(recorded.getFirst())).isTrue();
+    }
 }
