@@ -639,14 +639,14 @@ class MigrationDeciderUnitTest {
         @Test
         void the_default_timeouts_are_the_ones_agreed_for_each_step() {
             assertThat(POLICY.timeouts()).isEqualTo(Map.of(
-                    MigrationStep.PREFLIGHT, Duration.ofSeconds(60),
+                    MigrationStep.PREFLIGHT, Duration.ofMinutes(2),
                     MigrationStep.PRE_DATA, Duration.ofMinutes(5),
                     MigrationStep.FULL_LOAD, Duration.ofHours(24),
                     MigrationStep.POST_DATA, Duration.ofHours(12),
                     MigrationStep.STREAMING, Duration.ofMinutes(5),
                     MigrationStep.VERIFY_SCHEMA, Duration.ofMinutes(10),
                     MigrationStep.VERIFY_DATA, Duration.ofHours(2),
-                    MigrationStep.LOWER_DNS_TTL, Duration.ofMinutes(1)));
+                    MigrationStep.LOWER_DNS_TTL, Duration.ofMinutes(2)));
         }
 
         @Test

@@ -127,7 +127,7 @@ class MigrationDryRunUnitTest {
         Instant late = T0.plus(POLICY.timeout(MigrationStep.PREFLIGHT)).plusMillis(1);
 
         Migration state = given(started()).when(new Tick(), late).then(new MigrationStopped(MigrationStep.PREFLIGHT,
-                "PREFLIGHT did not finish within 60s", List.of(), "Nothing was changed on the source or the target."
+                "PREFLIGHT did not finish within 120s", List.of(), "Nothing was changed on the source or the target."
                         + " Fix what the findings and the reason name, then send StartMigration with a new migration"
                         + " id.", late));
 

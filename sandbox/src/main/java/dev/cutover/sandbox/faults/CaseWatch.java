@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
+import dev.cutover.events.MigrationReady;
 import dev.cutover.events.SagaSilent;
 import dev.cutover.events.StepFailureNoted;
 import dev.cutover.events.TidyUpTaskDone;
@@ -28,7 +29,7 @@ import dev.cutover.stack.LocalStack;
 
 /**
  * One case's own reader of the bus, from a thread of its own: it strikes the case's fault at the first message of the
- * cutover that triggers it (the injection and the healing then run on a thread of their own, so the reading goes on),
+ * migration or the cutover that triggers it (the injection and the healing then run on a thread of their own, so the reading goes on),
  * notes when and how the cutover ended or the first event that names the operator's action ({@link CaseEnding}), and counts the messages the services sent to their dead-letter topics
  * ({@code cutover.dlt.<service>}) from the case's start on.
  */
@@ -41,6 +42,7 @@ final class CaseWatch implements AutoCloseable {
 
     private final String bootstrapServers;
     private final String cutoverId;
+    private final String migrationId;
     private final StrikingFault fault;
     private final LocalStack stack;
     private final Services services;
@@ -49,6 +51,7 @@ final class CaseWatch implements AutoCloseable {
     private volatile boolean stopping;
     private volatile Thread striking;
     private final Set<String> tidiedUp = ConcurrentHashMap.newKeySet();
+    private volatile Instant readyAt;
     private volatile Instant completedAt;
     private volatile Instant endedAt;
     private volatile String end;
@@ -57,17 +60,27 @@ final class CaseWatch implements AutoCloseable {
     private volatile int deadLetters;
     private volatile String failure;
 
-    CaseWatch(LocalStack stack, Services services, String cutoverId, StrikingFault fault) {
+    /** @param migrationId the migration before the cutover, whose steps a fault during the migration strikes at */
+    CaseWatch(LocalStack stack, Services services, String migrationId, String cutoverId, StrikingFault fault) {
         this.bootstrapServers = stack.kafkaBootstrapServers();
         this.stack = stack;
         this.services = services;
+        this.migrationId = migrationId;
         this.cutoverId = cutoverId;
         this.fault = fault;
         this.thread = Thread.ofPlatform().name("fault-" + fault.faultCase().name()).daemon().unstarted(this::watch);
     }
 
-    void start() {
-        thread.start();
+    /** Starts reading, once: before the migration for a fault during it, else before the cutover. */
+    synchronized void start() {
+        if (thread.getState() == Thread.State.NEW) {
+            thread.start();
+        }
+    }
+
+    /** When the case's migration became ready ({@code MigrationReady}); {@code null} if it did not. */
+    Instant readyAt() {
+        return readyAt;
     }
 
     /**
@@ -148,7 +161,8 @@ final class CaseWatch implements AutoCloseable {
         } catch (UndecodableMessageException e) {
             return;
         }
-        if (!cutoverId.equals(MessagePublisher.metadataOf(message).getCutoverId())) {
+        var metadata = MessagePublisher.metadataOf(message);
+        if (!cutoverId.equals(metadata.getCutoverId()) && !migrationId.equals(metadata.getMigrationId())) {
             return;
         }
         if (striking == null && fault.triggeredBy(message)) {
@@ -156,6 +170,7 @@ final class CaseWatch implements AutoCloseable {
         }
         Instant at = MessagePublisher.metadataOf(message).getOccurredAt();
         switch (message) {
+            case MigrationReady ready -> readyAt = readyAt == null ? at : readyAt;
             case CutoverRolledBack rolledBack -> ended("CutoverRolledBack", at);
             case CutoverRejected rejected -> ended("CutoverRejected", at);
             case CutoverCompleted completed -> completedAt = at;

@@ -6,8 +6,11 @@ import static dev.cutover.sandbox.faults.Outcome.STOPS;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -55,7 +58,7 @@ public final class FaultMatrix {
     /** The whole matrix, in the order it runs. */
     public static List<FaultCase> cases() {
         List<FaultCase> cases = new ArrayList<>();
-        for (Moment moment : Moment.values()) {
+        for (Moment moment : Moment.ofTheCutover()) {
             for (Service service : Service.values()) {
                 if (service == Service.DNS_SWITCHER && moment == Moment.FLIP_DNS) {
                     // The flip takes milliseconds: whether it lands before the kill is a race, not a case.
@@ -94,7 +97,48 @@ public final class FaultMatrix {
                 "the standby takes over past the fence's deadlines; the resumed one is fenced"));
         cases.add(FaultCase.of(new PauseSaga(PAUSED), Moment.OPEN_TARGET, COMPLETES,
                 "past no return: the standby goes forward; the resumed one is fenced"));
+        cases.addAll(duringTheMigration());
         return List.copyOf(cases);
+    }
+
+    /**
+     * The migration's cases. Nothing is switched during a migration and every step's timeout (2 minutes for the
+     * shortest) outlasts a restarted participant's return, so a killed service or a server cut off for a while only
+     * delays it: the migration becomes ready and the cutover after it completes. Each step's own participant is
+     * killed as the step begins, and the saga at the longest steps; the servers are cut off during the copy.
+     */
+    static List<FaultCase> duringTheMigration() {
+        List<FaultCase> cases = new ArrayList<>();
+        for (var step : MIGRATION_PARTICIPANTS.entrySet()) {
+            cases.add(FaultCase.of(new KillProcess(step.getValue(), true), step.getKey(), COMPLETES,
+                    "its command is given again to it once it is back, well within the step's timeout"));
+        }
+        for (Moment moment : List.of(Moment.FULL_LOAD, Moment.VERIFY_DATA)) {
+            cases.add(FaultCase.of(new KillProcess(Service.CUTOVER_SERVICE, true), moment, COMPLETES,
+                    "the saga is rebuilt from its events and the step's answer waits for it"));
+        }
+        for (Side side : Side.values()) {
+            cases.add(FaultCase.of(new CutOffPostgres(side, CUT_OFF), Moment.FULL_LOAD, COMPLETES,
+                    "the copy waits for the " + side.label() + ", or fails and is tried again, taking up what it"
+                            + " finished"));
+        }
+        return cases;
+    }
+
+    /** Who does each step of the migration: the service a kill as the step begins strikes. */
+    private static final Map<Moment, Service> MIGRATION_PARTICIPANTS = participants();
+
+    private static Map<Moment, Service> participants() {
+        Map<Moment, Service> participants = new EnumMap<>(Moment.class);
+        participants.put(Moment.PREFLIGHT, Service.SCHEMA_SERVICE);
+        participants.put(Moment.PRE_DATA, Service.SCHEMA_SERVICE);
+        participants.put(Moment.FULL_LOAD, Service.REPLICATOR);
+        participants.put(Moment.POST_DATA, Service.SCHEMA_SERVICE);
+        participants.put(Moment.STREAMING, Service.REPLICATOR);
+        participants.put(Moment.VERIFY_SCHEMA, Service.SCHEMA_SERVICE);
+        participants.put(Moment.VERIFY_DATA, Service.REPLICATOR);
+        participants.put(Moment.LOWER_DNS_TTL, Service.DNS_SWITCHER);
+        return Collections.unmodifiableMap(participants);
     }
 
     /** The cases CI runs: one of each kind of fault, the quickest to converge, and two kills. */

@@ -127,14 +127,16 @@ final class MatrixBench implements AutoCloseable {
         FaultCase faultCase = seat.fault().faultCase();
         out.printf("%n=== %s on %s (expected %s: %s) ===%n", faultCase.name(), seat.database(), faultCase.expected().json(),
                 faultCase.why());
-        String cutoverId = seat.database() + "-" + System.currentTimeMillis();
-        CaseWatch watch = new CaseWatch(stack, services, cutoverId, seat.fault());
+        long now = System.currentTimeMillis();
+        String cutoverId = seat.database() + "-" + now;
+        String migrationId = seat.database() + "-migration-" + now;
+        CaseWatch watch = new CaseWatch(stack, services, migrationId, cutoverId, seat.fault());
         Report report = null;
         String notServing = null;
         String failure = null;
         CaseEnding ending = null;
         try {
-            Cutover cutover = cutover(seat, cutoverId, watch);
+            Cutover cutover = cutover(seat, migrationId, cutoverId, watch);
             report = cutover.report();
             notServing = cutover.notServing();
             ending = cutover.ending();
@@ -147,7 +149,9 @@ final class MatrixBench implements AutoCloseable {
         ending = ending != null ? ending : watch.ending(seat.fault().injectedAt() != null);
         failure = failure != null ? failure : notServing != null ? notServing : watch.failure();
         Outcome actual = notServing != null ? Outcome.FAILED : ending.outcome(report != null);
-        Instant convergedAt = ending.end() != null ? watch.endedAt() : ending.stopped() ? watch.noticeAt() : null;
+        // A fault during the migration has converged once the migration is ready; the cutover after it is judged whole.
+        Instant convergedAt = faultCase.moment().duringMigration() ? watch.readyAt()
+                : ending.end() != null ? watch.endedAt() : ending.stopped() ? watch.noticeAt() : null;
         Long convergeMs = convergedAt != null && seat.fault().injectedAt() != null
                 ? Math.max(0, Duration.between(seat.fault().injectedAt(), convergedAt).toMillis()) : null;
         CaseResult result = new CaseResult(faultCase.name(), faultCase.expected(), actual,
@@ -167,13 +171,16 @@ final class MatrixBench implements AutoCloseable {
     private record Cutover(Report report, String notServing, CaseEnding ending) {
     }
 
-    /** The migration, the client, the cutover with the fault struck at its step, then the row-by-row report. */
-    private Cutover cutover(Seat seat, String cutoverId, CaseWatch watch) throws Exception {
+    /** The migration, the client, the cutover, the fault struck at its step in either, then the row-by-row report. */
+    private Cutover cutover(Seat seat, String migrationId, String cutoverId, CaseWatch watch) throws Exception {
         String bootstrap = stack.kafkaBootstrapServers();
         awaitSettled();
+        if (seat.fault().faultCase().moment().duringMigration()) {
+            watch.start();
+        }
         int migrated = Cutoverctl.run(out, out, "migrate", "start", "--bootstrap-servers", bootstrap, "--database",
-                seat.database(), "--operator", Services.OPERATOR, "--reason", "fault matrix", "--watch", "--timeout",
-                BOUNDED_WAIT.toSeconds() + "s");
+                seat.database(), "--operator", Services.OPERATOR, "--reason", "fault matrix", "--migration-id",
+                migrationId, "--watch", "--timeout", BOUNDED_WAIT.toSeconds() + "s");
         if (migrated != 0) {
             throw new IllegalStateException("the migration of " + seat.database() + " did not become ready (exit code "
                     + migrated + ")");
@@ -183,7 +190,9 @@ final class MatrixBench implements AutoCloseable {
             if (groups.noted()) {
                 awaitSettled();
             } else {
-                // The first case's migration has run through every service: their groups are as they should be.
+                // The first case's migration has run through every service: their groups are as they should be, once
+                // none is rebalancing after a fault struck during that migration.
+                await("every consumer group stable after the first migration", groups::allStable);
                 groups.noteAsSettled();
             }
             watch.start();

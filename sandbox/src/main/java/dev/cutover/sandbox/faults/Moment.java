@@ -1,44 +1,81 @@
 package dev.cutover.sandbox.faults;
 
+import java.util.Arrays;
+import java.util.List;
+
 import org.apache.avro.specific.SpecificRecord;
 
 import dev.cutover.events.CutoverCompleted;
+import dev.cutover.events.MigrationStarted;
+import dev.cutover.events.MigrationStepStarted;
 import dev.cutover.events.StepStarted;
 
 /**
- * Where in the cutover a fault strikes: the saga's {@code StepStarted} for that step on the events topic (for the
- * tidy-up, {@code CutoverCompleted}), read by the case's own consumer, never a time. The fence's other steps (the canary, the sequences, the catch-up) start with
- * {@link #STOP_TRAFFIC}, so it stands for them all.
+ * Where a fault strikes: for the migration, the saga's {@code MigrationStepStarted} for that step (for the preflight,
+ * {@code MigrationStarted}); for the cutover, its {@code StepStarted} (for the tidy-up, {@code CutoverCompleted}).
+ * Each is read by the case's own consumer, never a time. The fence's other steps (the canary, the sequences, the
+ * catch-up) start with {@link #STOP_TRAFFIC}, so it stands for them all.
  */
 public enum Moment {
+    /** The migration's preflight: schema-service checks both servers. */
+    PREFLIGHT(Phase.MIGRATION),
+    /** The schema's pre-data is applied to the target. */
+    PRE_DATA(Phase.MIGRATION),
+    /** The replicator copies every table from its slot's snapshot; each copied table's indexes are built meanwhile. */
+    FULL_LOAD(Phase.MIGRATION),
+    /** What is left of the schema's post-data is built. */
+    POST_DATA(Phase.MIGRATION),
+    /** The subscription is created and starts streaming. */
+    STREAMING(Phase.MIGRATION),
+    /** The target's schema is compared with the source's. */
+    VERIFY_SCHEMA(Phase.MIGRATION),
+    /** The target's rows are compared with the source's. */
+    VERIFY_DATA(Phase.MIGRATION),
+    /** The DNS record's TTL is lowered to the cutover's. */
+    LOWER_DNS_TTL(Phase.MIGRATION),
     /** The DNS name moves to the still locked target; nothing has been fenced yet. */
-    FLIP_DNS(false),
+    FLIP_DNS(Phase.SWITCH),
     /** The fence, the canary, the sequences and the wait for the catch-up begin. */
-    STOP_TRAFFIC(false),
+    STOP_TRAFFIC(Phase.SWITCH),
     /** The point of no return: the target opens to the application. */
-    OPEN_TARGET(true),
+    OPEN_TARGET(Phase.PAST_NO_RETURN),
     /**
      * The cutover is done for the application: the saga's {@code CutoverCompleted} goes out with the tidy-up's
      * commands (stop the replication, restore the TTL), which it then follows up until each is done.
      */
-    TIDY_UP(true);
+    TIDY_UP(Phase.PAST_NO_RETURN);
 
-    private final boolean pastNoReturn;
+    private enum Phase { MIGRATION, SWITCH, PAST_NO_RETURN }
 
-    Moment(boolean pastNoReturn) {
-        this.pastNoReturn = pastNoReturn;
+    private final Phase phase;
+
+    Moment(Phase phase) {
+        this.phase = phase;
     }
 
     /** From here on the saga only goes forward: the application may have written on the target. */
     public boolean pastNoReturn() {
-        return pastNoReturn;
+        return phase == Phase.PAST_NO_RETURN;
+    }
+
+    /** A step of the migration that comes before the cutover, rather than of the cutover itself. */
+    public boolean duringMigration() {
+        return phase == Phase.MIGRATION;
+    }
+
+    /** The cutover's moments, in the order they come. */
+    public static List<Moment> ofTheCutover() {
+        return Arrays.stream(values()).filter(moment -> !moment.duringMigration()).toList();
     }
 
     boolean triggeredBy(SpecificRecord message) {
-        if (this == TIDY_UP) {
-            return message instanceof CutoverCompleted;
-        }
-        return message instanceof StepStarted started && started.getStep().equals(name());
+        return switch (this) {
+            case PREFLIGHT -> message instanceof MigrationStarted;
+            case TIDY_UP -> message instanceof CutoverCompleted;
+            default -> duringMigration()
+                    ? message instanceof MigrationStepStarted migrationStep && migrationStep.getStep().equals(name())
+                    : message instanceof StepStarted cutoverStep && cutoverStep.getStep().equals(name());
+        };
     }
 
     String label() {

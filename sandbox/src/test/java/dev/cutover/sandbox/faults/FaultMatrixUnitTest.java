@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import dev.cutover.cutover.migration.MigrationPolicy;
 import dev.cutover.cutover.saga.CutoverPolicy;
 import dev.cutover.cutover.saga.Step;
 import dev.cutover.lag.silence.SagaSilenceSettings;
@@ -23,6 +25,26 @@ class FaultMatrixUnitTest {
 
         assertThat(cases).hasSizeGreaterThanOrEqualTo(40);
         assertThat(cases.stream().map(FaultCase::name).distinct()).hasSameSizeAs(cases);
+    }
+
+    @Test
+    void everyStepOfTheMigrationHasItsParticipantKilledAndEveryMigrationCaseExpectsTheMigrationToComeThrough() {
+        List<FaultCase> migration = FaultMatrix.cases().stream().filter(c -> c.moment().duringMigration()).toList();
+
+        assertThat(migration.stream().filter(c -> c.disruption() instanceof Disruption.KillProcess)
+                .map(FaultCase::moment).collect(Collectors.toSet()))
+                .containsExactlyInAnyOrder(Arrays.stream(Moment.values()).filter(Moment::duringMigration)
+                        .toArray(Moment[]::new));
+        assertThat(migration).extracting(FaultCase::expected).containsOnly(Outcome.COMPLETES);
+        assertThat(FaultMatrix.named(List.of("kill-replicator-restarted-at-full-load",
+                "cut-off-source-20s-at-full-load"))).hasSize(2);
+    }
+
+    @Test
+    void noMigrationStepTimesOutBeforeAParticipantKilledAndStartedAgainGetsItsCommandBack() {
+        Duration session = Duration.ofSeconds(45);
+        assertThat(MigrationPolicy.defaultTimeouts().values())
+                .allSatisfy(timeout -> assertThat(timeout).isGreaterThan(session.plus(FaultMatrix.CUT_OFF)));
     }
 
     @Test
