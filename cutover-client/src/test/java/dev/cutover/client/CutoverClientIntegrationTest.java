@@ -8,12 +8,16 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.IMetricsTracker;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
+import com.zaxxer.hikari.metrics.PoolStats;
 
 import dev.cutover.stack.LocalStack;
 
@@ -135,6 +139,47 @@ class CutoverClientIntegrationTest {
         }
     }
 
+    /**
+     * The release is no burst of logins each against HikariCP's {@code connectionTimeout}: the pool's first login to
+     * the target is kept here in its set-up ({@code connectionInitSql} waiting for a lock on the target) until HikariCP
+     * has timed a checkout out, and the checkouts released with the hold wait for that connection instead of failing.
+     */
+    @Test
+    void checkoutsReleasedWithTheHoldWaitForThePoolsFirstConnectionToTheTargetInsteadOfTimingOut() throws Exception {
+        HikariConfig config = config("preopen");
+        config.setConnectionTimeout(250);
+        config.setConnectionInitSql("select pg_advisory_lock(7232), pg_advisory_unlock(7232)");
+        TimeoutCount timeouts = new TimeoutCount();
+        config.setMetricsTrackerFactory(timeouts);
+        try (CutoverClient client = following("preopen", Duration.ofMinutes(1));
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "preopen");
+                HikariDataSource pool = client.follow(config);
+                Connection blocker = stack.target().connect(SandboxStack.DATABASE)) {
+            try (Connection before = pool.getConnection()) {
+                assertThat(Servers.serverAddress(before)).isEqualTo(SOURCE);
+            }
+            try (Statement lock = blocker.createStatement()) {
+                lock.execute("select pg_advisory_lock(7232)");
+            }
+            Checkout first = checkoutDuringTheFence(saga, client, pool);
+            Checkout second = Checkout.start(pool);
+            await().atMost(PATIENCE).until(() -> first.isHeld() && second.isHeld());
+
+            saga.targetOpened();
+            await().atMost(PATIENCE).until(() -> timeouts.count() > 0 && Servers.waitingForALock(stack.target(), "preopen")
+                    && (first.isWaitingForTheFirstConnection() || first.server().isDone())
+                    && (second.isWaitingForTheFirstConnection() || second.server().isDone()));
+            assertThat(first.server()).as("a checkout released with the hold while the first login to the target waits").isNotDone();
+            assertThat(second.server()).as("a checkout released with the hold while the first login to the target waits").isNotDone();
+
+            try (Statement unlock = blocker.createStatement()) {
+                unlock.execute("select pg_advisory_unlock(7232)");
+            }
+            assertThat(first.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+            assertThat(second.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+        }
+    }
+
     @Test
     void withNoEventsThePoolConnectsWhereAPlainPoolDoes() throws Exception {
         try (CutoverClient client = following("plain", ClientSettings.DEFAULT_HOLD_TIMEOUT);
@@ -168,7 +213,7 @@ class CutoverClientIntegrationTest {
             saga.sourceRestored();
             assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SOURCE);
             saga.rolledBack();
-            assertThat(client.route()).isEqualTo(new Route.RolledBack(saga.cutoverId(), SOURCE));
+            assertThat(client.route()).isEqualTo(new Route.OnSource(saga.cutoverId(), SOURCE));
             try (Connection next = pool.getConnection()) {
                 assertThat(Servers.serverAddress(next)).isEqualTo(SOURCE);
             }
@@ -200,6 +245,26 @@ class CutoverClientIntegrationTest {
         CutoverClient client = CutoverClient.start(ClientSettings.of(stack.kafkaBootstrapServers(), database).withHoldTimeout(holdTimeout));
         assertThat(client.awaitFollowing(PATIENCE)).as("the follower reads the topics' ends").isTrue();
         return client;
+    }
+
+    /** Counts the checkouts HikariCP gave up on at its {@code connectionTimeout}, through its own metrics hook. */
+    private static final class TimeoutCount implements MetricsTrackerFactory {
+
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public IMetricsTracker create(String poolName, PoolStats poolStats) {
+            return new IMetricsTracker() {
+                @Override
+                public void recordConnectionTimeout() {
+                    count.incrementAndGet();
+                }
+            };
+        }
+
+        int count() {
+            return count.get();
+        }
     }
 
     /** A pool as an application configures it: the database's name, never an address. */
