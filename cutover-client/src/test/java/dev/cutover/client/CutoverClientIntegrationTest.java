@@ -180,6 +180,35 @@ class CutoverClientIntegrationTest {
         }
     }
 
+    /**
+     * While the pool fills after the hold, until the hold's own end, a checkout that HikariCP times out (here the pool's
+     * only connection is kept by the application) asks again rather than fail: it never had a connection.
+     */
+    @Test
+    void aCheckoutThatHikariTimesOutWhileThePoolFillsAfterTheHoldWaitsInstead() throws Exception {
+        HikariConfig config = config("filling");
+        config.setMaximumPoolSize(1);
+        config.setConnectionTimeout(250);
+        TimeoutCount timeouts = new TimeoutCount();
+        config.setMetricsTrackerFactory(timeouts);
+        try (CutoverClient client = following("filling", Duration.ofMinutes(1));
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "filling");
+                HikariDataSource pool = client.follow(config)) {
+            Checkout held = checkoutDuringTheFence(saga, client, pool);
+            await().atMost(PATIENCE).until(held::isHeld);
+            saga.targetOpened();
+            assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+
+            try (Connection kept = pool.getConnection()) {
+                Checkout waiting = Checkout.start(pool);
+                await().atMost(PATIENCE).until(() -> timeouts.count() > 0 && (waiting.isWaitingForThePool() || waiting.server().isDone()));
+                assertThat(waiting.server()).as("a checkout HikariCP timed out while the pool fills after the hold").isNotDone();
+                kept.close();
+                assertThat(waiting.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+            }
+        }
+    }
+
     @Test
     void withNoEventsThePoolConnectsWhereAPlainPoolDoes() throws Exception {
         try (CutoverClient client = following("plain", ClientSettings.DEFAULT_HOLD_TIMEOUT);
