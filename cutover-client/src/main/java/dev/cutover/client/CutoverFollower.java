@@ -33,6 +33,7 @@ import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.DnsFlipped;
 import dev.cutover.events.FallbackCompleted;
 import dev.cutover.events.FallbackRolledBack;
+import dev.cutover.events.FallbackRollingBack;
 import dev.cutover.events.LockTarget;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.SourceRestored;
@@ -138,6 +139,8 @@ final class CutoverFollower implements AutoCloseable {
                     Optional.of(new CutoverSignal.TargetOpen(e.getMetadata().getCutoverId()));
             case LockTarget c when concerns(c.getMetadata(), database) ->
                     Optional.of(new CutoverSignal.LockTarget(c.getMetadata().getCutoverId()));
+            case FallbackRollingBack e when concerns(e.getMetadata(), database) ->
+                    Optional.of(new CutoverSignal.FallbackRollingBack(e.getMetadata().getCutoverId()));
             case FallbackRolledBack e when concerns(e.getMetadata(), database) ->
                     Optional.of(new CutoverSignal.TargetOpen(e.getMetadata().getCutoverId()));
             case SourceRestored e when concerns(e.getMetadata(), database) ->

@@ -34,6 +34,16 @@ public sealed interface CutoverSignal {
     }
 
     /**
+     * {@code FallbackRollingBack}: the fallback is being undone (the name back to the target, the target opened
+     * again); a flip of this cutover heard before was the fallback's.
+     */
+    record FallbackRollingBack(String cutoverId) implements CutoverSignal {
+        public FallbackRollingBack {
+            Objects.requireNonNull(cutoverId, "cutoverId");
+        }
+    }
+
+    /**
      * {@code TargetOpened} (or {@code CutoverCompleted} / {@code FallbackRolledBack} for a process that missed it): the
      * target takes the writes, after the cutover's switch or when its fallback rolls back.
      */

@@ -73,7 +73,8 @@ public sealed interface Route {
      * <p>A fallback flips the name back with the cutover's id: heard on the target of that cutover, it is the
      * fallback's and its addresses go the other way. A process that started after the cutover cannot tell a fallback's
      * flip from a cutover's until it hears which server is fenced: {@code LockTarget} (the fallback's fence; the
-     * cutover's compensation never sends it) turns a hold taken for a cutover's into the fallback's.
+     * cutover's compensation never sends it), or {@code FallbackRollingBack}, turns a hold taken for a cutover's into
+     * the fallback's.
      */
     static Route evolve(Route route, CutoverSignal signal, Instant now) {
         return switch (signal) {
@@ -101,6 +102,13 @@ public sealed interface Route {
                 case Normal normal -> new LockingTarget(lock.cutoverId(), now);
                 case OnTarget onTarget -> new LockingTarget(lock.cutoverId(), now);
                 case OnSource onSource when !ofCutover(onSource, lock) -> new LockingTarget(lock.cutoverId(), now);
+                default -> route;
+            };
+            // On the events' partition before the rollback's TargetOpened: a fallback's flip taken for a cutover's
+            // without its fence heard (the fallback gave up on a flip answered late) is turned round in time.
+            case CutoverSignal.FallbackRollingBack rollingBack -> switch (route) {
+                case Holding holding when ofCutover(holding, rollingBack) ->
+                        new FallingBack(holding.cutoverId(), holding.since(), holding.target(), holding.source());
                 default -> route;
             };
             case CutoverSignal.TargetOpen open -> switch (route) {

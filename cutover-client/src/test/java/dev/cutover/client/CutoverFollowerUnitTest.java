@@ -13,6 +13,7 @@ import dev.cutover.events.DnsFlipped;
 import dev.cutover.events.DnsReverted;
 import dev.cutover.events.FallbackCompleted;
 import dev.cutover.events.FallbackRolledBack;
+import dev.cutover.events.FallbackRollingBack;
 import dev.cutover.events.LockTarget;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.MetadataFactory;
@@ -86,6 +87,9 @@ class CutoverFollowerUnitTest {
         assertThat(CutoverFollower.signal(lock, "app")).contains(new CutoverSignal.LockTarget("app-1"));
         assertThat(CutoverFollower.signal(completed, "app")).contains(new CutoverSignal.SourceOpen("app-1"));
         assertThat(CutoverFollower.signal(rolledBack, "app")).contains(new CutoverSignal.TargetOpen("app-1"));
+        FallbackRollingBack rollingBack = FallbackRollingBack.newBuilder().setMetadata(cutoverOf("app")).setFailedStep("FLIP_DNS")
+                .setReason("no answer").build();
+        assertThat(CutoverFollower.signal(rollingBack, "app")).contains(new CutoverSignal.FallbackRollingBack("app-1"));
     }
 
     private Metadata cutoverOf(String database) {

@@ -203,6 +203,16 @@ class RouteUnitTest {
     }
 
     @Test
+    void aProcessStartedAfterTheCutoverThatHeardOnlyTheFallbacksFlipIsTurnedRoundByItsRollback() {
+        Route route = given(FALLBACK_FLIPPED, new CutoverSignal.FallbackRollingBack(CUTOVER));
+
+        assertThat(route).isEqualTo(new Route.FallingBack(CUTOVER, NOW, "10.0.0.2", "10.0.0.3"));
+        assertThat(Route.evolve(route, OPEN, NOW)).isEqualTo(new Route.OnTarget(CUTOVER, "10.0.0.2", "10.0.0.3"));
+        assertThat(given(FLIPPED, STOP, OPEN, FALLBACK_FLIPPED, LOCK, new CutoverSignal.FallbackRollingBack(CUTOVER)))
+                .isEqualTo(new Route.FallingBack(CUTOVER, NOW, "10.0.0.2", "10.0.0.3"));
+    }
+
+    @Test
     void onlyAReleasedHoldHasAnEndThePoolsSettleBy() {
         assertThat(Route.holdEnds(given(FLIPPED), HOLD)).contains(NOW.plus(HOLD));
         assertThat(Route.holdEnds(given(STOP), HOLD)).contains(NOW.plus(HOLD));
