@@ -250,6 +250,27 @@ class CutoverClientIntegrationTest {
         }
     }
 
+    /**
+     * An application started after the cutover hears its fallback's flip (the same event type, back to the source) as
+     * if it were a cutover's; the fallback's fence of the target, {@code LockTarget}, turns it round.
+     */
+    @Test
+    void aProcessStartedAfterTheCutoverFollowsItsFallbackToTheSource() throws Exception {
+        try (CutoverClient client = following("late", ClientSettings.DEFAULT_HOLD_TIMEOUT);
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "late");
+                HikariDataSource pool = client.follow(config("late"))) {
+            saga.dnsFlipped(TARGET, SOURCE);
+            saga.lockTarget();
+            await().atMost(PATIENCE).until(() -> client.route() instanceof Route.FallingBack);
+            Checkout held = Checkout.start(pool);
+            await().atMost(PATIENCE).until(held::isHeld);
+
+            saga.sourceRestored();
+            assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SOURCE);
+            assertThat(client.route()).isEqualTo(new Route.OnSource(saga.cutoverId(), SOURCE));
+        }
+    }
+
     @Test
     void theHoldEndsAtItsTimeoutAndTheCheckoutGoesOnAsConfigured() throws Exception {
         try (CutoverClient client = following("timeout", Duration.ofSeconds(1));
