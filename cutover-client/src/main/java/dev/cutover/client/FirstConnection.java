@@ -3,9 +3,9 @@ package dev.cutover.client;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Supplier;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Whether a pool has its first connection on the side a released hold sent it to. Checkouts released with the hold wait
