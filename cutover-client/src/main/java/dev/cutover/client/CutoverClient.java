@@ -8,7 +8,6 @@ import java.util.Properties;
 import org.postgresql.PGProperty;
 
 import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariPoolMXBean;
 
 /**
  * Follows one database's cutover and moves the pools made by {@link #follow(HikariConfig)} with it.
@@ -57,12 +56,7 @@ public final class CutoverClient implements AutoCloseable {
         FollowingPool pool = new FollowingPool(routes, connections);
         config.copyStateTo(pool);
         pool.setDataSource(connections);
-        routes.onEviction(() -> {
-            HikariPoolMXBean running = pool.getHikariPoolMXBean();
-            if (running != null) {
-                running.softEvictConnections();
-            }
-        });
+        routes.onEviction(pool::evict);
         return pool;
     }
 

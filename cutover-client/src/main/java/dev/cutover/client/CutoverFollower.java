@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.DnsFlipped;
+import dev.cutover.events.FallbackCompleted;
+import dev.cutover.events.FallbackRolledBack;
+import dev.cutover.events.FallbackRollingBack;
+import dev.cutover.events.LockTarget;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.SourceRestored;
 import dev.cutover.events.StopTraffic;
@@ -133,10 +137,18 @@ final class CutoverFollower implements AutoCloseable {
                     Optional.of(new CutoverSignal.TargetOpen(e.getMetadata().getCutoverId()));
             case CutoverCompleted e when concerns(e.getMetadata(), database) ->
                     Optional.of(new CutoverSignal.TargetOpen(e.getMetadata().getCutoverId()));
+            case LockTarget c when concerns(c.getMetadata(), database) ->
+                    Optional.of(new CutoverSignal.LockTarget(c.getMetadata().getCutoverId()));
+            case FallbackRollingBack e when concerns(e.getMetadata(), database) ->
+                    Optional.of(new CutoverSignal.FallbackRollingBack(e.getMetadata().getCutoverId()));
+            case FallbackRolledBack e when concerns(e.getMetadata(), database) ->
+                    Optional.of(new CutoverSignal.TargetOpen(e.getMetadata().getCutoverId()));
             case SourceRestored e when concerns(e.getMetadata(), database) ->
-                    Optional.of(new CutoverSignal.RolledBack(e.getMetadata().getCutoverId(), Optional.empty()));
+                    Optional.of(new CutoverSignal.SourceOpen(e.getMetadata().getCutoverId()));
             case CutoverRolledBack e when concerns(e.getMetadata(), database) ->
-                    Optional.of(new CutoverSignal.RolledBack(e.getMetadata().getCutoverId(), Optional.empty()));
+                    Optional.of(new CutoverSignal.SourceOpen(e.getMetadata().getCutoverId()));
+            case FallbackCompleted e when concerns(e.getMetadata(), database) ->
+                    Optional.of(new CutoverSignal.SourceOpen(e.getMetadata().getCutoverId()));
             case null, default -> Optional.empty();
         };
     }

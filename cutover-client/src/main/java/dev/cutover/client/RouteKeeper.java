@@ -5,9 +5,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,20 +24,37 @@ final class RouteKeeper {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final List<Runnable> evictors = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Eviction>> evictors = new CopyOnWriteArrayList<>();
     private final Duration holdTimeout;
     private final Clock clock;
-    private volatile Snapshot current = new Snapshot(Route.initial(), 0);
+    private volatile Snapshot current = new Snapshot(Route.initial(), new Eviction(0, Optional.empty()));
 
     /**
-     * The route and how many times the pools were told to evict, read together: a connection planned before the last
-     * eviction stands on the wrong server.
+     * The route and the last eviction, read together: a connection planned before the last eviction stands on the wrong
+     * server.
      */
-    record Snapshot(Route route, long evictions) {
+    record Snapshot(Route route, Eviction eviction) {
     }
 
-    /** Where to connect, and the eviction count of the route that said so. */
-    record Plan(Connect connect, long evictions) {
+    /**
+     * The pools were told to evict for the {@code count}th time. When that ended a hold, the pools fill on the new side
+     * until {@code settleBy}, the hold's own end: a checkout waits for the pool's first connection there and past
+     * HikariCP's {@code connectionTimeout} until then, rather than fail while every released pool logs in at once.
+     */
+    record Eviction(long count, Optional<Instant> settleBy) {
+
+        /** True while the pools fill after the hold this eviction ended. */
+        boolean settling(Instant now) {
+            return settleBy.filter(now::isBefore).isPresent();
+        }
+    }
+
+    /** Where to connect, and the last eviction as the route that said so knew it. */
+    record Plan(Connect connect, Eviction eviction) {
+
+        long evictions() {
+            return eviction.count();
+        }
     }
 
     RouteKeeper(Duration holdTimeout, Clock clock) {
@@ -48,12 +67,16 @@ final class RouteKeeper {
     }
 
     long evictions() {
-        return current.evictions();
+        return current.eviction().count();
     }
 
-    /** {@code eviction} runs whenever the pool's connections stand on the wrong server, before held checkouts go on. */
-    void onEviction(Runnable eviction) {
-        evictors.add(eviction);
+    Instant now() {
+        return clock.instant();
+    }
+
+    /** {@code evictor} runs whenever the pool's connections stand on the wrong server, before held checkouts go on. */
+    void onEviction(Consumer<Eviction> evictor) {
+        evictors.add(evictor);
     }
 
     void apply(CutoverSignal signal) {
@@ -66,10 +89,13 @@ final class RouteKeeper {
                 return;
             }
             boolean evicts = Route.evicts(before.route(), after);
-            current = new Snapshot(after, evicts ? before.evictions() + 1 : before.evictions());
+            Eviction eviction = evicts
+                    ? new Eviction(before.eviction().count() + 1, Route.holdEnds(before.route(), holdTimeout))
+                    : before.eviction();
+            current = new Snapshot(after, eviction);
             LOG.info("cutover {}: {} -> {}", signal.cutoverId(), before.route(), after);
             if (evicts) {
-                evictors.forEach(Runnable::run);
+                evictors.forEach(evictor -> evictor.accept(eviction));
             }
             changed.signalAll();
         } finally {
@@ -103,6 +129,6 @@ final class RouteKeeper {
     }
 
     private Plan plan(Snapshot snapshot) {
-        return new Plan(Route.plan(snapshot.route(), clock.instant(), holdTimeout), snapshot.evictions());
+        return new Plan(Route.plan(snapshot.route(), clock.instant(), holdTimeout), snapshot.eviction());
     }
 }

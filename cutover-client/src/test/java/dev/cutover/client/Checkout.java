@@ -37,6 +37,11 @@ public final class Checkout {
         return parkedIn(thread, RouteKeeper.class.getName(), "awaitPlan");
     }
 
+    /** True while the checkout, released from the hold, waits for the pool's first connection on the new side. */
+    public boolean isWaitingForTheFirstConnection() {
+        return parkedIn(thread, FirstConnection.class.getName(), "await");
+    }
+
     /** True while the checkout waits for HikariCP to free or make a connection, past the cutover's hold. */
     public boolean isWaitingForThePool() {
         return parkedIn(thread, "com.zaxxer.hikari.util.ConcurrentBag", "borrow");

@@ -8,12 +8,16 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.IMetricsTracker;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
+import com.zaxxer.hikari.metrics.PoolStats;
 
 import dev.cutover.stack.LocalStack;
 
@@ -135,6 +139,76 @@ class CutoverClientIntegrationTest {
         }
     }
 
+    /**
+     * The release is no burst of logins each against HikariCP's {@code connectionTimeout}: the pool's first login to
+     * the target is kept here in its set-up ({@code connectionInitSql} waiting for a lock on the target) until HikariCP
+     * has timed a checkout out, and the checkouts released with the hold wait for that connection instead of failing.
+     */
+    @Test
+    void checkoutsReleasedWithTheHoldWaitForThePoolsFirstConnectionToTheTargetInsteadOfTimingOut() throws Exception {
+        HikariConfig config = config("preopen");
+        config.setConnectionTimeout(250);
+        config.setConnectionInitSql("select pg_advisory_lock(7232), pg_advisory_unlock(7232)");
+        TimeoutCount timeouts = new TimeoutCount();
+        config.setMetricsTrackerFactory(timeouts);
+        try (CutoverClient client = following("preopen", Duration.ofMinutes(1));
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "preopen");
+                HikariDataSource pool = client.follow(config);
+                Connection blocker = stack.target().connect(SandboxStack.DATABASE)) {
+            try (Connection before = pool.getConnection()) {
+                assertThat(Servers.serverAddress(before)).isEqualTo(SOURCE);
+            }
+            try (Statement lock = blocker.createStatement()) {
+                lock.execute("select pg_advisory_lock(7232)");
+            }
+            Checkout first = checkoutDuringTheFence(saga, client, pool);
+            Checkout second = Checkout.start(pool);
+            await().atMost(PATIENCE).until(() -> first.isHeld() && second.isHeld());
+
+            saga.targetOpened();
+            await().atMost(PATIENCE).until(() -> timeouts.count() > 0 && Servers.waitingForALock(stack.target(), "preopen")
+                    && (first.isWaitingForTheFirstConnection() || first.server().isDone())
+                    && (second.isWaitingForTheFirstConnection() || second.server().isDone()));
+            assertThat(first.server()).as("a checkout released with the hold while the first login to the target waits").isNotDone();
+            assertThat(second.server()).as("a checkout released with the hold while the first login to the target waits").isNotDone();
+
+            try (Statement unlock = blocker.createStatement()) {
+                unlock.execute("select pg_advisory_unlock(7232)");
+            }
+            assertThat(first.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+            assertThat(second.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+        }
+    }
+
+    /**
+     * While the pool fills after the hold, until the hold's own end, a checkout that HikariCP times out (here the pool's
+     * only connection is kept by the application) asks again rather than fail: it never had a connection.
+     */
+    @Test
+    void aCheckoutThatHikariTimesOutWhileThePoolFillsAfterTheHoldWaitsInstead() throws Exception {
+        HikariConfig config = config("filling");
+        config.setMaximumPoolSize(1);
+        config.setConnectionTimeout(250);
+        TimeoutCount timeouts = new TimeoutCount();
+        config.setMetricsTrackerFactory(timeouts);
+        try (CutoverClient client = following("filling", Duration.ofMinutes(1));
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "filling");
+                HikariDataSource pool = client.follow(config)) {
+            Checkout held = checkoutDuringTheFence(saga, client, pool);
+            await().atMost(PATIENCE).until(held::isHeld);
+            saga.targetOpened();
+            assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+
+            try (Connection kept = pool.getConnection()) {
+                Checkout waiting = Checkout.start(pool);
+                await().atMost(PATIENCE).until(() -> timeouts.count() > 0 && (waiting.isWaitingForThePool() || waiting.server().isDone()));
+                assertThat(waiting.server()).as("a checkout HikariCP timed out while the pool fills after the hold").isNotDone();
+                kept.close();
+                assertThat(waiting.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(TARGET);
+            }
+        }
+    }
+
     @Test
     void withNoEventsThePoolConnectsWhereAPlainPoolDoes() throws Exception {
         try (CutoverClient client = following("plain", ClientSettings.DEFAULT_HOLD_TIMEOUT);
@@ -168,11 +242,32 @@ class CutoverClientIntegrationTest {
             saga.sourceRestored();
             assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SOURCE);
             saga.rolledBack();
-            assertThat(client.route()).isEqualTo(new Route.RolledBack(saga.cutoverId(), SOURCE));
+            assertThat(client.route()).isEqualTo(new Route.OnSource(saga.cutoverId(), SOURCE));
             try (Connection next = pool.getConnection()) {
                 assertThat(Servers.serverAddress(next)).isEqualTo(SOURCE);
             }
             assertThat(Servers.sessions(stack.target(), "rollback")).isZero();
+        }
+    }
+
+    /**
+     * An application started after the cutover hears its fallback's flip (the same event type, back to the source) as
+     * if it were a cutover's; the fallback's fence of the target, {@code LockTarget}, turns it round.
+     */
+    @Test
+    void aProcessStartedAfterTheCutoverFollowsItsFallbackToTheSource() throws Exception {
+        try (CutoverClient client = following("late", ClientSettings.DEFAULT_HOLD_TIMEOUT);
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), "late");
+                HikariDataSource pool = client.follow(config("late"))) {
+            saga.dnsFlipped(TARGET, SOURCE);
+            saga.lockTarget();
+            await().atMost(PATIENCE).until(() -> client.route() instanceof Route.FallingBack);
+            Checkout held = Checkout.start(pool);
+            await().atMost(PATIENCE).until(held::isHeld);
+
+            saga.sourceRestored();
+            assertThat(held.server().get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SOURCE);
+            assertThat(client.route()).isEqualTo(new Route.OnSource(saga.cutoverId(), SOURCE));
         }
     }
 
@@ -200,6 +295,26 @@ class CutoverClientIntegrationTest {
         CutoverClient client = CutoverClient.start(ClientSettings.of(stack.kafkaBootstrapServers(), database).withHoldTimeout(holdTimeout));
         assertThat(client.awaitFollowing(PATIENCE)).as("the follower reads the topics' ends").isTrue();
         return client;
+    }
+
+    /** Counts the checkouts HikariCP gave up on at its {@code connectionTimeout}, through its own metrics hook. */
+    private static final class TimeoutCount implements MetricsTrackerFactory {
+
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public IMetricsTracker create(String poolName, PoolStats poolStats) {
+            return new IMetricsTracker() {
+                @Override
+                public void recordConnectionTimeout() {
+                    count.incrementAndGet();
+                }
+            };
+        }
+
+        int count() {
+            return count.get();
+        }
     }
 
     /** A pool as an application configures it: the database's name, never an address. */

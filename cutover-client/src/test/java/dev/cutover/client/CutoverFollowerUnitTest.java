@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.DnsFlipped;
 import dev.cutover.events.DnsReverted;
+import dev.cutover.events.FallbackCompleted;
+import dev.cutover.events.FallbackRolledBack;
+import dev.cutover.events.FallbackRollingBack;
+import dev.cutover.events.LockTarget;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.MetadataFactory;
 import dev.cutover.events.StopTraffic;
@@ -72,6 +75,21 @@ class CutoverFollowerUnitTest {
 
         assertThat(CutoverFollower.signal(flipped, "app")).isEmpty();
         assertThat(CutoverFollower.signal(ipv6, "app")).contains(new CutoverSignal.DnsFlipped("app-1", "fd00::2", "fd00::3"));
+    }
+
+    @Test
+    void theFallbacksFenceAndEndsAreSignalsOfTheSameCutover() {
+        LockTarget lock = LockTarget.newBuilder().setMetadata(cutoverOf("app")).build();
+        FallbackCompleted completed = FallbackCompleted.newBuilder().setMetadata(cutoverOf("app")).setDowntimeMs(300).build();
+        FallbackRolledBack rolledBack = FallbackRolledBack.newBuilder().setMetadata(cutoverOf("app")).setFailedStep("AWAIT_CATCH_UP")
+                .setReason("the reverse replication did not catch up").setDowntimeMs(300).build();
+
+        assertThat(CutoverFollower.signal(lock, "app")).contains(new CutoverSignal.LockTarget("app-1"));
+        assertThat(CutoverFollower.signal(completed, "app")).contains(new CutoverSignal.SourceOpen("app-1"));
+        assertThat(CutoverFollower.signal(rolledBack, "app")).contains(new CutoverSignal.TargetOpen("app-1"));
+        FallbackRollingBack rollingBack = FallbackRollingBack.newBuilder().setMetadata(cutoverOf("app")).setFailedStep("FLIP_DNS")
+                .setReason("no answer").build();
+        assertThat(CutoverFollower.signal(rollingBack, "app")).contains(new CutoverSignal.FallbackRollingBack("app-1"));
     }
 
     private Metadata cutoverOf(String database) {

@@ -49,20 +49,89 @@ class FencedCutoverIntegrationTest {
                 HikariDataSource pool = client.follow(config(application));
                 Writer writer = new Writer(pool, application)) {
             assertThat(client.awaitFollowing(PATIENCE)).isTrue();
-            await().atMost(PATIENCE).until(() -> writer.writesOn(stack.source().host()) >= 20);
-
-            saga.dnsFlipped(stack.source().host(), stack.target().host());
-            saga.stopTraffic();
-            await().atMost(PATIENCE).until(writer::isHeld);
-            application.fence(stack.source());
-            await().atMost(PATIENCE).until(() -> Servers.sessions(stack.source(), application.name()) == 0);
-            application.open(stack.target());
-            saga.targetOpened();
-
-            await().atMost(PATIENCE).until(() -> writer.writesOn(stack.target().host()) >= 20);
+            cutOver(application, saga, writer);
             writer.close();
             assertThat(writer.failures()).isEmpty();
         }
+    }
+
+    /**
+     * The fallback flips the name back with the cutover's id, then locks the target ({@code LockTarget}) and ends its
+     * sessions, and opens the source once the reverse replication caught up: the writer holds from the fallback's flip
+     * and goes back to the source's address. Without following the fallback the pool stays on the target, whose fence
+     * fails the writer's next write.
+     */
+    @Test
+    void aWriterFollowsTheFallbackBackToTheSourceWithoutAFailure() throws Exception {
+        Application application = new Application("fellback");
+        application.prepare(stack.source(), "login");
+        application.prepare(stack.target(), "nologin");
+        try (CutoverClient client = CutoverClient.start(ClientSettings.of(stack.kafkaBootstrapServers(), application.name()));
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), application.name());
+                HikariDataSource pool = client.follow(config(application));
+                Writer writer = new Writer(pool, application)) {
+            assertThat(client.awaitFollowing(PATIENCE)).isTrue();
+            cutOver(application, saga, writer);
+            int onTheSourceBefore = writer.writesOn(stack.source().host());
+
+            fallBackUntilTheTargetIsFenced(application, saga, writer);
+            application.open(stack.source());
+            saga.sourceRestored();
+
+            await().atMost(PATIENCE).until(() -> writer.writesOn(stack.source().host()) >= onTheSourceBefore + 20);
+            writer.close();
+            assertThat(writer.failures()).isEmpty();
+            assertThat(client.route()).isEqualTo(new Route.OnSource(saga.cutoverId(), stack.source().host()));
+        }
+    }
+
+    /** A fallback that rolls back (the target opened again) releases the writer to the target, where it stays. */
+    @Test
+    void aWriterStaysOnTheTargetWithoutAFailureWhenTheFallbackRollsBack() throws Exception {
+        Application application = new Application("fallbackundone");
+        application.prepare(stack.source(), "login");
+        application.prepare(stack.target(), "nologin");
+        try (CutoverClient client = CutoverClient.start(ClientSettings.of(stack.kafkaBootstrapServers(), application.name()));
+                Saga saga = new Saga(stack.kafkaBootstrapServers(), application.name());
+                HikariDataSource pool = client.follow(config(application));
+                Writer writer = new Writer(pool, application)) {
+            assertThat(client.awaitFollowing(PATIENCE)).isTrue();
+            cutOver(application, saga, writer);
+            int onTheSource = writer.writesOn(stack.source().host());
+            int onTheTargetBefore = writer.writesOn(stack.target().host());
+
+            fallBackUntilTheTargetIsFenced(application, saga, writer);
+            application.open(stack.target());
+            saga.targetOpened();
+
+            await().atMost(PATIENCE).until(() -> writer.writesOn(stack.target().host()) >= onTheTargetBefore + 20);
+            writer.close();
+            assertThat(writer.failures()).isEmpty();
+            assertThat(writer.writesOn(stack.source().host())).isEqualTo(onTheSource);
+            assertThat(client.route()).isEqualTo(new Route.OnTarget(saga.cutoverId(), stack.source().host(), stack.target().host()));
+        }
+    }
+
+    /** The cutover as the fence does it, with the writer writing throughout: it ends writing on the target. */
+    private void cutOver(Application application, Saga saga, Writer writer) throws SQLException {
+        await().atMost(PATIENCE).until(() -> writer.writesOn(stack.source().host()) >= 20);
+        saga.dnsFlipped(stack.source().host(), stack.target().host());
+        saga.stopTraffic();
+        await().atMost(PATIENCE).until(writer::isHeld);
+        application.fence(stack.source());
+        await().atMost(PATIENCE).until(() -> Servers.sessions(stack.source(), application.name()) == 0);
+        application.open(stack.target());
+        saga.targetOpened();
+        await().atMost(PATIENCE).until(() -> writer.writesOn(stack.target().host()) >= 20);
+    }
+
+    /** The fallback's flip back to the source and its fence of the target, once the writer holds. */
+    private void fallBackUntilTheTargetIsFenced(Application application, Saga saga, Writer writer) throws SQLException {
+        saga.dnsFlipped(stack.target().host(), stack.source().host());
+        saga.lockTarget();
+        await().atMost(PATIENCE).until(writer::isHeld);
+        application.fence(stack.target());
+        await().atMost(PATIENCE).until(() -> Servers.sessions(stack.target(), application.name()) == 0);
     }
 
     /**
@@ -143,15 +212,15 @@ class FencedCutoverIntegrationTest {
                     "grant usage on sequence " + table() + "_id_seq to " + role());
         }
 
-        /** What cutover-service's fence does to the source on {@code StopTraffic}. */
-        void fence(Postgres source) throws SQLException {
-            execute(source, "alter role " + role() + " nologin",
+        /** What cutover-service's fence does to the source on {@code StopTraffic}, and to the target on {@code LockTarget}. */
+        void fence(Postgres server) throws SQLException {
+            execute(server, "alter role " + role() + " nologin",
                     "select pg_terminate_backend(pid) from pg_stat_activity where usename = '" + role() + "'");
         }
 
-        /** What cutover-service does to the target on {@code OpenTarget}. */
-        void open(Postgres target) throws SQLException {
-            execute(target, "alter role " + role() + " login");
+        /** What cutover-service does to the target on {@code OpenTarget}, and to the source on {@code RestoreSource}. */
+        void open(Postgres server) throws SQLException {
+            execute(server, "alter role " + role() + " login");
         }
 
         int rows(Postgres server) throws SQLException {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +16,9 @@ class RouteUnitTest {
     private static final CutoverSignal FLIPPED = new CutoverSignal.DnsFlipped(CUTOVER, "10.0.0.2", "10.0.0.3");
     private static final CutoverSignal STOP = new CutoverSignal.StopTraffic(CUTOVER);
     private static final CutoverSignal OPEN = new CutoverSignal.TargetOpen(CUTOVER);
-    private static final CutoverSignal RESTORED = new CutoverSignal.RolledBack(CUTOVER, Optional.empty());
+    private static final CutoverSignal RESTORED = new CutoverSignal.SourceOpen(CUTOVER);
+    private static final CutoverSignal FALLBACK_FLIPPED = new CutoverSignal.DnsFlipped(CUTOVER, "10.0.0.3", "10.0.0.2");
+    private static final CutoverSignal LOCK = new CutoverSignal.LockTarget(CUTOVER);
 
     @Test
     void beforeAnyEventNewConnectionsGoWhereTheApplicationIsConfigured() {
@@ -60,7 +61,7 @@ class RouteUnitTest {
         Route holding = given(FLIPPED, STOP);
         Route route = Route.evolve(holding, RESTORED, NOW);
 
-        assertThat(route).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
+        assertThat(route).isEqualTo(new Route.OnSource(CUTOVER, "10.0.0.2"));
         assertThat(Route.plan(route, NOW, HOLD)).isEqualTo(new Connect.To("10.0.0.2"));
         assertThat(Route.evicts(holding, route)).isTrue();
     }
@@ -70,22 +71,15 @@ class RouteUnitTest {
         Route holding = given(FLIPPED);
         Route route = Route.evolve(holding, RESTORED, NOW);
 
-        assertThat(route).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
+        assertThat(route).isEqualTo(new Route.OnSource(CUTOVER, "10.0.0.2"));
         assertThat(Route.evicts(holding, route)).isTrue();
     }
 
     @Test
-    void aRollbackAfterTheTargetOpenedGoesToTheAddressTheNameWasRevertedTo() {
-        Route route = given(FLIPPED, STOP, OPEN, new CutoverSignal.RolledBack(CUTOVER, Optional.of("10.0.0.2")));
-
-        assertThat(route).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
-    }
-
-    @Test
     void theLaterRollbackEventsOfTheSameCutoverChangeNothingMore() {
-        Route route = given(FLIPPED, STOP, RESTORED, new CutoverSignal.RolledBack(CUTOVER, Optional.of("10.0.0.2")), RESTORED);
+        Route route = given(FLIPPED, STOP, RESTORED, new CutoverSignal.SourceOpen(CUTOVER), RESTORED);
 
-        assertThat(route).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
+        assertThat(route).isEqualTo(new Route.OnSource(CUTOVER, "10.0.0.2"));
     }
 
     @Test
@@ -114,11 +108,11 @@ class RouteUnitTest {
     }
 
     @Test
-    void aRollbackAfterTheTargetOpenedWithoutTheRevertedAddressGoesBackToTheSourceOfTheFlip() {
+    void theSourceOpeningAfterTheTargetOpenedOfAFallbackNotHeardGoesBackToTheSourceOfTheFlip() {
         Route onTarget = given(FLIPPED, STOP, OPEN);
         Route route = Route.evolve(onTarget, RESTORED, NOW);
 
-        assertThat(route).isEqualTo(new Route.RolledBack(CUTOVER, "10.0.0.2"));
+        assertThat(route).isEqualTo(new Route.OnSource(CUTOVER, "10.0.0.2"));
         assertThat(Route.evicts(onTarget, route)).isTrue();
     }
 
@@ -132,7 +126,7 @@ class RouteUnitTest {
         Route holding = given(FLIPPED, STOP);
 
         assertThat(Route.evolve(holding, new CutoverSignal.TargetOpen("other"), NOW)).isEqualTo(holding);
-        assertThat(Route.evolve(holding, new CutoverSignal.RolledBack("other", Optional.empty()), NOW)).isEqualTo(holding);
+        assertThat(Route.evolve(holding, new CutoverSignal.SourceOpen("other"), NOW)).isEqualTo(holding);
     }
 
     @Test
@@ -147,6 +141,83 @@ class RouteUnitTest {
         Route route = given(FLIPPED, STOP, OPEN, new CutoverSignal.DnsFlipped("app-2", "10.0.0.3", "10.0.0.4"));
 
         assertThat(route).isEqualTo(new Route.Holding("app-2", NOW, "10.0.0.3", "10.0.0.4"));
+    }
+
+    @Test
+    void theFallbacksFlipHeardOnTheTargetHoldsAndKnowsTheCutoversSourceAndTarget() {
+        Route onTarget = given(FLIPPED, STOP, OPEN);
+        Route route = Route.evolve(onTarget, FALLBACK_FLIPPED, NOW.plusSeconds(60));
+
+        assertThat(route).isEqualTo(new Route.FallingBack(CUTOVER, NOW.plusSeconds(60), "10.0.0.2", "10.0.0.3"));
+        assertThat(Route.plan(route, NOW.plusSeconds(61), HOLD)).isEqualTo(new Connect.Wait(NOW.plusSeconds(60).plus(HOLD)));
+        assertThat(Route.evicts(onTarget, route)).isFalse();
+        assertThat(Route.evolve(route, LOCK, NOW.plusSeconds(61))).isEqualTo(route);
+    }
+
+    @Test
+    void theFallbacksFenceHeardBeforeItsFlipHoldsFromThenWithTheAddressesOfTheCutover() {
+        Route route = given(FLIPPED, STOP, OPEN, LOCK);
+
+        assertThat(route).isEqualTo(new Route.FallingBack(CUTOVER, NOW, "10.0.0.2", "10.0.0.3"));
+        assertThat(Route.evolve(route, FALLBACK_FLIPPED, NOW.plusSeconds(1))).isEqualTo(route);
+    }
+
+    @Test
+    void theSourceOpeningEndsTheFallbacksHoldOnTheSourcesAddressAndEvictsTheTargetsConnections() {
+        Route fallingBack = given(FLIPPED, STOP, OPEN, FALLBACK_FLIPPED, LOCK);
+        Route route = Route.evolve(fallingBack, RESTORED, NOW);
+
+        assertThat(route).isEqualTo(new Route.OnSource(CUTOVER, "10.0.0.2"));
+        assertThat(Route.plan(route, NOW, HOLD)).isEqualTo(new Connect.To("10.0.0.2"));
+        assertThat(Route.evicts(fallingBack, route)).isTrue();
+        assertThat(Route.holdEnds(fallingBack, HOLD)).contains(NOW.plus(HOLD));
+    }
+
+    @Test
+    void aFallbackThatRollsBackReleasesToTheTargetAgain() {
+        Route fallingBack = given(FLIPPED, STOP, OPEN, FALLBACK_FLIPPED, LOCK);
+        Route route = Route.evolve(fallingBack, OPEN, NOW);
+
+        assertThat(route).isEqualTo(new Route.OnTarget(CUTOVER, "10.0.0.2", "10.0.0.3"));
+        assertThat(Route.plan(route, NOW, HOLD)).isEqualTo(new Connect.To("10.0.0.3"));
+        assertThat(Route.evicts(fallingBack, route)).isTrue();
+    }
+
+    @Test
+    void aProcessStartedAfterTheCutoverTakesTheFallbacksFlipForTheFallbacksOnceItHearsTheTargetFenced() {
+        Route route = given(FALLBACK_FLIPPED, LOCK);
+
+        assertThat(route).isEqualTo(new Route.FallingBack(CUTOVER, NOW, "10.0.0.2", "10.0.0.3"));
+        assertThat(Route.evolve(route, RESTORED, NOW)).isEqualTo(new Route.OnSource(CUTOVER, "10.0.0.2"));
+    }
+
+    @Test
+    void aProcessStartedAfterTheCutoverThatHearsTheTargetFencedBeforeTheFlipHoldsAndTheFlipTellsWhereToGo() {
+        Route locking = given(LOCK);
+
+        assertThat(locking).isEqualTo(new Route.LockingTarget(CUTOVER, NOW));
+        assertThat(Route.plan(locking, NOW, HOLD)).isEqualTo(new Connect.Wait(NOW.plus(HOLD)));
+        assertThat(Route.evolve(locking, FALLBACK_FLIPPED, NOW.plusSeconds(1)))
+                .isEqualTo(new Route.FallingBack(CUTOVER, NOW, "10.0.0.2", "10.0.0.3"));
+        assertThat(Route.evolve(locking, RESTORED, NOW)).isEqualTo(Route.initial());
+    }
+
+    @Test
+    void aProcessStartedAfterTheCutoverThatHeardOnlyTheFallbacksFlipIsTurnedRoundByItsRollback() {
+        Route route = given(FALLBACK_FLIPPED, new CutoverSignal.FallbackRollingBack(CUTOVER));
+
+        assertThat(route).isEqualTo(new Route.FallingBack(CUTOVER, NOW, "10.0.0.2", "10.0.0.3"));
+        assertThat(Route.evolve(route, OPEN, NOW)).isEqualTo(new Route.OnTarget(CUTOVER, "10.0.0.2", "10.0.0.3"));
+        assertThat(given(FLIPPED, STOP, OPEN, FALLBACK_FLIPPED, LOCK, new CutoverSignal.FallbackRollingBack(CUTOVER)))
+                .isEqualTo(new Route.FallingBack(CUTOVER, NOW, "10.0.0.2", "10.0.0.3"));
+    }
+
+    @Test
+    void onlyAReleasedHoldHasAnEndThePoolsSettleBy() {
+        assertThat(Route.holdEnds(given(FLIPPED), HOLD)).contains(NOW.plus(HOLD));
+        assertThat(Route.holdEnds(given(STOP), HOLD)).contains(NOW.plus(HOLD));
+        assertThat(Route.holdEnds(given(FLIPPED, OPEN), HOLD)).isEmpty();
+        assertThat(Route.holdEnds(Route.initial(), HOLD)).isEmpty();
     }
 
     private static Route given(CutoverSignal... signals) {

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.DnsFlipped;
+import dev.cutover.events.LockTarget;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.MetadataFactory;
 import dev.cutover.events.SourceRestored;
@@ -47,6 +48,11 @@ public final class Saga implements AutoCloseable {
 
     public void stopTraffic() {
         publish(Topics.COMMANDS, StopTraffic.newBuilder().setMetadata(metadata()).setTimeoutMs(5_000).build());
+    }
+
+    /** The fallback's fence of the target, which the saga sends once it has read the fallback's flip. */
+    public void lockTarget() {
+        publish(Topics.COMMANDS, LockTarget.newBuilder().setMetadata(metadata()).build());
     }
 
     public void targetOpened() {
