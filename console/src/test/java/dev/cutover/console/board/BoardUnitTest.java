@@ -11,8 +11,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import com.jayway.jsonpath.JsonPath;
+import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
 import dev.cutover.ctl.replay.CutoverScript;
@@ -21,7 +23,11 @@ import dev.cutover.ctl.replay.LoggedRecord;
 import dev.cutover.ctl.replay.MigrationScript;
 import dev.cutover.ctl.replay.Position;
 import dev.cutover.events.LagReported;
+import dev.cutover.events.Metadata;
 import dev.cutover.events.MetadataFactory;
+import dev.cutover.events.MigrationDataMismatched;
+import dev.cutover.events.MigrationReady;
+import dev.cutover.events.MigrationStepStarted;
 
 class BoardUnitTest {
 
@@ -120,6 +126,25 @@ class BoardUnitTest {
     }
 
     @Test
+    void aDataVerificationThatFoundDifferencesEndsFailedAndItsNextAttemptIsABarOfItsOwn() {
+        board.accept(migrationEvent(0, "m-3", metadata -> MigrationStepStarted.newBuilder().setMetadata(metadata)
+                .setStep("VERIFY_DATA").setAttempt(1).build()));
+        board.accept(migrationEvent(400, "m-3", metadata -> MigrationDataMismatched.newBuilder().setMetadata(metadata)
+                .setAttempt(1).setRetryAt(START.plusSeconds(30)).build()));
+        board.accept(migrationEvent(30_000, "m-3", metadata -> MigrationStepStarted.newBuilder().setMetadata(metadata)
+                .setStep("VERIFY_DATA").setAttempt(2).build()));
+        var view = board.accept(migrationEvent(30_500, "m-3", metadata -> MigrationReady.newBuilder()
+                .setMetadata(metadata).build())).orElseThrow();
+
+        List<String> steps = JsonPath.read(view.json(), "$.steps[*].step");
+        assertThat(steps).containsExactly("VERIFY_DATA", "VERIFY_DATA (attempt 2)");
+        List<String> states = JsonPath.read(view.json(), "$.steps[*].state");
+        assertThat(states).containsExactly("FAILED", "DONE");
+        List<Integer> ends = JsonPath.read(view.json(), "$.steps[*].endOffsetMs");
+        assertThat(ends).containsExactly(400, 30_500);
+    }
+
+    @Test
     void aSilentSagaIsAnAlertWithWhatTheWatchdogSaidUntilTheSagaSpeaksAgain() {
         var script = CutoverScript.of("c-6", "shop", START).started(false).sagaSilent(120_014);
         var silent = last(script.records());
@@ -207,6 +232,14 @@ class BoardUnitTest {
             update = board.accept(record);
         }
         return update.orElseThrow();
+    }
+
+    private static Decoded migrationEvent(long offsetMs, String migrationId,
+            Function<Metadata, SpecificRecord> message) {
+        var at = START.plusMillis(offsetMs);
+        var metadata = new MetadataFactory("cutover-service", Clock.fixed(at, ZoneOffset.UTC))
+                .of("shop", null, migrationId, null);
+        return new Decoded(new Position("cutover.events", 0, offsetMs, at), migrationId, message.apply(metadata));
     }
 
     private static Decoded lag(String database, long offset, long applyLagMs) {
