@@ -48,6 +48,11 @@ function length(millis) {
   return Math.floor(millis / 60000) + " min " + ((millis % 60000) / 1000).toFixed(0) + " s";
 }
 
+// "14:02:11 UTC": a time of day that reads the same for every operator, as the logs write it.
+function clock(instant) {
+  return new Date(instant).toISOString().slice(11, 19) + " UTC";
+}
+
 function newestFirst(views) {
   return [...views.values()].sort((a, b) => String(b.startedAt).localeCompare(String(a.startedAt)));
 }
@@ -93,7 +98,8 @@ function silentAlert(view) {
       element("strong", {}, "The saga of cutover " + view.id + " (" + view.database + ") is silent"),
       element("p", {class: "silence"}, "No event from cutover-service for " + silent.silentFor
           + " when the watchdog looked (its bound is " + silent.bound + "), since " + silent.lastEventType
-          + (silent.lastStep ? " of " + silent.lastStep : "") + ". Nobody is acting on this cutover"
+          + (silent.lastStep ? " of " + silent.lastStep : "") + " at " + clock(silent.lastEventAt)
+          + ". Nobody is acting on this cutover"
           + (view.stoppedOffsetMs !== null && view.endedOffsetMs === null
               ? ", and the application's traffic is stopped." : ".")),
       element("p", {class: "action"}, "What to do: ", element("b", {}, silent.action)));

@@ -46,7 +46,7 @@ public final class Replay {
         replay.put("id", cutoverId);
         replay.put("database", whole.summary().database());
         replay.put("spanMs", whole.entries().isEmpty() ? 0 : whole.entries().getLast().offset().toMillis());
-        replay.put("entries", Views.cutover(whole).get("entries"));
+        replay.put("entries", Views.entries(whole, 0));
         replay.put("frames", frames);
         return Json.write(replay);
     }

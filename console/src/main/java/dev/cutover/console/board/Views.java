@@ -159,7 +159,7 @@ final class Views {
         return view;
     }
 
-    private static List<Map<String, Object>> entries(Timeline timeline, int from) {
+    static List<Map<String, Object>> entries(Timeline timeline, int from) {
         var entries = new ArrayList<Map<String, Object>>();
         for (var entry : timeline.entries().subList(from, timeline.entries().size())) {
             var view = new LinkedHashMap<String, Object>();

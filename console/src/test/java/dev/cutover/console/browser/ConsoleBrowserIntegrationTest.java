@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -247,7 +249,8 @@ class ConsoleBrowserIntegrationTest {
     @Test
     void aSilentSagaIsAnAlertAcrossThePageThatSaysWhatToDoUntilTheSagaSpeaksAgain() {
         var now = Instant.now();
-        CutoverScript.of("c-pay-1", "pay", now.minus(Duration.ofMinutes(3))).started(false).sagaSilent(120_014)
+        var start = now.minus(Duration.ofMinutes(3));
+        CutoverScript.of("c-pay-1", "pay", start).started(false).sagaSilent(120_014)
                 .lines().forEach(line -> publish(line.topic(), "c-pay-1", line.message()));
         browser.get(base(console) + "/");
 
@@ -255,7 +258,9 @@ class ConsoleBrowserIntegrationTest {
                 By.cssSelector("#alerts .alert[data-id='c-pay-1']")));
 
         assertThat(alert.getText()).contains("The saga of cutover c-pay-1 (pay) is silent",
-                "No event from cutover-service for 2 min 00.000 s", "since StepStarted of STOP_TRAFFIC",
+                "No event from cutover-service for 2 min 00.000 s", "since StepStarted of STOP_TRAFFIC at "
+                        + DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(start.plusMillis(14))
+                        + " UTC",
                 "What to do: Start cutover-service: it recovers the saga from cutover.events and carries on.");
         assertThat(browser.findElement(By.cssSelector("#cutovers tr[data-id='c-pay-1'] td:nth-child(3)")).getText())
                 .isEqualTo("saga silent");
