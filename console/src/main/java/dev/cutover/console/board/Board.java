@@ -73,6 +73,11 @@ public final class Board {
                 .map(Timeline::summary);
     }
 
+    /** A cutover's records as read so far, to replay; empty for an id this board has not read, or a migration's. */
+    public Optional<List<LoggedRecord>> cutoverLog(String id) {
+        return cutover(id).map(summary -> List.copyOf(logs.get(id)));
+    }
+
     /** The database's migration that started last, as read so far: the one a cutover of the database follows. */
     public Optional<MigrationSummary> newestMigration(String database) {
         return timelines.values().stream()

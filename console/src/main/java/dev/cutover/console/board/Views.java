@@ -6,13 +6,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.cutover.ctl.replay.Downtime;
 import dev.cutover.ctl.replay.MigrationSummary;
+import dev.cutover.ctl.replay.Outcome;
 import dev.cutover.ctl.replay.Timeline;
 import dev.cutover.ctl.replay.Times;
 import dev.cutover.events.CutoverPlanned;
 import dev.cutover.events.LagReported;
+import dev.cutover.events.SagaSilent;
 
 /** The JSON objects the page draws, built from cutoverctl's folds: the page computes nothing but pixels. */
 final class Views {
@@ -20,10 +23,21 @@ final class Views {
     /** A migration's log can hold thousands of TableCopied: the page lists only the newest. */
     static final int MIGRATION_ENTRIES = 20;
 
+    /** The producer the saga writes as: what it writes after a {@code SagaSilent} ends the silence. */
+    private static final String SAGA = "cutover-service";
+
     private Views() {
     }
 
     static Map<String, Object> cutover(Timeline timeline) {
+        var view = cutoverWithoutEntries(timeline);
+        view.put("entries", entries(timeline, 0));
+        view.put("undecodable", timeline.undecodable().size());
+        return view;
+    }
+
+    /** A cutover's view but its messages: a replay sends those once, and each of its frames says how many it shows. */
+    static Map<String, Object> cutoverWithoutEntries(Timeline timeline) {
         var summary = timeline.summary();
         var view = new LinkedHashMap<String, Object>();
         view.put("id", summary.cutoverId());
@@ -47,9 +61,41 @@ final class Views {
         view.put("lastFailure", summary.lastFailure());
         view.put("steps", StepBar.of(timeline).stream().map(Views::bar).toList());
         view.put("stepDurationsMs", timeline.stepDurationsMs());
-        view.put("entries", entries(timeline, 0));
-        view.put("undecodable", timeline.undecodable().size());
+        view.put("silent", silence(timeline, summary.outcome()).orElse(null));
         return view;
+    }
+
+    /**
+     * The watchdog's {@code SagaSilent} while it still holds: the cutover has not ended and the saga has written
+     * nothing since, which is when the watchdog itself would count the silence as over.
+     */
+    private static Optional<Map<String, Object>> silence(Timeline timeline, Outcome outcome) {
+        if (outcome.terminal()) {
+            return Optional.empty();
+        }
+        Timeline.Entry reported = null;
+        for (var entry : timeline.entries()) {
+            if (entry.record().message() instanceof SagaSilent) {
+                reported = entry;
+            } else if (reported != null && SAGA.equals(entry.producer())) {
+                reported = null;
+            }
+        }
+        if (reported == null) {
+            return Optional.empty();
+        }
+        var silent = (SagaSilent) reported.record().message();
+        var view = new LinkedHashMap<String, Object>();
+        view.put("offsetMs", reported.offset().toMillis());
+        view.put("reportedAt", reported.record().occurredAt());
+        view.put("lastEventType", silent.getLastEventType());
+        view.put("lastStep", silent.getLastStep());
+        view.put("lastEventAt", silent.getLastEventAt());
+        view.put("silentForMs", silent.getSilentForMs());
+        view.put("silentFor", Times.length(silent.getSilentForMs()));
+        view.put("bound", Times.length(silent.getBoundMs()));
+        view.put("action", silent.getAction());
+        return Optional.of(view);
     }
 
     static Map<String, Object> migration(Timeline timeline, MigrationSummary summary) {
@@ -75,6 +121,9 @@ final class Views {
         view.put("progress", load.startedAt() == null ? null : load.describe());
         view.put("lastFailure", summary.lastFailure());
         view.put("operatorAction", summary.operatorAction());
+        view.put("spanMs", span(timeline));
+        view.put("steps", StepBar.ofMigration(timeline).stream().map(Views::bar).toList());
+        view.put("entriesTotal", timeline.entries().size());
         view.put("entries", entries(timeline, Math.max(0, timeline.entries().size() - MIGRATION_ENTRIES)));
         return view;
     }
@@ -110,7 +159,7 @@ final class Views {
         return view;
     }
 
-    private static List<Map<String, Object>> entries(Timeline timeline, int from) {
+    static List<Map<String, Object>> entries(Timeline timeline, int from) {
         var entries = new ArrayList<Map<String, Object>>();
         for (var entry : timeline.entries().subList(from, timeline.entries().size())) {
             var view = new LinkedHashMap<String, Object>();

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -26,6 +27,7 @@ import dev.cutover.events.AbortCutover;
 import dev.cutover.events.StartCutover;
 import dev.cutover.events.StartFallback;
 import dev.cutover.platform.MessagePublisher;
+import dev.cutover.platform.PublishFailed;
 
 /**
  * Start, abort and fallback from the page, on the same paths as cutover-service's ops API. Only a logged-in operator
@@ -124,6 +126,18 @@ class CommandController {
                 .build());
         log.info("{} asked to fall back cutover {} of {}: {}", operator.getName(), id, cutover.database(), reason);
         return accepted(id);
+    }
+
+    /**
+     * The broker did not take the command: it is down, or the console's Kafka user may not write
+     * {@code cutover.commands}. Nothing was sent, so the operator may try again.
+     */
+    @ExceptionHandler(PublishFailed.class)
+    ResponseEntity<Map<String, String>> notWritten(PublishFailed failed, Principal operator) {
+        log.error("a command of {} was not written: {}", operator.getName(), failed.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("message", failed.getMessage()
+                + ". Nothing was sent: try again once Kafka answers; if it refused, the console's Kafka user needs"
+                + " the console's ACLs (KafkaAccess.forService(\"console\", user))"));
     }
 
     private CutoverSummary known(String id) {

@@ -9,10 +9,13 @@ import java.util.UUID;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -25,10 +28,12 @@ import dev.cutover.events.topic.Topics;
  * One Kafka consumer on its own thread, reading commands, events and lag reports into the hub. Every instance is a
  * group of its own that starts from the earliest offset and never commits: each console holds the whole history,
  * and a restart reads it again. {@code read_committed}, because the saga writes in transactions and an aborted step
- * must not show. Raw bytes decoded by cutoverctl's decoder, so one undecodable record is shown, never fatal.
+ * must not show. Raw bytes decoded by cutoverctl's decoder, so one undecodable record is shown, never fatal. Its
+ * health (the {@code feed} part of {@code /actuator/health}) is DOWN once it stopped reading, e.g. refused by the
+ * broker's ACLs: the page would otherwise go on showing an old picture of the log as if it were live.
  */
 @Component
-class Feed implements SmartLifecycle {
+class Feed implements SmartLifecycle, HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(Feed.class);
     private static final Duration POLL = Duration.ofSeconds(1);
@@ -38,6 +43,7 @@ class Feed implements SmartLifecycle {
     private final RecordDecoder decoder = new RecordDecoder();
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Thread thread;
+    private volatile String stoppedBy;
 
     Feed(KafkaProperties kafka, Hub hub) {
         this.kafka = kafka;
@@ -68,7 +74,13 @@ class Feed implements SmartLifecycle {
             }
         } catch (WakeupException stopping) {
             log.debug("the console stops reading");
+        } catch (AuthorizationException e) {
+            stoppedBy = e.toString();
+            log.error("the broker refused the console reading the topics: give its Kafka user the console's ACLs"
+                    + " (KafkaAccess.forService(\"console\", user): read the cutover topics in groups cutover-console-*),"
+                    + " then restart it: {}", e.toString());
         } catch (RuntimeException e) {
+            stoppedBy = e.toString();
             log.error("the console stopped reading the topics; restart it once Kafka answers at {}: {}",
                     kafka.getBootstrapServers(), e.toString(), e);
         }
@@ -86,6 +98,13 @@ class Feed implements SmartLifecycle {
             }
             thread = null;
         }
+    }
+
+    @Override
+    public Health health() {
+        var reason = stoppedBy;
+        return reason == null ? Health.up().build() : Health.down().withDetail("stopped reading", reason)
+                .withDetail("what to do", "restart the console once Kafka lets it read the topics").build();
     }
 
     @Override

@@ -41,7 +41,8 @@ class ConsoleSecurity {
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/error",
                                 "/console.css").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/console.js", "/events", "/me")
+                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/console.js", "/events", "/me",
+                                "/cutovers/*/replay")
                         .hasAnyRole(viewer, operator)
                         .anyRequest().hasRole(operator))
                 .formLogin(form -> form.permitAll())

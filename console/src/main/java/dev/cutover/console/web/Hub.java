@@ -45,6 +45,11 @@ public class Hub {
         return board.cutover(id);
     }
 
+    /** A cutover's records as the console has read them so far, to replay outside the lock. */
+    public synchronized Optional<List<LoggedRecord>> cutoverLog(String id) {
+        return board.cutoverLog(id);
+    }
+
     /** The database's newest migration as the console has read it so far. */
     public synchronized Optional<MigrationSummary> newestMigration(String database) {
         return board.newestMigration(database);

@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import com.jayway.jsonpath.JsonPath;
+import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
 import dev.cutover.ctl.replay.CutoverScript;
@@ -19,7 +23,11 @@ import dev.cutover.ctl.replay.LoggedRecord;
 import dev.cutover.ctl.replay.MigrationScript;
 import dev.cutover.ctl.replay.Position;
 import dev.cutover.events.LagReported;
+import dev.cutover.events.Metadata;
 import dev.cutover.events.MetadataFactory;
+import dev.cutover.events.MigrationDataMismatched;
+import dev.cutover.events.MigrationReady;
+import dev.cutover.events.MigrationStepStarted;
 
 class BoardUnitTest {
 
@@ -90,6 +98,90 @@ class BoardUnitTest {
     }
 
     @Test
+    void aMigrationsStepsAreBarsEachEndingWhereTheNextBegins() {
+        var view = last(MigrationScript.of("m-1", "shop", START).startedAndLoading().loaded(5_000, 3).ready(9_000)
+                .records());
+
+        List<String> steps = JsonPath.read(view.json(), "$.steps[*].step");
+        assertThat(steps).containsExactly("PREFLIGHT", "PRE_DATA", "FULL_LOAD");
+        List<Integer> starts = JsonPath.read(view.json(), "$.steps[*].startOffsetMs");
+        assertThat(starts).containsExactly(20, 1_000, 2_000);
+        List<Integer> ends = JsonPath.read(view.json(), "$.steps[*].endOffsetMs");
+        assertThat(ends).containsExactly(1_000, 2_000, 9_000);
+        List<String> states = JsonPath.read(view.json(), "$.steps[*].state");
+        assertThat(states).containsExactly("DONE", "DONE", "DONE");
+        assertThat((Integer) JsonPath.read(view.json(), "$.spanMs")).isEqualTo(9_000);
+    }
+
+    @Test
+    void aMigrationsStepRunsOnUntilTheNextAndEndsFailedWhereTheMigrationStopped() {
+        var running = last(MigrationScript.of("m-1", "shop", START).startedAndLoading().records());
+        var stopped = last(MigrationScript.of("m-2", "shop", START).startedAndLoading()
+                .stopped(4_000, "FULL_LOAD", "CopyData failed: disk full").records());
+
+        assertThat((String) JsonPath.read(running.json(), "$.steps[2].state")).isEqualTo("RUNNING");
+        assertThat((Object) JsonPath.read(running.json(), "$.steps[2].endOffsetMs")).isNull();
+        assertThat((String) JsonPath.read(stopped.json(), "$.steps[2].state")).isEqualTo("FAILED");
+        assertThat((Integer) JsonPath.read(stopped.json(), "$.steps[2].endOffsetMs")).isEqualTo(4_000);
+    }
+
+    @Test
+    void aDataVerificationThatFoundDifferencesEndsFailedAndItsNextAttemptIsABarOfItsOwn() {
+        board.accept(migrationEvent(0, "m-3", metadata -> MigrationStepStarted.newBuilder().setMetadata(metadata)
+                .setStep("VERIFY_DATA").setAttempt(1).build()));
+        board.accept(migrationEvent(400, "m-3", metadata -> MigrationDataMismatched.newBuilder().setMetadata(metadata)
+                .setAttempt(1).setRetryAt(START.plusSeconds(30)).build()));
+        board.accept(migrationEvent(30_000, "m-3", metadata -> MigrationStepStarted.newBuilder().setMetadata(metadata)
+                .setStep("VERIFY_DATA").setAttempt(2).build()));
+        var view = board.accept(migrationEvent(30_500, "m-3", metadata -> MigrationReady.newBuilder()
+                .setMetadata(metadata).build())).orElseThrow();
+
+        List<String> steps = JsonPath.read(view.json(), "$.steps[*].step");
+        assertThat(steps).containsExactly("VERIFY_DATA", "VERIFY_DATA (attempt 2)");
+        List<String> states = JsonPath.read(view.json(), "$.steps[*].state");
+        assertThat(states).containsExactly("FAILED", "DONE");
+        List<Integer> ends = JsonPath.read(view.json(), "$.steps[*].endOffsetMs");
+        assertThat(ends).containsExactly(400, 30_500);
+    }
+
+    @Test
+    void aSilentSagaIsAnAlertWithWhatTheWatchdogSaidUntilTheSagaSpeaksAgain() {
+        var script = CutoverScript.of("c-6", "shop", START).started(false).sagaSilent(120_014);
+        var silent = last(script.records());
+        var spoke = last(script.step(130_000, "STOP_TRAFFIC", false).records());
+
+        assertThat((String) JsonPath.read(silent.json(), "$.silent.silentFor")).isEqualTo("2 min 00.000 s");
+        assertThat((String) JsonPath.read(silent.json(), "$.silent.bound")).isEqualTo("2 min 00.000 s");
+        assertThat((String) JsonPath.read(silent.json(), "$.silent.lastStep")).isEqualTo("STOP_TRAFFIC");
+        assertThat((String) JsonPath.read(silent.json(), "$.silent.action")).startsWith("Start cutover-service");
+        assertThat((Object) JsonPath.read(spoke.json(), "$.silent")).isNull();
+    }
+
+    @Test
+    void aReplayHasAFrameForEachMessageInTheOrderTheyHappenedEachTheViewAfterIt() {
+        var script = CutoverScript.of("c-7", "shop", START).started(false)
+                .step(15, "STOP_TRAFFIC", true).step(161, "STOP_TRAFFIC", false).fencedAndCaughtUp()
+                .flippedAndCompleted();
+        var records = new ArrayList<>(script.records());
+        Collections.reverse(records);
+        records.forEach(board::accept);
+
+        var replay = Replay.json("c-7", board.cutoverLog("c-7").orElseThrow());
+
+        List<Integer> offsets = JsonPath.read(replay, "$.frames[*].offsetMs");
+        assertThat(offsets).hasSize(script.records().size()).isSorted().startsWith(0).endsWith(575);
+        List<Integer> shown = JsonPath.read(replay, "$.frames[*].entries");
+        assertThat(shown).startsWith(1, 2, 3).endsWith(script.records().size());
+        assertThat((String) JsonPath.read(replay, "$.frames[0].view.outcome")).isEqualTo("RUNNING");
+        assertThat((List<?>) JsonPath.read(replay, "$.frames[0].view.steps")).isEmpty();
+        assertThat((String) JsonPath.read(replay, "$.frames[-1].view.outcome")).isEqualTo("COMPLETED");
+        assertThat((Integer) JsonPath.read(replay, "$.frames[-1].view.downtimeMs")).isEqualTo(412);
+        assertThat((String) JsonPath.read(replay, "$.entries[0].type")).isEqualTo("StartCutover");
+        assertThat((Integer) JsonPath.read(replay, "$.spanMs")).isEqualTo(575);
+        assertThat(board.cutoverLog("m-1")).isEmpty();
+    }
+
+    @Test
     void lagKeepsTheNewestReportsOfEachDatabase() {
         board.accept(lag("shop", 0, 900));
         board.accept(lag("shop", 1, 40));
@@ -140,6 +232,14 @@ class BoardUnitTest {
             update = board.accept(record);
         }
         return update.orElseThrow();
+    }
+
+    private static Decoded migrationEvent(long offsetMs, String migrationId,
+            Function<Metadata, SpecificRecord> message) {
+        var at = START.plusMillis(offsetMs);
+        var metadata = new MetadataFactory("cutover-service", Clock.fixed(at, ZoneOffset.UTC))
+                .of("shop", null, migrationId, null);
+        return new Decoded(new Position("cutover.events", 0, offsetMs, at), migrationId, message.apply(metadata));
     }
 
     private static Decoded lag(String database, long offset, long applyLagMs) {

@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -169,6 +171,108 @@ class ConsoleBrowserIntegrationTest {
 
         Files.createDirectories(SCREENSHOT.toAbsolutePath().getParent());
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void aPastCutoverIsReplayedFromTheLogMessageByMessageOntoItsTimeline() {
+        var script = CutoverScript.of("c-tax-1", "tax", Instant.now().minus(Duration.ofDays(2))).started(false)
+                .step(15, "STOP_TRAFFIC", true).step(161, "STOP_TRAFFIC", false)
+                .step(163, "WRITE_CANARY", true).step(207, "WRITE_CANARY", false)
+                .fencedAndCaughtUp().flippedAndCompleted();
+        script.lines().forEach(line -> publish(line.topic(), "c-tax-1", line.message()));
+        int messages = script.lines().size();
+        browser.get(base(console) + "/");
+        await.until(ExpectedConditions.textToBe(By.cssSelector("#cutovers tr[data-id='c-tax-1'] .downtime"), "412 ms"));
+        browser.findElement(By.cssSelector("#cutovers tr[data-id='c-tax-1']")).click();
+
+        await.until(ExpectedConditions.elementToBeClickable(By.id("replay"))).click();
+
+        await.until(ExpectedConditions.textToBe(By.id("replay-status"),
+                "Message 1 of " + messages + " (StartCutover), +0 ms, paused"));
+        assertThat(browser.findElement(By.cssSelector("#detail-view h2")).getText())
+                .isEqualTo("Replay of cutover c-tax-1 of tax");
+        assertThat(browser.findElements(By.cssSelector("#entries tr"))).hasSize(1);
+        assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("running");
+        assertThat(browser.findElement(By.id("downtime")).getText()).isEqualTo("not yet");
+        assertThat(browser.findElements(By.cssSelector("#timeline rect[data-step]"))).isEmpty();
+
+        // The fourth message is at +15 ms, with the step's start and its command.
+        for (int i = 0; i < 3; i++) {
+            browser.findElement(By.id("replay-next")).click();
+        }
+        await.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#entries tr"), 4));
+        await.until(ExpectedConditions.presenceOfElementLocated(bar("STOP_TRAFFIC", "RUNNING")));
+        assertThat(browser.findElement(By.id("replay-status")).getText()).startsWith("Message 4 of " + messages);
+
+        browser.findElement(By.id("replay-speed-10x")).click();
+        assertThat(browser.findElement(By.id("replay-speed-10x")).getDomAttribute("aria-pressed")).isEqualTo("true");
+        browser.findElement(By.id("replay-play")).click();
+        await.until(ExpectedConditions.textToBe(By.id("replay-status"),
+                "Replayed to the end: " + messages + " messages, +575 ms"));
+
+        assertThat(browser.findElements(By.cssSelector("#entries tr"))).hasSize(messages);
+        assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("completed");
+        assertThat(browser.findElement(By.id("downtime")).getText()).isEqualTo("412 ms");
+        assertThat(browser.findElements(By.cssSelector("#timeline rect.DONE"))).hasSize(2);
+        assertThat(browser.findElement(By.id("replay-play")).getText()).isEqualTo("Play");
+
+        browser.findElement(By.id("replay-live")).click();
+        await.until(ExpectedConditions.textToBe(By.cssSelector("#detail-view h2"), "Cutover c-tax-1 of tax"));
+        assertThat(browser.findElement(By.id("replay-controls")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void aMigrationsStepsAreBarsOnItsTimelineAsTheyHappen() {
+        var lines = MigrationScript.of("m-docs-1", "docs", Instant.now().minus(Duration.ofMinutes(5)))
+                .startedAndLoading().loaded(5_000, 3).ready(9_000).lines();
+        int loading = MigrationScript.of("m-docs-1", "docs", Instant.now()).startedAndLoading().lines().size();
+        lines.subList(0, loading).forEach(line -> publish(line.topic(), "m-docs-1", line.message()));
+        browser.get(base(console) + "/");
+        await.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#migrations tr[data-id='m-docs-1']")))
+                .click();
+
+        await.until(ExpectedConditions.presenceOfElementLocated(bar("FULL_LOAD", "RUNNING")));
+        assertThat(browser.findElements(bar("PREFLIGHT", "DONE"))).hasSize(1);
+        assertThat(browser.findElements(bar("PRE_DATA", "DONE"))).hasSize(1);
+        assertThat(browser.findElement(By.cssSelector("#detail-view h2")).getText())
+                .isEqualTo("Migration m-docs-1 of docs");
+        assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("FULL_LOAD");
+
+        lines.subList(loading, lines.size()).forEach(line -> publish(line.topic(), "m-docs-1", line.message()));
+
+        await.until(ExpectedConditions.presenceOfElementLocated(bar("FULL_LOAD", "DONE")));
+        await.until(ExpectedConditions.textToBe(By.id("state"), "ready"));
+        assertThat(browser.findElements(By.cssSelector("#timeline rect.DONE"))).hasSize(3);
+        assertThat(browser.findElements(By.cssSelector("#timeline rect.RUNNING"))).isEmpty();
+    }
+
+    @Test
+    void aSilentSagaIsAnAlertAcrossThePageThatSaysWhatToDoUntilTheSagaSpeaksAgain() {
+        var now = Instant.now();
+        var start = now.minus(Duration.ofMinutes(3));
+        CutoverScript.of("c-pay-1", "pay", start).started(false).sagaSilent(120_014)
+                .lines().forEach(line -> publish(line.topic(), "c-pay-1", line.message()));
+        browser.get(base(console) + "/");
+
+        var alert = await.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#alerts .alert[data-id='c-pay-1']")));
+
+        assertThat(alert.getText()).contains("The saga of cutover c-pay-1 (pay) is silent",
+                "No event from cutover-service for 2 min 00.000 s", "since StepStarted of STOP_TRAFFIC at "
+                        + DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(start.plusMillis(14))
+                        + " UTC",
+                "What to do: Start cutover-service: it recovers the saga from cutover.events and carries on.");
+        assertThat(browser.findElement(By.cssSelector("#cutovers tr[data-id='c-pay-1'] td:nth-child(3)")).getText())
+                .isEqualTo("saga silent");
+        assertThat(browser.getTitle()).startsWith("SAGA SILENT");
+        alert.click();
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#detail-view .alert")));
+
+        CutoverScript.of("c-pay-1", "pay", now).step(0, "STOP_TRAFFIC", false).lines()
+                .forEach(line -> publish(line.topic(), "c-pay-1", line.message()));
+
+        await.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".alert"), 0));
+        assertThat(browser.getTitle()).isEqualTo("cutover console");
     }
 
     @Test
