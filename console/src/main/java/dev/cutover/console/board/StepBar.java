@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import dev.cutover.ctl.replay.Timeline;
 import dev.cutover.events.MigrationDataMismatched;
+import dev.cutover.events.MigrationStepRetrying;
 import dev.cutover.events.MigrationPlanReported;
 import dev.cutover.events.MigrationPlanned;
 import dev.cutover.events.MigrationReady;
@@ -48,8 +49,8 @@ public record StepBar(String step, long startOffsetMs, Long endOffsetMs, State s
 
     /**
      * The bars of a migration's timeline. Its steps run one after the other and the saga says only when each begins,
-     * so a step ends where the next begins: done, or failed where the migration stopped in it or a data verification
-     * found differences (the next attempt is a bar of its own). The preflight begins with {@code MigrationPlanned}.
+     * so a step ends where the next begins: done, or failed where the migration stopped in it, a data verification
+     * found differences or a full load failed to be tried again (the next attempt is a bar of its own). The preflight begins with {@code MigrationPlanned}.
      */
     public static List<StepBar> ofMigration(Timeline timeline) {
         var bars = new ArrayList<StepBar>();
@@ -60,6 +61,7 @@ public record StepBar(String step, long startOffsetMs, Long endOffsetMs, State s
                 case MigrationStepStarted started -> begin(bars, started.getAttempt() > 1
                         ? started.getStep() + " (attempt " + started.getAttempt() + ")" : started.getStep(), at);
                 case MigrationDataMismatched mismatched -> closeRunning(bars, at, State.FAILED);
+                case MigrationStepRetrying retrying -> closeRunning(bars, at, State.FAILED);
                 case MigrationStopped stopped -> closeRunning(bars, at, State.FAILED);
                 case MigrationReady ready -> closeRunning(bars, at, State.DONE);
                 case MigrationPlanReported reported when reported.getBlockers() == 0 ->

@@ -26,6 +26,7 @@ import dev.cutover.events.LagReported;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.MetadataFactory;
 import dev.cutover.events.MigrationDataMismatched;
+import dev.cutover.events.MigrationStepRetrying;
 import dev.cutover.events.MigrationReady;
 import dev.cutover.events.MigrationStepStarted;
 
@@ -142,6 +143,22 @@ class BoardUnitTest {
         assertThat(states).containsExactly("FAILED", "DONE");
         List<Integer> ends = JsonPath.read(view.json(), "$.steps[*].endOffsetMs");
         assertThat(ends).containsExactly(400, 30_500);
+    }
+
+    @Test
+    void aFullLoadThatFailedToBeTriedAgainEndsFailedAndItsNextAttemptIsABarOfItsOwn() {
+        board.accept(migrationEvent(0, "m-4", metadata -> MigrationStepStarted.newBuilder().setMetadata(metadata)
+                .setStep("FULL_LOAD").setAttempt(1).build()));
+        board.accept(migrationEvent(900, "m-4", metadata -> MigrationStepRetrying.newBuilder().setMetadata(metadata)
+                .setStep("FULL_LOAD").setAttempt(1).setReason("the source is restarting")
+                .setRetryAt(START.plusSeconds(31)).build()));
+        var view = board.accept(migrationEvent(30_900, "m-4", metadata -> MigrationStepStarted.newBuilder()
+                .setMetadata(metadata).setStep("FULL_LOAD").setAttempt(2).build())).orElseThrow();
+
+        List<String> steps = JsonPath.read(view.json(), "$.steps[*].step");
+        assertThat(steps).containsExactly("FULL_LOAD", "FULL_LOAD (attempt 2)");
+        List<String> states = JsonPath.read(view.json(), "$.steps[*].state");
+        assertThat(states).containsExactly("FAILED", "RUNNING");
     }
 
     @Test
