@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -61,23 +62,40 @@ public final class SchemaPublisher {
      */
     public int publish(Collection<Schema> schemas) {
         var records = records(schemas);
+        if (records.isEmpty()) {
+            return 0;
+        }
+        // The first alone: a user the broker does not let write the topic learns it from one refusal, not from one per
+        // schema (a metadata round each, minutes of refusals in the log before the service gave up).
+        await(records.getFirst(), producer.send(records.getFirst()));
         var sent = new ArrayList<Future<RecordMetadata>>(records.size());
-        for (var record : records) {
+        for (var record : records.subList(1, records.size())) {
             sent.add(producer.send(record));
         }
         producer.flush();
         for (int i = 0; i < sent.size(); i++) {
-            try {
-                sent.get(i).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptException(e);
-            } catch (ExecutionException e) {
-                throw new KafkaException("Cannot publish schema " + records.get(i).key() + " to "
-                        + Topics.SCHEMAS.name() + ": " + e.getCause().getMessage(), e.getCause());
-            }
+            await(records.get(i + 1), sent.get(i));
         }
         return records.size();
+    }
+
+    private static void await(ProducerRecord<String, String> record, Future<RecordMetadata> sent) {
+        try {
+            sent.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthorizationException refused) {
+                throw new KafkaException("The broker does not let this service's Kafka user write "
+                        + Topics.SCHEMAS.name() + " (" + refused.getMessage() + "): give the user the service's ACLs"
+                        + " (WRITE and DESCRIBE on " + Topics.SCHEMAS.name() + " and its events topic, READ on what it"
+                        + " consumes and on its groups; KafkaAccess.forService, docs/architecture.md, \"Security\"),"
+                        + " or set cutover.kafka.sasl.username to a user that has them", refused);
+            }
+            throw new KafkaException("Cannot publish schema " + record.key() + " to " + Topics.SCHEMAS.name() + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     /**

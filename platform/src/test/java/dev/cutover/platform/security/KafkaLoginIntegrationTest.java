@@ -43,8 +43,8 @@ class KafkaLoginIntegrationTest {
     }
 
     @Test
-    void aServiceLoggedInWithItsSecretWritesItsEventsAndTheBrokerRefusesItACommand() throws Exception {
-        KafkaSecurity security = KafkaSecurity.scram().withUser("replicator-1");
+    void aServiceLoggedInWithItsSecretWritesItsEventsTheBrokerRefusesItACommandAndAUserWithoutAclsCannotStartIt() throws Exception {
+        KafkaSecurity security = KafkaSecurity.scram().withUser("replicator-1").withUser("nobody");
         try (LocalStack stack = LocalStack.start(StackOptions.defaults().withParts(StackPart.KAFKA)
                 .withKafkaSecurity(security))) {
             KafkaProcess kafka = (KafkaProcess) stack.kafka();
@@ -74,6 +74,16 @@ class KafkaLoginIntegrationTest {
                         .isInstanceOf(PublishFailed.class)
                         .hasRootCauseInstanceOf(TopicAuthorizationException.class);
             }
+
+            // A user given no ACLs at all: one refusal says what to grant, and the service does not start.
+            Path nobodys = Files.writeString(secrets.resolve("nobody-password"), security.password("nobody") + "\n");
+            assertThatThrownBy(() -> new SpringApplicationBuilder(Service.class).web(WebApplicationType.NONE)
+                    .run("--spring.application.name=replicator",
+                            "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                            "--cutover.kafka.sasl.username=nobody",
+                            "--cutover.kafka.sasl.password-secret=file:" + nobodys).close())
+                    .hasStackTraceContaining("does not let this service's Kafka user write cutover.schemas")
+                    .hasStackTraceContaining("KafkaAccess.forService");
         }
     }
 }
