@@ -54,8 +54,11 @@ public sealed interface Disruption {
         }
     }
 
-    /** The PostgreSQL server stopped (fast shutdown: sessions ended, as a restart does) and started again at once. */
-    record RestartPostgres(Side side) implements Disruption {
+    /**
+     * The PostgreSQL server stopped (fast shutdown: sessions ended, as a restart does), kept down for {@code down} and
+     * started again.
+     */
+    record RestartPostgres(Side side, Duration down) implements Disruption {
 
         @Override
         public String label() {

@@ -44,6 +44,11 @@ public final class FaultMatrix {
     static final Duration BROKER_DOWN = Duration.ofSeconds(65);
     /** Longer than every switch step's timeout (at most 10 s). */
     static final Duration CUT_OFF = Duration.ofSeconds(20);
+    /**
+     * How long a restarted server stays down: longer than every switch step's timeout. A restart of a second or two
+     * raced the switch (the fence waits out a server that is away for now), so a case could roll back or complete.
+     */
+    static final Duration RESTART_DOWN = Duration.ofSeconds(15);
     /** Past the Kafka session timeout of the paused instance's consumers (45 s, Kafka's default). */
     static final Duration PAUSED = Duration.ofSeconds(55);
 
@@ -74,11 +79,11 @@ public final class FaultMatrix {
         cases.add(FaultCase.of(new StopBroker(BROKER_DOWN), Moment.STOP_TRAFFIC, ROLLS_BACK, "the fence's deadlines pass"));
         cases.add(FaultCase.of(new StopBroker(BROKER_DOWN), Moment.OPEN_TARGET, COMPLETES, "past no return: forward once back"));
         for (Side side : Side.values()) {
-            cases.add(FaultCase.of(new RestartPostgres(side), Moment.FLIP_DNS, ROLLS_BACK,
+            cases.add(FaultCase.of(new RestartPostgres(side, RESTART_DOWN), Moment.FLIP_DNS, ROLLS_BACK,
                     "the switch's next step on the " + side.label() + " fails while it restarts"));
-            cases.add(FaultCase.of(new RestartPostgres(side), Moment.STOP_TRAFFIC, ROLLS_BACK,
+            cases.add(FaultCase.of(new RestartPostgres(side, RESTART_DOWN), Moment.STOP_TRAFFIC, ROLLS_BACK,
                     "the fence's work on the " + side.label() + " fails as it restarts"));
-            cases.add(FaultCase.of(new RestartPostgres(side), Moment.OPEN_TARGET, COMPLETES,
+            cases.add(FaultCase.of(new RestartPostgres(side, RESTART_DOWN), Moment.OPEN_TARGET, COMPLETES,
                     "past no return: the step is tried again once the " + side.label() + " is back"));
             cases.add(FaultCase.of(new CutOffPostgres(side, CUT_OFF), Moment.FLIP_DNS, ROLLS_BACK,
                     "the switch's steps on the " + side.label() + " time out"));

@@ -78,7 +78,10 @@ final class StrikingFault {
                 stack.kafka().stop();
                 holdFor(stop.down());
             }
-            case RestartPostgres restart -> server(stack, restart.side()).stop();
+            case RestartPostgres restart -> {
+                server(stack, restart.side()).stop();
+                holdFor(restart.down());
+            }
             case CutOffPostgres cut -> {
                 postgresProxy.blackHole();
                 holdFor(cut.held());

@@ -65,7 +65,7 @@ class FaultMatrixUnitTest {
 
     @Test
     void aCaseCannotExpectAnOutcomeThatOnlyHappens() {
-        assertThatThrownBy(() -> new FaultCase("x", new Disruption.RestartPostgres(Disruption.Side.SOURCE), Moment.FLIP_DNS,
+        assertThatThrownBy(() -> new FaultCase("x", new Disruption.RestartPostgres(Disruption.Side.SOURCE, Duration.ofSeconds(15)), Moment.FLIP_DNS,
                 Outcome.NO_END, "because")).hasMessageContaining("completes, rolls_back or stops");
     }
 
