@@ -41,9 +41,16 @@ public final class FullLoad {
     private static final Duration SLOT_DROP_PATIENCE = Duration.ofSeconds(10);
 
     private final LoadOptions options;
+    private final Optional<Sharing> sharing;
 
     public FullLoad(LoadOptions options) {
+        this(options, Optional.empty());
+    }
+
+    /** @param sharing where the copy's tasks go when other instances share it; empty: this instance's workers copy all */
+    public FullLoad(LoadOptions options, Optional<Sharing> sharing) {
         this.options = options;
+        this.sharing = sharing;
     }
 
     public FullLoadResult run(DatabasePair pair, ReplicationNames names, CopyProgress progress) {
@@ -61,12 +68,20 @@ public final class FullLoad {
         Instant started = Instant.now();
         // Before the new slot exists: whatever an earlier load of this name finished is void from here on.
         LoadRecord.clear(target, names.slot());
-        SnapshotSlot slot = SnapshotSlot.create(source, names.slot(), options.slotCreationTimeout());
+        SnapshotSlot slot = SnapshotSlot.create(source, names.slot(), options.slotCreationTimeout(),
+                sharing.map(shared -> Sharing.applicationName(shared.instance())).orElse("cutover-replicator"));
         ExportedSnapshot snapshot = slot.snapshot();
         try {
             CopyProgress recorded = LoadRecord.recording(target, names.slot(), snapshot.consistentPoint(), progress);
-            ParallelCopy.Totals totals = new ParallelCopy(source, target, snapshot.snapshotName(), plan,
-                    options.workers(), recorded, abort).run(slot::close);
+            ParallelCopy.Totals totals;
+            if (sharing.isPresent()) {
+                // Other instances import the snapshot whenever they get to a task: it must live until the last answer.
+                totals = new SharedCopy(sharing.get().exchange(), plan, recorded, abort).run(snapshot);
+                slot.close();
+            } else {
+                totals = new ParallelCopy(source, target, snapshot.snapshotName(), plan, options.workers(), recorded,
+                        abort).run(slot::close);
+            }
             LoadedRows.check(target, totals.rowsByTable());
             Duration took = Duration.between(started, Instant.now());
             return new FullLoadResult(snapshot.slot(), snapshot.consistentPoint(), totals.tables(), totals.rows(),
