@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -57,6 +58,23 @@ final class KafkaTaskExchange implements TaskExchange {
         this.kafka = kafka;
         this.publisher = publisher;
         this.cause = cause;
+    }
+
+    /** The instances in the workers' group now, each taken to have as many workers as this one. */
+    @Override
+    public int workers(int perInstance) {
+        try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
+            int members = admin.describeConsumerGroups(List.of(TaskWorkers.GROUP)).all().get(10, TimeUnit.SECONDS)
+                    .get(TaskWorkers.GROUP).members().size();
+            return Math.max(1, members) * perInstance;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.warn("cannot count the replicator instances that copy tasks ({}); planning for this one's {} workers",
+                    e.getMessage(), perInstance);
+            return perInstance;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return perInstance;
+        }
     }
 
     @Override

@@ -155,7 +155,6 @@ class SharedLoadIntegrationTest {
             var properties = new HashMap<String, Object>(db.settings("shop"));
             properties.put("spring.kafka.bootstrap-servers", stack.kafkaBootstrapServers());
             properties.put("server.port", "0");
-            properties.put("cutover.replicator.workers", "2");
             properties.put("cutover.replicator.sharing.enabled", "true");
             properties.put("cutover.replicator.sharing.instance", name);
             instances.put(name, new SpringApplicationBuilder(ReplicatorApplication.class).properties(properties).run());

@@ -31,8 +31,11 @@ import dev.cutover.replicator.postgres.Tables;
  * that exports the snapshot, then the parallel copy. Changes after the snapshot stay in the slot until a
  * subscription streams them.
  *
- * <p>A load is all or nothing. Whatever an earlier, interrupted load left (its slot, rows on the target)
- * is thrown away and the load starts over; see the module's README for why.
+ * <p>Whatever an earlier, interrupted load left that {@link LoadResume} did not take up (its slot, rows on the
+ * target) is thrown away and the load starts over; see the module's README for why.
+ *
+ * <p>Shared with other instances ({@link Sharing}), the tasks go to every instance's workers and this one keeps the
+ * snapshot open until the last is answered; otherwise this instance's workers copy them all.
  */
 public final class FullLoad {
 
@@ -62,9 +65,10 @@ public final class FullLoad {
         Endpoint source = pair.source();
         Endpoint target = pair.target();
         List<SourceTable> tables = prepare(pair, names);
-        List<CopyTask> plan = CopyPlan.of(tables, options.workers(), options.splitThreshold());
-        log.info("copying {} tables ({} tasks, {} workers) from {} to {}", tables.size(), plan.size(),
-                options.workers(), source.describe(), target.describe());
+        int workers = sharing.map(shared -> shared.exchange().workers(options.workers())).orElse(options.workers());
+        List<CopyTask> plan = CopyPlan.of(tables, workers, options.splitThreshold());
+        log.info("copying {} tables ({} tasks, {} workers{}) from {} to {}", tables.size(), plan.size(), workers,
+                sharing.isPresent() ? " of every instance" : "", source.describe(), target.describe());
         Instant started = Instant.now();
         // Before the new slot exists: whatever an earlier load of this name finished is void from here on.
         LoadRecord.clear(target, names.slot());

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -26,6 +27,12 @@ import dev.cutover.replicator.postgres.Sql;
 public final class TaskCopy {
 
     private static final Logger log = LoggerFactory.getLogger(TaskCopy.class);
+
+    /**
+     * How often a running copy looks whether its load still goes on: a load that failed or was aborted drops its slot,
+     * and a copy of hours into it would only hold locks on tables a clean-up is about to drop.
+     */
+    private static final Duration LOOK_EVERY = Duration.ofSeconds(5);
 
     /** PostgreSQL's answer to {@code SET TRANSACTION SNAPSHOT} once the exporting session is gone. */
     private static final String INVALID_PARAMETER = "22023";
@@ -78,6 +85,9 @@ public final class TaskCopy {
                 return recordedMeanwhile(started);
             }
             return failed(started, Failures.of("copying " + task.describe(), where, e).getMessage(), true, false);
+        } catch (LoadOver e) {
+            return failed(started, "the load's slot " + task.slot() + " was dropped while the task was copied: the load"
+                    + " failed or was aborted", true, true);
         } catch (StepFailure e) {
             return failed(started, e.getMessage(), e.retryable(), false);
         } catch (RuntimeException e) {
@@ -130,9 +140,16 @@ public final class TaskCopy {
                 statement.execute("TRUNCATE ONLY " + task.table().quoted());
             }
         }
+        Instant[] nextLook = {Instant.now().plus(LOOK_EVERY)};
         TaskStream.Moved moved = TaskStream.copy(task.copyTask(), source, target, whole, () -> {
             if (cancelled) {
                 throw new StepFailure("stopped: this replicator instance is shutting down", true);
+            }
+            if (Instant.now().isAfter(nextLook[0])) {
+                nextLook[0] = Instant.now().plus(LOOK_EVERY);
+                if (!loadGoesOn()) {
+                    throw new LoadOver();
+                }
             }
         });
         TaskRecord.insert(target, task, moved);
@@ -155,6 +172,24 @@ public final class TaskCopy {
             try (ResultSet row = statement.executeQuery()) {
                 return row.next();
             }
+        }
+    }
+
+    /** Looked at from a session of its own: the task's are both in the middle of a COPY. */
+    private boolean loadGoesOn() {
+        try (Connection connection = source.connect()) {
+            return loadGoesOn(connection);
+        } catch (SQLException e) {
+            // The copy's own sessions say soon enough if the source is gone; this look only spots a load that ended.
+            return true;
+        }
+    }
+
+    /** The load this task belongs to ended while it was copied. */
+    private static final class LoadOver extends RuntimeException {
+
+        LoadOver() {
+            super(null, null, false, false);
         }
     }
 

@@ -9,6 +9,13 @@ import java.util.List;
  */
 public interface TaskExchange {
 
+    /**
+     * How many workers will copy at once, for the plan (a large table is cut into at most one range per worker).
+     *
+     * @param perInstance this instance's workers, taken as every instance's
+     */
+    int workers(int perInstance);
+
     /** Begins listening for the load's answers, then hands its tasks out, biggest first. */
     Answers handOut(String loadId, List<SharedTask> tasks);
 
