@@ -80,7 +80,8 @@ public final class FullLoad {
             ParallelCopy.Totals totals;
             if (sharing.isPresent()) {
                 // Other instances import the snapshot whenever they get to a task: it must live until the last answer.
-                totals = new SharedCopy(sharing.get().exchange(), plan, recorded, abort).run(snapshot);
+                totals = new SharedCopy(sharing.get().exchange(), plan, recorded, abort,
+                        () -> slotStands(source, snapshot)).run(snapshot);
                 slot.close();
             } else {
                 totals = new ParallelCopy(source, target, snapshot.snapshotName(), plan, options.workers(), recorded,
@@ -210,6 +211,15 @@ public final class FullLoad {
                 statement.execute("TRUNCATE " + String.join(", ",
                         tables.stream().map(table -> "ONLY " + table.quoted()).toList()));
             }
+        }
+    }
+
+    /** A source that does not answer says nothing about the slot: the load's own sessions report that failure. */
+    private static boolean slotStands(Endpoint source, ExportedSnapshot snapshot) {
+        try (Connection connection = source.connect()) {
+            return Slots.standsAt(connection, snapshot.slot(), snapshot.consistentPoint());
+        } catch (SQLException e) {
+            return true;
         }
     }
 

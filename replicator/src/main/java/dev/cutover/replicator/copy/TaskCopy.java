@@ -1,8 +1,6 @@
 package dev.cutover.replicator.copy;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -17,6 +15,7 @@ import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
 import dev.cutover.replicator.postgres.Failures;
+import dev.cutover.replicator.postgres.Slots;
 import dev.cutover.replicator.postgres.Sql;
 
 /**
@@ -74,8 +73,8 @@ public final class TaskCopy {
             } catch (SQLException e) {
                 if (INVALID_PARAMETER.equals(e.getSQLState())) {
                     return failed(started, "the snapshot " + task.snapshotName() + " of the load's slot " + task.slot()
-                            + " is gone: the instance that runs the load closed it or died (" + e.getMessage() + ")",
-                            true, true);
+                            + " is gone: the instance that runs the load lost its connection or died (" + e.getMessage()
+                            + "); send CopyData again", true, false);
                 }
                 throw e;
             }
@@ -165,14 +164,7 @@ public final class TaskCopy {
      * over (failed, or followed by another): a snapshot name can come back on the server, the point cannot.
      */
     private boolean loadGoesOn(Connection source) throws SQLException {
-        try (PreparedStatement statement = source.prepareStatement("SELECT 1 FROM pg_replication_slots"
-                + " WHERE slot_name = ? AND confirmed_flush_lsn = ?::pg_lsn")) {
-            statement.setString(1, task.slot());
-            statement.setString(2, task.consistentPoint().toString());
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next();
-            }
-        }
+        return Slots.standsAt(source, task.slot(), task.consistentPoint());
     }
 
     /** Looked at from a session of its own: the task's are both in the middle of a COPY. */
