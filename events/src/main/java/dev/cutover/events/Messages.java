@@ -81,6 +81,7 @@ public final class Messages {
             command(StartFallback.class),
             command(AwaitReverseCatchUp.class),
             command(StopReverseReplication.class),
+            command(CopyLoadTask.class),
             event(MigrationStarted.class),
             event(MigrationReady.class),
             event(PreflightReported.class),
@@ -149,7 +150,8 @@ public final class Messages {
             event(FallbackRolledBack.class),
             event(FallbackRollbackPartDone.class),
             event(FallbackCompleted.class),
-            event(FallbackRejected.class));
+            event(FallbackRejected.class),
+            event(LoadTaskDone.class));
 
     private static final Map<String, MessageType> BY_FULL_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(MessageType::fullName, Function.identity()));

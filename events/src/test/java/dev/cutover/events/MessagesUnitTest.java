@@ -35,8 +35,8 @@ class MessagesUnitTest {
 
     @Test
     void commandsAndEventsAreCountedAsTheCatalogueListsThem() {
-        assertThat(Messages.all()).filteredOn(MessageType::isCommand).hasSize(29);
-        assertThat(Messages.all()).filteredOn(MessageType::isEvent).hasSize(69);
+        assertThat(Messages.all()).filteredOn(MessageType::isCommand).hasSize(30);
+        assertThat(Messages.all()).filteredOn(MessageType::isEvent).hasSize(70);
         assertThat(Messages.all()).extracting(MessageType::fullName).doesNotHaveDuplicates();
     }
 

@@ -195,6 +195,12 @@ public class MessagePublisher {
         if (type.equals(dev.cutover.events.LagReported.getClassSchema().getFullName())) {
             return Topics.LAG.name();
         }
+        if (type.equals(dev.cutover.events.CopyLoadTask.getClassSchema().getFullName())) {
+            return Topics.LOAD_TASKS.name();
+        }
+        if (type.equals(dev.cutover.events.LoadTaskDone.getClassSchema().getFullName())) {
+            return Topics.LOAD_TASK_RESULTS.name();
+        }
         return Messages.isCommand(type) ? Topics.COMMANDS.name() : Topics.EVENTS.name();
     }
 

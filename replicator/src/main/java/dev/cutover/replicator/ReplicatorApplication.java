@@ -11,7 +11,7 @@ import dev.cutover.replicator.copy.RunningLoads;
 /** The data path: snapshot-consistent parallel full load, then native logical replication. */
 @SpringBootApplication
 @PropertySource("classpath:replicator.properties")
-@EnableConfigurationProperties(ReplicatorSettings.class)
+@EnableConfigurationProperties({ReplicatorSettings.class, LoadSharingSettings.class})
 public class ReplicatorApplication {
 
     /** The full loads running here, so that an abort can stop its migration's copy. */

@@ -68,13 +68,15 @@ class ReplicatorService {
     private final HandledCommands handled = new HandledCommands(10_000);
 
     private final RunningLoads loads;
+    private final SharedLoads shared;
 
     ReplicatorService(DatabasesSettings databases, ReplicatorSettings settings, MessagePublisher publisher,
-            RunningLoads loads) {
+            RunningLoads loads, SharedLoads shared) {
         this.databases = databases;
         this.settings = settings;
         this.publisher = publisher;
         this.loads = loads;
+        this.shared = shared;
     }
 
     void copyData(CopyData command) {
@@ -98,7 +100,7 @@ class ReplicatorService {
         LoadAbort abort = loads.begin(migration);
         FullLoadResult result;
         try {
-            result = new FullLoad(options).run(pair, names, table -> publisher.publish(
+            result = new FullLoad(options, shared.forLoad(cause)).run(pair, names, table -> publisher.publish(
                     TableCopied.newBuilder()
                             .setMetadata(publisher.answering(cause))
                             .setTable(table.table())

@@ -88,12 +88,12 @@ class ReplicatorKafkaIntegrationTest {
                 "CREATE TABLE shop.notes (id int PRIMARY KEY, item int)");
         resumed.onSource("INSERT INTO shop.items SELECT g, 'item ' || g FROM generate_series(1, 1000) g",
                 "INSERT INTO shop.notes SELECT g, g FROM generate_series(1, 500) g");
-        var properties = new HashMap<String, Object>(databaseProperties(stack, DATABASE));
-        properties.putAll(databaseProperties(stack, RESUMED));
-        properties.putAll(databaseProperties(stack, FALLBACK));
+        var properties = new HashMap<String, Object>(db.settings("shop"));
+        properties.putAll(resumed.settings("shop"));
+        properties.putAll(fallback.settings("shop"));
         properties.put("cutover.databases." + FALLBACK + ".fallback.prepare", "true");
-        properties.putAll(databaseProperties(stack, ABORTED));
-        properties.putAll(databaseProperties(stack, ADOPTED));
+        properties.putAll(aborted.settings("shop"));
+        properties.putAll(adopted.settings("shop"));
         String replication = "cutover.databases." + ADOPTED + ".replication.";
         properties.putAll(Map.of(replication + "adopted", "true", replication + "publication", "team_pub",
                 replication + "subscription", "team_sub", replication + "slot", "team_slot"));
@@ -307,22 +307,6 @@ class ReplicatorKafkaIntegrationTest {
                         "TABLE NOT_PRESENT schema shop has no tables on the target");
         assertThat(aborted.countOnSource("SELECT count(*) FROM pg_publication"
                 + " WHERE pubname = 'cutover_pub_kafka_aborted'")).as("someone else's publication stays").isOne();
-    }
-
-    private static Map<String, String> databaseProperties(LocalStack stack, String database) {
-        String prefix = "cutover.databases." + database + ".";
-        return Map.ofEntries(
-                Map.entry(prefix + "source.host", stack.source().host()),
-                Map.entry(prefix + "source.port", String.valueOf(stack.source().port())),
-                Map.entry(prefix + "source.database", database),
-                Map.entry(prefix + "source.user", stack.source().superuser()),
-                Map.entry(prefix + "source.password", stack.source().password()),
-                Map.entry(prefix + "target.host", stack.target().host()),
-                Map.entry(prefix + "target.port", String.valueOf(stack.target().port())),
-                Map.entry(prefix + "target.database", database),
-                Map.entry(prefix + "target.user", stack.target().superuser()),
-                Map.entry(prefix + "target.password", stack.target().password()),
-                Map.entry(prefix + "schemas[0]", "shop"));
     }
 
     @Test

@@ -15,7 +15,8 @@ class TopicsUnitTest {
     @Test
     void everyTopicHasItsOwnName() {
         assertThat(Topics.all()).extracting(Topic::name)
-                .containsExactly("cutover.commands", "cutover.events", "replication.lag", "cutover.schemas")
+                .containsExactly("cutover.commands", "cutover.events", "replication.lag", "cutover.schemas",
+                        "replicator.load-tasks", "replicator.load-task-results")
                 .doesNotHaveDuplicates();
     }
 
@@ -56,6 +57,12 @@ class TopicsUnitTest {
         assertThat(request.replicationFactor()).isEqualTo((short) 1);
         assertThat(request.configs()).isEqualTo(Topics.SCHEMAS.configs());
         assertThat(Topics.EVENTS.newTopic().configs()).isEqualTo(Topics.EVENTS.configs());
+    }
+
+    @Test
+    void theLoadTasksHaveRoomForManyWorkersWhateverTheDeploymentsPartitions() {
+        assertThat(Topics.LOAD_TASKS.newTopic(3, (short) 1).numPartitions()).isEqualTo(Topics.LOAD_TASK_PARTITIONS);
+        assertThat(Topics.LOAD_TASK_RESULTS.newTopic(3, (short) 1).numPartitions()).isEqualTo(3);
     }
 
     @Test

@@ -39,7 +39,9 @@ public final class KafkaAccess {
             "cutover-service", new Service(List.of(Topics.COMMANDS), List.of(Topics.LAG),
                     List.of("cutover-", "migration-saga"), List.of("cutover-", "migration-saga")),
             "lag-monitor", new Service(List.of(Topics.LAG), List.of(), List.of("lag-monitor"), List.of()),
-            "replicator", new Service(List.of(), List.of(), List.of("replicator"), List.of()),
+            // Instances share a full load's tasks among themselves.
+            "replicator", new Service(List.of(Topics.LOAD_TASKS, Topics.LOAD_TASK_RESULTS),
+                    List.of(Topics.LOAD_TASKS, Topics.LOAD_TASK_RESULTS), List.of("replicator"), List.of()),
             "schema-service", new Service(List.of(), List.of(), List.of("schema-service"), List.of()),
             "dns-switcher", new Service(List.of(), List.of(), List.of("dns-switcher"), List.of()),
             // Its operators' start, abort and fallback; it reads every topic in a group of its own per instance.

@@ -33,6 +33,15 @@ class KafkaAccessUnitTest {
     }
 
     @Test
+    void onlyReplicatorInstancesHandLoadTasksToEachOther() {
+        for (String service : KafkaAccess.services()) {
+            assertThat(writes(KafkaAccess.forService(service, service)).containsAll(
+                    List.of("replicator.load-tasks", "replicator.load-task-results"))).as(service)
+                    .isEqualTo(service.equals("replicator"));
+        }
+    }
+
+    @Test
     void anUnknownServiceIsNamedWithTheKnownOnes() {
         assertThatThrownBy(() -> KafkaAccess.forService("billing", "billing"))
                 .hasMessageContaining("billing").hasMessageContaining("cutover-service");

@@ -5,7 +5,7 @@ import java.util.Optional;
 import dev.cutover.replicator.postgres.Sql;
 
 /** The rows of a table one copy task reads. */
-sealed interface CopyRange {
+public sealed interface CopyRange {
 
     /** The SQL condition selecting the range's rows, or empty for the whole table. */
     Optional<String> condition();

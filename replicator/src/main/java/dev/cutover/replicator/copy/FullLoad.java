@@ -31,8 +31,11 @@ import dev.cutover.replicator.postgres.Tables;
  * that exports the snapshot, then the parallel copy. Changes after the snapshot stay in the slot until a
  * subscription streams them.
  *
- * <p>A load is all or nothing. Whatever an earlier, interrupted load left (its slot, rows on the target)
- * is thrown away and the load starts over; see the module's README for why.
+ * <p>Whatever an earlier, interrupted load left that {@link LoadResume} did not take up (its slot, rows on the
+ * target) is thrown away and the load starts over; see the module's README for why.
+ *
+ * <p>Shared with other instances ({@link Sharing}), the tasks go to every instance's workers and this one keeps the
+ * snapshot open until the last is answered; otherwise this instance's workers copy them all.
  */
 public final class FullLoad {
 
@@ -41,9 +44,16 @@ public final class FullLoad {
     private static final Duration SLOT_DROP_PATIENCE = Duration.ofSeconds(10);
 
     private final LoadOptions options;
+    private final Optional<Sharing> sharing;
 
     public FullLoad(LoadOptions options) {
+        this(options, Optional.empty());
+    }
+
+    /** @param sharing where the copy's tasks go when other instances share it; empty: this instance's workers copy all */
+    public FullLoad(LoadOptions options, Optional<Sharing> sharing) {
         this.options = options;
+        this.sharing = sharing;
     }
 
     public FullLoadResult run(DatabasePair pair, ReplicationNames names, CopyProgress progress) {
@@ -60,18 +70,28 @@ public final class FullLoad {
         Endpoint source = pair.source();
         Endpoint target = pair.target();
         List<SourceTable> tables = prepare(pair, names);
-        List<CopyTask> plan = CopyPlan.of(tables, options.workers(), options.splitThreshold());
-        log.info("copying {} tables ({} tasks, {} workers) from {} to {}", tables.size(), plan.size(),
-                options.workers(), source.describe(), target.describe());
+        int workers = sharing.map(shared -> shared.exchange().workers(options.workers())).orElse(options.workers());
+        List<CopyTask> plan = CopyPlan.of(tables, workers, options.splitThreshold());
+        log.info("copying {} tables ({} tasks, {} workers{}) from {} to {}", tables.size(), plan.size(), workers,
+                sharing.isPresent() ? " of every instance" : "", source.describe(), target.describe());
         Instant started = Instant.now();
         // Before the new slot exists: whatever an earlier load of this name finished is void from here on.
         LoadRecord.clear(target, names.slot());
-        SnapshotSlot slot = SnapshotSlot.create(source, names.slot(), options.slotCreationTimeout());
+        SnapshotSlot slot = SnapshotSlot.create(source, names.slot(), options.slotCreationTimeout(),
+                sharing.map(shared -> Sharing.applicationName(shared.instance())).orElse("cutover-replicator"));
         ExportedSnapshot snapshot = slot.snapshot();
         try {
             CopyProgress recorded = LoadRecord.recording(target, names.slot(), snapshot.consistentPoint(), progress);
-            ParallelCopy.Totals totals = new ParallelCopy(source, target, snapshot.snapshotName(), plan,
-                    options.workers(), recorded, abort).run(slot::close);
+            ParallelCopy.Totals totals;
+            if (sharing.isPresent()) {
+                // Other instances import the snapshot whenever they get to a task: it must live until the last answer.
+                totals = new SharedCopy(sharing.get().exchange(), plan, recorded, abort,
+                        () -> slotStands(source, snapshot)).run(snapshot);
+                slot.close();
+            } else {
+                totals = new ParallelCopy(source, target, snapshot.snapshotName(), plan, options.workers(), recorded,
+                        abort).run(slot::close);
+            }
             LoadedRows.check(target, totals.rowsByTable());
             Duration took = Duration.between(started, Instant.now());
             return new FullLoadResult(snapshot.slot(), snapshot.consistentPoint(), totals.tables(), totals.rows(),
@@ -204,6 +224,15 @@ public final class FullLoad {
                 statement.execute("TRUNCATE " + String.join(", ",
                         tables.stream().map(table -> "ONLY " + table.quoted()).toList()));
             }
+        }
+    }
+
+    /** A source that does not answer says nothing about the slot: the load's own sessions report that failure. */
+    private static boolean slotStands(Endpoint source, ExportedSnapshot snapshot) {
+        try (Connection connection = source.connect()) {
+            return Slots.standsAt(connection, snapshot.slot(), snapshot.consistentPoint());
+        } catch (SQLException e) {
+            return true;
         }
     }
 

@@ -34,6 +34,7 @@ final class LoadRecord {
                 delete.setString(1, slot);
                 delete.executeUpdate();
             }
+            TaskRecord.clear(connection, slot);
         } catch (SQLException e) {
             throw Failures.of("clearing the record of an earlier load in " + TABLE, target.describe(), e);
         }
@@ -91,6 +92,7 @@ final class LoadRecord {
             statement.execute("CREATE SCHEMA IF NOT EXISTS cutover");
             statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (slot text NOT NULL, consistent_point text NOT NULL,"
                     + " table_name text NOT NULL, rows bigint NOT NULL, PRIMARY KEY (slot, table_name))");
+            TaskRecord.create(statement);
         }
     }
 }

@@ -3,13 +3,11 @@ package dev.cutover.replicator.copy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -18,11 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyManager;
-import org.postgresql.copy.CopyOperation;
-import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +34,6 @@ final class ParallelCopy {
 
     private static final Logger log = LoggerFactory.getLogger(ParallelCopy.class);
 
-    /** Rows are gathered into messages of about this size: one network message per row costs throughput. */
-    private static final int BUFFER = 256 * 1024;
-
     private final Endpoint source;
     private final Endpoint target;
     private final String snapshotName;
@@ -51,7 +41,7 @@ final class ParallelCopy {
     private final int workers;
     private final CopyProgress progress;
     private final ConcurrentLinkedQueue<CopyTask> queue;
-    private final Map<TableName, Tally> tallies = new HashMap<>();
+    private final Map<TableName, TableTally> tallies = new HashMap<>();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final LoadAbort abort;
 
@@ -65,7 +55,7 @@ final class ParallelCopy {
         this.workers = Math.max(1, Math.min(workers, plan.size()));
         this.progress = progress;
         this.queue = new ConcurrentLinkedQueue<>(plan);
-        plan.forEach(task -> tallies.computeIfAbsent(task.table().name(), name -> new Tally(task.parts())));
+        plan.forEach(task -> tallies.computeIfAbsent(task.table().name(), name -> new TableTally(task.parts())));
     }
 
     /**
@@ -77,6 +67,14 @@ final class ParallelCopy {
 
         Totals {
             rowsByTable = Map.copyOf(rowsByTable);
+        }
+
+        static Totals of(Map<TableName, TableTally> tallies) {
+            Map<TableName, Long> rowsByTable = new HashMap<>();
+            tallies.forEach((table, tally) -> rowsByTable.put(table, tally.rows()));
+            long rows = rowsByTable.values().stream().mapToLong(Long::longValue).sum();
+            long bytes = tallies.values().stream().mapToLong(TableTally::bytes).sum();
+            return new Totals(tallies.size(), rows, bytes, rowsByTable);
         }
     }
 
@@ -108,11 +106,7 @@ final class ParallelCopy {
         if (failure.get() != null) {
             throw failure.get();
         }
-        Map<TableName, Long> rowsByTable = new HashMap<>();
-        tallies.forEach((table, tally) -> rowsByTable.put(table, tally.rows()));
-        long rows = rowsByTable.values().stream().mapToLong(Long::longValue).sum();
-        long bytes = tallies.values().stream().mapToLong(Tally::bytes).sum();
-        return new Totals(tallies.size(), rows, bytes, rowsByTable);
+        return Totals.of(tallies);
     }
 
     private void work(CountDownLatch imported) {
@@ -168,63 +162,28 @@ final class ParallelCopy {
 
     private void copy(CopyTask task, Connection from, Connection to) throws SQLException {
         Instant started = Instant.now();
-        SourceTable table = task.table();
-        String columns = table.columns().isEmpty() ? "" : " (" + Sql.identifiers(table.columns()) + ")";
-        // ONLY: an inheritance parent's own rows; its children are tables of their own and are copied as such.
-        String select = "SELECT " + Sql.identifiers(table.columns()) + " FROM ONLY " + table.name().quoted()
-                + task.range().condition().map(condition -> " WHERE " + condition).orElse("");
-        String format = table.binary() ? "binary" : "text";
         // A table copied whole is emptied in the same transaction, which lets COPY write frozen rows: the
         // target then never rewrites them to set hint bits or freeze them. ONLY: without it TRUNCATE also
         // empties the table's inheritance children, which may have been copied already.
         boolean whole = task.parts() == 1;
-        CopyManager out = from.unwrap(PGConnection.class).getCopyAPI();
-        CopyManager in = to.unwrap(PGConnection.class).getCopyAPI();
         if (whole) {
             to.setAutoCommit(false);
             try (Statement statement = to.createStatement()) {
-                statement.execute("TRUNCATE ONLY " + table.name().quoted());
+                statement.execute("TRUNCATE ONLY " + task.table().name().quoted());
             }
         }
-        CopyOut reading = null;
-        CopyIn writing = null;
         try {
-            reading = out.copyOut("COPY (" + select + ") TO STDOUT (FORMAT " + format + ")");
-            writing = in.copyIn("COPY " + table.name().quoted() + columns + " FROM STDIN (FORMAT " + format
-                    + (whole ? ", FREEZE" : "") + ")");
-            byte[] buffer = new byte[BUFFER];
-            int filled = 0;
-            long bytes = 0;
-            byte[] row;
-            while ((row = reading.readFromCopy()) != null) {
-                if (filled + row.length > buffer.length) {
-                    if (!goesOn()) {
-                        throw abort.reason().<RuntimeException>map(why -> new StepFailure(stopped(why), false))
-                                .orElseGet(() -> new StepFailure("stopped because another table failed", true));
-                    }
-                    writing.writeToCopy(buffer, 0, filled);
-                    filled = 0;
+            TaskStream.Moved moved = TaskStream.copy(task, from, to, whole, () -> {
+                if (!goesOn()) {
+                    throw abort.reason().<RuntimeException>map(why -> new StepFailure(stopped(why), false))
+                            .orElseGet(() -> new StepFailure("stopped because another table failed", true));
                 }
-                if (row.length > buffer.length) {
-                    writing.writeToCopy(row, 0, row.length);
-                } else {
-                    System.arraycopy(row, 0, buffer, filled, row.length);
-                    filled += row.length;
-                }
-                bytes += row.length;
-            }
-            if (filled > 0) {
-                writing.writeToCopy(buffer, 0, filled);
-            }
-            long rows = writing.endCopy();
-            refuseSkippedRows(task, reading.getHandledRowCount(), rows);
+            });
             if (whole) {
                 to.commit();
             }
-            finished(task, rows, bytes, started);
+            finished(task, moved.rows(), moved.bytes(), started);
         } catch (SQLException | RuntimeException e) {
-            cancel(reading);
-            cancel(writing);
             if (whole) {
                 to.rollback();
             }
@@ -236,63 +195,10 @@ final class ParallelCopy {
         }
     }
 
-    /** COPY counts only the rows it stored: a BEFORE INSERT trigger that returns NULL drops a row silently. */
-    private static void refuseSkippedRows(CopyTask task, long sent, long stored) {
-        if (stored != sent) {
-            throw new StepFailure("copying " + task.table().name() + " (" + task.range().describe() + "): the target"
-                    + " stored " + stored + " of the " + sent + " rows sent; a BEFORE INSERT trigger on the target's"
-                    + " table skipped the others (the pre-data section creates no triggers: they come with post-data,"
-                    + " after the load). Drop or disable it until the load is done (ALTER TABLE "
-                    + task.table().name().quoted() + " DISABLE TRIGGER ...), then send CopyData again", false);
-        }
-    }
-
     private void finished(CopyTask task, long rows, long bytes, Instant started) {
-        Tally tally = tallies.get(task.table().name());
+        TableTally tally = tallies.get(task.table().name());
         log.debug("copied {} ({}): {} rows, {} bytes", task.table().name(), task.range().describe(), rows, bytes);
         tally.add(rows, bytes, started, Instant.now()).ifPresent(took -> progress.tableCopied(
                 new CopiedTable(task.table().name().toString(), tally.rows(), tally.bytes(), took)));
-    }
-
-    private static void cancel(CopyOperation operation) {
-        if (operation != null && operation.isActive()) {
-            try {
-                operation.cancelCopy();
-            } catch (SQLException e) {
-                // The statement that failed is reported; a failed cancel only means the connection is gone.
-            }
-        }
-    }
-
-    /** What the ranges of one table have moved so far. */
-    private static final class Tally {
-
-        private int remaining;
-        private long rows;
-        private long bytes;
-        private Instant first;
-        private Instant last;
-
-        Tally(int parts) {
-            this.remaining = parts;
-        }
-
-        /** Adds a finished range; the table's total duration once it was the last one. */
-        synchronized Optional<Duration> add(long moreRows, long moreBytes, Instant started, Instant ended) {
-            rows += moreRows;
-            bytes += moreBytes;
-            first = first == null || started.isBefore(first) ? started : first;
-            last = last == null || ended.isAfter(last) ? ended : last;
-            remaining--;
-            return remaining == 0 ? Optional.of(Duration.between(first, last)) : Optional.empty();
-        }
-
-        synchronized long rows() {
-            return rows;
-        }
-
-        synchronized long bytes() {
-            return bytes;
-        }
     }
 }

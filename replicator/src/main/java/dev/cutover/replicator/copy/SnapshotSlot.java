@@ -42,7 +42,12 @@ final class SnapshotSlot implements AutoCloseable {
      * has ended; after {@code timeout} it is cancelled and the failure names those transactions.
      */
     static SnapshotSlot create(Endpoint source, String slot, Duration timeout) {
-        Connection connection = open(source);
+        return create(source, slot, timeout, "cutover-replicator");
+    }
+
+    /** @param applicationName the connection's {@code application_name}, which {@code pg_stat_activity} shows */
+    static SnapshotSlot create(Endpoint source, String slot, Duration timeout, String applicationName) {
+        Connection connection = open(source, applicationName);
         try {
             ExportedSnapshot snapshot = createSlot(connection, source, slot, timeout);
             return new SnapshotSlot(connection, snapshot);
@@ -61,7 +66,7 @@ final class SnapshotSlot implements AutoCloseable {
         closeQuietly(connection);
     }
 
-    private static Connection open(Endpoint source) {
+    private static Connection open(Endpoint source, String applicationName) {
         Properties properties = new Properties();
         PGProperty.USER.set(properties, source.user());
         PGProperty.PASSWORD.set(properties, source.resolvePassword());
@@ -70,7 +75,7 @@ final class SnapshotSlot implements AutoCloseable {
         PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
         PGProperty.CONNECT_TIMEOUT.set(properties, 10);
-        PGProperty.APPLICATION_NAME.set(properties, "cutover-replicator");
+        PGProperty.APPLICATION_NAME.set(properties, applicationName);
         try {
             return DriverManager.getConnection(source.jdbcUrl(), properties);
         } catch (SQLException e) {

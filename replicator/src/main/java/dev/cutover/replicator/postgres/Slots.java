@@ -47,6 +47,14 @@ public final class Slots {
      *
      * @return whether a slot was dropped
      */
+    /**
+     * Whether the slot is still there and has not moved from {@code consistentPoint}, as during the load that created
+     * it: gone, or at another point, it belongs to a load that is over (failed, aborted, followed by another).
+     */
+    public static boolean standsAt(Connection source, String name, Lsn consistentPoint) throws SQLException {
+        return find(source, name).flatMap(Slot::confirmedLsn).filter(consistentPoint::equals).isPresent();
+    }
+
     public static boolean drop(Connection source, String name, Duration patience) throws SQLException {
         Instant deadline = Instant.now().plus(patience);
         Optional<Slot> slot = find(source, name);

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
@@ -22,6 +23,23 @@ public record TestDatabase(String name, Postgres source, Postgres target) {
 
     public DatabasePair pair(List<String> schemas) {
         return new DatabasePair(endpoint(source, name), endpoint(target, name), List.of(), schemas);
+    }
+
+    /** The {@code cutover.databases.<name>} settings a replicator needs to move {@code schema} of this database. */
+    public Map<String, String> settings(String schema) {
+        String prefix = "cutover.databases." + name + ".";
+        return Map.ofEntries(
+                Map.entry(prefix + "source.host", source.host()),
+                Map.entry(prefix + "source.port", String.valueOf(source.port())),
+                Map.entry(prefix + "source.database", name),
+                Map.entry(prefix + "source.user", source.superuser()),
+                Map.entry(prefix + "source.password", source.password()),
+                Map.entry(prefix + "target.host", target.host()),
+                Map.entry(prefix + "target.port", String.valueOf(target.port())),
+                Map.entry(prefix + "target.database", name),
+                Map.entry(prefix + "target.user", target.superuser()),
+                Map.entry(prefix + "target.password", target.password()),
+                Map.entry(prefix + "schemas[0]", schema));
     }
 
     public static Endpoint endpoint(Postgres server, String database) {
