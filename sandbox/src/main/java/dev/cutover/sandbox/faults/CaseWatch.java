@@ -176,8 +176,10 @@ final class CaseWatch implements AutoCloseable {
             case CutoverCompleted completed -> completedAt = at;
             case TidyUpTaskDone done -> tidiedUp.add(done.getTask());
             case SagaSilent silent -> noticed(CaseEnding.SAGA_SILENT, at);
-            case StepFailureNoted noted when "TIDY_UP".equals(noted.getStep()) ->
-                    noticed(CaseEnding.TIDY_UP_UNANSWERED, at);
+            // Only the saga's note that a tidy-up task went unanswered names the operator's action (CutoverDecider's
+            // "... not confirmed after N attempts ..."); a participant's failure it notes is retried on its own.
+            case StepFailureNoted noted when "TIDY_UP".equals(noted.getStep())
+                    && noted.getReason().contains(" not confirmed after ") -> noticed(CaseEnding.TIDY_UP_UNANSWERED, at);
             default -> { }
         }
         if (completedAt != null && tidiedUp.containsAll(TIDY_UP_TASKS)) {

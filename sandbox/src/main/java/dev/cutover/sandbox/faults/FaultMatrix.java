@@ -63,7 +63,7 @@ public final class FaultMatrix {
     /** The whole matrix, in the order it runs. */
     public static List<FaultCase> cases() {
         List<FaultCase> cases = new ArrayList<>();
-        for (Moment moment : Moment.ofTheCutover()) {
+        for (Moment moment : Moment.stepsOfTheCutover()) {
             for (Service service : Service.values()) {
                 if (service == Service.DNS_SWITCHER && moment == Moment.FLIP_DNS) {
                     // The flip takes milliseconds: whether it lands before the kill is a race, not a case.
@@ -92,7 +92,8 @@ public final class FaultMatrix {
             cases.add(FaultCase.of(new CutOffPostgres(side, CUT_OFF), Moment.OPEN_TARGET, COMPLETES,
                     "past no return: forward once the " + side.label() + " answers again"));
         }
-        cases.add(FaultCase.of(new DnsUnreachable(CUT_OFF), Moment.FLIP_DNS, ROLLS_BACK,
+        // From the start: a flip takes milliseconds, so a fault struck as its step begins would race it.
+        cases.add(FaultCase.of(new DnsUnreachable(CUT_OFF), Moment.START, ROLLS_BACK,
                 "the flip times out; the name is put back once the server answers"));
         cases.add(FaultCase.of(new DnsUnreachable(CUT_OFF), Moment.TIDY_UP, COMPLETES,
                 "only the TTL's restore waits for the server"));
@@ -155,7 +156,7 @@ public final class FaultMatrix {
                 "stop-broker-65s-at-open-target",
                 "restart-target-at-open-target",
                 "cut-off-source-20s-at-stop-traffic",
-                "dns-unreachable-20s-at-flip-dns",
+                "dns-unreachable-20s-at-start",
                 "pause-cutover-service-55s-at-open-target"));
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
 import dev.cutover.events.CutoverCompleted;
+import dev.cutover.events.CutoverStarted;
 import dev.cutover.events.MigrationStarted;
 import dev.cutover.events.MigrationStepStarted;
 import dev.cutover.events.StepStarted;
@@ -33,6 +34,12 @@ public enum Moment {
     VERIFY_DATA(Phase.MIGRATION),
     /** The DNS record's TTL is lowered to the cutover's. */
     LOWER_DNS_TTL(Phase.MIGRATION),
+    /**
+     * The cutover has started ({@code CutoverStarted}): its preflight runs, and the flip comes next. A fault that must
+     * be in place when the flip is sent strikes here: the flip lands milliseconds after its step begins, before a
+     * fault struck at {@link #FLIP_DNS} could reach it.
+     */
+    START(Phase.SWITCH),
     /** The DNS name moves to the still locked target; nothing has been fenced yet. */
     FLIP_DNS(Phase.SWITCH),
     /** The fence, the canary, the sequences and the wait for the catch-up begin. */
@@ -63,14 +70,15 @@ public enum Moment {
         return phase == Phase.MIGRATION;
     }
 
-    /** The cutover's moments, in the order they come. */
-    public static List<Moment> ofTheCutover() {
-        return Arrays.stream(values()).filter(moment -> !moment.duringMigration()).toList();
+    /** The cutover's steps, in the order they come: where each service is killed. */
+    public static List<Moment> stepsOfTheCutover() {
+        return Arrays.stream(values()).filter(moment -> !moment.duringMigration() && moment != START).toList();
     }
 
     boolean triggeredBy(SpecificRecord message) {
         return switch (this) {
             case PREFLIGHT -> message instanceof MigrationStarted;
+            case START -> message instanceof CutoverStarted;
             case TIDY_UP -> message instanceof CutoverCompleted;
             default -> duringMigration()
                     ? message instanceof MigrationStepStarted migrationStep && migrationStep.getStep().equals(name())
