@@ -13,11 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,16 +81,24 @@ public final class DataVerifier {
         this.workers = workers;
     }
 
-    /** One table to compare: its columns, its key ranges, and about how many rows it holds. */
-    private record TablePlan(TableName table, List<HashedColumn> columns, KeyRanges ranges, long rows) {
+    /** Where a table's row count on each side is kept among its range sums: no range has this number. */
+    private static final int WHOLE_TABLE = -1;
+
+    /**
+     * One table to compare: its columns, its key ranges, about how many rows it holds, and the ranges to compare.
+     *
+     * @param counted whether the whole table's rows are counted too, because not every range is compared
+     */
+    private record TablePlan(TableName table, List<HashedColumn> columns, KeyRanges ranges, long rows,
+            List<RangeSample.Run> runs, boolean counted) {
+
+        int checked() {
+            return runs.stream().mapToInt(RangeSample.Run::length).sum();
+        }
     }
 
-    /** Some of a table's ranges, scanned on both servers by one worker. */
-    private record Slice(TablePlan plan, int firstBucket, int lastBucket, long rows) {
-
-        String sql() {
-            return rangeSums(plan.table(), plan.columns(), plan.ranges(), firstBucket, lastBucket);
-        }
+    /** Some of a table's ranges (or its row count), scanned on both servers by one worker. */
+    private record Slice(TablePlan plan, String sql, long rows) {
     }
 
     /** Each table's range sums on one side, merged from its slices. */
@@ -104,11 +115,17 @@ public final class DataVerifier {
         }
     }
 
+    /** Compares every range of every table. */
     public Verification verify(DatabasePair pair) {
+        return verify(pair, new VerificationScope.Full());
+    }
+
+    public Verification verify(DatabasePair pair, VerificationScope scope) {
         Endpoint source = pair.source();
         Endpoint target = pair.target();
         List<TablePlan> plans = new ArrayList<>();
-        try (Connection from = source.connect()) {
+        try (Connection from = source.connect(); Connection to = scope instanceof VerificationScope.Sampled
+                ? target.connect() : null) {
             // The load's own list, which carries each table's row estimate: no query per table for it.
             for (LoadTables.LoadTable listed : LoadTables.of(from, pair.schemasOn(from))) {
                 if (SchemaScope.CUTOVER_SCHEMA.equals(listed.schema())) {
@@ -119,7 +136,15 @@ public final class DataVerifier {
                 }
                 TableName table = new TableName(listed.schema(), listed.name());
                 long rows = estimatedRows(listed);
-                plans.add(new TablePlan(table, columns(from, table), ranges(from, table, rows), rows));
+                KeyRanges ranges = ranges(from, table, rows, scope);
+                List<RangeSample.Run> runs = switch (scope) {
+                    case VerificationScope.Full full -> List.of(new RangeSample.Run(0, ranges.count() - 1));
+                    case VerificationScope.Sampled sampled -> RangeSample.runs(RangeSample.pick(table, ranges.count(),
+                            sampled.fraction(), sampled.seed(), changedRanges(to, table, ranges, target)));
+                };
+                TablePlan plan = new TablePlan(table, columns(from, table), ranges, rows, runs, false);
+                plans.add(plan.checked() < ranges.count() ? new TablePlan(table, plan.columns(), ranges, rows, runs, true)
+                        : plan);
             }
         } catch (SQLException e) {
             throw Failures.of("planning the data's verification", source.describe(), e);
@@ -150,30 +175,59 @@ public final class DataVerifier {
         }
         List<Mismatch> mismatches = new ArrayList<>();
         long rows = 0;
+        int checked = 0;
+        int total = 0;
         for (TablePlan plan : plans) {
-            Map<Integer, RangeSum> left = onSource.of(plan.table());
-            List<Mismatch> found = Comparison.of(plan.table().toString(), plan.ranges(), left, onTarget.of(plan.table()));
+            Map<Integer, RangeSum> left = new HashMap<>(onSource.of(plan.table()));
+            Map<Integer, RangeSum> right = new HashMap<>(onTarget.of(plan.table()));
+            RangeSum sourceCount = left.remove(WHOLE_TABLE);
+            RangeSum targetCount = right.remove(WHOLE_TABLE);
+            List<Mismatch> found = new ArrayList<>(Comparison.of(plan.table().toString(), plan.ranges(), left, right));
+            if (plan.counted() && sourceCount.rows() != targetCount.rows()) {
+                found.add(Comparison.counts(plan.table().toString(), sourceCount.rows(), targetCount.rows()));
+            }
             rows += left.values().stream().mapToLong(RangeSum::rows).sum();
-            log.debug("verified {} in {} ranges: {} mismatches", plan.table(), plan.ranges().bounds().size() + 1,
-                    found.size());
+            checked += plan.checked();
+            total += plan.ranges().count();
+            log.debug("verified {} in {} of {} ranges: {} mismatches", plan.table(), plan.checked(),
+                    plan.ranges().count(), found.size());
             mismatches.addAll(found);
         }
-        return new Verification(plans.size(), rows, mismatches);
+        return new Verification(plans.size(), rows, mismatches, scope, checked, total);
+    }
+
+    /** What the change record says of a table; nothing for a full verification, which has no use for it. */
+    private static Set<Integer> changedRanges(Connection target, TableName table, KeyRanges ranges, Endpoint where) {
+        try {
+            // A table the record cannot vouch for is compared whole: every range counts as changed.
+            return ChangeRecord.changedRanges(target, table, ranges).orElseGet(() -> IntStream.range(0, ranges.count())
+                    .boxed().collect(Collectors.toSet()));
+        } catch (SQLException e) {
+            throw Failures.of("reading the record of changed rows (" + ChangeRecord.KEYS + ")", where.describe(), e);
+        }
     }
 
     /**
-     * A table whose ranges could keep several workers busy is cut into one slice per worker, so that the biggest
-     * table does not verify alone at the end; every other table is one slice.
+     * A run of ranges that could keep several workers busy is cut into one slice per worker, so that the biggest
+     * table does not verify alone at the end; every other run is one slice. A table not compared whole is counted by
+     * one more slice.
      */
     private List<Slice> slices(List<TablePlan> plans) {
         List<Slice> slices = new ArrayList<>();
         for (TablePlan plan : plans) {
-            int buckets = plan.ranges().bounds().size() + 1;
-            int parts = Math.min(workers, buckets);
-            for (int part = 0; part < parts; part++) {
-                int first = buckets * part / parts;
-                int last = buckets * (part + 1) / parts - 1;
-                slices.add(new Slice(plan, first, last, plan.rows() * (last - first + 1) / buckets));
+            int buckets = plan.ranges().count();
+            for (RangeSample.Run run : plan.runs()) {
+                int parts = Math.min(workers, run.length());
+                for (int part = 0; part < parts; part++) {
+                    int first = run.first() + run.length() * part / parts;
+                    int last = run.first() + run.length() * (part + 1) / parts - 1;
+                    slices.add(new Slice(plan, rangeSums(plan.table(), plan.columns(), plan.ranges(), first, last),
+                            plan.rows() * (last - first + 1) / buckets));
+                }
+            }
+            if (plan.counted()) {
+                slices.add(new Slice(plan, "SELECT " + WHOLE_TABLE + ", count(*), 0 FROM ONLY " + plan.table().quoted(),
+                        plan.rows()));
             }
         }
         return slices;
@@ -297,7 +351,8 @@ public final class DataVerifier {
                 .orElse(table.bytes() / BLOCK_SIZE * 100);
     }
 
-    private KeyRanges ranges(Connection source, TableName table, long rows) throws SQLException {
+    private KeyRanges ranges(Connection source, TableName table, long rows, VerificationScope scope)
+            throws SQLException {
         Optional<KeySample.KeyColumn> key = KeySample.leadingKeyColumn(source, table);
         if (key.isEmpty()) {
             return KeyRanges.whole();
@@ -315,7 +370,12 @@ public final class DataVerifier {
                 blocks = row.getLong(1);
             }
         }
-        List<String> quantiles = KeySample.quantiles(source, table, key.get().column(), bounds, blocks);
+        // A sampled verification's seed also picks the blocks the bounds come from, so that it can be repeated.
+        List<String> quantiles = switch (scope) {
+            case VerificationScope.Full full -> KeySample.quantiles(source, table, key.get().column(), bounds, blocks);
+            case VerificationScope.Sampled sampled -> KeySample.quantiles(source, table, key.get().column(), bounds,
+                    blocks, sampled.seed());
+        };
         return new KeyRanges(key.get().column(), key.get().type(), quantiles);
     }
 }

@@ -27,11 +27,21 @@ record KeyRanges(String column, String type, List<String> bounds) {
 
     /** The bucket of the row read under the alias {@code r}, from 0 to {@code bounds.size()}. */
     String bucketExpression() {
+        return bucketOf("r." + Sql.identifier(column));
+    }
+
+    /** The bucket of a value of the key's type, given as an SQL expression. */
+    String bucketOf(String value) {
         if (bounds.isEmpty()) {
             return "0";
         }
         String array = bounds.stream().map(Sql::literal).collect(Collectors.joining(", ", "ARRAY[", "]"));
-        return "width_bucket(r." + Sql.identifier(column) + ", " + array + "::" + type + "[])";
+        return "width_bucket(" + value + ", " + array + "::" + type + "[])";
+    }
+
+    /** How many ranges (buckets) cut the table. */
+    int count() {
+        return bounds.size() + 1;
     }
 
     /**
