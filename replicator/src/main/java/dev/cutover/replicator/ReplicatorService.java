@@ -317,6 +317,7 @@ class ReplicatorService {
                 })
                 .setRangesChecked(verification.rangesChecked())
                 .setRangesTotal(verification.rangesTotal())
+                .setChangedRowsChecked(verification.changedRows())
                 .setSampleSeed(scope instanceof VerificationScope.Sampled sampled ? sampled.seed() : null)
                 .setSampleFraction(scope instanceof VerificationScope.Sampled sampled ? sampled.fraction() : null)
                 .build());

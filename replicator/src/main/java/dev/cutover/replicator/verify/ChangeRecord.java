@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -103,11 +105,37 @@ public final class ChangeRecord {
     }
 
     /**
-     * The ranges holding a row of {@code table} changed since the record was installed: every range after a
-     * {@code TRUNCATE}; empty when the record cannot vouch for the table (not recorded, a trigger missing or disabled,
-     * emptied by a crash, or recorded for another key than {@code ranges} cuts).
+     * What changed in one table since the record was installed, by range.
+     *
+     * @param ranges each range holding a changed row, with the keys of its changed rows, or with none when more than
+     *               the limit changed there (or the table was truncated): the range is then compared whole
      */
-    static Optional<Set<Integer>> changedRanges(Connection target, TableName table, KeyRanges ranges)
+    record Changes(Map<Integer, Optional<List<String>>> ranges) {
+
+        Changes {
+            ranges = Map.copyOf(ranges);
+        }
+
+        /** The ranges to compare whole. */
+        Set<Integer> whole() {
+            Set<Integer> whole = new TreeSet<>();
+            ranges.forEach((range, keys) -> {
+                if (keys.isEmpty()) {
+                    whole.add(range);
+                }
+            });
+            return whole;
+        }
+    }
+
+    /**
+     * The rows of {@code table} changed since the record was installed; empty when the record cannot vouch for the
+     * table (not recorded, a trigger missing or disabled, emptied by a crash, or recorded for another key than
+     * {@code ranges} cuts), which is then compared whole.
+     *
+     * @param limit how many keys of one range to return at most: past it, the range is compared whole
+     */
+    static Optional<Changes> changes(Connection target, TableName table, KeyRanges ranges, int limit)
             throws SQLException {
         boolean truncated;
         try (PreparedStatement statement = target.prepareStatement("SELECT r.truncated FROM " + TABLES + " r"
@@ -129,23 +157,55 @@ public final class ChangeRecord {
             }
             throw e;
         }
-        Set<Integer> changed = new TreeSet<>();
+        Map<Integer, Optional<List<String>>> changed = new HashMap<>();
         if (truncated) {
-            for (int bucket = 0; bucket <= ranges.bounds().size(); bucket++) {
-                changed.add(bucket);
+            for (int range = 0; range < ranges.count(); range++) {
+                changed.put(range, Optional.empty());
             }
-            return Optional.of(changed);
+            return Optional.of(new Changes(changed));
         }
-        try (PreparedStatement statement = target.prepareStatement("SELECT DISTINCT "
-                + ranges.bucketOf("k.key::" + ranges.type()) + " FROM " + KEYS + " k WHERE k.relid = to_regclass(?)")) {
+        Map<Integer, Long> counts = new HashMap<>();
+        String bucket = ranges.bucketOf("k.key::" + ranges.type());
+        try (PreparedStatement statement = target.prepareStatement("SELECT " + bucket + ", count(*) FROM " + KEYS
+                + " k WHERE k.relid = to_regclass(?) GROUP BY 1")) {
             statement.setString(1, table.quoted());
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    changed.add(rows.getInt(1));
+                    counts.put(rows.getInt(1), rows.getLong(2));
                 }
             }
         }
-        return Optional.of(changed);
+        List<Integer> few = new ArrayList<>();
+        counts.forEach((range, count) -> {
+            if (count > limit) {
+                changed.put(range, Optional.empty());
+            } else {
+                few.add(range);
+            }
+        });
+        if (few.isEmpty()) {
+            return Optional.of(new Changes(changed));
+        }
+        Map<Integer, List<String>> keys = new HashMap<>();
+        // Read in a transaction so that the driver fetches the keys in batches instead of all at once.
+        boolean autoCommit = target.getAutoCommit();
+        target.setAutoCommit(false);
+        try (PreparedStatement statement = target.prepareStatement("SELECT " + bucket + ", k.key FROM " + KEYS
+                + " k WHERE k.relid = to_regclass(?) AND " + bucket + " = ANY (?)")) {
+            statement.setFetchSize(10_000);
+            statement.setString(1, table.quoted());
+            statement.setArray(2, target.createArrayOf("int4", few.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    keys.computeIfAbsent(rows.getInt(1), range -> new ArrayList<>()).add(rows.getString(2));
+                }
+            }
+        } finally {
+            target.commit();
+            target.setAutoCommit(autoCommit);
+        }
+        keys.forEach((range, list) -> changed.put(range, Optional.of(list)));
+        return Optional.of(new Changes(changed));
     }
 
     /** A table's leading primary-key column, if its text form is the same in every session and orders as the type. */

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +32,7 @@ import dev.cutover.platform.database.LoadTables;
 import dev.cutover.platform.database.SchemaScope;
 import dev.cutover.replicator.postgres.Failures;
 import dev.cutover.replicator.postgres.KeySample;
+import dev.cutover.replicator.postgres.Sql;
 import dev.cutover.replicator.postgres.TableName;
 
 /**
@@ -84,16 +86,30 @@ public final class DataVerifier {
     /** Where a table's row count on each side is kept among its range sums: no range has this number. */
     private static final int WHOLE_TABLE = -1;
 
+    /** Changed rows looked up by key in one statement: a list of keys inline must stay a reasonable statement. */
+    private static final int KEYS_PER_LOOKUP = 1000;
     /**
-     * One table to compare: its columns, its key ranges, about how many rows it holds, and the ranges to compare.
+     * Past this share of a range's rows changed, the range is read whole: looking that many rows up by key costs about
+     * as much as reading them all in order.
+     */
+    private static final int LOOKUP_SHARE = 50;
+
+    /**
+     * One table to compare: its columns, its key ranges, about how many rows it holds, and what to compare.
      *
-     * @param counted whether the whole table's rows are counted too, because not every range is compared
+     * @param runs    the ranges compared whole
+     * @param lookups for ranges not compared whole, the keys of their changed rows, compared row by row
+     * @param counted whether the whole table's rows are counted too, because not every range is compared whole
      */
     private record TablePlan(TableName table, List<HashedColumn> columns, KeyRanges ranges, long rows,
-            List<RangeSample.Run> runs, boolean counted) {
+            List<RangeSample.Run> runs, Map<Integer, List<String>> lookups, boolean counted) {
 
         int checked() {
             return runs.stream().mapToInt(RangeSample.Run::length).sum();
+        }
+
+        long looked() {
+            return lookups.values().stream().mapToLong(List::size).sum();
         }
     }
 
@@ -106,8 +122,10 @@ public final class DataVerifier {
 
         private final Map<TableName, Map<Integer, RangeSum>> byTable = new HashMap<>();
 
+        /** Adds up: a range's changed rows may be looked up in several slices. */
         synchronized void add(TableName table, Map<Integer, RangeSum> sums) {
-            byTable.computeIfAbsent(table, key -> new HashMap<>()).putAll(sums);
+            Map<Integer, RangeSum> all = byTable.computeIfAbsent(table, key -> new HashMap<>());
+            sums.forEach((range, sum) -> all.merge(range, sum, RangeSum::plus));
         }
 
         synchronized Map<Integer, RangeSum> of(TableName table) {
@@ -137,14 +155,13 @@ public final class DataVerifier {
                 TableName table = new TableName(listed.schema(), listed.name());
                 long rows = estimatedRows(listed);
                 KeyRanges ranges = ranges(from, table, rows, scope);
-                List<RangeSample.Run> runs = switch (scope) {
-                    case VerificationScope.Full full -> List.of(new RangeSample.Run(0, ranges.count() - 1));
-                    case VerificationScope.Sampled sampled -> RangeSample.runs(RangeSample.pick(table, ranges.count(),
-                            sampled.fraction(), sampled.seed(), changedRanges(to, table, ranges, target)));
-                };
-                TablePlan plan = new TablePlan(table, columns(from, table), ranges, rows, runs, false);
-                plans.add(plan.checked() < ranges.count() ? new TablePlan(table, plan.columns(), ranges, rows, runs, true)
-                        : plan);
+                List<HashedColumn> columns = columns(from, table);
+                plans.add(switch (scope) {
+                    case VerificationScope.Full full -> new TablePlan(table, columns, ranges, rows,
+                            List.of(new RangeSample.Run(0, ranges.count() - 1)), Map.of(), false);
+                    case VerificationScope.Sampled sampled -> sampledPlan(table, columns, ranges, rows, sampled,
+                            changes(to, table, ranges, rows, target));
+                });
             }
         } catch (SQLException e) {
             throw Failures.of("planning the data's verification", source.describe(), e);
@@ -175,6 +192,7 @@ public final class DataVerifier {
         }
         List<Mismatch> mismatches = new ArrayList<>();
         long rows = 0;
+        long looked = 0;
         int checked = 0;
         int total = 0;
         for (TablePlan plan : plans) {
@@ -188,20 +206,40 @@ public final class DataVerifier {
             }
             rows += left.values().stream().mapToLong(RangeSum::rows).sum();
             checked += plan.checked();
+            looked += plan.looked();
             total += plan.ranges().count();
-            log.debug("verified {} in {} of {} ranges: {} mismatches", plan.table(), plan.checked(),
-                    plan.ranges().count(), found.size());
+            log.debug("verified {} in {} of {} ranges and {} changed rows: {} mismatches", plan.table(), plan.checked(),
+                    plan.ranges().count(), plan.looked(), found.size());
             mismatches.addAll(found);
         }
-        return new Verification(plans.size(), rows, mismatches, scope, checked, total);
+        return new Verification(plans.size(), rows, mismatches, scope, checked, total, looked);
     }
 
-    /** What the change record says of a table; nothing for a full verification, which has no use for it. */
-    private static Set<Integer> changedRanges(Connection target, TableName table, KeyRanges ranges, Endpoint where) {
+    /**
+     * The sample and every range changed since streaming began: ranges where many rows changed are compared whole,
+     * the others only in their changed rows, looked up by key.
+     */
+    private static TablePlan sampledPlan(TableName table, List<HashedColumn> columns, KeyRanges ranges, long rows,
+            VerificationScope.Sampled sampled, ChangeRecord.Changes changes) {
+        SortedSet<Integer> whole = RangeSample.pick(table, ranges.count(), sampled.fraction(), sampled.seed(),
+                changes.whole());
+        Map<Integer, List<String>> lookups = new TreeMap<>();
+        changes.ranges().forEach((range, keys) -> keys.filter(list -> !whole.contains(range))
+                .ifPresent(list -> lookups.put(range, list)));
+        return new TablePlan(table, columns, ranges, rows, RangeSample.runs(whole), lookups,
+                whole.size() < ranges.count());
+    }
+
+    /** What the change record says of a table; a table it cannot vouch for is compared whole. */
+    private static ChangeRecord.Changes changes(Connection target, TableName table, KeyRanges ranges, long rows,
+            Endpoint where) {
+        int limit = (int) Math.min(Integer.MAX_VALUE, rows / ranges.count() / LOOKUP_SHARE);
         try {
-            // A table the record cannot vouch for is compared whole: every range counts as changed.
-            return ChangeRecord.changedRanges(target, table, ranges).orElseGet(() -> IntStream.range(0, ranges.count())
-                    .boxed().collect(Collectors.toSet()));
+            return ChangeRecord.changes(target, table, ranges, limit).orElseGet(() -> {
+                Map<Integer, Optional<List<String>>> every = new HashMap<>();
+                IntStream.range(0, ranges.count()).forEach(range -> every.put(range, Optional.empty()));
+                return new ChangeRecord.Changes(every);
+            });
         } catch (SQLException e) {
             throw Failures.of("reading the record of changed rows (" + ChangeRecord.KEYS + ")", where.describe(), e);
         }
@@ -225,6 +263,13 @@ public final class DataVerifier {
                             plan.rows() * (last - first + 1) / buckets));
                 }
             }
+            plan.lookups().forEach((range, keys) -> {
+                for (int from = 0; from < keys.size(); from += KEYS_PER_LOOKUP) {
+                    List<String> some = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_LOOKUP));
+                    slices.add(new Slice(plan, changedRowSums(plan.table(), plan.columns(), plan.ranges(), some),
+                            some.size()));
+                }
+            });
             if (plan.counted()) {
                 slices.add(new Slice(plan, "SELECT " + WHOLE_TABLE + ", count(*), 0 FROM ONLY " + plan.table().quoted(),
                         plan.rows()));
@@ -289,6 +334,15 @@ public final class DataVerifier {
 
     static String rangeSums(TableName table, List<HashedColumn> columns, KeyRanges ranges) {
         return rangeSums(table, columns, ranges, 0, ranges.bounds().size());
+    }
+
+    /** The sums of the rows with these keys, by bucket, each looked up through the key's index. */
+    static String changedRowSums(TableName table, List<HashedColumn> columns, KeyRanges ranges, List<String> keys) {
+        return "SELECT " + ranges.bucketExpression() + " AS bucket, count(*), coalesce(sum("
+                + RowHash.expression(columns) + "), 0) FROM ONLY " + table.quoted() + " r WHERE r."
+                + Sql.identifier(ranges.column()) + " IN (" + keys.stream()
+                        .map(key -> Sql.literal(key) + "::" + ranges.type()).collect(Collectors.joining(", "))
+                + ") GROUP BY 1";
     }
 
     /** The sums of buckets {@code first} to {@code last}, reading only their rows (through the key's index). */

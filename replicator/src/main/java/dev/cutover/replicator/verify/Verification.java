@@ -11,9 +11,10 @@ import java.util.List;
  * @param scope         which ranges were to be compared: all, or a sample with its fraction and seed
  * @param rangesChecked key ranges compared (a table without a primary key is one range)
  * @param rangesTotal   key ranges the tables were cut into
+ * @param changedRows   rows changed since streaming began in ranges not compared whole, compared one by one
  */
 public record Verification(int tables, long rows, List<Mismatch> mismatches, VerificationScope scope,
-        int rangesChecked, int rangesTotal) {
+        int rangesChecked, int rangesTotal, long changedRows) {
 
     public Verification {
         mismatches = List.copyOf(mismatches);
