@@ -86,7 +86,7 @@ public final class DataVerifier {
     /** Where a table's row count on each side is kept among its range sums: no range has this number. */
     private static final int WHOLE_TABLE = -1;
 
-    /** Changed rows looked up by key in one statement: a list of keys inline must stay a reasonable statement. */
+    /** Changed rows looked up by key in one statement: the keys are inline, so the statement must stay reasonable. */
     private static final int KEYS_PER_LOOKUP = 1000;
     /**
      * Past this share of a range's rows changed, the range is read whole: looking that many rows up by key costs about
@@ -164,7 +164,8 @@ public final class DataVerifier {
                 });
             }
         } catch (SQLException e) {
-            throw Failures.of("planning the data's verification", source.describe(), e);
+            throw Failures.of("planning the data's verification", scope instanceof VerificationScope.Sampled
+                    ? source.describe() + " and " + target.describe() : source.describe(), e);
         }
         Queue<Slice> slices = new ConcurrentLinkedQueue<>(slices(plans).stream()
                 .sorted(Comparator.comparingLong(Slice::rows).reversed()).toList());
@@ -263,13 +264,14 @@ public final class DataVerifier {
                             plan.rows() * (last - first + 1) / buckets));
                 }
             }
-            plan.lookups().forEach((range, keys) -> {
-                for (int from = 0; from < keys.size(); from += KEYS_PER_LOOKUP) {
-                    List<String> some = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_LOOKUP));
-                    slices.add(new Slice(plan, changedRowSums(plan.table(), plan.columns(), plan.ranges(), some),
-                            some.size()));
-                }
-            });
+            // Keys of several ranges share a statement: it sums by range anyway, and changes spread thin over many
+            // ranges would otherwise cost a round trip each.
+            List<String> keys = plan.lookups().values().stream().flatMap(List::stream).toList();
+            for (int from = 0; from < keys.size(); from += KEYS_PER_LOOKUP) {
+                List<String> some = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_LOOKUP));
+                slices.add(new Slice(plan, changedRowSums(plan.table(), plan.columns(), plan.ranges(), some),
+                        some.size()));
+            }
             if (plan.counted()) {
                 slices.add(new Slice(plan, "SELECT " + WHOLE_TABLE + ", count(*), 0 FROM ONLY " + plan.table().quoted(),
                         plan.rows()));
