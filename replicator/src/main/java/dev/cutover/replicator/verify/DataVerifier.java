@@ -255,13 +255,25 @@ public final class DataVerifier {
         List<Slice> slices = new ArrayList<>();
         for (TablePlan plan : plans) {
             int buckets = plan.ranges().count();
-            for (RangeSample.Run run : plan.runs()) {
+            List<RangeSample.Run> runs = plan.runs();
+            if (runs.size() == 1) {
+                RangeSample.Run run = runs.getFirst();
                 int parts = Math.min(workers, run.length());
                 for (int part = 0; part < parts; part++) {
                     int first = run.first() + run.length() * part / parts;
                     int last = run.first() + run.length() * (part + 1) / parts - 1;
                     slices.add(new Slice(plan, rangeSums(plan.table(), plan.columns(), plan.ranges(), first, last),
                             plan.rows() * (last - first + 1) / buckets));
+                }
+            } else {
+                // Scattered ranges are read a group at a time, one statement each: a table keyed by random values
+                // holds a range's rows all over its pages, and one scan for several ranges reads them once.
+                int groups = Math.min(workers, runs.size());
+                for (int group = 0; group < groups; group++) {
+                    List<RangeSample.Run> some = runs.subList(runs.size() * group / groups,
+                            runs.size() * (group + 1) / groups);
+                    slices.add(new Slice(plan, runSums(plan.table(), plan.columns(), plan.ranges(), some),
+                            plan.rows() * some.stream().mapToInt(RangeSample.Run::length).sum() / buckets));
                 }
             }
             // Keys of several ranges share a statement: it sums by range anyway, and changes spread thin over many
@@ -336,6 +348,14 @@ public final class DataVerifier {
 
     static String rangeSums(TableName table, List<HashedColumn> columns, KeyRanges ranges) {
         return rangeSums(table, columns, ranges, 0, ranges.bounds().size());
+    }
+
+    /** The sums of the buckets of several runs, in one statement. */
+    static String runSums(TableName table, List<HashedColumn> columns, KeyRanges ranges, List<RangeSample.Run> runs) {
+        return "SELECT " + ranges.bucketExpression() + " AS bucket, count(*), coalesce(sum("
+                + RowHash.expression(columns) + "), 0) FROM ONLY " + table.quoted() + " r WHERE " + runs.stream()
+                        .map(run -> "(" + ranges.condition(run.first(), run.last()) + ")")
+                        .collect(Collectors.joining(" OR ")) + " GROUP BY 1";
     }
 
     /** The sums of the rows with these keys, by bucket, each looked up through the key's index. */
