@@ -2,10 +2,12 @@ package dev.cutover.ctl;
 
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Locale;
 
 import dev.cutover.ctl.replay.MigrationSummary;
 import dev.cutover.events.MetadataFactory;
 import dev.cutover.events.StartMigration;
+import dev.cutover.events.VerificationMode;
 
 /**
  * {@code migrate start}: asks the migration saga to prepare a database's target, and prints the migration id; with
@@ -50,6 +52,9 @@ final class MigrateStartCommand implements Command {
                 Option.valued("reason", "TEXT", "why now, e.g. a change ticket; kept in the audit trail"),
                 Option.valued("parallelism", "N", "tables copied and post-data statements run at once"
                         + " (default: each service's setting)"),
+                Option.valued("verify", "full|sampled", "how VerifyData compares the data: every key range, or a sample of"
+                        + " each table's ranges plus every row changed since streaming began and each table's row count"
+                        + " (default: the replicator's setting, full unless set)"),
                 Option.valued("migration-id", "ID", "use this id instead of a generated one"),
                 Option.flag("dry-run", "only plan: preflight, tables and sizes, predicted full-load time; waits for"
                         + " it and prints it; changes nothing"),
@@ -64,6 +69,7 @@ final class MigrateStartCommand implements Command {
         var parallelism = arguments.positiveLong("parallelism").map(Math::toIntExact).orElse(0);
         var timeout = arguments.duration("timeout");
         boolean dryRun = arguments.flag("dry-run");
+        VerificationMode verify = arguments.optional("verify").map(MigrateStartCommand::verificationMode).orElse(null);
         // A dry run's whole point is its answer, so it is always waited for.
         boolean follow = arguments.flag("watch") || dryRun;
         if (timeout.isPresent() && !follow) {
@@ -78,10 +84,19 @@ final class MigrateStartCommand implements Command {
                 .setParallelism(parallelism)
                 .setReason(arguments.optional("reason").orElse(null))
                 .setDryRun(dryRun)
+                .setVerify(verify)
                 .build();
         Publisher.publish(session.kafka(), migrationId, command);
         session.out().println(migrationId);
         session.out().flush();
         return follow ? WatchCommand.follow(session, MigrationSummary.empty(migrationId), timeout) : ExitCodes.OK;
+    }
+
+    private static VerificationMode verificationMode(String verify) {
+        return switch (verify.toLowerCase(Locale.ROOT)) {
+            case "full" -> VerificationMode.FULL;
+            case "sampled" -> VerificationMode.SAMPLED;
+            default -> throw new UsageException("--verify takes full or sampled, was " + verify);
+        };
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.cutover.ctl.replay.MigrationScript;
 import dev.cutover.events.AbortMigration;
 import dev.cutover.events.StartMigration;
+import dev.cutover.events.VerificationMode;
 import dev.cutover.events.serde.AvroMessageDeserializer;
 
 /** {@code migrate start|status|watch|abort} and the timeline of a migration, against a real broker. */
@@ -25,7 +26,8 @@ class MigrateIntegrationTest {
     @Test
     void migrate_start_publishes_a_decodable_start_migration_keyed_by_the_id_it_prints(Kafka kafka) {
         var result = Tool.run(Map.of(KafkaClients.ENVIRONMENT_VARIABLE, kafka.bootstrapServers(), "USER", "carol"),
-                "migrate", "start", "--database", "shop", "--parallelism", "3", "--reason", "CHG-9");
+                "migrate", "start", "--database", "shop", "--parallelism", "3", "--reason", "CHG-9",
+                "--verify", "sampled");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         var id = result.out().strip();
@@ -36,6 +38,7 @@ class MigrateIntegrationTest {
         assertThat(start.getOperator()).as("the operator defaults to $USER").isEqualTo("carol");
         assertThat(start.getParallelism()).isEqualTo(3);
         assertThat(start.getReason()).isEqualTo("CHG-9");
+        assertThat(start.getVerify()).isEqualTo(VerificationMode.SAMPLED);
         assertThat(start.getMetadata().getMigrationId()).isEqualTo(id);
         assertThat(start.getMetadata().getCutoverId()).isNull();
         assertThat(start.getMetadata().getDatabase()).isEqualTo("shop");

@@ -78,6 +78,7 @@ class UsageUnitTest {
             migrate start --operator alice                       | migrate start needs --database
             migrate start --database shop                        | --operator is required: $USER is not set
             migrate start --database shop --operator a --parallelism 0 | --parallelism must be a whole number above 0
+            migrate start --database shop --operator a --verify most | --verify takes full or sampled
             migrate status                                       | give either --migration ID or --database NAME
             migrate status --migration m-1 --database shop       | give either --migration ID or --database NAME
             migrate watch                                        | migrate watch needs --migration

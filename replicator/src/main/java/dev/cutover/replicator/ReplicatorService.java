@@ -31,6 +31,7 @@ import dev.cutover.events.StartStreaming;
 import dev.cutover.events.StopReplication;
 import dev.cutover.events.StopReverseReplication;
 import dev.cutover.events.TableCopied;
+import dev.cutover.events.VerificationMode;
 import dev.cutover.events.VerifyData;
 import dev.cutover.platform.MessagePublisher;
 import dev.cutover.platform.StepFailure;
@@ -55,6 +56,8 @@ import dev.cutover.replicator.streaming.StreamingStarted;
 import dev.cutover.replicator.streaming.StreamingStopped;
 import dev.cutover.replicator.verify.DataVerifier;
 import dev.cutover.replicator.verify.Verification;
+import dev.cutover.replicator.verify.VerificationScope;
+import dev.cutover.replicator.verify.VerifyMode;
 
 /** Carries out the replicator's commands and answers each with its event. */
 @Service
@@ -286,7 +289,16 @@ class ReplicatorService {
         if (repeated(cause)) {
             return;
         }
-        Verification verification = new DataVerifier(settings.verifyRowsPerRange(), settings.workers()).verify(pair(cause));
+        VerificationScope scope = settings.verificationScope(switch (command.getMode()) {
+            case FULL -> VerifyMode.FULL;
+            case SAMPLED -> VerifyMode.SAMPLED;
+            case UNKNOWN -> null;
+            case null -> null;
+        }, command.getSampleSeed() != null ? command.getSampleSeed()
+                // The same command, given again, picks the same ranges.
+                : cause.getMessageId().getLeastSignificantBits());
+        Verification verification = new DataVerifier(settings.verifyRowsPerRange(), settings.workers())
+                .verify(pair(cause), scope);
         List<DataMismatch> mismatches = verification.mismatches().stream()
                 .map(mismatch -> DataMismatch.newBuilder()
                         .setTable(mismatch.table())
@@ -301,6 +313,15 @@ class ReplicatorService {
                 .setTables(verification.tables())
                 .setRows(verification.rows())
                 .setMismatches(mismatches)
+                .setMode(switch (scope) {
+                    case VerificationScope.Full full -> VerificationMode.FULL;
+                    case VerificationScope.Sampled sampled -> VerificationMode.SAMPLED;
+                })
+                .setRangesChecked(verification.rangesChecked())
+                .setRangesTotal(verification.rangesTotal())
+                .setChangedRowsChecked(verification.changedRows())
+                .setSampleSeed(scope instanceof VerificationScope.Sampled sampled ? sampled.seed() : null)
+                .setSampleFraction(scope instanceof VerificationScope.Sampled sampled ? sampled.fraction() : null)
                 .build());
         handled.add(cause.getMessageId());
     }

@@ -7,6 +7,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 import dev.cutover.replicator.copy.LoadOptions;
+import dev.cutover.replicator.verify.VerificationScope;
+import dev.cutover.replicator.verify.VerifyMode;
 
 /**
  * How the replicator works, under {@code cutover.replicator}.
@@ -19,6 +21,9 @@ import dev.cutover.replicator.copy.LoadOptions;
  * @param verifyRowsPerRange  about how many rows one verification checksum covers
  * @param tableSyncTimeout    how long {@code StartStreaming} of a resumed load waits for the subscription's table
  *                            synchronisation to copy the tables the interrupted load had not finished
+ * @param verifyMode          what a {@code VerifyData} that does not say compares: FULL (every range) or SAMPLED
+ * @param verifySampleFraction the fraction of each table's ranges a sampled verification compares, besides every
+ *                            range changed since streaming began
  */
 @ConfigurationProperties("cutover.replicator")
 record ReplicatorSettings(
@@ -27,7 +32,9 @@ record ReplicatorSettings(
         @DefaultValue("60s") Duration slotCreationTimeout,
         @DefaultValue("10s") Duration slotReleasePatience,
         @DefaultValue("100000") long verifyRowsPerRange,
-        @DefaultValue("24h") Duration tableSyncTimeout) {
+        @DefaultValue("24h") Duration tableSyncTimeout,
+        @DefaultValue("FULL") VerifyMode verifyMode,
+        @DefaultValue("0.05") double verifySampleFraction) {
 
     ReplicatorSettings {
         if (workers < 1) {
@@ -53,6 +60,23 @@ record ReplicatorSettings(
             throw new IllegalArgumentException("cutover.replicator.verify-rows-per-range must be at least 1, was "
                     + verifyRowsPerRange);
         }
+        if (verifyMode == null) {
+            throw new IllegalArgumentException("cutover.replicator.verify-mode must be FULL or SAMPLED");
+        }
+        if (!(verifySampleFraction > 0 && verifySampleFraction <= 1)) {
+            throw new IllegalArgumentException("cutover.replicator.verify-sample-fraction must be above 0 and at most 1,"
+                    + " e.g. 0.05 for one range in twenty, was " + verifySampleFraction);
+        }
+    }
+
+    /**
+     * What a verification compares: the mode asked for, else {@link #verifyMode}; a sample is picked by {@code seed}.
+     */
+    VerificationScope verificationScope(VerifyMode asked, long seed) {
+        return switch (asked == null ? verifyMode : asked) {
+            case FULL -> new VerificationScope.Full();
+            case SAMPLED -> new VerificationScope.Sampled(verifySampleFraction, seed);
+        };
     }
 
     LoadOptions loadOptions() {

@@ -403,7 +403,7 @@ public final class FullLoadBenchmark {
                 + "/" + database;
     }
 
-    private static Endpoint endpoint(PostgresServer server, String database) {
+    static Endpoint endpoint(PostgresServer server, String database) {
         return new Endpoint(server.host(), server.port(), database, server.superuser(), server.password(), null);
     }
 
@@ -416,7 +416,7 @@ public final class FullLoadBenchmark {
         }
     }
 
-    private static long scalar(PostgresServer server, String database, String sql) throws SQLException {
+    static long scalar(PostgresServer server, String database, String sql) throws SQLException {
         try (Connection connection = server.connect(database); Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery(sql)) {
             row.next();
@@ -424,7 +424,7 @@ public final class FullLoadBenchmark {
         }
     }
 
-    private static void execute(PostgresServer server, String database, String... statements) throws SQLException {
+    static void execute(PostgresServer server, String database, String... statements) throws SQLException {
         try (Connection connection = server.connect(database); Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
@@ -432,7 +432,7 @@ public final class FullLoadBenchmark {
         }
     }
 
-    private static void say(String line) {
+    static void say(String line) {
         System.out.println(Instant.now().toString().substring(11, 19) + " " + line);
     }
 

@@ -41,6 +41,7 @@ import dev.cutover.events.StartStreaming;
 import dev.cutover.events.StepFailed;
 import dev.cutover.events.StopReplication;
 import dev.cutover.events.TableCopied;
+import dev.cutover.events.VerificationMode;
 import dev.cutover.events.VerifyData;
 import dev.cutover.events.serde.AvroMessageDeserializer;
 import dev.cutover.platform.MessagePublisher;
@@ -143,6 +144,19 @@ class ReplicatorKafkaIntegrationTest {
         DataVerified verified = awaitAnswer(DataVerified.class, verify);
         assertThat(verified.getMismatches()).isEmpty();
         assertThat(verified.getRows()).isEqualTo(1000);
+        assertThat(verified.getMode()).as("full unless asked").isEqualTo(VerificationMode.FULL);
+        assertThat(verified.getRangesChecked()).isEqualTo(verified.getRangesTotal()).isPositive();
+        assertThat(verified.getSampleSeed()).isNull();
+
+        Metadata sample = command(publisher, DATABASE);
+        publisher.publish(VerifyData.newBuilder().setMetadata(sample).setMode(VerificationMode.SAMPLED)
+                .setSampleSeed(7L).build());
+        DataVerified sampled = awaitAnswer(DataVerified.class, sample);
+        assertThat(sampled.getMismatches()).isEmpty();
+        assertThat(sampled.getMode()).isEqualTo(VerificationMode.SAMPLED);
+        assertThat(sampled.getSampleSeed()).isEqualTo(7L);
+        assertThat(sampled.getSampleFraction()).isEqualTo(0.05);
+        assertThat(sampled.getRangesChecked()).isBetween(1, sampled.getRangesTotal());
 
         Metadata stop = command(publisher, DATABASE);
         publisher.publish(StopReplication.newBuilder().setMetadata(stop).build());

@@ -2,6 +2,7 @@ package dev.cutover.cutover.api;
 
 import java.security.Principal;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
@@ -19,6 +20,7 @@ import dev.cutover.cutover.migration.MigrationId;
 import dev.cutover.cutover.migration.runner.MigrationQueries;
 import dev.cutover.events.AbortMigration;
 import dev.cutover.events.StartMigration;
+import dev.cutover.events.VerificationMode;
 import dev.cutover.platform.MessagePublisher;
 
 /**
@@ -40,8 +42,11 @@ class MigrationController {
     /**
      * @param parallelism tables copied and post-data statements run at once; 0 or absent: each service's setting
      * @param dryRun      only plan: preflight, and what the load would move and how long it would take; absent: false
+     * @param verify      {@code full} or {@code sampled}: how VerifyData compares the data; absent: the replicator's
+     *                    setting
      */
-    record StartRequest(String database, String operator, Integer parallelism, String reason, Boolean dryRun) {
+    record StartRequest(String database, String operator, Integer parallelism, String reason, Boolean dryRun,
+            String verify) {
     }
 
     /** @param dropTargetTables also drop the target's tables of the migration's schemas; absent: keep them */
@@ -60,6 +65,7 @@ class MigrationController {
             throw new OperatorRequests.BadRequest("parallelism must be 0 (each service's setting) or more, was "
                     + request.parallelism());
         }
+        VerificationMode verify = verificationMode(request.verify());
         String id = OperatorRequests.newId(request.database() + "-migration");
         publisher.publish(StartMigration.newBuilder()
                 .setMetadata(publisher.originating(request.database(), null, id))
@@ -67,8 +73,21 @@ class MigrationController {
                 .setParallelism(request.parallelism() == null ? 0 : request.parallelism())
                 .setReason(request.reason())
                 .setDryRun(Boolean.TRUE.equals(request.dryRun()))
+                .setVerify(verify)
                 .build());
         return accepted(id);
+    }
+
+    private static VerificationMode verificationMode(String verify) {
+        if (verify == null) {
+            return null;
+        }
+        return switch (verify.toLowerCase(Locale.ROOT)) {
+            case "full" -> VerificationMode.FULL;
+            case "sampled" -> VerificationMode.SAMPLED;
+            default -> throw new OperatorRequests.BadRequest("verify must be full or sampled (or absent for the"
+                    + " replicator's setting), was " + verify);
+        };
     }
 
     /** Refuses here what the saga would refuse anyway, so the caller hears it in the answer rather than in the log. */

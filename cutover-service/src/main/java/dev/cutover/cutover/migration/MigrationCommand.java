@@ -4,6 +4,7 @@ import dev.cutover.cutover.saga.Text;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the migration saga asks participants to do. Migration id and database travel in the envelope; every participant
@@ -58,8 +59,21 @@ public sealed interface MigrationCommand {
     record VerifySchema() implements MigrationCommand {
     }
 
-    /** Replicator: compare rows between source and target. */
-    record VerifyData() implements MigrationCommand {
+    /**
+     * Replicator: compare rows between source and target.
+     *
+     * @param mode how; empty leaves it to the replicator's setting
+     */
+    record VerifyData(Optional<DataVerification> mode) implements MigrationCommand {
+
+        public VerifyData {
+            Objects.requireNonNull(mode, "mode must not be null");
+        }
+
+        /** As the replicator is configured to. */
+        public VerifyData() {
+            this(Optional.empty());
+        }
     }
 
     /**

@@ -204,7 +204,7 @@ public final class MigrationDecider {
                         + ": wait for its MigrationReady or MigrationStopped before starting another", now);
             }
             MigrationPlan plan = new MigrationPlan(start.parallelism(), start.dryRun() ? Optional.empty() : start.dns(),
-                    start.dryRun());
+                    start.dryRun(), start.verification());
             return MigrationDecision.of(
                     new MigrationStarted(start.migrationId(), start.database(), start.operator(), plan, now),
                     commandFor(MigrationStep.PREFLIGHT, plan));
@@ -417,7 +417,7 @@ public final class MigrationDecider {
             case POST_DATA -> new ApplySchema(SchemaSection.POST_DATA, plan.parallelism());
             case STREAMING -> new StartStreaming();
             case VERIFY_SCHEMA -> new VerifySchema();
-            case VERIFY_DATA -> new VerifyData();
+            case VERIFY_DATA -> new VerifyData(plan.verification());
             case LOWER_DNS_TTL -> {
                 DnsTtl dns = plan.dns().orElseThrow(
                         () -> new IllegalStateException("LOWER_DNS_TTL is only in a plan with a DNS record"));

@@ -21,6 +21,7 @@ public sealed interface MigrationMessage {
      * @param activeMigration the migration already active for this database, as the runner found it in its registry;
      *                        the decider only sees one migration's history, so it cannot know this itself
      * @param dryRun          only plan: run the preflight and report what a migration would move
+     * @param verification    how {@code VerifyData} compares the data; empty: the replicator's setting
      */
     record StartMigration(
             MigrationId migrationId,
@@ -29,7 +30,8 @@ public sealed interface MigrationMessage {
             int parallelism,
             Optional<DnsTtl> dns,
             Optional<MigrationId> activeMigration,
-            boolean dryRun) implements MigrationMessage {
+            boolean dryRun,
+            Optional<DataVerification> verification) implements MigrationMessage {
 
         public StartMigration {
             Objects.requireNonNull(migrationId, "migrationId must not be null");
@@ -40,6 +42,13 @@ public sealed interface MigrationMessage {
             }
             Objects.requireNonNull(dns, "dns must not be null");
             Objects.requireNonNull(activeMigration, "activeMigration must not be null");
+            Objects.requireNonNull(verification, "verification must not be null");
+        }
+
+        /** A start that leaves the verification to the replicator's setting. */
+        public StartMigration(MigrationId migrationId, DatabaseName database, Operator operator, int parallelism,
+                Optional<DnsTtl> dns, Optional<MigrationId> activeMigration, boolean dryRun) {
+            this(migrationId, database, operator, parallelism, dns, activeMigration, dryRun, Optional.empty());
         }
 
         /** A real migration. */

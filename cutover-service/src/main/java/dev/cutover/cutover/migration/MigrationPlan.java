@@ -12,8 +12,10 @@ import java.util.Optional;
  * @param parallelism how many tables to copy and post-data statements to run at once; 0 leaves it to each participant
  * @param dns         the record whose TTL is lowered last; empty when no DNS plan is configured for the database
  * @param dryRun      only the preflight runs, and the migration ends with what it would move: nothing is changed
+ * @param verification how {@code VerifyData} compares the data; empty leaves it to the replicator's setting
  */
-public record MigrationPlan(int parallelism, Optional<DnsTtl> dns, boolean dryRun) {
+public record MigrationPlan(int parallelism, Optional<DnsTtl> dns, boolean dryRun,
+        Optional<DataVerification> verification) {
 
     public MigrationPlan {
         if (parallelism < 0) {
@@ -23,6 +25,12 @@ public record MigrationPlan(int parallelism, Optional<DnsTtl> dns, boolean dryRu
         if (dryRun && dns.isPresent()) {
             throw new IllegalArgumentException("a dry run lowers no TTL, so its plan names no DNS record");
         }
+        Objects.requireNonNull(verification, "verification must not be null");
+    }
+
+    /** A plan that leaves the verification to the replicator's setting. */
+    public MigrationPlan(int parallelism, Optional<DnsTtl> dns, boolean dryRun) {
+        this(parallelism, dns, dryRun, Optional.empty());
     }
 
     /** A real migration's plan. */

@@ -134,6 +134,16 @@ class MigrationDeciderUnitTest {
         }
 
         @Test
+        void a_sampled_verification_asked_at_the_start_is_part_of_the_plan() {
+            StartMigration sampled = new StartMigration(ID, DATABASE, ALICE, PARALLELISM, Optional.of(DNS),
+                    Optional.empty(), false, Optional.of(DataVerification.SAMPLED));
+
+            given().when(sampled, T0).then(new MigrationStarted(ID, DATABASE, ALICE,
+                    new MigrationPlan(PARALLELISM, Optional.of(DNS), false, Optional.of(DataVerification.SAMPLED)), T0),
+                    new CheckPreflight());
+        }
+
+        @Test
         void a_repeated_start_of_a_running_migration_does_nothing() {
             given(historyUntil(MigrationStep.FULL_LOAD)).when(start(ALICE), during(MigrationStep.FULL_LOAD))
                     .thenNothing();
@@ -361,6 +371,16 @@ class MigrationDeciderUnitTest {
         void a_matching_schema_starts_the_data_verification_only_now_that_changes_stream() {
             given(historyUntil(MigrationStep.VERIFY_SCHEMA)).when(success(MigrationStep.VERIFY_SCHEMA), at(5_500))
                     .then(new MigrationStepStarted(MigrationStep.VERIFY_DATA, 1, at(5_500)), new VerifyData());
+        }
+
+        @Test
+        void the_data_verification_is_asked_as_the_plan_says() {
+            MigrationPlan sampled = new MigrationPlan(PARALLELISM, Optional.of(DNS), false,
+                    Optional.of(DataVerification.SAMPLED));
+
+            given(historyUntil(sampled, MigrationStep.VERIFY_SCHEMA)).when(success(MigrationStep.VERIFY_SCHEMA), at(5_500))
+                    .then(new MigrationStepStarted(MigrationStep.VERIFY_DATA, 1, at(5_500)),
+                            new VerifyData(Optional.of(DataVerification.SAMPLED)));
         }
 
         @Test

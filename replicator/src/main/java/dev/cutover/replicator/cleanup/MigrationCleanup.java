@@ -19,6 +19,7 @@ import dev.cutover.replicator.postgres.ReplicationNames;
 import dev.cutover.replicator.postgres.Slots;
 import dev.cutover.replicator.postgres.Subscriptions;
 import dev.cutover.replicator.postgres.TableName;
+import dev.cutover.replicator.verify.ChangeRecord;
 
 /**
  * Removes what a migration created: the subscription on the target first (it holds the slot), then the slot and
@@ -70,6 +71,7 @@ public final class MigrationCleanup {
             return actions;
         }
         actions.add(dropSubscription(pair.target(), names.subscription()));
+        ChangeRecord.remove(pair.target());
         Endpoint source = pair.source();
         List<String> schemas;
         try (Connection from = source.connect()) {

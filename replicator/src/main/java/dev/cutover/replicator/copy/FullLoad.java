@@ -25,6 +25,7 @@ import dev.cutover.replicator.postgres.ReplicationNames;
 import dev.cutover.replicator.postgres.Slots;
 import dev.cutover.replicator.postgres.TableName;
 import dev.cutover.replicator.postgres.Tables;
+import dev.cutover.replicator.verify.ChangeRecord;
 
 /**
  * Copies a database's tables from one consistent snapshot: the publication first, then a logical slot
@@ -77,6 +78,8 @@ public final class FullLoad {
         Instant started = Instant.now();
         // Before the new slot exists: whatever an earlier load of this name finished is void from here on.
         LoadRecord.clear(target, names.slot());
+        // Its triggers would record every row copied; streaming installs the record afresh.
+        ChangeRecord.remove(target);
         SnapshotSlot slot = SnapshotSlot.create(source, names.slot(), options.slotCreationTimeout(),
                 sharing.map(shared -> Sharing.applicationName(shared.instance())).orElse("cutover-replicator"));
         ExportedSnapshot snapshot = slot.snapshot();

@@ -51,6 +51,17 @@ public final class KeySample {
      */
     public static List<String> quantiles(Connection connection, TableName table, String column, int count, long blocks)
             throws SQLException {
+        return quantiles(connection, table, column, count, blocks, "");
+    }
+
+    /** The same, from a sample of blocks that {@code seed} picks: the same blocks again while the table is unchanged. */
+    public static List<String> quantiles(Connection connection, TableName table, String column, int count, long blocks,
+            long seed) throws SQLException {
+        return quantiles(connection, table, column, count, blocks, " REPEATABLE (" + seed + ")");
+    }
+
+    private static List<String> quantiles(Connection connection, TableName table, String column, int count, long blocks,
+            String repeatable) throws SQLException {
         double percent = Math.min(100.0, 100.0 * SAMPLE_BLOCKS / Math.max(1, blocks));
         StringBuilder fractions = new StringBuilder("ARRAY[");
         for (int i = 1; i <= count; i++) {
@@ -58,7 +69,7 @@ public final class KeySample {
         }
         fractions.append("]::float8[]");
         String sql = "SELECT (percentile_disc(" + fractions + ") WITHIN GROUP (ORDER BY " + Sql.identifier(column)
-                + "))::text[] FROM ONLY " + table.quoted() + " TABLESAMPLE SYSTEM (" + percent + ")";
+                + "))::text[] FROM ONLY " + table.quoted() + " TABLESAMPLE SYSTEM (" + percent + ")" + repeatable;
         try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
             row.next();
             Array array = row.getArray(1);

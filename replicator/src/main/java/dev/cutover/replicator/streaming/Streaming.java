@@ -29,6 +29,7 @@ import dev.cutover.replicator.postgres.Slots;
 import dev.cutover.replicator.postgres.Sql;
 import dev.cutover.replicator.postgres.Subscriptions;
 import dev.cutover.replicator.postgres.TableName;
+import dev.cutover.replicator.verify.ChangeRecord;
 
 /**
  * The target's subscription to the slot the full load created. It neither creates a slot nor copies
@@ -114,6 +115,9 @@ public final class Streaming {
                         + " subscription exists: take them out (ALTER PUBLICATION " + names.publication()
                         + " DROP TABLE ...) and send StartStreaming again, or start the load over", false);
             }
+            // Before the subscription applies anything: a sampled verification compares every range changed after this.
+            List<TableName> recorded = ChangeRecord.install(pair);
+            log.info("recording the rows changed on {} in {} of its tables", target.describe(), recorded.size());
             try (Statement statement = to.createStatement()) {
                 statement.execute("CREATE SUBSCRIPTION " + Sql.identifier(names.subscription())
                         + " CONNECTION " + Sql.literal(Conninfo.of(source))
@@ -240,6 +244,8 @@ public final class Streaming {
         } catch (SQLException e) {
             throw Failures.of("dropping the subscription " + names.subscription(), target.describe(), e);
         }
+        // Nothing is left to verify against the source, and the application on the target need not pay for it.
+        ChangeRecord.remove(target);
         try (Connection from = source.connect()) {
             if (dropSlot) {
                 Removal slot = Slots.drop(from, names.slot(), slotReleasePatience) ? Removal.DROPPED : Removal.NOT_PRESENT;

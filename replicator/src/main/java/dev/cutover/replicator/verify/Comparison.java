@@ -24,13 +24,25 @@ final class Comparison {
             }
             String detail = left.rows() == right.rows()
                     ? "same row count, different content (checksums differ): some rows were changed on one side only"
-                    : left.rows() > right.rows()
-                            ? (left.rows() - right.rows()) + " rows missing on the target"
-                            : (right.rows() - left.rows()) + " rows more on the target than on the source";
+                    : countDetail(left.rows(), right.rows());
             String range = ranges.describe(bucket);
             mismatches.add(new Mismatch(table, range.isEmpty() ? Optional.empty() : Optional.of(range),
                     left.rows(), right.rows(), detail));
         }
         return mismatches;
+    }
+
+    /**
+     * A whole table's row counts that differ, found by a sampled verification: the differing rows may lie in ranges it
+     * did not compare, so a full verification is what names them.
+     */
+    static Mismatch counts(String table, long sourceRows, long targetRows) {
+        return new Mismatch(table, Optional.empty(), sourceRows, targetRows, "whole table: "
+                + countDetail(sourceRows, targetRows) + " (row counts; verify in full to name the ranges)");
+    }
+
+    private static String countDetail(long sourceRows, long targetRows) {
+        return sourceRows > targetRows ? (sourceRows - targetRows) + " rows missing on the target"
+                : (targetRows - sourceRows) + " rows more on the target than on the source";
     }
 }

@@ -13,11 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,7 @@ import dev.cutover.platform.database.LoadTables;
 import dev.cutover.platform.database.SchemaScope;
 import dev.cutover.replicator.postgres.Failures;
 import dev.cutover.replicator.postgres.KeySample;
+import dev.cutover.replicator.postgres.Sql;
 import dev.cutover.replicator.postgres.TableName;
 
 /**
@@ -78,16 +83,38 @@ public final class DataVerifier {
         this.workers = workers;
     }
 
-    /** One table to compare: its columns, its key ranges, and about how many rows it holds. */
-    private record TablePlan(TableName table, List<HashedColumn> columns, KeyRanges ranges, long rows) {
+    /** Where a table's row count on each side is kept among its range sums: no range has this number. */
+    private static final int WHOLE_TABLE = -1;
+
+    /** Changed rows looked up by key in one statement: the keys are inline, so the statement must stay reasonable. */
+    private static final int KEYS_PER_LOOKUP = 1000;
+    /**
+     * Past this share of a range's rows changed, the range is read whole: looking that many rows up by key costs about
+     * as much as reading them all in order.
+     */
+    private static final int LOOKUP_SHARE = 50;
+
+    /**
+     * One table to compare: its columns, its key ranges, about how many rows it holds, and what to compare.
+     *
+     * @param runs    the ranges compared whole
+     * @param lookups for ranges not compared whole, the keys of their changed rows, compared row by row
+     * @param counted whether the whole table's rows are counted too, because not every range is compared whole
+     */
+    private record TablePlan(TableName table, List<HashedColumn> columns, KeyRanges ranges, long rows,
+            List<RangeSample.Run> runs, Map<Integer, List<String>> lookups, boolean counted) {
+
+        int checked() {
+            return runs.stream().mapToInt(RangeSample.Run::length).sum();
+        }
+
+        long looked() {
+            return lookups.values().stream().mapToLong(List::size).sum();
+        }
     }
 
-    /** Some of a table's ranges, scanned on both servers by one worker. */
-    private record Slice(TablePlan plan, int firstBucket, int lastBucket, long rows) {
-
-        String sql() {
-            return rangeSums(plan.table(), plan.columns(), plan.ranges(), firstBucket, lastBucket);
-        }
+    /** Some of a table's ranges (or its row count), scanned on both servers by one worker. */
+    private record Slice(TablePlan plan, String sql, long rows) {
     }
 
     /** Each table's range sums on one side, merged from its slices. */
@@ -95,8 +122,10 @@ public final class DataVerifier {
 
         private final Map<TableName, Map<Integer, RangeSum>> byTable = new HashMap<>();
 
+        /** Adds up: a range's changed rows may be looked up in several slices. */
         synchronized void add(TableName table, Map<Integer, RangeSum> sums) {
-            byTable.computeIfAbsent(table, key -> new HashMap<>()).putAll(sums);
+            Map<Integer, RangeSum> all = byTable.computeIfAbsent(table, key -> new HashMap<>());
+            sums.forEach((range, sum) -> all.merge(range, sum, RangeSum::plus));
         }
 
         synchronized Map<Integer, RangeSum> of(TableName table) {
@@ -104,11 +133,17 @@ public final class DataVerifier {
         }
     }
 
+    /** Compares every range of every table. */
     public Verification verify(DatabasePair pair) {
+        return verify(pair, new VerificationScope.Full());
+    }
+
+    public Verification verify(DatabasePair pair, VerificationScope scope) {
         Endpoint source = pair.source();
         Endpoint target = pair.target();
         List<TablePlan> plans = new ArrayList<>();
-        try (Connection from = source.connect()) {
+        try (Connection from = source.connect(); Connection to = scope instanceof VerificationScope.Sampled
+                ? target.connect() : null) {
             // The load's own list, which carries each table's row estimate: no query per table for it.
             for (LoadTables.LoadTable listed : LoadTables.of(from, pair.schemasOn(from))) {
                 if (SchemaScope.CUTOVER_SCHEMA.equals(listed.schema())) {
@@ -119,10 +154,18 @@ public final class DataVerifier {
                 }
                 TableName table = new TableName(listed.schema(), listed.name());
                 long rows = estimatedRows(listed);
-                plans.add(new TablePlan(table, columns(from, table), ranges(from, table, rows), rows));
+                KeyRanges ranges = ranges(from, table, rows, scope);
+                List<HashedColumn> columns = columns(from, table);
+                plans.add(switch (scope) {
+                    case VerificationScope.Full full -> new TablePlan(table, columns, ranges, rows,
+                            List.of(new RangeSample.Run(0, ranges.count() - 1)), Map.of(), false);
+                    case VerificationScope.Sampled sampled -> sampledPlan(table, columns, ranges, rows, sampled,
+                            changes(to, table, ranges, rows, target));
+                });
             }
         } catch (SQLException e) {
-            throw Failures.of("planning the data's verification", source.describe(), e);
+            throw Failures.of("planning the data's verification", scope instanceof VerificationScope.Sampled
+                    ? source.describe() + " and " + target.describe() : source.describe(), e);
         }
         Queue<Slice> slices = new ConcurrentLinkedQueue<>(slices(plans).stream()
                 .sorted(Comparator.comparingLong(Slice::rows).reversed()).toList());
@@ -150,30 +193,100 @@ public final class DataVerifier {
         }
         List<Mismatch> mismatches = new ArrayList<>();
         long rows = 0;
+        long looked = 0;
+        int checked = 0;
+        int total = 0;
         for (TablePlan plan : plans) {
-            Map<Integer, RangeSum> left = onSource.of(plan.table());
-            List<Mismatch> found = Comparison.of(plan.table().toString(), plan.ranges(), left, onTarget.of(plan.table()));
+            Map<Integer, RangeSum> left = new HashMap<>(onSource.of(plan.table()));
+            Map<Integer, RangeSum> right = new HashMap<>(onTarget.of(plan.table()));
+            RangeSum sourceCount = left.remove(WHOLE_TABLE);
+            RangeSum targetCount = right.remove(WHOLE_TABLE);
+            List<Mismatch> found = new ArrayList<>(Comparison.of(plan.table().toString(), plan.ranges(), left, right));
+            if (plan.counted() && sourceCount.rows() != targetCount.rows()) {
+                found.add(Comparison.counts(plan.table().toString(), sourceCount.rows(), targetCount.rows()));
+            }
             rows += left.values().stream().mapToLong(RangeSum::rows).sum();
-            log.debug("verified {} in {} ranges: {} mismatches", plan.table(), plan.ranges().bounds().size() + 1,
-                    found.size());
+            checked += plan.checked();
+            looked += plan.looked();
+            total += plan.ranges().count();
+            log.debug("verified {} in {} of {} ranges and {} changed rows: {} mismatches", plan.table(), plan.checked(),
+                    plan.ranges().count(), plan.looked(), found.size());
             mismatches.addAll(found);
         }
-        return new Verification(plans.size(), rows, mismatches);
+        return new Verification(plans.size(), rows, mismatches, scope, checked, total, looked);
     }
 
     /**
-     * A table whose ranges could keep several workers busy is cut into one slice per worker, so that the biggest
-     * table does not verify alone at the end; every other table is one slice.
+     * The sample and every range changed since streaming began: ranges where many rows changed are compared whole,
+     * the others only in their changed rows, looked up by key.
+     */
+    private static TablePlan sampledPlan(TableName table, List<HashedColumn> columns, KeyRanges ranges, long rows,
+            VerificationScope.Sampled sampled, ChangeRecord.Changes changes) {
+        SortedSet<Integer> whole = RangeSample.pick(table, ranges.count(), sampled.fraction(), sampled.seed(),
+                changes.whole());
+        Map<Integer, List<String>> lookups = new TreeMap<>();
+        changes.ranges().forEach((range, keys) -> keys.filter(list -> !whole.contains(range))
+                .ifPresent(list -> lookups.put(range, list)));
+        return new TablePlan(table, columns, ranges, rows, RangeSample.runs(whole), lookups,
+                whole.size() < ranges.count());
+    }
+
+    /** What the change record says of a table; a table it cannot vouch for is compared whole. */
+    private static ChangeRecord.Changes changes(Connection target, TableName table, KeyRanges ranges, long rows,
+            Endpoint where) {
+        int limit = (int) Math.min(Integer.MAX_VALUE, rows / ranges.count() / LOOKUP_SHARE);
+        try {
+            return ChangeRecord.changes(target, table, ranges, limit).orElseGet(() -> {
+                Map<Integer, Optional<List<String>>> every = new HashMap<>();
+                IntStream.range(0, ranges.count()).forEach(range -> every.put(range, Optional.empty()));
+                return new ChangeRecord.Changes(every);
+            });
+        } catch (SQLException e) {
+            throw Failures.of("reading the record of changed rows (" + ChangeRecord.KEYS + ")", where.describe(), e);
+        }
+    }
+
+    /**
+     * A run of ranges that could keep several workers busy is cut into one slice per worker, so that the biggest
+     * table does not verify alone at the end; every other run is one slice. A table not compared whole is counted by
+     * one more slice.
      */
     private List<Slice> slices(List<TablePlan> plans) {
         List<Slice> slices = new ArrayList<>();
         for (TablePlan plan : plans) {
-            int buckets = plan.ranges().bounds().size() + 1;
-            int parts = Math.min(workers, buckets);
-            for (int part = 0; part < parts; part++) {
-                int first = buckets * part / parts;
-                int last = buckets * (part + 1) / parts - 1;
-                slices.add(new Slice(plan, first, last, plan.rows() * (last - first + 1) / buckets));
+            int buckets = plan.ranges().count();
+            List<RangeSample.Run> runs = plan.runs();
+            if (runs.size() == 1) {
+                RangeSample.Run run = runs.getFirst();
+                int parts = Math.min(workers, run.length());
+                for (int part = 0; part < parts; part++) {
+                    int first = run.first() + run.length() * part / parts;
+                    int last = run.first() + run.length() * (part + 1) / parts - 1;
+                    slices.add(new Slice(plan, rangeSums(plan.table(), plan.columns(), plan.ranges(), first, last),
+                            plan.rows() * (last - first + 1) / buckets));
+                }
+            } else {
+                // Scattered ranges are read a group at a time, one statement each: a table keyed by random values
+                // holds a range's rows all over its pages, and one scan for several ranges reads them once.
+                int groups = Math.min(workers, runs.size());
+                for (int group = 0; group < groups; group++) {
+                    List<RangeSample.Run> some = runs.subList(runs.size() * group / groups,
+                            runs.size() * (group + 1) / groups);
+                    slices.add(new Slice(plan, runSums(plan.table(), plan.columns(), plan.ranges(), some),
+                            plan.rows() * some.stream().mapToInt(RangeSample.Run::length).sum() / buckets));
+                }
+            }
+            // Keys of several ranges share a statement: it sums by range anyway, and changes spread thin over many
+            // ranges would otherwise cost a round trip each.
+            List<String> keys = plan.lookups().values().stream().flatMap(List::stream).toList();
+            for (int from = 0; from < keys.size(); from += KEYS_PER_LOOKUP) {
+                List<String> some = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_LOOKUP));
+                slices.add(new Slice(plan, changedRowSums(plan.table(), plan.columns(), plan.ranges(), some),
+                        some.size()));
+            }
+            if (plan.counted()) {
+                slices.add(new Slice(plan, "SELECT " + WHOLE_TABLE + ", count(*), 0 FROM ONLY " + plan.table().quoted(),
+                        plan.rows()));
             }
         }
         return slices;
@@ -237,6 +350,23 @@ public final class DataVerifier {
         return rangeSums(table, columns, ranges, 0, ranges.bounds().size());
     }
 
+    /** The sums of the buckets of several runs, in one statement. */
+    static String runSums(TableName table, List<HashedColumn> columns, KeyRanges ranges, List<RangeSample.Run> runs) {
+        return "SELECT " + ranges.bucketExpression() + " AS bucket, count(*), coalesce(sum("
+                + RowHash.expression(columns) + "), 0) FROM ONLY " + table.quoted() + " r WHERE " + runs.stream()
+                        .map(run -> "(" + ranges.condition(run.first(), run.last()) + ")")
+                        .collect(Collectors.joining(" OR ")) + " GROUP BY 1";
+    }
+
+    /** The sums of the rows with these keys, by bucket, each looked up through the key's index. */
+    static String changedRowSums(TableName table, List<HashedColumn> columns, KeyRanges ranges, List<String> keys) {
+        return "SELECT " + ranges.bucketExpression() + " AS bucket, count(*), coalesce(sum("
+                + RowHash.expression(columns) + "), 0) FROM ONLY " + table.quoted() + " r WHERE r."
+                + Sql.identifier(ranges.column()) + " IN (" + keys.stream()
+                        .map(key -> Sql.literal(key) + "::" + ranges.type()).collect(Collectors.joining(", "))
+                + ") GROUP BY 1";
+    }
+
     /** The sums of buckets {@code first} to {@code last}, reading only their rows (through the key's index). */
     static String rangeSums(TableName table, List<HashedColumn> columns, KeyRanges ranges, int first, int last) {
         return "SELECT " + ranges.bucketExpression() + " AS bucket, count(*), coalesce(sum("
@@ -297,7 +427,8 @@ public final class DataVerifier {
                 .orElse(table.bytes() / BLOCK_SIZE * 100);
     }
 
-    private KeyRanges ranges(Connection source, TableName table, long rows) throws SQLException {
+    private KeyRanges ranges(Connection source, TableName table, long rows, VerificationScope scope)
+            throws SQLException {
         Optional<KeySample.KeyColumn> key = KeySample.leadingKeyColumn(source, table);
         if (key.isEmpty()) {
             return KeyRanges.whole();
@@ -315,7 +446,12 @@ public final class DataVerifier {
                 blocks = row.getLong(1);
             }
         }
-        List<String> quantiles = KeySample.quantiles(source, table, key.get().column(), bounds, blocks);
+        // A sampled verification's seed also picks the blocks the bounds come from, so that it can be repeated.
+        List<String> quantiles = switch (scope) {
+            case VerificationScope.Full full -> KeySample.quantiles(source, table, key.get().column(), bounds, blocks);
+            case VerificationScope.Sampled sampled -> KeySample.quantiles(source, table, key.get().column(), bounds,
+                    blocks, sampled.seed());
+        };
         return new KeyRanges(key.get().column(), key.get().type(), quantiles);
     }
 }

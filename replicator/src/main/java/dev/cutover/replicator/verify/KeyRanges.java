@@ -27,11 +27,21 @@ record KeyRanges(String column, String type, List<String> bounds) {
 
     /** The bucket of the row read under the alias {@code r}, from 0 to {@code bounds.size()}. */
     String bucketExpression() {
+        return bucketOf("r." + Sql.identifier(column));
+    }
+
+    /** The bucket of a value of the key's type, given as an SQL expression. */
+    String bucketOf(String value) {
         if (bounds.isEmpty()) {
             return "0";
         }
         String array = bounds.stream().map(Sql::literal).collect(Collectors.joining(", ", "ARRAY[", "]"));
-        return "width_bucket(r." + Sql.identifier(column) + ", " + array + "::" + type + "[])";
+        return "width_bucket(" + value + ", " + array + "::" + type + "[])";
+    }
+
+    /** How many ranges (buckets) cut the table. */
+    int count() {
+        return bounds.size() + 1;
     }
 
     /**
@@ -39,6 +49,12 @@ record KeyRanges(String column, String type, List<String> bounds) {
      * empty when they are all of them.
      */
     String where(int first, int last) {
+        String condition = condition(first, last);
+        return condition.equals("true") ? "" : " WHERE " + condition;
+    }
+
+    /** The condition that keeps the rows of buckets {@code first} to {@code last}; {@code true} for all of them. */
+    String condition(int first, int last) {
         List<String> conditions = new ArrayList<>();
         if (first > 0) {
             conditions.add("r." + Sql.identifier(column) + " >= " + Sql.literal(bounds.get(first - 1)) + "::" + type);
@@ -46,7 +62,7 @@ record KeyRanges(String column, String type, List<String> bounds) {
         if (last < bounds.size()) {
             conditions.add("r." + Sql.identifier(column) + " < " + Sql.literal(bounds.get(last)) + "::" + type);
         }
-        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        return conditions.isEmpty() ? "true" : String.join(" AND ", conditions);
     }
 
     /** The range a bucket covers, for people, e.g. {@code id [1000,2000)}; empty for the whole table. */

@@ -12,6 +12,10 @@ record RangeSum(long rows, BigDecimal checksum) {
 
     static final RangeSum EMPTY = new RangeSum(0, BigDecimal.ZERO);
 
+    RangeSum plus(RangeSum other) {
+        return new RangeSum(rows + other.rows, checksum.add(other.checksum));
+    }
+
     boolean matches(RangeSum other) {
         return rows == other.rows && checksum.compareTo(other.checksum) == 0;
     }

@@ -3,8 +3,11 @@ package dev.cutover.replicator.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+
+import dev.cutover.replicator.postgres.TableName;
 
 class KeyRangesUnitTest {
 
@@ -25,5 +28,14 @@ class KeyRangesUnitTest {
     void allBucketsNeedNoCondition() {
         assertThat(ranges.where(0, 3)).isEmpty();
         assertThat(KeyRanges.whole().where(0, 0)).isEmpty();
+    }
+
+    @Test
+    void scatteredRangesAreReadByOneStatementWithAConditionForEach() {
+        String sql = DataVerifier.runSums(new TableName("shop", "items"), List.of(new HashedColumn("Id", Optional.empty())),
+                ranges, List.of(new RangeSample.Run(0, 0), new RangeSample.Run(2, 2)));
+
+        assertThat(sql).contains(" WHERE (r.\"Id\" < '100'::bigint) OR (r.\"Id\" >= '200'::bigint"
+                + " AND r.\"Id\" < '300'::bigint) GROUP BY 1");
     }
 }

@@ -15,7 +15,8 @@ import dev.cutover.schema.pgtools.Catalog;
  * itself prints ({@code pg_get_indexdef}, {@code pg_get_constraintdef}, {@code format_type}, ...), so
  * that the source and the target describe the same object the same way. Objects that belong to an
  * extension are the extension's business and are left out; the extension itself is compared by name
- * (its version may rise with the server's).
+ * (its version may rise with the server's). Triggers whose function lives in cutover's own schema are cutover's
+ * (the replicator's record of rows changed while streaming, on the target only) and are left out too.
  */
 final class CatalogReader {
 
@@ -65,6 +66,8 @@ final class CatalogReader {
             SELECT 'TRIGGER', n.nspname, format('%%I.%%I.%%I', n.nspname, c.relname, t.tgname), pg_get_triggerdef(t.oid)
               FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE NOT t.tgisinternal AND %3$s AND n.nspname = ANY (?)
+               AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace pn ON pn.oid = p.pronamespace
+                                WHERE p.oid = t.tgfoid AND pn.nspname = 'cutover')
             UNION ALL
             SELECT 'FUNCTION', n.nspname, format('%%I.%%I(%%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)),
                    concat_ws(' ', 'returns', pg_get_function_result(p.oid), 'language', l.lanname,

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 
 import dev.cutover.cutover.migration.DataMismatch;
+import dev.cutover.cutover.migration.DataVerification;
 import dev.cutover.cutover.migration.DnsTtl;
 import dev.cutover.cutover.migration.Finding;
 import dev.cutover.cutover.migration.FullLoadRate;
@@ -29,6 +30,7 @@ import dev.cutover.events.Metadata;
 import dev.cutover.events.PlannedTable;
 import dev.cutover.events.PreflightFinding;
 import dev.cutover.events.SchemaDifference;
+import dev.cutover.events.VerificationMode;
 
 /**
  * Translates between the migration saga's domain records and the Avro messages on Kafka, in both directions for the
@@ -60,7 +62,24 @@ final class MigrationCodec {
         Metadata metadata = command.getMetadata();
         return new MigrationMessage.StartMigration(migrationId(metadata), new DatabaseName(metadata.getDatabase()),
                 new Operator(command.getOperator()), Math.max(0, command.getParallelism()), dns, active,
-                command.getDryRun());
+                command.getDryRun(), verification(command.getVerify()));
+    }
+
+    /** The verification an operator asked for; none (or a mode this version does not know) leaves it to the replicator. */
+    static Optional<DataVerification> verification(VerificationMode mode) {
+        return switch (mode) {
+            case FULL -> Optional.of(DataVerification.FULL);
+            case SAMPLED -> Optional.of(DataVerification.SAMPLED);
+            case UNKNOWN -> Optional.empty();
+            case null -> Optional.empty();
+        };
+    }
+
+    private static VerificationMode mode(DataVerification verification) {
+        return switch (verification) {
+            case FULL -> VerificationMode.FULL;
+            case SAMPLED -> VerificationMode.SAMPLED;
+        };
     }
 
     /** The domain message for a participant's event about a migration, or empty when the saga does not react to it. */
@@ -175,7 +194,7 @@ final class MigrationCodec {
             case MigrationCommand.VerifySchema c -> dev.cutover.events.VerifySchema.newBuilder()
                     .setMetadata(metadata).build();
             case MigrationCommand.VerifyData c -> dev.cutover.events.VerifyData.newBuilder()
-                    .setMetadata(metadata).build();
+                    .setMetadata(metadata).setMode(c.mode().map(MigrationCodec::mode).orElse(null)).build();
             case MigrationCommand.CleanUp c -> dev.cutover.events.CleanUpMigration.newBuilder()
                     .setMetadata(metadata).setDropTargetTables(c.dropTargetTables()).build();
             case MigrationCommand.LowerDnsTtl c -> dev.cutover.events.LowerDnsTtl.newBuilder()
@@ -199,6 +218,7 @@ final class MigrationCodec {
                             .setDnsRecord(e.plan().dns().map(DnsTtl::recordName).orElse(null))
                             .setDnsTtlSeconds(e.plan().dns().map(dns -> (int) dns.ttl().toSeconds()).orElse(null))
                             .setDryRun(e.plan().dryRun())
+                            .setVerify(e.plan().verification().map(MigrationCodec::mode).orElse(null))
                             .build());
             case MigrationEvent.MigrationPlanReported e -> List.of(dev.cutover.events.MigrationPlanReported.newBuilder()
                     .setMetadata(metadata.get()).setFindings(e.findings()).setBlockers(e.blockers())
@@ -235,7 +255,8 @@ final class MigrationCodec {
                     new Operator(m.getOperator()),
                     new MigrationPlan(m.getParallelism(), m.getDnsRecord() == null ? Optional.empty()
                             : Optional.of(new DnsTtl(m.getDnsRecord(), Duration.ofSeconds(
-                                    m.getDnsTtlSeconds() == null ? 0 : m.getDnsTtlSeconds()))), m.getDryRun()),
+                                    m.getDnsTtlSeconds() == null ? 0 : m.getDnsTtlSeconds()))), m.getDryRun(),
+                            verification(m.getVerify())),
                     at(m.getMetadata()));
             case dev.cutover.events.MigrationPlanReported m -> new MigrationEvent.MigrationPlanReported(
                     m.getFindings(), m.getBlockers(), new SourceLoad(m.getSchemas(), tables(m.getTables())),

@@ -4,17 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
-import org.apache.avro.specific.SpecificRecord;
-
+import dev.cutover.cutover.migration.DataVerification;
+import dev.cutover.cutover.migration.MigrationCommand;
 import dev.cutover.cutover.migration.MigrationEvent;
+import dev.cutover.cutover.migration.MigrationId;
 import dev.cutover.cutover.migration.MigrationMessage;
+import dev.cutover.cutover.migration.MigrationPlan;
 import dev.cutover.cutover.migration.MigrationStep;
+import dev.cutover.cutover.saga.DatabaseName;
+import dev.cutover.cutover.saga.Operator;
 import dev.cutover.events.FullLoadResumed;
 import dev.cutover.events.Metadata;
+import dev.cutover.events.MigrationPlanned;
+import dev.cutover.events.VerificationMode;
+import dev.cutover.events.VerifyData;
 import dev.cutover.events.ReportedTable;
 
 /** The replicator's answers about a migration as the migration saga understands them. */
@@ -57,5 +66,21 @@ class MigrationCodecUnitTest {
         assertThat(recorded).hasSize(1);
         assertThat(MigrationCodec.sagaEvent(recorded.getFirst())).contains(retrying);
         assertThat(MigrationCodec.isOwn(recorded.getFirst())).isTrue();
+    }
+
+    @Test
+    void aSampledVerificationAskedAtTheStartSurvivesTheRecordedPlanAndReachesVerifyData() {
+        MigrationPlan plan = new MigrationPlan(2, Optional.empty(), false, Optional.of(DataVerification.SAMPLED));
+        List<SpecificRecord> recorded = MigrationCodec.event(new MigrationEvent.MigrationStarted(
+                new MigrationId("orders-1"), new DatabaseName("orders"), new Operator("alice"), plan,
+                Instant.parse("2026-12-06T10:00:00Z")), () -> METADATA);
+
+        assertThat(recorded).filteredOn(MigrationPlanned.class::isInstance).singleElement()
+                .satisfies(planned -> assertThat(MigrationCodec.sagaEvent(planned)).hasValueSatisfying(event ->
+                        assertThat(((MigrationEvent.MigrationStarted) event).plan()).isEqualTo(plan)));
+        assertThat(((VerifyData) MigrationCodec.command(new MigrationCommand.VerifyData(plan.verification()), METADATA))
+                .getMode()).isEqualTo(VerificationMode.SAMPLED);
+        assertThat(((VerifyData) MigrationCodec.command(new MigrationCommand.VerifyData(), METADATA)).getMode())
+                .as("left to the replicator").isNull();
     }
 }
