@@ -24,6 +24,7 @@ import dev.cutover.events.CutoverPlanned;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.CutoverStarted;
+import dev.cutover.events.DataVerified;
 import dev.cutover.events.DnsFlipped;
 import dev.cutover.events.DnsReverted;
 import dev.cutover.events.DnsTtlChanged;
@@ -56,6 +57,7 @@ import dev.cutover.events.TableSize;
 import dev.cutover.events.TargetOpened;
 import dev.cutover.events.TrafficResumed;
 import dev.cutover.events.TrafficStopped;
+import dev.cutover.events.VerificationMode;
 
 /**
  * One line of what a message says, for people: the messages of a cutover or a migration in words, every other
@@ -86,6 +88,7 @@ public final class Summaries {
             case AbortMigration abort -> join("operator " + abort.getOperator(),
                     abort.getReason() == null ? null : "reason '" + abort.getReason() + "'",
                     abort.getDropTargetTables() ? "drop the target's tables" : null);
+            case DataVerified verified -> verified(verified);
             case TableCopied copied -> String.format(Locale.ROOT, "%s: %,d rows, %.1f MB in %s", copied.getTable(),
                     copied.getRows(), copied.getBytes() / 1e6, Times.length(copied.getDurationMs()));
             case FullLoadCompleted load -> String.format(Locale.ROOT, "%d tables, %,d rows, %.1f MB at %.1f MB/s in %s",
@@ -207,5 +210,17 @@ public final class Summaries {
             }
         }
         return String.join(", ", present);
+    }
+
+    /** A full check in a few words; a sampled one with how much of it was compared. */
+    private static String verified(DataVerified verified) {
+        String compared = verified.getMode() == VerificationMode.SAMPLED
+                ? String.format(Locale.ROOT, "%d tables sampled: %d of %d ranges whole, %,d changed rows one by one",
+                        verified.getTables(), verified.getRangesChecked(), verified.getRangesTotal(),
+                        verified.getChangedRowsChecked())
+                : String.format(Locale.ROOT, "%d tables, %,d rows compared in full", verified.getTables(),
+                        verified.getRows());
+        int mismatches = verified.getMismatches().size();
+        return compared + (mismatches == 0 ? ", no difference" : ", " + mismatches + " difference(s)");
     }
 }

@@ -51,11 +51,26 @@ class ProgressLineUnitTest {
 
     @Test
     void a_message_without_a_summary_of_its_own_is_shown_as_its_fields() {
-        var message = dev.cutover.events.DataVerified.newBuilder()
+        var message = dev.cutover.events.ReplicationStreaming.newBuilder()
                 .setMetadata(CutoverScript.completed("m-1", "shop", START).lines().getFirst().metadata())
-                .setTables(2).setRows(1200).build();
+                .setSlot("cutover_slot_shop").setSubscription("cutover_sub_shop").setStartLsn("0/16B3748").build();
 
-        assertThat(Summaries.of(message)).isEqualTo("tables=2, rows=1200");
+        assertThat(Summaries.of(message))
+                .isEqualTo("slot=cutover_slot_shop, subscription=cutover_sub_shop, startLsn=0/16B3748");
+    }
+
+    @Test
+    void a_data_verification_says_how_much_it_compared() {
+        var metadata = CutoverScript.completed("m-1", "shop", START).lines().getFirst().metadata();
+        var full = dev.cutover.events.DataVerified.newBuilder().setMetadata(metadata).setTables(2).setRows(1200)
+                .build();
+        var sampled = dev.cutover.events.DataVerified.newBuilder().setMetadata(metadata).setTables(2).setRows(1200)
+                .setMode(dev.cutover.events.VerificationMode.SAMPLED).setRangesChecked(18).setRangesTotal(316)
+                .setChangedRowsChecked(2000).build();
+
+        assertThat(Summaries.of(full)).isEqualTo("2 tables, 1,200 rows compared in full, no difference");
+        assertThat(Summaries.of(sampled))
+                .isEqualTo("2 tables sampled: 18 of 316 ranges whole, 2,000 changed rows one by one, no difference");
     }
 
     @Test
