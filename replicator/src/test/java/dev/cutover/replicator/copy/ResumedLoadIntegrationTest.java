@@ -77,7 +77,12 @@ class ResumedLoadIntegrationTest {
                         .isEqualTo(Map.of("kept_a", "r", "kept_b", "r"));
 
                 // The withheld tables back in the publication, copied by table synchronisation with their own snapshots.
-                db.onSource("ALTER PUBLICATION " + names.publication() + " ADD TABLE ONLY resume.partial, ONLY resume.untouched");
+                // With no write open across it: docs/resumable-load.md, "Known problem".
+                workload.between(() -> {
+                    db.onSource("ALTER PUBLICATION " + names.publication()
+                            + " ADD TABLE ONLY resume.partial, ONLY resume.untouched");
+                    return null;
+                });
                 db.onTarget("ALTER SUBSCRIPTION " + names.subscription() + " REFRESH PUBLICATION WITH (copy_data = true)");
                 await().atMost(PATIENCE).until(() -> workload.subscribedTables(names).equals(
                         Map.of("kept_a", "r", "kept_b", "r", "partial", "r", "untouched", "r")));
