@@ -232,6 +232,10 @@ class SagaInstancesIntegrationTest {
         properties.put("cutover.saga.operators", "alice");
         // Members learn of a rebalance at their next heartbeat: sooner than the default 3 s keeps the test short.
         properties.put("spring.kafka.consumer.heartbeat-interval", "300ms");
+        // A test of the shared broker that ran first may have created the topics with one partition; these instances
+        // add the others at start-up, and a consumer sees added partitions only at its next metadata refresh (5 min by
+        // default), so the fence's group would hold one partition of three until then.
+        properties.put("spring.kafka.properties.metadata.max.age.ms", "500");
         properties.put("cutover.saga.timeouts.await-catch-up", CATCH_UP_TIMEOUT);
         properties.put("cutover.saga.timeouts.flip-dns", "60s");
         properties.put("cutover.fence.await-traffic-timeout", "30s");
