@@ -91,7 +91,10 @@ final class Catalogue {
             select 'trigger', format('%I.%I.%I', n.nspname, c.relname, g.tgname),
                    concat_ws(' | ', pg_get_triggerdef(g.oid), 'enabled=' || g.tgenabled::text, obj_description(g.oid, 'pg_trigger'))
             from pg_trigger g join pg_class c on c.oid = g.tgrelid join pg_namespace n on n.oid = c.relnamespace
-            where not g.tgisinternal and """ + USER_SCHEMA.formatted("n.nspname"),
+            where not g.tgisinternal and """ + USER_SCHEMA.formatted("n.nspname")
+                    // The replicator's record of changed rows on the target runs cutover's own functions: not the schema's.
+                    + " and not exists (select 1 from pg_proc f join pg_namespace fn on fn.oid = f.pronamespace"
+                    + " where f.oid = g.tgfoid and fn.nspname = 'cutover')",
             """
             select 'view', format('%I.%I', n.nspname, c.relname), pg_get_viewdef(c.oid, true)
             from pg_class c join pg_namespace n on n.oid = c.relnamespace
