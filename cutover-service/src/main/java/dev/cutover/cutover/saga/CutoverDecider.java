@@ -690,6 +690,12 @@ public final class CutoverDecider {
     }
 
     /** Names each task, the service that does not answer it, and what the operator does about it. */
+    /**
+     * What a {@code StepFailureNoted(TIDY_UP)} says when it names a task nobody answered, the one note of the tidy-up
+     * that asks the operator to act (a participant's failure it notes is retried on its own).
+     */
+    public static final String UNANSWERED_TIDY_UP = " not confirmed after ";
+
     private static String unanswered(Set<TidyUpTask> sent, int attempts, CutoverPolicy policy) {
         var participants = new TreeSet<String>();
         var tasks = new ArrayList<String>();
@@ -698,7 +704,7 @@ public final class CutoverDecider {
             tasks.add(task + " (" + task.participant() + ")");
         }
         String services = String.join(" and ", participants);
-        return String.join(", ", tasks) + " not confirmed after " + attempts + " attempts "
+        return String.join(", ", tasks) + UNANSWERED_TIDY_UP + attempts + " attempts "
                 + human(policy.timeout(Step.TIDY_UP)) + " apart: no answer from " + services + ". Start " + services
                 + " (or check that it consumes cutover.commands); the tidy-up resumes on its own once it answers."
                 + " The cutover is complete and clients use the target; until then the saga sends the tidy-up again"

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,7 +70,7 @@ final class ResumeWorkload implements AutoCloseable {
      * 2025 fix for publication changes decoded across concurrent transactions (docs/resumable-load.md, "Known
      * problem"), a write that straddles the handover's ALTER PUBLICATION can leave a table's changes unsent.
      */
-    <T> T between(java.util.concurrent.Callable<T> action) throws Exception {
+    <T> T between(Callable<T> action) throws Exception {
         gate.lock();
         try {
             return action.call();

@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverRejected;
+import dev.cutover.cutover.saga.CutoverDecider;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.MigrationReady;
 import dev.cutover.events.SagaSilent;
@@ -71,11 +72,9 @@ final class CaseWatch implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("fault-" + fault.faultCase().name()).daemon().unstarted(this::watch);
     }
 
-    /** Starts reading, once: before the migration for a fault during it, else before the cutover. */
-    synchronized void start() {
-        if (thread.getState() == Thread.State.NEW) {
-            thread.start();
-        }
+    /** Starts reading, before the case's migration. */
+    void start() {
+        thread.start();
     }
 
     /** When the case's migration became ready ({@code MigrationReady}); {@code null} if it did not. */
@@ -176,10 +175,11 @@ final class CaseWatch implements AutoCloseable {
             case CutoverCompleted completed -> completedAt = at;
             case TidyUpTaskDone done -> tidiedUp.add(done.getTask());
             case SagaSilent silent -> noticed(CaseEnding.SAGA_SILENT, at);
-            // Only the saga's note that a tidy-up task went unanswered names the operator's action (CutoverDecider's
-            // "... not confirmed after N attempts ..."); a participant's failure it notes is retried on its own.
+            // Only the saga's note that a tidy-up task went unanswered names the operator's action; a participant's
+            // failure it notes is retried on its own.
             case StepFailureNoted noted when "TIDY_UP".equals(noted.getStep())
-                    && noted.getReason().contains(" not confirmed after ") -> noticed(CaseEnding.TIDY_UP_UNANSWERED, at);
+                    && noted.getReason().contains(CutoverDecider.UNANSWERED_TIDY_UP) ->
+                    noticed(CaseEnding.TIDY_UP_UNANSWERED, at);
             default -> { }
         }
         if (completedAt != null && tidiedUp.containsAll(TIDY_UP_TASKS)) {

@@ -34,7 +34,7 @@ final class ConsumerGroups implements AutoCloseable {
         try {
             members = admin.listGroups().all().get(ASK.toMillis(), TimeUnit.MILLISECONDS).stream()
                     .filter(group -> group.groupState().orElse(GroupState.UNKNOWN) == GroupState.STABLE)
-                    .filter(group -> !group.groupId().startsWith("probe-") && !group.groupId().startsWith("fault-matrix-"))
+                    .filter(group -> ofTheServices(group.groupId()))
                     .map(group -> group.groupId())
                     .collect(Collectors.toMap(id -> id, id -> 0));
             members = describe();
@@ -50,7 +50,7 @@ final class ConsumerGroups implements AutoCloseable {
     boolean allStable() {
         try {
             return admin.listGroups().all().get(ASK.toMillis(), TimeUnit.MILLISECONDS).stream()
-                    .filter(group -> !group.groupId().startsWith("probe-") && !group.groupId().startsWith("fault-matrix-"))
+                    .filter(group -> ofTheServices(group.groupId()))
                     .allMatch(group -> switch (group.groupState().orElse(GroupState.UNKNOWN)) {
                         case STABLE, EMPTY, DEAD -> true;
                         default -> false;
@@ -61,6 +61,11 @@ final class ConsumerGroups implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the services' consumer groups", e);
         }
+    }
+
+    /** The bench's own readers (its probes, each case's watch) are not the services'. */
+    private static boolean ofTheServices(String groupId) {
+        return !groupId.startsWith("probe-") && !groupId.startsWith("fault-matrix-");
     }
 
     boolean noted() {

@@ -6,11 +6,8 @@ import static dev.cutover.sandbox.faults.Outcome.STOPS;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -115,9 +112,11 @@ public final class FaultMatrix {
      */
     static List<FaultCase> duringTheMigration() {
         List<FaultCase> cases = new ArrayList<>();
-        for (var step : MIGRATION_PARTICIPANTS.entrySet()) {
-            cases.add(FaultCase.of(new KillProcess(step.getValue(), true), step.getKey(), COMPLETES,
-                    "its command is given again to it once it is back, well within the step's timeout"));
+        for (Moment step : Moment.values()) {
+            if (step.duringMigration()) {
+                cases.add(FaultCase.of(new KillProcess(participant(step), true), step, COMPLETES,
+                        "its command is given again to it once it is back, well within the step's timeout"));
+            }
         }
         for (Moment moment : List.of(Moment.FULL_LOAD, Moment.VERIFY_DATA)) {
             cases.add(FaultCase.of(new KillProcess(Service.CUTOVER_SERVICE, true), moment, COMPLETES,
@@ -131,20 +130,15 @@ public final class FaultMatrix {
         return cases;
     }
 
-    /** Who does each step of the migration: the service a kill as the step begins strikes. */
-    private static final Map<Moment, Service> MIGRATION_PARTICIPANTS = participants();
-
-    private static Map<Moment, Service> participants() {
-        Map<Moment, Service> participants = new EnumMap<>(Moment.class);
-        participants.put(Moment.PREFLIGHT, Service.SCHEMA_SERVICE);
-        participants.put(Moment.PRE_DATA, Service.SCHEMA_SERVICE);
-        participants.put(Moment.FULL_LOAD, Service.REPLICATOR);
-        participants.put(Moment.POST_DATA, Service.SCHEMA_SERVICE);
-        participants.put(Moment.STREAMING, Service.REPLICATOR);
-        participants.put(Moment.VERIFY_SCHEMA, Service.SCHEMA_SERVICE);
-        participants.put(Moment.VERIFY_DATA, Service.REPLICATOR);
-        participants.put(Moment.LOWER_DNS_TTL, Service.DNS_SWITCHER);
-        return Collections.unmodifiableMap(participants);
+    /** Who does a step of the migration: the service a kill as the step begins strikes. */
+    private static Service participant(Moment step) {
+        return switch (step) {
+            case PREFLIGHT, PRE_DATA, POST_DATA, VERIFY_SCHEMA -> Service.SCHEMA_SERVICE;
+            case FULL_LOAD, STREAMING, VERIFY_DATA -> Service.REPLICATOR;
+            case LOWER_DNS_TTL -> Service.DNS_SWITCHER;
+            case START, FLIP_DNS, STOP_TRAFFIC, OPEN_TARGET, TIDY_UP ->
+                    throw new IllegalArgumentException(step + " is a step of the cutover, not of the migration");
+        };
     }
 
     /** The cases CI runs: one of each kind of fault, the quickest to converge, and two kills. */
