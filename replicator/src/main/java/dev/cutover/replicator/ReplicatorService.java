@@ -147,7 +147,7 @@ class ReplicatorService {
             return;
         }
         StreamingStarted started = new Streaming(settings.slotReleasePatience(), settings.tableSyncTimeout())
-                .start(pair(cause), names(databases, cause));
+                .start(pair(cause), names(databases, cause), settings.verifyMode(asked(command.getVerify())));
         publisher.publish(ReplicationStreaming.newBuilder()
                 .setMetadata(publisher.answering(cause))
                 .setSlot(started.slot())
@@ -284,17 +284,23 @@ class ReplicatorService {
         return new ReverseReplication(settings.slotReleasePatience());
     }
 
+    /** The verification a command names; null where it does not say (or names one this version does not know). */
+    private static VerifyMode asked(VerificationMode mode) {
+        return switch (mode) {
+            case FULL -> VerifyMode.FULL;
+            case SAMPLED -> VerifyMode.SAMPLED;
+            case UNKNOWN -> null;
+            case null -> null;
+        };
+    }
+
     void verifyData(VerifyData command) {
         Metadata cause = command.getMetadata();
         if (repeated(cause)) {
             return;
         }
-        VerificationScope scope = settings.verificationScope(switch (command.getMode()) {
-            case FULL -> VerifyMode.FULL;
-            case SAMPLED -> VerifyMode.SAMPLED;
-            case UNKNOWN -> null;
-            case null -> null;
-        }, command.getSampleSeed() != null ? command.getSampleSeed()
+        VerificationScope scope = settings.verificationScope(asked(command.getMode()),
+                command.getSampleSeed() != null ? command.getSampleSeed()
                 // The same command, given again, picks the same ranges.
                 : cause.getMessageId().getLeastSignificantBits());
         Verification verification = new DataVerifier(settings.verifyRowsPerRange(), settings.workers())

@@ -73,10 +73,15 @@ record ReplicatorSettings(
      * What a verification compares: the mode asked for, else {@link #verifyMode}; a sample is picked by {@code seed}.
      */
     VerificationScope verificationScope(VerifyMode asked, long seed) {
-        return switch (asked == null ? verifyMode : asked) {
+        return switch (verifyMode(asked)) {
             case FULL -> new VerificationScope.Full();
             case SAMPLED -> new VerificationScope.Sampled(verifySampleFraction, seed);
         };
+    }
+
+    /** The mode a message asked for, or {@link #verifyMode} where it did not say. */
+    VerifyMode verifyMode(VerifyMode asked) {
+        return asked == null ? verifyMode : asked;
     }
 
     LoadOptions loadOptions() {

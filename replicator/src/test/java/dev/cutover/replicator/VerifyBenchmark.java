@@ -25,6 +25,7 @@ import dev.cutover.replicator.streaming.Streaming;
 import dev.cutover.replicator.verify.DataVerifier;
 import dev.cutover.replicator.verify.Verification;
 import dev.cutover.replicator.verify.VerificationScope;
+import dev.cutover.replicator.verify.VerifyMode;
 import dev.cutover.stack.PostgresServer;
 
 /**
@@ -94,7 +95,7 @@ public final class VerifyBenchmark {
         execute(servers.target(), DB, "ALTER TABLE public.events ADD PRIMARY KEY (id)",
                 "ALTER TABLE public.orders ADD PRIMARY KEY (id)", "VACUUM ANALYZE");
         Streaming streaming = new Streaming(Duration.ofSeconds(10));
-        streaming.start(pair, names);
+        streaming.start(pair, names, VerifyMode.SAMPLED);
         try {
             int recent = changes * 6 / 10;
             int appended = changes * 3 / 10;

@@ -51,8 +51,22 @@ public sealed interface MigrationCommand {
         }
     }
 
-    /** Replicator: subscribe the target to the copy's slot, so every change since the snapshot streams in. */
-    record StartStreaming() implements MigrationCommand {
+    /**
+     * Replicator: subscribe the target to the copy's slot, so every change since the snapshot streams in.
+     *
+     * @param verification the data verification planned (a sampled one needs the rows changed from now on recorded);
+     *                     empty leaves it to the replicator's setting
+     */
+    record StartStreaming(Optional<DataVerification> verification) implements MigrationCommand {
+
+        public StartStreaming {
+            Objects.requireNonNull(verification, "verification must not be null");
+        }
+
+        /** As the replicator is configured to. */
+        public StartStreaming() {
+            this(Optional.empty());
+        }
     }
 
     /** Schema-service: compare the target's schema with the source's. */

@@ -415,7 +415,7 @@ public final class MigrationDecider {
             case PRE_DATA -> new ApplySchema(SchemaSection.PRE_DATA, plan.parallelism());
             case FULL_LOAD -> new CopyData(plan.parallelism());
             case POST_DATA -> new ApplySchema(SchemaSection.POST_DATA, plan.parallelism());
-            case STREAMING -> new StartStreaming();
+            case STREAMING -> new StartStreaming(plan.verification());
             case VERIFY_SCHEMA -> new VerifySchema();
             case VERIFY_DATA -> new VerifyData(plan.verification());
             case LOWER_DNS_TTL -> {

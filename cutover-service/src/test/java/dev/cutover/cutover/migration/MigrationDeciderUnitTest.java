@@ -362,6 +362,16 @@ class MigrationDeciderUnitTest {
         }
 
         @Test
+        void streaming_is_told_of_a_planned_sampled_verification_so_that_changed_rows_are_recorded_from_its_start() {
+            MigrationPlan sampled = new MigrationPlan(PARALLELISM, Optional.of(DNS), false,
+                    Optional.of(DataVerification.SAMPLED));
+
+            given(historyUntil(sampled, MigrationStep.POST_DATA)).when(success(MigrationStep.POST_DATA), at(3_500))
+                    .then(new MigrationStepStarted(MigrationStep.STREAMING, 1, at(3_500)),
+                            new StartStreaming(Optional.of(DataVerification.SAMPLED)));
+        }
+
+        @Test
         void streaming_starts_the_schema_verification() {
             given(historyUntil(MigrationStep.STREAMING)).when(success(MigrationStep.STREAMING), at(4_500))
                     .then(new MigrationStepStarted(MigrationStep.VERIFY_SCHEMA, 1, at(4_500)), new VerifySchema());

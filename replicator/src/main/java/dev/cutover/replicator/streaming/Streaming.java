@@ -30,6 +30,7 @@ import dev.cutover.replicator.postgres.Sql;
 import dev.cutover.replicator.postgres.Subscriptions;
 import dev.cutover.replicator.postgres.TableName;
 import dev.cutover.replicator.verify.ChangeRecord;
+import dev.cutover.replicator.verify.VerifyMode;
 
 /**
  * The target's subscription to the slot the full load created. It neither creates a slot nor copies
@@ -67,22 +68,27 @@ public final class Streaming {
      * ({@code LoadResume}) recorded on the publication the tables it withheld: they are added back once the
      * subscription exists and copied by PostgreSQL's table synchronisation, and this returns only once every table of
      * the subscription is ready, since until then the slot can be caught up while rows are missing.
+     *
+     * @param planned the data verification the migration plans: a sampled one has every row changed on the target
+     *                recorded from the subscription's start ({@link ChangeRecord}); a full one needs no record, and
+     *                none is kept (one extra insert per applied row, for nothing)
      */
-    public StreamingStarted start(DatabasePair pair, ReplicationNames names) {
+    public StreamingStarted start(DatabasePair pair, ReplicationNames names, VerifyMode planned) {
         List<TableName> withheld;
         try (Connection from = pair.source().connect()) {
             withheld = Publications.withheld(from, names.publication());
         } catch (SQLException e) {
             throw Failures.of("reading the publication " + names.publication(), pair.source().describe(), e);
         }
-        StreamingStarted started = subscribe(pair, names, withheld);
+        StreamingStarted started = subscribe(pair, names, withheld, planned);
         if (!withheld.isEmpty()) {
             handOver(pair, names, withheld, syncPatience);
         }
         return started;
     }
 
-    private StreamingStarted subscribe(DatabasePair pair, ReplicationNames names, List<TableName> withheld) {
+    private StreamingStarted subscribe(DatabasePair pair, ReplicationNames names, List<TableName> withheld,
+            VerifyMode planned) {
         Endpoint source = pair.source();
         Endpoint target = pair.target();
         Lsn start;
@@ -115,9 +121,15 @@ public final class Streaming {
                         + " subscription exists: take them out (ALTER PUBLICATION " + names.publication()
                         + " DROP TABLE ...) and send StartStreaming again, or start the load over", false);
             }
-            // Before the subscription applies anything: a sampled verification compares every range changed after this.
-            List<TableName> recorded = ChangeRecord.install(pair);
-            log.info("recording the rows changed on {} in {} of its tables", target.describe(), recorded.size());
+            switch (planned) {
+                case SAMPLED -> {
+                    // Before the subscription applies anything: the verification compares every range changed after this.
+                    List<TableName> recorded = ChangeRecord.install(pair);
+                    log.info("recording the rows changed on {} in {} of its tables", target.describe(), recorded.size());
+                }
+                // A record left by an earlier migration would miss what this subscription changes.
+                case FULL -> ChangeRecord.remove(target);
+            }
             try (Statement statement = to.createStatement()) {
                 statement.execute("CREATE SUBSCRIPTION " + Sql.identifier(names.subscription())
                         + " CONNECTION " + Sql.literal(Conninfo.of(source))

@@ -24,6 +24,7 @@ import dev.cutover.replicator.streaming.Streaming;
 import dev.cutover.replicator.testing.TestDatabase;
 import dev.cutover.replicator.verify.DataVerifier;
 import dev.cutover.replicator.verify.Verification;
+import dev.cutover.replicator.verify.VerifyMode;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.SharedStackExtension;
 
@@ -87,11 +88,11 @@ class LoadResumeIntegrationTest {
 
                 // The handover adds the withheld tables back to the publication: with no write open across it, as a
                 // source without PostgreSQL's 2025 decoding fix needs (docs/resumable-load.md, "Known problem").
-                workload.between(() -> streaming.start(pair, names));
+                workload.between(() -> streaming.start(pair, names, VerifyMode.FULL));
 
                 assertThat(workload.subscribedTables(names)).as("every table ready when streaming is reported")
                         .isEqualTo(Map.of("kept_a", "r", "kept_b", "r", "partial", "r", "untouched", "r"));
-                streaming.start(pair, names);
+                streaming.start(pair, names, VerifyMode.FULL);
                 try (Connection from = pair.source().connect()) {
                     assertThat(Publications.withheld(from, names.publication())).as("the record cleared").isEmpty();
                     assertThat(Publications.existing(from, names.publication())).as("still cutover's").contains(true);

@@ -20,6 +20,7 @@ import dev.cutover.replicator.streaming.Streaming;
 import dev.cutover.replicator.testing.TestDatabase;
 import dev.cutover.replicator.verify.DataVerifier;
 import dev.cutover.replicator.verify.Verification;
+import dev.cutover.replicator.verify.VerifyMode;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.SharedStackExtension;
 
@@ -70,7 +71,7 @@ class ResumedLoadIntegrationTest {
                         .formatted(names.slot(), withheld, names.publication())))
                         .as("changes to a withheld table made before it was withheld are still decoded as published")
                         .isPositive();
-                streaming.start(pair, names);
+                streaming.start(pair, names, VerifyMode.FULL);
                 workload.awaitMoreWrites(300);
                 await().atMost(PATIENCE).until(() -> workload.confirmed(names).isAtLeast(withheld));
                 assertThat(workload.subscribedTables(names)).as("the subscription knows only the kept tables")

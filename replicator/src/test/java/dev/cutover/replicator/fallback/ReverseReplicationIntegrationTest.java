@@ -22,6 +22,7 @@ import dev.cutover.replicator.postgres.Removal;
 import dev.cutover.replicator.postgres.ReplicationNames;
 import dev.cutover.replicator.streaming.Streaming;
 import dev.cutover.replicator.testing.TestDatabase;
+import dev.cutover.replicator.verify.VerifyMode;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.SharedStackExtension;
 
@@ -61,7 +62,7 @@ class ReverseReplicationIntegrationTest {
         ReverseReplication reverse = new ReverseReplication(Duration.ofSeconds(10));
         try {
             new FullLoad(new LoadOptions(2, 64 * 1024, Duration.ofSeconds(30))).run(forwardPair, forward, table -> { });
-            streaming.start(forwardPair, forward);
+            streaming.start(forwardPair, forward, VerifyMode.FULL);
 
             ReverseOutcome.Prepared prepared = reverse.prepare(pair, names, Conninfo.of(pair.target()));
             assertThat(reverse.removeUnstarted(pair, names)).as("a rollback before the target opened drops what it made")

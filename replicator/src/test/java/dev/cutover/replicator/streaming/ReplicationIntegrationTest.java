@@ -27,6 +27,7 @@ import dev.cutover.replicator.testing.TestDatabase;
 import dev.cutover.replicator.verify.DataVerifier;
 import dev.cutover.replicator.verify.Mismatch;
 import dev.cutover.replicator.verify.Verification;
+import dev.cutover.replicator.verify.VerifyMode;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.SharedStackExtension;
 
@@ -75,7 +76,7 @@ class ReplicationIntegrationTest {
                     });
             long afterCopy = writes.get();
             db.onTarget("ALTER TABLE shop.accounts ADD PRIMARY KEY (id)", "ALTER TABLE shop.orders ADD PRIMARY KEY (id)");
-            StreamingStarted started = streaming.start(pair, names);
+            StreamingStarted started = streaming.start(pair, names, VerifyMode.FULL);
             await().atMost(PATIENCE).until(() -> writes.get() >= afterCopy + 300);
             stop.set(true);
             writer.join();
@@ -84,7 +85,7 @@ class ReplicationIntegrationTest {
             assertThat(beforeSnapshot).isPositive();
             assertThat(afterCopy - duringCopy.get()).as("writes while the copy ran").isGreaterThanOrEqualTo(300);
             assertThat(started.startLsn()).isEqualTo(load.consistentPoint());
-            assertThat(streaming.start(pair, names)).as("starting again changes nothing").isEqualTo(started);
+            assertThat(streaming.start(pair, names, VerifyMode.FULL)).as("starting again changes nothing").isEqualTo(started);
             Lsn end = Lsn.parse(db.textOnSource("SELECT pg_current_wal_lsn()::text"));
             await().atMost(PATIENCE).until(() -> confirmed(names).isAtLeast(end));
 
@@ -123,7 +124,7 @@ class ReplicationIntegrationTest {
         Streaming streaming = new Streaming(Duration.ofSeconds(10));
         try {
             new FullLoad(new LoadOptions(2, 64 * 1024, Duration.ofSeconds(30))).run(pair, names, table -> { });
-            streaming.start(pair, names);
+            streaming.start(pair, names, VerifyMode.FULL);
             db.onSource("UPDATE moving.orders SET placed = placed + 366, note = 'next year' WHERE id <= 100",
                     "UPDATE moving.orders SET placed = date '2030-01-01' + id, note = 'far' WHERE id BETWEEN 101 AND 150",
                     "UPDATE moving.orders SET placed = date '2024-06-01', note = 'back' WHERE id = 5",

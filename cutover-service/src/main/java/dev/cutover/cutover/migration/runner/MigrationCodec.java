@@ -190,7 +190,7 @@ final class MigrationCodec {
             case MigrationCommand.CopyData c -> dev.cutover.events.CopyData.newBuilder()
                     .setMetadata(metadata).setParallelism(c.parallelism()).build();
             case MigrationCommand.StartStreaming c -> dev.cutover.events.StartStreaming.newBuilder()
-                    .setMetadata(metadata).build();
+                    .setMetadata(metadata).setVerify(c.verification().map(MigrationCodec::mode).orElse(null)).build();
             case MigrationCommand.VerifySchema c -> dev.cutover.events.VerifySchema.newBuilder()
                     .setMetadata(metadata).build();
             case MigrationCommand.VerifyData c -> dev.cutover.events.VerifyData.newBuilder()
