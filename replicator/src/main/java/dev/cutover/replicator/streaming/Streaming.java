@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
+import dev.cutover.platform.database.PublicationMembership;
 import dev.cutover.replicator.postgres.Conninfo;
 import dev.cutover.replicator.postgres.Failures;
 import dev.cutover.replicator.postgres.Lsn;
@@ -152,28 +153,40 @@ public final class Streaming {
 
     /**
      * The withheld tables back in the publication, then a refresh that hands each to a table synchronisation worker:
-     * it copies the table at a snapshot of its own and follows it until the apply worker takes over. Each part is
-     * skipped when already done, so a repeated command only waits.
+     * it copies the table at a snapshot of its own and follows it until the apply worker takes over. Between the two,
+     * {@link PublicationMembership#settle} waits out the transactions open across the change, which an unpatched
+     * source would decode with the tables cached as unpublished. Each part is skipped when already done, so a repeated
+     * command only waits.
      */
     private static void handOver(DatabasePair pair, ReplicationNames names, List<TableName> withheld,
             Duration patience) {
         Endpoint source = pair.source();
         Endpoint target = pair.target();
-        try (Connection from = source.connect()) {
-            List<TableName> published = Publications.tables(from, names.publication());
-            List<TableName> missing = withheld.stream().filter(table -> !published.contains(table)).toList();
-            if (!missing.isEmpty()) {
-                try (Statement statement = from.createStatement()) {
-                    statement.execute("ALTER PUBLICATION " + Sql.identifier(names.publication()) + " ADD TABLE "
-                            + Publications.only(missing));
-                }
-            }
+        boolean refreshed;
+        try (Connection to = target.connect()) {
+            refreshed = subscribed(to, names.subscription()).keySet().containsAll(withheld);
         } catch (SQLException e) {
-            throw Failures.of("adding the withheld tables back to the publication " + names.publication(),
-                    source.describe(), e);
+            throw Failures.of("reading the subscription " + names.subscription(), target.describe(), e);
+        }
+        if (!refreshed) {
+            try (Connection from = source.connect()) {
+                List<TableName> published = Publications.tables(from, names.publication());
+                List<TableName> missing = withheld.stream().filter(table -> !published.contains(table)).toList();
+                if (!missing.isEmpty()) {
+                    try (Statement statement = from.createStatement()) {
+                        statement.execute("ALTER PUBLICATION " + Sql.identifier(names.publication()) + " ADD TABLE "
+                                + Publications.only(missing));
+                    }
+                }
+                PublicationMembership.settle(from, names.publication(),
+                        withheld.stream().map(table -> "ONLY " + table.quoted()).toList(), patience);
+            } catch (SQLException e) {
+                throw Failures.of("adding the withheld tables back to the publication " + names.publication(),
+                        source.describe(), e);
+            }
         }
         try (Connection to = target.connect()) {
-            if (!subscribed(to, names.subscription()).keySet().containsAll(withheld)) {
+            if (!refreshed) {
                 try (Statement statement = to.createStatement()) {
                     statement.execute("ALTER SUBSCRIPTION " + Sql.identifier(names.subscription())
                             + " REFRESH PUBLICATION WITH (copy_data = true)");

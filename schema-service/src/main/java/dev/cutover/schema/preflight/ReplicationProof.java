@@ -15,6 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
+import dev.cutover.platform.database.PublicationMembership;
 import dev.cutover.platform.database.Replication;
 import dev.cutover.platform.database.WarmConnections;
 import dev.cutover.schema.pgtools.Catalog;
@@ -71,7 +72,7 @@ public final class ReplicationProof {
                                 + " ENABLE on the target, once you know why it was disabled"));
             }
             source.run(CutoverSchema::install);
-            Optional<Finding> unpublished = publish(source, target, database, replication);
+            Optional<Finding> unpublished = publish(source, target, database, replication, roundTrip);
             if (unpublished.isPresent()) {
                 return List.of(unpublished.get());
             }
@@ -80,7 +81,8 @@ public final class ReplicationProof {
     }
 
     /** Makes the publication and the subscription carry cutover's tables when adopted; a blocker when they do not. */
-    private static Optional<Finding> publish(Side source, Side target, String database, Replication replication) {
+    private static Optional<Finding> publish(Side source, Side target, String database, Replication replication,
+            Duration patience) {
         String publication = replication.publication();
         Optional<Boolean> allTables = source.query(connection -> allTables(connection, publication));
         if (allTables.isEmpty()) {
@@ -93,9 +95,10 @@ public final class ReplicationProof {
         List<String> missing = allTables.get() ? List.of() : source.query(connection -> unpublished(connection, publication));
         String refresh = "ALTER SUBSCRIPTION " + target.query(c -> quoted(c, replication.subscription()))
                 + " REFRESH PUBLICATION WITH (copy_data = false)";
+        List<String> added = missing.stream().map(table -> CutoverSchema.NAME + "." + table).toList();
         if (!missing.isEmpty()) {
             String add = "ALTER PUBLICATION " + source.query(c -> quoted(c, publication)) + " ADD TABLE "
-                    + String.join(", ", missing.stream().map(table -> CutoverSchema.NAME + "." + table).toList());
+                    + String.join(", ", added);
             if (!replication.adopted()) {
                 return Optional.of(blocker("replication_canary", publication, "the publication " + publication
                                 + " does not carry " + names(missing) + ": the cutover's canary could not reach the"
@@ -105,6 +108,9 @@ public final class ReplicationProof {
                                 + ".replication.adopted=true and preflight does both"));
             }
             source.run(connection -> execute(connection, add));
+            // lag-monitor may be writing the heartbeat across the change: on a source without PostgreSQL's 2025
+            // decoding fix, that could keep cutover's tables out of the stream for good.
+            source.run(connection -> PublicationMembership.settle(connection, publication, added, patience));
         }
         if (replication.adopted() && !target.query(connection -> subscribed(connection, replication.subscription()))) {
             target.run(connection -> execute(connection, refresh));

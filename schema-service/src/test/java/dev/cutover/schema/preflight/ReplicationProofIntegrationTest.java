@@ -1,9 +1,14 @@
 package dev.cutover.schema.preflight;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
 import dev.cutover.platform.database.Replication;
+import dev.cutover.schema.section.CutoverSchema;
 import dev.cutover.schema.testing.TestDatabases;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.SharedStackExtension;
@@ -50,6 +56,39 @@ class ReplicationProofIntegrationTest {
                 + " ON s.oid = r.srsubid WHERE s.subname = 'proof_adopted_sub'")).isEqualTo(3);
         assertThat(TestDatabases.number(pair.source(), "SELECT count(*) FROM cutover.canary")).as("the proof's row is gone")
                 .isZero();
+    }
+
+    @Test
+    void aHeartbeatWrittenAcrossTheAdoptionStillReachesTheTargetAfterwards(LocalStack stack) throws Exception {
+        DatabasePair pair = replicatedByHand(stack, "proof_beating");
+        Replication adopted = new Replication("proof_beating_pub", null, "proof_beating_sub", true).resolve("proof_beating");
+        try (Connection beating = pair.source().connect()) {
+            CutoverSchema.install(beating);
+            beating.setAutoCommit(false);
+            // lag-monitor's beat, open while the preflight adds cutover's tables to the team's publication.
+            beat(beating, 1);
+
+            CompletableFuture<List<Finding>> proving = CompletableFuture.supplyAsync(
+                    () -> new ReplicationProof(ROUND_TRIP).prove(pair, "proof_beating", adopted));
+            await().atMost(ROUND_TRIP).until(() -> TestDatabases.number(pair.source(), "SELECT count(*) FROM"
+                    + " pg_publication_tables WHERE pubname = 'proof_beating_pub' AND tablename = 'heartbeat'") == 1);
+            beat(beating, 2);
+            beating.commit();
+
+            assertThat(proving.get()).isEmpty();
+            beating.setAutoCommit(true);
+            beat(beating, 3);
+        }
+
+        await().atMost(ROUND_TRIP).until(() -> TestDatabases.number(pair.target(),
+                "SELECT count(*) FROM cutover.heartbeat WHERE id = 3") == 1);
+    }
+
+    private static void beat(Connection connection, int id) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO cutover.heartbeat (id, beat_at) VALUES (" + id + ", now())"
+                    + " ON CONFLICT (id) DO UPDATE SET beat_at = excluded.beat_at");
+        }
     }
 
     @Test
