@@ -44,6 +44,11 @@ public final class KafkaProbe implements AutoCloseable {
 
     /** With these client settings: {@code bootstrap.servers} and, on a broker that asks for it, a SASL login. */
     public KafkaProbe(Map<String, Object> client) {
+        this(client, List.of());
+    }
+
+    /** Reading {@code alsoRead} besides the commands, the events and the lag reports. */
+    public KafkaProbe(Map<String, Object> client, List<String> alsoRead) {
         Map<String, Object> producerConfig = new HashMap<>(client);
         producerConfig.put("acks", "all");
         producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new AvroMessageSerializer());
@@ -51,7 +56,9 @@ public final class KafkaProbe implements AutoCloseable {
         consumerConfig.putAll(Map.of("group.id", "probe-" + UUID.randomUUID(), "auto.offset.reset", "earliest",
                 "isolation.level", "read_committed"));
         consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of("cutover.events", "cutover.commands", "replication.lag"));
+        List<String> topics = new ArrayList<>(List.of("cutover.events", "cutover.commands", "replication.lag"));
+        topics.addAll(alsoRead);
+        consumer.subscribe(topics);
     }
 
     /** Metadata for a test message about {@code database} in cutover {@code cutoverId}. */

@@ -21,7 +21,7 @@ import dev.cutover.sandbox.report.Report;
 public final class Sandbox {
 
     private static final String USAGE = """
-            usage: ./rehearse [--runs N] [--fault NAME | --fault-matrix [--cases NAME,...]] [--then-fallback] [--instances N] [--client plain|starter|pgbouncer] [--client-dns-cache SECONDS[:stale]] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--kafka-sasl] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
+            usage: ./rehearse [--runs N] [--fault NAME | --fault-matrix [--cases NAME,...]] [--then-fallback] [--instances N] [--client plain|starter|pgbouncer] [--client-dns-cache SECONDS[:stale]] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--kafka-sasl] [--replicators N] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
               --fault     inject one failure into the saga's cutover; a rollback is then a correct outcome, and
                           the report shows the source serving again with nothing lost. The faults:
             %s
@@ -47,6 +47,9 @@ public final class Sandbox {
               --kafka-sasl Kafka in its own JVM with SASL/SCRAM and ACLs: every service logs in as its own user
                           with only its ACLs (platform's KafkaAccess), its password from a file, and cutoverctl as
                           the operator with --kafka-config; the saga method only, without --fault
+              --replicators N replicator processes sharing the full load (needs --layout processes; default 1):
+                          cutover.replicator.sharing.enabled on every one, and the run prints the load's tasks by the
+                          instance that copied them
               --size-mb   seed-shaped data on the source, in MB (default 200)
               --rate      client transactions per second (default 1000)
               --workers   client connections (default 8)
@@ -67,10 +70,11 @@ public final class Sandbox {
         FleetOptions fleet;
         boolean kafkaSasl;
         boolean thenFallback;
+        int replicators;
         List<FaultCase> matrixRun = null;
         try {
             List<String> rest = new ArrayList<>(Arrays.asList(args));
-            runs = runs(rest);
+            runs = count(rest, "--runs");
             method = Method.take(rest);
             fault = fault(rest);
             fleet = FleetOptions.take(rest);
@@ -78,6 +82,7 @@ public final class Sandbox {
                 throw new IllegalArgumentException("--compare runs the single-pool client: drop --instances, --client and --client-dns-cache");
             }
             kafkaSasl = rest.remove("--kafka-sasl");
+            replicators = count(rest, "--replicators");
             if (kafkaSasl && (fault != null || method != Method.SAGA)) {
                 throw new IllegalArgumentException("--kafka-sasl runs the saga's cutover without a fault: drop --fault,"
                         + " --method plain and --compare");
@@ -111,6 +116,10 @@ public final class Sandbox {
             } else {
                 options = parse(rest.toArray(String[]::new));
             }
+            if (replicators > 1 && (options.layout() != Layout.PROCESSES || method != Method.SAGA || matrixRun != null)) {
+                throw new IllegalArgumentException("--replicators starts replicator processes beside each other: add"
+                        + " --layout processes, with the saga and without --fault-matrix");
+            }
             if (fault != null && method != Method.SAGA) {
                 // Faults are injected into the saga's steps; the plain program would silently run without one.
                 throw new IllegalArgumentException("--fault applies to the saga only: drop --method plain / --compare");
@@ -138,7 +147,7 @@ public final class Sandbox {
                     System.out.printf("%n=== rehearsal %d of %d ===%n", run, runs);
                 }
                 Report report = method.rehearsal(options, System.out).withFault(fault).withFleet(fleet)
-                        .withKafkaSasl(kafkaSasl).withThenFallback(thenFallback).run();
+                        .withKafkaSasl(kafkaSasl).withThenFallback(thenFallback).withReplicators(replicators).run();
                 report.print(System.out);
                 reports.add(report);
             }
@@ -214,24 +223,25 @@ public final class Sandbox {
         return fault;
     }
 
-    private static int runs(List<String> args) {
-        int index = args.indexOf("--runs");
+    /** A whole number of at least 1 given as {@code option N}, taken out of {@code args}; 1 when not given. */
+    static int count(List<String> args, String option) {
+        int index = args.indexOf(option);
         if (index < 0) {
             return 1;
         }
         if (index + 1 >= args.size()) {
-            throw new IllegalArgumentException("--runs needs a value");
+            throw new IllegalArgumentException(option + " needs a value");
         }
         String value = args.remove(index + 1);
         args.remove(index);
         try {
-            int runs = Integer.parseInt(value);
-            if (runs < 1) {
-                throw new IllegalArgumentException("--runs must be at least 1, was " + runs);
+            int count = Integer.parseInt(value);
+            if (count < 1) {
+                throw new IllegalArgumentException(option + " must be at least 1, was " + count);
             }
-            return runs;
+            return count;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--runs needs a number, got '" + value + "'");
+            throw new IllegalArgumentException(option + " needs a number, got '" + value + "'");
         }
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +41,19 @@ class SandboxUnitTest {
         assertThatThrownBy(() -> Sandbox.parse(new String[] {"--fast", "1"})).hasMessageContaining("unknown option --fast");
         assertThatThrownBy(() -> Sandbox.parse(new String[] {"--rate", "lots"})).hasMessageContaining("--rate needs a number");
         assertThatThrownBy(() -> Sandbox.parse(new String[] {"--rate"})).hasMessageContaining("--rate needs a value");
+    }
+
+    @Test
+    void aCountIsTakenOutOfTheArgumentsAndMustBeAWholeNumberOfAtLeastOne() {
+        List<String> args = new ArrayList<>(List.of("--layout", "processes", "--replicators", "2"));
+
+        assertThat(Sandbox.count(args, "--replicators")).isEqualTo(2);
+        assertThat(args).containsExactly("--layout", "processes");
+        assertThat(Sandbox.count(args, "--replicators")).as("not given").isEqualTo(1);
+        assertThatThrownBy(() -> Sandbox.count(new ArrayList<>(List.of("--replicators", "0")), "--replicators"))
+                .hasMessageContaining("--replicators must be at least 1, was 0");
+        assertThatThrownBy(() -> Sandbox.count(new ArrayList<>(List.of("--runs", "x")), "--runs"))
+                .hasMessageContaining("--runs needs a number, got 'x'");
     }
 
     @Test

@@ -81,6 +81,8 @@ public final class Rehearsal {
     /** The operator's Kafka client properties file for cutoverctl, with {@link #kafkaSecurity}. */
     private Path operatorKafkaConfig;
     private FallbackRehearsal thenFallback;
+    /** Replicator processes sharing the full load; 1: one, copying alone. */
+    private int replicators = 1;
     private FallbackRehearsal.Outcome fallbackOutcome;
     /** {@code null}: the services log in to the databases as each server's superuser. */
     private Services.DatabaseLogin servicesRole;
@@ -184,6 +186,18 @@ public final class Rehearsal {
     }
 
     /**
+     * {@code count} replicator processes (processes layout), each with {@code cutover.replicator.sharing.enabled}: the
+     * one that gets {@code CopyData} hands the load's tasks out and every one copies some.
+     */
+    public Rehearsal withReplicators(int count) {
+        if (count > 1 && options.layout() != Layout.PROCESSES) {
+            throw new IllegalArgumentException("--replicators " + count + " needs --layout processes");
+        }
+        this.replicators = count;
+        return this;
+    }
+
+    /**
      * The services log in to both servers as a role of their own, {@code user}, with a random password, made before
      * they start, rather than as the superuser, whose password the local stack fixes (a secret nobody could search
      * for).
@@ -235,7 +249,7 @@ public final class Rehearsal {
                         HandMadeReplication.PUBLICATION, since(subscribing), handMade.adopted() ? "adopted" : "not adopted");
             }
             try (Services services = new Services(stack, work, options.dnsTtl(), options.layout());
-                    KafkaProbe bus = new KafkaProbe(busLogin)) {
+                    KafkaProbe bus = new KafkaProbe(busLogin, replicators > 1 ? SharedLoad.TOPICS : List.of())) {
                 if (kafkaSecurity != null) {
                     services.logInToKafka(kafkaSecurity);
                 }
@@ -261,11 +275,20 @@ public final class Rehearsal {
                     thenFallback.configure(services);
                 }
                 Instant starting = Instant.now();
+                if (replicators > 1) {
+                    services.configure(Services.Service.REPLICATOR, "cutover.replicator.sharing.enabled", "true");
+                }
                 services.startAll();
-                out.printf("  services   5 started in %d ms%s%n", since(starting),
+                for (int another = 2; another <= replicators; another++) {
+                    services.startAnother(Services.Service.REPLICATOR);
+                }
+                out.printf("  services   %d started in %d ms%s%n", 4 + replicators, since(starting),
                         processes ? ", each its own process (logs in " + services.logDirectory() + ")" : "");
                 if (handMade == null) {
                     prepareTarget(bus, stack);
+                    if (replicators > 1) {
+                        SharedLoad.report(bus, out);
+                    }
                 }
                 Report report = cutover(stack, bus, services);
                 if (inspection != null) {

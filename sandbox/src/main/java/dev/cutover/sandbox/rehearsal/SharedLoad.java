@@ -1,0 +1,73 @@
+package dev.cutover.sandbox.rehearsal;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.apache.avro.specific.SpecificRecord;
+
+import dev.cutover.events.CopyLoadTask;
+import dev.cutover.events.LoadTaskDone;
+import dev.cutover.events.topic.Topics;
+import dev.cutover.platform.KafkaProbe;
+
+/**
+ * A full load shared by several replicator processes, as the rehearsal shows it: which instance copied how many of
+ * the load's tasks, read from the tasks and their answers on the bus.
+ */
+final class SharedLoad {
+
+    /** The topics besides the probe's usual ones that a shared load's tasks and answers travel on. */
+    static final List<String> TOPICS = List.of(Topics.LOAD_TASKS.name(), Topics.LOAD_TASK_RESULTS.name());
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private SharedLoad() {
+    }
+
+    /**
+     * Reads until every task handed out has an answer that copied it, then prints the tasks by instance; returns the
+     * count by instance (empty when no task was handed out: the load was not shared).
+     */
+    static Map<String, Long> report(KafkaProbe bus, PrintStream out) {
+        Instant deadline = Instant.now().plus(PATIENCE);
+        bus.poll(Duration.ofMillis(200));
+        while (!complete(bus.seen()) && Instant.now().isBefore(deadline)) {
+            bus.poll(Duration.ofMillis(200));
+        }
+        List<SpecificRecord> seen = bus.seen();
+        Set<String> handedOut = seen.stream().filter(CopyLoadTask.class::isInstance).map(CopyLoadTask.class::cast)
+                .map(task -> task.getLoadId() + "#" + task.getTask()).collect(Collectors.toSet());
+        Map<String, Long> byInstance = new TreeMap<>(copied(seen).collect(
+                Collectors.groupingBy(LoadTaskDone::getCopiedBy, Collectors.counting())));
+        if (handedOut.isEmpty()) {
+            out.printf("  load       not shared: no task was handed out on %s%n", Topics.LOAD_TASKS.name());
+        } else {
+            out.printf("  load       %d tasks shared by %d replicator instances: %s%s%n", handedOut.size(),
+                    byInstance.size(), byInstance.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                            .collect(Collectors.joining(", ")),
+                    complete(seen) ? "" : " (not every task's answer was read within " + PATIENCE.toSeconds() + " s)");
+        }
+        return byInstance;
+    }
+
+    private static boolean complete(List<SpecificRecord> seen) {
+        Set<String> handedOut = seen.stream().filter(CopyLoadTask.class::isInstance).map(CopyLoadTask.class::cast)
+                .map(task -> task.getLoadId() + "#" + task.getTask()).collect(Collectors.toSet());
+        Set<String> answered = copied(seen).map(done -> done.getLoadId() + "#" + done.getTask())
+                .collect(Collectors.toSet());
+        return !handedOut.isEmpty() && answered.containsAll(handedOut);
+    }
+
+    /** The answers that copied a task (not those that found it copied already, nor failures). */
+    private static Stream<LoadTaskDone> copied(List<SpecificRecord> seen) {
+        return seen.stream().filter(LoadTaskDone.class::isInstance).map(LoadTaskDone.class::cast)
+                .filter(done -> done.getFailure() == null && !done.getAlreadyCopied());
+    }
+}
