@@ -6,7 +6,7 @@ import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
 import dev.cutover.events.CutoverCompleted;
-import dev.cutover.events.CutoverStarted;
+import dev.cutover.events.MigrationReady;
 import dev.cutover.events.MigrationStarted;
 import dev.cutover.events.MigrationStepStarted;
 import dev.cutover.events.StepStarted;
@@ -35,11 +35,13 @@ public enum Moment {
     /** The DNS record's TTL is lowered to the cutover's. */
     LOWER_DNS_TTL(Phase.MIGRATION),
     /**
-     * The cutover has started ({@code CutoverStarted}): its preflight runs, and the flip comes next. A fault that must
-     * be in place when the flip is sent strikes here: the flip lands milliseconds after its step begins, before a
-     * fault struck at {@link #FLIP_DNS} could reach it.
+     * The migration is ready ({@code MigrationReady}): the operator's cutover is started next, its preflight runs, and
+     * the flip follows. A fault that must be in place when the flip is sent strikes here: the flip lands milliseconds
+     * after its step begins, before a fault struck at {@link #FLIP_DNS} could reach it, and even the ~200 ms from
+     * {@code CutoverStarted} to the flip is a race for a reader of the bus on a busy machine; from the migration's
+     * readiness there is a JVM's start (cutoverctl) and the preflight to spare.
      */
-    START(Phase.SWITCH),
+    READY(Phase.SWITCH),
     /** The DNS name moves to the still locked target; nothing has been fenced yet. */
     FLIP_DNS(Phase.SWITCH),
     /** The fence, the canary, the sequences and the wait for the catch-up begin. */
@@ -72,13 +74,13 @@ public enum Moment {
 
     /** The cutover's steps, in the order they come: where each service is killed. */
     public static List<Moment> stepsOfTheCutover() {
-        return Arrays.stream(values()).filter(moment -> !moment.duringMigration() && moment != START).toList();
+        return Arrays.stream(values()).filter(moment -> !moment.duringMigration() && moment != READY).toList();
     }
 
     boolean triggeredBy(SpecificRecord message) {
         return switch (this) {
             case PREFLIGHT -> message instanceof MigrationStarted;
-            case START -> message instanceof CutoverStarted;
+            case READY -> message instanceof MigrationReady;
             case TIDY_UP -> message instanceof CutoverCompleted;
             default -> duringMigration()
                     ? message instanceof MigrationStepStarted migrationStep && migrationStep.getStep().equals(name())
