@@ -77,6 +77,16 @@ final class CaseWatch implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Strikes the case's fault now if its moment is {@link Moment#START}, which no message triggers: the harness calls
+     * this just before it starts the cutover, and waits until {@link StrikingFault#injectedAt()} is set.
+     */
+    synchronized void strikeAtStart() {
+        if (fault.faultCase().moment() == Moment.START && striking == null) {
+            striking = Thread.ofPlatform().name("strike-" + fault.faultCase().name()).daemon().start(this::strike);
+        }
+    }
+
     /** When the case's migration became ready ({@code MigrationReady}); {@code null} if it did not. */
     Instant readyAt() {
         return readyAt;

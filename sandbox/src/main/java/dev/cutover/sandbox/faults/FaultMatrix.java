@@ -89,8 +89,8 @@ public final class FaultMatrix {
             cases.add(FaultCase.of(new CutOffPostgres(side, CUT_OFF), Moment.OPEN_TARGET, COMPLETES,
                     "past no return: forward once the " + side.label() + " answers again"));
         }
-        // From the migration's readiness: a flip takes milliseconds, so a fault struck as its step begins would race it.
-        cases.add(FaultCase.of(new DnsUnreachable(CUT_OFF), Moment.READY, ROLLS_BACK,
+        // In place before the cutover starts: a flip takes milliseconds, so a fault struck as its step begins would race it.
+        cases.add(FaultCase.of(new DnsUnreachable(CUT_OFF), Moment.START, ROLLS_BACK,
                 "the flip times out; the name is put back once the server answers"));
         cases.add(FaultCase.of(new DnsUnreachable(CUT_OFF), Moment.TIDY_UP, COMPLETES,
                 "only the TTL's restore waits for the server"));
@@ -136,7 +136,7 @@ public final class FaultMatrix {
             case PREFLIGHT, PRE_DATA, POST_DATA, VERIFY_SCHEMA -> Service.SCHEMA_SERVICE;
             case FULL_LOAD, STREAMING, VERIFY_DATA -> Service.REPLICATOR;
             case LOWER_DNS_TTL -> Service.DNS_SWITCHER;
-            case READY, FLIP_DNS, STOP_TRAFFIC, OPEN_TARGET, TIDY_UP ->
+            case START, FLIP_DNS, STOP_TRAFFIC, OPEN_TARGET, TIDY_UP ->
                     throw new IllegalArgumentException(step + " is a step of the cutover, not of the migration");
         };
     }
@@ -150,7 +150,7 @@ public final class FaultMatrix {
                 "stop-broker-65s-at-open-target",
                 "restart-target-at-open-target",
                 "cut-off-source-20s-at-stop-traffic",
-                "dns-unreachable-20s-at-ready",
+                "dns-unreachable-20s-at-start",
                 "pause-cutover-service-55s-at-open-target"));
     }
 

@@ -195,6 +195,10 @@ final class MatrixBench implements AutoCloseable {
                 await("every consumer group stable after the first migration", groups::allStable);
                 groups.noteAsSettled();
             }
+            if (seat.fault().faultCase().moment() == Moment.START) {
+                watch.strikeAtStart();
+                await("the fault in place before the cutover starts", () -> seat.fault().injectedAt() != null);
+            }
             int started = Cutoverctl.run(out, out, "start", "--bootstrap-servers", bootstrap, "--database", seat.database(),
                     "--operator", Services.OPERATOR, "--reason", "fault matrix", "--cutover-id", cutoverId);
             if (started != 0) {

@@ -6,7 +6,6 @@ import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
 import dev.cutover.events.CutoverCompleted;
-import dev.cutover.events.MigrationReady;
 import dev.cutover.events.MigrationStarted;
 import dev.cutover.events.MigrationStepStarted;
 import dev.cutover.events.StepStarted;
@@ -35,13 +34,13 @@ public enum Moment {
     /** The DNS record's TTL is lowered to the cutover's. */
     LOWER_DNS_TTL(Phase.MIGRATION),
     /**
-     * The migration is ready ({@code MigrationReady}): the operator's cutover is started next, its preflight runs, and
-     * the flip follows. A fault that must be in place when the flip is sent strikes here: the flip lands milliseconds
-     * after its step begins, before a fault struck at {@link #FLIP_DNS} could reach it, and even the ~200 ms from
-     * {@code CutoverStarted} to the flip is a race for a reader of the bus on a busy machine; from the migration's
-     * readiness there is a JVM's start (cutoverctl) and the preflight to spare.
+     * The cutover's start: the harness strikes it itself, just before it runs {@code cutoverctl start}, and waits until
+     * it is in place. A fault that must be in place when the flip is sent strikes here: the flip lands milliseconds
+     * after its step begins, and ~200 ms after {@code CutoverStarted}, too soon for a reader of the bus on a busy
+     * machine; struck at the migration's readiness instead, a 20 s fault could be over before the client's warm-up
+     * and the settling of the services' groups let the cutover start. No message triggers it.
      */
-    READY(Phase.SWITCH),
+    START(Phase.SWITCH),
     /** The DNS name moves to the still locked target; nothing has been fenced yet. */
     FLIP_DNS(Phase.SWITCH),
     /** The fence, the canary, the sequences and the wait for the catch-up begin. */
@@ -74,13 +73,13 @@ public enum Moment {
 
     /** The cutover's steps, in the order they come: where each service is killed. */
     public static List<Moment> stepsOfTheCutover() {
-        return Arrays.stream(values()).filter(moment -> !moment.duringMigration() && moment != READY).toList();
+        return Arrays.stream(values()).filter(moment -> !moment.duringMigration() && moment != START).toList();
     }
 
     boolean triggeredBy(SpecificRecord message) {
         return switch (this) {
             case PREFLIGHT -> message instanceof MigrationStarted;
-            case READY -> message instanceof MigrationReady;
+            case START -> false;
             case TIDY_UP -> message instanceof CutoverCompleted;
             default -> duringMigration()
                     ? message instanceof MigrationStepStarted migrationStep && migrationStep.getStep().equals(name())
