@@ -100,8 +100,9 @@ public class MessagePublisher {
         for (SpecificRecord message : messages) {
             try {
                 acks.add(template.send(topicFor(message), keyOf(metadataOf(message)), message));
-            } catch (KafkaException e) {
-                // A producer whose transaction already failed refuses every further send at once.
+            } catch (KafkaException | org.springframework.kafka.KafkaException e) {
+                // Refused at once: by a producer whose transaction already failed, or (Spring's "Send failed") by a
+                // broker whose answer, a refusal of this user or a record too large, came before send returned.
                 throw new PublishFailed("Kafka did not accept " + describe(message) + " on " + topicFor(message)
                         + ": " + e.getMessage(), e);
             }

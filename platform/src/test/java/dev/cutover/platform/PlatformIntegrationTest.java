@@ -1,6 +1,7 @@
 package dev.cutover.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -42,6 +44,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 
+import dev.cutover.events.AbortCutover;
 import dev.cutover.events.CopyData;
 import dev.cutover.events.Metadata;
 import dev.cutover.events.StepFailed;
@@ -163,6 +166,21 @@ class PlatformIntegrationTest {
             }
         }
         return false;
+    }
+
+    @Test
+    void aMessageTheProducerRefusesAtOnceIsAPublishFailedNamingItsTopic() {
+        MessagePublisher publisher = service.getBean(MessagePublisher.class);
+        AbortCutover tooLarge = AbortCutover.newBuilder()
+                .setMetadata(publisher.originating("app", "c-" + UUID.randomUUID(), null))
+                .setOperator("olivia")
+                .setReason("x".repeat(2 * 1024 * 1024))
+                .build();
+
+        assertThatThrownBy(() -> publisher.publish(tooLarge))
+                .isInstanceOf(PublishFailed.class)
+                .hasMessageContaining("cutover.commands")
+                .hasRootCauseInstanceOf(RecordTooLargeException.class);
     }
 
     @Test

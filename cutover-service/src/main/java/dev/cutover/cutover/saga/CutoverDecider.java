@@ -689,13 +689,13 @@ public final class CutoverDecider {
         return new Decision(events, tidyUp(tidyingUp.progress(), sent));
     }
 
-    /** Names each task, the service that does not answer it, and what the operator does about it. */
     /**
      * What a {@code StepFailureNoted(TIDY_UP)} says when it names a task nobody answered, the one note of the tidy-up
      * that asks the operator to act (a participant's failure it notes is retried on its own).
      */
     public static final String UNANSWERED_TIDY_UP = " not confirmed after ";
 
+    /** Names each task, the service that does not answer it, and what the operator does about it. */
     private static String unanswered(Set<TidyUpTask> sent, int attempts, CutoverPolicy policy) {
         var participants = new TreeSet<String>();
         var tasks = new ArrayList<String>();

@@ -14,9 +14,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import dev.cutover.cutover.saga.CutoverDecider;
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverRejected;
-import dev.cutover.cutover.saga.CutoverDecider;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.MigrationReady;
 import dev.cutover.events.SagaSilent;

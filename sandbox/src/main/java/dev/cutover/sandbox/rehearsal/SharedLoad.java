@@ -42,8 +42,7 @@ final class SharedLoad {
             bus.poll(Duration.ofMillis(200));
         }
         List<SpecificRecord> seen = bus.seen();
-        Set<String> handedOut = seen.stream().filter(CopyLoadTask.class::isInstance).map(CopyLoadTask.class::cast)
-                .map(task -> task.getLoadId() + "#" + task.getTask()).collect(Collectors.toSet());
+        Set<String> handedOut = handedOut(seen);
         Map<String, Long> byInstance = new TreeMap<>(copied(seen).collect(
                 Collectors.groupingBy(LoadTaskDone::getCopiedBy, Collectors.counting())));
         if (handedOut.isEmpty()) {
@@ -58,11 +57,16 @@ final class SharedLoad {
     }
 
     private static boolean complete(List<SpecificRecord> seen) {
-        Set<String> handedOut = seen.stream().filter(CopyLoadTask.class::isInstance).map(CopyLoadTask.class::cast)
-                .map(task -> task.getLoadId() + "#" + task.getTask()).collect(Collectors.toSet());
+        Set<String> handedOut = handedOut(seen);
         Set<String> answered = copied(seen).map(done -> done.getLoadId() + "#" + done.getTask())
                 .collect(Collectors.toSet());
         return !handedOut.isEmpty() && answered.containsAll(handedOut);
+    }
+
+    /** Every task handed out, as load and number. */
+    private static Set<String> handedOut(List<SpecificRecord> seen) {
+        return seen.stream().filter(CopyLoadTask.class::isInstance).map(CopyLoadTask.class::cast)
+                .map(task -> task.getLoadId() + "#" + task.getTask()).collect(Collectors.toSet());
     }
 
     /** The answers that copied a task (not those that found it copied already, nor failures). */
