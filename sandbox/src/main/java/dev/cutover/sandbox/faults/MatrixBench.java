@@ -143,6 +143,7 @@ final class MatrixBench implements AutoCloseable {
         } catch (Exception e) {
             failure = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
         } finally {
+            seat.fault().releaseTheFence();
             watch.close();
             services.restoreAll();
         }
@@ -195,6 +196,7 @@ final class MatrixBench implements AutoCloseable {
                 await("every consumer group stable after the first migration", groups::allStable);
                 groups.noteAsSettled();
             }
+            seat.fault().holdTheFence(stack.source());
             if (seat.fault().faultCase().moment() == Moment.START) {
                 watch.strikeAtStart();
                 await("the fault in place before the cutover starts", () -> seat.fault().injectedAt() != null);

@@ -1,6 +1,9 @@
 package dev.cutover.sandbox.faults;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.locks.LockSupport;
@@ -25,6 +28,14 @@ import dev.cutover.stack.UdpProxy;
  * One case's disruption: set up before the services start (a proxy between them and a server), injected from the
  * case's watcher at the case's step, held there for its duration, and healed right after. It acts on the bench's
  * stack and services.
+ *
+ * <p>A fault of the servers, the broker or the saga struck as the fence begins would race it: the fence, the canary and
+ * its sighting were all answered within 50 to 90 ms of {@code StepStarted STOP_TRAFFIC}, before a reader of the bus
+ * could strike, and the cutover then rightly completed. For those cases the harness holds the fence itself
+ * ({@link #holdTheFence}): a row lock on the application's role in the source's {@code pg_authid}, taken before the
+ * cutover starts, keeps the fence's {@code ALTER ROLE ... NOLOGIN} waiting, while the application writes on as before,
+ * until the fault is in place; then the lock is let go (or the restarted source has ended it) and the fence goes on
+ * into the fault. A kill needs no hold: it lands within milliseconds, and either way the step times out.
  */
 final class StrikingFault {
 
@@ -34,6 +45,8 @@ final class StrikingFault {
     private UdpProxy dnsProxy;
     private long pausedPid;
     private volatile Instant injectedAt;
+    /** The source session whose row lock holds the fence ({@link #holdTheFence}); {@code null} when none does. */
+    private Connection fenceHold;
 
     StrikingFault(FaultCase faultCase, String database) {
         this.faultCase = faultCase;
@@ -73,29 +86,32 @@ final class StrikingFault {
     void inject(LocalStack stack, Services services) throws IOException, InterruptedException {
         injectedAt = Instant.now();
         switch (faultCase.disruption()) {
-            case KillProcess kill -> services.stop(kill.service());
+            case KillProcess kill -> {
+                services.stop(kill.service());
+                releaseTheFence();
+            }
             case StopBroker stop -> {
                 stack.kafka().stop();
-                holdFor(stop.down());
+                inPlaceFor(stop.down());
             }
             case RestartPostgres restart -> {
                 server(stack, restart.side()).stop();
-                holdFor(restart.down());
+                inPlaceFor(restart.down());
             }
             case CutOffPostgres cut -> {
                 postgresProxy.blackHole();
-                holdFor(cut.held());
+                inPlaceFor(cut.held());
             }
             case DnsUnreachable unreachable -> {
                 dnsProxy.blackHole();
-                holdFor(unreachable.held());
+                inPlaceFor(unreachable.held());
             }
             case PauseSaga pause -> {
                 pausedPid = services.pid(Service.CUTOVER_SERVICE);
                 signal("STOP", pausedPid);
                 // The standby starts now, so the instance paused is the one that owned the saga.
                 services.startAnother(Service.CUTOVER_SERVICE);
-                holdFor(Duration.between(Instant.now(), injectedAt.plus(pause.paused())));
+                inPlaceFor(Duration.between(Instant.now(), injectedAt.plus(pause.paused())));
             }
         }
     }
@@ -112,6 +128,50 @@ final class StrikingFault {
             case CutOffPostgres cut -> postgresProxy.restore();
             case DnsUnreachable unreachable -> dnsProxy.restore();
             case PauseSaga pause -> signal("CONT", pausedPid);
+        }
+    }
+
+    /** Whether the harness holds the fence until the fault is in place: see the class's comment. */
+    boolean holdsTheFence() {
+        return faultCase.moment() == Moment.STOP_TRAFFIC && !(faultCase.disruption() instanceof KillProcess);
+    }
+
+    /**
+     * Before the cutover starts, for a case that {@link #holdsTheFence}: locks the application role's row in the
+     * source's {@code pg_authid} (the role is the case's database's), so that the fence's {@code ALTER ROLE} waits.
+     * Logins read the row without locking it: the application goes on as before.
+     */
+    synchronized void holdTheFence(Postgres source) throws SQLException {
+        if (!holdsTheFence() || fenceHold != null) {
+            return;
+        }
+        Connection connection = source.connect(database);
+        try (PreparedStatement lock = connection.prepareStatement(
+                "select 1 from pg_authid where rolname = ? for update")) {
+            connection.setAutoCommit(false);
+            lock.setString(1, database);
+            lock.executeQuery().close();
+            fenceHold = connection;
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Lets the fence go on: once the fault is in place, and at the latest when the case ends. A restarted source has
+     * already ended the session, which then has nothing to let go.
+     */
+    synchronized void releaseTheFence() {
+        if (fenceHold == null) {
+            return;
+        }
+        try (Connection held = fenceHold) {
+            held.rollback();
+        } catch (SQLException endedWithTheServer) {
+            // Its transaction ended with its session: the lock is gone either way.
+        } finally {
+            fenceHold = null;
         }
     }
 
@@ -132,6 +192,12 @@ final class StrikingFault {
 
     private static Postgres server(LocalStack stack, Side side) {
         return side == Side.SOURCE ? stack.source() : stack.target();
+    }
+
+    /** The fault is in place: the fence may go on into it, and the fault lasts {@code duration}. */
+    private void inPlaceFor(Duration duration) {
+        releaseTheFence();
+        holdFor(duration);
     }
 
     /** The fault's own duration (how long the broker stays down, the network cut): a part of the fault, not a wait for it. */
