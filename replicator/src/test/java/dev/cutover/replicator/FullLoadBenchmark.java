@@ -40,8 +40,13 @@ import dev.cutover.stack.PostgresServer;
  * test: run it by hand (see the module's README) and read the table it prints.
  *
  * <p>Arguments: gigabytes of table data to generate (default 2.2), replicator workers (default 2), rounds
- * (default 3; the medians are reported), and optionally the methods to run, comma-separated (default all:
- * {@code cutover,cutover-after,native,dump,dump-z0,pgcopydb}).
+ * (default 3; the medians are reported), optionally the methods to run, comma-separated (default {@code all}:
+ * {@code cutover,cutover-after,native,dump,dump-z0,pgcopydb}), and the data set ({@link BenchmarkData}: {@code shop},
+ * the default, or {@code documents}).
+ *
+ * <p>Every method's time includes the target's statistics, as a target that is to serve needs them: the replicator's
+ * post-data analyzes each table (schema-service's {@code Statistics}), pgcopydb runs {@code VACUUM ANALYZE} itself,
+ * and the other methods end with {@code vacuumdb --analyze-only -j 2}.
  *
  * <p>{@code cutover} runs the copy and the post-data the way the migration saga does, with the same classes and
  * without Kafka: each table's indexes and keys are built as soon as its copy ends, one command after the other as
@@ -73,7 +78,8 @@ public final class FullLoadBenchmark {
         double gigabytes = args.length > 0 ? Double.parseDouble(args[0]) : 2.2;
         int workers = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        List<String> only = args.length > 3 ? List.of(args[3].split(",")) : List.of();
+        List<String> only = args.length > 3 && !args[3].equals("all") ? List.of(args[3].split(",")) : List.of();
+        BenchmarkData data = BenchmarkData.named(args.length > 4 ? args[4] : "shop", gigabytes);
         // The servers run as the postgres user, who must reach their directories.
         Path work = Files.createDirectories(Path.of("/var/tmp", "cutover-benchmark-" + ProcessHandle.current().pid()));
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -81,28 +87,30 @@ public final class FullLoadBenchmark {
                 .withDirectory(work.resolve("pg11")).withSettings(SETTINGS));
                 PostgresServer target = PostgresServer.start(PostgresServer.Options.of("17.11.0")
                         .withDirectory(work.resolve("pg17")).withSettings(SETTINGS))) {
-            new FullLoadBenchmark(source, target, work, workers, rounds).run(gigabytes, only);
+            new FullLoadBenchmark(source, target, work, workers, rounds).run(data, only);
         } finally {
             new ProcessBuilder("rm", "-rf", work.toString()).inheritIO().start().waitFor();
         }
     }
 
-    private void run(double gigabytes, List<String> only) throws Exception {
+    private void run(BenchmarkData data, List<String> only) throws Exception {
         say("source PostgreSQL " + source.version() + " at " + source.port() + ", target " + target.version() + " at "
                 + target.port() + ", work directory " + work);
         source.createDatabase(SOURCE_DB);
         Instant generating = Instant.now();
-        generate(gigabytes);
-        long tableBytes = scalar(source, SOURCE_DB,
-                "SELECT sum(pg_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE c.relkind = 'r' AND n.nspname = 'public'");
-        long biggest = scalar(source, SOURCE_DB, "SELECT pg_relation_size('public.events')");
+        generate(data);
+        // Each table with its TOAST: a wide row's text is stored out of line, and copied like any other.
+        String tablesOnly = " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r'"
+                + " AND n.nspname = 'public'";
+        long tableBytes = scalar(source, SOURCE_DB, "SELECT sum(pg_table_size(c.oid))" + tablesOnly);
+        long biggest = scalar(source, SOURCE_DB, "SELECT max(pg_table_size(c.oid))" + tablesOnly);
         long tables = scalar(source, SOURCE_DB, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
         long indexes = scalar(source, SOURCE_DB, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public'");
+        long foreignKeys = scalar(source, SOURCE_DB, "SELECT count(*) FROM pg_constraint WHERE contype = 'f'");
         long rows = totalRows(source, SOURCE_DB);
-        say(String.format(Locale.ROOT, "generated %.2f GiB of table data (%d rows) in %d tables, %d indexes, in %d s;"
-                + " events (uuid key) holds %.0f%%", tableBytes / GIB, rows, tables, indexes,
-                Duration.between(generating, Instant.now()).toSeconds(), 100.0 * biggest / tableBytes));
+        say(String.format(Locale.ROOT, "generated data set %s: %.2f GiB of table data (%d rows) in %d tables, %d indexes,"
+                + " %d foreign keys, in %d s; the biggest table holds %.0f%%", data.name(), tableBytes / GIB, rows, tables,
+                indexes, foreignKeys, Duration.between(generating, Instant.now()).toSeconds(), 100.0 * biggest / tableBytes));
 
         Map<String, Method> all = new LinkedHashMap<>();
         all.put("cutover", db -> cutover(db, true));
@@ -294,6 +302,7 @@ public final class FullLoadBenchmark {
         shell("pg_dump --section=post-data --no-publications --no-subscriptions " + from() + " | psql -q -v ON_ERROR_STOP=1 "
                 + to(targetDb));
         say(String.format(Locale.ROOT, "   post-data: %.1f s", Duration.between(indexing, Instant.now()).toMillis() / 1000.0));
+        analyze(targetDb);
         execute(target, targetDb, "DROP SUBSCRIPTION bench_native");
         execute(source, SOURCE_DB, "DROP PUBLICATION bench_native");
     }
@@ -303,6 +312,14 @@ public final class FullLoadBenchmark {
         shell("pg_dump -Fd -j 2 " + compression + " -f " + dump + " " + from());
         shell("pg_restore -j 2 -d " + targetDb + " " + connection(target) + " " + dump);
         shell("rm -rf " + dump);
+        analyze(targetDb);
+    }
+
+    /** The statistics a method that gathers none leaves to be gathered, counted in its time. */
+    private void analyze(String targetDb) throws Exception {
+        Instant analyzing = Instant.now();
+        shell("vacuumdb --analyze-only -j 2 -q " + connection(target) + " -d " + targetDb);
+        say(String.format(Locale.ROOT, "   statistics: %.1f s", Duration.between(analyzing, Instant.now()).toMillis() / 1000.0));
     }
 
     private void pgcopydb(String targetDb) throws Exception {
@@ -314,73 +331,39 @@ public final class FullLoadBenchmark {
     }
 
     /** About two thirds of the data in eleven tables with bigint keys, the rest in one uuid-keyed table. */
-    private void generate(double gigabytes) throws Exception {
-        double s = gigabytes / 2.2;
-        List<String> schema = List.of(
-                "CREATE TABLE accounts (id bigint PRIMARY KEY, name text NOT NULL, email text NOT NULL, created_at timestamptz NOT NULL)",
-                "CREATE TABLE products (id bigint PRIMARY KEY, sku text NOT NULL, title text, price numeric(10,2))",
-                "CREATE TABLE orders (id bigint PRIMARY KEY, account_id bigint NOT NULL REFERENCES accounts, total numeric(12,2), status text, created_at timestamptz)",
-                "CREATE TABLE order_lines (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders, product_id bigint NOT NULL REFERENCES products, qty int, price numeric(10,2))",
-                "CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders, amount numeric(12,2), method text, paid_at timestamptz)",
-                "CREATE TABLE sessions (id bigint PRIMARY KEY, account_id bigint NOT NULL, token text, agent text, started_at timestamptz)",
-                "CREATE TABLE audit_log (id bigint PRIMARY KEY, actor bigint, action text, detail text, at timestamptz)",
-                "CREATE TABLE inventory (id bigint PRIMARY KEY, product_id bigint NOT NULL REFERENCES products, warehouse int, on_hand int, updated_at timestamptz)",
-                "CREATE TABLE shipments (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders, carrier text, tracking text, shipped_at timestamptz)",
-                "CREATE TABLE tags (id bigint PRIMARY KEY, name text NOT NULL, color text)",
-                "CREATE TABLE notes (id bigint PRIMARY KEY, account_id bigint, body jsonb, created_at timestamptz)",
-                "CREATE TABLE events (id uuid PRIMARY KEY, account_id bigint NOT NULL, kind text NOT NULL, payload text, amount numeric(12,2), created_at timestamptz NOT NULL)");
-        execute(source, SOURCE_DB, schema.toArray(String[]::new));
-        List<String> fills = List.of(
-                fill("accounts", 1_000_000 * s, "g, 'name ' || g, 'user' || g || '@example.com', now() - g * interval '1 minute'"),
-                fill("products", 100_000 * s, "g, 'SKU-' || g, 'product ' || md5(g::text), (g % 1000) + 0.99"),
-                fill("orders", 2_000_000 * s, "g, g % " + Math.round(1_000_000 * s) + " + 1, g % 997 + 0.5, (ARRAY['new','paid','shipped'])[g % 3 + 1], now() - g * interval '1 second'"),
-                fill("order_lines", 4_000_000 * s, "g, g % " + Math.round(2_000_000 * s) + " + 1, g % " + Math.round(100_000 * s) + " + 1, g % 7 + 1, g % 100 + 0.25"),
-                fill("payments", 1_500_000 * s, "g, g % " + Math.round(2_000_000 * s) + " + 1, g % 997 + 0.5, 'card', now()"),
-                fill("sessions", 1_000_000 * s, "g, g % 1000 + 1, md5(g::text) || md5((g + 1)::text), 'Mozilla/5.0 (X11; Linux x86_64) agent ' || g, now()"),
-                fill("audit_log", 1_500_000 * s, "g, g % 1000, 'update', 'changed field ' || md5(g::text) || ' from ' || g || ' to ' || g + 1, now()"),
-                fill("inventory", 500_000 * s, "g, g % " + Math.round(100_000 * s) + " + 1, g % 20, g % 500, now()"),
-                fill("shipments", 1_000_000 * s, "g, g % " + Math.round(2_000_000 * s) + " + 1, 'carrier ' || g % 5, md5(g::text), now()"),
-                fill("tags", 200_000 * s, "g, 'tag ' || g, '#' || left(md5(g::text), 6)"),
-                fill("notes", 300_000 * s, "g, g % 1000, jsonb_build_object('text', repeat(md5(g::text), 3), 'n', g), now()"),
-                fill("events", 5_600_000 * s, "md5(g::text || 'event')::uuid, g % 1000 + 1, 'kind ' || g % 17, repeat(md5(g::text), 3), g % 9999 + 0.01, now() - g * interval '1 second'"));
+    private void generate(BenchmarkData data) throws Exception {
+        execute(source, SOURCE_DB, data.schema().toArray(String[]::new));
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        List<Future<?>> running = new ArrayList<>();
-        // Parents first, so that the foreign keys hold from the start.
-        for (int i = 0; i < fills.size(); i++) {
-            String fill = fills.get(i);
-            running.add(pool.submit(() -> {
-                execute(source, SOURCE_DB, fill);
-                return null;
-            }));
-            if (i == 1 || i == 2) {
+        try {
+            for (List<String> stage : data.fills()) {
+                List<Future<?>> running = new ArrayList<>();
+                for (String fill : stage) {
+                    running.add(pool.submit(() -> {
+                        execute(source, SOURCE_DB, fill);
+                        return null;
+                    }));
+                }
                 for (Future<?> done : running) {
                     done.get();
                 }
             }
+        } finally {
+            pool.shutdown();
         }
-        for (Future<?> done : running) {
-            done.get();
-        }
-        pool.shutdown();
-        List<String> indexes = List.of("CREATE INDEX ON accounts (email)", "CREATE INDEX ON orders (account_id)",
-                "CREATE INDEX ON orders (created_at)", "CREATE INDEX ON order_lines (order_id)",
-                "CREATE INDEX ON order_lines (product_id)", "CREATE INDEX ON payments (order_id)",
-                "CREATE INDEX ON sessions (account_id)", "CREATE INDEX ON audit_log (actor, at)",
-                "CREATE INDEX ON inventory (product_id)", "CREATE INDEX ON shipments (order_id)",
-                "CREATE UNIQUE INDEX ON tags (name)", "CREATE INDEX ON notes (account_id)",
-                "CREATE INDEX ON events (account_id, created_at)", "CREATE INDEX ON events (kind)");
-        execute(source, SOURCE_DB, indexes.toArray(String[]::new));
+        execute(source, SOURCE_DB, data.indexes().toArray(String[]::new));
         execute(source, SOURCE_DB, "VACUUM ANALYZE");
     }
 
-    private static String fill(String table, double rows, String select) {
-        return "INSERT INTO " + table + " SELECT " + select + " FROM generate_series(1, " + Math.round(rows) + ") g";
-    }
-
     private static long totalRows(PostgresServer server, String database) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Connection connection = server.connect(database); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
+            while (rows.next()) {
+                tables.add(rows.getString(1));
+            }
+        }
         long total = 0;
-        for (String table : List.of("accounts", "products", "orders", "order_lines", "payments", "sessions", "audit_log",
-                "inventory", "shipments", "tags", "notes", "events")) {
+        for (String table : tables) {
             total += scalar(server, database, "SELECT count(*) FROM public." + table);
         }
         return total;
