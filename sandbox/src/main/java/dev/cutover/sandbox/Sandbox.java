@@ -21,7 +21,7 @@ import dev.cutover.sandbox.report.Report;
 public final class Sandbox {
 
     private static final String USAGE = """
-            usage: ./rehearse [--runs N] [--fault NAME | --fault-matrix [--cases NAME,...]] [--then-fallback] [--instances N] [--client plain|starter|pgbouncer] [--client-dns-cache SECONDS[:stale]] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--kafka-sasl] [--replicators N] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
+            usage: ./rehearse [--runs N] [--fault NAME | --fault-matrix [--cases NAME,...]] [--then-fallback] [--instances N] [--client plain|starter|pgbouncer] [--client-dns-cache SECONDS[:stale]] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--kafka-sasl] [--replicators N] [--kill-replicator-mid-load] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
               --fault     inject one failure into the saga's cutover; a rollback is then a correct outcome, and
                           the report shows the source serving again with nothing lost. The faults:
             %s
@@ -50,6 +50,9 @@ public final class Sandbox {
               --replicators N replicator processes sharing the full load (needs --layout processes; default 1):
                           cutover.replicator.sharing.enabled on every one, and the run prints the load's tasks by the
                           instance that copied them
+              --kill-replicator-mid-load  a replicator process killed with SIGKILL as the first table is reported
+                          copied (needs --layout processes): started again at once when it is the only one, else left
+                          dead until the migration is ready; the run prints how the load went on and what it took
               --size-mb   seed-shaped data on the source, in MB (default 200)
               --rate      client transactions per second (default 1000)
               --workers   client connections (default 8)
@@ -71,6 +74,7 @@ public final class Sandbox {
         boolean kafkaSasl;
         boolean thenFallback;
         int replicators;
+        boolean killReplicatorMidLoad;
         List<FaultCase> matrixRun = null;
         try {
             List<String> rest = new ArrayList<>(Arrays.asList(args));
@@ -83,6 +87,7 @@ public final class Sandbox {
             }
             kafkaSasl = rest.remove("--kafka-sasl");
             replicators = count(rest, "--replicators");
+            killReplicatorMidLoad = rest.remove("--kill-replicator-mid-load");
             if (kafkaSasl && (fault != null || method != Method.SAGA)) {
                 throw new IllegalArgumentException("--kafka-sasl runs the saga's cutover without a fault: drop --fault,"
                         + " --method plain and --compare");
@@ -120,6 +125,11 @@ public final class Sandbox {
                 throw new IllegalArgumentException("--replicators starts replicator processes beside each other: add"
                         + " --layout processes, with the saga and without --fault-matrix");
             }
+            if (killReplicatorMidLoad && (options.layout() != Layout.PROCESSES || method != Method.SAGA
+                    || matrixRun != null || fault != null)) {
+                throw new IllegalArgumentException("--kill-replicator-mid-load kills a replicator process during the"
+                        + " migration: add --layout processes, with the saga, without --fault and --fault-matrix");
+            }
             if (fault != null && method != Method.SAGA) {
                 // Faults are injected into the saga's steps; the plain program would silently run without one.
                 throw new IllegalArgumentException("--fault applies to the saga only: drop --method plain / --compare");
@@ -147,7 +157,8 @@ public final class Sandbox {
                     System.out.printf("%n=== rehearsal %d of %d ===%n", run, runs);
                 }
                 Report report = method.rehearsal(options, System.out).withFault(fault).withFleet(fleet)
-                        .withKafkaSasl(kafkaSasl).withThenFallback(thenFallback).withReplicators(replicators).run();
+                        .withKafkaSasl(kafkaSasl).withThenFallback(thenFallback).withReplicators(replicators)
+                        .withReplicatorKilledMidLoad(killReplicatorMidLoad).run();
                 report.print(System.out);
                 reports.add(report);
             }

@@ -26,6 +26,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
 
 import dev.cutover.ctl.Cutoverctl;
+import dev.cutover.events.MigrationReady;
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.CutoverRolledBack;
@@ -83,6 +84,7 @@ public final class Rehearsal {
     private FallbackRehearsal thenFallback;
     /** Replicator processes sharing the full load; 1: one, copying alone. */
     private int replicators = 1;
+    private boolean killReplicatorMidLoad;
     private FallbackRehearsal.Outcome fallbackOutcome;
     /** {@code null}: the services log in to the databases as each server's superuser. */
     private Services.DatabaseLogin servicesRole;
@@ -186,6 +188,18 @@ public final class Rehearsal {
     }
 
     /**
+     * A replicator process killed with SIGKILL as the full load's first table is reported copied (processes layout):
+     * started again at once when it is the only one, else left dead until the migration is ready ({@link LoadCrash}).
+     */
+    public Rehearsal withReplicatorKilledMidLoad(boolean on) {
+        if (on && options.layout() != Layout.PROCESSES) {
+            throw new IllegalArgumentException("--kill-replicator-mid-load kills a process: add --layout processes");
+        }
+        this.killReplicatorMidLoad = on;
+        return this;
+    }
+
+    /**
      * {@code count} replicator processes (processes layout), each with {@code cutover.replicator.sharing.enabled}: the
      * one that gets {@code CopyData} hands the load's tasks out and every one copies some.
      */
@@ -285,9 +299,24 @@ public final class Rehearsal {
                 out.printf("  services   %d started in %d ms%s%n", 4 + replicators, since(starting),
                         processes ? ", each its own process (logs in " + services.logDirectory() + ")" : "");
                 if (handMade == null) {
-                    prepareTarget(bus, stack);
+                    LoadCrash crash = killReplicatorMidLoad ? new LoadCrash(busLogin, services, replicators == 1) : null;
+                    if (crash != null) {
+                        crash.start();
+                    }
+                    try {
+                        prepareTarget(bus, stack);
+                    } finally {
+                        if (crash != null) {
+                            crash.close();
+                            crash.restoreReplicator();
+                        }
+                    }
                     if (replicators > 1) {
                         SharedLoad.report(bus, out);
+                    }
+                    if (crash != null) {
+                        bus.await(MigrationReady.class, ready -> true, options.stepTimeout());
+                        crash.report(bus.seen(), out);
                     }
                 }
                 Report report = cutover(stack, bus, services);
