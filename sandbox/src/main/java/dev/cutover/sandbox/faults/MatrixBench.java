@@ -33,6 +33,7 @@ import dev.cutover.sandbox.rehearsal.Services.Database;
 import dev.cutover.stack.BindServer;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.StackOptions;
+import dev.cutover.stack.UdpProxy;
 import dev.cutover.sandbox.report.CutoverResult;
 import dev.cutover.sandbox.report.Report;
 
@@ -61,6 +62,8 @@ final class MatrixBench implements AutoCloseable {
     private final LocalStack stack;
     private final Services services;
     private final List<Seat> seats;
+    /** Between dns-switcher and the DNS server, shared by the bench's DNS cases; {@code null} when none. */
+    private final UdpProxy dnsProxy;
     private final ConsumerGroups groups;
     private final RehearsalOptions options;
     private final PrintStream out;
@@ -69,8 +72,10 @@ final class MatrixBench implements AutoCloseable {
     private record Seat(StrikingFault fault, String database, String name) {
     }
 
-    private MatrixBench(LocalStack stack, Services services, List<Seat> seats, RehearsalOptions options, PrintStream out) {
+    private MatrixBench(LocalStack stack, Services services, List<Seat> seats, UdpProxy dnsProxy, RehearsalOptions options,
+            PrintStream out) {
         this.stack = stack;
+        this.dnsProxy = dnsProxy;
         this.services = services;
         this.seats = seats;
         this.groups = new ConsumerGroups(stack.kafkaBootstrapServers());
@@ -82,6 +87,7 @@ final class MatrixBench implements AutoCloseable {
     static MatrixBench start(List<FaultCase> cases, int first, RehearsalOptions options, PrintStream out) throws Exception {
         Instant begin = Instant.now();
         LocalStack stack = LocalStack.start(StackOptions.sandbox().withKafkaProcess(true));
+        UdpProxy dnsProxy = null;
         try {
             List<Seat> seats = new ArrayList<>();
             List<Database> databases = new ArrayList<>();
@@ -97,9 +103,11 @@ final class MatrixBench implements AutoCloseable {
             }
             Services services = Services.processes(stack, Files.createTempDirectory("cutover-fault-matrix"),
                     options.dnsTtl(), databases);
+            dnsProxy = cases.stream().anyMatch(c -> c.disruption() instanceof Disruption.DnsUnreachable)
+                    ? StrikingFault.dnsProxy(stack, services) : null;
             for (Seat seat : seats) {
                 services.configure(Services.Service.CUTOVER_SERVICE, "cutover.saga.dns." + seat.database() + ".record", seat.name());
-                seat.fault().prepare(stack, services);
+                seat.fault().prepare(stack, services, dnsProxy);
             }
             services.startAll();
             if (options.clientDns() == ClientDns.TTL) {
@@ -107,8 +115,11 @@ final class MatrixBench implements AutoCloseable {
             }
             out.printf("bench        %d databases of %d MB and every service started in %d s%n", cases.size(),
                     options.dataMegabytes(), Duration.between(begin, Instant.now()).toSeconds());
-            return new MatrixBench(stack, services, seats, options, out);
+            return new MatrixBench(stack, services, seats, dnsProxy, options, out);
         } catch (Exception | Error e) {
+            if (dnsProxy != null) {
+                dnsProxy.close();
+            }
             stack.close();
             throw e;
         }
@@ -283,6 +294,9 @@ final class MatrixBench implements AutoCloseable {
             services.close();
         } finally {
             seats.forEach(seat -> seat.fault().close());
+            if (dnsProxy != null) {
+                dnsProxy.close();
+            }
             stack.close();
         }
     }

@@ -61,8 +61,13 @@ final class StrikingFault {
         return faultCase.moment().triggeredBy(message);
     }
 
-    /** Before the services start: what the fault needs in place, e.g. the services reaching a server through a proxy. */
-    void prepare(LocalStack stack, Services services) {
+    /**
+     * Before the services start: what the fault needs in place, e.g. the services reaching a server through a proxy.
+     *
+     * @param benchDnsProxy the proxy between dns-switcher and the DNS server ({@link #dnsProxy(LocalStack, Services)}),
+     *                      which the bench closes; {@code null} when no case of the bench needs it
+     */
+    void prepare(LocalStack stack, Services services, UdpProxy benchDnsProxy) {
         switch (faultCase.disruption()) {
             case CutOffPostgres cut -> {
                 Postgres server = server(stack, cut.side());
@@ -71,11 +76,9 @@ final class StrikingFault {
                 services.configure(prefix + "host", postgresProxy.host());
                 services.configure(prefix + "port", String.valueOf(postgresProxy.port()));
             }
-            case DnsUnreachable unreachable -> {
-                dnsProxy = UdpProxy.start(stack.dns().host(), stack.dns().host(), stack.dns().port());
-                services.configure(Service.DNS_SWITCHER, "dns.rfc2136.host", dnsProxy.host());
-                services.configure(Service.DNS_SWITCHER, "dns.rfc2136.port", String.valueOf(dnsProxy.port()));
-            }
+            // dns-switcher has one DNS server: every DNS case of the bench cuts off the same proxy, the bench's. A proxy
+            // of each case's own had dns-switcher reach the DNS server through the last one configured only.
+            case DnsUnreachable unreachable -> dnsProxy = benchDnsProxy;
             case KillProcess kill -> { }
             case StopBroker stop -> { }
             case RestartPostgres restart -> { }
@@ -180,14 +183,19 @@ final class StrikingFault {
         return injectedAt;
     }
 
-    /** Closes its proxies, once the bench is done. */
+    /** Closes its own proxy, once the bench is done; the DNS proxy is the bench's. */
     void close() {
         if (postgresProxy != null) {
             postgresProxy.close();
         }
-        if (dnsProxy != null) {
-            dnsProxy.close();
-        }
+    }
+
+    /** dns-switcher reaching the DNS server through a proxy that a case can black-hole; before the services start. */
+    static UdpProxy dnsProxy(LocalStack stack, Services services) {
+        UdpProxy proxy = UdpProxy.start(stack.dns().host(), stack.dns().host(), stack.dns().port());
+        services.configure(Service.DNS_SWITCHER, "dns.rfc2136.host", proxy.host());
+        services.configure(Service.DNS_SWITCHER, "dns.rfc2136.port", String.valueOf(proxy.port()));
+        return proxy;
     }
 
     private static Postgres server(LocalStack stack, Side side) {
