@@ -135,7 +135,7 @@ final class StrikingFault {
     }
 
     /** Whether the harness holds the fence until the fault is in place: see the class's comment. */
-    boolean holdsTheFence() {
+    private boolean holdsTheFence() {
         return faultCase.moment() == Moment.STOP_TRAFFIC && !(faultCase.disruption() instanceof KillProcess);
     }
 

@@ -6,14 +6,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.apache.avro.specific.SpecificRecord;
 
 import dev.cutover.events.FullLoadCompleted;
 import dev.cutover.events.FullLoadResumed;
-import dev.cutover.events.LoadTaskDone;
 import dev.cutover.events.MigrationReady;
 import dev.cutover.events.MigrationStepStarted;
 import dev.cutover.events.TableCopied;
@@ -78,7 +77,7 @@ final class LoadCrash implements AutoCloseable {
         }
     }
 
-    /** How the load went on after the crash, read from every event on {@code bus}. */
+    /** How the load went on after the crash, read from the messages the rehearsal saw on the bus. */
     void report(List<SpecificRecord> seen, PrintStream out) {
         if (failure != null) {
             out.printf("  crash      %s%n", failure);
@@ -100,10 +99,7 @@ final class LoadCrash implements AutoCloseable {
                 restart ? "started again at once" : "left dead until the migration was ready");
         Optional<FullLoadResumed> resumed = seen.stream().filter(FullLoadResumed.class::isInstance)
                 .map(FullLoadResumed.class::cast).findFirst();
-        long tasksCopiedTwice = seen.stream().filter(LoadTaskDone.class::isInstance).map(LoadTaskDone.class::cast)
-                .filter(done -> done.getFailure() == null && !done.getAlreadyCopied())
-                .collect(Collectors.groupingBy(done -> done.getLoadId() + "#" + done.getTask(), Collectors.counting()))
-                .values().stream().filter(count -> count > 1).count();
+        long tasksCopiedTwice = SharedLoad.copiedTwice(seen);
         String how = resumed.map(load -> "taken up from its record on the target: " + load.getKeptTables().size()
                 + " table(s) kept, not copied again; " + load.getWithheldTables().size() + " left to the subscription's"
                 + " table synchronisation").orElse(seen.stream().anyMatch(FullLoadCompleted.class::isInstance)
@@ -117,8 +113,8 @@ final class LoadCrash implements AutoCloseable {
     }
 
     private static <T extends SpecificRecord> Optional<Instant> first(List<SpecificRecord> seen, Class<T> type,
-            Function<T, Boolean> matches) {
-        return seen.stream().filter(type::isInstance).map(type::cast).filter(matches::apply)
+            Predicate<T> matches) {
+        return seen.stream().filter(type::isInstance).map(type::cast).filter(matches)
                 .map(message -> MessagePublisher.metadataOf(message).getOccurredAt()).findFirst();
     }
 

@@ -58,8 +58,7 @@ final class SharedLoad {
 
     private static boolean complete(List<SpecificRecord> seen) {
         Set<String> handedOut = handedOut(seen);
-        Set<String> answered = copied(seen).map(done -> done.getLoadId() + "#" + done.getTask())
-                .collect(Collectors.toSet());
+        Set<String> answered = copied(seen).map(SharedLoad::task).collect(Collectors.toSet());
         return !handedOut.isEmpty() && answered.containsAll(handedOut);
     }
 
@@ -67,6 +66,16 @@ final class SharedLoad {
     private static Set<String> handedOut(List<SpecificRecord> seen) {
         return seen.stream().filter(CopyLoadTask.class::isInstance).map(CopyLoadTask.class::cast)
                 .map(task -> task.getLoadId() + "#" + task.getTask()).collect(Collectors.toSet());
+    }
+
+    /** How many tasks more than one answer says it copied: a task copied twice is a load's work done again. */
+    static long copiedTwice(List<SpecificRecord> seen) {
+        return copied(seen).collect(Collectors.groupingBy(SharedLoad::task, Collectors.counting())).values().stream()
+                .filter(count -> count > 1).count();
+    }
+
+    private static String task(LoadTaskDone done) {
+        return done.getLoadId() + "#" + done.getTask();
     }
 
     /** The answers that copied a task (not those that found it copied already, nor failures). */
