@@ -48,9 +48,12 @@ final class SharedLoad {
         if (handedOut.isEmpty()) {
             out.printf("  load       not shared: no task was handed out on %s%n", Topics.LOAD_TASKS.name());
         } else {
-            out.printf("  load       %d tasks shared by %d replicator instances: %s%s%n", handedOut.size(),
+            long foundCopied = seen.stream().filter(LoadTaskDone.class::isInstance).map(LoadTaskDone.class::cast)
+                    .filter(done -> done.getFailure() == null && done.getAlreadyCopied()).count();
+            out.printf("  load       %d tasks shared by %d replicator instances: %s%s%s%n", handedOut.size(),
                     byInstance.size(), byInstance.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                             .collect(Collectors.joining(", ")),
+                    foundCopied == 0 ? "" : "; " + foundCopied + " found copied already (an earlier delivery committed it)",
                     complete(seen) ? "" : " (not every task's answer was read within " + PATIENCE.toSeconds() + " s)");
         }
         return byInstance;
@@ -58,7 +61,9 @@ final class SharedLoad {
 
     private static boolean complete(List<SpecificRecord> seen) {
         Set<String> handedOut = handedOut(seen);
-        Set<String> answered = copied(seen).map(SharedLoad::task).collect(Collectors.toSet());
+        // A task whose first copier died after committing it is answered by the next one as found copied already.
+        Set<String> answered = seen.stream().filter(LoadTaskDone.class::isInstance).map(LoadTaskDone.class::cast)
+                .filter(done -> done.getFailure() == null).map(SharedLoad::task).collect(Collectors.toSet());
         return !handedOut.isEmpty() && answered.containsAll(handedOut);
     }
 
