@@ -110,8 +110,16 @@ class SchemaCommands {
                     }
                     yield preData.apply(pair);
                 }
-                case POST_DATA -> tables.isEmpty() ? postData.apply(pair, workers, dumpSharedBy(command.getMetadata()))
-                        : postData.applyTables(pair, workers, tables, dumpSharedBy(command.getMetadata()));
+                case POST_DATA -> {
+                    List<String> withheld = command.getWithheldTables();
+                    if (!tables.isEmpty() && !withheld.isEmpty()) {
+                        throw new StepFailure("ApplySchema POST_DATA names both tables " + tables + " and withheld"
+                                + " tables " + withheld + ": only the whole section waits for withheld tables", false);
+                    }
+                    yield tables.isEmpty()
+                            ? postData.apply(pair, workers, dumpSharedBy(command.getMetadata()), withheld)
+                            : postData.applyTables(pair, workers, tables, dumpSharedBy(command.getMetadata()));
+                }
                 case UNKNOWN -> throw new StepFailure("ApplySchema names a section this service does not know;"
                         + " upgrade schema-service to the sender's version", false);
             };
@@ -135,7 +143,11 @@ class SchemaCommands {
 
     void verifySchema(VerifySchema command) {
         answer(command.getMetadata(), () -> {
-            List<Difference> differences = verifier.verify(pair(command.getMetadata()));
+            DatabasePair pair = pair(command.getMetadata());
+            // After a resumed load, table synchronisation has copied the withheld tables by now: the foreign keys that
+            // reference them are finished first, so that they are compared as the source has them.
+            postData.finishForeignKeys(pair, settings.postDataWorkers(), command.getWithheldTables());
+            List<Difference> differences = verifier.verify(pair);
             return SchemaVerified.newBuilder()
                     .setMetadata(publisher.answering(command.getMetadata()))
                     .setDifferences(differences.stream().map(SchemaCommands::toAvro).toList())

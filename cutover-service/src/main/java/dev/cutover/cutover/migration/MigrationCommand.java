@@ -19,10 +19,13 @@ public sealed interface MigrationCommand {
     /**
      * Schema-service: apply one section of the source's schema to the target.
      *
-     * @param tables post-data only: build just the indexes and keys of these copied tables ({@code schema.table});
-     *               empty for the whole section
+     * @param tables         post-data only: build just the indexes and keys of these copied tables
+     *                       ({@code schema.table}); empty for the whole section
+     * @param withheldTables the whole post-data of a resumed load: the tables it left to table synchronisation, still
+     *                       empty on the target; foreign keys referencing them wait for {@link VerifySchema}'s check
      */
-    record ApplySchema(SchemaSection section, int parallelism, List<String> tables) implements MigrationCommand {
+    record ApplySchema(SchemaSection section, int parallelism, List<String> tables, List<String> withheldTables)
+            implements MigrationCommand {
 
         public ApplySchema {
             Objects.requireNonNull(section, "section must not be null");
@@ -30,9 +33,18 @@ public sealed interface MigrationCommand {
                 throw new IllegalArgumentException("parallelism must not be negative, was " + parallelism);
             }
             tables = List.copyOf(tables);
+            withheldTables = List.copyOf(withheldTables);
             if (section == SchemaSection.PRE_DATA && !tables.isEmpty()) {
                 throw new IllegalArgumentException("only post-data is applied table by table, not " + section);
             }
+            if (!withheldTables.isEmpty() && (section != SchemaSection.POST_DATA || !tables.isEmpty())) {
+                throw new IllegalArgumentException("only the whole post-data section waits for withheld tables");
+            }
+        }
+
+        /** Post-data of some copied tables, or the whole section when {@code tables} is empty. */
+        public ApplySchema(SchemaSection section, int parallelism, List<String> tables) {
+            this(section, parallelism, tables, List.of());
         }
 
         /** The whole section. */
@@ -69,8 +81,22 @@ public sealed interface MigrationCommand {
         }
     }
 
-    /** Schema-service: compare the target's schema with the source's. */
-    record VerifySchema() implements MigrationCommand {
+    /**
+     * Schema-service: compare the target's schema with the source's.
+     *
+     * @param withheldTables after a resumed load, the tables table synchronisation copied: the foreign keys that
+     *                       reference them are finished (validated, or added) before the comparison
+     */
+    record VerifySchema(List<String> withheldTables) implements MigrationCommand {
+
+        public VerifySchema {
+            withheldTables = List.copyOf(withheldTables);
+        }
+
+        /** After a load that copied every table. */
+        public VerifySchema() {
+            this(List.of());
+        }
     }
 
     /**

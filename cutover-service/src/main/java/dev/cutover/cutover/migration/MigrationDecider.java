@@ -207,7 +207,7 @@ public final class MigrationDecider {
                     start.dryRun(), start.verification());
             return MigrationDecision.of(
                     new MigrationStarted(start.migrationId(), start.database(), start.operator(), plan, now),
-                    commandFor(MigrationStep.PREFLIGHT, plan));
+                    commandFor(MigrationStep.PREFLIGHT, plan, List.of()));
         }
         return startAgain(state, start, now);
     }
@@ -406,17 +406,21 @@ public final class MigrationDecider {
             return MigrationDecision.of(new MigrationReady(now));
         }
         return MigrationDecision.of(new MigrationStepStarted(next.get(), 1, now, tablesToSync),
-                commandFor(next.get(), progress.plan()));
+                commandFor(next.get(), progress.plan(), tablesToSync.isEmpty() ? progress.tablesToSync() : tablesToSync));
     }
 
-    private static MigrationCommand commandFor(MigrationStep step, MigrationPlan plan) {
+    /**
+     * @param withheld the tables a resumed load left to table synchronisation: the foreign keys that reference them are
+     *                 added NOT VALID by post-data, while the tables are still empty, and finished by the schema check
+     */
+    private static MigrationCommand commandFor(MigrationStep step, MigrationPlan plan, List<String> withheld) {
         return switch (step) {
             case PREFLIGHT -> new CheckPreflight();
             case PRE_DATA -> new ApplySchema(SchemaSection.PRE_DATA, plan.parallelism());
             case FULL_LOAD -> new CopyData(plan.parallelism());
-            case POST_DATA -> new ApplySchema(SchemaSection.POST_DATA, plan.parallelism());
+            case POST_DATA -> new ApplySchema(SchemaSection.POST_DATA, plan.parallelism(), List.of(), withheld);
             case STREAMING -> new StartStreaming(plan.verification());
-            case VERIFY_SCHEMA -> new VerifySchema();
+            case VERIFY_SCHEMA -> new VerifySchema(withheld);
             case VERIFY_DATA -> new VerifyData(plan.verification());
             case LOWER_DNS_TTL -> {
                 DnsTtl dns = plan.dns().orElseThrow(
@@ -486,7 +490,7 @@ public final class MigrationDecider {
                     + (running.attempt() > 1 ? " (attempt " + running.attempt() + ")" : ""), List.of(), now);
             case AwaitingRetry waiting -> MigrationDecision.of(
                     new MigrationStepStarted(waiting.step(), waiting.attempt() + 1, now),
-                    commandFor(waiting.step(), waiting.progress().plan()));
+                    commandFor(waiting.step(), waiting.progress().plan(), waiting.progress().tablesToSync()));
             case NotStarted notStarted -> MigrationDecision.none();
             case Ready ready -> MigrationDecision.none();
             case Planned planned -> MigrationDecision.none();

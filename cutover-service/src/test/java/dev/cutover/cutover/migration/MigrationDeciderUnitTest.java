@@ -249,13 +249,13 @@ class MigrationDeciderUnitTest {
         }
 
         @Test
-        void an_interrupted_load_taken_up_by_the_replicator_ends_the_full_load_and_post_data_follows() {
+        void an_interrupted_load_taken_up_by_the_replicator_ends_the_full_load_and_post_data_follows_knowing_the_tables_still_empty() {
             Migration state = given(historyUntil(MigrationStep.FULL_LOAD))
                     .when(new FullLoadResumed("cutover_orders", List.of("public.orders"), List.of("public.events")),
                             during(MigrationStep.FULL_LOAD))
                     .then(new MigrationStepStarted(MigrationStep.POST_DATA, 1, during(MigrationStep.FULL_LOAD),
                                     List.of("public.events")),
-                            new ApplySchema(SchemaSection.POST_DATA, PARALLELISM));
+                            new ApplySchema(SchemaSection.POST_DATA, PARALLELISM, List.of(), List.of("public.events")));
             assertThat(state).isInstanceOfSatisfying(Running.class, running -> {
                 assertThat(running.step()).isEqualTo(MigrationStep.POST_DATA);
                 assertThat(running.progress().reached(MigrationStep.FULL_LOAD)).isTrue();
@@ -278,6 +278,14 @@ class MigrationDeciderUnitTest {
                             + human(copyAndStreaming), List.of(), MigrationDecider.operatorAction(
                                     progressAt(MigrationStep.STREAMING), MigrationStep.STREAMING),
                             streaming.plus(copyAndStreaming).plusMillis(1)));
+        }
+
+        @Test
+        void the_schema_check_after_a_resumed_load_finishes_the_foreign_keys_to_the_tables_table_synchronisation_copied() {
+            given(resumedUntilStreaming(List.of("public.events")))
+                    .when(success(MigrationStep.STREAMING), during(MigrationStep.STREAMING))
+                    .then(new MigrationStepStarted(MigrationStep.VERIFY_SCHEMA, 1, during(MigrationStep.STREAMING)),
+                            new VerifySchema(List.of("public.events")));
         }
 
         @Test

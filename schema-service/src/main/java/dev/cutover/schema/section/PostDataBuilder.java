@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +66,16 @@ public final class PostDataBuilder {
              WHERE n.nspname = ANY (?)
             """;
 
+    /** The target's foreign keys that are NOT VALID, named as pg_dump names them, with the statement that validates each. */
+    private static final String NOT_VALIDATED = """
+            SELECT n.nspname, t.relname || ' ' || c.conname,
+                   'ALTER TABLE ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(t.relname)
+                   || ' VALIDATE CONSTRAINT ' || pg_catalog.quote_ident(c.conname) || ';'
+              FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class t ON t.oid = c.conrelid
+              JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+             WHERE c.contype = 'f' AND NOT c.convalidated AND n.nspname = ANY (?)
+            """;
+
     /** Entries besides indexes and constraints that a repeated command recognises by name, and so skips. */
     private static final Set<String> NAMED_TYPES = Set.of("TRIGGER", "RULE", "POLICY");
 
@@ -115,6 +126,15 @@ public final class PostDataBuilder {
      * Without tables built before, it dumps as {@link #apply(DatabasePair, int)} does.
      */
     public SectionReport apply(DatabasePair pair, int workers, String migration) {
+        return apply(pair, workers, migration, List.of());
+    }
+
+    /**
+     * As {@link #apply(DatabasePair, int, String)}, for a load taken up after an interruption that left {@code withheld}
+     * tables to table synchronisation: they are empty on the target yet, so the foreign keys that reference them wait
+     * ({@link WithheldTables}) for {@link #finishForeignKeys}.
+     */
+    public SectionReport apply(DatabasePair pair, int workers, String migration, Collection<String> withheld) {
         requireWorkers(workers);
         long started = System.nanoTime();
         String key = key(pair, migration);
@@ -130,12 +150,24 @@ public final class PostDataBuilder {
                 analyzed = Set.copyOf(kept.built);
             }
         }
-        return applyWhole(pair, workers, kept != null ? kept.dump : dump(pair), analyzed, started);
+        Dump dump = kept != null ? kept.dump : dump(pair);
+        return applyWhole(pair, workers, dump, analyzed, started,
+                WithheldTables.of(withheld, dump.objects().parents()));
     }
 
     /** @param analyzed tables whose own post-data, statistics included, was built table by table before */
     private SectionReport applyWhole(DatabasePair pair, int workers, Dump dump, Set<String> analyzed, long started) {
+        return applyWhole(pair, workers, dump, analyzed, started, WithheldTables.NONE);
+    }
+
+    private SectionReport applyWhole(DatabasePair pair, int workers, Dump dump, Set<String> analyzed, long started,
+            WithheldTables withheld) {
         if (dump.script().isEmpty()) {
+            if (!withheld.isEmpty()) {
+                throw new IllegalStateException("post-data cannot be cut into entries, so its foreign keys cannot wait"
+                        + " for the tables table synchronisation copies (" + withheld.sorted() + "); start the migration"
+                        + " again with a new id so that the load copies every table");
+            }
             log.warn("applying post-data with psql instead, one statement after the other in one transaction");
             tools.apply(pair.target(), dump.text());
             Counts counts = new Counts();
@@ -143,9 +175,104 @@ public final class PostDataBuilder {
             analyzeRest(pair, workers, dump, analyzed);
             return counts.report(started);
         }
-        SectionReport report = build(pair, workers, dump, dump.script().get().items(), "post-data", started);
+        List<PostDataItem> items = new ArrayList<>();
+        int notValid = 0;
+        int later = 0;
+        for (PostDataItem item : dump.script().get().items()) {
+            switch (treatment(item, dump.objects(), withheld)) {
+                case AS_DUMPED -> items.add(item);
+                case NOT_VALID -> {
+                    items.add(item.withSql(WithheldTables.notValid(item.sql())));
+                    notValid++;
+                }
+                case LATER -> later++;
+            }
+        }
+        SectionReport report = build(pair, workers, dump, items, "post-data", started);
         analyzeRest(pair, workers, dump, analyzed);
-        return report.took(Duration.ofNanos(System.nanoTime() - started));
+        report = report.took(Duration.ofNanos(System.nanoTime() - started));
+        if (notValid + later == 0) {
+            return report;
+        }
+        String note = notValid + " foreign key(s) referencing tables that table synchronisation has not copied yet ("
+                + withheld.sorted() + ") added NOT VALID" + (later > 0 ? ", " + later + " of partitioned tables left out"
+                : "") + ": the schema check validates them once streaming has copied those tables";
+        log.info("post-data: {}", note);
+        return report.noted(note);
+    }
+
+    private static WithheldTables.Treatment treatment(PostDataItem item, SourceObjects objects,
+            WithheldTables withheld) {
+        if (withheld.isEmpty() || item.kind() != PostDataItem.Kind.FOREIGN_KEY) {
+            return WithheldTables.Treatment.AS_DUMPED;
+        }
+        Optional<String> table = objects.tableOf(item);
+        Optional<String> referenced = objects.referencedTableOf(item);
+        if (table.isEmpty() || referenced.isEmpty()) {
+            return WithheldTables.Treatment.AS_DUMPED;
+        }
+        return withheld.foreignKey(table.get(), referenced.get(), objects.partitioned().contains(table.get()));
+    }
+
+    /**
+     * After table synchronisation copied the {@code withheld} tables: validates the foreign keys referencing them that
+     * post-data added NOT VALID, and adds those it left out (partitioned tables'), several at once. A key that is valid
+     * on the target already is left alone, so the call can be repeated. A key the rows do not satisfy fails the call
+     * (SQLSTATE 23503) naming it: rows are missing on the target.
+     *
+     * @return how many keys were validated or added
+     */
+    public int finishForeignKeys(DatabasePair pair, int workers, Collection<String> withheld) {
+        requireWorkers(workers);
+        if (withheld.isEmpty()) {
+            return 0;
+        }
+        long started = System.nanoTime();
+        Dump dump = dump(pair);
+        if (dump.script().isEmpty()) {
+            throw new IllegalStateException("post-data cannot be cut into entries, so the foreign keys referencing "
+                    + withheld + " cannot be finished one by one");
+        }
+        WithheldTables tables = WithheldTables.of(withheld, dump.objects().parents());
+        Map<String, String> validations = notValidated(pair.target(), dump.schemas());
+        Set<String> existing = existing(pair.target(), dump.schemas());
+        List<PostDataItem> todo = new ArrayList<>();
+        for (PostDataItem item : dump.script().get().items()) {
+            if (treatment(item, dump.objects(), tables) == WithheldTables.Treatment.AS_DUMPED) {
+                continue;
+            }
+            String validation = validations.get(key(item));
+            if (validation != null) {
+                todo.add(item.withSql(validation));
+            } else if (!existing.contains(key(item))) {
+                todo.add(item);
+            }
+        }
+        if (!todo.isEmpty()) {
+            try (Workers pool = Workers.open(pair.target(), Math.min(workers, todo.size()),
+                    dump.script().get().prelude())) {
+                pool.run(todo, true);
+            }
+        }
+        log.info("foreign keys referencing {}: {} validated or added, {} ms", tables.sorted(), todo.size(),
+                (System.nanoTime() - started) / 1_000_000);
+        return todo.size();
+    }
+
+    private static Map<String, String> notValidated(Endpoint target, List<String> schemas) {
+        try (Connection connection = target.connect();
+                PreparedStatement statement = connection.prepareStatement(NOT_VALIDATED)) {
+            statement.setArray(1, Catalog.textArray(connection, schemas));
+            Map<String, String> found = new HashMap<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    found.put(SourceObjects.key(rows.getString(1), rows.getString(2)), rows.getString(3));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw Catalog.failure("reading the target's foreign keys not validated yet", target, e);
+        }
     }
 
     /** The statistics of every table not analyzed with its own post-data: counted in the section's time. */

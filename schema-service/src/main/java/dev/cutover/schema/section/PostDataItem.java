@@ -53,6 +53,11 @@ record PostDataItem(int position, String type, String schema, String tag, List<S
         return session.isEmpty() ? sql : String.join("\n", session) + "\n" + sql;
     }
 
+    /** The same entry with other SQL. */
+    PostDataItem withSql(String other) {
+        return new PostDataItem(position, type, schema, tag, session, other);
+    }
+
     String describe() {
         return type + " " + schema + "." + tag;
     }

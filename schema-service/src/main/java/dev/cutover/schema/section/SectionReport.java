@@ -23,6 +23,11 @@ public record SectionReport(int statements, int indexes, int constraints, int sk
         this(statements, indexes, constraints, skipped, duration, Optional.empty());
     }
 
+    /** The same report, with a note on what was done differently. */
+    public SectionReport noted(String text) {
+        return new SectionReport(statements, indexes, constraints, skipped, duration, Optional.of(text));
+    }
+
     /** The same report, taking {@code duration} in all. */
     public SectionReport took(Duration duration) {
         return new SectionReport(statements, indexes, constraints, skipped, duration, note);

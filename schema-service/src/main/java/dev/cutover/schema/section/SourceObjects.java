@@ -6,9 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.cutover.schema.pgtools.Catalog;
 
@@ -21,9 +23,11 @@ import dev.cutover.schema.pgtools.Catalog;
  * @param tables     the table an index or constraint is on, as {@code schema.table}
  * @param referenced the table a foreign key references, as {@code schema.table}
  * @param keyIndexes primary keys and unique constraints that may be split into an index and the constraint
+ * @param parents    each partition or inheritance child's parent, both as {@code schema.table}
+ * @param partitioned the partitioned tables, as {@code schema.table}
  */
 record SourceObjects(Map<String, Long> sizes, Map<String, String> tables, Map<String, String> referenced,
-                     Map<String, KeyIndex> keyIndexes) {
+                     Map<String, KeyIndex> keyIndexes, Map<String, String> parents, Set<String> partitioned) {
 
     private static final String OBJECTS = """
             SELECT n.nspname, i.relname, pg_catalog.pg_relation_size(i.oid), tn.nspname || '.' || t.relname, NULL
@@ -64,6 +68,24 @@ record SourceObjects(Map<String, Long> sizes, Map<String, String> tables, Map<St
                AND NOT x.indisclustered AND NOT x.indisreplident%s
             """;
 
+    /** Children and their parents. */
+    private static final String PARENTS = """
+            SELECT cn.nspname || '.' || c.relname, pn.nspname || '.' || p.relname
+              FROM pg_catalog.pg_inherits i
+              JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+              JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
+              JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
+              JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
+             WHERE cn.nspname = ANY (?) AND c.relkind IN ('r', 'p')
+            """;
+
+    /** Partitioned tables: {@code relkind} 'p', from PostgreSQL 10 on (no table matches before). */
+    private static final String PARTITIONED = """
+            SELECT n.nspname || '.' || c.relname
+              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind = 'p' AND n.nspname = ANY (?)
+            """;
+
     /** PostgreSQL 10 added partitions. */
     private static final int PARTITIONS_VERSION = 10;
 
@@ -72,6 +94,8 @@ record SourceObjects(Map<String, Long> sizes, Map<String, String> tables, Map<St
         tables = Map.copyOf(tables);
         referenced = Map.copyOf(referenced);
         keyIndexes = Map.copyOf(keyIndexes);
+        parents = Map.copyOf(parents);
+        partitioned = Set.copyOf(partitioned);
     }
 
     /**
@@ -104,7 +128,25 @@ record SourceObjects(Map<String, Long> sizes, Map<String, String> tables, Map<St
                 }
             }
         }
-        return new SourceObjects(sizes, tables, referenced, keyIndexes(source, schemas));
+        Map<String, String> parents = new HashMap<>();
+        Set<String> partitioned = new HashSet<>();
+        try (PreparedStatement statement = source.prepareStatement(PARENTS)) {
+            statement.setArray(1, Catalog.textArray(source, schemas));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    parents.putIfAbsent(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        try (PreparedStatement statement = source.prepareStatement(PARTITIONED)) {
+            statement.setArray(1, Catalog.textArray(source, schemas));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    partitioned.add(rows.getString(1));
+                }
+            }
+        }
+        return new SourceObjects(sizes, tables, referenced, keyIndexes(source, schemas), parents, partitioned);
     }
 
     private static Map<String, KeyIndex> keyIndexes(Connection source, List<String> schemas) throws SQLException {

@@ -76,9 +76,17 @@ public final class TestDatabases {
 
     /** Copies the rows of every ordinary table (partitions, not their parents) with COPY, as a full load would. */
     public static void copyData(DatabasePair pair) {
-        List<String> tables = strings(pair.source(), """
+        copyTables(pair, strings(pair.source(), """
                 SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE c.relkind = 'r' AND n.nspname = 'public' ORDER BY 1""");
+                 WHERE c.relkind = 'r' AND n.nspname = 'public' ORDER BY 1"""));
+    }
+
+    /** Copies one table's rows from source to target, as table synchronisation would. */
+    public static void copyTable(DatabasePair pair, String table) {
+        copyTables(pair, List.of(table));
+    }
+
+    private static void copyTables(DatabasePair pair, List<String> tables) {
         try (Connection source = pair.source().connect(); Connection target = pair.target().connect()) {
             for (String table : tables) {
                 ByteArrayOutputStream rows = new ByteArrayOutputStream();

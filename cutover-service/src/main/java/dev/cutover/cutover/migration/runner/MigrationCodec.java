@@ -186,13 +186,14 @@ final class MigrationCodec {
                         case PRE_DATA -> dev.cutover.events.SchemaSection.PRE_DATA;
                         case POST_DATA -> dev.cutover.events.SchemaSection.POST_DATA;
                     })
-                    .setParallelism(c.parallelism()).setTables(c.tables()).build();
+                    .setParallelism(c.parallelism()).setTables(c.tables())
+                    .setWithheldTables(c.withheldTables()).build();
             case MigrationCommand.CopyData c -> dev.cutover.events.CopyData.newBuilder()
                     .setMetadata(metadata).setParallelism(c.parallelism()).build();
             case MigrationCommand.StartStreaming c -> dev.cutover.events.StartStreaming.newBuilder()
                     .setMetadata(metadata).setVerify(c.verification().map(MigrationCodec::mode).orElse(null)).build();
             case MigrationCommand.VerifySchema c -> dev.cutover.events.VerifySchema.newBuilder()
-                    .setMetadata(metadata).build();
+                    .setMetadata(metadata).setWithheldTables(c.withheldTables()).build();
             case MigrationCommand.VerifyData c -> dev.cutover.events.VerifyData.newBuilder()
                     .setMetadata(metadata).setMode(c.mode().map(MigrationCodec::mode).orElse(null)).build();
             case MigrationCommand.CleanUp c -> dev.cutover.events.CleanUpMigration.newBuilder()
