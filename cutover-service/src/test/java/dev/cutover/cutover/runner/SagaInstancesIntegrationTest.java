@@ -80,6 +80,9 @@ import dev.cutover.stack.SharedStackExtension;
 class SagaInstancesIntegrationTest {
 
     static final Duration WAIT = Duration.ofSeconds(60);
+    /** For the groups to settle: longer than a Kafka session (45 s), which a member left behind holds partitions for. */
+    static final Duration SETTLE = Duration.ofSeconds(120);
+    static final List<String> GROUPS = List.of("cutover-saga", "cutover-fence");
     /** Short, so that the cutover left waiting times out soon after its instance stopped. */
     static final String CATCH_UP_TIMEOUT = "3s";
 
@@ -123,15 +126,10 @@ class SagaInstancesIntegrationTest {
     @Test
     void theInstanceLeftTakesOverTheOtherOnesCutoversFromTheLogAndEndsEachExactlyOnce() throws Exception {
         int partitions = partitionsOfEvents();
-        // Both groups that act on a cutover have settled: the saga's, and the fence's, which stops the traffic.
-        await().atMost(WAIT).until(() -> {
-            Set<Integer> a = owned(first);
-            Set<Integer> b = owned(second);
-            return !a.isEmpty() && !b.isEmpty() && a.size() + b.size() == partitions
-                    && union(a, b).size() == partitions
-                    && fenceHolds(first) > 0 && fenceHolds(second) > 0
-                    && fenceHolds(first) + fenceHolds(second) == partitions;
-        });
+        // Both groups that act on a cutover have settled: the saga's, and the fence's, which stops the traffic. A
+        // member left in a group by an earlier test of the shared broker would hold partitions until its session ends,
+        // so the wait allows for one, and a failure says who holds what.
+        await().atMost(SETTLE).untilAsserted(() -> assertThat(settled(partitions)).as(() -> groups(partitions)).isTrue());
         // The one leaving holds the cutovers, on two different partitions when it has two.
         ConfigurableApplicationContext leaving = owned(first).size() >= owned(second).size() ? first : second;
         ConfigurableApplicationContext staying = leaving == first ? second : first;
@@ -158,7 +156,8 @@ class SagaInstancesIntegrationTest {
 
         leaving.close();
         // Both groups that act on a cutover: the saga's, and the fence's, which carries out OpenTarget next.
-        await().atMost(WAIT).until(() -> owned(staying).size() == partitions && fenceHolds(staying) == partitions);
+        await().atMost(SETTLE).untilAsserted(() -> assertThat(owned(staying).size() == partitions
+                && fenceHolds(staying) == partitions).as(() -> groups(partitions)).isTrue());
 
         probe.send(SequencesSynced.newBuilder().setMetadata(answer(sync)).setSequences(0).build());
         awaitAbout(TargetOpened.class, completes);
@@ -262,6 +261,33 @@ class SagaInstancesIntegrationTest {
         var assigned = instance.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("fence")
                 .getAssignedPartitions();
         return assigned == null ? 0 : assigned.size();
+    }
+
+    private boolean settled(int partitions) {
+        Set<Integer> a = owned(first);
+        Set<Integer> b = owned(second);
+        return !a.isEmpty() && !b.isEmpty() && a.size() + b.size() == partitions && union(a, b).size() == partitions
+                && fenceHolds(first) > 0 && fenceHolds(second) > 0
+                && fenceHolds(first) + fenceHolds(second) == partitions;
+    }
+
+    /** Who holds what: each instance's view, and each group's members with their partitions as the broker has them. */
+    private String groups(int partitions) {
+        StringBuilder text = new StringBuilder("of ").append(partitions).append(" partitions, the saga owns ")
+                .append(owned(first)).append(" on the first instance and ").append(owned(second))
+                .append(" on the second; the fence holds ").append(first.isActive() ? fenceHolds(first) : 0)
+                .append(" and ").append(second.isActive() ? fenceHolds(second) : 0).append("; the broker says:");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
+            admin.describeConsumerGroups(GROUPS).all().get(10, TimeUnit.SECONDS).forEach((group, description) -> {
+                text.append(' ').append(group).append(' ').append(description.groupState()).append(" [");
+                description.members().forEach(member -> text.append(member.clientId()).append(' ')
+                        .append(member.assignment().topicPartitions()).append("; "));
+                text.append(']');
+            });
+        } catch (Exception e) {
+            text.append(" (cannot describe the groups: ").append(e).append(')');
+        }
+        return text.toString();
     }
 
     private static Set<Integer> union(Set<Integer> a, Set<Integer> b) {
