@@ -60,7 +60,8 @@ import dev.cutover.platform.StepFailedRecoverer;
  * message the saga refuses goes to the recoverer and the rest are decided; a transaction that does not commit, for
  * whatever reason, puts the sagas it changed back and reads its messages again (decision 37);</li>
  * <li>decides the newest lag reports ({@link LagListener} hands them over) and the deadlines that have passed, both
- * through the partitions' fenced writers.</li>
+ * through the partitions' fenced writers; deadlines only once the partitions given last have been read up to where
+ * they ended when given, so that answers written while they had no owner are heard first.</li>
  * </ol>
  *
  * <p>Everything the saga decides is decided on this thread, so nothing is locked, and a deadline is always checked on
@@ -107,6 +108,12 @@ final class SagaLoop implements SmartLifecycle {
     private final Map<TopicPartition, OffsetAndMetadata> readUpTo = new HashMap<>();
     /** The commands the open transaction wrote, in order, to be handed to {@link #local} once it committed. */
     private final List<Sent> sentCommands = new ArrayList<>();
+    /**
+     * Per partition given to this instance, where its log ended (committed) when it was given: until the consumer has
+     * read that far, no deadline is acted on, so that an answer written while the partition had no owner (the previous
+     * one stopped or restarting) is decided before its step's deadline is looked at.
+     */
+    private final Map<TopicPartition, Long> catchingUp = new HashMap<>();
     private final RetryBackoff retries = new RetryBackoff(RETRY_FIRST, RETRY_LONGEST);
     private final LocalParticipants local;
     private KafkaProducer<String, SpecificRecord> producer;
@@ -182,7 +189,9 @@ final class SagaLoop implements SmartLifecycle {
                 decidePending();
             }
             decideLagReports();
-            saga.tick();
+            if (caughtUp()) {
+                saga.tick();
+            }
             Set<Integer> lost = saga.takeLost();
             if (!lost.isEmpty()) {
                 // Released by the runner while the consumer still holds them: their messages would fail every
@@ -473,23 +482,45 @@ final class SagaLoop implements SmartLifecycle {
      * partitions given are taken over before any of their messages is read; partitions taken away are let go of
      * before another instance may act on them.
      */
+    /** Whether the consumer has read every partition given to it up to where its log ended when it was given. */
+    private boolean caughtUp() {
+        catchingUp.entrySet().removeIf(end -> {
+            try {
+                return consumer.position(end.getKey(), Duration.ZERO) >= end.getValue();
+            } catch (TimeoutException e) {
+                return false;
+            }
+        });
+        return catchingUp.isEmpty();
+    }
+
     private final class Rebalances implements ConsumerRebalanceListener {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> given) {
             partitions.onPartitionsAssigned(consumer, given);
+            if (!given.isEmpty()) {
+                try {
+                    catchingUp.putAll(consumer.endOffsets(given));
+                } catch (KafkaException e) {
+                    log.warn("cannot read where {} end ({}): deadlines are acted on without waiting for what they"
+                            + " hold to be read", given, e.getMessage());
+                }
+            }
         }
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> taken) {
             commitPassedBy();
             forget(taken);
+            taken.forEach(catchingUp::remove);
             partitions.letGo(taken);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
             forget(lost);
+            lost.forEach(catchingUp::remove);
             partitions.letGo(lost);
         }
     }
