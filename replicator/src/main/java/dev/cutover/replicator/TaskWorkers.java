@@ -169,6 +169,9 @@ class TaskWorkers implements SmartLifecycle {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
         // The loop polls all along, however long a copy runs.
         config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(5).toMillis());
+        // A dead instance's tasks go to another one this soon, not after Kafka's default 45 s.
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.valueOf(ReplicatorListener.MEMBER_TIMEOUT));
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Integer.valueOf(ReplicatorListener.HEARTBEAT));
         // Consecutive partitions to different instances: see KafkaTaskExchange.
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RoundRobinAssignor.class.getName());
         return config;
