@@ -46,7 +46,10 @@ public final class KafkaBroker implements Kafka {
         long started = System.nanoTime();
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("auto.create.topics.enable", "true");
-        settings.put("num.partitions", "1");
+        // As many as the services create theirs with (cutover.platform.partitions): a test that writes to a cutover
+        // topic before any service made it must not leave it smaller, or a service started next adds partitions under
+        // sagas already in flight and their answers land where nobody reads them.
+        settings.put("num.partitions", "3");
         settings.put("offsets.topic.replication.factor", "1");
         settings.put("offsets.topic.num.partitions", "1");
         settings.put("transaction.state.log.replication.factor", "1");
