@@ -56,6 +56,11 @@ class ResumedLoadForeignKeysIntegrationTest {
         TestDatabases.execute(pair.source(), TestDatabases.resource("rich-schema.sql"));
         // Every store has a manager: its foreign key to customer has rows to check.
         TestDatabases.execute(pair.source(), "UPDATE public.store SET manager_id = (SELECT min(id) FROM public.customer)");
+        // A key the source itself never validated, over rows it would refuse: it must stay NOT VALID.
+        TestDatabases.execute(pair.source(), "CREATE TABLE public.customer_note (customer_id bigint, note text)",
+                "INSERT INTO public.customer_note VALUES (-1, 'written before the key')",
+                "ALTER TABLE public.customer_note ADD CONSTRAINT customer_note_customer_fk FOREIGN KEY (customer_id)"
+                        + " REFERENCES public.customer(id) NOT VALID");
         new PreDataApplier(tools).apply(pair);
         TestDatabases.copyData(pair);
         TestDatabases.execute(pair.target(), "TRUNCATE public.customer");
@@ -68,6 +73,7 @@ class ResumedLoadForeignKeysIntegrationTest {
 
         assertThat(TestDatabases.strings(pair.target(), FOREIGN_KEYS)).containsExactly(
                 "customer customer_preferred_store_fk FOREIGN KEY (preferred_store_id) REFERENCES store(id)",
+                "customer_note customer_note_customer_fk FOREIGN KEY (customer_id) REFERENCES customer(id) NOT VALID",
                 "store store_manager_id_fkey FOREIGN KEY (manager_id) REFERENCES customer(id) NOT VALID");
         assertThat(report.note()).hasValueSatisfying(note -> assertThat(note)
                 .contains("1 foreign key(s)", "[public.customer]", "NOT VALID", "1 of partitioned tables left out"));

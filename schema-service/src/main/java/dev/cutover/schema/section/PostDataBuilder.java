@@ -20,6 +20,7 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
 import dev.cutover.schema.pgtools.Catalog;
@@ -164,9 +165,9 @@ public final class PostDataBuilder {
             WithheldTables withheld) {
         if (dump.script().isEmpty()) {
             if (!withheld.isEmpty()) {
-                throw new IllegalStateException("post-data cannot be cut into entries, so its foreign keys cannot wait"
-                        + " for the tables table synchronisation copies (" + withheld.sorted() + "); start the migration"
-                        + " again with a new id so that the load copies every table");
+                throw new StepFailure("post-data cannot be cut into entries, so its foreign keys cannot wait for the"
+                        + " tables table synchronisation copies (" + withheld.sorted() + "); start the migration again"
+                        + " with a new id so that the load copies every table", false);
             }
             log.warn("applying post-data with psql instead, one statement after the other in one transaction");
             tools.apply(pair.target(), dump.text());
@@ -203,7 +204,9 @@ public final class PostDataBuilder {
 
     private static WithheldTables.Treatment treatment(PostDataItem item, SourceObjects objects,
             WithheldTables withheld) {
-        if (withheld.isEmpty() || item.kind() != PostDataItem.Kind.FOREIGN_KEY) {
+        // A key NOT VALID on the source checks no rows when added, and stays so on the target.
+        if (withheld.isEmpty() || item.kind() != PostDataItem.Kind.FOREIGN_KEY
+                || WithheldTables.isNotValid(item.sql())) {
             return WithheldTables.Treatment.AS_DUMPED;
         }
         Optional<String> table = objects.tableOf(item);
@@ -230,8 +233,8 @@ public final class PostDataBuilder {
         long started = System.nanoTime();
         Dump dump = dump(pair);
         if (dump.script().isEmpty()) {
-            throw new IllegalStateException("post-data cannot be cut into entries, so the foreign keys referencing "
-                    + withheld + " cannot be finished one by one");
+            throw new StepFailure("post-data cannot be cut into entries, so the foreign keys referencing " + withheld
+                    + " cannot be finished one by one; start the migration again with a new id", false);
         }
         WithheldTables tables = WithheldTables.of(withheld, dump.objects().parents());
         Map<String, String> validations = notValidated(pair.target(), dump.schemas());

@@ -68,12 +68,20 @@ record WithheldTables(Set<String> withheld, Set<String> incomplete) {
 
     /** The foreign key's statement as pg_dump wrote it, added {@code NOT VALID} (unchanged if it already is). */
     static String notValid(String sql) {
+        return isNotValid(sql) ? sql.strip() : body(sql) + " NOT VALID;";
+    }
+
+    /** Whether the foreign key's statement adds it {@code NOT VALID}, as pg_dump writes a key not validated. */
+    static boolean isNotValid(String sql) {
+        return body(sql).endsWith(" NOT VALID");
+    }
+
+    private static String body(String sql) {
         String statement = sql.strip();
         if (!statement.endsWith(";")) {
             throw new IllegalArgumentException("a foreign key's statement ends with ';': " + sql);
         }
-        String body = statement.substring(0, statement.length() - 1).stripTrailing();
-        return body.endsWith(" NOT VALID") ? statement : body + " NOT VALID;";
+        return statement.substring(0, statement.length() - 1).stripTrailing();
     }
 
     List<String> sorted() {

@@ -60,6 +60,8 @@ class WithheldTablesUnitTest {
         assertThat(WithheldTables.notValid(dumped)).isEqualTo("ALTER TABLE ONLY public.users\n    ADD CONSTRAINT"
                 + " users_service_fk FOREIGN KEY (service_id) REFERENCES public.services(id) ON DELETE CASCADE NOT VALID;");
         assertThat(WithheldTables.notValid(WithheldTables.notValid(dumped))).isEqualTo(WithheldTables.notValid(dumped));
+        assertThat(WithheldTables.isNotValid(dumped)).isFalse();
+        assertThat(WithheldTables.isNotValid(WithheldTables.notValid(dumped))).isTrue();
         assertThatThrownBy(() -> WithheldTables.notValid("ALTER TABLE t ADD CONSTRAINT c FOREIGN KEY (a) REFERENCES u"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
