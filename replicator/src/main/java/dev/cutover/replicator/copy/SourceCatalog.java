@@ -46,14 +46,17 @@ final class SourceCatalog {
 
     private SourceTable describe(TableName table, long splitThreshold) throws SQLException {
         long bytes;
-        long blockSize;
+        long blocks;
+        // The work is the table with its TOAST (a table of large documents is mostly TOAST, its heap small); the
+        // ranges are the heap's blocks.
         try (PreparedStatement statement = source.prepareStatement(
-                "SELECT pg_relation_size(?::regclass), current_setting('block_size')::bigint")) {
+                "SELECT pg_table_size(?::regclass), pg_relation_size(?::regclass) / current_setting('block_size')::bigint")) {
             statement.setString(1, table.quoted());
+            statement.setString(2, table.quoted());
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
                 bytes = row.getLong(1);
-                blockSize = row.getLong(2);
+                blocks = row.getLong(2);
             }
         }
         List<String> columns = new ArrayList<>();
@@ -72,7 +75,6 @@ final class SourceCatalog {
                 }
             }
         }
-        long blocks = bytes / blockSize;
         return new SourceTable(table, columns, binary, bytes, blocks, split(table, bytes > splitThreshold, blocks));
     }
 

@@ -13,8 +13,8 @@ import dev.cutover.replicator.postgres.TableName;
  *                computes them)
  * @param binary  whether COPY may use the binary format: every column is of a built-in type or an enum,
  *                whose binary form is the same on every version; otherwise text
- * @param bytes   size of the heap on disk ({@code pg_relation_size})
- * @param blocks  heap blocks ({@code bytes / block size})
+ * @param bytes   size on disk with its TOAST ({@code pg_table_size}): how much there is to copy
+ * @param blocks  heap blocks ({@code pg_relation_size / block size}), which block ranges divide
  * @param split   how the table can be cut into ranges
  */
 record SourceTable(TableName name, List<String> columns, boolean binary, long bytes, long blocks, Split split) {
