@@ -231,9 +231,9 @@ class SagaInstancesIntegrationTest {
         properties.put("cutover.saga.operators", "alice");
         // Members learn of a rebalance at their next heartbeat: sooner than the default 3 s keeps the test short.
         properties.put("spring.kafka.consumer.heartbeat-interval", "300ms");
-        // A test of the shared broker that ran first may have created the topics with one partition; these instances
-        // add the others at start-up, and a consumer sees added partitions only at its next metadata refresh (5 min by
-        // default), so the fence's group would hold one partition of three until then.
+        // Should the topics have fewer partitions than the instances make (a broker whose auto-created topics are
+        // smaller), the instances add the others at start-up, and a consumer sees added partitions only at its next
+        // metadata refresh (10 s in cutover-service): sooner keeps the wait for the groups short.
         properties.put("spring.kafka.properties.metadata.max.age.ms", "500");
         properties.put("cutover.saga.timeouts.await-catch-up", CATCH_UP_TIMEOUT);
         properties.put("cutover.saga.timeouts.flip-dns", "60s");
