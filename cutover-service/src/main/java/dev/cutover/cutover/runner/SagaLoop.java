@@ -477,11 +477,6 @@ final class SagaLoop implements SmartLifecycle {
         }
     }
 
-    /**
-     * The consumer's partitions, which the consumer calls back about inside a poll (never while a transaction is open):
-     * partitions given are taken over before any of their messages is read; partitions taken away are let go of
-     * before another instance may act on them.
-     */
     /** Whether the consumer has read every partition given to it up to where its log ended when it was given. */
     private boolean caughtUp() {
         catchingUp.entrySet().removeIf(end -> {
@@ -494,6 +489,11 @@ final class SagaLoop implements SmartLifecycle {
         return catchingUp.isEmpty();
     }
 
+    /**
+     * The consumer's partitions, which the consumer calls back about inside a poll (never while a transaction is open):
+     * partitions given are taken over before any of their messages is read; partitions taken away are let go of
+     * before another instance may act on them.
+     */
     private final class Rebalances implements ConsumerRebalanceListener {
 
         @Override
