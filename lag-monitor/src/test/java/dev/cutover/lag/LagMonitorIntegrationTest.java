@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.cutover.events.AwaitCatchUp;
+import dev.cutover.events.CutoverStarted;
 import dev.cutover.events.CanaryObserved;
 import dev.cutover.events.LagReported;
 import dev.cutover.events.Metadata;
@@ -151,6 +153,33 @@ class LagMonitorIntegrationTest {
         assertThat(String.valueOf(observed.getMetadata().getCausationId()))
                 .isEqualTo(String.valueOf(command.getMetadata().getMessageId()));
         assertThat(observed.getTargetLsn()).contains("/");
+    }
+
+    @Test
+    void aStartedCutoverReadiesTheCanaryWaitOnTheTargetWithoutWritingACanary() throws SQLException {
+        database.onTarget("drop trigger if exists cutover_canary_notify on cutover.canary");
+        long canaries = count(database::connectSource, "select count(*) from cutover.canary");
+
+        publisher().publish(CutoverStarted.newBuilder().setMetadata(command()).setOperator("alice").setDryRun(false)
+                .setReason("test").setDnsRecord("db.example.test.").setSourceAddress("127.0.0.2")
+                .setTargetAddress("127.0.0.3").setPrepareFallback(false).build());
+
+        // Before any AwaitCatchUp: the wait's first pass ran, and made the trigger it listens to.
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(database::connectTarget,
+                "select count(*) from pg_trigger where tgname = 'cutover_canary_notify' and tgenabled = 'A'"), n -> n == 1);
+        assertThat(count(database::connectSource, "select count(*) from cutover.canary")).isEqualTo(canaries);
+    }
+
+    private interface Connect {
+        Connection open() throws SQLException;
+    }
+
+    private static long count(Connect side, String query) throws SQLException {
+        try (Connection connection = side.open(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 
     @Test

@@ -99,7 +99,7 @@ final class SagaLoop implements SmartLifecycle {
     private final Map<String, LagReported> lagReports = new ConcurrentHashMap<>();
 
     /** What the saga acts on, read and not decided yet, in the order read. */
-    private final List<ConsumerRecord<String, Object>> pending = new ArrayList<>();
+    private final List<Read> pending = new ArrayList<>();
     /** When the pending messages began to be held, or null. */
     private Instant heldSince;
     /** Per partition, the first offset read since the last commit: where to read again when a transaction fails. */
@@ -226,12 +226,24 @@ final class SagaLoop implements SmartLifecycle {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
+    /**
+     * A message the saga acts on, and when it was read: the time its decision is stamped with, so that an answer held
+     * for the rest of the switch's answers is recorded as arriving when it did, not when the last one came.
+     */
+    private record Read(ConsumerRecord<String, Object> record, Instant at) {
+
+        TopicPartition partition() {
+            return new TopicPartition(record.topic(), record.partition());
+        }
+    }
+
     private void read(ConsumerRecords<String, Object> records) {
+        Instant at = clock.instant();
         for (ConsumerRecord<String, Object> record : records) {
             readFrom.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
             // A payload that could not be decoded is kept, for the recoverer to report.
             if (!(record.value() instanceof SpecificRecord message) || SagaRunner.actsOn(message)) {
-                pending.add(record);
+                pending.add(new Read(record, at));
             }
         }
         readUpTo.putAll(records.nextOffsets());
@@ -246,10 +258,10 @@ final class SagaLoop implements SmartLifecycle {
     private boolean holding() {
         Instant now = clock.instant();
         if (holdAtMost.isZero() || heldSince != null && !now.isBefore(heldSince.plus(holdAtMost))
-                || !pending.stream().allMatch(record -> record.value() instanceof SpecificRecord)) {
+                || !pending.stream().allMatch(read -> read.record().value() instanceof SpecificRecord)) {
             return false;
         }
-        List<SpecificRecord> answers = pending.stream().map(record -> (SpecificRecord) record.value()).toList();
+        List<SpecificRecord> answers = pending.stream().map(read -> (SpecificRecord) read.record().value()).toList();
         if (!saga.onlyRecordProgress(answers, now, now.plus(holdAtMost))) {
             return false;
         }
@@ -262,8 +274,8 @@ final class SagaLoop implements SmartLifecycle {
         abandonSent();
         try {
             producer().beginTransaction();
-            for (ConsumerRecord<String, Object> record : pending) {
-                decide(record);
+            for (Read read : pending) {
+                decide(read);
             }
             producer.sendOffsetsToTransaction(new HashMap<>(readUpTo), consumer.groupMetadata());
             commit();
@@ -356,14 +368,16 @@ final class SagaLoop implements SmartLifecycle {
      * transaction goes on. What is not the message's fault (Kafka refusing a send, a partition not read back yet) fails
      * the whole transaction, and its messages are read again.
      */
-    private void decide(ConsumerRecord<String, Object> record) {
+    private void decide(Read read) {
+        ConsumerRecord<String, Object> record = read.record();
         try {
             Object value = DecodedValues.of(record);
             if (value instanceof StartCutover start) {
-                saga.onStart(start, record.partition(), this::send);
+                saga.onStart(start, record.partition(), this::send, read.at());
             } else if (value instanceof SpecificRecord message
                     && Messages.find(message.getSchema().getFullName()).isPresent()) {
-                saga.onMessage(message, MessagePublisher.metadataOf(message), record.partition(), this::send);
+                saga.onMessage(message, MessagePublisher.metadataOf(message), record.partition(), this::send,
+                        read.at());
             }
         } catch (PublishFailed | PartitionNotOwned e) {
             throw e;
@@ -531,9 +545,9 @@ final class SagaLoop implements SmartLifecycle {
      */
     private void commitPassedBy() {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(readUpTo);
-        for (ConsumerRecord<String, Object> record : pending) {
-            offsets.merge(new TopicPartition(record.topic(), record.partition()),
-                    new OffsetAndMetadata(record.offset()), (read, held) -> held.offset() < read.offset() ? held : read);
+        for (Read read : pending) {
+            offsets.merge(read.partition(), new OffsetAndMetadata(read.record().offset()),
+                    (passed, held) -> held.offset() < passed.offset() ? held : passed);
         }
         if (offsets.isEmpty() || producer == null) {
             // No producer: the last one failed, and making one here could hold up a rebalance or a stop.
@@ -552,7 +566,7 @@ final class SagaLoop implements SmartLifecycle {
 
     /** What was read from partitions no longer held: the next owner reads it again from the last commit. */
     private void forget(Collection<TopicPartition> taken) {
-        pending.removeIf(record -> taken.contains(new TopicPartition(record.topic(), record.partition())));
+        pending.removeIf(read -> taken.contains(read.partition()));
         heldSince = pending.isEmpty() ? null : heldSince;
         readFrom.keySet().removeAll(taken);
         readUpTo.keySet().removeAll(taken);

@@ -112,21 +112,22 @@ class SagaRunner implements SagaPartitions.Owner {
         return owned;
     }
 
-    void onStart(StartCutover command, int partition, SagaTransaction transaction) {
+    /** @param at when the command was read: the time its decision is stamped with */
+    void onStart(StartCutover command, int partition, SagaTransaction transaction, Instant at) {
         Metadata metadata = command.getMetadata();
         CutoverId id = new CutoverId(metadata.getCutoverId());
         DatabaseName database = new DatabaseName(metadata.getDatabase());
         sagas.requireOwned(partition, MessagePublisher.describe(command));
         SagaSettings.Dns dns = settings.dns().get(database.value());
         if (dns == null) {
-            rejectUnconfigured(id, database, partition, command, transaction);
+            rejectUnconfigured(id, database, partition, command, transaction, at);
             return;
         }
         SagaEntry<Cutover> saga = sagas.get(id).orElseGet(() -> new SagaEntry<>(new Cutover.NotStarted(), database,
                 partition));
         CutoverMessage.StartCutover start = SagaCodec.start(command, dns.plan(), activeCutoverOf(database, id),
                 fallbackDatabases.contains(database.value()));
-        decide(id, saga, start, metadata, transaction);
+        decide(id, saga, start, metadata, transaction, at);
     }
 
     /** {@code StartCutover}, and participants' answers and ops commands about a cutover; not its own messages. */
@@ -135,8 +136,13 @@ class SagaRunner implements SagaPartitions.Owner {
                 && SagaCodec.sagaEvent(message).isEmpty() && SagaCodec.inbound(message).isPresent();
     }
 
-    /** A participant's event or an ops command about a cutover; messages the saga does not react to pass by. */
-    void onMessage(SpecificRecord message, Metadata metadata, int partition, SagaTransaction transaction) {
+    /**
+     * A participant's event or an ops command about a cutover; messages the saga does not react to pass by.
+     *
+     * @param at when the message was read: the time its decision is stamped with, which for an answer held for the
+     *           rest of the switch's answers is earlier than the decision
+     */
+    void onMessage(SpecificRecord message, Metadata metadata, int partition, SagaTransaction transaction, Instant at) {
         if (metadata.getCutoverId() == null || SagaCodec.sagaEvent(message).isPresent()) {
             return;
         }
@@ -150,7 +156,7 @@ class SagaRunner implements SagaPartitions.Owner {
                 message.getSchema().getName() + " " + metadata.getMessageId() + " is about cutover " + id.value()
                         + ", which this service never started: it was sent by hand or for a cutover whose log was"
                         + " deleted"));
-        decide(id, saga, input.get(), metadata, transaction);
+        decide(id, saga, input.get(), metadata, transaction, at);
     }
 
     /**
@@ -238,7 +244,7 @@ class SagaRunner implements SagaPartitions.Owner {
             return;
         }
         try {
-            decide(id, saga, input, null, null);
+            decide(id, saga, input, null, null, clock.instant());
         } catch (PartitionWriters.PartitionLost e) {
             log.warn("cutover {}: {}; this instance stops acting on partition {} until the group says who owns it",
                     id.value(), e.getMessage(), e.partition());
@@ -260,10 +266,11 @@ class SagaRunner implements SagaPartitions.Owner {
     /**
      * @param transaction the loop's open transaction when a consumed message starts the decision, which then commits
      *                    with the message's offset; null for a decision nothing consumed starts
+     * @param now         the decision's time
      */
     private void decide(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause,
-            SagaTransaction transaction) {
-        Optional<Written> decided = decision(id, saga, input, cause, clock.instant(),
+            SagaTransaction transaction, Instant now) {
+        Optional<Written> decided = decision(id, saga, input, cause, now,
                 settings.dns().get(saga.database().value()));
         if (decided.isEmpty()) {
             return;
@@ -283,7 +290,7 @@ class SagaRunner implements SagaPartitions.Owner {
         // Only one that lets the cutover through: a passing spike must not refuse what the next report would allow.
         lagHeardDuringPreflight(saga.state(), decided.get().next(), Optional.ofNullable(latestLag.get(saga.database())))
                 .filter(lag -> lag.state().streaming() && lag.lagBytes() <= policyFor(saga.database()).maxLagBytes())
-                .ifPresent(lag -> decide(id, sagas.get(id).orElseThrow(), lag, cause, transaction));
+                .ifPresent(lag -> decide(id, sagas.get(id).orElseThrow(), lag, cause, transaction, now));
     }
 
     /**
@@ -404,10 +411,10 @@ class SagaRunner implements SagaPartitions.Owner {
     }
 
     private void rejectUnconfigured(CutoverId id, DatabaseName database, int partition, StartCutover command,
-            SagaTransaction transaction) {
+            SagaTransaction transaction, Instant at) {
         String reason = unconfigured(database, databases, settings.dns().keySet());
         CutoverEvent.CutoverRejected rejected = new CutoverEvent.CutoverRejected(id, database,
-                new Operator(command.getOperator()), reason, clock.instant());
+                new Operator(command.getOperator()), reason, at);
         transaction.send(List.of(CutoverRejected.newBuilder()
                 .setMetadata(metadata(id, database, command.getMetadata(), rejected.rejectedAt()))
                 .setOperator(command.getOperator())

@@ -50,7 +50,7 @@ public record SagaSettings(
         Map<String, Dns> dns,
         @DefaultValue("20ms") Duration tickInterval,
         @DefaultValue("0") long sequenceMargin,
-        @DefaultValue("100ms") Duration answerHold,
+        @DefaultValue("1s") Duration answerHold,
         @DefaultValue("5s") Duration lagSettle,
         @DefaultValue("3") int tidyUpAttempts,
         @DefaultValue("10m") Duration tidyUpSlowRetry,

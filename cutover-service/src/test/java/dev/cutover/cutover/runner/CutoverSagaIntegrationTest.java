@@ -444,12 +444,22 @@ class CutoverSagaIntegrationTest {
         probe.send(SequencesSynced.newBuilder().setMetadata(answer(sync)).setSequences(3).build());
 
         awaitCommand(OpenTarget.class, cutover);
-        // The fence's answers came first, but what they decide waited for the last answer and was written with it.
+        // The fence's answers came first, but what they decide waited for the last answer and was written after it
+        // (one key, one partition: the probe reads them in the log's order).
+        Map<String, StepFinished> finished = new HashMap<>();
         for (String step : List.of("STOP_TRAFFIC", "WRITE_CANARY", "AWAIT_CATCH_UP", "SYNC_SEQUENCES")) {
-            StepFinished finished = probe.await(StepFinished.class, e -> cutover.equals(e.getMetadata().getCutoverId())
-                    && step.equals(e.getStep()), WAIT);
-            assertThat(finished.getMetadata().getOccurredAt()).as(step).isAfterOrEqualTo(lastAnswerSent);
+            finished.put(step, probe.await(StepFinished.class, e -> cutover.equals(e.getMetadata().getCutoverId())
+                    && step.equals(e.getStep()), WAIT));
         }
+        List<SpecificRecord> log = probe.seen().stream()
+                .filter(m -> cutover.equals(MessagePublisher.metadataOf(m).getCutoverId())).toList();
+        int lastAnswer = log.indexOf(log.stream().filter(SequencesSynced.class::isInstance).findFirst().orElseThrow());
+        finished.forEach((step, event) -> assertThat(log.indexOf(event)).as(step).isGreaterThan(lastAnswer));
+        // Each is stamped with when its answer was read, not when the last one came: the fence's step took what the
+        // fence took, not the whole switch.
+        assertThat(finished.get("SYNC_SEQUENCES").getMetadata().getOccurredAt()).isAfterOrEqualTo(lastAnswerSent);
+        assertThat(finished.get("STOP_TRAFFIC").getMetadata().getOccurredAt())
+                .isBefore(finished.get("SYNC_SEQUENCES").getMetadata().getOccurredAt());
     }
 
     @Test

@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
@@ -31,6 +34,7 @@ import dev.cutover.schema.pgtools.Catalog;
 public final class SequenceSync implements AutoCloseable {
 
     private final WarmConnections connections;
+    private final ExecutorService warming = Executors.newVirtualThreadPerTaskExecutor();
 
     /** Logs in for every sync. */
     public SequenceSync() {
@@ -45,14 +49,35 @@ public final class SequenceSync implements AutoCloseable {
         this.connections = connections;
     }
 
-    /** Logs in to both servers in the background, so that the next sync finds its connections waiting. */
-    public void ready(DatabasePair pair) {
+    /**
+     * Logs in to both servers in the background, and runs the sync's statements once there, changing nothing, so
+     * that the next sync finds its connections waiting and its statements planned. The first sync of a process was
+     * measured at 150-290 ms for five sequences at the switch, against tens of milliseconds afterwards.
+     *
+     * @return done when the statements have run (or could not: the sync itself then reports why)
+     */
+    public Future<?> ready(DatabasePair pair) {
         connections.warm(pair.source());
         connections.warm(pair.target());
+        return warming.submit(() -> rehearse(pair));
+    }
+
+    /** The reads of a sync on both sides, and its statement that sets the sequences, given none to set. */
+    private void rehearse(DatabasePair pair) {
+        for (Endpoint endpoint : List.of(pair.source(), pair.target())) {
+            try (WarmConnections.Lease lease = connections.lease(endpoint)) {
+                FenceState.read(lease.connection(), pair.appRoles());
+                read(lease.connection(), pair.scope());
+                setAll(lease.connection(), pair.source(), endpoint, pair.scope(), List.of());
+            } catch (SQLException | RuntimeException e) {
+                // The sync itself meets the same problem and reports it.
+            }
+        }
     }
 
     @Override
     public void close() {
+        warming.shutdownNow();
         connections.close();
     }
 

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
+import dev.cutover.platform.database.WarmConnections;
 import dev.cutover.schema.testing.TestDatabases;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.SharedStackExtension;
@@ -89,6 +91,26 @@ class SequenceSyncIntegrationTest {
         assertThat(position(pair.source(), "public.tickets_id_seq")).isEqualTo("510 true");
         assertThat(position(pair.source(), "public.countdown")).isEqualTo("-30 true");
         assertThat(position(pair.target(), "public.tickets_id_seq")).as("the target is only read").isEqualTo("500 true");
+    }
+
+    @Test
+    void readyingTheSyncSetsNoSequenceOnEitherSideAndTheSyncAfterItSetsThemAll(LocalStack stack) throws Exception {
+        DatabasePair pair = TestDatabases.create(stack, "sequence_ready", List.of());
+        TestDatabases.execute(pair.source(), SCHEMA, "SELECT setval('public.untouched', 41)");
+        TestDatabases.execute(pair.target(), SCHEMA, "SELECT setval('public.countdown', 3)");
+
+        try (SequenceSync sync = new SequenceSync(new WarmConnections())) {
+            sync.ready(pair).get(30, TimeUnit.SECONDS);
+
+            assertThat(position(pair.target(), "public.untouched")).isEqualTo("7 false");
+            assertThat(position(pair.target(), "public.countdown")).isEqualTo("3 true");
+            assertThat(position(pair.source(), "public.untouched")).isEqualTo("41 true");
+            assertThat(position(pair.source(), "public.countdown")).isEqualTo("100 false");
+
+            assertThat(sync.sync(pair, 0).sequences()).isEqualTo(5);
+            assertThat(position(pair.target(), "public.untouched")).isEqualTo("41 true");
+            assertThat(position(pair.target(), "public.countdown")).isEqualTo("100 false");
+        }
     }
 
     private static String position(DatabasePair pair, String sequence) {
