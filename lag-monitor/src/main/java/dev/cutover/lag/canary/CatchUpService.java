@@ -63,9 +63,7 @@ public class CatchUpService implements DisposableBean {
         if (!lagSettings.databases().containsKey(database)) {
             return;
         }
-        DatabasePair pair = databases.get(database);
-        connections.warm(pair.target());
-        connections.warm(pair.source());
+        // The wait leases both connections: logging in is part of readying it, and they are kept for the real one.
         warming.execute(() -> rehearseWait(database));
     }
 

@@ -57,8 +57,7 @@ public final class SequenceSync implements AutoCloseable {
      * @return done when the statements have run (or could not: the sync itself then reports why)
      */
     public Future<?> ready(DatabasePair pair) {
-        connections.warm(pair.source());
-        connections.warm(pair.target());
+        // Leasing logs in where no connection is idle, and the lease keeps the connection for the sync.
         return warming.submit(() -> rehearse(pair));
     }
 
