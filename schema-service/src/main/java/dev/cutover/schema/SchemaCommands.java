@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.cutover.events.ApplySchema;
 import dev.cutover.events.CheckPreflight;
@@ -45,6 +47,8 @@ import dev.cutover.schema.verify.SchemaVerifier;
  */
 class SchemaCommands {
 
+    private static final Logger log = LoggerFactory.getLogger(SchemaCommands.class);
+
     private final DatabasesSettings databases;
     private final SchemaSettings settings;
     private final PreflightChecker preflight;
@@ -75,13 +79,20 @@ class SchemaCommands {
         answer(command.getMetadata(), () -> {
             Scope scope = scopeOf(command.getScope());
             DatabasePair pair = pair(command.getMetadata());
-            List<Finding> findings = new ArrayList<>(preflight.check(pair, scope));
+            PreflightChecker.Report report = preflight.run(pair, scope);
+            List<Finding> findings = new ArrayList<>(report.findings());
             if (scope == Scope.CUTOVER) {
                 // Before anything disruptive: the fence's canary must be able to reach the target.
                 String database = command.getMetadata().getDatabase();
+                long proofStarted = System.nanoTime();
                 findings.addAll(replicationProof.prove(pair, database, databases.replication(database)));
+                long proofMs = (System.nanoTime() - proofStarted) / 1_000_000;
                 // The switch follows within seconds: its sequences need not wait for a login then.
                 sequences.ready(pair);
+                log.info("preflight CUTOVER {}: facts {} ms (source {} ms, target {} ms at once), passwords {} ms,"
+                                + " proof {} ms, {} findings", database, report.facts().toMillis(),
+                        report.source().toMillis(), report.target().toMillis(), report.passwords().toMillis(), proofMs,
+                        findings.size());
             }
             // A migration's plan, and its dry run, say what the load would move; the findings are about the same tables.
             MigrationLoad load = scope == Scope.MIGRATION ? MigrationLoad.read(pair) : new MigrationLoad(List.of(),

@@ -37,7 +37,14 @@ public final class PgTools {
         this.timeout = timeout;
     }
 
-    /** The installed pg_dump's version, or empty when there is none where it is expected. */
+    /**
+     * The installed pg_dump's version, or empty when there is none where it is expected. Asked anew every time
+     * ({@code pg_dump --version}, a process: tens of milliseconds on a busy host), not remembered: an operator told
+     * that pg_dump is missing or too old installs another and checks again, and behind Debian's and Ubuntu's
+     * {@code pg_wrapper} (the {@code pg_dump} on the PATH of this service's image) a newly installed client answers
+     * without any file at the configured path changing. The cutover's preflight, where every millisecond counts, does
+     * not ask.
+     */
     public Optional<ClientVersion> pgDumpVersion() {
         try {
             Result result = run(List.of(program("pg_dump"), "--version"), null);

@@ -15,7 +15,8 @@ import dev.cutover.schema.roles.MissingRoles;
  *
  * @param source   the source server and database
  * @param target   the target server and database
- * @param pgDump   the pg_dump this service would run, or empty when there is none
+ * @param pgDump   the pg_dump this service would run, or empty when there is none (read for MIGRATION only: the
+ *                 cutover's preflight does not judge it)
  * @param appRoles the roles the application logs in as
  * @param schemas            what is wrong with the scope, if anything
  * @param missingRoles       roles the schema names that the target lacks (read for MIGRATION only)

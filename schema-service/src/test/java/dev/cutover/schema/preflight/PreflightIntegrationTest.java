@@ -1,9 +1,12 @@
 package dev.cutover.schema.preflight;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -13,8 +16,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
+import dev.cutover.platform.database.Endpoint;
 import dev.cutover.schema.pgtools.PgTools;
 import dev.cutover.schema.testing.TestDatabases;
 import dev.cutover.stack.LocalStack;
@@ -68,5 +74,37 @@ class PreflightIntegrationTest {
         }
         assertThat(checker.check(pair, Scope.CUTOVER)).extracting(Finding::check)
                 .containsExactly("replica_identity", "unlogged_tables", "large_objects", "app_roles");
+    }
+
+    @Test
+    void aServerThatCannotBeReadFailsThePreflightNamingThatServer(LocalStack stack) {
+        DatabasePair pair = TestDatabases.create(stack, "preflight_unreadable", List.of());
+        Endpoint noSource = TestDatabases.endpoint(stack.source(), "preflight_no_such_database");
+        Endpoint noTarget = TestDatabases.endpoint(stack.target(), "preflight_no_such_database");
+
+        assertThatThrownBy(() -> checker.check(new DatabasePair(noSource, pair.target(), List.of(), List.of()),
+                Scope.CUTOVER)).isInstanceOf(StepFailure.class)
+                .hasMessageStartingWith("reading preflight facts on " + noSource.describe() + " failed");
+        assertThatThrownBy(() -> checker.check(new DatabasePair(pair.source(), noTarget, List.of(), List.of()),
+                Scope.CUTOVER)).isInstanceOf(StepFailure.class)
+                .hasMessageStartingWith("reading preflight facts on " + noTarget.describe() + " failed");
+    }
+
+    @Test
+    void theCutoversPreflightDoesNotRunPgDumpWhichOnlyTheMigrationsJudges(LocalStack stack, @TempDir Path bin)
+            throws IOException {
+        Path calls = bin.resolve("calls");
+        Path pgDump = bin.resolve("pg_dump");
+        Files.writeString(pgDump, "#!/bin/sh\necho \"$@\" >> '" + calls + "'\necho 'pg_dump (PostgreSQL) 17.6'\n");
+        assertThat(pgDump.toFile().setExecutable(true)).isTrue();
+        PreflightChecker counting = new PreflightChecker(new PgTools(bin, bin.resolve("work"), Duration.ofMinutes(1)),
+                LONG_TRANSACTION);
+        DatabasePair pair = TestDatabases.create(stack, "preflight_pg_dump", List.of());
+
+        counting.check(pair, Scope.CUTOVER);
+        assertThat(calls).doesNotExist();
+
+        assertThat(counting.check(pair, Scope.MIGRATION)).extracting(Finding::check).doesNotContain("pg_dump");
+        assertThat(calls).hasContent("--version");
     }
 }

@@ -45,4 +45,19 @@ class TargetStatisticsIntegrationTest {
         TestDatabases.execute(pair.target(), "ANALYZE public.\"Orders\"");
         assertThat(checker.check(pair, Scope.CUTOVER)).extracting(Finding::check).doesNotContain("target_statistics");
     }
+
+    @Test
+    void onlyTheTargetsTablesInSchemasThatMoveAreWarnedOf(LocalStack stack) {
+        DatabasePair pair = TestDatabases.create(stack, "statistics_moving", List.of());
+        String table = "CREATE TABLE moving.items (id bigint PRIMARY KEY)";
+        TestDatabases.execute(pair.source(), "CREATE SCHEMA moving", table);
+        // A schema made on the target alone: the cutover does not move it, so its tables are none of its business.
+        TestDatabases.execute(pair.target(), "CREATE SCHEMA moving", table, "CREATE SCHEMA scratch",
+                "CREATE TABLE scratch.notes (id bigint PRIMARY KEY)");
+
+        assertThat(checker.check(pair, Scope.CUTOVER))
+                .filteredOn(finding -> finding.check().equals("target_statistics"))
+                .extracting(Finding::object)
+                .containsExactly("moving.items");
+    }
 }
