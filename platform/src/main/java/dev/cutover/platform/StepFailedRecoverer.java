@@ -45,18 +45,7 @@ public final class StepFailedRecoverer implements ConsumerRecordRecoverer {
     public void accept(ConsumerRecord<?, ?> record, Exception exception) {
         Throwable cause = rootOf(exception);
         if (record.value() instanceof SpecificRecord command && Messages.isCommand(command.getSchema().getFullName())) {
-            Metadata metadata = MessagePublisher.metadataOf(command);
-            boolean retryable = cause instanceof StepFailure failure && failure.retryable();
-            String reason = reason(exception);
-            log.warn("{} {} failed: {}", command.getSchema().getName(), metadata.getMessageId(), reason,
-                    cause instanceof StepFailure ? null : cause);
-            publisher.publish(StepFailed.newBuilder()
-                    .setMetadata(publisher.answering(metadata))
-                    .setStep(command.getSchema().getName())
-                    .setReason(reason)
-                    .setRetryable(retryable)
-                    .build());
-            meters.counter(STEP_FAILURES, "command", command.getSchema().getName()).increment();
+            failed(command, exception);
             if (cause instanceof StepFailure) {
                 return;
             }
@@ -66,6 +55,26 @@ public final class StepFailedRecoverer implements ConsumerRecordRecoverer {
         }
         deadLetters.accept(record, exception);
         meters.counter(DEAD_LETTERS, "topic", record.topic()).increment();
+    }
+
+    /**
+     * Answers {@code command} with {@code StepFailed}: for a command that failed after its listener had returned
+     * (work the service runs beside its listener), as for one whose listener threw.
+     */
+    public void failed(SpecificRecord command, Exception exception) {
+        Throwable cause = rootOf(exception);
+        Metadata metadata = MessagePublisher.metadataOf(command);
+        boolean retryable = cause instanceof StepFailure failure && failure.retryable();
+        String reason = reason(exception);
+        log.warn("{} {} failed: {}", command.getSchema().getName(), metadata.getMessageId(), reason,
+                cause instanceof StepFailure ? null : cause);
+        publisher.publish(StepFailed.newBuilder()
+                .setMetadata(publisher.answering(metadata))
+                .setStep(command.getSchema().getName())
+                .setReason(reason)
+                .setRetryable(retryable)
+                .build());
+        meters.counter(STEP_FAILURES, "command", command.getSchema().getName()).increment();
     }
 
     /**

@@ -11,11 +11,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,7 +31,7 @@ import dev.cutover.replicator.postgres.ReplicationNames;
 import dev.cutover.replicator.postgres.Slots;
 import dev.cutover.schema.pgtools.PgTools;
 import dev.cutover.schema.section.PostDataBuilder;
-import dev.cutover.schema.section.SectionReport;
+import dev.cutover.schema.section.TablePostData;
 import dev.cutover.stack.PostgresServer;
 
 /**
@@ -41,7 +41,7 @@ import dev.cutover.stack.PostgresServer;
  *
  * <p>Arguments: gigabytes of table data to generate (default 2.2), replicator workers (default 2), rounds
  * (default 3; the medians are reported), optionally the methods to run, comma-separated (default {@code all}:
- * {@code cutover,cutover-after,native,dump,dump-z0,pgcopydb}), and the data set ({@link BenchmarkData}: {@code shop},
+ * {@code cutover,cutover-one-table,cutover-after,native,dump,dump-z0,pgcopydb}), and the data set ({@link BenchmarkData}: {@code shop},
  * the default, or {@code documents}).
  *
  * <p>Every method's time includes the target's statistics, as a target that is to serve needs them: the replicator's
@@ -49,9 +49,10 @@ import dev.cutover.stack.PostgresServer;
  * and the other methods end with {@code vacuumdb --analyze-only -j 2}.
  *
  * <p>{@code cutover} runs the copy and the post-data the way the migration saga does, with the same classes and
- * without Kafka: each table's indexes and keys are built as soon as its copy ends, one command after the other as
- * schema-service takes them, while the other tables are still being copied, with the foreign keys whose two tables
- * are done; after the load the whole section builds the rest. {@code cutover-after} builds the whole section only
+ * without Kafka: each table's indexes and keys are built as soon as its copy ends, two tables at once as
+ * schema-service builds them, while the other tables are still being copied, with the foreign keys whose two tables
+ * are done; after the load the whole section builds the rest. {@code cutover-one-table} builds one table's post-data
+ * at a time (schema-service with {@code post-data-tables-at-once=1}), {@code cutover-after} the whole section only
  * after the copy, for comparison.
  */
 public final class FullLoadBenchmark {
@@ -113,14 +114,16 @@ public final class FullLoadBenchmark {
                 indexes, foreignKeys, Duration.between(generating, Instant.now()).toSeconds(), 100.0 * biggest / tableBytes));
 
         Map<String, Method> all = new LinkedHashMap<>();
-        all.put("cutover", db -> cutover(db, true));
-        all.put("cutover-after", db -> cutover(db, false));
+        all.put("cutover", db -> cutover(db, true, 2));
+        all.put("cutover-one-table", db -> cutover(db, true, 1));
+        all.put("cutover-after", db -> cutover(db, false, 2));
         all.put("native", this::nativeSubscription);
         all.put("dump", db -> dumpRestore(db, ""));
         all.put("dump-z0", db -> dumpRestore(db, "-Z0"));
         all.put("pgcopydb", this::pgcopydb);
         Map<String, String> labels = Map.of(
                 "cutover", "cutover: copy + post-data per table as copied, " + workers + " + " + workers + " workers",
+                "cutover-one-table", "cutover: as above, one table's post-data at a time",
                 "cutover-after", "cutover: copy, then post-data, " + workers + " + " + workers + " workers",
                 "native", "native subscription copy_data = true + psql post-data",
                 "dump", "pg_dump -Fd -j 2 + pg_restore -j 2",
@@ -236,11 +239,12 @@ public final class FullLoadBenchmark {
     }
 
     /**
-     * The replicator's copy and schema-service's post-data builder. Overlapped, a single thread takes the post-data
-     * commands in the order they were sent, as schema-service's one consumer takes a migration's commands: each
-     * copied table's, then the whole section's.
+     * The replicator's copy and schema-service's post-data builder. Overlapped, each copied table's post-data is built
+     * beside the copy, {@code tablesAtOnce} tables at once, as schema-service builds a migration's tables
+     * ({@link TablePostData}, two by default), and
+     * the whole section once they are done.
      */
-    private void cutover(String targetDb, boolean overlapped) throws Exception {
+    private void cutover(String targetDb, boolean overlapped, int tablesAtOnce) throws Exception {
         shell("pg_dump --section=pre-data --no-publications --no-subscriptions " + from() + " | psql -q -v ON_ERROR_STOP=1 "
                 + to(targetDb));
         Instant copying = Instant.now();
@@ -248,30 +252,36 @@ public final class FullLoadBenchmark {
                 List.of("public"));
         ReplicationNames names = ReplicationNames.forDatabase("benchmark");
         PostDataBuilder postData = new PostDataBuilder(new PgTools(null, work.resolve("schema"), Duration.ofHours(1)));
-        ExecutorService schemaService = Executors.newSingleThreadExecutor();
-        List<Future<SectionReport>> commands = Collections.synchronizedList(new ArrayList<>());
-        try {
+        List<RuntimeException> failures = new CopyOnWriteArrayList<>();
+        try (TablePostData tables = new TablePostData(tablesAtOnce)) {
             FullLoadResult result = new FullLoad(new LoadOptions(workers, 256L * 1024 * 1024, Duration.ofSeconds(60)))
                     .run(pair, names, table -> {
                         say(String.format(Locale.ROOT, "   %-24s %10d rows %8.1f MB %7.1f s", table.table(), table.rows(),
                                 table.bytes() / 1e6, table.took().toMillis() / 1000.0));
                         if (overlapped) {
-                            commands.add(schemaService.submit(() -> postData.applyTables(pair, workers,
-                                    List.of(table.table()), targetDb)));
+                            tables.submit(targetDb, () -> {
+                                try {
+                                    postData.applyTables(pair, workers, List.of(table.table()), targetDb);
+                                } catch (RuntimeException e) {
+                                    failures.add(e);
+                                }
+                            });
                         }
                     });
             Instant copied = Instant.now();
             say(String.format(Locale.ROOT, "   copy: %.1f s, %.1f MB/s of COPY stream", Duration.between(copying,
                     copied).toMillis() / 1000.0, result.megabytesPerSecond()));
-            commands.add(schemaService.submit(() -> overlapped ? postData.apply(pair, workers, targetDb)
-                    : postData.apply(pair, workers)));
-            for (Future<SectionReport> command : List.copyOf(commands)) {
-                command.get();
+            tables.awaitAll(targetDb);
+            if (!failures.isEmpty()) {
+                throw failures.getFirst();
+            }
+            if (overlapped) {
+                postData.apply(pair, workers, targetDb);
+            } else {
+                postData.apply(pair, workers);
             }
             say(String.format(Locale.ROOT, "   post-data done %.1f s after the copy",
                     Duration.between(copied, Instant.now()).toMillis() / 1000.0));
-        } finally {
-            schemaService.shutdownNow();
         }
         try (Connection connection = endpoint(source, SOURCE_DB).connect()) {
             Slots.drop(connection, names.slot(), Duration.ofSeconds(10));

@@ -17,11 +17,13 @@ import dev.cutover.events.PreflightFinding;
 import dev.cutover.events.PreflightReported;
 import dev.cutover.events.SchemaApplied;
 import dev.cutover.events.SchemaDifference;
+import dev.cutover.events.SchemaSection;
 import dev.cutover.events.SchemaVerified;
 import dev.cutover.events.SequencesSynced;
 import dev.cutover.events.SyncSequences;
 import dev.cutover.events.VerifySchema;
 import dev.cutover.platform.MessagePublisher;
+import dev.cutover.platform.StepFailedRecoverer;
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.DatabasesSettings;
@@ -35,6 +37,7 @@ import dev.cutover.schema.preflight.Severity;
 import dev.cutover.schema.section.PostDataBuilder;
 import dev.cutover.schema.section.PreDataApplier;
 import dev.cutover.schema.section.SectionReport;
+import dev.cutover.schema.section.TablePostData;
 import dev.cutover.schema.sequences.SequenceSync;
 import dev.cutover.schema.sequences.SyncReport;
 import dev.cutover.schema.verify.Difference;
@@ -58,11 +61,13 @@ class SchemaCommands {
     private final SchemaVerifier verifier;
     private final SequenceSync sequences;
     private final MessagePublisher publisher;
+    private final StepFailedRecoverer failures;
+    private final TablePostData tablePostData;
     private final HandledCommands handled;
 
     SchemaCommands(DatabasesSettings databases, SchemaSettings settings, PreflightChecker preflight,
-            ReplicationProof replicationProof, PreDataApplier preData, PostDataBuilder postData, SchemaVerifier verifier, SequenceSync sequences,
-            MessagePublisher publisher) {
+            ReplicationProof replicationProof, PreDataApplier preData, PostDataBuilder postData, SchemaVerifier verifier,
+            SequenceSync sequences, MessagePublisher publisher, StepFailedRecoverer failures) {
         this.databases = databases;
         this.settings = settings;
         this.preflight = preflight;
@@ -72,6 +77,8 @@ class SchemaCommands {
         this.verifier = verifier;
         this.sequences = sequences;
         this.publisher = publisher;
+        this.failures = failures;
+        this.tablePostData = new TablePostData(settings.postDataTablesAtOnce());
         this.handled = new HandledCommands(settings.rememberedCommands());
     }
 
@@ -108,7 +115,43 @@ class SchemaCommands {
         });
     }
 
+    /**
+     * A copied table's post-data is built beside the listener, a few tables at once ({@link TablePostData}), so the
+     * tables copied meanwhile do not queue behind the biggest one's indexes; the whole section waits for them first.
+     */
     void applySchema(ApplySchema command) {
+        boolean ofTables = command.getSection() == SchemaSection.POST_DATA && !command.getTables().isEmpty()
+                && command.getWithheldTables().isEmpty();
+        if (ofTables) {
+            tablePostData.submit(dumpSharedBy(command.getMetadata()), () -> applyBesideTheListener(command));
+            return;
+        }
+        if (command.getSection() == SchemaSection.POST_DATA && command.getTables().isEmpty()) {
+            tablePostData.awaitAll(dumpSharedBy(command.getMetadata()));
+        }
+        apply(command);
+    }
+
+    /**
+     * A failure a retry may mend (the target restarted mid-build) is left to the whole section, which builds whatever
+     * is missing; any other stops the migration now, as it would stop the whole section hours later.
+     */
+    private void applyBesideTheListener(ApplySchema command) {
+        try {
+            apply(command);
+        } catch (StepFailure e) {
+            if (e.retryable()) {
+                log.warn("post-data of {} stopped and is left for the whole section: {}", command.getTables(),
+                        e.getMessage());
+            } else {
+                failures.failed(command, e);
+            }
+        } catch (RuntimeException e) {
+            failures.failed(command, e);
+        }
+    }
+
+    private void apply(ApplySchema command) {
         answer(command.getMetadata(), () -> {
             DatabasePair pair = pair(command.getMetadata());
             int workers = command.getParallelism() > 0 ? command.getParallelism() : settings.postDataWorkers();
@@ -182,8 +225,9 @@ class SchemaCommands {
         });
     }
 
-    /** Logs out of the connections kept for the sequences. */
+    /** Stops the tables' post-data and logs out of the connections kept for the sequences. */
     void close() {
+        tablePostData.close();
         sequences.close();
     }
 

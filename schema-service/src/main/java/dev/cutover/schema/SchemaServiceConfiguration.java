@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.cutover.platform.MessagePublisher;
+import dev.cutover.platform.StepFailedRecoverer;
 import dev.cutover.platform.database.DatabasesSettings;
 import dev.cutover.schema.pgtools.PgTools;
 import dev.cutover.schema.preflight.PreflightChecker;
@@ -50,10 +51,10 @@ class SchemaServiceConfiguration {
 
     @Bean
     SchemaCommands schemaCommands(DatabasesSettings databases, SchemaSettings settings, PgTools tools,
-            MessagePublisher publisher, WarmConnections warmConnections) {
+            MessagePublisher publisher, WarmConnections warmConnections, StepFailedRecoverer failures) {
         return new SchemaCommands(databases, settings,
                 new PreflightChecker(tools, settings.longTransaction(), warmConnections),
                 new ReplicationProof(settings.canaryRoundTrip(), warmConnections), new PreDataApplier(tools),
-                new PostDataBuilder(tools), new SchemaVerifier(), new SequenceSync(warmConnections), publisher);
+                new PostDataBuilder(tools), new SchemaVerifier(), new SequenceSync(warmConnections), publisher, failures);
     }
 }

@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clientBin          directory holding pg_dump, pg_restore and psql; unset to find them on the PATH.
  *                           pg_dump must be at least as new as the source server
  * @param postDataWorkers    connections that build indexes and keys at once; an ApplySchema command may ask for another number
+ * @param postDataTablesAtOnce copied tables whose post-data is built at the same time during a migration's load, each
+ *                           with its own post-data workers
  * @param longTransaction    preflight reports transactions on the source open longer than this
  * @param sequenceMargin     added to every sequence's value on the target unless the command says otherwise
  * @param toolTimeout        how long pg_dump, pg_restore or psql may run before it is stopped
@@ -26,6 +28,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record SchemaSettings(
         Path clientBin,
         @DefaultValue("2") int postDataWorkers,
+        @DefaultValue("2") int postDataTablesAtOnce,
         @DefaultValue("5m") Duration longTransaction,
         @DefaultValue("0") long sequenceMargin,
         @DefaultValue("30m") Duration toolTimeout,
@@ -38,6 +41,10 @@ public record SchemaSettings(
         if (postDataWorkers < 1 || postDataWorkers > 64) {
             throw new IllegalArgumentException("cutover.schema.post-data-workers must be 1..64, was " + postDataWorkers
                     + " (about the target's CPU count is a good start)");
+        }
+        if (postDataTablesAtOnce < 1 || postDataTablesAtOnce > 64) {
+            throw new IllegalArgumentException("cutover.schema.post-data-tables-at-once must be 1..64, was "
+                    + postDataTablesAtOnce + " (2 keeps a small target's cores busy once the copy is over)");
         }
         if (longTransaction == null || longTransaction.isNegative()) {
             throw new IllegalArgumentException("cutover.schema.long-transaction must be a positive duration such as 5m, was "

@@ -53,6 +53,22 @@ class HandledCommandsUnitTest {
     }
 
     @Test
+    void aCommandDeliveredAgainWhileItsFirstDeliveryIsWorkedOnIsDroppedAndTheFirstAnswersIt() {
+        HandledCommands handled = new HandledCommands(10);
+
+        handled.answer("c1", () -> {
+            handled.answer("c1", this::doWork, published::add);
+            return doWork();
+        }, published::add);
+
+        assertThat(work).hasValue(1);
+        assertThat(published).hasSize(1);
+        handled.answer("c1", this::doWork, published::add);
+        assertThat(published).hasSize(2);
+        assertThat(published.get(1)).isSameAs(published.get(0));
+    }
+
+    @Test
     void onlyTheLatestCommandsAreRemembered() {
         HandledCommands handled = new HandledCommands(2);
 

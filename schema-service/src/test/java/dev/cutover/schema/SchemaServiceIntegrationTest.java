@@ -153,6 +153,19 @@ class SchemaServiceIntegrationTest {
     }
 
     @Test
+    void postDataOfACopiedTableIsBuiltBesideTheListenerAndItsFailureIsStillAnsweredWithStepFailed() {
+        Metadata metadata = Saga.metadata("unknown");
+        saga.send(ApplySchema.newBuilder().setMetadata(metadata).setSection(SchemaSection.POST_DATA)
+                .setTables(List.of("public.orders")).build(), metadata);
+
+        StepFailed failed = (StepFailed) await().atMost(ANSWER)
+                .until(() -> saga.answersTo(metadata), list -> !list.isEmpty()).getFirst();
+        assertThat(failed.getStep()).isEqualTo("ApplySchema");
+        assertThat(failed.getReason()).contains("cutover.databases.unknown");
+        assertThat(failed.getRetryable()).isFalse();
+    }
+
+    @Test
     void aCommandForADatabaseNobodyConfiguredFailsWithWhatToConfigure() {
         Metadata metadata = Saga.metadata("unknown");
         saga.send(VerifySchema.newBuilder().setMetadata(metadata).build(), metadata);

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,14 +99,23 @@ public final class PostDataBuilder {
             List<String> schemas) {
     }
 
-    /** A migration built table by table: its dump, and the tables whose own post-data is built so far. */
+    /**
+     * A migration built table by table: its dump, taken by the first call, the tables whose own post-data is built so
+     * far, and the foreign keys a call has taken on (between tables built so far). Several calls of one migration may
+     * run at once; the sets are guarded by {@code migrations}, the dump by the migration itself.
+     */
     private static final class Migration {
 
-        private final Dump dump;
+        private Dump dump;
         private final Set<String> built = new HashSet<>();
+        private final Set<String> foreignKeys = new HashSet<>();
 
-        Migration(Dump dump) {
-            this.dump = dump;
+        /** The migration's dump: the first caller takes it, the others wait for it. */
+        synchronized Dump dump(Supplier<Dump> take) {
+            if (dump == null) {
+                dump = take.get();
+            }
+            return dump;
         }
     }
 
@@ -151,7 +161,7 @@ public final class PostDataBuilder {
                 analyzed = Set.copyOf(kept.built);
             }
         }
-        Dump dump = kept != null ? kept.dump : dump(pair);
+        Dump dump = kept != null ? kept.dump(() -> dump(pair)) : dump(pair);
         return applyWhole(pair, workers, dump, analyzed, started,
                 WithheldTables.of(withheld, dump.objects().parents()));
     }
@@ -287,13 +297,14 @@ public final class PostDataBuilder {
 
     /**
      * Builds the indexes and key constraints (primary key, unique, exclusion) of these tables, which must be
-     * fully copied, and the foreign keys between them and tables built by earlier calls for the same
+     * fully copied, and then the foreign keys between them and tables built by earlier calls for the same
      * migration. Everything else (foreign keys to tables not built yet, triggers, partitioned parents'
-     * indexes, ...) is left for {@link #apply(DatabasePair, int, String)}. A migration's calls must come one
-     * after the other, as schema-service takes a migration's commands. The first call dumps the section and
-     * later calls use that dump: a table-by-table build of thousands of tables must not dump thousands of
-     * times. A service restarted in between forgets the tables built, so their foreign keys wait for the whole
-     * section.
+     * indexes, ...) is left for {@link #apply(DatabasePair, int, String)}. Calls for different tables of one
+     * migration may run at once: a foreign key is taken on by the call that finishes the second of its two tables
+     * (or both), never by two calls. The first call dumps the section and later calls use that dump: a
+     * table-by-table build of thousands of tables must not dump thousands of times. A service restarted in
+     * between forgets the tables built, so their foreign keys wait for the whole section, which must not start
+     * before a migration's table-by-table calls are over ({@link TablePostData#awaitAll}).
      *
      * @param tables    qualified {@code schema.table}, as the replicator names them
      * @param migration whose calls share one dump and know each other's tables
@@ -302,32 +313,43 @@ public final class PostDataBuilder {
         requireWorkers(workers);
         long started = System.nanoTime();
         Migration kept = kept(pair, migration);
-        Dump dump = kept.dump;
+        Dump dump = kept.dump(() -> dump(pair));
         if (dump.script().isEmpty()) {
             log.warn("post-data of {} is left for the whole section, which psql applies", tables);
             return new Counts().report(started);
         }
         Set<String> wanted = Set.copyOf(tables);
-        Set<String> complete = new HashSet<>(wanted);
-        synchronized (migrations) {
-            complete.addAll(kept.built);
-        }
         SourceObjects objects = dump.objects();
-        List<PostDataItem> items = dump.script().get().items().stream()
+        List<PostDataItem> keys = dump.script().get().items().stream()
                 .filter(item -> switch (item.kind()) {
                     case INDEX, KEY_CONSTRAINT -> objects.tableOf(item).filter(wanted::contains).isPresent();
-                    case FOREIGN_KEY -> objects.tableOf(item).filter(complete::contains).isPresent()
-                            && objects.referencedTableOf(item).filter(complete::contains).isPresent();
-                    case KEY_INDEX, KEY_ON_INDEX, INDEX_ATTACHMENT, OTHER -> false;
+                    case FOREIGN_KEY, KEY_INDEX, KEY_ON_INDEX, INDEX_ATTACHMENT, OTHER -> false;
                 })
                 .toList();
-        SectionReport report = build(pair, workers, dump, items, "post-data of " + tables, started);
-        // Its rows and indexes are all there now: the planner's statistics follow, while other tables still copy.
-        Statistics.analyzeNamed(pair.target(), wanted, workers);
+        SectionReport report = build(pair, workers, dump, keys, "post-data of " + tables, started);
+        // The foreign keys whose tables both have their keys now, and that no other call has taken on.
+        List<PostDataItem> foreignKeys = new ArrayList<>();
         synchronized (migrations) {
             kept.built.addAll(wanted);
+            for (PostDataItem item : dump.script().get().items()) {
+                if (item.kind() == PostDataItem.Kind.FOREIGN_KEY
+                        && objects.tableOf(item).filter(kept.built::contains).isPresent()
+                        && objects.referencedTableOf(item).filter(kept.built::contains).isPresent()
+                        && kept.foreignKeys.add(key(item))) {
+                    foreignKeys.add(item);
+                }
+            }
         }
-        return report.took(Duration.ofNanos(System.nanoTime() - started));
+        long keysBuilt = System.nanoTime();
+        report = report.plus(build(pair, workers, dump, foreignKeys, "foreign keys of " + tables, keysBuilt));
+        long foreignKeysBuilt = System.nanoTime();
+        // Its rows and indexes are all there now: the planner's statistics follow, while other tables still copy.
+        Statistics.analyzeNamed(pair.target(), wanted, workers);
+        long done = System.nanoTime();
+        log.info("post-data of {}: indexes and keys {} ms, {} foreign key(s) {} ms, statistics {} ms", tables,
+                (keysBuilt - started) / 1_000_000, foreignKeys.size(), (foreignKeysBuilt - keysBuilt) / 1_000_000,
+                (done - foreignKeysBuilt) / 1_000_000);
+        return report.took(Duration.ofNanos(done - started));
     }
 
     private static void requireWorkers(int workers) {
@@ -367,19 +389,12 @@ public final class PostDataBuilder {
     private Migration kept(DatabasePair pair, String migration) {
         String key = key(pair, migration);
         synchronized (migrations) {
-            Migration kept = migrations.get(key);
-            if (kept != null) {
-                return kept;
-            }
-        }
-        Migration kept = new Migration(dump(pair));
-        synchronized (migrations) {
-            migrations.put(key, kept);
+            Migration kept = migrations.computeIfAbsent(key, any -> new Migration());
             while (migrations.size() > KEPT_MIGRATIONS) {
                 migrations.remove(migrations.keySet().iterator().next());
             }
+            return kept;
         }
-        return kept;
     }
 
     private void forget(Predicate<String> keys) {

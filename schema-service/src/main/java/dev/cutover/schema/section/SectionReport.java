@@ -28,6 +28,14 @@ public record SectionReport(int statements, int indexes, int constraints, int sk
         return new SectionReport(statements, indexes, constraints, skipped, duration, Optional.of(text));
     }
 
+    /** What this and {@code other} did, one after the other; the notes are joined. */
+    public SectionReport plus(SectionReport other) {
+        Optional<String> notes = note.isEmpty() ? other.note
+                : other.note.map(text -> note.get() + "; " + text).or(() -> note);
+        return new SectionReport(statements + other.statements, indexes + other.indexes,
+                constraints + other.constraints, skipped + other.skipped, duration.plus(other.duration), notes);
+    }
+
     /** The same report, taking {@code duration} in all. */
     public SectionReport took(Duration duration) {
         return new SectionReport(statements, indexes, constraints, skipped, duration, note);
