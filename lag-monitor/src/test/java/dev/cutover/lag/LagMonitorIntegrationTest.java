@@ -170,6 +170,23 @@ class LagMonitorIntegrationTest {
         assertThat(count(database::connectSource, "select count(*) from cutover.canary")).isEqualTo(canaries);
     }
 
+    @Test
+    void aStartedCutoverIsAnsweredWithALagReadingTakenForItOffTheSchedule() {
+        Metadata started = command();
+        publisher().publish(CutoverStarted.newBuilder().setMetadata(started).setOperator("alice").setDryRun(false)
+                .setReason("test").setDnsRecord("db.example.test.").setSourceAddress("127.0.0.2")
+                .setTargetAddress("127.0.0.3").setPrepareFallback(false).build());
+
+        ConsumerRecord<String, SpecificRecord> reading = await().atMost(Duration.ofSeconds(30)).until(
+                () -> first(LagReported.class, r -> String.valueOf(r.getMetadata().getCausationId())
+                        .equals(String.valueOf(started.getMessageId()))), Optional::isPresent).orElseThrow();
+        assertThat(reading.topic()).isEqualTo("replication.lag");
+        assertThat(reading.key()).as("in the database's order, with the readings of the schedule").isEqualTo(DATABASE);
+        LagReported report = (LagReported) reading.value();
+        assertThat(report.getState()).isEqualTo("STREAMING");
+        assertThat(report.getMetadata().getOccurredAt()).isAfterOrEqualTo(started.getOccurredAt());
+    }
+
     private interface Connect {
         Connection open() throws SQLException;
     }

@@ -164,6 +164,14 @@ public class MessagePublisher {
         return metadata.answering(cause);
     }
 
+    /**
+     * Metadata for a reading of a database taken early because {@code cause} came (a lag report on a cutover's start):
+     * keyed by the database as the readings of a timer are, so they stay in one order, and caused by it.
+     */
+    public Metadata observing(String database, Metadata cause) {
+        return metadata.of(database, null, null, cause.getMessageId().toString());
+    }
+
     /** Metadata for a message nobody asked for (a timer, a person): no causation. */
     public Metadata originating(String database, String cutoverId, String migrationId) {
         return metadata.of(database, cutoverId, migrationId, null);

@@ -12,11 +12,12 @@ import dev.cutover.events.SourceRestored;
 import dev.cutover.events.StartReverseReplication;
 import dev.cutover.events.TrafficStopped;
 import dev.cutover.lag.canary.CatchUpService;
+import dev.cutover.lag.monitor.LagMonitor;
 import dev.cutover.lag.stale.StaleWriterService;
 
 /**
- * The command lag-monitor owns, the event that readies it for a cutover's catch-up, and the messages that start and
- * end the watch for stale writers.
+ * The command lag-monitor owns, the event that readies it for a cutover (its gate's lag reading and its catch-up), and
+ * the messages that start and end the watch for stale writers.
  */
 @Component
 @KafkaListener(topics = {"cutover.commands", "cutover.events"}, groupId = "lag-monitor")
@@ -24,10 +25,12 @@ class LagMonitorListener {
 
     private final CatchUpService catchUp;
     private final StaleWriterService staleWriters;
+    private final LagMonitor lag;
 
-    LagMonitorListener(CatchUpService catchUp, StaleWriterService staleWriters) {
+    LagMonitorListener(CatchUpService catchUp, StaleWriterService staleWriters, LagMonitor lag) {
         this.catchUp = catchUp;
         this.staleWriters = staleWriters;
+        this.lag = lag;
     }
 
     @KafkaHandler
@@ -37,6 +40,7 @@ class LagMonitorListener {
 
     @KafkaHandler
     void on(CutoverStarted event) {
+        lag.reportNow(event.getMetadata().getDatabase(), event.getMetadata());
         catchUp.ready(event.getMetadata().getDatabase());
     }
 

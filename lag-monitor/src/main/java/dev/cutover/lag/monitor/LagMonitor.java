@@ -114,7 +114,39 @@ public class LagMonitor implements SmartLifecycle {
         return monitor;
     }
 
+    /**
+     * Reads a database's replication now, off the schedule, and reports it as caused by {@code cause}: a cutover's
+     * gate waits for a reading taken since its preflight began, which would otherwise come up to one interval later
+     * (decision 116). Does nothing for a database not observed here, or before the monitor starts.
+     */
+    public void reportNow(String database, Metadata cause) {
+        DatabaseMonitor monitor = monitors.get(database);
+        ScheduledExecutorService running;
+        synchronized (this) {
+            running = scheduler;
+        }
+        if (monitor == null || running == null) {
+            return;
+        }
+        running.execute(() -> report(monitor, publisher.observing(database, cause)));
+    }
+
     private void tick(DatabaseMonitor monitor) {
+        report(monitor, metadata(monitor));
+        DatabaseMonitor back = reverse.get(monitor.database());
+        if (back != null) {
+            tickReverse(back);
+        }
+    }
+
+    /** One reading, judged and published; one at a time per database, as each judgement builds on the one before. */
+    private void report(DatabaseMonitor monitor, Metadata metadata) {
+        synchronized (monitor) {
+            reportOnce(monitor, metadata);
+        }
+    }
+
+    private void reportOnce(DatabaseMonitor monitor, Metadata metadata) {
         // A failure must not end the schedule: the next interval tries again.
         try {
             DatabaseMonitor.Judged judged = monitor.observeOnce();
@@ -126,7 +158,7 @@ public class LagMonitor implements SmartLifecycle {
                 log.warn("{}: cannot read replication figures: {}", monitor.database(), unreachable.reason());
             }
             DatabaseLag settings = monitor.settings();
-            publisher.publish(LagReports.lagReported(metadata(monitor), settings.engine(), judged.observation(), state,
+            publisher.publish(LagReports.lagReported(metadata, settings.engine(), judged.observation(), state,
                     LagReports.FORWARD));
             judged.assessment().change().ifPresent(change -> {
                 log.warn("{}: {}", monitor.database(), change);
@@ -138,10 +170,6 @@ public class LagMonitor implements SmartLifecycle {
             });
         } catch (RuntimeException e) {
             log.warn("{}: could not report lag: {}", monitor.database(), e.getMessage(), e);
-        }
-        DatabaseMonitor back = reverse.get(monitor.database());
-        if (back != null) {
-            tickReverse(back);
         }
     }
 
