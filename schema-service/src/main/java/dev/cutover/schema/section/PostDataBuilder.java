@@ -100,15 +100,17 @@ public final class PostDataBuilder {
     }
 
     /**
-     * A migration built table by table: its dump, taken by the first call, the tables whose own post-data is built so
-     * far, and the foreign keys a call has taken on (between tables built so far). Several calls of one migration may
-     * run at once; the sets are guarded by {@code migrations}, the dump by the migration itself.
+     * A migration built table by table: its dump, taken by the first call, the tables whose own keys are built so
+     * far, the foreign keys a call has taken on (between tables built so far), and the tables whose statistics are
+     * gathered. Several calls of one migration may run at once; the sets are guarded by {@code migrations}, the dump
+     * by the migration itself.
      */
     private static final class Migration {
 
         private Dump dump;
         private final Set<String> built = new HashSet<>();
         private final Set<String> foreignKeys = new HashSet<>();
+        private final Set<String> analyzed = new HashSet<>();
 
         /** The migration's dump: the first caller takes it, the others wait for it. */
         synchronized Dump dump(Supplier<Dump> take) {
@@ -150,16 +152,10 @@ public final class PostDataBuilder {
         long started = System.nanoTime();
         String key = key(pair, migration);
         Migration kept;
+        Set<String> analyzed;
         synchronized (migrations) {
             kept = migrations.remove(key);
-        }
-        Set<String> analyzed;
-        if (kept == null) {
-            analyzed = Set.of();
-        } else {
-            synchronized (migrations) {
-                analyzed = Set.copyOf(kept.built);
-            }
+            analyzed = kept == null ? Set.of() : Set.copyOf(kept.analyzed);
         }
         Dump dump = kept != null ? kept.dump(() -> dump(pair)) : dump(pair);
         return applyWhole(pair, workers, dump, analyzed, started,
@@ -327,12 +323,14 @@ public final class PostDataBuilder {
                 })
                 .toList();
         SectionReport report = build(pair, workers, dump, keys, "post-data of " + tables, started);
-        // The foreign keys whose tables both have their keys now, and that no other call has taken on.
+        // The foreign keys of these tables whose other table has its keys too, and that no other call has taken on.
         List<PostDataItem> foreignKeys = new ArrayList<>();
         synchronized (migrations) {
             kept.built.addAll(wanted);
             for (PostDataItem item : dump.script().get().items()) {
                 if (item.kind() == PostDataItem.Kind.FOREIGN_KEY
+                        && (objects.tableOf(item).filter(wanted::contains).isPresent()
+                                || objects.referencedTableOf(item).filter(wanted::contains).isPresent())
                         && objects.tableOf(item).filter(kept.built::contains).isPresent()
                         && objects.referencedTableOf(item).filter(kept.built::contains).isPresent()
                         && kept.foreignKeys.add(key(item))) {
@@ -345,6 +343,9 @@ public final class PostDataBuilder {
         long foreignKeysBuilt = System.nanoTime();
         // Its rows and indexes are all there now: the planner's statistics follow, while other tables still copy.
         Statistics.analyzeNamed(pair.target(), wanted, workers);
+        synchronized (migrations) {
+            kept.analyzed.addAll(wanted);
+        }
         long done = System.nanoTime();
         log.info("post-data of {}: indexes and keys {} ms, {} foreign key(s) {} ms, statistics {} ms", tables,
                 (keysBuilt - started) / 1_000_000, foreignKeys.size(), (foreignKeysBuilt - keysBuilt) / 1_000_000,
