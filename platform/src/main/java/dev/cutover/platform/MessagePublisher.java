@@ -91,9 +91,7 @@ public class MessagePublisher {
 
     /**
      * Sends without waiting, in the caller's Kafka transaction. The acknowledgements can be awaited ({@link Sent#await}),
-     * or left to the transaction's commit, which waits for every one and fails if a send did: a listener that decides
-     * a whole poll in one transaction (the saga) does so, and its consumed offsets then go to the broker while the
-     * acknowledgements are still on their way.
+     * or left to the transaction's commit, which waits for every one and fails if a send did.
      */
     public Sent sendAll(List<? extends SpecificRecord> messages) {
         List<CompletableFuture<?>> acks = new ArrayList<>();

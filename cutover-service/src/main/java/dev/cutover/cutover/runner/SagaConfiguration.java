@@ -73,11 +73,11 @@ class SagaConfiguration {
      * when the context is destroyed too, as after a start-up that failed once the loop had started.
      */
     @Bean(destroyMethod = "stop")
-    SagaLoop cutoverSagaLoop(SagaRunner saga, SagaPartitions cutoverSagaPartitions,
+    SagaLoop cutoverSagaLoop(SagaRunner saga, SagaPartitions cutoverSagaPartitions, PartitionWriters cutoverWriters,
             StepFailedRecoverer stepFailedRecoverer, KafkaProperties kafka, SagaSettings settings, Clock clock,
             ObjectProvider<LocalParticipants> local) {
-        return new SagaLoop(GROUP, saga, cutoverSagaPartitions, stepFailedRecoverer, kafka, settings, clock,
-                local.getIfAvailable(() -> LocalParticipants.NONE));
+        return new SagaLoop(GROUP, saga, cutoverSagaPartitions, cutoverWriters, stepFailedRecoverer, kafka, settings,
+                clock, local.getIfAvailable(() -> LocalParticipants.NONE));
     }
 
     /**

@@ -6,10 +6,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 
@@ -21,9 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.RangeAssignor;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -46,52 +43,44 @@ import dev.cutover.platform.StepFailedRecoverer;
 
 /**
  * The cutover saga on Kafka: one loop on a thread of its own, with a consumer of {@code cutover.commands} and
- * {@code cutover.events} in the group {@code cutover-saga} and a transactional producer, both its own. Each turn
- * ({@link #turn}):
+ * {@code cutover.events} in the group {@code cutover-saga}. Each turn ({@link #turn}):
  *
  * <ol>
  * <li>polls, at most one tick interval;</li>
  * <li>keeps the messages the saga acts on: its own messages read back and the commands of other participants pass by
- * (decision 32), and their offsets are committed with the next transaction;</li>
+ * (decision 32);</li>
  * <li>holds what it kept while deciding it would only record progress at the switch, at most
- * {@code cutover.saga.answer-hold}, for the answer that completes the switch's proofs (decision 38): their offsets are
- * not committed until they are decided, so after a crash they are read again;</li>
- * <li>otherwise decides everything kept in one Kafka transaction with the offsets of everything read (decision 31); a
- * message the saga refuses goes to the recoverer and the rest are decided; a transaction that does not commit, for
- * whatever reason, puts the sagas it changed back and reads its messages again (decision 37);</li>
- * <li>decides the newest lag reports ({@link LagListener} hands them over) and the deadlines that have passed, both
- * through the partitions' fenced writers; deadlines only once the partitions given last have been read up to where
- * they ended when given, so that answers written while they had no owner are heard first.</li>
+ * {@code cutover.saga.answer-hold}, for the answer that completes the switch's proofs (decision 38);</li>
+ * <li>otherwise decides everything kept, one Kafka transaction per partition, written by the partition's fenced writer
+ * ({@link PartitionWriters}, decision 117); a message the saga refuses goes to the recoverer and the rest are decided;
+ * a transaction that does not commit, for whatever reason, puts the sagas it changed back and reads its messages again
+ * (decision 37);</li>
+ * <li>decides the newest lag reports ({@link LagListener} hands them over) and the deadlines that have passed, through
+ * the same writers; deadlines only once the partitions given last have been read up to where they ended when given, so
+ * that answers written while they had no owner are heard first;</li>
+ * <li>commits the consumed offsets, without waiting, up to the first message still held.</li>
  * </ol>
  *
  * <p>Everything the saga decides is decided on this thread, so nothing is locked, and a deadline is always checked on
- * every answer heard. The consumed offsets commit with the consumer's group generation
- * ({@code sendOffsetsToTransaction}), so the broker refuses the commit of an instance that lost its partitions in a
- * rebalance (KIP-447); which partitions it owns is {@link SagaPartitions}'s to say, from the consumer's rebalances.
+ * every answer heard. The offsets are not part of the decisions' transactions (decision 117): an instance that lost a
+ * partition cannot commit a decision about it, because the instance given it fenced the partition's writer before it
+ * read the partition's sagas back, and a message read again after a crash, decided but not yet committed as consumed,
+ * finds its decision in the sagas read back and decides nothing.
  */
 final class SagaLoop implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SagaLoop.class);
-    private static final Duration CLOSE = Duration.ofSeconds(5);
     private static final Duration STOP = Duration.ofSeconds(10);
-    private static final int COMMIT_ATTEMPTS = 3;
     /** The waits between transactions that keep failing: the first retry is at once. */
     private static final Duration RETRY_FIRST = Duration.ofMillis(100);
     private static final Duration RETRY_LONGEST = Duration.ofSeconds(5);
-    /**
-     * A transaction left open by an instance that died is aborted by the broker after this long; until then every
-     * read_committed reader of its partitions (the next owner, the fence, followers) waits. A turn's transaction lasts
-     * milliseconds.
-     */
-    private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
 
     private final String group;
     private final SagaRunner saga;
     private final SagaPartitions partitions;
+    private final PartitionWriters writers;
     private final StepFailedRecoverer refused;
     private final Map<String, Object> consumerConfig;
-    private final Map<String, Object> producerConfig;
-    private final String transactionalId;
     private final Duration tickInterval;
     private final Duration holdAtMost;
     private final Clock clock;
@@ -102,10 +91,10 @@ final class SagaLoop implements SmartLifecycle {
     private final List<Read> pending = new ArrayList<>();
     /** When the pending messages began to be held, or null. */
     private Instant heldSince;
-    /** Per partition, the first offset read since the last commit: where to read again when a transaction fails. */
-    private final Map<TopicPartition, Long> readFrom = new HashMap<>();
-    /** Per partition, the offset after the last one read: what the next commit records as consumed. */
+    /** Per partition, the offset after the last one read. */
     private final Map<TopicPartition, OffsetAndMetadata> readUpTo = new HashMap<>();
+    /** Per partition, the offset last sent to be committed as consumed. */
+    private final Map<TopicPartition, OffsetAndMetadata> committing = new HashMap<>();
     /** The commands the open transaction wrote, in order, to be handed to {@link #local} once it committed. */
     private final List<Sent> sentCommands = new ArrayList<>();
     /**
@@ -116,18 +105,19 @@ final class SagaLoop implements SmartLifecycle {
     private final Map<TopicPartition, Long> catchingUp = new HashMap<>();
     private final RetryBackoff retries = new RetryBackoff(RETRY_FIRST, RETRY_LONGEST);
     private final LocalParticipants local;
-    private KafkaProducer<String, SpecificRecord> producer;
     private volatile KafkaConsumer<String, Object> consumer;
     private volatile boolean running;
     private Thread thread;
 
-    /** @param group the consumer group; it also names the thread and the producer's transactional id */
-    SagaLoop(String group, SagaRunner saga, SagaPartitions partitions, StepFailedRecoverer refused,
-            KafkaProperties kafka, SagaSettings settings, Clock clock, LocalParticipants local) {
+    /** @param group the consumer group; it also names the thread */
+    SagaLoop(String group, SagaRunner saga, SagaPartitions partitions, PartitionWriters writers,
+            StepFailedRecoverer refused, KafkaProperties kafka, SagaSettings settings, Clock clock,
+            LocalParticipants local) {
         this.group = group;
         this.local = local;
         this.saga = saga;
         this.partitions = partitions;
+        this.writers = writers;
         this.refused = refused;
         this.tickInterval = settings.tickInterval();
         this.holdAtMost = settings.answerHold();
@@ -140,16 +130,6 @@ final class SagaLoop implements SmartLifecycle {
         consumerConfig.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // One id per instance: a rebalance, not the id, fences a former owner of the consumed partitions.
-        String prefix = kafka.getProducer().getTransactionIdPrefix();
-        transactionalId = prefix == null ? group + "-" + UUID.randomUUID() : prefix + group;
-        producerConfig = kafka.buildProducerProperties();
-        producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        producerConfig.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
-    }
-
-    String transactionalId() {
-        return transactionalId;
     }
 
     /** Called on {@link LagListener}'s thread: only the newest report of a database matters, and the loop decides it. */
@@ -167,7 +147,6 @@ final class SagaLoop implements SmartLifecycle {
     private void run() {
         try (KafkaConsumer<String, Object> reading = new KafkaConsumer<>(consumerConfig)) {
             consumer = reading;
-            readyProducer();
             reading.subscribe(List.of(Topics.COMMANDS.name(), Topics.EVENTS.name()), new Rebalances());
             while (running) {
                 turn();
@@ -177,7 +156,6 @@ final class SagaLoop implements SmartLifecycle {
                     e.getMessage(), e);
         } finally {
             consumer = null;
-            closeProducer();
         }
     }
 
@@ -200,13 +178,15 @@ final class SagaLoop implements SmartLifecycle {
                         + " them", lost);
                 consumer.enforceRebalance();
             }
+            commitRead();
         } catch (WakeupException e) {
             // stop() woke the consumer up: the loop ends.
         } catch (RuntimeException e) {
             retries.failed(clock.instant());
-            log.error("the cutover saga's loop failed ({}): what it read since its last commit is read again",
-                    e.getMessage(), e);
-            readAgain();
+            log.error("the cutover saga's loop failed ({}): what it had not decided is read again", e.getMessage(), e);
+            abandonSent();
+            saga.pollRolledBack();
+            readAgain(List.copyOf(pending));
         }
     }
 
@@ -240,7 +220,6 @@ final class SagaLoop implements SmartLifecycle {
     private void read(ConsumerRecords<String, Object> records) {
         Instant at = clock.instant();
         for (ConsumerRecord<String, Object> record : records) {
-            readFrom.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
             // A payload that could not be decoded is kept, for the recoverer to report.
             if (!(record.value() instanceof SpecificRecord message) || SagaRunner.actsOn(message)) {
                 pending.add(new Read(record, at));
@@ -269,63 +248,58 @@ final class SagaLoop implements SmartLifecycle {
         return true;
     }
 
-    /** Decides everything pending in one transaction, committed with the offsets of everything read. */
+    /**
+     * Decides everything pending: the messages of each partition in one transaction of that partition's writer, the
+     * partitions in the order their first message was read.
+     */
     private void decidePending() {
+        Map<Integer, List<Read>> byPartition = new LinkedHashMap<>();
+        for (Read read : pending) {
+            byPartition.computeIfAbsent(read.record().partition(), partition -> new ArrayList<>()).add(read);
+        }
+        pending.clear();
+        heldSince = null;
+        byPartition.forEach(this::decide);
+    }
+
+    /** One partition's messages in one transaction: all decided and written, or all read again. */
+    private void decide(int partition, List<Read> reads) {
         abandonSent();
+        PartitionWriters.Transaction transaction = null;
         try {
-            producer().beginTransaction();
-            for (Read read : pending) {
-                decide(read);
+            transaction = writers.begin(partition);
+            for (Read read : reads) {
+                decide(read, transaction);
             }
-            producer.sendOffsetsToTransaction(new HashMap<>(readUpTo), consumer.groupMetadata());
-            commit();
+            transaction.commit();
         } catch (RuntimeException e) {
             abandonSent();
-            abort();
+            RuntimeException failure = transaction == null ? e : transaction.abandon(e);
             saga.pollRolledBack();
-            Map<TopicPartition, Long> again = readAgain();
+            Map<TopicPartition, Long> again = readAgain(reads);
             Instant now = clock.instant();
             Instant next = retries.failed(now);
-            if (retries.failuresInARow() == 1) {
+            if (failure instanceof PartitionWriters.PartitionLost lost) {
+                saga.lose(lost, "the cutover saga's transaction of partition " + partition);
+            } else if (retries.failuresInARow() == 1) {
                 log.warn("a cutover saga transaction did not commit ({}): its messages are read again from {}",
-                        e.getMessage(), again, e);
+                        failure.getMessage(), again, failure);
             } else {
                 log.error("a cutover saga transaction did not commit, {} times in a row ({}): its messages are read"
                         + " again from {} and decided again in {} ms; no cutover on these partitions moves until Kafka"
                         + " takes the transaction: see the broker's log, and whether a topic's max.message.bytes or"
-                        + " the saga's permissions refuse what it writes", retries.failuresInARow(), e.getMessage(),
-                        again, Duration.between(now, next).toMillis());
+                        + " the saga's permissions refuse what it writes", retries.failuresInARow(),
+                        failure.getMessage(), again, Duration.between(now, next).toMillis());
             }
             return;
         }
         retries.committed();
         saga.pollCommitted();
-        forgetRead();
         handOverCommitted();
     }
 
     /** A command written in the open transaction, and where. */
     private record Sent(SpecificRecord command, Future<RecordMetadata> written) {
-    }
-
-    /**
-     * Commits the open transaction. A commit that timed out has an unknown outcome: it may yet complete, so it is
-     * tried again (as the producer allows) rather than aborted and decided again, which could send every decision
-     * twice.
-     */
-    private void commit() {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                producer.commitTransaction();
-                return;
-            } catch (TimeoutException e) {
-                if (attempt == COMMIT_ATTEMPTS) {
-                    throw e;
-                }
-                log.warn("the cutover saga's commit timed out (attempt {} of {}); trying it again", attempt,
-                        COMMIT_ATTEMPTS);
-            }
-        }
     }
 
     /** Whatever was sent before is not going to be committed by this loop: the participants stop waiting for it. */
@@ -368,16 +342,16 @@ final class SagaLoop implements SmartLifecycle {
      * transaction goes on. What is not the message's fault (Kafka refusing a send, a partition not read back yet) fails
      * the whole transaction, and its messages are read again.
      */
-    private void decide(Read read) {
+    private void decide(Read read, PartitionWriters.Transaction transaction) {
         ConsumerRecord<String, Object> record = read.record();
+        SagaTransaction sending = messages -> send(transaction, messages);
         try {
             Object value = DecodedValues.of(record);
             if (value instanceof StartCutover start) {
-                saga.onStart(start, record.partition(), this::send, read.at());
+                saga.onStart(start, record.partition(), sending, read.at());
             } else if (value instanceof SpecificRecord message
                     && Messages.find(message.getSchema().getFullName()).isPresent()) {
-                saga.onMessage(message, MessagePublisher.metadataOf(message), record.partition(), this::send,
-                        read.at());
+                saga.onMessage(message, MessagePublisher.metadataOf(message), record.partition(), sending, read.at());
             }
         } catch (PublishFailed | PartitionNotOwned e) {
             throw e;
@@ -387,12 +361,11 @@ final class SagaLoop implements SmartLifecycle {
     }
 
     /** The open transaction's sends ({@link SagaTransaction}): acknowledged at the commit. */
-    private void send(List<? extends SpecificRecord> messages) {
+    private void send(PartitionWriters.Transaction transaction, List<? extends SpecificRecord> messages) {
         for (SpecificRecord message : messages) {
             String topic = MessagePublisher.topicFor(message);
             try {
-                Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(topic,
-                        MessagePublisher.keyOf(MessagePublisher.metadataOf(message)), message));
+                Future<RecordMetadata> sent = transaction.send(message);
                 if (Topics.COMMANDS.name().equals(topic)) {
                     local.sending(message);
                     sentCommands.add(new Sent(message, sent));
@@ -405,37 +378,58 @@ final class SagaLoop implements SmartLifecycle {
     }
 
     /**
-     * Aborts the open transaction. A producer that cannot (fenced, because another producer took its transactional id
-     * over as the coordinator does to a transaction that timed out, or in an error it cannot leave) is closed, and the
-     * next transaction makes a new one with the same id, which fences whatever is left of it.
+     * Seeks back to the first of {@code reads} on each of their partitions, to decide them again, and commits nothing
+     * from there on until they are.
+     *
+     * @return where each partition is read again from
      */
-    private void abort() {
-        if (producer == null) {
-            return;
+    private Map<TopicPartition, Long> readAgain(List<Read> reads) {
+        Map<TopicPartition, Long> again = new HashMap<>();
+        for (Read read : reads) {
+            again.merge(read.partition(), read.record().offset(), Math::min);
         }
-        try {
-            producer.abortTransaction();
-        } catch (RuntimeException e) {
-            log.warn("the cutover saga's producer {} cannot abort ({}): it is replaced", transactionalId,
-                    e.getMessage());
-            closeProducer();
-        }
-    }
-
-    /** Seeks back to where the last commit left each partition still held, and forgets what was read since. */
-    private Map<TopicPartition, Long> readAgain() {
-        Map<TopicPartition, Long> again = new HashMap<>(readFrom);
+        pending.removeAll(reads);
+        heldSince = pending.isEmpty() ? null : heldSince;
         again.keySet().retainAll(consumer.assignment());
-        again.forEach(consumer::seek);
-        forgetRead();
+        again.forEach((partition, offset) -> {
+            consumer.seek(partition, offset);
+            readUpTo.put(partition, new OffsetAndMetadata(offset));
+        });
         return again;
     }
 
-    private void forgetRead() {
-        pending.clear();
-        heldSince = null;
-        readFrom.clear();
-        readUpTo.clear();
+    /**
+     * What may be committed as consumed: everything read, up to the first message of each partition still pending (held
+     * or to be decided again), which must be read again after a crash.
+     */
+    private Map<TopicPartition, OffsetAndMetadata> consumed() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(readUpTo);
+        for (Read read : pending) {
+            offsets.merge(read.partition(), new OffsetAndMetadata(read.record().offset()),
+                    (passed, held) -> held.offset() < passed.offset() ? held : passed);
+        }
+        return offsets;
+    }
+
+    /**
+     * Commits what was consumed since the last commit, without waiting: off the switch's path, since a message read
+     * again after a crash decides nothing its decision did not already (decision 117). A commit that fails (a
+     * rebalance took the partition) is let go: the next owner reads a little again.
+     */
+    private void commitRead() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = consumed();
+        offsets.entrySet().removeIf(offset -> offset.getValue().equals(committing.get(offset.getKey())));
+        if (offsets.isEmpty()) {
+            return;
+        }
+        committing.putAll(offsets);
+        consumer.commitAsync(offsets, (done, e) -> {
+            if (e != null) {
+                done.keySet().forEach(committing::remove);
+                log.debug("the cutover saga's consumed offsets {} are not committed ({}); they are with the next",
+                        done, e.getMessage());
+            }
+        });
     }
 
     private void decideLagReports() {
@@ -447,47 +441,6 @@ final class SagaLoop implements SmartLifecycle {
                 log.warn("the lag report of {} could not be acted on, the next one is: {}", databaseAndDirection,
                         e.getMessage(), e);
             }
-        }
-    }
-
-    /**
-     * Makes the producer if there is none: registered with the transaction coordinator, and told where the cutover
-     * topics' partitions are, since a producer's first send to a topic waits for its metadata (decision 36); the
-     * platform has it keep them ({@code metadata.max.idle.ms}).
-     */
-    private KafkaProducer<String, SpecificRecord> producer() {
-        if (producer == null) {
-            KafkaProducer<String, SpecificRecord> made = new KafkaProducer<>(producerConfig);
-            try {
-                made.initTransactions();
-                made.partitionsFor(Topics.EVENTS.name());
-                made.partitionsFor(Topics.COMMANDS.name());
-            } catch (RuntimeException e) {
-                made.close(CLOSE);
-                throw e;
-            }
-            producer = made;
-        }
-        return producer;
-    }
-
-    /** At start-up, so that the first cutover does not pay for it at the switch. */
-    private void readyProducer() {
-        try {
-            producer();
-        } catch (RuntimeException e) {
-            log.warn("the cutover saga's producer is not ready ({}); the first decision makes it", e.getMessage());
-        }
-    }
-
-    private void closeProducer() {
-        if (producer != null) {
-            try {
-                producer.close(CLOSE);
-            } catch (RuntimeException e) {
-                log.warn("closing the cutover saga's producer {}: {}", transactionalId, e.getMessage());
-            }
-            producer = null;
         }
     }
 
@@ -525,7 +478,7 @@ final class SagaLoop implements SmartLifecycle {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> taken) {
-            commitPassedBy();
+            commitConsumed(taken);
             forget(taken);
             taken.forEach(catchingUp::remove);
             partitions.letGo(taken);
@@ -540,27 +493,20 @@ final class SagaLoop implements SmartLifecycle {
     }
 
     /**
-     * Commits the offsets of the messages that passed by since the last transaction, up to the first one still
-     * pending, so that the next owner does not read them again. Best effort: read again, they pass by again.
+     * Commits, and waits for, what was consumed of partitions taken away, so that the next owner does not read it again.
+     * Best effort: read again, a message passes by or decides nothing again.
      */
-    private void commitPassedBy() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(readUpTo);
-        for (Read read : pending) {
-            offsets.merge(read.partition(), new OffsetAndMetadata(read.record().offset()),
-                    (passed, held) -> held.offset() < passed.offset() ? held : passed);
-        }
-        if (offsets.isEmpty() || producer == null) {
-            // No producer: the last one failed, and making one here could hold up a rebalance or a stop.
+    private void commitConsumed(Collection<TopicPartition> taken) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = consumed();
+        offsets.keySet().retainAll(taken);
+        if (offsets.isEmpty()) {
             return;
         }
         try {
-            producer.beginTransaction();
-            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            producer.commitTransaction();
-        } catch (RuntimeException e) {
-            abort();
-            log.info("the offsets of messages the cutover saga passed by are not committed ({}): the next owner reads"
-                    + " them again", e.getMessage());
+            consumer.commitSync(offsets);
+        } catch (KafkaException e) {
+            log.info("the offsets of messages the cutover saga read are not committed ({}): the next owner reads them"
+                    + " again", e.getMessage());
         }
     }
 
@@ -568,8 +514,8 @@ final class SagaLoop implements SmartLifecycle {
     private void forget(Collection<TopicPartition> taken) {
         pending.removeIf(read -> taken.contains(read.partition()));
         heldSince = pending.isEmpty() ? null : heldSince;
-        readFrom.keySet().removeAll(taken);
         readUpTo.keySet().removeAll(taken);
+        committing.keySet().removeAll(taken);
     }
 
     @Override

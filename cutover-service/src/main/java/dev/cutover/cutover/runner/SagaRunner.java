@@ -35,10 +35,10 @@ import dev.cutover.platform.MessagePublisher;
 /**
  * Keeps the state of every cutover on the partitions this instance owns and turns each incoming message into the
  * saga's decision: its events are published (and folded into the state) and its commands sent, all in one Kafka
- * transaction. A decision that answers a consumed message goes into the transaction the loop has open
- * ({@link SagaTransaction}), committed with the consumed offsets; one that nothing consumed starts (a deadline, a lag
- * report) commits through the partition's fenced writer. A failed publish leaves the state as it was, and the
- * redelivered message is decided again.
+ * transaction of the partition's fenced writer. A decision that answers a consumed message goes into the transaction
+ * the loop has open on that writer ({@link SagaTransaction}); one that nothing consumed starts (a deadline, a lag
+ * report) commits in a transaction of its own. A failed publish leaves the state as it was, and the redelivered
+ * message is decided again.
  *
  * <p>Only the loop's thread calls it ({@link SagaLoop}), so it needs no locks; {@link #partitions} is a copy other
  * threads may read. The made-up cutovers of {@link #warmUp} touch no saga, and may run on any thread.
@@ -246,11 +246,16 @@ class SagaRunner implements SagaPartitions.Owner {
         try {
             decide(id, saga, input, null, null, clock.instant());
         } catch (PartitionWriters.PartitionLost e) {
-            log.warn("cutover {}: {}; this instance stops acting on partition {} until the group says who owns it",
-                    id.value(), e.getMessage(), e.partition());
-            release(Set.of(e.partition()));
-            lost.add(e.partition());
+            lose(e, "cutover " + id.value());
         }
+    }
+
+    /** The partition's writer cannot go on: this instance stops acting on its sagas until the group says who owns it. */
+    void lose(PartitionWriters.PartitionLost e, String what) {
+        log.warn("{}: {}; this instance stops acting on partition {} until the group says who owns it", what,
+                e.getMessage(), e.partition());
+        release(Set.of(e.partition()));
+        lost.add(e.partition());
     }
 
     /**
@@ -264,8 +269,8 @@ class SagaRunner implements SagaPartitions.Owner {
     }
 
     /**
-     * @param transaction the loop's open transaction when a consumed message starts the decision, which then commits
-     *                    with the message's offset; null for a decision nothing consumed starts
+     * @param transaction the loop's open transaction when a consumed message starts the decision; null for a decision
+     *                    nothing consumed starts
      * @param now         the decision's time
      */
     private void decide(CutoverId id, SagaEntry<Cutover> saga, CutoverMessage input, Metadata cause,
@@ -278,7 +283,7 @@ class SagaRunner implements SagaPartitions.Owner {
         List<SpecificRecord> out = decided.get().records();
         if (transaction != null) {
             // Acknowledged at the commit, which waits for every send and fails if one did (then the loop puts the sagas
-            // back): the consumed offsets go to the broker meanwhile, instead of after the acknowledgements.
+            // back): the rest of the loop's messages are decided meanwhile, instead of after the acknowledgements.
             transaction.send(out);
             uncommitted.putIfAbsent(id, sagas.get(id));
         } else {

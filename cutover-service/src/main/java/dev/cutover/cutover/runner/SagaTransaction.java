@@ -5,8 +5,8 @@ import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The Kafka transaction the saga's loop has open while it decides what it consumed ({@link SagaLoop}): what a decision
- * sends here commits together with the consumed offsets, or not at all.
+ * The Kafka transaction the saga's loop has open on a partition's fenced writer while it decides what it consumed of
+ * that partition ({@link SagaLoop}): what a decision sends here commits together, or not at all.
  */
 @FunctionalInterface
 interface SagaTransaction {

@@ -24,8 +24,11 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -68,6 +71,7 @@ import dev.cutover.events.StartCutover;
 import dev.cutover.events.StepFailed;
 import dev.cutover.events.StepFinished;
 import dev.cutover.events.StopReplication;
+import dev.cutover.events.StopTraffic;
 import dev.cutover.events.SyncSequences;
 import dev.cutover.events.TargetOpened;
 import dev.cutover.events.TrafficResumed;
@@ -344,6 +348,61 @@ class CutoverSagaIntegrationTest {
     }
 
     @Test
+    void messagesReadAgainAfterACrashBeforeTheirOffsetsWereCommittedDecideNothingTwiceAndTheCutoverGoesOn()
+            throws Exception {
+        // The consumed offsets are committed after the decisions, not in their transactions (decision 117): a crash
+        // between the two leaves decided messages to be read again. Rewinding the saga's group to where the logs ended
+        // before the cutover plays that crash at its worst: the start, the preflight's answer and every lag report
+        // since are read again by a restarted service.
+        Map<String, Object> patient = Map.of("cutover.saga.timeouts.flip-dns", "60s");
+        service.close();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
+            Map<TopicPartition, OffsetAndMetadata> beforeTheCutover = logEnds(admin);
+            service = startCutoverService(ROLE, patient);
+            String cutover = start("alice");
+            answerPreflight(cutover);
+            FlipDns flip = awaitCommand(FlipDns.class, cutover);
+            service.close();
+            Map<TopicPartition, OffsetAndMetadata> readBeforeTheCrash = logEnds(admin);
+            admin.alterConsumerGroupOffsets("cutover-saga", beforeTheCutover).all().get();
+
+            service = startCutoverService(ROLE, patient);
+            await().atMost(WAIT).until(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("cutover-saga")
+                        .partitionsToOffsetAndMetadata().get();
+                return readBeforeTheCrash.entrySet().stream().allMatch(end -> committed.get(end.getKey()) != null
+                        && committed.get(end.getKey()).offset() >= end.getValue().offset());
+            });
+
+            flipped(flip);
+            probe.await(TrafficStopped.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+            catchUp(cutover);
+            SyncSequences sync = awaitCommand(SyncSequences.class, cutover);
+            probe.send(SequencesSynced.newBuilder().setMetadata(answer(sync)).setSequences(0).build());
+            probe.await(TargetOpened.class, e -> cutover.equals(e.getMetadata().getCutoverId()), WAIT);
+            for (Class<?> once : List.of(CutoverStarted.class, CheckPreflight.class, FlipDns.class, StopTraffic.class,
+                    OpenTarget.class)) {
+                assertThat(probe.seen()).as(once.getSimpleName()).filteredOn(message -> once.isInstance(message)
+                        && cutover.equals(MessagePublisher.metadataOf(message).getCutoverId())).hasSize(1);
+            }
+        }
+    }
+
+    /** Where the saga's topics end now, as offsets to commit. */
+    private static Map<TopicPartition, OffsetAndMetadata> logEnds(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (String topic : List.of("cutover.commands", "cutover.events")) {
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(partition -> latest.put(new TopicPartition(topic, partition.partition()),
+                            OffsetSpec.latest()));
+        }
+        Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get()
+                .forEach((partition, end) -> ends.put(partition, new OffsetAndMetadata(end.offset())));
+        return ends;
+    }
+
+    @Test
     void aMalformedMessageGoesToTheDeadLetterTopicAndTheSagaGoesOn() throws Exception {
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
                 Map.of("bootstrap.servers", stack.kafkaBootstrapServers()),
@@ -405,15 +464,17 @@ class CutoverSagaIntegrationTest {
 
     @Test
     void aDecisionWhoseProducerWasFencedIsMadeAgainFromTheSameState() throws Exception {
-        // Another producer takes the saga's transactional id over, as the coordinator does to a producer whose
-        // transaction timed out: the saga's next transaction fails as fenced. Its producer is made before it owns any
-        // partition.
+        // Another producer takes each partition's transactional id over, as an instance given the partitions does: the
+        // saga's next transaction fails as fenced, and the saga lets the group settle who owns the partition.
         await().atMost(WAIT).until(() -> !service.getBean(SagaRunner.class).partitions().isEmpty());
-        try (KafkaProducer<byte[], byte[]> usurper = new KafkaProducer<>(Map.of(
-                "bootstrap.servers", stack.kafkaBootstrapServers(),
-                "transactional.id", service.getBean(SagaLoop.class).transactionalId()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            usurper.initTransactions();
+        PartitionWriters writers = service.getBean("cutoverWriters", PartitionWriters.class);
+        for (int partition : service.getBean(SagaRunner.class).partitions()) {
+            try (KafkaProducer<byte[], byte[]> usurper = new KafkaProducer<>(Map.of(
+                    "bootstrap.servers", stack.kafkaBootstrapServers(),
+                    "transactional.id", writers.transactionalId(partition)),
+                    new ByteArraySerializer(), new ByteArraySerializer())) {
+                usurper.initTransactions();
+            }
         }
         String cutover = database + "-" + UUID.randomUUID();
 
