@@ -32,6 +32,8 @@ class Fence implements AutoCloseable {
 
     /** Between looks for the first application session on the opened target: every millisecond here is downtime. */
     private static final Duration POLL = Duration.ofMillis(5);
+    /** PostgreSQL's SQLSTATE for an object that does not exist, here a role. */
+    private static final String UNDEFINED_OBJECT = "42704";
     /** Between attempts to reach a target that is restarting or cut off. */
     private static final Duration RECONNECT_PAUSE = Duration.ofMillis(100);
 
@@ -284,12 +286,27 @@ class Fence implements AutoCloseable {
      * Changes every role or none: all are checked to exist first, so a missing role can never leave the
      * server half fenced (some roles locked, the step failed, and the undo failing on the same role).
      */
+    /**
+     * Sets every role's LOGIN in one round trip and one transaction: the statements go out together with one Sync, so
+     * the server runs them as one implicit transaction, and a role that does not exist changes none of them.
+     */
     private static void setLogin(Connection connection, List<String> roles, boolean login) throws SQLException {
-        requireExisting(connection, roles);
-        try (Statement alter = connection.createStatement()) {
-            for (String role : roles) {
-                alter.execute("alter role " + quoteIdent(connection, role) + (login ? " login" : " nologin"));
+        if (roles.isEmpty()) {
+            return;
+        }
+        StringBuilder alter = new StringBuilder();
+        for (String role : roles) {
+            alter.append("alter role ").append(quoteIdent(connection, role)).append(login ? " login" : " nologin")
+                    .append(";");
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(alter.toString());
+        } catch (SQLException e) {
+            if (UNDEFINED_OBJECT.equals(e.getSQLState())) {
+                // Named by a second look, off the path that succeeds.
+                requireExisting(connection, roles);
             }
+            throw e;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.cutover.cutover.fence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
@@ -134,6 +135,25 @@ class FenceIntegrationTest {
             try (Connection application = DriverManager.getConnection("jdbc:postgresql://" + stack.target().host() + ":"
                     + stack.target().port() + "/" + DATABASE, role, "app")) {
                 assertThat(first.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void aConfiguredRoleThatDoesNotExistIsNamedAndNoRoleIsLocked(LocalStack stack) throws SQLException {
+        String role = createRole(stack, "named_");
+        DatabasePair pair = new DatabasePair(endpoint(stack.source()), endpoint(stack.target()),
+                List.of(role, "no_such_" + RUN), List.of());
+        try (Fence fence = new Fence(Clock.systemUTC()); Connection admin = connect(stack.source())) {
+            // The roles are locked in one round trip, together: the one that exists is left as it was.
+            assertThatThrownBy(() -> fence.stopTraffic(pair, Duration.ofSeconds(5)))
+                    .hasMessageContaining("role no_such_" + RUN + " does not exist")
+                    .hasMessageContaining("app-roles");
+            try (Statement statement = admin.createStatement();
+                    ResultSet rs = statement.executeQuery("select rolcanlogin from pg_roles where rolname = '" + role
+                            + "'")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).isTrue();
             }
         }
     }

@@ -2,20 +2,38 @@ package dev.cutover.platform.database;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+
+import org.postgresql.PGConnection;
 
 /**
  * Keeps one idle administrative connection per server for steps that run while every application write waits: a
  * login (SCRAM) costs tens of milliseconds of CPU on a busy host, paid again by every command that connects anew.
  * A connection serves one lease at a time and must be left as it was found (autocommit on, no session settings);
  * one that no longer answers is replaced by a new login.
+ *
+ * <p>Whether an idle connection still answers costs a round trip to the server ({@link Connection#isValid}), which on a
+ * busy host at the switch is milliseconds the applications wait for. A connection handed back less than
+ * {@link #RECENT} ago is only checked for what the server sent it meanwhile: a session the server ended (terminated,
+ * shut down) has said so, or closed the socket, and is replaced; one idle for longer is asked.
  */
 public final class WarmConnections implements AutoCloseable {
 
-    private final Map<Endpoint, Connection> idle = new ConcurrentHashMap<>();
+    static final Duration RECENT = Duration.ofSeconds(10);
+
+    /** A connection waiting for its next lease, and since when (System.nanoTime). */
+    private record Idle(Connection connection, long since) {
+
+        boolean recent() {
+            return System.nanoTime() - since < RECENT.toNanos();
+        }
+    }
+
+    private final Map<Endpoint, Idle> idle = new ConcurrentHashMap<>();
     private final ExecutorService warming = Executors.newVirtualThreadPerTaskExecutor();
     private final boolean keeps;
     private volatile boolean closed;
@@ -35,12 +53,27 @@ public final class WarmConnections implements AutoCloseable {
 
     /** A connection to {@code endpoint}, idle or new; closing the lease keeps it for the next one. */
     public Lease lease(Endpoint endpoint) throws SQLException {
-        Connection connection = idle.remove(endpoint);
-        if (connection != null && connection.isValid(1)) {
-            return new Lease(endpoint, connection);
+        Idle waiting = idle.remove(endpoint);
+        if (waiting != null && answers(waiting)) {
+            return new Lease(endpoint, waiting.connection());
         }
-        closeQuietly(connection);
+        closeQuietly(waiting == null ? null : waiting.connection());
         return new Lease(endpoint, endpoint.connect());
+    }
+
+    private static boolean answers(Idle waiting) {
+        Connection connection = waiting.connection();
+        try {
+            if (!waiting.recent() || !connection.isWrapperFor(PGConnection.class)) {
+                return connection.isValid(1);
+            }
+            // Reads what the server sent while the connection was idle, without asking anything: an ended session's
+            // error is thrown here.
+            connection.unwrap(PGConnection.class).getNotifications();
+            return !connection.isClosed();
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** Logs in to {@code endpoint} in the background, unless a connection is already idle there. */
@@ -58,7 +91,7 @@ public final class WarmConnections implements AutoCloseable {
     }
 
     private void keep(Endpoint endpoint, Connection connection) {
-        if (closed || idle.putIfAbsent(endpoint, connection) != null) {
+        if (closed || idle.putIfAbsent(endpoint, new Idle(connection, System.nanoTime())) != null) {
             closeQuietly(connection);
         }
     }
@@ -67,7 +100,7 @@ public final class WarmConnections implements AutoCloseable {
     public void close() {
         closed = true;
         warming.shutdownNow();
-        idle.values().forEach(WarmConnections::closeQuietly);
+        idle.values().forEach(waiting -> closeQuietly(waiting.connection()));
         idle.clear();
     }
 
