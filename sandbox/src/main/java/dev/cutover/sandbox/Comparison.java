@@ -94,7 +94,8 @@ final class Comparison {
                 "--warm-up", Long.toString(options.warmUpWrites()),
                 "--after", Long.toString(options.writesAfter()),
                 "--layout", options.layout() == Layout.PROCESSES ? "processes" : "one-jvm",
-                "--client-dns", options.clientDns() == ClientDns.NONE ? "none" : "ttl"));
+                "--client-dns", options.clientDns() == ClientDns.NONE ? "none" : "ttl",
+                "--settle", Long.toString(options.settle().toSeconds())));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String last = "";
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

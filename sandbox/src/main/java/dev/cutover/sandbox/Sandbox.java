@@ -20,8 +20,11 @@ import dev.cutover.sandbox.report.Report;
 /** {@code ./rehearse}: one rehearsal of a whole migration and cutover on the local stack, and its report. */
 public final class Sandbox {
 
+    /** How long the processes layout waits at most for the services to go quiet (decision 119). */
+    static final Duration DEFAULT_SETTLE = Duration.ofSeconds(60);
+
     private static final String USAGE = """
-            usage: ./rehearse [--runs N] [--fault NAME | --fault-matrix [--cases NAME,...]] [--then-fallback] [--instances N] [--client plain|starter|pgbouncer] [--client-dns-cache SECONDS[:stale]] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--kafka-sasl] [--replicators N] [--kill-replicator-mid-load] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES]
+            usage: ./rehearse [--runs N] [--fault NAME | --fault-matrix [--cases NAME,...]] [--then-fallback] [--instances N] [--client plain|starter|pgbouncer] [--client-dns-cache SECONDS[:stale]] [--method saga|plain | --compare] [--layout one-jvm|processes] [--client-dns ttl|none] [--kafka-sasl] [--replicators N] [--kill-replicator-mid-load] [--size-mb N] [--rate N] [--workers N] [--ttl SECONDS] [--warm-up WRITES] [--after WRITES] [--settle SECONDS]
               --fault     inject one failure into the saga's cutover; a rollback is then a correct outcome, and
                           the report shows the source serving again with nothing lost. The faults:
             %s
@@ -59,6 +62,9 @@ public final class Sandbox {
               --ttl       the DNS name's TTL and the client's DNS cache, whole seconds (default 1)
               --warm-up   writes acknowledged before the cutover starts (default 3000)
               --after     writes acknowledged by the target before the client stops (default 3000)
+              --settle    with --layout processes, once the client has warmed up, wait at most this long for the
+                          service processes to use less than 10%% of a core over a second before the cutover, as
+                          they do long after a migration in production (default 60; 0: cut over at once)
             The last line of the output is one JSON object; the exit code is 0 only if nothing was lost and
             nothing was written on the source after the fence.""".formatted(Fault.help(), FleetOptions.HELP);
 
@@ -266,6 +272,7 @@ public final class Sandbox {
         long after = defaults.writesAfter();
         Layout layout = defaults.layout();
         ClientDns clientDns = defaults.clientDns();
+        Duration settle = null;
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
@@ -287,12 +294,19 @@ public final class Sandbox {
                     case "--after" -> after = Long.parseLong(value);
                     case "--layout" -> layout = Layout.parse(value);
                     case "--client-dns" -> clientDns = ClientDns.parse(value);
+                    case "--settle" -> settle = Duration.ofSeconds(Long.parseLong(value));
                     default -> throw new IllegalArgumentException("unknown option " + option);
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(option + " needs a number, got '" + value + "'");
             }
         }
-        return new RehearsalOptions(size, rate, workers, ttl, warmUp, after, defaults.stepTimeout(), layout, clientDns);
+        if (settle == null) {
+            // A cutover comes long after the migration in production: the processes layout waits for the services to
+            // be as quiet as they would be by then (decision 119).
+            settle = layout == Layout.PROCESSES ? DEFAULT_SETTLE : Duration.ZERO;
+        }
+        return new RehearsalOptions(size, rate, workers, ttl, warmUp, after, defaults.stepTimeout(), layout, clientDns,
+                settle);
     }
 }

@@ -37,6 +37,16 @@ class SandboxUnitTest {
     }
 
     @Test
+    void theProcessesLayoutSettlesBeforeTheCutoverUnlessToldNotToAndTheOneJvmLayoutNeverDoes() {
+        assertThat(Sandbox.parse(new String[] {"--layout", "processes"}).settle()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(Sandbox.parse(new String[] {"--layout", "processes", "--settle", "0"}).settle()).isZero();
+        assertThat(Sandbox.parse(new String[] {"--layout", "processes", "--settle", "15"}).settle())
+                .isEqualTo(Duration.ofSeconds(15));
+        assertThat(Sandbox.parse(new String[] {}).settle()).isZero();
+        assertThatThrownBy(() -> Sandbox.parse(new String[] {"--settle", "-1"})).hasMessageContaining("--settle");
+    }
+
+    @Test
     void anUnknownOptionOrAMissingNumberIsRefusedWithWhatWasWrong() {
         assertThatThrownBy(() -> Sandbox.parse(new String[] {"--fast", "1"})).hasMessageContaining("unknown option --fast");
         assertThatThrownBy(() -> Sandbox.parse(new String[] {"--rate", "lots"})).hasMessageContaining("--rate needs a number");

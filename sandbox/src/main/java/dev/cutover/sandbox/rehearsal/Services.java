@@ -294,6 +294,19 @@ public final class Services implements AutoCloseable {
     }
 
     /** The process id of a service's first instance (processes layout), e.g. to pause it with SIGSTOP. */
+    /**
+     * The CPU time the services' own processes have used so far (the processes layout; the other layout has none of
+     * its own, so zero), for {@link Settling}.
+     */
+    public synchronized Duration processCpu() {
+        Duration total = Duration.ZERO;
+        for (ServiceProcess process : processes.values()) {
+            total = total.plus(ProcessHandle.of(process.pid()).flatMap(handle -> handle.info().totalCpuDuration())
+                    .orElse(Duration.ZERO));
+        }
+        return total;
+    }
+
     public synchronized long pid(Service service) {
         ServiceProcess process = processes.get(service);
         if (process == null) {
