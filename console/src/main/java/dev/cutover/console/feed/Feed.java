@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -69,7 +70,7 @@ class Feed implements SmartLifecycle, HealthIndicator {
             reading.subscribe(List.of(Topics.COMMANDS.name(), Topics.EVENTS.name(), Topics.LAG.name()));
             while (!Thread.currentThread().isInterrupted()) {
                 for (var record : reading.poll(POLL)) {
-                    hub.accept(decoder.decode(record));
+                    show(record);
                 }
             }
         } catch (WakeupException stopping) {
@@ -83,6 +84,16 @@ class Feed implements SmartLifecycle, HealthIndicator {
             stoppedBy = e.toString();
             log.error("the console stopped reading the topics; restart it once Kafka answers at {}: {}",
                     kafka.getBootstrapServers(), e.toString(), e);
+        }
+    }
+
+    /** One record onto the board: a record the board cannot show is logged and passed, never the end of the feed. */
+    private void show(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            hub.accept(decoder.decode(record));
+        } catch (RuntimeException e) {
+            log.error("the console cannot show the record at {}-{} offset {}; it reads on: {}", record.topic(),
+                    record.partition(), record.offset(), e.toString(), e);
         }
     }
 

@@ -55,8 +55,12 @@ public class Hub {
         return board.newestMigration(database);
     }
 
-    synchronized SseEmitter connect() {
-        var page = new SseEmitter(streamTimeoutMs);
+    SseEmitter connect() {
+        return connect(new SseEmitter(streamTimeoutMs));
+    }
+
+    /** Watches {@code page}: the snapshot first, then every update. */
+    synchronized SseEmitter connect(SseEmitter page) {
         page.onCompletion(() -> forget(page));
         page.onTimeout(page::complete);
         page.onError(error -> forget(page));
@@ -81,8 +85,21 @@ public class Hub {
         } catch (IOException | IllegalStateException e) {
             log.debug("a page stopped listening: {}", e.toString());
             pages.remove(page);
-            page.completeWithError(e);
+            end(page, e);
             return false;
+        }
+    }
+
+    /**
+     * Ends the stream of a page that went away. The servlet container may have ended it already, for the same broken
+     * connection: it then refuses, and the page is gone either way. Nothing a page does may reach the feed's thread,
+     * which would stop reading the log for every other page.
+     */
+    private static void end(SseEmitter page, Exception cause) {
+        try {
+            page.completeWithError(cause);
+        } catch (IllegalStateException alreadyEnded) {
+            log.debug("a page's stream had already ended: {}", alreadyEnded.toString());
         }
     }
 }
