@@ -28,10 +28,10 @@ import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.DatabasesSettings;
 import dev.cutover.platform.database.LoadTables.LoadTable;
+import dev.cutover.schema.preflight.CutoverPreflight;
 import dev.cutover.schema.preflight.Finding;
 import dev.cutover.schema.preflight.MigrationLoad;
 import dev.cutover.schema.preflight.PreflightChecker;
-import dev.cutover.schema.preflight.ReplicationProof;
 import dev.cutover.schema.preflight.Scope;
 import dev.cutover.schema.preflight.Severity;
 import dev.cutover.schema.section.PostDataBuilder;
@@ -55,7 +55,7 @@ class SchemaCommands {
     private final DatabasesSettings databases;
     private final SchemaSettings settings;
     private final PreflightChecker preflight;
-    private final ReplicationProof replicationProof;
+    private final CutoverPreflight cutoverPreflight;
     private final PreDataApplier preData;
     private final PostDataBuilder postData;
     private final SchemaVerifier verifier;
@@ -66,12 +66,12 @@ class SchemaCommands {
     private final HandledCommands handled;
 
     SchemaCommands(DatabasesSettings databases, SchemaSettings settings, PreflightChecker preflight,
-            ReplicationProof replicationProof, PreDataApplier preData, PostDataBuilder postData, SchemaVerifier verifier,
+            CutoverPreflight cutoverPreflight, PreDataApplier preData, PostDataBuilder postData, SchemaVerifier verifier,
             SequenceSync sequences, MessagePublisher publisher, StepFailedRecoverer failures) {
         this.databases = databases;
         this.settings = settings;
         this.preflight = preflight;
-        this.replicationProof = replicationProof;
+        this.cutoverPreflight = cutoverPreflight;
         this.preData = preData;
         this.postData = postData;
         this.verifier = verifier;
@@ -86,21 +86,8 @@ class SchemaCommands {
         answer(command.getMetadata(), () -> {
             Scope scope = scopeOf(command.getScope());
             DatabasePair pair = pair(command.getMetadata());
-            PreflightChecker.Report report = preflight.run(pair, scope);
-            List<Finding> findings = new ArrayList<>(report.findings());
-            if (scope == Scope.CUTOVER) {
-                // Before anything disruptive: the fence's canary must be able to reach the target.
-                String database = command.getMetadata().getDatabase();
-                long proofStarted = System.nanoTime();
-                findings.addAll(replicationProof.prove(pair, database, databases.replication(database)));
-                long proofMs = (System.nanoTime() - proofStarted) / 1_000_000;
-                // The switch follows within seconds: its sequences need not wait for a login then.
-                sequences.ready(pair);
-                log.info("preflight CUTOVER {}: facts {} ms (source {} ms, target {} ms at once), passwords {} ms,"
-                                + " proof {} ms, {} findings", database, report.facts().toMillis(),
-                        report.source().toMillis(), report.target().toMillis(), report.passwords().toMillis(), proofMs,
-                        findings.size());
-            }
+            List<Finding> findings = scope == Scope.CUTOVER ? cutover(pair, command.getMetadata().getDatabase())
+                    : preflight.run(pair, scope).findings();
             // A migration's plan, and its dry run, say what the load would move; the findings are about the same tables.
             MigrationLoad load = scope == Scope.MIGRATION ? MigrationLoad.read(pair) : new MigrationLoad(List.of(),
                     List.of());
@@ -113,6 +100,19 @@ class SchemaCommands {
                     .setTables(load.tables().stream().map(SchemaCommands::toAvro).toList())
                     .build();
         });
+    }
+
+    /** The facts and, beside them, the proof that the fence's canary can reach the target: before anything disruptive. */
+    private List<Finding> cutover(DatabasePair pair, String database) {
+        CutoverPreflight.Result result = cutoverPreflight.run(pair, database, databases.replication(database));
+        // The switch follows within seconds: its sequences need not wait for a login then.
+        sequences.ready(pair);
+        PreflightChecker.Report facts = result.facts();
+        log.info("preflight CUTOVER {}: facts {} ms (source {} ms, target {} ms at once), passwords {} ms, proof {} ms"
+                        + " beside them, {} findings", database, facts.facts().toMillis(), facts.source().toMillis(),
+                facts.target().toMillis(), facts.passwords().toMillis(), result.proof().toMillis(),
+                result.findings().size());
+        return result.findings();
     }
 
     /**

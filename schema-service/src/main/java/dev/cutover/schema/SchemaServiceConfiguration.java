@@ -11,7 +11,7 @@ import dev.cutover.platform.StepFailedRecoverer;
 import dev.cutover.platform.database.DatabasesSettings;
 import dev.cutover.schema.pgtools.PgTools;
 import dev.cutover.schema.preflight.PreflightChecker;
-import dev.cutover.schema.preflight.ReplicationProof;
+import dev.cutover.schema.preflight.CutoverPreflight;
 import dev.cutover.schema.section.PostDataBuilder;
 import dev.cutover.schema.section.PreDataApplier;
 import dev.cutover.schema.sequences.SequenceSync;
@@ -30,11 +30,22 @@ class SchemaServiceConfiguration {
 
     /**
      * One idle login per server, shared by the steps that run as a cutover starts or at its switch (the cutover's
-     * preflight, the sequences' sync): each would otherwise log in anew on a busy host.
+     * preflight's facts, the sequences' sync): each would otherwise log in anew on a busy host.
      */
     @Bean(destroyMethod = "close")
     WarmConnections warmConnections() {
         return new WarmConnections();
+    }
+
+    @Bean
+    PreflightChecker preflightChecker(PgTools tools, SchemaSettings settings, WarmConnections warmConnections) {
+        return new PreflightChecker(tools, settings.longTransaction(), warmConnections);
+    }
+
+    /** The cutover's preflight proves the replication beside the facts, on logins of its own. */
+    @Bean(destroyMethod = "close")
+    CutoverPreflight cutoverPreflight(PreflightChecker checker, SchemaSettings settings) {
+        return new CutoverPreflight(checker, settings.canaryRoundTrip());
     }
 
     /**
@@ -42,19 +53,20 @@ class SchemaServiceConfiguration {
      * connections waiting; a server that cannot be reached yet is left to the command that needs it, which says why.
      */
     @Bean
-    ApplicationListener<ApplicationReadyEvent> warmLogins(DatabasesSettings databases, WarmConnections connections) {
+    ApplicationListener<ApplicationReadyEvent> warmLogins(DatabasesSettings databases, WarmConnections connections,
+            CutoverPreflight cutoverPreflight) {
         return ready -> databases.databases().values().forEach(pair -> {
             connections.warm(pair.source());
             connections.warm(pair.target());
+            cutoverPreflight.warm(pair);
         });
     }
 
     @Bean
     SchemaCommands schemaCommands(DatabasesSettings databases, SchemaSettings settings, PgTools tools,
-            MessagePublisher publisher, WarmConnections warmConnections, StepFailedRecoverer failures) {
-        return new SchemaCommands(databases, settings,
-                new PreflightChecker(tools, settings.longTransaction(), warmConnections),
-                new ReplicationProof(settings.canaryRoundTrip(), warmConnections), new PreDataApplier(tools),
+            MessagePublisher publisher, WarmConnections warmConnections, PreflightChecker preflightChecker,
+            CutoverPreflight cutoverPreflight, StepFailedRecoverer failures) {
+        return new SchemaCommands(databases, settings, preflightChecker, cutoverPreflight, new PreDataApplier(tools),
                 new PostDataBuilder(tools), new SchemaVerifier(), new SequenceSync(warmConnections), publisher, failures);
     }
 }

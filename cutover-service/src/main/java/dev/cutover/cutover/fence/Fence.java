@@ -93,7 +93,10 @@ class Fence implements AutoCloseable {
     record Canary(String token, String lsn) {
     }
 
-    /** Locks the app roles on the source, ends their sessions, and reads the WAL position after the last of them. */
+    /**
+     * Locks the app roles on the source, ends their sessions, and reads the WAL position after the last of them, in the
+     * sweep's round that found none left.
+     */
     Stopped stopTraffic(DatabasePair pair, Duration timeout) {
         Instant start = clock.instant();
         List<String> roles = requireRoles(pair);
@@ -103,7 +106,7 @@ class Fence implements AutoCloseable {
             setLogin(source, roles, false);
             Instant locked = clock.instant();
             SessionSweep.Swept swept = sweep.endAll(source, roles, start.plus(timeout), pair.source());
-            Stopped stopped = new Stopped(currentLsn(source), roles, swept.ended(), Duration.between(start, clock.instant()));
+            Stopped stopped = new Stopped(swept.lsn(), roles, swept.ended(), Duration.between(start, clock.instant()));
             log.info("fenced {}: roles locked after {} ms, {} session(s) ended and {} backend(s) in a transaction or"
                     + " logging in awaited in {} round(s), {} ms in all", pair.source().describe(),
                     Duration.between(start, locked).toMillis(), swept.ended(), swept.loggingIn(), swept.rounds(),

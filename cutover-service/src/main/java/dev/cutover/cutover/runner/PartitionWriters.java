@@ -142,10 +142,15 @@ public final class PartitionWriters implements AutoCloseable {
         try {
             producer.beginTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
-            close(partition);
-            throw new PartitionLost(partition, transactionalId(partition) + " was taken over by another instance", e);
+            throw takenOver(partition, e);
         }
         return new Transaction(partition, producer);
+    }
+
+    /** Another instance opened the partition: its producer here is closed, and the partition is lost. */
+    private PartitionLost takenOver(int partition, Throwable cause) {
+        close(partition);
+        return new PartitionLost(partition, transactionalId(partition) + " was taken over by another instance", cause);
     }
 
     /** A transaction open on one partition's writer. */
@@ -192,9 +197,7 @@ public final class PartitionWriters implements AutoCloseable {
          */
         RuntimeException abandon(RuntimeException failure) {
             if (fenced(failure)) {
-                close(partition);
-                return new PartitionLost(partition, transactionalId(partition) + " was taken over by another instance",
-                        failure);
+                return takenOver(partition, failure);
             }
             try {
                 producer.abortTransaction();

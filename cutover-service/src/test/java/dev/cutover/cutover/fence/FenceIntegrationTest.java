@@ -86,16 +86,13 @@ class FenceIntegrationTest {
         String table = "writes_" + RUN;
         try (Fence fence = new Fence(Clock.systemUTC()); Connection admin = connect(stack.source());
                 Statement statement = admin.createStatement()) {
-            statement.execute("create table " + table + " (id int)");
-            statement.execute("grant insert on " + table + " to " + role);
+            writableBy(statement, table, role);
             fence.ready(pair);
             List<Integer> before = startingBackends(admin);
             // post_auth_delay holds the backend after the login check and before it shows in pg_stat_activity: the
             // window a client reconnecting at the moment of the fence can fall into, held open for a second.
             CompletableFuture<Void> late = CompletableFuture.runAsync(() -> {
-                Properties login = new Properties();
-                login.setProperty("user", role);
-                login.setProperty("password", "app");
+                Properties login = appLogin(role);
                 login.setProperty("options", "-c post_auth_delay=1");
                 try (Connection client = DriverManager.getConnection(stack.source().jdbcUrl(DATABASE), login);
                         Statement insert = client.createStatement()) {
@@ -155,6 +152,50 @@ class FenceIntegrationTest {
                 rs.next();
                 assertThat(rs.getBoolean(1)).isTrue();
             }
+        }
+    }
+
+    @Test
+    void theFenceLsnIsAfterEveryWriteOfTheSessionsItEnded(LocalStack stack) throws Exception {
+        String role = createRole(stack, "lsn_");
+        DatabasePair pair = pair(stack, role);
+        String table = "lsn_writes_" + RUN;
+        try (Fence fence = new Fence(Clock.systemUTC()); Connection admin = connect(stack.source());
+                Statement statement = admin.createStatement()) {
+            writableBy(statement, table, role);
+            String written;
+            try (Connection client = DriverManager.getConnection(stack.source().jdbcUrl(DATABASE), appLogin(role));
+                    Statement insert = client.createStatement()) {
+                insert.execute("insert into " + table + " values (1)");
+                written = answer(statement, "select pg_current_wal_lsn()::text");
+
+                Fence.Stopped stopped = fence.stopTraffic(pair, Duration.ofSeconds(10));
+
+                assertThat(stopped.terminatedSessions()).isEqualTo(1);
+                assertThat(answer(statement, "select '" + stopped.fenceLsn() + "'::pg_lsn >= '" + written + "'::pg_lsn"))
+                        .isEqualTo("t");
+                assertThat(answer(statement, "select '" + stopped.fenceLsn() + "'::pg_lsn <= pg_current_wal_lsn()"))
+                        .isEqualTo("t");
+            }
+        }
+    }
+
+    private static void writableBy(Statement statement, String table, String role) throws SQLException {
+        statement.execute("create table " + table + " (id int)");
+        statement.execute("grant insert on " + table + " to " + role);
+    }
+
+    private static Properties appLogin(String role) {
+        Properties login = new Properties();
+        login.setProperty("user", role);
+        login.setProperty("password", "app");
+        return login;
+    }
+
+    private static String answer(Statement statement, String query) throws SQLException {
+        try (ResultSet rs = statement.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 

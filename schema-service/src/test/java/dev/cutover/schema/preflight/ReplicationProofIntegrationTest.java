@@ -3,6 +3,7 @@ package dev.cutover.schema.preflight;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.Endpoint;
 import dev.cutover.platform.database.Replication;
+import dev.cutover.platform.database.WarmConnections;
+import dev.cutover.schema.pgtools.PgTools;
 import dev.cutover.schema.section.CutoverSchema;
 import dev.cutover.schema.testing.TestDatabases;
 import dev.cutover.stack.LocalStack;
@@ -152,9 +155,65 @@ class ReplicationProofIntegrationTest {
         assertThat(findings.getFirst().remedy()).contains("cutover.databases.proof_missing.replication.subscription");
     }
 
+    @Test
+    void theCutoversPreflightProvesTheReplicationBesideTheFactsEachOnItsOwnLoginsKeptForTheNextCutover(LocalStack stack) {
+        DatabasePair pair = replicatedByHand(stack, "proof_beside", List.of("proof_beside_app"));
+        TestDatabases.execute(pair.source(), "CREATE ROLE proof_beside_app");
+        TestDatabases.execute(pair.target(), "CREATE ROLE proof_beside_app NOLOGIN", "ANALYZE public.items");
+        Replication adopted = new Replication("proof_beside_pub", null, "proof_beside_sub", true).resolve("proof_beside");
+        try (WarmConnections facts = new WarmConnections();
+                CutoverPreflight preflight = new CutoverPreflight(new PreflightChecker(new PgTools(null,
+                        Path.of(System.getProperty("java.io.tmpdir"), "schema-tests"), Duration.ofMinutes(1)),
+                        Duration.ofMinutes(5), facts), ROUND_TRIP)) {
+
+            CutoverPreflight.Result first = preflight.run(pair, "proof_beside", adopted);
+            List<String> sourceSessions = sessions(pair.source());
+            List<String> targetSessions = sessions(pair.target());
+            CutoverPreflight.Result second = preflight.run(pair, "proof_beside", adopted);
+
+            assertThat(first.findings()).isEmpty();
+            assertThat(second.findings()).isEmpty();
+            assertThat(sourceSessions).as("one login for the facts, one for the proof").hasSize(2)
+                    .isEqualTo(sessions(pair.source()));
+            assertThat(targetSessions).as("one login for the facts, one for the proof").hasSize(2)
+                    .isEqualTo(sessions(pair.target()));
+        }
+        assertThat(TestDatabases.number(pair.source(), "SELECT count(*) FROM cutover.canary")).as("the proofs' rows are gone")
+                .isZero();
+    }
+
+    @Test
+    void theCutoversPreflightReportsTheProofsBlockerWithTheFactsFindings(LocalStack stack) {
+        DatabasePair pair = replicatedByHand(stack, "proof_blocked", List.of("proof_blocked_app"));
+        // On the target only: the facts find the role missing on the source.
+        TestDatabases.execute(pair.target(), "CREATE ROLE proof_blocked_app NOLOGIN");
+        Replication foreign = new Replication("proof_blocked_pub", null, "proof_blocked_sub", false).resolve("proof_blocked");
+        try (WarmConnections facts = new WarmConnections();
+                CutoverPreflight preflight = new CutoverPreflight(new PreflightChecker(new PgTools(null,
+                        Path.of(System.getProperty("java.io.tmpdir"), "schema-tests"), Duration.ofMinutes(1)),
+                        Duration.ofMinutes(5), facts), ROUND_TRIP)) {
+
+            List<Finding> findings = preflight.run(pair, "proof_blocked", foreign).findings();
+
+            assertThat(findings).extracting(Finding::check).contains("replication_canary");
+            assertThat(findings).filteredOn(finding -> !finding.check().equals("replication_canary"))
+                    .as("the facts' findings").isNotEmpty();
+        }
+    }
+
+    /** The service's sessions on the endpoint's database, by server process id. */
+    private static List<String> sessions(Endpoint endpoint) {
+        return TestDatabases.strings(endpoint, "SELECT pid FROM pg_stat_activity WHERE application_name = 'cutover'"
+                + " AND datname = current_database() AND pid <> pg_backend_pid()");
+    }
+
     /** A table replicated by a publication and a subscription made by hand, as a team does without cutover. */
     private DatabasePair replicatedByHand(LocalStack stack, String name) {
-        DatabasePair pair = TestDatabases.create(stack, name, List.of());
+        return replicatedByHand(stack, name, List.of());
+    }
+
+    private DatabasePair replicatedByHand(LocalStack stack, String name, List<String> appRoles) {
+        DatabasePair pair = TestDatabases.create(stack, name, appRoles);
         for (Endpoint side : List.of(pair.source(), pair.target())) {
             TestDatabases.execute(side, "CREATE TABLE public.items (id int PRIMARY KEY, name text)");
         }
