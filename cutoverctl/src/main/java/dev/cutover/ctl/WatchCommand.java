@@ -13,11 +13,14 @@ import dev.cutover.ctl.replay.Followed;
 import dev.cutover.ctl.replay.LoggedRecord;
 import dev.cutover.ctl.replay.ProgressLine;
 import dev.cutover.ctl.replay.Times;
+import dev.cutover.events.topic.Topics;
 
 /** {@code watch}: the cutover's progress, one line per event as it happens, until it ends. */
 final class WatchCommand implements Command {
 
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How long a command may go unanswered before the operator is told what to check. */
+    static final Duration NO_ANSWER = Duration.ofSeconds(30);
 
     @Override
     public String name() {
@@ -57,19 +60,31 @@ final class WatchCommand implements Command {
         return follow(session, CutoverSummary.empty(cutoverId), timeout);
     }
 
-    /** Prints what happened so far and then each new record, until the cutover or migration ends. */
+    /**
+     * Prints what happened so far and then each new record, until the cutover or migration ends. While only commands
+     * are in its log and no service has answered any, the operator is told once, after {@link #NO_ANSWER}, what to
+     * check, and again if {@code timeout} passes first.
+     */
     static <S extends Followed<S>> int follow(Session session, S initial, Optional<Duration> timeout) {
-        var deadline = timeout.map(session.clock().instant()::plus);
+        var started = session.clock().instant();
+        var deadline = timeout.map(started::plus);
+        boolean told = false;
         try (var log = new MessageLog(session.kafka(), initial.id());
                 var interrupt = session.interrupts().onInterrupt(log::wakeup)) {
             var progress = new Progress<>(session, initial);
             progress.show(CutoverSummary.inOrder(log.readToEnd()));
             while (!progress.summary.outcome().terminal()) {
-                if (deadline.isPresent() && !session.clock().instant().isBefore(deadline.get())) {
+                var now = session.clock().instant();
+                if (deadline.isPresent() && !now.isBefore(deadline.get())) {
                     session.err().println(initial.noun() + " " + initial.id() + " has not ended after "
                             + Times.length(timeout.get()) + "; it is still " + progress.summary.outcome().words()
-                            + (progress.summary.found() ? "" : " (no message seen yet)"));
+                            + (progress.summary.found() ? "" : " (no message seen yet)")
+                            + (progress.unanswered() ? "; " + unanswered(initial) : ""));
                     return ExitCodes.NOT_FOUND_OR_UNFINISHED;
+                }
+                if (!told && progress.unanswered() && !now.isBefore(started.plus(NO_ANSWER))) {
+                    session.err().println(unanswered(initial) + "; still waiting");
+                    told = true;
                 }
                 progress.show(CutoverSummary.inOrder(log.poll(POLL)));
             }
@@ -82,12 +97,20 @@ final class WatchCommand implements Command {
         }
     }
 
+    private static String unanswered(Followed<?> followed) {
+        return "no service has answered the " + followed.noun() + "'s command yet: check that cutover-service is"
+                + " running (its /actuator/health) and reaches the same Kafka, and its log for why it does not take"
+                + " the command";
+    }
+
     /** What has been printed so far and the fold that decides when to stop. */
     private static final class Progress<S extends Followed<S>> {
 
         private final Session session;
         private S summary;
         private Instant start;
+        private boolean commandSeen;
+        private boolean eventSeen;
 
         Progress(Session session, S initial) {
             this.session = session;
@@ -99,6 +122,9 @@ final class WatchCommand implements Command {
                 if (summary.outcome().terminal()) {
                     return;
                 }
+                boolean command = record.position().topic().equals(Topics.COMMANDS.name());
+                commandSeen |= command;
+                eventSeen |= !command;
                 if (start == null && record instanceof Decoded decoded) {
                     start = decoded.occurredAt();
                     session.out().println(summary.noun() + " " + summary.id() + " on database "
@@ -110,6 +136,11 @@ final class WatchCommand implements Command {
                 }
             }
             session.out().flush();
+        }
+
+        /** A command was published, and nothing has answered it: no event at all in the log. */
+        boolean unanswered() {
+            return commandSeen && !eventSeen;
         }
     }
 }

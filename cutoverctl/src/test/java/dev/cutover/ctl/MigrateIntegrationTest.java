@@ -45,6 +45,28 @@ class MigrateIntegrationTest {
     }
 
     @Test
+    void migrate_start_with_watch_says_what_to_check_when_no_service_answers_its_command(Kafka kafka) {
+        // Nothing reads cutover.commands here, as when cutover-service is down or on another broker.
+        var result = Tool.run(kafka.bootstrapServers(), "migrate", "start", "--database", "shop", "--operator", "alice",
+                "--watch", "--timeout", "1s");
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.err()).contains("has not ended after 1.000 s; it is still running; no service has answered"
+                + " the migration's command yet: check that cutover-service is running");
+    }
+
+    @Test
+    void watch_does_not_say_nothing_answered_once_a_service_has(Kafka kafka) {
+        var id = "stock-migration-20261125-101500-a009";
+        kafka.publish(id, MigrationScript.of(id, "stock", START).startedAndLoading().lines());
+
+        var result = Tool.run(kafka.bootstrapServers(), "migrate", "watch", "--migration", id, "--timeout", "1s");
+
+        assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(3);
+        assertThat(result.err()).contains("it is still running").doesNotContain("no service has answered");
+    }
+
+    @Test
     void migrate_status_shows_the_step_and_the_loads_progress_from_the_events(Kafka kafka) {
         var id = "stock-migration-20261125-101500-a001";
         kafka.publish(id, MigrationScript.of(id, "stock", START).startedAndLoading()

@@ -14,9 +14,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -24,12 +27,17 @@ import java.util.stream.Stream;
  * file, ready once its health endpoint answers. {@link #kill()} ends it with SIGKILL, as a crash would.
  *
  * <p>Its HTTP port is picked free just before the launch; another process on the machine can take it before the
- * service binds it, so a service that stops for that reason alone is launched again on another port.
+ * service binds it, so a service that stops for that reason alone is launched again on another port. The kernel can
+ * also offer a port it just offered for a service that has not bound it yet; two services on one port would make
+ * the second's health check answered by the first, and the second's failure to start go unseen, so no port is handed
+ * out twice in one run.
  */
 final class ServiceProcess {
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final int LAUNCHES = 5;
+    /** Every port handed out to a service by this process. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final String module;
     private final Map<String, Object> settings;
@@ -59,7 +67,7 @@ final class ServiceProcess {
     }
 
     private void launch() {
-        port = freePort();
+        port = unusedPort(ServiceProcess::freePort, HANDED_OUT);
         launches++;
         Map<String, Object> all = new TreeMap<>(settings);
         all.put("server.port", port);
@@ -185,6 +193,16 @@ final class ServiceProcess {
         }
         throw new RehearsalFailed("no " + module + "/target under " + Path.of("").toAbsolutePath()
                 + " or its parents: build the project first (./mvnw -B -q package -DskipTests)");
+    }
+
+    /** A free port that {@code handedOut} does not hold yet, added to it. */
+    static int unusedPort(IntSupplier free, Set<Integer> handedOut) {
+        while (true) {
+            int candidate = free.getAsInt();
+            if (handedOut.add(candidate)) {
+                return candidate;
+            }
+        }
     }
 
     private static int freePort() {
