@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.postgresql.PGConnection;
 
@@ -170,7 +172,8 @@ public final class CanaryWatch {
                             Optional.ofNullable(Lsn.parseOrNull(rs.getString(3))), Optional.empty(), false);
                 }
                 if (check.rowVisible() && lsn.isEmpty()) {
-                    lsn = positionOnSource(written);
+                    lsn = positionOnSourceWhileFlushing(written, flush);
+                    check = check.flushed();
                 }
                 if (lsn.isEmpty()) {
                     // Not on the target yet, or (a row someone put on the target by hand) not on the source: wait on.
@@ -213,6 +216,46 @@ public final class CanaryWatch {
      */
     private static void flushTarget(Statement statement) throws SQLException {
         statement.execute("begin; set local synchronous_commit = on; select txid_current(); commit");
+    }
+
+    /**
+     * {@link #positionOnSource} and {@link #flushTarget} at once: the flush is what a known position asks for next (the
+     * row is on the target), and neither needs the other, so the proof waits for one round trip rather than two while
+     * every application write waits. The source's reading has ended when this returns or throws: its connection is the
+     * caller's.
+     */
+    private static Optional<Lsn> positionOnSourceWhileFlushing(PreparedStatement written, Statement flush)
+            throws SQLException {
+        CompletableFuture<Optional<Lsn>> reading = new CompletableFuture<>();
+        Thread.ofVirtual().name("canary-position").start(() -> {
+            try {
+                reading.complete(positionOnSource(written));
+            } catch (SQLException | RuntimeException e) {
+                reading.completeExceptionally(e);
+            }
+        });
+        SQLException flushFailed = null;
+        try {
+            flushTarget(flush);
+        } catch (SQLException e) {
+            flushFailed = e;
+        }
+        try {
+            Optional<Lsn> position = reading.join();
+            if (flushFailed != null) {
+                throw flushFailed;
+            }
+            return position;
+        } catch (CompletionException e) {
+            if (flushFailed != null) {
+                flushFailed.addSuppressed(e.getCause());
+                throw flushFailed;
+            }
+            if (e.getCause() instanceof SQLException cause) {
+                throw cause;
+            }
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /** The source's WAL position, read in a snapshot that holds the canary's row, so at or after its commit. */
