@@ -1,6 +1,5 @@
 package dev.cutover.schema;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
