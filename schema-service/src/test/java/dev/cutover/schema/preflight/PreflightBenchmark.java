@@ -57,9 +57,13 @@ public final class PreflightBenchmark {
             connections.warm(pair.target());
 
             Map<String, List<Long>> timings = new LinkedHashMap<>();
+            try (CutoverPreflight beside = new CutoverPreflight(checker, Duration.ofSeconds(10))) {
+            beside.warm(pair);
             for (int run = 0; run <= runs; run++) {
-                // The preflight as SchemaCommands runs it (the sequences' warm-up is not waited for), then its parts.
-                time(timings, "whole preflight", () -> {
+                // The preflight as SchemaCommands runs it (the sequences' warm-up is not waited for), then one part
+                // after the other as it ran before decision 121, then its parts.
+                time(timings, "whole preflight", () -> beside.run(pair, DATABASE, replication));
+                time(timings, "  one part after the other", () -> {
                     checker.check(pair, Scope.CUTOVER);
                     return proof.prove(pair, DATABASE, replication);
                 });
@@ -85,6 +89,7 @@ public final class PreflightBenchmark {
                 System.out.printf(Locale.ROOT, "%-32s %8.1f %8.1f %8.1f%n", part, all.getFirst() / 1e6,
                         warm.get(warm.size() / 2) / 1e6, warm.getLast() / 1e6);
             });
+            }
         }
     }
 
