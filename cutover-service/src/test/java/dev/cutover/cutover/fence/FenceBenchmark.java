@@ -48,8 +48,9 @@ public final class FenceBenchmark {
         try (LocalStack stack = LocalStack.start(StackOptions.defaults()
                 .withParts(StackPart.KAFKA, StackPart.SOURCE, StackPart.TARGET))) {
             prepare(stack);
-            Process service = new ProcessBuilder(javaBin(), "-Xlog:class+load=info:file=" + classLoading,
-                    "-jar", jar.toString(),
+            // Started as its Dockerfile starts it, with the JVM options the module ships (decision 124).
+            Process service = new ProcessBuilder(javaBin(), "@cutover-service/jvm.options",
+                    "-Xlog:class+load=info:file=" + classLoading, "-jar", jar.toString(),
                     "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrapServers(),
                     "--server.port=0",
                     "--cutover.saga.operators=benchmark",

@@ -23,8 +23,9 @@ import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 
 /**
- * One service as an operator runs it: {@code java -jar <module>-exec.jar --setting=value ...}, its output in a log
- * file, ready once its health endpoint answers. {@link #kill()} ends it with SIGKILL, as a crash would.
+ * One service as an operator runs it: {@code java @jvm.options -jar <module>-exec.jar --setting=value ...} (the
+ * options file where the module ships one), its output in a log file, ready once its health endpoint answers.
+ * {@link #kill()} ends it with SIGKILL, as a crash would.
  *
  * <p>Its HTTP port is picked free just before the launch; another process on the machine can take it before the
  * service binds it, so a service that stops for that reason alone is launched again on another port. The kernel can
@@ -38,6 +39,8 @@ final class ServiceProcess {
     private static final int LAUNCHES = 5;
     /** Every port handed out to a service by this process. */
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    /** The JVM options file a module ships beside its pom, read by {@code java @<file>}. */
+    static final String JVM_OPTIONS = "jvm.options";
 
     private final String module;
     private final Map<String, Object> settings;
@@ -71,8 +74,8 @@ final class ServiceProcess {
         launches++;
         Map<String, Object> all = new TreeMap<>(settings);
         all.put("server.port", port);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", execJar(module).toString()));
+        List<String> command = javaCommand(Path.of(System.getProperty("java.home"), "bin", "java"),
+                moduleDirectory(module), execJar(module));
         all.forEach((key, value) -> command.add("--" + key + "=" + value));
         try {
             Files.createDirectories(log.getParent());
@@ -164,6 +167,20 @@ final class ServiceProcess {
         } catch (IOException e) {
             return "(cannot read " + log + ")";
         }
+    }
+
+    /**
+     * {@code java [@<module>/jvm.options] -jar <exec jar>}: the JVM options the module ships (decision 124), as its
+     * Dockerfile passes them, when it ships any.
+     */
+    static List<String> javaCommand(Path java, Path moduleDirectory, Path execJar) {
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        Path options = moduleDirectory.resolve(JVM_OPTIONS);
+        if (Files.isRegularFile(options)) {
+            command.add("@" + options);
+        }
+        command.addAll(List.of("-jar", execJar.toString()));
+        return command;
     }
 
     /** {@code <module>/target/<module>-<version>-exec.jar} under the project's root ({@link #moduleDirectory}). */

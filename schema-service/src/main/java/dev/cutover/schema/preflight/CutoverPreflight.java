@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 import dev.cutover.platform.database.DatabasePair;
@@ -62,7 +61,7 @@ public final class CutoverPreflight implements AutoCloseable {
             proving.exceptionally(failure -> null).join();
             throw e;
         }
-        Proved proved = join(proving);
+        Proved proved = PreflightChecker.join(proving);
         List<Finding> findings = new ArrayList<>(facts.findings());
         findings.addAll(proved.findings());
         return new Result(findings, facts, proved.took());
@@ -80,13 +79,5 @@ public final class CutoverPreflight implements AutoCloseable {
     }
 
     private record Proved(List<Finding> findings, Duration took) {
-    }
-
-    private static Proved join(CompletableFuture<Proved> proving) {
-        try {
-            return proving.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
     }
 }

@@ -160,11 +160,13 @@ public final class PreflightChecker {
         }
     }
 
-    private static TargetSide join(CompletableFuture<TargetSide> side) {
+    /** What a task run beside the caller returned, or its own failure rethrown as it was thrown there. */
+    static <T> T join(CompletableFuture<T> side) {
         try {
             return side.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
+
 }
