@@ -168,5 +168,4 @@ public final class PreflightChecker {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
-
 }

@@ -58,37 +58,39 @@ public final class PreflightBenchmark {
 
             Map<String, List<Long>> timings = new LinkedHashMap<>();
             try (CutoverPreflight beside = new CutoverPreflight(checker, Duration.ofSeconds(10))) {
-            beside.warm(pair);
-            for (int run = 0; run <= runs; run++) {
-                // The preflight as SchemaCommands runs it (the sequences' warm-up is not waited for), then one part
-                // after the other as it ran before decision 121, then its parts.
-                time(timings, "whole preflight", () -> beside.run(pair, DATABASE, replication));
-                time(timings, "  one part after the other", () -> {
-                    checker.check(pair, Scope.CUTOVER);
-                    return proof.prove(pair, DATABASE, replication);
+                beside.warm(pair);
+                for (int run = 0; run <= runs; run++) {
+                    // The preflight as SchemaCommands runs it (the sequences' warm-up is not waited for), then one part
+                    // after the other as it ran before decision 121, then its parts.
+                    time(timings, "whole preflight", () -> beside.run(pair, DATABASE, replication));
+                    time(timings, "  one part after the other", () -> {
+                        checker.check(pair, Scope.CUTOVER);
+                        return proof.prove(pair, DATABASE, replication);
+                    });
+                    sequences.ready(pair).get();
+                    PreflightChecker.Report report = time(timings, "  PreflightChecker.run", () -> checker.run(pair,
+                            Scope.CUTOVER));
+                    record(timings, "    facts, as run reports them", report.facts());
+                    record(timings, "      source's, at once", report.source());
+                    record(timings, "      target's, at once", report.target());
+                    record(timings, "    passwords, as run reports them", report.passwords());
+                    time(timings, "  ReplicationProof.prove", () -> proof.prove(pair, DATABASE, replication));
+                    time(timings, "    pg_dump --version", tools::pgDumpVersion);
+                    time(timings, "    source facts", () -> sourceFacts(pair, connections));
+                    time(timings, "    target facts", () -> targetFacts(pair, appSchemas, connections, false));
+                    time(timings, "    target facts + statistics",
+                            () -> targetFacts(pair, appSchemas, connections, true));
+                    time(timings, "    passwords", () -> AppRolePasswords.carryOver(pair, connections));
+                }
+                System.out.printf(Locale.ROOT, "%d schemas x %d tables, %d runs after the first%n", schemas, tables,
+                        runs);
+                System.out.printf(Locale.ROOT, "%-32s %8s %8s %8s%n", "part (ms)", "first", "median", "max");
+                timings.forEach((part, all) -> {
+                    List<Long> warm = new ArrayList<>(all.subList(1, all.size()));
+                    warm.sort(null);
+                    System.out.printf(Locale.ROOT, "%-32s %8.1f %8.1f %8.1f%n", part, all.getFirst() / 1e6,
+                            warm.get(warm.size() / 2) / 1e6, warm.getLast() / 1e6);
                 });
-                sequences.ready(pair).get();
-                PreflightChecker.Report report = time(timings, "  PreflightChecker.run", () -> checker.run(pair,
-                        Scope.CUTOVER));
-                record(timings, "    facts, as run reports them", report.facts());
-                record(timings, "      source's, at once", report.source());
-                record(timings, "      target's, at once", report.target());
-                record(timings, "    passwords, as run reports them", report.passwords());
-                time(timings, "  ReplicationProof.prove", () -> proof.prove(pair, DATABASE, replication));
-                time(timings, "    pg_dump --version", tools::pgDumpVersion);
-                time(timings, "    source facts", () -> sourceFacts(pair, connections));
-                time(timings, "    target facts", () -> targetFacts(pair, appSchemas, connections, false));
-                time(timings, "    target facts + statistics", () -> targetFacts(pair, appSchemas, connections, true));
-                time(timings, "    passwords", () -> AppRolePasswords.carryOver(pair, connections));
-            }
-            System.out.printf(Locale.ROOT, "%d schemas x %d tables, %d runs after the first%n", schemas, tables, runs);
-            System.out.printf(Locale.ROOT, "%-32s %8s %8s %8s%n", "part (ms)", "first", "median", "max");
-            timings.forEach((part, all) -> {
-                List<Long> warm = new ArrayList<>(all.subList(1, all.size()));
-                warm.sort(null);
-                System.out.printf(Locale.ROOT, "%-32s %8.1f %8.1f %8.1f%n", part, all.getFirst() / 1e6,
-                        warm.get(warm.size() / 2) / 1e6, warm.getLast() / 1e6);
-            });
             }
         }
     }
