@@ -30,6 +30,7 @@ import dev.cutover.replicator.copy.LoadOptions;
 import dev.cutover.replicator.postgres.ReplicationNames;
 import dev.cutover.replicator.postgres.Slots;
 import dev.cutover.schema.pgtools.PgTools;
+import dev.cutover.schema.section.BuildMemory;
 import dev.cutover.schema.section.PostDataBuilder;
 import dev.cutover.schema.section.TablePostData;
 import dev.cutover.stack.PostgresServer;
@@ -41,7 +42,7 @@ import dev.cutover.stack.PostgresServer;
  *
  * <p>Arguments: gigabytes of table data to generate (default 2.2), replicator workers (default 2), rounds
  * (default 3; the medians are reported), optionally the methods to run, comma-separated (default {@code all}:
- * {@code cutover,cutover-one-table,cutover-after,native,dump,dump-z0,pgcopydb}), and the data set ({@link BenchmarkData}: {@code shop},
+ * {@code cutover,cutover-one-table,cutover-after,cutover-server-memory,native,dump,dump-z0,pgcopydb}), and the data set ({@link BenchmarkData}: {@code shop},
  * the default, or {@code documents}).
  *
  * <p>Every method's time includes the target's statistics, as a target that is to serve needs them: the replicator's
@@ -53,7 +54,8 @@ import dev.cutover.stack.PostgresServer;
  * schema-service builds them, while the other tables are still being copied, with the foreign keys whose two tables
  * are done; after the load the whole section builds the rest. {@code cutover-one-table} builds one table's post-data
  * at a time (schema-service with {@code post-data-tables-at-once=1}), {@code cutover-after} the whole section only
- * after the copy, for comparison.
+ * after the copy, {@code cutover-server-memory} builds in the target's own {@code maintenance_work_mem} instead of
+ * schema-service's 1 GB ({@code post-data-maintenance-work-mem=0}), for comparison.
  */
 public final class FullLoadBenchmark {
 
@@ -114,9 +116,10 @@ public final class FullLoadBenchmark {
                 indexes, foreignKeys, Duration.between(generating, Instant.now()).toSeconds(), 100.0 * biggest / tableBytes));
 
         Map<String, Method> all = new LinkedHashMap<>();
-        all.put("cutover", db -> cutover(db, true, 2));
-        all.put("cutover-one-table", db -> cutover(db, true, 1));
-        all.put("cutover-after", db -> cutover(db, false, 2));
+        all.put("cutover", db -> cutover(db, true, 2, BuildMemory.DEFAULT));
+        all.put("cutover-server-memory", db -> cutover(db, true, 2, BuildMemory.SERVER_SETTINGS));
+        all.put("cutover-one-table", db -> cutover(db, true, 1, BuildMemory.DEFAULT));
+        all.put("cutover-after", db -> cutover(db, false, 2, BuildMemory.DEFAULT));
         all.put("native", this::nativeSubscription);
         all.put("dump", db -> dumpRestore(db, ""));
         all.put("dump-z0", db -> dumpRestore(db, "-Z0"));
@@ -124,6 +127,7 @@ public final class FullLoadBenchmark {
         Map<String, String> labels = Map.of(
                 "cutover", "cutover: copy + post-data per table as copied, " + workers + " + " + workers + " workers",
                 "cutover-one-table", "cutover: as above, one table's post-data at a time",
+                "cutover-server-memory", "cutover: as above, post-data in the target's maintenance_work_mem",
                 "cutover-after", "cutover: copy, then post-data, " + workers + " + " + workers + " workers",
                 "native", "native subscription copy_data = true + psql post-data",
                 "dump", "pg_dump -Fd -j 2 + pg_restore -j 2",
@@ -244,14 +248,15 @@ public final class FullLoadBenchmark {
      * ({@link TablePostData}, two by default), and
      * the whole section once they are done.
      */
-    private void cutover(String targetDb, boolean overlapped, int tablesAtOnce) throws Exception {
+    private void cutover(String targetDb, boolean overlapped, int tablesAtOnce, BuildMemory memory) throws Exception {
         shell("pg_dump --section=pre-data --no-publications --no-subscriptions " + from() + " | psql -q -v ON_ERROR_STOP=1 "
                 + to(targetDb));
         Instant copying = Instant.now();
         DatabasePair pair = new DatabasePair(endpoint(source, SOURCE_DB), endpoint(target, targetDb), List.of(),
                 List.of("public"));
         ReplicationNames names = ReplicationNames.forDatabase("benchmark");
-        PostDataBuilder postData = new PostDataBuilder(new PgTools(null, work.resolve("schema"), Duration.ofHours(1)));
+        PostDataBuilder postData = new PostDataBuilder(new PgTools(null, work.resolve("schema"), Duration.ofHours(1)),
+                memory);
         List<RuntimeException> failures = new CopyOnWriteArrayList<>();
         try (TablePostData tables = new TablePostData(tablesAtOnce)) {
             FullLoadResult result = new FullLoad(new LoadOptions(workers, 256L * 1024 * 1024, Duration.ofSeconds(60)))

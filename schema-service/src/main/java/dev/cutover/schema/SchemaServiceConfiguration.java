@@ -67,6 +67,6 @@ class SchemaServiceConfiguration {
             MessagePublisher publisher, WarmConnections warmConnections, PreflightChecker preflightChecker,
             CutoverPreflight cutoverPreflight, StepFailedRecoverer failures) {
         return new SchemaCommands(databases, settings, preflightChecker, cutoverPreflight, new PreDataApplier(tools),
-                new PostDataBuilder(tools), new SchemaVerifier(), new SequenceSync(warmConnections), publisher, failures);
+                new PostDataBuilder(tools, settings.buildMemory()), new SchemaVerifier(), new SequenceSync(warmConnections), publisher, failures);
     }
 }

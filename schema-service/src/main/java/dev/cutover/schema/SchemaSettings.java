@@ -5,6 +5,9 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import dev.cutover.schema.section.BuildMemory;
 
 /**
  * The schema service's settings, under {@code cutover.schema}.
@@ -23,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           goes up) before it fails
  * @param canaryRoundTrip    how long the cutover's preflight waits for a canary row written on the source to arrive
  *                           on the target before it blocks the cutover
+ * @param postDataMaintenanceWorkMem {@code maintenance_work_mem} of each post-data connection (index builds and
+ *                           foreign keys' checks sort and join in it); 0 for the target server's own. Up to workers
+ *                           times tables at once builds use it together
  */
 @ConfigurationProperties("cutover.schema")
 public record SchemaSettings(
@@ -35,7 +41,8 @@ public record SchemaSettings(
         Path workDirectory,
         @DefaultValue("10000") int rememberedCommands,
         @DefaultValue("10s") Duration fenceWait,
-        @DefaultValue("10s") Duration canaryRoundTrip) {
+        @DefaultValue("10s") Duration canaryRoundTrip,
+        @DefaultValue("1GB") DataSize postDataMaintenanceWorkMem) {
 
     public SchemaSettings {
         if (postDataWorkers < 1 || postDataWorkers > 64) {
@@ -68,7 +75,21 @@ public record SchemaSettings(
             throw new IllegalArgumentException("cutover.schema.canary-round-trip must be a positive duration such as"
                     + " 10s, was " + canaryRoundTrip);
         }
+        buildMemory(postDataMaintenanceWorkMem);
         workDirectory = workDirectory != null ? workDirectory
                 : Path.of(System.getProperty("java.io.tmpdir"), "cutover-schema");
+    }
+
+    /** The memory each post-data connection may sort in on the target. */
+    public BuildMemory buildMemory() {
+        return buildMemory(postDataMaintenanceWorkMem);
+    }
+
+    private static BuildMemory buildMemory(DataSize maintenanceWorkMem) {
+        if (maintenanceWorkMem == null) {
+            throw new IllegalArgumentException("cutover.schema.post-data-maintenance-work-mem must be a size such as 1GB,"
+                    + " or 0 to keep the target server's own setting");
+        }
+        return new BuildMemory(maintenanceWorkMem.toKilobytes());
     }
 }

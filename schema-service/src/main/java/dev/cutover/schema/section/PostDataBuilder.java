@@ -85,10 +85,17 @@ public final class PostDataBuilder {
     private static final int KEPT_MIGRATIONS = 4;
 
     private final PgTools tools;
+    private final BuildMemory memory;
     private final Map<String, Migration> migrations = new LinkedHashMap<>();
 
+    /** A builder whose connections sort and join in {@link BuildMemory#DEFAULT}. */
     public PostDataBuilder(PgTools tools) {
+        this(tools, BuildMemory.DEFAULT);
+    }
+
+    public PostDataBuilder(PgTools tools, BuildMemory memory) {
         this.tools = tools;
+        this.memory = memory;
     }
 
     /**
@@ -176,7 +183,7 @@ public final class PostDataBuilder {
                         + " with a new id so that the load copies every table", false);
             }
             log.warn("applying post-data with psql instead, one statement after the other in one transaction");
-            tools.apply(pair.target(), dump.text());
+            tools.apply(pair.target(), String.join("\n", memory.statements()) + "\n" + dump.text());
             Counts counts = new Counts();
             dump.toc().entries().forEach(entry -> counts.add(PostDataItem.Kind.of(entry.type())));
             analyzeRest(pair, workers, dump, analyzed);
@@ -259,7 +266,7 @@ public final class PostDataBuilder {
         }
         if (!todo.isEmpty()) {
             try (Workers pool = Workers.open(pair.target(), Math.min(workers, todo.size()),
-                    dump.script().get().prelude())) {
+                    session(dump.script().get()))) {
                 pool.run(todo, true);
             }
         }
@@ -368,8 +375,8 @@ public final class PostDataBuilder {
             return counts.report(started);
         }
         Set<String> existing = existing(pair.target(), dump.schemas());
-        List<String> prelude = dump.script().orElseThrow().prelude();
-        try (Workers pool = Workers.open(pair.target(), Math.min(workers, plan.size()), prelude)) {
+        try (Workers pool = Workers.open(pair.target(), Math.min(workers, plan.size()),
+                session(dump.script().orElseThrow()))) {
             for (PostDataPlan.Phase phase : plan.phases()) {
                 List<PostDataItem> todo = phase.items().stream().filter(item -> !alreadyThere(item, existing)).toList();
                 List<PostDataItem> there = phase.items().stream().filter(item -> alreadyThere(item, existing)).toList();
@@ -385,6 +392,13 @@ public final class PostDataBuilder {
             }
         }
         return counts.report(started);
+    }
+
+    /** What each post-data connection runs first: the dump's own settings, then the memory it may use. */
+    private List<String> session(PostDataScript script) {
+        List<String> statements = new ArrayList<>(script.prelude());
+        statements.addAll(memory.statements());
+        return statements;
     }
 
     private Migration kept(DatabasePair pair, String migration) {
