@@ -397,7 +397,9 @@ public final class Rehearsal {
                             : fleet != null ? " (" + fleet.describe(options.clientDnsCache()) + ")" : "", options.rate(), name);
             awaitCondition("the client's warm-up", () -> client.progress().acked() >= options.warmUpWrites());
             if (options.layout() == Layout.PROCESSES && options.settle().isPositive()) {
-                Settling.await(services::processCpu, options.settle(), out);
+                Settling.await(services.compilerCpu().isPresent()
+                        ? Settling.Gauge.compilers(() -> services.compilerCpu().orElse(Duration.ZERO))
+                        : Settling.Gauge.processes(services::processCpu), options.settle(), out);
             }
             // The services, the broker and the client share this JVM, and a collection of its young generation
             // stops them all at once for tens of milliseconds. One now, before the switch (with the young generation

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -293,7 +294,6 @@ public final class Services implements AutoCloseable {
         }
     }
 
-    /** The process id of a service's first instance (processes layout), e.g. to pause it with SIGSTOP. */
     /**
      * The CPU time the services' own processes have used so far (the processes layout; the other layout has none of
      * its own, so zero), for {@link Settling}.
@@ -307,6 +307,23 @@ public final class Services implements AutoCloseable {
         return total;
     }
 
+    /**
+     * The CPU time the services' JIT compiler threads have used so far (the processes layout; zero in the other), for
+     * {@link Settling}; empty where their threads cannot be read.
+     */
+    public synchronized Optional<Duration> compilerCpu() {
+        Duration total = Duration.ZERO;
+        for (ServiceProcess process : processes.values()) {
+            Optional<Duration> compilers = CompilerThreads.cpu(process.pid());
+            if (compilers.isEmpty()) {
+                return Optional.empty();
+            }
+            total = total.plus(compilers.get());
+        }
+        return Optional.of(total);
+    }
+
+    /** The process id of a service's first instance (processes layout), e.g. to pause it with SIGSTOP. */
     public synchronized long pid(Service service) {
         ServiceProcess process = processes.get(service);
         if (process == null) {

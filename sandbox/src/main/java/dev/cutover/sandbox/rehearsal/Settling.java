@@ -8,44 +8,64 @@ import java.util.function.Supplier;
  * Waits, before a cutover, until the service processes have gone quiet: in production a cutover comes hours after the
  * migration, when the services' JVMs have long compiled their hot code, while a rehearsal starts it seconds after
  * {@code MigrationReady}, with the JIT compilers of five fresh JVMs still at work on the full load's code (measured at
- * 0.3-1.0 of the two cores until the switch, decision 119). Quiet: the services together used less than
- * {@link #QUIET} of one core over the last {@link #WINDOW}; the wait ends after {@code atMost} whatever the CPU.
+ * 0.3-1.0 of the two cores until the switch, decision 119). Quiet: what the {@link Gauge} measures used less than its
+ * share of one core over the last {@link #WINDOW}; the wait ends after {@code atMost} whatever the CPU.
  */
 final class Settling {
 
     static final Duration WINDOW = Duration.ofSeconds(1);
-    static final double QUIET = 0.10;
 
     private Settling() {
     }
 
+    /**
+     * What is waited for.
+     *
+     * @param what  named in the line the wait prints
+     * @param cpu   its CPU time so far
+     * @param quiet the share of one core under which it is quiet
+     */
+    record Gauge(String what, Supplier<Duration> cpu, double quiet) {
+
+        /**
+         * The services' JIT compiler threads, at most 2% of a core: the services' own idle work (a saga's polls, a
+         * monitor's schedule) goes on in production too, and is not waited out (decision 126).
+         */
+        static Gauge compilers(Supplier<Duration> cpu) {
+            return new Gauge("the services' JIT compilers", cpu, 0.02);
+        }
+
+        /** The service processes as a whole, at most 10% of a core: where their threads cannot be told apart. */
+        static Gauge processes(Supplier<Duration> cpu) {
+            return new Gauge("the services", cpu, 0.10);
+        }
+    }
+
     /** What the wait found. */
-    record Settled(Duration waited, double cores, boolean quiet) {
+    record Settled(String what, Duration waited, double cores, boolean quiet) {
 
         String describe() {
             return quiet
-                    ? String.format("services quiet after %.1f s (%.0f%% of a core over the last second)",
+                    ? String.format("%s quiet after %.1f s (%.0f%% of a core over the last second)", what,
                             waited.toMillis() / 1000.0, cores * 100)
-                    : String.format("services still at %.0f%% of a core after %.1f s: cutting over anyway", cores * 100,
+                    : String.format("%s still at %.0f%% of a core after %.1f s: cutting over anyway", what, cores * 100,
                             waited.toMillis() / 1000.0);
         }
     }
 
-    /**
-     * @param cpu the services' CPU time so far
-     * @throws InterruptedException when interrupted while waiting
-     */
-    static Settled await(Supplier<Duration> cpu, Duration atMost, PrintStream out) throws InterruptedException {
+    /** @throws InterruptedException when interrupted while waiting */
+    static Settled await(Gauge gauge, Duration atMost, PrintStream out) throws InterruptedException {
         long began = System.nanoTime();
-        double cores = Double.NaN;
         while (true) {
-            Duration before = cpu.get();
+            Duration before = gauge.cpu().get();
             long from = System.nanoTime();
             Thread.sleep(WINDOW);
-            cores = (double) cpu.get().minus(before).toNanos() / (System.nanoTime() - from);
+            // A thread that ended in the window takes its time with it: never less than nothing.
+            double cores = Math.max(0, (double) gauge.cpu().get().minus(before).toNanos() / (System.nanoTime() - from));
             Duration waited = Duration.ofNanos(System.nanoTime() - began);
-            if (cores < QUIET || waited.compareTo(atMost) >= 0) {
-                Settled settled = new Settled(waited, cores, cores < QUIET);
+            boolean quiet = cores < gauge.quiet();
+            if (quiet || waited.compareTo(atMost) >= 0) {
+                Settled settled = new Settled(gauge.what(), waited, cores, quiet);
                 out.printf("settled      %s%n", settled.describe());
                 return settled;
             }
