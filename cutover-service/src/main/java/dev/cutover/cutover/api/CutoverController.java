@@ -3,6 +3,7 @@ package dev.cutover.cutover.api;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -61,12 +62,19 @@ class CutoverController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("cutoverId", id, "status", "/cutovers/" + id));
     }
 
+    /** Where an abort has nothing left to act on, as cutoverctl abort refuses it too. */
+    private static final Set<String> ENDED = Set.of("ROLLED_BACK", "REJECTED", "PLANNED", "COMPLETED");
+
     @PostMapping("/{id}/abort")
     ResponseEntity<Map<String, String>> abort(@PathVariable String id, @RequestBody AbortRequest request,
             Principal caller) {
         String operator = OperatorRequests.operator(caller, request.operator());
         OperatorRequests.require(request.reason(), "reason");
         CutoverView view = view(id);
+        if (ENDED.contains(view.status())) {
+            throw new OperatorRequests.Conflict("cutover " + id + " has already ended (" + view.status()
+                    + "): nothing to abort");
+        }
         publisher.publish(AbortCutover.newBuilder()
                 .setMetadata(publisher.originating(view.database(), id, null))
                 .setOperator(operator)
@@ -113,7 +121,8 @@ class CutoverController {
     static class UnknownCutover extends RuntimeException {
         UnknownCutover(String id) {
             super("no cutover " + id + " in cutover.events as far as this instance has read it: check the id"
-                    + " (cutoverctl status lists what the log holds); one started a moment ago shows within a second");
+                    + " (cutoverctl status --cutover <id> reads the whole log for it); one started a moment ago shows within a"
+                    + " second");
         }
     }
 }

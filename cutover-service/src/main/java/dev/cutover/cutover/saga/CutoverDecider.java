@@ -77,6 +77,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -330,8 +331,12 @@ public final class CutoverDecider {
             case TidyingUp tidyingUp -> Decision.of(new AbortRefused(abort.operator(), pastNoReturn, now));
             case Completed completed -> Decision.of(new AbortRefused(abort.operator(), pastNoReturn, now));
             case FallingBack fallingBack -> FallbackDecider.decide(fallingBack, abort, now, policy);
-            // The source is already being put back: the abort asks for nothing more.
-            case Compensating compensating -> Decision.none();
+            // The abort that began the rollback, read again, decides nothing twice.
+            case Compensating compensating when compensating.reason().equals(reason) -> Decision.none();
+            // The source is already being put back: the abort asks for nothing more, and says what is awaited.
+            case Compensating compensating -> Decision.of(new AbortRefused(abort.operator(),
+                    "the cutover is already rolling back (" + compensating.reason() + "); it ends once "
+                            + awaited(compensating.pending()), now));
             case RolledBack rolledBack when rolledBack.reason().equals(reason) -> Decision.none();
             case Rejected rejected when rejected.reason().equals(reason) -> Decision.none();
             case RolledBack rolledBack -> throw new InvalidTransition(state, abort, "the cutover is over");
@@ -339,6 +344,14 @@ public final class CutoverDecider {
             case Planned planned -> throw new InvalidTransition(state, abort, "the cutover is over");
             case NotStarted notStarted -> throw new InvalidTransition(state, abort, "no such cutover was started");
         };
+    }
+
+    /** What a compensation still waits for, and from whom, as an operator reads it. */
+    static String awaited(Set<CompensationPart> pending) {
+        return pending.stream().map(part -> switch (part) {
+            case REVERT_DNS -> "dns-switcher confirms RevertDns (DnsReverted)";
+            case RESTORE_SOURCE -> "cutover-service's fence confirms RestoreSource (SourceRestored)";
+        }).collect(Collectors.joining(" and "));
     }
 
     private static Decision outcome(Cutover state, StepOutcome outcome, Instant now, CutoverPolicy policy) {
@@ -634,7 +647,9 @@ public final class CutoverDecider {
         return switch (state) {
             case Preflight preflight -> rejectStarted(preflight.progress(), preflight.checksPassed()
                     ? "no lag report at most " + human(policy.maxLagAge()) + " old arrived within the preflight timeout of "
-                            + human(policy.timeout(Step.PREFLIGHT))
+                            + human(policy.timeout(Step.PREFLIGHT)) + ": check that lag-monitor is running and observes "
+                            + preflight.progress().started().database().value() + " (cutover.lag.databases."
+                            + preflight.progress().started().database().value() + ".engine)"
                     : "preflight did not report within " + human(policy.timeout(Step.PREFLIGHT)), now);
             case Running running when running.step().compensable() -> {
                 Step late = firstLate(running, now, policy);

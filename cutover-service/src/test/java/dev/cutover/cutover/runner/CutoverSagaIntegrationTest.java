@@ -295,7 +295,7 @@ class CutoverSagaIntegrationTest {
     }
 
     @Test
-    void aDryRunStartedOverRestChecksEverythingPredictsTheDowntimeAndChangesNothing() throws Exception {
+    void aDryRunStartedOverRestChecksEverythingPredictsTheDowntimeChangesNothingAndHasNothingToAbort() throws Exception {
         HttpResponse<String> started = http("POST", "/cutovers",
                 "{\"database\":\"" + database + "\",\"operator\":\"bob\",\"dryRun\":true,\"reason\":\"rehearsal\"}");
         assertThat(started.statusCode()).isEqualTo(202);
@@ -310,6 +310,10 @@ class CutoverSagaIntegrationTest {
                 .contains("\"status\":\"PLANNED\"").contains("\"operator\":\"bob\""));
         assertThat(canLogIn(stack.source())).isTrue();
         assertThat(http("GET", "/cutovers/no-such-cutover", null).statusCode()).isEqualTo(404);
+        HttpResponse<String> abort = http("POST", "/cutovers/" + cutover + "/abort",
+                "{\"operator\":\"bob\",\"reason\":\"too late\"}");
+        assertThat(abort.statusCode()).as(abort.body()).isEqualTo(409);
+        assertThat(abort.body()).contains("has already ended (PLANNED): nothing to abort");
     }
 
     @Test

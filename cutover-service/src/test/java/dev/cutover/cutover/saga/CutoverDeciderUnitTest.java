@@ -255,7 +255,9 @@ class CutoverDeciderUnitTest {
         void no_fresh_lag_report_within_the_preflight_timeout_rejects_the_cutover() {
             given(started(false), preflightPassed()).when(new Tick(), pastDeadlineOf(Step.PREFLIGHT))
                     .then(new CutoverRejected(ID, DATABASE, ALICE,
-                            "no lag report at most 10s old arrived within the preflight timeout of 30s",
+                            "no lag report at most 10s old arrived within the preflight timeout of 30s: check that"
+                                    + " lag-monitor is running and observes " + DATABASE.value() + " (cutover.lag.databases."
+                                    + DATABASE.value() + ".engine)",
                             pastDeadlineOf(Step.PREFLIGHT)));
         }
 
@@ -715,9 +717,27 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
-        void an_abort_while_the_source_is_put_back_asks_for_nothing_more() {
+        void an_abort_while_the_source_is_put_back_is_refused_naming_what_the_rollback_waits_for() {
             given(historyUntil(Step.WRITE_CANARY, compensationStarted(Step.WRITE_CANARY, "disk full")))
                     .when(new AbortCutover(BOB, "stop"), at(2_200))
+                    .then(new AbortRefused(BOB, "the cutover is already rolling back (disk full); it ends once"
+                            + " dns-switcher confirms RevertDns (DnsReverted) and cutover-service's fence confirms"
+                            + " RestoreSource (SourceRestored)", at(2_200)));
+        }
+
+        @Test
+        void an_abort_while_only_the_dns_is_awaited_names_dns_switcher_alone() {
+            given(historyUntil(Step.WRITE_CANARY, compensationStarted(Step.WRITE_CANARY, "disk full"),
+                    new CompensationPartDone(CompensationPart.RESTORE_SOURCE, at(2_100))))
+                    .when(new AbortCutover(BOB, "stop"), at(2_200))
+                    .then(new AbortRefused(BOB, "the cutover is already rolling back (disk full); it ends once"
+                            + " dns-switcher confirms RevertDns (DnsReverted)", at(2_200)));
+        }
+
+        @Test
+        void a_redelivered_abort_while_the_rollback_it_began_runs_does_nothing() {
+            given(historyUntil(Step.WRITE_CANARY, compensationStarted(Step.WRITE_CANARY, ABORT_REASON)))
+                    .when(new AbortCutover(BOB, "the application team asked to wait"), at(2_300))
                     .thenNothing();
         }
 

@@ -3,7 +3,9 @@ package dev.cutover.lag.monitor;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +44,8 @@ public class LagMonitor implements SmartLifecycle {
     private final MessagePublisher publisher;
     private final LagGauges gauges;
     private ScheduledExecutorService scheduler;
+    /** Databases configured for the services but not for this one: a cutover of one is rejected for want of reports. */
+    private final Set<String> unobserved = new TreeSet<>();
 
     LagMonitor(LagSettings lagSettings, DatabasesSettings databases, MessagePublisher publisher, MeterRegistry registry,
             Clock clock) {
@@ -54,6 +58,8 @@ public class LagMonitor implements SmartLifecycle {
             }
             gauges.expose(name);
         });
+        unobserved.addAll(databases.databases().keySet());
+        unobserved.removeAll(monitors.keySet());
     }
 
     @Override
@@ -65,6 +71,11 @@ public class LagMonitor implements SmartLifecycle {
             scheduler.scheduleAtFixedRate(() -> tick(monitor), 0, interval, TimeUnit.MILLISECONDS);
         });
         log.info("observing replication of {}", monitors.keySet());
+        if (!unobserved.isEmpty()) {
+            log.warn("not observing {}: configured under cutover.databases but not under cutover.lag.databases (set"
+                    + " cutover.lag.databases.<name>.engine for each), so a cutover of them is rejected for want of"
+                    + " lag reports", unobserved);
+        }
     }
 
     @Override

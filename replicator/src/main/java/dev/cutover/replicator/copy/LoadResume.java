@@ -95,7 +95,7 @@ public final class LoadResume {
                     names.slot(), consistentPoint, kept.size(), withheld.size(), withheld);
             return Optional.of(new ResumedLoad(names.slot(), consistentPoint, kept, withheld));
         } catch (SQLException e) {
-            throw Failures.of("taking up the interrupted load of " + names.slot(), source.describe() + " -> "
+            throw Failures.of("looking for an interrupted load of " + names.slot() + " to take up", source.describe() + " -> "
                     + target.describe(), e);
         }
     }

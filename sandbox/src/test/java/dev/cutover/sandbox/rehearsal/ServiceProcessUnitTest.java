@@ -46,13 +46,27 @@ class ServiceProcessUnitTest {
     @ParameterizedTest
     @ValueSource(strings = {"cutover-service", "dns-switcher", "lag-monitor", "schema-service"})
     void theServicesOnTheSwitchsPathShipJvmOptionsThisJvmAccepts(String module) throws Exception {
+        String flags = finalFlagsWithTheOptionsOf(module);
+
+        assertThat(flags).containsPattern("TieredStopAtLevel\\s+= 1\\s");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"replicator", "console"})
+    void theServicesOffTheSwitchsPathShipJvmOptionsTooThatKeepTheJvmsDefaults(String module) throws Exception {
+        String flags = finalFlagsWithTheOptionsOf(module);
+
+        assertThat(flags).containsPattern("TieredStopAtLevel\\s+= 4\\s");
+    }
+
+    /** The JVM's final flags when started with the module's shipped options, which it must accept. */
+    private static String finalFlagsWithTheOptionsOf(String module) throws Exception {
         Path options = ServiceProcess.moduleDirectory(module).resolve(ServiceProcess.JVM_OPTIONS);
         assertThat(options).isRegularFile();
         Process version = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "@" + options, "-XX:+PrintFlagsFinal", "-version").redirectErrorStream(true).start();
         String flags = new String(version.getInputStream().readAllBytes());
-
         assertThat(version.waitFor()).as(flags).isZero();
-        assertThat(flags).containsPattern("TieredStopAtLevel\\s+= 1\\s");
+        return flags;
     }
 }
