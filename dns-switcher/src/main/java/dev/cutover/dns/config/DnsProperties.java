@@ -29,7 +29,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * variable name, never inline.
  */
 @ConfigurationProperties("dns")
-public record DnsProperties(Provider provider, Rfc2136 rfc2136, Route53 route53, PgBouncer pgbouncer) {
+public record DnsProperties(Provider provider, Rfc2136 rfc2136, Route53 route53, PgBouncer pgbouncer,
+        @DefaultValue("30s") Duration overtakenAfter) {
+
+    /**
+     * @param overtakenAfter how old a {@code FlipDns} may be when it arrives: older, the saga has given it up at its
+     *                       step's deadline (5 s by default) and rolled back, so it is refused, not carried out
+     */
+    public DnsProperties {
+        if (overtakenAfter == null || !overtakenAfter.isPositive()) {
+            throw new IllegalArgumentException("dns.overtaken-after must be a positive duration such as 30s (longer than"
+                    + " the saga's FLIP_DNS timeout), was " + overtakenAfter);
+        }
+    }
 
     public enum Provider {
         RFC2136,

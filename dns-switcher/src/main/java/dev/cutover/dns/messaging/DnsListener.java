@@ -1,5 +1,8 @@
 package dev.cutover.dns.messaging;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 
@@ -9,6 +12,7 @@ import dev.cutover.events.RestoreDnsTtl;
 import dev.cutover.events.RevertDns;
 import dev.cutover.events.SourceRestored;
 import dev.cutover.events.TargetOpened;
+import dev.cutover.platform.StepFailure;
 
 /**
  * The DNS commands from Kafka, one call each, and {@code TargetOpened} and {@code SourceRestored}, on which a PgBouncer
@@ -18,14 +22,35 @@ import dev.cutover.events.TargetOpened;
 class DnsListener {
 
     private final SwitchParticipant dns;
+    private final Duration overtakenAfter;
+    private final Clock clock;
 
-    DnsListener(SwitchParticipant dns) {
+    DnsListener(SwitchParticipant dns, Duration overtakenAfter, Clock clock) {
         this.dns = dns;
+        this.overtakenAfter = overtakenAfter;
+        this.clock = clock;
     }
 
     @KafkaHandler
     void on(FlipDns command) {
+        refuseIfOvertaken(command);
         dns.flip(command);
+    }
+
+    /**
+     * A {@code FlipDns} older than {@code dns.overtaken-after} has been overtaken: the saga gave it up at its step's
+     * deadline and rolled back, and carried out now (by a dns-switcher that was down or paused when it was sent) it
+     * would point the name at the locked target until the {@code RevertDns} queued behind it ran. The way back
+     * ({@code RevertDns}) is never refused, nor the migration's TTL changes, whose deadlines are minutes long.
+     */
+    private void refuseIfOvertaken(FlipDns command) {
+        Duration age = Duration.between(command.getMetadata().getOccurredAt(), clock.instant());
+        if (age.compareTo(overtakenAfter) > 0) {
+            throw new StepFailure("FlipDns of " + command.getMetadata().getCutoverId() + " was issued " + age.toSeconds()
+                    + " s ago, more than dns.overtaken-after (" + overtakenAfter.toSeconds() + " s): the saga has given"
+                    + " it up and gone on, so " + command.getRecord() + " was not changed; if dns-switcher was down or"
+                    + " paused, that is why", false);
+        }
     }
 
     @KafkaHandler

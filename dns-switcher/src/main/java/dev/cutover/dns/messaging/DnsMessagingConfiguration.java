@@ -1,5 +1,7 @@
 package dev.cutover.dns.messaging;
 
+import java.time.Clock;
+
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -8,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.cutover.dns.DnsSwitch;
 import dev.cutover.dns.config.DnsConfiguration;
+import dev.cutover.dns.config.DnsProperties;
 import dev.cutover.dns.pgbouncer.PgBouncerSettings;
 import dev.cutover.platform.MessagePublisher;
 
@@ -21,8 +24,8 @@ class DnsMessagingConfiguration {
     }
 
     @Bean
-    DnsListener dnsListener(SwitchParticipant participant) {
-        return new DnsListener(participant);
+    DnsListener dnsListener(SwitchParticipant participant, DnsProperties properties) {
+        return new DnsListener(participant, properties.overtakenAfter(), Clock.systemUTC());
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -3,6 +3,7 @@ package dev.cutover.dns.rfc2136;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.cutover.dns.DnsAnswer;
 import dev.cutover.dns.DnsRecordName;
 import dev.cutover.dns.DnsSwitcherApplication;
 import dev.cutover.dns.DnsTarget;
@@ -19,6 +21,7 @@ import dev.cutover.events.DnsFlipped;
 import dev.cutover.events.DnsTtlChanged;
 import dev.cutover.events.FlipDns;
 import dev.cutover.events.LowerDnsTtl;
+import dev.cutover.events.Metadata;
 import dev.cutover.events.StepFailed;
 import dev.cutover.platform.KafkaProbe;
 import dev.cutover.stack.KafkaBroker;
@@ -75,6 +78,21 @@ class DnsCommandsOverKafkaIntegrationTest {
 
         assertThat(failed.getStep()).isEqualTo("FlipDns");
         assertThat(failed.getReason()).contains("127.0.0.2").contains("127.0.0.9");
+    }
+
+    @Test
+    void aFlipTheSagaGaveUpLongAgoIsRefusedAndTheNameIsLeftAlone() {
+        FlipDns flip = flipOfANameThatPointsAt("127.0.0.2");
+        flip.setMetadata(Metadata.newBuilder(flip.getMetadata())
+                .setOccurredAt(Instant.now().minus(Duration.ofMinutes(3))).build());
+
+        probe.send(flip);
+        StepFailed failed = probe.awaitAnswer(StepFailed.class, flip.getMetadata().getMessageId(), Duration.ofSeconds(30));
+
+        assertThat(failed.getStep()).isEqualTo("FlipDns");
+        assertThat(failed.getReason()).contains("dns.overtaken-after").contains("was not changed");
+        assertThat(new Rfc2136Provider(bind.settings()).current(DnsRecordName.of(flip.getRecord())))
+                .contains(DnsAnswer.of(DnsTarget.parse("127.0.0.2"), Duration.ofSeconds(1)));
     }
 
     /** A flip from 127.0.0.2 to 127.0.0.3 of a fresh name that points at {@code current} now. */
