@@ -42,6 +42,10 @@ public class PlatformDefaults implements EnvironmentPostProcessor {
             // at once, so a short wait buys no latency (KafkaHopBenchmark: the same round trips at 20 and 500 ms);
             // it only multiplies idle fetches, which every consumer of every service makes, on the CPU cutovers share.
             Map.entry("spring.kafka.consumer.properties.fetch.max.wait.ms", "500"),
+            // A service started before its broker, or pointed at the wrong one, retries every few milliseconds, and
+            // Kafka's clients log every retry at INFO: a thousand lines a second. Their warnings still show.
+            Map.entry("logging.level.org.apache.kafka.clients.admin.internals.AdminMetadataManager", "WARN"),
+            Map.entry("logging.level.org.apache.kafka.clients.Metadata", "WARN"),
             Map.entry("management.endpoints.web.exposure.include", "health,info,prometheus"),
             Map.entry("management.endpoint.health.show-details", "always"));
 

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.cutover.events.serde.Fingerprints;
@@ -51,6 +52,13 @@ public final class SchemaPublisher {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
         try (var producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             return new SchemaPublisher(producer).publish(schemas);
+        } catch (KafkaException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw new KafkaException("Kafka at " + config.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) + " did not"
+                        + " answer (" + e.getCause().getMessage() + "): check that the broker runs and that"
+                        + " spring.kafka.bootstrap-servers (SPRING_KAFKA_BOOTSTRAP_SERVERS) names it", e);
+            }
+            throw e;
         }
     }
 

@@ -1,11 +1,16 @@
 package dev.cutover.events.topic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.ServerSocket;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.avro.Schema;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.Test;
 
 import dev.cutover.events.FlipDns;
@@ -45,5 +50,20 @@ class SchemaPublisherUnitTest {
         var shipped = ReleasedSchemas.load().all();
 
         assertThat(SchemaPublisher.records(shipped)).hasSize(shipped.size()).hasSizeGreaterThanOrEqualTo(Messages.all().size());
+    }
+
+    @Test
+    void aBrokerThatDoesNotAnswerIsNamedWithTheSettingThatPointsAtIt() throws Exception {
+        int nothingListens;
+        try (var socket = new ServerSocket(0)) {
+            nothingListens = socket.getLocalPort();
+        }
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + nothingListens,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "300");
+
+        assertThatThrownBy(() -> SchemaPublisher.publish(config, ReleasedSchemas.load().all()))
+                .isInstanceOf(KafkaException.class)
+                .hasMessageContaining("Kafka at 127.0.0.1:" + nothingListens + " did not answer")
+                .hasMessageContaining("spring.kafka.bootstrap-servers");
     }
 }
