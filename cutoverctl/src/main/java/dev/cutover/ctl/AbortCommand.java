@@ -32,14 +32,14 @@ final class AbortCommand implements Command {
     public List<Option> options() {
         return List.of(
                 Option.valued("cutover", "ID", "the cutover to abort (required)"),
-                Option.valued("operator", "WHO", "who asks, checked against the saga's allow-list (required, unless --kafka-config logs in as a SASL user: that user)"),
+                Option.valued("operator", "WHO", "who asks, checked against the saga's allow-list (default: the SASL user of --kafka-config, else $USER)"),
                 Option.valued("reason", "TEXT", "why, kept in the audit trail (required)"));
     }
 
     @Override
     public int run(Arguments arguments, Session session) {
         var cutoverId = CutoverIds.check(arguments.required("cutover"), "--cutover");
-        var operator = session.operator(arguments, false);
+        var operator = session.operator(arguments);
         var reason = arguments.required("reason");
         CutoverSummary summary;
         try (var log = new MessageLog(session.kafka(), cutoverId)) {

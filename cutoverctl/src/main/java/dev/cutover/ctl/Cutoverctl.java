@@ -1,6 +1,7 @@
 package dev.cutover.ctl;
 
 import java.io.PrintStream;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -143,12 +145,27 @@ public final class Cutoverctl {
             return ExitCodes.KAFKA;
         } catch (KafkaException e) {
             err.println("cutoverctl " + command.name() + ": Kafka at " + session.kafka().bootstrapServers()
-                    + " failed: " + e.getMessage());
+                    + (unresolvable(e) ? " cannot be reached: its host name does not resolve; check --bootstrap-servers"
+                            + " or $" + KafkaClients.ENVIRONMENT_VARIABLE : " failed: " + e.getMessage()));
             return ExitCodes.KAFKA;
         } finally {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * The client could not be made because no bootstrap server's name resolves: Kafka says so only in the cause of
+     * its "Failed to construct kafka consumer".
+     */
+    static boolean unresolvable(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnknownHostException || cause instanceof ConfigException config
+                    && config.getMessage() != null && config.getMessage().startsWith("No resolvable bootstrap urls")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int usage(Command command, UsageException e) {

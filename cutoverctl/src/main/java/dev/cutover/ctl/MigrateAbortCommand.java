@@ -46,7 +46,7 @@ final class MigrateAbortCommand implements Command {
     @Override
     public int run(Arguments arguments, Session session) {
         var migrationId = CutoverIds.check(arguments.required("migration"), "--migration");
-        var operator = session.operator(arguments, true);
+        var operator = session.operator(arguments);
         boolean dropTables = arguments.flag("drop-target-tables");
         var summary = Migrations.read(session, migrationId);
         if (!summary.found() || summary.database() == null) {
@@ -64,8 +64,9 @@ final class MigrateAbortCommand implements Command {
                     + " or clean up");
             return ExitCodes.FAILED;
         }
-        if (summary.outcome() == Outcome.READY && dropTables) {
-            session.err().println("migration " + migrationId + " is ready, so its target may already serve the"
+        // Also once a ready migration was aborted: its target may serve the application all the same.
+        if (summary.readyAt() != null && dropTables) {
+            session.err().println("migration " + migrationId + " was ready, so its target may already serve the"
                     + " application after a cutover: its tables are not dropped; abort without --drop-target-tables"
                     + " to remove only the replication, and drop the tables by hand if they are not in use");
             return ExitCodes.FAILED;

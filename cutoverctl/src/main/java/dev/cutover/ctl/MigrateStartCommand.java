@@ -65,7 +65,7 @@ final class MigrateStartCommand implements Command {
     @Override
     public int run(Arguments arguments, Session session) {
         var database = arguments.required("database");
-        var operator = session.operator(arguments, true);
+        var operator = session.operator(arguments);
         var parallelism = arguments.positiveLong("parallelism").map(Math::toIntExact).orElse(0);
         var timeout = arguments.duration("timeout");
         boolean dryRun = arguments.flag("dry-run");

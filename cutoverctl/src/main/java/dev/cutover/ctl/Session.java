@@ -15,9 +15,9 @@ record Session(PrintStream out, PrintStream err, KafkaClients kafka, Clock clock
     /**
      * Who asks. When the tool logs in to Kafka as a SASL user, that user, whom the broker authenticated and whose ACLs
      * let it write the commands: an {@code --operator} naming someone else is refused. Otherwise {@code --operator},
-     * else {@code $USER} where a command takes it as the default.
+     * else {@code $USER}.
      */
-    String operator(Arguments arguments, boolean userByDefault) {
+    String operator(Arguments arguments) {
         Optional<String> typed = arguments.optional("operator");
         Optional<String> authenticated = kafka.saslUser();
         if (authenticated.isPresent()) {
@@ -27,10 +27,7 @@ record Session(PrintStream out, PrintStream err, KafkaClients kafka, Clock clock
             }
             return authenticated.get();
         }
-        if (userByDefault) {
-            return typed.or(this::user).orElseThrow(() -> new UsageException(
-                    "--operator is required: $USER is not set to say who asks"));
-        }
-        return arguments.required("operator");
+        return typed.or(this::user).orElseThrow(() -> new UsageException(
+                "--operator is required: $USER is not set to say who asks"));
     }
 }

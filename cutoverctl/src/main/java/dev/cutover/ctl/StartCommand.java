@@ -36,7 +36,7 @@ final class StartCommand implements Command {
     public List<Option> options() {
         return List.of(
                 Option.valued("database", "NAME", "the configured name of the database to move (required)"),
-                Option.valued("operator", "WHO", "who asks, checked against the saga's allow-list (required, unless --kafka-config logs in as a SASL user: that user)"),
+                Option.valued("operator", "WHO", "who asks, checked against the saga's allow-list (default: the SASL user of --kafka-config, else $USER)"),
                 Option.valued("reason", "TEXT", "why now, e.g. a change ticket; kept in the audit trail"),
                 Option.flag("dry-run", "check and plan only (CutoverPlanned); stops no traffic, touches no DNS"),
                 Option.valued("cutover-id", "ID", "use this id instead of a generated one"),
@@ -47,7 +47,7 @@ final class StartCommand implements Command {
     @Override
     public int run(Arguments arguments, Session session) {
         var database = arguments.required("database");
-        var operator = session.operator(arguments, false);
+        var operator = session.operator(arguments);
         var reason = arguments.optional("reason");
         var timeout = arguments.duration("timeout");
         if (timeout.isPresent() && !arguments.flag("watch")) {

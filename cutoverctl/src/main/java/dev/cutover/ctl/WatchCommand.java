@@ -63,7 +63,8 @@ final class WatchCommand implements Command {
     /**
      * Prints what happened so far and then each new record, until the cutover or migration ends. While only commands
      * are in its log and no service has answered any, the operator is told once, after {@link #NO_ANSWER}, what to
-     * check, and again if {@code timeout} passes first.
+     * check, and again if {@code timeout} passes first. When the log holds nothing of the id at all (a typo, or
+     * another broker), the operator is told so at once; the watch goes on, as someone may be about to start it.
      */
     static <S extends Followed<S>> int follow(Session session, S initial, Optional<Duration> timeout) {
         var started = session.clock().instant();
@@ -73,13 +74,22 @@ final class WatchCommand implements Command {
                 var interrupt = session.interrupts().onInterrupt(log::wakeup)) {
             var progress = new Progress<>(session, initial);
             progress.show(CutoverSummary.inOrder(log.readToEnd()));
+            if (!progress.summary.found()) {
+                session.err().println("no message of " + initial.noun() + " " + initial.id() + " is on Kafka at "
+                        + session.kafka().bootstrapServers() + " yet: " + checkTheId(initial)
+                        + "; still waiting, in case it starts in a moment");
+            }
             while (!progress.summary.outcome().terminal()) {
                 var now = session.clock().instant();
                 if (deadline.isPresent() && !now.isBefore(deadline.get())) {
-                    session.err().println(initial.noun() + " " + initial.id() + " has not ended after "
-                            + Times.length(timeout.get()) + "; it is still " + progress.summary.outcome().words()
-                            + (progress.summary.found() ? "" : " (no message seen yet)")
-                            + (progress.unanswered() ? "; " + unanswered(initial) : ""));
+                    session.err().println(progress.summary.found()
+                            ? initial.noun() + " " + initial.id() + " has not ended after "
+                                    + Times.length(timeout.get()) + "; it is still "
+                                    + progress.summary.outcome().words()
+                                    + (progress.unanswered() ? "; " + unanswered(initial) : "")
+                            : initial.noun() + " " + initial.id() + " was never seen: no message of it arrived on Kafka"
+                                    + " at " + session.kafka().bootstrapServers() + " within "
+                                    + Times.length(timeout.get()) + "; " + checkTheId(initial));
                     return ExitCodes.NOT_FOUND_OR_UNFINISHED;
                 }
                 if (!told && progress.unanswered() && !now.isBefore(started.plus(NO_ANSWER))) {
@@ -95,6 +105,11 @@ final class WatchCommand implements Command {
             session.err().println("stopped watching " + initial.id() + "; the " + initial.noun() + " itself goes on");
             return ExitCodes.INTERRUPTED;
         }
+    }
+
+    /** No message of the id on this broker: a mistyped id, or a broker other than the saga's. */
+    private static String checkTheId(Followed<?> followed) {
+        return "check the id and --bootstrap-servers (" + followed.statusCommand() + ")";
     }
 
     private static String unanswered(Followed<?> followed) {
@@ -118,10 +133,7 @@ final class WatchCommand implements Command {
         }
 
         void show(List<LoggedRecord> records) {
-            for (var record : records) {
-                if (summary.outcome().terminal()) {
-                    return;
-                }
+            for (var record : upToTheEnd(records)) {
                 boolean command = record.position().topic().equals(Topics.COMMANDS.name());
                 commandSeen |= command;
                 eventSeen |= !command;
@@ -136,6 +148,24 @@ final class WatchCommand implements Command {
                 }
             }
             session.out().flush();
+        }
+
+        /**
+         * The records to show: all of them while the cutover or migration goes on, else those up to the one that
+         * ended it. An end that overrides an earlier one read at the same time (a migration aborted after it was
+         * ready) is where it ended.
+         */
+        private List<LoggedRecord> upToTheEnd(List<LoggedRecord> records) {
+            var fold = summary;
+            int end = 0;
+            for (int i = 0; i < records.size(); i++) {
+                var next = fold.with(records.get(i));
+                if (next.outcome() != fold.outcome()) {
+                    end = i + 1;
+                }
+                fold = next;
+            }
+            return fold.outcome().terminal() ? records.subList(0, end) : records;
         }
 
         /** A command was published, and nothing has answered it: no event at all in the log. */

@@ -245,4 +245,37 @@ class MigrateIntegrationTest {
                 + "  ready");
         assertThat(result.out()).doesNotContain("downtime");
     }
+
+    @Test
+    void migrate_watch_of_a_migration_aborted_after_it_was_ready_ends_on_the_stop_with_exit_1(Kafka kafka) {
+        // Another database: migrate status --database stock above reads the newest migration of stock.
+        var id = "depot-migration-20261125-101500-a010";
+        kafka.publish(id, MigrationScript.of(id, "depot", START).startedAndLoading().loaded(4_100, 1).ready(9_000)
+                .aborted(60_000, "ops", "redo", false).stopped(60_050, "VERIFY_DATA", "aborted by ops: redo")
+                .cleanedUp(61_000).lines());
+
+        var result = Tool.run(kafka.bootstrapServers(), "migrate", "watch", "--migration", id);
+
+        assertThat(result.exitCode()).as(result.out()).isEqualTo(1);
+        assertThat(result.lines()).contains("+9.000s   MigrationReady");
+        assertThat(result.lines().getLast())
+                .isEqualTo("stopped after 1 min 00.050 s: VERIFY_DATA: aborted by ops: redo");
+
+        var abort = Tool.run(kafka.bootstrapServers(), "migrate", "abort", "--migration", id, "--operator", "ops",
+                "--drop-target-tables");
+        assertThat(abort.exitCode()).as("its target may serve the application").isEqualTo(1);
+        assertThat(abort.err()).contains("was ready, so its target may already serve the application");
+    }
+
+    @Test
+    void migrate_watch_of_a_migration_nothing_in_the_log_has_says_it_was_never_seen(Kafka kafka) {
+        var id = "stock-migration-20261125-101500-typo";
+
+        var result = Tool.run(kafka.bootstrapServers(), "migrate", "watch", "--migration", id, "--timeout", "1s");
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.err()).contains("no message of migration " + id + " is on Kafka at",
+                "(cutoverctl migrate status --migration " + id + "); still waiting",
+                "migration " + id + " was never seen").doesNotContain("still running");
+    }
 }

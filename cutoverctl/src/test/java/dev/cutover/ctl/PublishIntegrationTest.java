@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -129,5 +130,26 @@ class PublishIntegrationTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("is running, not completed");
         assertThat(kafka.readPartition(Topics.COMMANDS.name(), MessageLog.partitionOf(id, Kafka.PARTITIONS))).hasSize(before);
+    }
+
+    @Test
+    void start_and_abort_without_an_operator_name_the_user_who_runs_them(Kafka kafka) {
+        var environment = Map.of(KafkaClients.ENVIRONMENT_VARIABLE, kafka.bootstrapServers(), "USER", "carol");
+        var id = "billing-20261125-101500-c005";
+
+        var start = Tool.run(environment, "start", "--database", "billing", "--cutover-id", id);
+
+        assertThat(start.exitCode()).as(start.err()).isZero();
+        var record = kafka.lastCommandOf(id);
+        assertThat(((StartCutover) new AvroMessageDeserializer().deserialize(record.topic(), record.headers(),
+                record.value())).getOperator()).as("the operator defaults to $USER").isEqualTo("carol");
+
+        kafka.publish(id, CutoverScript.of(id, "billing", START).started(false).stopped());
+        var abort = Tool.run(environment, "abort", "--cutover", id, "--reason", "the app team asked to wait");
+
+        assertThat(abort.exitCode()).as(abort.err()).isZero();
+        var aborted = kafka.lastCommandOf(id);
+        assertThat(((AbortCutover) new AvroMessageDeserializer().deserialize(aborted.topic(), aborted.headers(),
+                aborted.value())).getOperator()).isEqualTo("carol");
     }
 }

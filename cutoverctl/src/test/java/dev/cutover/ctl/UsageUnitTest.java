@@ -2,8 +2,11 @@ package dev.cutover.ctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.UnknownHostException;
 import java.util.Map;
 
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -60,7 +63,8 @@ class UsageUnitTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            start --database shop                                | start needs --operator
+            start --database shop                                | --operator is required: $USER is not set
+            abort --cutover c-1 --reason late                    | --operator is required: $USER is not set
             start --operator alice                               | start needs --database
             start --database shop --operator alice --timeout 5s  | --timeout only applies with --watch
             abort --cutover c-1 --operator alice                 | abort needs --reason
@@ -107,5 +111,24 @@ class UsageUnitTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--bootstrap-servers must not be blank");
+    }
+
+    @Test
+    void a_bootstrap_server_whose_host_does_not_resolve_is_named_as_such() {
+        var result = Tool.run("nohost.invalid:9092", "status", "--cutover", "c-1");
+
+        assertThat(result.exitCode()).isEqualTo(4);
+        assertThat(result.err()).isEqualTo("cutoverctl status: Kafka at nohost.invalid:9092 cannot be reached: its"
+                + " host name does not resolve; check --bootstrap-servers or $CUTOVER_KAFKA" + System.lineSeparator());
+    }
+
+    @Test
+    void a_host_that_does_not_resolve_is_found_anywhere_in_the_causes() {
+        var failure = new KafkaException("Failed to construct kafka producer",
+                new IllegalStateException("lookup", new UnknownHostException("nohost.invalid")));
+
+        assertThat(Cutoverctl.unresolvable(failure)).isTrue();
+        assertThat(Cutoverctl.unresolvable(new KafkaException("Failed to construct kafka consumer",
+                new ConfigException("Invalid url in bootstrap.servers: nohost")))).isFalse();
     }
 }

@@ -106,4 +106,31 @@ class WatchIntegrationTest {
         assertThat(result.out()).contains("CutoverStarted");
         assertThat(result.err()).contains("has not ended after 1.000 s; it is still running");
     }
+
+    @Test
+    void watch_of_an_id_nothing_in_the_log_has_says_so_at_once_and_never_claims_it_is_running(Kafka kafka) {
+        var id = "shop-20261125-101500-typo";
+
+        var result = Tool.run(kafka.bootstrapServers(), "watch", "--cutover", id, "--timeout", "1s");
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.err().lines()).containsExactly(
+                "no message of cutover " + id + " is on Kafka at " + kafka.bootstrapServers() + " yet: check the id"
+                        + " and --bootstrap-servers (cutoverctl status --cutover " + id + "); still waiting, in case"
+                        + " it starts in a moment",
+                "cutover " + id + " was never seen: no message of it arrived on Kafka at " + kafka.bootstrapServers()
+                        + " within 1.000 s; check the id and --bootstrap-servers (cutoverctl status --cutover " + id
+                        + ")");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void watch_of_a_cutover_with_messages_in_the_log_does_not_call_its_id_unknown(Kafka kafka) {
+        var id = "shop-20261125-101500-b006";
+        kafka.publish(id, CutoverScript.of(id, "shop", START).started(false));
+
+        var result = Tool.run(kafka.bootstrapServers(), "watch", "--cutover", id, "--timeout", "1s");
+
+        assertThat(result.err()).doesNotContain("no message of cutover", "never seen");
+    }
 }

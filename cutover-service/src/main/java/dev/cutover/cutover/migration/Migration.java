@@ -65,9 +65,12 @@ public sealed interface Migration {
         }
     }
 
-    /** The migration ended at {@code failedStep}; {@code operatorAction} says what to clean up and how to start again. */
+    /**
+     * The migration ended at {@code failedStep}; {@code operatorAction} says what to clean up and how to start again.
+     * {@code wasReady}: it was stopped after {@code MigrationReady}, so its target may serve the application.
+     */
     record Stopped(MigrationProgress progress, MigrationStep failedStep, String reason, List<Finding> findings,
-                   String operatorAction) implements Migration {
+                   String operatorAction, boolean wasReady) implements Migration {
 
         public Stopped {
             Objects.requireNonNull(progress, "progress must not be null");

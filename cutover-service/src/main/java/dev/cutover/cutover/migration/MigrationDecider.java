@@ -108,7 +108,8 @@ public final class MigrationDecider {
                         retrying.retryAt());
             }
             case MigrationStopped stopped -> new Stopped(stoppable(state, event),
-                    stopped.failedStep(), stopped.reason(), stopped.findings(), stopped.operatorAction());
+                    stopped.failedStep(), stopped.reason(), stopped.findings(), stopped.operatorAction(),
+                    state instanceof Ready);
             case MigrationReady ready -> new Ready(expect(Running.class, state, event).progress(), ready.readyAt());
         };
     }
@@ -284,12 +285,16 @@ public final class MigrationDecider {
             return abortDryRun(state, abort, now);
         }
         return switch (state) {
-            case Running running -> aborted(running.progress(), running.step(), abort, now);
-            case AwaitingRetry waiting -> aborted(waiting.progress(), waiting.step(), abort, now);
+            case Running running -> aborted(running.progress(), running.step(), abort, now, false);
+            case AwaitingRetry waiting -> aborted(waiting.progress(), waiting.step(), abort, now, false);
             case Ready ready when abort.dropTargetTables() -> refuseAbort(state, abort, "migration is ready, so its"
                     + " target may already serve the application after a cutover: its tables are not dropped; abort"
                     + " without dropTargetTables to remove only the replication, and drop the tables by hand", now);
-            case Ready ready -> aborted(ready.progress(), ready.progress().plan().steps().getLast(), abort, now);
+            case Ready ready -> aborted(ready.progress(), ready.progress().plan().steps().getLast(), abort, now, true);
+            // Aborted once ready and then again with dropTargetTables: the target may serve the application all the same.
+            case Stopped stopped when stopped.wasReady() && abort.dropTargetTables() -> refuseAbort(state, abort,
+                    "migration was ready before it was stopped, so its target may already serve the application after"
+                            + " a cutover: its tables are not dropped; drop them by hand if nothing uses them", now);
             case Stopped stopped -> MigrationDecision.send(new CleanUp(abort.dropTargetTables()));
             case Rejected rejected -> refuseAbort(state, abort, "its start was refused and it touched nothing", now);
             case Planned planned -> throw new IllegalStateException("only a dry run is planned: handled above");
@@ -310,11 +315,14 @@ public final class MigrationDecider {
         return refuseAbort(state, abort, "it is a dry run, which changed nothing: there is nothing to clean up", now);
     }
 
+    /** @param ready the migration was ready: its target may serve the application after a cutover */
     private static MigrationDecision aborted(MigrationProgress progress, MigrationStep step, AbortMigration abort,
-            Instant now) {
+            Instant now, boolean ready) {
         String reason = "aborted by " + abort.operator() + abort.reason().map(why -> ": " + why).orElse("");
         String tables = abort.dropTargetTables()
                 ? "it also drops the target's tables of the migration's schemas; "
+                : ready ? "the target's tables are kept, as it may serve the application after a cutover: drop them by"
+                        + " hand before a new migration only if nothing uses them; "
                 : "the target's tables are kept: drop them (or abort again with dropTargetTables) before a new"
                         + " migration; ";
         String action = "The replicator removes the subscription on the target, the replication slot and cutover's"

@@ -71,7 +71,23 @@ class MigrationAbortUnitTest {
                 MigrationFixtures.POLICY);
         assertThat(decision.commands()).containsExactly(new CleanUp(false));
         assertThat(decision.events()).singleElement().isInstanceOfSatisfying(MigrationStopped.class,
-                stopped -> assertThat(stopped.operatorAction()).contains("tables are kept"));
+                stopped -> assertThat(stopped.operatorAction()).contains("tables are kept")
+                        .contains("may serve the application").doesNotContain("abort again with dropTargetTables"));
+    }
+
+    @Test
+    void aMigrationAbortedOnceReadyNeverHasItsTargetTablesDroppedByALaterAbort() {
+        var abortedWhenReady = historyUntil(MigrationStep.LOWER_DNS_TTL, new MigrationReady(at(9_000)),
+                new MigrationStopped(MigrationStep.LOWER_DNS_TTL, "aborted by alice: CHG-1", List.of(), "clean up",
+                        at(10_000)));
+        assertThat(MigrationDecider.rebuild(abortedWhenReady)).isInstanceOfSatisfying(Stopped.class,
+                stopped -> assertThat(stopped.wasReady()).isTrue());
+
+        given(abortedWhenReady).when(abort(ALICE, true), at(11_000)).then(new MigrationRejected(ID, DATABASE, ALICE,
+                "abort refused: migration was ready before it was stopped, so its target may already serve the"
+                        + " application after a cutover: its tables are not dropped; drop them by hand if nothing uses"
+                        + " them", at(11_000)));
+        given(abortedWhenReady).when(abort(ALICE, false), at(12_000)).then(List.of(), List.of(new CleanUp(false)));
     }
 
     @Test

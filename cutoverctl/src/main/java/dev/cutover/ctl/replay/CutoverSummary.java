@@ -118,6 +118,11 @@ public record CutoverSummary(
     }
 
     @Override
+    public String statusCommand() {
+        return "cutoverctl status --cutover " + cutoverId;
+    }
+
+    @Override
     public String ending(Instant now) {
         var line = new StringBuilder(outcome.words()).append(" after ").append(Times.length(elapsed(now)));
         knownDowntime().ifPresent(known -> line.append(", downtime ").append(known));

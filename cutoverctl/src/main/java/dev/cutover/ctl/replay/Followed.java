@@ -14,6 +14,9 @@ public interface Followed<S extends Followed<S>> {
 
     String id();
 
+    /** The command that shows it once, to check an id with, e.g. {@code cutoverctl status --cutover ID}. */
+    String statusCommand();
+
     S with(LoggedRecord record);
 
     Outcome outcome();

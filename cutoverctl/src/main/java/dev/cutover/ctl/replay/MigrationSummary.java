@@ -20,6 +20,7 @@ import dev.cutover.events.FullLoadSized;
 import dev.cutover.events.MigrationCleanedUp;
 import dev.cutover.events.MigrationPlanReported;
 import dev.cutover.events.MigrationPlanned;
+import dev.cutover.events.MigrationReady;
 import dev.cutover.events.MigrationRejected;
 import dev.cutover.events.MigrationStarted;
 import dev.cutover.events.MigrationStepRetrying;
@@ -39,10 +40,13 @@ import dev.cutover.events.TableCopied;
  *
  * @param step        the step the saga began last (MigrationStepStarted), with its attempt; null before any
  * @param load        the full load so far
+ * @param readyAt     when the migration was ready (MigrationReady), even if it was aborted since; null if never
  * @param lastFailure the stop's reason, a participant's failure or a refusal, as a sentence
+ * @param stopReason  the stop's reason (MigrationStopped), which a failed clean-up's does not replace for good
  * @param cleanup     one line per object of the latest MigrationCleanedUp
  * @param dryRun      the operator asked only for the plan (StartMigration.dryRun)
  * @param plan        a dry run's answer, once the saga reported it
+ * @param preflightRan the migration's preflight answered (PreflightReported), with findings or without
  * @param findings    one line per finding of the migration's preflight, with its remedy
  */
 public record MigrationSummary(
@@ -59,12 +63,15 @@ public record MigrationSummary(
         Load load,
         Outcome outcome,
         Instant endedAt,
+        Instant readyAt,
         String lastFailure,
+        String stopReason,
         String operatorAction,
         String abortedBy,
         List<String> cleanup,
         boolean dryRun,
         MigrationPlanReported plan,
+        boolean preflightRan,
         List<String> findings,
         int messages,
         int undecodable) implements Followed<MigrationSummary> {
@@ -196,9 +203,13 @@ public record MigrationSummary(
         }
     }
 
+    /** The advice once a clean-up removed what the migration left on both servers, its tables on the target too. */
+    static final String CLEANED_UP = "The clean-up is done (the cleanup lines say what it found); once the cause of"
+            + " the stop is dealt with, run cutoverctl migrate start for a new migration.";
+
     public static MigrationSummary empty(String migrationId) {
         return new MigrationSummary(migrationId, null, null, null, null, null, null, null, 0, null, Load.NONE,
-                Outcome.RUNNING, null, null, null, null, List.of(), false, null, List.of(), 0, 0);
+                Outcome.RUNNING, null, null, null, null, null, null, List.of(), false, null, false, List.of(), 0, 0);
     }
 
     public static MigrationSummary of(String migrationId, Collection<? extends LoggedRecord> records) {
@@ -220,11 +231,16 @@ public record MigrationSummary(
     }
 
     @Override
+    public String statusCommand() {
+        return "cutoverctl migrate status --migration " + migrationId;
+    }
+
+    @Override
     public MigrationSummary with(LoggedRecord record) {
         if (!(record instanceof Decoded decoded)) {
             return new MigrationSummary(migrationId, database, operator, reason, startedAt, lastAt, lastType, step,
-                    attempt, stepStartedAt, load, outcome, endedAt, lastFailure, operatorAction, abortedBy, cleanup,
-                    dryRun, plan, findings, messages, undecodable + 1);
+                    attempt, stepStartedAt, load, outcome, endedAt, readyAt, lastFailure, stopReason, operatorAction,
+                    abortedBy, cleanup, dryRun, plan, preflightRan, findings, messages, undecodable + 1);
         }
         var at = decoded.occurredAt();
         String database = this.database == null ? decoded.metadata().getDatabase() : this.database;
@@ -243,12 +259,15 @@ public record MigrationSummary(
         Load load = this.load;
         Outcome outcome = this.outcome;
         Instant endedAt = this.endedAt;
+        Instant readyAt = this.readyAt;
         String lastFailure = this.lastFailure;
+        String stopReason = this.stopReason;
         String operatorAction = this.operatorAction;
         String abortedBy = this.abortedBy;
         List<String> cleanup = this.cleanup;
         boolean dryRun = this.dryRun;
         MigrationPlanReported plan = this.plan;
+        boolean preflightRan = this.preflightRan;
         List<String> findings = this.findings;
         switch (decoded.message()) {
             case StartMigration start -> {
@@ -257,8 +276,10 @@ public record MigrationSummary(
                 startedAt = at;
                 dryRun = start.getDryRun();
             }
-            case PreflightReported report when "MIGRATION".equals(report.getScope()) -> findings =
-                    report.getFindings().stream().map(MigrationSummary::describe).toList();
+            case PreflightReported report when "MIGRATION".equals(report.getScope()) -> {
+                preflightRan = true;
+                findings = report.getFindings().stream().map(MigrationSummary::describe).toList();
+            }
             case MigrationPlanReported reported -> {
                 plan = reported;
                 dryRun = true;
@@ -293,27 +314,49 @@ public record MigrationSummary(
                 }
             }
             case MigrationStopped stopped -> {
-                lastFailure = stopped.getFailedStep() + ": " + stopped.getReason();
+                stopReason = stopped.getFailedStep() + ": " + stopped.getReason();
+                lastFailure = stopReason;
                 operatorAction = stopped.getOperatorAction();
             }
+            case MigrationReady ready -> readyAt = readyAt == null ? at : readyAt;
             case AbortMigration abort -> abortedBy = abort.getOperator()
                     + (abort.getReason() == null ? "" : " ('" + abort.getReason() + "')")
                     + (abort.getDropTargetTables() ? ", dropping the target's tables" : "");
-            case MigrationCleanedUp cleaned -> cleanup = cleaned.getActions().stream()
-                    .map(MigrationSummary::describe).toList();
+            case MigrationCleanedUp cleaned -> {
+                cleanup = cleaned.getActions().stream().map(MigrationSummary::describe).toList();
+                // A clean-up that went through makes an earlier failed one, and the advice to clean up, history.
+                if (stopReason != null) {
+                    lastFailure = stopReason;
+                }
+                if (cleaned.getActions().stream().noneMatch(MigrationSummary::keptTargetTables)) {
+                    operatorAction = CLEANED_UP;
+                }
+            }
             default -> {
             }
         }
-        if (!outcome.terminal()) {
-            var ended = Outcome.endedBy(decoded.message());
-            if (ended.isPresent()) {
-                outcome = ended.get();
-                endedAt = at;
-            }
+        var ended = Outcome.endedBy(decoded.message());
+        if (ended.isPresent() && (!outcome.terminal() || abortedAfterReady(outcome, ended.get()))) {
+            outcome = ended.get();
+            endedAt = at;
         }
         return new MigrationSummary(migrationId, database, operator, reason, startedAt, lastAt, lastType, step,
-                attempt, stepStartedAt, load, outcome, endedAt, lastFailure, operatorAction, abortedBy, cleanup,
-                dryRun, plan, findings, messages + 1, undecodable);
+                attempt, stepStartedAt, load, outcome, endedAt, readyAt, lastFailure, stopReason, operatorAction,
+                abortedBy, cleanup, dryRun, plan, preflightRan, findings, messages + 1, undecodable);
+    }
+
+    /**
+     * A ready migration can still be aborted (its replication removed before a cutover): the MigrationStopped that
+     * follows wins, as cutover-service's state does. Every other end is final.
+     */
+    private static boolean abortedAfterReady(Outcome current, Outcome next) {
+        return current == Outcome.READY && next == Outcome.STOPPED;
+    }
+
+    /** The target's tables left in place ({@code KEPT}): dropping them may still be what the advice asks for. */
+    private static boolean keptTargetTables(CleanupAction action) {
+        return "TARGET".equals(action.getServer()) && "TABLE".equals(action.getKind())
+                && "KEPT".equals(action.getOutcome());
     }
 
     static String describe(CleanupAction action) {
@@ -363,10 +406,24 @@ public record MigrationSummary(
             lines.add(line("full load", "about " + Times.length(plan.getPredictedFullLoadMs()) + " at "
                     + size(plan.getFullLoadBytesPerSecond()) + "/s (cutover.migration.full-load-rate)"));
         }
-        lines.add(line("findings", findings.isEmpty() ? "none" : findings.size() + (plan == null ? ""
-                : ", " + plan.getBlockers() + (plan.getBlockers() == 1 ? " blocker" : " blockers"))));
+        lines.add(line("findings", findingsLine()));
         findings.forEach(finding -> lines.add(line("", finding)));
         return lines;
+    }
+
+    /**
+     * How many findings, or why there are none to show: {@code none} only when the preflight ran and found nothing,
+     * so that a preflight that never ran (a refused login, an unreachable server) does not read as a clean one.
+     */
+    private String findingsLine() {
+        if (!preflightRan && plan == null) {
+            if (!outcome.terminal()) {
+                return "not known yet: the preflight has not answered";
+            }
+            return "not known: the preflight did not run" + (lastFailure == null ? "" : " (" + lastFailure + ")");
+        }
+        return findings.isEmpty() ? "none" : findings.size() + (plan == null ? ""
+                : ", " + plan.getBlockers() + (plan.getBlockers() == 1 ? " blocker" : " blockers"));
     }
 
     /** "57.0 MB": decimal units, as the load's progress prints them. */

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 
 import dev.cutover.ctl.replay.CutoverScript.Line;
+import dev.cutover.events.AbortMigration;
 import dev.cutover.events.CleanupAction;
 import dev.cutover.events.FindingSeverity;
 import dev.cutover.events.FullLoadCompleted;
@@ -31,6 +32,7 @@ import dev.cutover.events.MigrationStarted;
 import dev.cutover.events.MigrationStepStarted;
 import dev.cutover.events.MigrationStopped;
 import dev.cutover.events.StartMigration;
+import dev.cutover.events.StepFailed;
 import dev.cutover.events.TableCopied;
 import dev.cutover.events.TableSize;
 
@@ -122,6 +124,69 @@ public final class MigrationScript {
         return this;
     }
 
+    /** The operator's AbortMigration, as {@code cutoverctl migrate abort} writes it. */
+    public MigrationScript aborted(long atMs, String operator, String reason, boolean dropTargetTables) {
+        add(atMs, CutoverScript.COMMANDS, "cutoverctl", null, metadata -> AbortMigration.newBuilder()
+                .setMetadata(metadata).setOperator(operator).setReason(reason).setDropTargetTables(dropTargetTables)
+                .build());
+        return this;
+    }
+
+    /** A MigrationStopped with the advice the saga gives for a stop during the full load. */
+    public MigrationScript stoppedWithPartialCopy(long atMs, String reason) {
+        add(atMs, CutoverScript.EVENTS, "cutover-service", null, metadata -> MigrationStopped.newBuilder()
+                .setMetadata(metadata).setFailedStep("FULL_LOAD").setReason(reason)
+                .setOperatorAction("The target holds a partial copy. Run cutoverctl migrate abort --migration "
+                        + migrationId + " --drop-target-tables: it drops the subscription, the replication slot, the"
+                        + " publication and the target's tables, and reports each; then send StartMigration with a new"
+                        + " migration id.").build());
+        return this;
+    }
+
+    /** A clean-up that dropped the replication and the target's tables of schema public, or kept those tables. */
+    public MigrationScript cleanedUpWithTables(long atMs, boolean tablesDropped) {
+        add(atMs, CutoverScript.EVENTS, "replicator", null, metadata -> MigrationCleanedUp.newBuilder()
+                .setMetadata(metadata).setActions(List.of(
+                        action("TARGET", "SUBSCRIPTION", "cutover_sub_" + database, "DROPPED"),
+                        action("SOURCE", "REPLICATION_SLOT", "cutover_slot_" + database, "NOT_PRESENT"),
+                        action("SOURCE", "PUBLICATION", "cutover_pub_" + database, "DROPPED"),
+                        tablesDropped ? action("TARGET", "TABLE", "public.items", "DROPPED")
+                                : action("TARGET", "TABLE", "public.*", "KEPT")))
+                .build());
+        return this;
+    }
+
+    /** StartMigration for a dry run, as the operator sent it. */
+    public MigrationScript dryRunRequested() {
+        add(0, CutoverScript.COMMANDS, "cutoverctl", null, metadata -> StartMigration.newBuilder()
+                .setMetadata(metadata).setOperator("mallory").setDryRun(true).build());
+        return this;
+    }
+
+    /** A dry run's StartMigration, the saga's start and its MigrationPlanned, and no preflight answer yet. */
+    public MigrationScript dryRunStarted() {
+        dryRunBegun();
+        return this;
+    }
+
+    /** What {@link #dryRunStarted} adds; the StartMigration's metadata, which the answers name as their cause. */
+    private Metadata dryRunBegun() {
+        var start = add(0, CutoverScript.COMMANDS, "cutoverctl", null, metadata -> StartMigration.newBuilder()
+                .setMetadata(metadata).setOperator("alice").setDryRun(true).build());
+        add(20, CutoverScript.EVENTS, "cutover-service", start, metadata -> MigrationStarted.newBuilder()
+                .setMetadata(metadata).setOperator("alice").build());
+        add(20, CutoverScript.EVENTS, "cutover-service", start, metadata -> MigrationPlanned.newBuilder()
+                .setMetadata(metadata).setOperator("alice").setSteps(List.of("PREFLIGHT")).setDryRun(true).build());
+        return start;
+    }
+
+    /** A participant could not carry out one of the saga's commands, e.g. the replicator its CleanUpMigration. */
+    public MigrationScript stepFailed(long atMs, String producer, String command, String reason) {
+        add(atMs, CutoverScript.EVENTS, producer, null, metadata -> StepFailed.newBuilder()
+                .setMetadata(metadata).setStep(command).setReason(reason).build());
+        return this;
+    }
+
     private static CleanupAction action(String server, String kind, String name, String outcome) {
         return CleanupAction.newBuilder().setServer(server).setKind(kind).setName(name).setOutcome(outcome).build();
     }
@@ -144,12 +209,7 @@ public final class MigrationScript {
      * MigrationStopped when blocked.
      */
     public MigrationScript dryRun(boolean blocked) {
-        var start = add(0, CutoverScript.COMMANDS, "cutoverctl", null, metadata -> StartMigration.newBuilder()
-                .setMetadata(metadata).setOperator("alice").setDryRun(true).build());
-        add(20, CutoverScript.EVENTS, "cutover-service", start, metadata -> MigrationStarted.newBuilder()
-                .setMetadata(metadata).setOperator("alice").build());
-        add(20, CutoverScript.EVENTS, "cutover-service", start, metadata -> MigrationPlanned.newBuilder()
-                .setMetadata(metadata).setOperator("alice").setSteps(List.of("PREFLIGHT")).setDryRun(true).build());
+        var start = dryRunBegun();
         var findings = new ArrayList<PreflightFinding>();
         findings.add(PreflightFinding.newBuilder().setSeverity(FindingSeverity.WARNING).setCheck("long_transaction")
                 .setObject("pid 4711").setMessage("open for 2 h").setRemedy("end it before the migration").build());

@@ -106,4 +106,93 @@ class MigrationSummaryUnitTest {
         assertThat(load.describe()).isEqualTo("2 of 3 tables copied, 1,500 rows, 10.0 MB at 5.0 MB/s, resumed: 1 table left to"
                 + " table synchronisation while streaming starts (public.orders)");
     }
+
+    @Test
+    void a_migration_aborted_after_it_was_ready_reads_as_stopped_with_its_reason_and_clean_up() {
+        var summary = MigrationSummary.of(ID, MigrationScript.of(ID, "stock", START).startedAndLoading()
+                .loaded(4_100, 1).ready(9_000)
+                .aborted(60_000, "ops", "redo", false)
+                .stopped(60_050, "VERIFY_DATA", "aborted by ops: redo")
+                .cleanedUp(61_000).records());
+
+        assertThat(summary.outcome()).isEqualTo(Outcome.STOPPED);
+        assertThat(summary.outcome().exitCode()).isEqualTo(1);
+        assertThat(summary.readyAt()).as("it was ready once").isEqualTo(START.plusSeconds(9));
+        assertThat(summary.ending(START.plusSeconds(120)))
+                .isEqualTo("stopped after 1 min 00.050 s: VERIFY_DATA: aborted by ops: redo");
+        assertThat(summary.render(START.plusSeconds(120))).contains(
+                "result    stopped",
+                "abort     requested by ops ('redo')",
+                "failure   VERIFY_DATA: aborted by ops: redo",
+                "cleanup   target subscription cutover_sub_stock: dropped",
+                "cleanup   source replication slot cutover_slot_stock: dropped");
+    }
+
+    @Test
+    void a_stop_stays_final_whatever_follows_it() {
+        var summary = MigrationSummary.of(ID, MigrationScript.of(ID, "stock", START).startedAndLoading()
+                .stopped(5_000, "FULL_LOAD", "aborted by bob").ready(6_000).records());
+
+        assertThat(summary.outcome()).as("a stop is final").isEqualTo(Outcome.STOPPED);
+    }
+
+    @Test
+    void a_clean_up_that_succeeded_after_a_failed_one_clears_its_failure_and_the_advice_to_clean_up() {
+        var script = MigrationScript.of(ID, "stock", START).startedAndLoading()
+                .stoppedWithPartialCopy(5_000, "CopyData failed: disk full on the target")
+                .aborted(10_000, "ops", null, true)
+                .stepFailed(10_500, "replicator", "CleanUpMigration", "the target at target:5432 refused the login");
+        var failed = MigrationSummary.of(ID, script.records()).render(START.plusSeconds(30));
+        assertThat(failed).contains("failure   CleanUpMigration failed: the target at target:5432 refused the login");
+        assertThat(failed).anyMatch(line -> line.startsWith("next      The target holds a partial copy."));
+
+        script.aborted(20_000, "ops", null, true).cleanedUpWithTables(20_500, true);
+        var cleaned = MigrationSummary.of(ID, script.records()).render(START.plusSeconds(30));
+
+        assertThat(cleaned).contains(
+                "failure   FULL_LOAD: CopyData failed: disk full on the target",
+                "next      " + MigrationSummary.CLEANED_UP,
+                "cleanup   target table public.items: dropped");
+        assertThat(cleaned).noneMatch(line -> line.contains("refused the login") || line.contains("partial copy"));
+    }
+
+    @Test
+    void a_clean_up_that_kept_the_target_tables_keeps_the_advice_to_drop_them() {
+        var summary = MigrationSummary.of(ID, MigrationScript.of(ID, "stock", START).startedAndLoading()
+                .stoppedWithPartialCopy(5_000, "CopyData failed: disk full on the target")
+                .aborted(10_000, "ops", null, false).cleanedUpWithTables(10_500, false).records());
+
+        assertThat(summary.operatorAction()).startsWith("The target holds a partial copy.");
+    }
+
+    @Test
+    void a_dry_run_whose_preflight_never_ran_does_not_report_its_findings_as_none() {
+        var summary = MigrationSummary.of(ID, MigrationScript.of(ID, "stock", START).dryRunStarted()
+                .stepFailed(600, "schema-service", "CheckPreflight", "the source refused the login of user cutover")
+                .stopped(620, "PREFLIGHT", "PREFLIGHT failed: the source refused the login of user cutover")
+                .records());
+
+        assertThat(summary.outcome()).isEqualTo(Outcome.STOPPED);
+        assertThat(summary.report()).containsExactly(
+                "dry run   nothing was changed on the source or the target",
+                "findings  not known: the preflight did not run (PREFLIGHT: PREFLIGHT failed: the source refused the"
+                        + " login of user cutover)");
+    }
+
+    @Test
+    void a_dry_run_refused_at_its_start_says_the_preflight_did_not_run() {
+        var summary = MigrationSummary.of(ID, MigrationScript.of(ID, "stock", START).dryRunRequested()
+                .rejected(15, "operator mallory is not allowed to start migrations").records());
+
+        assertThat(summary.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(summary.report()).contains("findings  not known: the preflight did not run (rejected: operator"
+                + " mallory is not allowed to start migrations)");
+    }
+
+    @Test
+    void a_dry_run_still_waiting_for_its_preflight_says_so() {
+        var summary = MigrationSummary.of(ID, MigrationScript.of(ID, "stock", START).dryRunStarted().records());
+
+        assertThat(summary.report()).contains("findings  not known yet: the preflight has not answered");
+    }
 }

@@ -161,6 +161,17 @@ class TimelineUnitTest {
                 at.plusMillis(brokerMillis)), record.key(), record.message());
     }
 
+    @Test
+    void the_header_of_a_migration_aborted_after_it_was_ready_says_stopped() {
+        var id = "stock-migration-20261125-101500-t001";
+        var timeline = Timeline.of(id, MigrationScript.of(id, "stock", START).startedAndLoading().ready(9_000)
+                .aborted(60_000, "ops", "redo", false).stopped(60_050, "VERIFY_DATA", "aborted by ops: redo")
+                .records());
+
+        assertThat(timeline.render().getFirst()).isEqualTo("migration " + id + "  database stock  started " + START
+                + "  stopped");
+    }
+
     private static java.util.Map.Entry<String, Long> entry(String key, long value) {
         return java.util.Map.entry(key, value);
     }
