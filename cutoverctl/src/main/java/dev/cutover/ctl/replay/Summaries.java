@@ -18,6 +18,7 @@ import dev.cutover.events.AwaitCatchUp;
 import dev.cutover.events.CanaryObserved;
 import dev.cutover.events.CanaryWritten;
 import dev.cutover.events.CompensationPartDone;
+import dev.cutover.events.CompensationRetried;
 import dev.cutover.events.CompensationStarted;
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverPlanned;
@@ -115,6 +116,8 @@ public final class Summaries {
             case StepFinished step -> step.getStep();
             case CompensationStarted compensation -> "after " + compensation.getFailedStep() + ": " + compensation.getReason();
             case CompensationPartDone part -> part.getPart() + " confirmed; the rollback waits for the rest";
+            case CompensationRetried retried -> "what is not confirmed yet is sent again (RevertDns, answered by"
+                    + " dns-switcher; RestoreSource, by cutover-service): if this repeats, that service is not running";
             case FallbackRollbackPartDone part -> part.getPart() + " confirmed; the fallback's rollback waits for the rest";
             case AbortRefused refused -> "operator " + refused.getOperator() + ": " + refused.getReason();
             case CommandRefused refused -> refused.getPrincipal() + " refused " + refused.getAction() + ": "

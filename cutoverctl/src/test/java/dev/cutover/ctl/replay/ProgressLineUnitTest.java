@@ -50,6 +50,15 @@ class ProgressLineUnitTest {
     }
 
     @Test
+    void a_rollback_sending_its_parts_again_says_which_service_answers_each() {
+        var message = dev.cutover.events.CompensationRetried.newBuilder()
+                .setMetadata(CutoverScript.completed("m-1", "shop", START).lines().getFirst().metadata()).build();
+
+        assertThat(Summaries.of(message)).contains("RevertDns, answered by dns-switcher")
+                .contains("RestoreSource, by cutover-service").contains("that service is not running");
+    }
+
+    @Test
     void a_message_without_a_summary_of_its_own_is_shown_as_its_fields() {
         var message = dev.cutover.events.ReplicationStreaming.newBuilder()
                 .setMetadata(CutoverScript.completed("m-1", "shop", START).lines().getFirst().metadata())
