@@ -5,12 +5,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import dev.cutover.stack.BindServer;
 import dev.cutover.stack.DnsServer;
 import dev.cutover.stack.LocalStack;
 import dev.cutover.stack.Postgres;
@@ -89,7 +92,21 @@ public final class ClientFixture {
         resolver.setTSIGKey(new TSIG(dns.tsigAlgorithm(), dns.tsigKeyName(), dns.tsigSecret()));
         Message response = resolver.send(update);
         if (response.getRcode() != Rcode.NOERROR) {
-            throw new IOException("BIND refused to point " + host() + " at " + address + ": " + Rcode.string(response.getRcode()));
+            throw new IOException("BIND refused to point " + host() + " at " + address + ": "
+                    + Rcode.string(response.getRcode()) + namedOutput(dns));
+        }
+    }
+
+    /** The end of named's own output, which says why it refused an update; empty for a DNS server of another kind. */
+    private static String namedOutput(DnsServer dns) {
+        if (!(dns instanceof BindServer bind)) {
+            return "";
+        }
+        try {
+            List<String> lines = Files.readAllLines(bind.logFile());
+            return "; named's output ends:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "; named's output could not be read: " + e.getMessage();
         }
     }
 
