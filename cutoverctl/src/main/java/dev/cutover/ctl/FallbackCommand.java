@@ -53,7 +53,7 @@ final class FallbackCommand implements Command {
     public List<Option> options() {
         return List.of(
                 Option.valued("cutover", "ID", "the completed cutover to fall back (required)"),
-                Option.valued("operator", "WHO", "who asks, checked against the saga's allow-list (required)"),
+                Option.valued("operator", "WHO", "who asks, checked against the saga's allow-list (default: the SASL user of --kafka-config, else $USER)"),
                 Option.valued("reason", "TEXT", "why, kept in the audit trail (required)"),
                 Option.flag("watch", "print the fallback's messages until it ends"),
                 Option.valued("timeout", "DURATION", "with --watch, give up after this long, e.g. 2m"));
@@ -62,7 +62,7 @@ final class FallbackCommand implements Command {
     @Override
     public int run(Arguments arguments, Session session) {
         var cutoverId = CutoverIds.check(arguments.required("cutover"), "--cutover");
-        var operator = arguments.required("operator");
+        var operator = session.operator(arguments);
         var reason = arguments.required("reason");
         try (var log = new MessageLog(session.kafka(), cutoverId);
                 var interrupt = session.interrupts().onInterrupt(log::wakeup)) {

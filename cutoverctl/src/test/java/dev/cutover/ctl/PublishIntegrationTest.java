@@ -152,4 +152,18 @@ class PublishIntegrationTest {
         assertThat(((AbortCutover) new AvroMessageDeserializer().deserialize(aborted.topic(), aborted.headers(),
                 aborted.value())).getOperator()).isEqualTo("carol");
     }
+
+    @Test
+    void fallback_without_an_operator_names_the_user_who_runs_it(Kafka kafka) {
+        var environment = Map.of(KafkaClients.ENVIRONMENT_VARIABLE, kafka.bootstrapServers(), "USER", "dave");
+        var id = "billing-20261125-101500-c006";
+        kafka.publish(id, CutoverScript.completed(id, "billing", START));
+
+        var fallback = Tool.run(environment, "fallback", "--cutover", id, "--reason", "plan regression on 17");
+
+        assertThat(fallback.exitCode()).as(fallback.err()).isZero();
+        var record = kafka.lastCommandOf(id);
+        assertThat(((StartFallback) new AvroMessageDeserializer().deserialize(record.topic(), record.headers(),
+                record.value())).getOperator()).as("the operator defaults to $USER").isEqualTo("dave");
+    }
 }
