@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +42,7 @@ import dev.cutover.cutover.runner.LocalParticipants;
 import dev.cutover.events.serde.AvroMessageDeserializer;
 import dev.cutover.events.serde.AvroMessageSerializer;
 import dev.cutover.platform.MessagePublisher;
+import dev.cutover.platform.Overtaken;
 import dev.cutover.platform.StepFailure;
 import dev.cutover.platform.database.DatabasePair;
 import dev.cutover.platform.database.DatabasesSettings;
@@ -64,12 +64,14 @@ class FenceParticipant implements AutoCloseable {
     private final ExecutorService watchers = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<Integer, Set<FutureTask<Void>>> watching = new ConcurrentHashMap<>();
     private final EarlyCommands early = new EarlyCommands();
+    private final Overtaken overtaken;
 
     FenceParticipant(Fence fence, DatabasesSettings databases, FenceSettings settings, MessagePublisher publisher) {
         this.fence = fence;
         this.databases = databases;
         this.settings = settings;
         this.publisher = publisher;
+        this.overtaken = new Overtaken(settings.overtakenAfter(), "cutover.fence.overtaken-after");
     }
 
     /**
@@ -81,16 +83,9 @@ class FenceParticipant implements AutoCloseable {
      * never refused: it only ever makes fewer clients able to write in two places.
      */
     private void refuseIfOvertaken(SpecificRecord command) {
-        if (!(command instanceof StopTraffic || command instanceof WriteCanary || command instanceof OpenTarget)) {
-            return;
-        }
-        Instant issued = MessagePublisher.metadataOf(command).getOccurredAt();
-        Duration age = Duration.between(issued, fence.now());
-        if (age.compareTo(settings.overtakenAfter()) > 0) {
-            throw new StepFailure(command.getSchema().getName() + " of " + MessagePublisher.metadataOf(command)
-                    .getCutoverId() + " was issued " + age.toSeconds() + " s ago, more than cutover.fence.overtaken-after ("
-                    + settings.overtakenAfter().toSeconds() + " s): the saga has given it up and gone on, so it is not"
-                    + " carried out and nothing was changed; if this instance was paused, check its host", false);
+        if (takenEarly(command)) {
+            overtaken.refuseIfOlder(command, fence.now(), "nothing was changed",
+                    "if this instance was paused, check its host");
         }
     }
 

@@ -12,7 +12,7 @@ import dev.cutover.events.RestoreDnsTtl;
 import dev.cutover.events.RevertDns;
 import dev.cutover.events.SourceRestored;
 import dev.cutover.events.TargetOpened;
-import dev.cutover.platform.StepFailure;
+import dev.cutover.platform.Overtaken;
 
 /**
  * The DNS commands from Kafka, one call each, and {@code TargetOpened} and {@code SourceRestored}, on which a PgBouncer
@@ -22,12 +22,12 @@ import dev.cutover.platform.StepFailure;
 class DnsListener {
 
     private final SwitchParticipant dns;
-    private final Duration overtakenAfter;
+    private final Overtaken overtaken;
     private final Clock clock;
 
     DnsListener(SwitchParticipant dns, Duration overtakenAfter, Clock clock) {
         this.dns = dns;
-        this.overtakenAfter = overtakenAfter;
+        this.overtaken = new Overtaken(overtakenAfter, "dns.overtaken-after");
         this.clock = clock;
     }
 
@@ -44,13 +44,8 @@ class DnsListener {
      * ({@code RevertDns}) is never refused, nor the migration's TTL changes, whose deadlines are minutes long.
      */
     private void refuseIfOvertaken(FlipDns command) {
-        Duration age = Duration.between(command.getMetadata().getOccurredAt(), clock.instant());
-        if (age.compareTo(overtakenAfter) > 0) {
-            throw new StepFailure("FlipDns of " + command.getMetadata().getCutoverId() + " was issued " + age.toSeconds()
-                    + " s ago, more than dns.overtaken-after (" + overtakenAfter.toSeconds() + " s): the saga has given"
-                    + " it up and gone on, so " + command.getRecord() + " was not changed; if dns-switcher was down or"
-                    + " paused, that is why", false);
-        }
+        overtaken.refuseIfOlder(command, clock.instant(), command.getRecord() + " was not changed",
+                "if dns-switcher was down or paused, that is why");
     }
 
     @KafkaHandler
