@@ -23,6 +23,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 import org.springframework.kafka.config.ContainerPostProcessor;
@@ -45,6 +46,7 @@ import dev.cutover.events.serde.AvroMessageSerializer;
 import dev.cutover.events.topic.SchemaPublisher;
 import dev.cutover.events.topic.Topics;
 import dev.cutover.platform.database.DatabasesSettings;
+import dev.cutover.platform.database.LoginsAtStartUp;
 import dev.cutover.platform.secrets.Secrets;
 import dev.cutover.platform.secrets.SecretsSettings;
 
@@ -68,6 +70,17 @@ public class PlatformAutoConfiguration {
     MessagePublisher messagePublisher(KafkaTemplate<String, SpecificRecord> template,
             @Value("${spring.application.name}") String service, Clock clock) {
         return new MessagePublisher(template, service, clock);
+    }
+
+    /** A wrong password or a missing database is found as the service starts ({@link LoginsAtStartUp}). */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> loginsAtStartUp(PlatformSettings settings, DatabasesSettings databases,
+            @Value("${spring.application.name}") String service) {
+        return ready -> {
+            if (settings.loginsAtStartUp()) {
+                LoginsAtStartUp.checkInBackground(service, databases);
+            }
+        };
     }
 
     @Bean

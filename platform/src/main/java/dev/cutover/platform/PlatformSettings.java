@@ -16,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           that may be in a transaction at the same moment as another: the first use of each otherwise
  *                           pays a round trip to the transaction coordinator, at the switch, while applications wait;
  *                           0 readies none, not even a service's one producer without transactions
+ * @param loginsAtStartUp    whether the service logs in to every configured server once it is up and warns of each
+ *                           login that fails, naming the setting ({@link dev.cutover.platform.database.LoginsAtStartUp}); the services that log in
+ *                           to the databases turn it on in their own properties
  */
 @ConfigurationProperties("cutover.platform")
 public record PlatformSettings(
@@ -23,7 +26,8 @@ public record PlatformSettings(
         @DefaultValue("1") short replicationFactor,
         @DefaultValue("2s") Duration kafkaHealthTimeout,
         @DefaultValue("3") int deliveryAttempts,
-        @DefaultValue("3") int warmProducers) {
+        @DefaultValue("3") int warmProducers,
+        @DefaultValue("false") boolean loginsAtStartUp) {
 
     public PlatformSettings {
         if (partitions < 1) {
