@@ -96,6 +96,16 @@ class SagaConfiguration {
         };
     }
 
+    /**
+     * A database configured without a DNS plan migrates, but its cutover is refused: said as the service starts, not
+     * when the cutover is started once the migration is ready.
+     */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> dnsPlansAtStartUp(DatabasesSettings databases, SagaSettings settings) {
+        return ready -> SagaRunner.withoutDnsPlan(databases.databases().keySet(), settings.dns().keySet())
+                .forEach(log::warn);
+    }
+
     @Bean
     LagListener lagListener(SagaLoop cutoverSagaLoop) {
         return new LagListener(cutoverSagaLoop);

@@ -415,6 +415,18 @@ class SagaRunner implements SagaPartitions.Owner {
                 + ".record, .source-address and .target-address";
     }
 
+    /**
+     * What to say, as the service starts, of each configured database without a DNS plan: its migration runs, but its
+     * cutover would be refused ({@link #unconfigured}) only once the migration is ready.
+     */
+    static List<String> withoutDnsPlan(Set<String> configured, Set<String> planned) {
+        return configured.stream().filter(name -> !planned.contains(name)).sorted()
+                .map(name -> "database " + name + " has no DNS plan: its migration runs, but a cutover of it is"
+                        + " refused until cutover.saga.dns." + name + ".record, .source-address and .target-address"
+                        + " are set")
+                .toList();
+    }
+
     private void rejectUnconfigured(CutoverId id, DatabaseName database, int partition, StartCutover command,
             SagaTransaction transaction, Instant at) {
         String reason = unconfigured(database, databases, settings.dns().keySet());

@@ -53,6 +53,16 @@ class SagaRunnerUnitTest {
     }
 
     @Test
+    void eachConfiguredDatabaseWithoutADnsPlanIsNamedAtStartUpWithWhatToSet() {
+        assertThat(SagaRunner.withoutDnsPlan(Set.of("orders", "billing", "audit"), Set.of("orders"))).containsExactly(
+                "database audit has no DNS plan: its migration runs, but a cutover of it is refused until"
+                        + " cutover.saga.dns.audit.record, .source-address and .target-address are set",
+                "database billing has no DNS plan: its migration runs, but a cutover of it is refused until"
+                        + " cutover.saga.dns.billing.record, .source-address and .target-address are set");
+        assertThat(SagaRunner.withoutDnsPlan(Set.of("orders"), Set.of("orders"))).isEmpty();
+    }
+
+    @Test
     void aLagReportObservedSinceThePreflightBeganOpensTheGateAsTheChecksPass() {
         Instant began = Instant.parse("2026-12-06T10:00:00Z");
         Cutover checking = new Cutover.Preflight(progress(began), false);
