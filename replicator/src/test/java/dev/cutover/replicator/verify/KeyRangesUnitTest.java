@@ -36,6 +36,6 @@ class KeyRangesUnitTest {
                 ranges, List.of(new RangeSample.Run(0, 0), new RangeSample.Run(2, 2)));
 
         assertThat(sql).contains(" WHERE (r.\"Id\" < '100'::bigint) OR (r.\"Id\" >= '200'::bigint"
-                + " AND r.\"Id\" < '300'::bigint) GROUP BY 1");
+                + " AND r.\"Id\" < '300'::bigint) OFFSET 0) buckets GROUP BY 1");
     }
 }
