@@ -198,6 +198,13 @@ public final class MigrationDecider {
             if (!policy.allows(start.operator())) {
                 return reject(start, "operator " + start.operator() + " is not allowed to start migrations", now);
             }
+            if (start.adoptedReplication().isPresent()) {
+                return reject(start, "the replication of " + start.database() + " is adopted ("
+                        + start.adoptedReplication().get() + "): it fills the target already, and a migration would"
+                        + " load it again over the rows it holds. Nothing was changed. Start the cutover (cutoverctl"
+                        + " start --database " + start.database() + "): its preflight proves that replication;"
+                        + " migrations are for databases whose replication cutover creates", now);
+            }
             // A dry run changes nothing, so it may look at a database another migration is preparing.
             Optional<MigrationId> other = start.activeMigration().filter(active -> !active.equals(start.migrationId()));
             if (other.isPresent() && !start.dryRun()) {

@@ -22,6 +22,8 @@ public sealed interface MigrationMessage {
      *                        the decider only sees one migration's history, so it cannot know this itself
      * @param dryRun          only plan: run the preflight and report what a migration would move
      * @param verification    how {@code VerifyData} compares the data; empty: the replicator's setting
+     * @param adoptedReplication the replication someone else runs for this database, as configured (its
+     *                        subscription and publication), if it is adopted: its target is filled by it already
      */
     record StartMigration(
             MigrationId migrationId,
@@ -31,7 +33,8 @@ public sealed interface MigrationMessage {
             Optional<DnsTtl> dns,
             Optional<MigrationId> activeMigration,
             boolean dryRun,
-            Optional<DataVerification> verification) implements MigrationMessage {
+            Optional<DataVerification> verification,
+            Optional<String> adoptedReplication) implements MigrationMessage {
 
         public StartMigration {
             Objects.requireNonNull(migrationId, "migrationId must not be null");
@@ -43,6 +46,15 @@ public sealed interface MigrationMessage {
             Objects.requireNonNull(dns, "dns must not be null");
             Objects.requireNonNull(activeMigration, "activeMigration must not be null");
             Objects.requireNonNull(verification, "verification must not be null");
+            Objects.requireNonNull(adoptedReplication, "adoptedReplication must not be null");
+        }
+
+        /** A start of a database whose replication the migration creates. */
+        public StartMigration(MigrationId migrationId, DatabaseName database, Operator operator, int parallelism,
+                Optional<DnsTtl> dns, Optional<MigrationId> activeMigration, boolean dryRun,
+                Optional<DataVerification> verification) {
+            this(migrationId, database, operator, parallelism, dns, activeMigration, dryRun, verification,
+                    Optional.empty());
         }
 
         /** A start that leaves the verification to the replicator's setting. */

@@ -126,6 +126,21 @@ class MigrationDeciderUnitTest {
         }
 
         @Test
+        void a_migration_or_dry_run_of_a_database_whose_replication_is_adopted_is_rejected_with_the_way_to_its_cutover() {
+            for (boolean dryRun : List.of(false, true)) {
+                var start = new StartMigration(ID, DATABASE, ALICE, PARALLELISM, Optional.of(DNS), Optional.empty(),
+                        dryRun, Optional.empty(), Optional.of("subscription billing_sub, publication billing_pub"));
+                Migration state = given().when(start, T0).then(new MigrationRejected(ID, DATABASE, ALICE,
+                        "the replication of orders is adopted (subscription billing_sub, publication billing_pub): it"
+                                + " fills the target already, and a migration would load it again over the rows it"
+                                + " holds. Nothing was changed. Start the cutover (cutoverctl start --database orders):"
+                                + " its preflight proves that replication; migrations are for databases whose"
+                                + " replication cutover creates", T0));
+                assertThat(state).isInstanceOf(Rejected.class);
+            }
+        }
+
+        @Test
         void a_second_migration_of_a_database_with_an_active_migration_is_rejected() {
             var second = new StartMigration(ID, DATABASE, ALICE, PARALLELISM, Optional.of(DNS), Optional.of(OTHER_ID));
             given().when(second, T0).then(new MigrationRejected(ID, DATABASE, ALICE,

@@ -58,11 +58,11 @@ final class MigrationCodec {
     // ---- inbound: what the saga reacts to ----
 
     static MigrationMessage.StartMigration start(dev.cutover.events.StartMigration command, Optional<DnsTtl> dns,
-            Optional<MigrationId> active) {
+            Optional<MigrationId> active, Optional<String> adoptedReplication) {
         Metadata metadata = command.getMetadata();
         return new MigrationMessage.StartMigration(migrationId(metadata), new DatabaseName(metadata.getDatabase()),
                 new Operator(command.getOperator()), Math.max(0, command.getParallelism()), dns, active,
-                command.getDryRun(), verification(command.getVerify()));
+                command.getDryRun(), verification(command.getVerify()), adoptedReplication);
     }
 
     /** The verification an operator asked for; none (or a mode this version does not know) leaves it to the replicator. */

@@ -24,6 +24,8 @@ import dev.cutover.cutover.runner.SagaProjection;
 import dev.cutover.cutover.runner.SagaSettings;
 import dev.cutover.platform.ActedOnOnly;
 import dev.cutover.platform.MessagePublisher;
+import dev.cutover.platform.database.DatabasesSettings;
+import dev.cutover.platform.database.Replication;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(MigrationSettings.class)
@@ -58,10 +60,21 @@ class MigrationConfiguration {
     @Bean
     MigrationRunner migrationRunner(MessagePublisher publisher, PartitionWriters migrationWriters,
             SagaProjection<MigrationId, Migration, MigrationEvent> migrationProjection, MigrationPolicy policy,
-            SagaSettings sagaSettings, Clock clock) {
+            SagaSettings sagaSettings, DatabasesSettings databases, Clock clock) {
         return new MigrationRunner(publisher, migrationWriters, migrationProjection, policy, database ->
                 Optional.ofNullable(sagaSettings.dns().get(database.value()))
-                        .map(dns -> new DnsTtl(dns.record(), dns.ttl())), clock);
+                        .map(dns -> new DnsTtl(dns.record(), dns.ttl())),
+                database -> adopted(databases, database.value()), clock);
+    }
+
+    /** "subscription billing_sub, publication billing_pub" when the database's replication is adopted. */
+    static Optional<String> adopted(DatabasesSettings databases, String database) {
+        if (!databases.databases().containsKey(database)) {
+            return Optional.empty();
+        }
+        Replication replication = databases.replication(database);
+        return replication.adopted() ? Optional.of("cutover.databases." + database + ".replication: subscription "
+                + replication.subscription() + ", publication " + replication.publication()) : Optional.empty();
     }
 
     /** Applied to the listener's container by {@link #migrationSagaContainer}. */

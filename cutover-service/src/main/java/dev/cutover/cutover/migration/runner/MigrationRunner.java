@@ -50,17 +50,23 @@ class MigrationRunner implements SagaPartitions.Owner {
     private final SagaProjection<MigrationId, Migration, MigrationEvent> projection;
     private final MigrationPolicy policy;
     private final Function<DatabaseName, Optional<DnsTtl>> dnsPlans;
+    private final Function<DatabaseName, Optional<String>> adoptedReplications;
     private final Clock clock;
 
-    /** @param dnsPlans the record and cutover TTL configured for a database, if any */
+    /**
+     * @param dnsPlans            the record and cutover TTL configured for a database, if any
+     * @param adoptedReplications the replication someone else runs for a database, described, if it is adopted
+     */
     MigrationRunner(MessagePublisher publisher, PartitionWriters writers,
             SagaProjection<MigrationId, Migration, MigrationEvent> projection, MigrationPolicy policy,
-            Function<DatabaseName, Optional<DnsTtl>> dnsPlans, Clock clock) {
+            Function<DatabaseName, Optional<DnsTtl>> dnsPlans,
+            Function<DatabaseName, Optional<String>> adoptedReplications, Clock clock) {
         this.publisher = publisher;
         this.writers = writers;
         this.projection = projection;
         this.policy = policy;
         this.dnsPlans = dnsPlans;
+        this.adoptedReplications = adoptedReplications;
         this.clock = clock;
     }
 
@@ -84,7 +90,7 @@ class MigrationRunner implements SagaPartitions.Owner {
         DatabaseName database = new DatabaseName(metadata.getDatabase());
         sagas.requireOwned(partition, MessagePublisher.describe(command));
         MigrationMessage.StartMigration start = MigrationCodec.start(command, dnsPlans.apply(database),
-                activeMigrationOf(database, id));
+                activeMigrationOf(database, id), adoptedReplications.apply(database));
         SagaEntry<Migration> saga = sagas.get(id).orElseGet(() -> new SagaEntry<>(new Migration.NotStarted(),
                 database, partition));
         decide(id, saga, start, metadata, this::publishWithConsumed);
