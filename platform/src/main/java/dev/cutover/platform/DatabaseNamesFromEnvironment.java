@@ -38,10 +38,11 @@ public class DatabaseNamesFromEnvironment implements EnvironmentPostProcessor, O
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         String environmentSource = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME;
         PropertySource<?> variables = environment.getPropertySources().get(environmentSource);
-        if (!(variables instanceof SystemEnvironmentPropertySource system) || system.getProperty(NAMES) == null) {
+        if (!(variables instanceof SystemEnvironmentPropertySource system)) {
             return;
         }
-        List<String> names = Arrays.stream(String.valueOf(system.getProperty(NAMES)).split(","))
+        Object listed = system.getProperty(NAMES);
+        List<String> names = Arrays.stream(String.valueOf(listed == null ? "" : listed).split(","))
                 .map(String::strip).filter(name -> !name.isEmpty())
                 // The longest first: notify_s_eu before notify_s.
                 .sorted(Comparator.comparingInt(String::length).reversed())
@@ -50,7 +51,11 @@ public class DatabaseNamesFromEnvironment implements EnvironmentPostProcessor, O
         Map<String, Object> named = new HashMap<>();
         for (String variable : system.getPropertyNames()) {
             if (variable.startsWith(PREFIX) && !variable.equals(NAMES)) {
-                property(variable, names).ifPresent(property -> named.put(property, rest.remove(variable)));
+                Optional<String> property = property(variable, names);
+                property.ifPresent(name -> named.put(name, rest.remove(variable)));
+                if (property.isEmpty()) {
+                    refuseUnlisted(variable);
+                }
             }
         }
         if (!named.isEmpty()) {
@@ -71,6 +76,34 @@ public class DatabaseNamesFromEnvironment implements EnvironmentPostProcessor, O
             }
         }
         return Optional.empty();
+    }
+
+    /** Where a database's own settings begin, in a {@code CUTOVER_DATABASES_<name>_...} variable. */
+    private static final List<String> DATABASE_SETTINGS = List.of("_SOURCE_", "_TARGET_", "_APP_ROLES", "_APPROLES",
+            "_SCHEMAS", "_EXCLUDE_SCHEMAS", "_EXCLUDESCHEMAS", "_CREATE_MISSING_ROLES", "_CREATEMISSINGROLES",
+            "_REPLICATION_", "_FALLBACK_");
+    private static final String DATABASES = PREFIX + "DATABASES_";
+
+    /**
+     * A {@code CUTOVER_DATABASES_} variable of a name with an underscore that is not listed would configure nothing
+     * (Spring would read {@code BILLING_APP_SOURCE_HOST} as a database {@code billing} with a property
+     * {@code app.source.host}), and the database would be found missing only when a migration or a cutover of it is
+     * refused: the service stops at start-up instead, saying what to list.
+     */
+    static void refuseUnlisted(String variable) {
+        if (!variable.startsWith(DATABASES)) {
+            return;
+        }
+        String rest = variable.substring(DATABASES.length() - 1);
+        int setting = DATABASE_SETTINGS.stream().mapToInt(marker -> rest.indexOf(marker)).filter(at -> at > 0).min()
+                .orElse(-1);
+        if (setting > 0 && rest.substring(1, setting).contains("_")) {
+            String name = rest.substring(1, setting).toLowerCase(Locale.ROOT);
+            throw new IllegalStateException("environment variable " + variable + " configures database " + name
+                    + ", whose name has an underscore, but " + NAMES + " does not list it: add it (" + NAMES + "="
+                    + name + ", comma-separated with any others), or Spring reads the variable as settings of a"
+                    + " database " + name.substring(0, name.indexOf('_')) + " and " + name + " is not configured");
+        }
     }
 
     private static String dotted(String part) {

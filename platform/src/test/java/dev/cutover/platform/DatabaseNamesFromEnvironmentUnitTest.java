@@ -1,6 +1,7 @@
 package dev.cutover.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
@@ -39,6 +40,33 @@ class DatabaseNamesFromEnvironmentUnitTest {
         assertThat(pair.source().passwordFile()).isEqualTo("/run/secrets/source");
         assertThat(pair.target().port()).isEqualTo(5433);
         assertThat(pair.target().password()).isEqualTo("secret");
+    }
+
+    @Test
+    void aDatabaseWhoseNameHasAnUnderscoreButIsNotListedStopsTheServiceSayingWhatToList() {
+        StandardEnvironment environment = environment(Map.of(
+                "CUTOVER_DATABASES_BILLING_APP_SOURCE_HOST", "10.0.0.1",
+                "CUTOVER_DATABASES_ORDERS_SOURCE_HOST", "10.0.0.3"));
+
+        assertThatThrownBy(() -> new DatabaseNamesFromEnvironment().postProcessEnvironment(environment,
+                new SpringApplication()))
+                .hasMessage("environment variable CUTOVER_DATABASES_BILLING_APP_SOURCE_HOST configures database"
+                        + " billing_app, whose name has an underscore, but CUTOVER_DATABASE_NAMES does not list it: add"
+                        + " it (CUTOVER_DATABASE_NAMES=billing_app, comma-separated with any others), or Spring reads"
+                        + " the variable as settings of a database billing and billing_app is not configured");
+    }
+
+    @Test
+    void aListThatForgetsOneOfTwoNamesWithAnUnderscoreStopsTheServiceToo() {
+        StandardEnvironment environment = environment(Map.of(
+                "CUTOVER_DATABASE_NAMES", "notify_s",
+                "CUTOVER_DATABASES_NOTIFY_S_SOURCE_HOST", "10.0.0.1",
+                "CUTOVER_DATABASES_LEDGER_EU_TARGET_HOST", "10.0.0.2"));
+
+        assertThatThrownBy(() -> new DatabaseNamesFromEnvironment().postProcessEnvironment(environment,
+                new SpringApplication()))
+                .hasMessageStartingWith("environment variable CUTOVER_DATABASES_LEDGER_EU_TARGET_HOST configures"
+                        + " database ledger_eu");
     }
 
     @Test

@@ -172,6 +172,15 @@ final class SagaCodec {
 
     // ---- the saga's own events, both ways ----
 
+    /**
+     * What a cutover's dry run did: nothing to the traffic, but its preflight leaves its preparations in place, since a
+     * real cutover's preflight would make them again.
+     */
+    static final String DRY_RUN_DETAIL = "dry run: traffic, DNS and the roles' logins untouched; the preflight's"
+            + " preparations stay (the cutover schema's tables on both sides and in the replication, the application"
+            + " roles' password on the locked target, where it could be read); predicted downtime = step overhead +"
+            + " replication lag + DNS TTL";
+
     static SpecificRecord event(CutoverEvent event, Metadata metadata) {
         return switch (event) {
             case CutoverEvent.CutoverStarted e -> dev.cutover.events.CutoverStarted.newBuilder()
@@ -186,8 +195,7 @@ final class SagaCodec {
             case CutoverEvent.CutoverPlanned e -> dev.cutover.events.CutoverPlanned.newBuilder()
                     .setMetadata(metadata).setSteps(e.steps().stream().map(Step::name).toList())
                     .setPredictedDowntimeMs(e.predictedDowntime().toMillis())
-                    .setDetail("dry run: nothing was changed; predicted downtime = step overhead + replication lag"
-                            + " + DNS TTL")
+                    .setDetail(DRY_RUN_DETAIL)
                     .build();
             case CutoverEvent.StepStarted e -> dev.cutover.events.StepStarted.newBuilder()
                     .setMetadata(metadata).setStep(e.step().name()).build();
