@@ -68,8 +68,7 @@ public final class ReplicationProof {
                 return List.of(blocker("replication_subscription", replication.subscription(), "the target has no"
                                 + " subscription " + replication.subscription() + " in this database, so nothing"
                                 + " carries the source's changes to it",
-                        "set cutover.databases." + database + ".replication.subscription to the subscription that"
-                                + " replicates this database (SELECT subname FROM pg_subscription on the target)"));
+                        missingSubscriptionRemedy(database, replication)));
             }
             if (!enabled.get()) {
                 return List.of(blocker("replication_subscription", replication.subscription(), "the subscription "
@@ -84,6 +83,23 @@ public final class ReplicationProof {
             }
             return roundTrip(source, target, database, replication);
         }
+    }
+
+    /**
+     * What to do about a subscription that is not there. cutover's own one exists from the migration's streaming step
+     * until a cutover's tidy-up drops it, so the likeliest causes come first: a migration not ready yet, or a database
+     * already cut over; a subscription someone else made is named in the settings.
+     */
+    static String missingSubscriptionRemedy(String database, Replication replication) {
+        if (replication.adopted()) {
+            return "set cutover.databases." + database + ".replication.subscription to the subscription that"
+                    + " replicates this database (SELECT subname FROM pg_subscription on the target)";
+        }
+        return "cutover's own subscription exists once a migration of " + database + " streams and until a cutover's"
+                + " tidy-up drops it: if a migration is running, wait until `cutoverctl migrate watch` says ready; if"
+                + " " + database + " was cut over already, that cutover's tidy-up dropped it and there is nothing left"
+                + " to cut over; if another tool replicates it, adopt that"
+                + " replication (cutover.databases." + database + ".replication.adopted, .subscription, .publication)";
     }
 
     /** Makes the publication and the subscription carry cutover's tables when adopted; a blocker when they do not. */

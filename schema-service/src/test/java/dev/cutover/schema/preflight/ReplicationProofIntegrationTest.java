@@ -156,6 +156,23 @@ class ReplicationProofIntegrationTest {
     }
 
     @Test
+    void cutoversOwnSubscriptionNotThereIsABlockerNamingAMigrationNotReadyAndACutoverDoneBeforeAnySetting(
+            LocalStack stack) {
+        DatabasePair pair = TestDatabases.create(stack, "proof_unmigrated", List.of());
+        Replication managed = Replication.unset().resolve("proof_unmigrated");
+
+        List<Finding> findings = new ReplicationProof(ROUND_TRIP).prove(pair, "proof_unmigrated", managed);
+
+        assertThat(findings).extracting(Finding::check).containsExactly("replication_subscription");
+        assertThat(findings.getFirst().remedy())
+                .startsWith("cutover's own subscription exists once a migration of proof_unmigrated streams")
+                .contains("wait until `cutoverctl migrate watch` says ready")
+                .contains("was cut over already, that cutover's tidy-up dropped it")
+                .endsWith("adopt that replication (cutover.databases.proof_unmigrated.replication.adopted,"
+                        + " .subscription, .publication)");
+    }
+
+    @Test
     void theCutoversPreflightProvesTheReplicationBesideTheFactsEachOnItsOwnLoginsKeptForTheNextCutover(LocalStack stack) {
         DatabasePair pair = replicatedByHand(stack, "proof_beside", List.of("proof_beside_app"));
         TestDatabases.execute(pair.source(), "CREATE ROLE proof_beside_app");
