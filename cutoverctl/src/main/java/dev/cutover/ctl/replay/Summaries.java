@@ -108,6 +108,8 @@ public final class Summaries {
                     report.getFindings().size(), report.getBlockers(), report.getTables().size(),
                     MigrationSummary.size(report.getTables().stream().mapToLong(PlannedTable::getBytes).sum()),
                     String.join(", ", report.getSchemas()));
+            case PreflightReported report -> report.getScope() + ": " + (report.getFindings().isEmpty() ? "no findings"
+                    : String.join("; ", report.getFindings().stream().map(MigrationSummary::describe).toList()));
             case MigrationCleanedUp cleaned -> cleaned.getActions().isEmpty() ? "nothing looked for"
                     : String.join("; ", cleaned.getActions().stream().map(MigrationSummary::describe).toList());
             case CutoverStarted started -> join("operator " + started.getOperator(), started.getDryRun() ? "dry run" : null,
