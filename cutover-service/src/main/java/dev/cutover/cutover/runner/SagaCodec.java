@@ -106,11 +106,11 @@ final class SagaCodec {
     }
 
     static CutoverMessage.StartCutover start(dev.cutover.events.StartCutover command, DnsPlan dns,
-            Optional<CutoverId> active, boolean prepareFallback) {
+            Optional<CutoverId> active, boolean prepareFallback, Optional<String> migrationInFlight) {
         Metadata metadata = command.getMetadata();
         return new CutoverMessage.StartCutover(new CutoverId(metadata.getCutoverId()),
                 new DatabaseName(metadata.getDatabase()), new Operator(command.getOperator()), command.getDryRun(),
-                orNotGiven(command.getReason()), dns, active, prepareFallback);
+                orNotGiven(command.getReason()), dns, active, prepareFallback, migrationInFlight);
     }
 
     static CutoverMessage.LagReported lag(dev.cutover.events.LagReported report) {

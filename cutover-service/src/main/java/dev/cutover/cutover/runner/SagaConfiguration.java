@@ -52,12 +52,12 @@ class SagaConfiguration {
     @Bean
     SagaRunner sagaRunner(MessagePublisher publisher, PartitionWriters cutoverWriters,
             SagaProjection<CutoverId, Cutover, CutoverEvent> cutoverProjection, SagaSettings settings,
-            DatabasesSettings databases, Clock clock) {
+            DatabasesSettings databases, ObjectProvider<MigrationsInFlight> migrations, Clock clock) {
         Set<String> fallback = databases.databases().entrySet().stream()
                 .filter(database -> database.getValue().fallback().prepare()).map(Map.Entry::getKey)
                 .collect(Collectors.toUnmodifiableSet());
         return new SagaRunner(publisher, cutoverWriters, cutoverProjection, settings, databases.databases().keySet(),
-                fallback, clock);
+                fallback, migrations.getIfAvailable(() -> MigrationsInFlight.NONE), clock);
     }
 
     /** The loop's rebalance listener calls it: which partitions, and so which cutovers, this instance owns. */

@@ -281,6 +281,13 @@ public final class SagaProjection<K, S, E> implements SmartLifecycle {
         }
     }
 
+    /** An active saga of {@code database} on any partition, as far as the log has been read. */
+    public Optional<K> active(DatabaseName database) {
+        synchronized (lock) {
+            return fold.active(database, null, Set.of());
+        }
+    }
+
     @Override
     public void stop() {
         running = false;

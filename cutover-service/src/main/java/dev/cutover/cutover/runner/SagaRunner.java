@@ -65,19 +65,21 @@ class SagaRunner implements SagaPartitions.Owner {
     private final Set<String> databases;
     /** Those whose cutovers prepare reverse replication ({@code cutover.databases.<name>.fallback.prepare}). */
     private final Set<String> fallbackDatabases;
+    private final MigrationsInFlight migrations;
     private final Clock clock;
     /** The owned partitions, for threads other than the loop's. */
     private volatile Set<Integer> owned = Set.of();
 
     SagaRunner(MessagePublisher publisher, PartitionWriters writers,
             SagaProjection<CutoverId, Cutover, CutoverEvent> projection, SagaSettings settings, Set<String> databases,
-            Set<String> fallbackDatabases, Clock clock) {
+            Set<String> fallbackDatabases, MigrationsInFlight migrations, Clock clock) {
         this.publisher = publisher;
         this.writers = writers;
         this.projection = projection;
         this.settings = settings;
         this.databases = Set.copyOf(databases);
         this.fallbackDatabases = Set.copyOf(fallbackDatabases);
+        this.migrations = migrations;
         this.clock = clock;
     }
 
@@ -126,7 +128,7 @@ class SagaRunner implements SagaPartitions.Owner {
         SagaEntry<Cutover> saga = sagas.get(id).orElseGet(() -> new SagaEntry<>(new Cutover.NotStarted(), database,
                 partition));
         CutoverMessage.StartCutover start = SagaCodec.start(command, dns.plan(), activeCutoverOf(database, id),
-                fallbackDatabases.contains(database.value()));
+                fallbackDatabases.contains(database.value()), migrations.of(database));
         decide(id, saga, start, metadata, transaction, at);
     }
 
@@ -354,7 +356,7 @@ class SagaRunner implements SagaPartitions.Owner {
                 Metadata metadata = MessagePublisher.metadataOf(message);
                 CutoverMessage input = switch (message) {
                     case StartCutover start -> SagaCodec.start(start, SagaWarmUp.DNS.plan(), Optional.empty(),
-                            cutover.prepareFallback());
+                            cutover.prepareFallback(), Optional.empty());
                     case dev.cutover.events.LagReported report -> SagaCodec.lag(report);
                     default -> SagaCodec.inbound(message).filter(inbound -> actsOn(message))
                             .orElseThrow(() -> new IllegalStateException("the warm-up's "

@@ -294,6 +294,11 @@ public final class CutoverDecider {
         if (other.isPresent()) {
             return rejectStart(start, "cutover " + other.get() + " is already active for database " + start.database(), now);
         }
+        if (start.migrationInFlight().isPresent()) {
+            return rejectStart(start, start.migrationInFlight().get() + ": a cutover needs its migration ready (its"
+                    + " replication streaming, the data verified); follow it with cutoverctl migrate watch and start"
+                    + " the cutover once it says ready. Nothing was changed", now);
+        }
         // A dry run changes nothing, so it makes no reverse slot either.
         return Decision.of(new CutoverStarted(start.cutoverId(), start.database(), start.operator(), start.dryRun(),
                 start.reason(), start.dns(), now, start.prepareFallback() && !start.dryRun()), new CheckPreflight());

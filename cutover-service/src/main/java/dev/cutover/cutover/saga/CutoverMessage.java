@@ -17,6 +17,8 @@ public sealed interface CutoverMessage {
      *
      * @param activeCutover the cutover already active for this database, as the listener found it in its registry;
      *                      the decider only sees one cutover's history, so it cannot know this itself
+     * @param migrationInFlight a migration of this database still running ("migration ... at FULL_LOAD"), as the
+     *                      migration saga's log shows it: its replication is not ready to cut over
      */
     record StartCutover(
             CutoverId cutoverId,
@@ -26,7 +28,14 @@ public sealed interface CutoverMessage {
             String reason,
             DnsPlan dns,
             Optional<CutoverId> activeCutover,
-            boolean prepareFallback) implements CutoverMessage {
+            boolean prepareFallback,
+            Optional<String> migrationInFlight) implements CutoverMessage {
+
+        /** A cutover of a database no migration is running for. */
+        public StartCutover(CutoverId cutoverId, DatabaseName database, Operator operator, boolean dryRun, String reason,
+                DnsPlan dns, Optional<CutoverId> activeCutover, boolean prepareFallback) {
+            this(cutoverId, database, operator, dryRun, reason, dns, activeCutover, prepareFallback, Optional.empty());
+        }
 
         /** A cutover that prepares no reverse replication. */
         public StartCutover(CutoverId cutoverId, DatabaseName database, Operator operator, boolean dryRun, String reason,
@@ -41,6 +50,7 @@ public sealed interface CutoverMessage {
             Text.notBlank(reason, "reason");
             Objects.requireNonNull(dns, "dns must not be null");
             Objects.requireNonNull(activeCutover, "activeCutover must not be null");
+            Objects.requireNonNull(migrationInFlight, "migrationInFlight must not be null");
         }
     }
 

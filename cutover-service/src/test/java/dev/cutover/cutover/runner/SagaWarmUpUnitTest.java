@@ -85,6 +85,6 @@ class SagaWarmUpUnitTest {
                         Duration.ofMillis(500), compensationTimeout, timeouts, Map.of(), Duration.ofMillis(20), 0,
                         Duration.ofMillis(100), Duration.ofSeconds(5), 3, Duration.ofMinutes(10),
                         Duration.ofSeconds(1)),
-                Set.of(), Set.of(), Clock.systemUTC());
+                Set.of(), Set.of(), MigrationsInFlight.NONE, Clock.systemUTC());
     }
 }

@@ -130,6 +130,17 @@ class CutoverDeciderUnitTest {
         }
 
         @Test
+        void a_cutover_of_a_database_whose_migration_still_runs_is_rejected_saying_to_wait_for_ready() {
+            var early = new StartCutover(ID, DATABASE, ALICE, false, REASON, DNS, Optional.empty(), false,
+                    Optional.of("migration orders-migration-1 of orders is at FULL_LOAD"));
+            Cutover state = given().when(early, T0).then(new CutoverRejected(ID, DATABASE, ALICE,
+                    "migration orders-migration-1 of orders is at FULL_LOAD: a cutover needs its migration ready (its"
+                            + " replication streaming, the data verified); follow it with cutoverctl migrate watch and"
+                            + " start the cutover once it says ready. Nothing was changed", T0));
+            assertThat(state).isInstanceOf(Rejected.class);
+        }
+
+        @Test
         void a_redelivered_start_does_nothing() {
             given(historyUntil(Step.SYNC_SEQUENCES)).when(start(ALICE, false), at(5_000)).thenNothing();
         }

@@ -18,6 +18,7 @@ import dev.cutover.cutover.migration.MigrationEvent;
 import dev.cutover.cutover.migration.MigrationId;
 import dev.cutover.cutover.migration.MigrationPolicy;
 import dev.cutover.cutover.runner.DeadlineTicker;
+import dev.cutover.cutover.runner.MigrationsInFlight;
 import dev.cutover.cutover.runner.PartitionWriters;
 import dev.cutover.cutover.runner.SagaPartitions;
 import dev.cutover.cutover.runner.SagaProjection;
@@ -65,6 +66,22 @@ class MigrationConfiguration {
                 Optional.ofNullable(sagaSettings.dns().get(database.value()))
                         .map(dns -> new DnsTtl(dns.record(), dns.ttl())),
                 database -> adopted(databases, database.value()), clock);
+    }
+
+    /** A cutover's start is refused while a migration of its database runs, as the migration saga's log shows it. */
+    @Bean
+    MigrationsInFlight migrationsInFlight(SagaProjection<MigrationId, Migration, MigrationEvent> migrationProjection) {
+        return database -> migrationProjection.active(database).map(id -> "migration " + id.value() + " of "
+                + database.value() + " is " + migrationProjection.state(id).map(MigrationConfiguration::where)
+                        .orElse("running"));
+    }
+
+    private static String where(Migration migration) {
+        return switch (migration) {
+            case Migration.Running running -> "at " + running.step();
+            case Migration.AwaitingRetry retry -> "about to try " + retry.step() + " again";
+            default -> "running";
+        };
     }
 
     /** "subscription billing_sub, publication billing_pub" when the database's replication is adopted. */

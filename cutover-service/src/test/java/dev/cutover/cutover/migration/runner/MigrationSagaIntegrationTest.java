@@ -28,6 +28,7 @@ import dev.cutover.events.ApplySchema;
 import dev.cutover.events.CheckPreflight;
 import dev.cutover.events.CleanUpMigration;
 import dev.cutover.events.CopyData;
+import dev.cutover.events.CutoverRejected;
 import dev.cutover.events.DataMismatch;
 import dev.cutover.events.DataVerified;
 import dev.cutover.events.DnsTtlChanged;
@@ -50,6 +51,7 @@ import dev.cutover.events.ReplicationStreaming;
 import dev.cutover.events.SchemaApplied;
 import dev.cutover.events.SchemaSection;
 import dev.cutover.events.SchemaVerified;
+import dev.cutover.events.StartCutover;
 import dev.cutover.events.StartMigration;
 import dev.cutover.events.StartStreaming;
 import dev.cutover.events.StepFailed;
@@ -94,6 +96,21 @@ class MigrationSagaIntegrationTest {
     void stopService() {
         service.close();
         probe.close();
+    }
+
+    @Test
+    void aCutoverStartedWhileTheDatabasesMigrationRunsIsRefusedNamingTheMigrationAndItsStep() {
+        String migration = start("alice", 1);
+        awaitAbout(migration, CheckPreflight.class);
+        String cutover = database + "-cutover-" + UUID.randomUUID();
+
+        probe.send(StartCutover.newBuilder().setMetadata(KafkaProbe.metadata(database, cutover, null))
+                .setOperator("alice").setDryRun(false).setReason("too early").build());
+
+        CutoverRejected rejected = probe.await(CutoverRejected.class,
+                message -> cutover.equals(message.getMetadata().getCutoverId()), WAIT);
+        assertThat(rejected.getReason()).startsWith("migration " + migration + " of " + database + " is at PREFLIGHT:"
+                + " a cutover needs its migration ready");
     }
 
     @Test
