@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
 
@@ -85,7 +86,23 @@ public record Endpoint(String host, int port, String database, String user, Stri
 
     /** Opens a connection, turning the usual failures into messages that say what to do. */
     public Connection connect() throws SQLException {
-        Properties properties = new Properties();
+        return connect(new Properties());
+    }
+
+    /**
+     * As {@link #connect()}, but giving up when the login, or later any answer, takes longer than {@code timeout}: for
+     * a server that takes the connection and never answers (a port of something else, a hung proxy), where
+     * {@link #connect()} would wait for ever.
+     */
+    public Connection connect(Duration timeout) throws SQLException {
+        Properties limits = new Properties();
+        String seconds = String.valueOf(Math.max(1, timeout.toSeconds()));
+        limits.setProperty("loginTimeout", seconds);
+        limits.setProperty("socketTimeout", seconds);
+        return connect(limits);
+    }
+
+    private Connection connect(Properties properties) throws SQLException {
         properties.setProperty("user", user);
         properties.setProperty("password", resolvePassword());
         properties.setProperty("connectTimeout", "5");

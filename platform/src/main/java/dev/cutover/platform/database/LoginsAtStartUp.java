@@ -1,17 +1,21 @@
 package dev.cutover.platform.database;
 
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,65 +30,108 @@ public final class LoginsAtStartUp {
 
     private static final Logger log = LoggerFactory.getLogger(LoginsAtStartUp.class);
 
+    /** How long a login, and then the look at the roles, may take: a server that never answers is named after it. */
+    static final Duration PATIENCE = Duration.ofSeconds(15);
+
     private LoginsAtStartUp() {
     }
 
     /** What is wrong with each configured login, one sentence each; empty when every one worked. */
     public static List<String> problems(DatabasesSettings databases) {
-        List<Future<List<String>>> checks = new ArrayList<>();
-        try (ExecutorService logins = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Map.Entry<String, DatabasePair> entry : databases.databases().entrySet()) {
-                String name = entry.getKey();
-                DatabasePair pair = entry.getValue();
-                checks.add(logins.submit(() -> check(name, "source", pair.source(), pair.appRoles())));
-                checks.add(logins.submit(() -> check(name, "target", pair.target(), List.of())));
-            }
-        }
-        List<String> problems = new ArrayList<>();
-        for (Future<List<String>> check : checks) {
-            try {
-                problems.addAll(check.get());
-            } catch (ExecutionException e) {
-                problems.add(e.getCause().getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return problems;
-            }
-        }
-        return problems;
+        return problems(databases, PATIENCE);
     }
 
-    /** {@link #problems} on a thread of its own, each one logged as a warning, and a line when all logins worked. */
+    static List<String> problems(DatabasesSettings databases, Duration patience) {
+        return check(databases, patience, problem -> { });
+    }
+
+    /** {@link #problems} on a thread of its own, each one logged as a warning as it is found, and a line when all logins worked. */
     public static void checkInBackground(String service, DatabasesSettings databases) {
         if (databases.databases().isEmpty()) {
             return;
         }
         Thread.ofVirtual().name("logins-at-start-up").start(() -> {
-            List<String> problems = problems(databases);
-            problems.forEach(problem -> log.warn("{}: {}", service, problem));
-            if (problems.isEmpty()) {
+            if (check(databases, PATIENCE, problem -> log.warn("{}: {}", service, problem)).isEmpty()) {
                 log.info("{} logged in to the source and the target of {}", service, databases.databases().keySet());
             }
         });
     }
 
-    private static List<String> check(String database, String side, Endpoint endpoint, List<String> appRoles) {
-        String setting = "cutover.databases." + database + "." + side;
-        try (Connection connection = endpoint.connect()) {
+    /**
+     * Checks every login at once and hands each problem to {@code found} as soon as it is known, so that a server that
+     * does not answer holds back no other warning.
+     */
+    private static List<String> check(DatabasesSettings databases, Duration patience, Consumer<String> found) {
+        record Check(String database, String side, Future<List<String>> problems) {
+        }
+        List<Check> checks = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        ExecutorService logins = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            for (Map.Entry<String, DatabasePair> entry : databases.databases().entrySet()) {
+                String name = entry.getKey();
+                DatabasePair pair = entry.getValue();
+                checks.add(new Check(name, "source", logins.submit(() -> reported(found,
+                        check(name, "source", pair.source(), pair.appRoles(), patience)))));
+                checks.add(new Check(name, "target", logins.submit(() -> reported(found,
+                        check(name, "target", pair.target(), List.of(), patience)))));
+            }
+            for (Check check : checks) {
+                try {
+                    problems.addAll(check.problems().get(patience.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS));
+                } catch (TimeoutException e) {
+                    String silent = "no answer from the " + check.side() + " of " + check.database() + " ("
+                            + setting(check.database(), check.side()) + ") within " + patience.multipliedBy(2)
+                            .toSeconds() + " s: check that its host and port are PostgreSQL's";
+                    found.accept(silent);
+                    problems.add(silent);
+                } catch (ExecutionException e) {
+                    found.accept(e.getCause().getMessage());
+                    problems.add(e.getCause().getMessage());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            logins.shutdownNow();
+        }
+        return problems;
+    }
+
+    private static List<String> reported(Consumer<String> found, List<String> problems) {
+        problems.forEach(found);
+        return problems;
+    }
+
+    private static String setting(String database, String side) {
+        return "cutover.databases." + database + "." + side;
+    }
+
+    private static List<String> check(String database, String side, Endpoint endpoint, List<String> appRoles,
+            Duration patience) {
+        String setting = setting(database, side);
+        try (Connection connection = endpoint.connect(patience)) {
             List<String> missing = missingRoles(connection, appRoles);
             return missing.isEmpty() ? List.of() : List.of("the application role(s) " + missing + " of " + database
                     + " do not exist on its source " + endpoint.describe() + ": the fence could not lock them out;"
                     + " correct cutover.databases." + database + ".app-roles, or create the roles");
         } catch (SQLException | RuntimeException e) {
-            boolean unreachable = e instanceof SQLException sql && UNREACHABLE.contains(String.valueOf(sql.getSQLState()));
+            boolean passing = e instanceof SQLException sql && ServerUnavailable.is(sql) && !unknownHost(e);
             return List.of("cannot log in to the " + side + " of " + database + " (" + setting + "): " + e.getMessage()
-                    + (unreachable ? "; every step that needs it tries again" : "; every step that needs it will fail"
+                    + (passing ? "; every step that needs it tries again" : "; every step that needs it will fail"
                             + " the same way until " + setting + " or the server is corrected"));
         }
     }
 
-    /** A server that cannot be reached, or is starting or shutting down: it may well be up when a step needs it. */
-    private static final Set<String> UNREACHABLE = Set.of("08001", "08004", "08006", "57P03");
+    /** A host name nobody resolves is a setting to correct, not a server to wait for. */
+    private static boolean unknownHost(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static List<String> missingRoles(Connection connection, List<String> roles) throws SQLException {
         if (roles.isEmpty()) {

@@ -3,7 +3,9 @@ package dev.cutover.platform.database;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -66,6 +68,24 @@ class LoginsAtStartUpIntegrationTest {
                 .startsWith("cannot log in to the target of billing_app (cutover.databases.billing_app.target): cannot"
                         + " reach PostgreSQL at postgres@127.0.0.1:" + closed)
                 .endsWith("every step that needs it tries again");
+    }
+
+    @Test
+    void aServerThatTakesTheConnectionAndNeverAnswersIsNamedAfterThePatienceWithoutHoldingBackTheOthers(
+            LocalStack stack) throws IOException {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Endpoint mute = new Endpoint("127.0.0.1", silent.getLocalPort(), "postgres", "postgres", "secret", null);
+            DatabasesSettings settings = settings(endpoint(stack.source(), "postgres", "not-the-password"), mute,
+                    List.of());
+
+            List<String> problems = LoginsAtStartUp.problems(settings, Duration.ofSeconds(1));
+
+            assertThat(problems).hasSize(2);
+            assertThat(problems).anySatisfy(problem -> assertThat(problem)
+                    .startsWith("cannot log in to the source of billing_app").contains("refused the login"));
+            assertThat(problems).anySatisfy(problem -> assertThat(problem)
+                    .startsWith("cannot log in to the target of billing_app (cutover.databases.billing_app.target)"));
+        }
     }
 
     private static DatabasesSettings settings(Endpoint source, Endpoint target, List<String> appRoles) {
