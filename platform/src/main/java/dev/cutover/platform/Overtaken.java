@@ -5,6 +5,8 @@ import java.time.Instant;
 
 import org.apache.avro.specific.SpecificRecord;
 
+import dev.cutover.events.Metadata;
+
 /**
  * How old a switch command may be when a participant takes it. A command older than that has been overtaken: the saga
  * gave it up at its step's deadline and went on (rolled back, or sent it again), and carried out now, by a participant
@@ -24,12 +26,14 @@ public record Overtaken(Duration after, String setting) {
      * @throws StepFailure, not retryable, naming the command, its age and the setting
      */
     public void refuseIfOlder(SpecificRecord command, Instant now, String leftAlone, String hint) {
-        Duration age = Duration.between(MessagePublisher.metadataOf(command).getOccurredAt(), now);
+        Metadata metadata = MessagePublisher.metadataOf(command);
+        Duration age = Duration.between(metadata.getOccurredAt(), now);
         if (age.compareTo(after) > 0) {
-            throw new StepFailure(command.getSchema().getName() + " of " + MessagePublisher.metadataOf(command)
-                    .getCutoverId() + " was issued " + age.toSeconds() + " s ago, more than " + setting + " ("
-                    + after.toSeconds() + " s): the saga has given it up and gone on, so it is not carried out and "
-                    + leftAlone + "; " + hint, false);
+            throw new StepFailure(command.getSchema().getName() + " of " + metadata.getCutoverId() + " was issued "
+                    + age.toSeconds() + " s ago (at " + metadata.getOccurredAt() + " by " + metadata.getProducer()
+                    + ", now " + now + " here), more than " + setting + " (" + after.toSeconds() + " s): the saga has"
+                    + " given it up and gone on, so it is not carried out and " + leftAlone + "; " + hint + ", or the"
+                    + " two hosts' clocks differ", false);
         }
     }
 }

@@ -30,9 +30,10 @@ class OvertakenUnitTest {
         assertThatThrownBy(() -> overtaken.refuseIfOlder(stop, issued.plusSeconds(95), "nothing was changed",
                 "if this instance was paused, check its host"))
                 .isInstanceOfSatisfying(StepFailure.class, failure -> assertThat(failure.retryable()).isFalse())
-                .hasMessage("StopTraffic of cutover-1 was issued 95 s ago, more than cutover.fence.overtaken-after"
-                        + " (30 s): the saga has given it up and gone on, so it is not carried out and nothing was"
-                        + " changed; if this instance was paused, check its host");
+                .hasMessage("StopTraffic of cutover-1 was issued 95 s ago (at " + issued + " by test, now "
+                        + issued.plusSeconds(95) + " here), more than cutover.fence.overtaken-after (30 s): the saga"
+                        + " has given it up and gone on, so it is not carried out and nothing was changed; if this"
+                        + " instance was paused, check its host, or the two hosts' clocks differ");
     }
 
     private static StopTraffic stopTraffic() {

@@ -413,8 +413,7 @@ class SagaRunner implements SagaPartitions.Owner {
                     + "): check the name, or configure it under cutover.databases." + name + " and cutover.saga.dns."
                     + name;
         }
-        return "database " + name + " has no DNS plan: set cutover.saga.dns." + name
-                + ".record, .source-address and .target-address";
+        return "database " + name + " has no DNS plan: set " + dnsPlanSettings(name);
     }
 
     /**
@@ -424,9 +423,12 @@ class SagaRunner implements SagaPartitions.Owner {
     static List<String> withoutDnsPlan(Set<String> configured, Set<String> planned) {
         return configured.stream().filter(name -> !planned.contains(name)).sorted()
                 .map(name -> "database " + name + " has no DNS plan: its migration runs, but a cutover of it is"
-                        + " refused until cutover.saga.dns." + name + ".record, .source-address and .target-address"
-                        + " are set")
+                        + " refused until " + dnsPlanSettings(name) + " are set")
                 .toList();
+    }
+
+    private static String dnsPlanSettings(String database) {
+        return "cutover.saga.dns." + database + ".record, .source-address and .target-address";
     }
 
     private void rejectUnconfigured(CutoverId id, DatabaseName database, int partition, StartCutover command,

@@ -24,8 +24,8 @@ class DnsMessagingConfiguration {
     }
 
     @Bean
-    DnsListener dnsListener(SwitchParticipant participant, DnsProperties properties) {
-        return new DnsListener(participant, properties.overtakenAfter(), Clock.systemUTC());
+    DnsListener dnsListener(SwitchParticipant participant, DnsProperties properties, Clock clock) {
+        return new DnsListener(participant, properties.overtakenAfter(), clock);
     }
 
     @Configuration(proxyBeanMethods = false)
