@@ -6,6 +6,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,33 +22,51 @@ final class CompilerThreads {
     private CompilerThreads() {
     }
 
-    /** Empty where {@code /proc} does not show the process's threads and their time (not Linux, or no schedstat). */
-    static Optional<Duration> cpu(long pid) {
+    /**
+     * Each compiler thread's CPU time so far, by thread id; empty where {@code /proc} does not show the process's
+     * threads and their time (not Linux, or no schedstat).
+     */
+    static Optional<Map<Long, Duration>> cpu(long pid) {
         Path tasks = Path.of("/proc", Long.toString(pid), "task");
         if (!Files.isReadable(tasks.resolve(Long.toString(pid)).resolve("schedstat"))) {
             return Optional.empty();
         }
-        long nanos = 0;
+        Map<Long, Duration> compilers = new HashMap<>();
         try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
             for (Path thread : threads) {
-                nanos += compilerNanos(thread);
+                compilerNanos(thread).ifPresent(nanos -> compilers.put(Long.parseLong(thread.getFileName().toString()),
+                        Duration.ofNanos(nanos)));
             }
         } catch (IOException | UncheckedIOException e) {
             return Optional.empty();
         }
-        return Optional.of(Duration.ofNanos(nanos));
+        return Optional.of(compilers);
     }
 
-    private static long compilerNanos(Path thread) {
+    /**
+     * The CPU the threads of {@code after} used since {@code before}: a thread in both counts its growth, a thread new
+     * since counts all its time, and a thread that ended meanwhile (HotSpot starts and stops compiler threads as work
+     * comes and goes) counts nothing, rather than taking its earlier time away from the others.
+     */
+    static <K> Duration growth(Map<K, Duration> before, Map<K, Duration> after) {
+        Duration used = Duration.ZERO;
+        for (Map.Entry<K, Duration> thread : after.entrySet()) {
+            Duration grown = thread.getValue().minus(before.getOrDefault(thread.getKey(), Duration.ZERO));
+            used = used.plus(grown.isNegative() ? Duration.ZERO : grown);
+        }
+        return used;
+    }
+
+    private static Optional<Long> compilerNanos(Path thread) {
         try {
             if (!Files.readString(thread.resolve("comm")).contains(NAME)) {
-                return 0;
+                return Optional.empty();
             }
             String schedstat = Files.readString(thread.resolve("schedstat")).strip();
-            return Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+            return Optional.of(Long.parseLong(schedstat.substring(0, schedstat.indexOf(' '))));
         } catch (IOException | RuntimeException e) {
-            // The thread ended while it was read (HotSpot starts and stops compiler threads as work comes and goes).
-            return 0;
+            // The thread ended while it was read.
+            return Optional.empty();
         }
     }
 }

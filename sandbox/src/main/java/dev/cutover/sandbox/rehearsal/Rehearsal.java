@@ -398,7 +398,7 @@ public final class Rehearsal {
             awaitCondition("the client's warm-up", () -> client.progress().acked() >= options.warmUpWrites());
             if (options.layout() == Layout.PROCESSES && options.settle().isPositive()) {
                 Settling.await(services.compilerCpu().isPresent()
-                        ? Settling.Gauge.compilers(() -> services.compilerCpu().orElse(Duration.ZERO))
+                        ? Settling.Gauge.compilers(services::compilerCpu)
                         : Settling.Gauge.processes(services::processCpu), options.settle(), out);
             }
             // The services, the broker and the client share this JVM, and a collection of its young generation

@@ -298,29 +298,29 @@ public final class Services implements AutoCloseable {
      * The CPU time the services' own processes have used so far (the processes layout; the other layout has none of
      * its own, so zero), for {@link Settling}.
      */
-    public synchronized Duration processCpu() {
-        Duration total = Duration.ZERO;
+    public synchronized Map<String, Duration> processCpu() {
+        Map<String, Duration> cpu = new HashMap<>();
         for (ServiceProcess process : processes.values()) {
-            total = total.plus(ProcessHandle.of(process.pid()).flatMap(handle -> handle.info().totalCpuDuration())
-                    .orElse(Duration.ZERO));
+            ProcessHandle.of(process.pid()).flatMap(handle -> handle.info().totalCpuDuration())
+                    .ifPresent(used -> cpu.put(Long.toString(process.pid()), used));
         }
-        return total;
+        return cpu;
     }
 
     /**
      * The CPU time the services' JIT compiler threads have used so far (the processes layout; zero in the other), for
      * {@link Settling}; empty where their threads cannot be read.
      */
-    public synchronized Optional<Duration> compilerCpu() {
-        Duration total = Duration.ZERO;
+    public synchronized Optional<Map<String, Duration>> compilerCpu() {
+        Map<String, Duration> threads = new HashMap<>();
         for (ServiceProcess process : processes.values()) {
-            Optional<Duration> compilers = CompilerThreads.cpu(process.pid());
+            Optional<Map<Long, Duration>> compilers = CompilerThreads.cpu(process.pid());
             if (compilers.isEmpty()) {
                 return Optional.empty();
             }
-            total = total.plus(compilers.get());
+            compilers.get().forEach((thread, cpu) -> threads.put(process.pid() + "/" + thread, cpu));
         }
-        return Optional.of(total);
+        return Optional.of(threads);
     }
 
     /** The process id of a service's first instance (processes layout), e.g. to pause it with SIGSTOP. */
