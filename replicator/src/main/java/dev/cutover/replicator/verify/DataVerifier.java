@@ -100,9 +100,17 @@ public final class DataVerifier {
      * @param runs    the ranges compared whole
      * @param lookups for ranges not compared whole, the keys of their changed rows, compared row by row
      * @param counted whether the whole table's rows are counted too, because not every range is compared whole
+     * @param scattered whether the key's order is not the heap's (random keys such as uuids), so that a range's rows
+     *                lie all over the table's pages: sampled ranges are then read in one scan of the whole table, which
+     *                counts every range's rows as it goes, instead of a scan per group of ranges and one more to count
      */
     private record TablePlan(TableName table, List<HashedColumn> columns, KeyRanges ranges, long rows,
-            List<RangeSample.Run> runs, Map<Integer, List<String>> lookups, boolean counted) {
+            List<RangeSample.Run> runs, Map<Integer, List<String>> lookups, boolean counted, boolean scattered) {
+
+        /** The ranges compared whole: in a scattered plan, the only ones whose rows were hashed. */
+        boolean sampled(int bucket) {
+            return runs.stream().anyMatch(run -> bucket >= run.first() && bucket <= run.last());
+        }
 
         int checked() {
             return runs.stream().mapToInt(RangeSample.Run::length).sum();
@@ -158,9 +166,9 @@ public final class DataVerifier {
                 List<HashedColumn> columns = columns(from, table);
                 plans.add(switch (scope) {
                     case VerificationScope.Full full -> new TablePlan(table, columns, ranges, rows,
-                            List.of(new RangeSample.Run(0, ranges.count() - 1)), Map.of(), false);
+                            List.of(new RangeSample.Run(0, ranges.count() - 1)), Map.of(), false, false);
                     case VerificationScope.Sampled sampled -> sampledPlan(table, columns, ranges, rows, sampled,
-                            changes(to, table, ranges, rows, target));
+                            changes(to, table, ranges, rows, target), scattered(from, table, ranges));
                 });
             }
         } catch (SQLException e) {
@@ -205,7 +213,8 @@ public final class DataVerifier {
             if (plan.counted() && sourceCount.rows() != targetCount.rows()) {
                 found.add(Comparison.counts(plan.table().toString(), sourceCount.rows(), targetCount.rows()));
             }
-            rows += left.values().stream().mapToLong(RangeSum::rows).sum();
+            rows += left.entrySet().stream().filter(range -> !plan.scattered() || plan.sampled(range.getKey()))
+                    .mapToLong(range -> range.getValue().rows()).sum();
             checked += plan.checked();
             looked += plan.looked();
             total += plan.ranges().count();
@@ -221,14 +230,35 @@ public final class DataVerifier {
      * the others only in their changed rows, looked up by key.
      */
     private static TablePlan sampledPlan(TableName table, List<HashedColumn> columns, KeyRanges ranges, long rows,
-            VerificationScope.Sampled sampled, ChangeRecord.Changes changes) {
+            VerificationScope.Sampled sampled, ChangeRecord.Changes changes, boolean scattered) {
         SortedSet<Integer> whole = RangeSample.pick(table, ranges.count(), sampled.fraction(), sampled.seed(),
                 changes.whole());
         Map<Integer, List<String>> lookups = new TreeMap<>();
         changes.ranges().forEach((range, keys) -> keys.filter(list -> !whole.contains(range))
                 .ifPresent(list -> lookups.put(range, list)));
+        boolean partial = whole.size() < ranges.count();
         return new TablePlan(table, columns, ranges, rows, RangeSample.runs(whole), lookups,
-                whole.size() < ranges.count());
+                partial && !scattered, partial && scattered);
+    }
+
+    /**
+     * Whether the table's rows lie in its key's order on its pages so loosely that a range is read only by reading
+     * the whole table: the planner's own measure, {@code pg_stats.correlation} of the key column, under 0.5 either way.
+     * A table never analysed is taken to be in order, as before this measure was used.
+     */
+    private static boolean scattered(Connection source, TableName table, KeyRanges ranges) throws SQLException {
+        if (ranges.bounds().isEmpty()) {
+            return false;
+        }
+        try (PreparedStatement statement = source.prepareStatement("SELECT correlation FROM pg_catalog.pg_stats"
+                + " WHERE schemaname = ? AND tablename = ? AND attname = ? AND NOT inherited")) {
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
+            statement.setString(3, ranges.column());
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() && row.getObject(1) != null && Math.abs(row.getDouble(1)) < 0.5;
+            }
+        }
     }
 
     /** What the change record says of a table; a table it cannot vouch for is compared whole. */
@@ -256,7 +286,10 @@ public final class DataVerifier {
         for (TablePlan plan : plans) {
             int buckets = plan.ranges().count();
             List<RangeSample.Run> runs = plan.runs();
-            if (runs.size() == 1) {
+            if (plan.scattered()) {
+                slices.add(new Slice(plan, scatteredSums(plan.table(), plan.columns(), plan.ranges(), runs),
+                        plan.rows()));
+            } else if (runs.size() == 1) {
                 RangeSample.Run run = runs.getFirst();
                 int parts = Math.min(workers, run.length());
                 for (int part = 0; part < parts; part++) {
@@ -376,9 +409,25 @@ public final class DataVerifier {
      * subquery's output it expects few groups and hashes them, in half the CPU of the sort.
      */
     private static String bucketSums(TableName table, List<HashedColumn> columns, KeyRanges ranges, String where) {
+        return bucketSums(table, ranges, RowHash.expression(columns), where);
+    }
+
+    private static String bucketSums(TableName table, KeyRanges ranges, String hash, String where) {
         return "SELECT bucket, count(*), coalesce(sum(h), 0) FROM (SELECT " + ranges.bucketExpression()
-                + " AS bucket, " + RowHash.expression(columns) + " AS h FROM ONLY " + table.quoted() + " r" + where
+                + " AS bucket, " + hash + " AS h FROM ONLY " + table.quoted() + " r" + where
                 + " OFFSET 0) buckets GROUP BY 1";
+    }
+
+    /**
+     * One scan of a whole scattered table: the row count of every range, and the hash sums of the sampled ranges
+     * ({@code runs}) only; the other ranges' sums are 0 on both sides.
+     */
+    static String scatteredSums(TableName table, List<HashedColumn> columns, KeyRanges ranges,
+            List<RangeSample.Run> runs) {
+        String sampled = runs.stream().flatMapToInt(run -> IntStream.rangeClosed(run.first(), run.last()))
+                .mapToObj(Integer::toString).collect(Collectors.joining(",", "'{", "}'::int[]"));
+        return bucketSums(table, ranges, "CASE WHEN " + ranges.bucketExpression() + " = ANY (" + sampled + ") THEN "
+                + RowHash.expression(columns) + " END", "");
     }
 
     private static void sameText(Connection connection) throws SQLException {

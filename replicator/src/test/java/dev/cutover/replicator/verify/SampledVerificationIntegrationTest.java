@@ -109,6 +109,42 @@ class SampledVerificationIntegrationTest {
     }
 
     @Test
+    void aTableKeyedByRandomValuesIsReadOnceCountingEveryRangeAndNamesTheRangeOfARowLostOutsideTheSample(
+            LocalStack stack) {
+        TestDatabase db = TestDatabase.create("sampled_scattered", stack.source(), stack.target());
+        db.onBoth("CREATE SCHEMA shop");
+        db.onSource("CREATE TABLE shop.orders (id uuid PRIMARY KEY, note text)",
+                "INSERT INTO shop.orders SELECT md5(g::text)::uuid, 'order ' || g FROM generate_series(1, 20000) g",
+                "ANALYZE shop.orders");
+        db.onTarget("CREATE TABLE shop.orders (id uuid, note text)");
+        DatabasePair pair = db.pair(List.of("shop"));
+        ReplicationNames names = ReplicationNames.forDatabase(db.name());
+        new FullLoad(new LoadOptions(2, 64 * 1024 * 1024, Duration.ofSeconds(30))).run(pair, names, table -> { });
+        db.onTarget("ALTER TABLE shop.orders ADD PRIMARY KEY (id)", "ANALYZE shop.orders");
+        new Streaming(Duration.ofSeconds(10)).start(pair, names, VerifyMode.SAMPLED);
+        try {
+            caughtUp(db);
+            Verification clean = new DataVerifier(500, 2).verify(pair, ONE_RANGE);
+            db.onTarget("BEGIN", "ALTER TABLE shop.orders DISABLE TRIGGER cutover_changed_keys",
+                    "DELETE FROM shop.orders WHERE id = md5('777')::uuid",
+                    "ALTER TABLE shop.orders ENABLE ALWAYS TRIGGER cutover_changed_keys", "COMMIT");
+
+            Verification lost = new DataVerifier(500, 2).verify(pair, ONE_RANGE);
+
+            assertThat(clean.mismatches()).isEmpty();
+            assertThat(lost.rangesTotal()).isGreaterThanOrEqualTo(20);
+            assertThat(lost.rangesChecked()).as("the sample's one range").isEqualTo(1);
+            assertThat(lost.rows()).as("only the sampled range's rows are hashed").isLessThan(20000 / 10);
+            assertThat(lost.mismatches()).singleElement().satisfies(mismatch -> {
+                assertThat(mismatch.range()).as("every range's rows are counted").isPresent();
+                assertThat(mismatch.sourceRows() - mismatch.targetRows()).isEqualTo(1);
+            });
+        } finally {
+            stop(db);
+        }
+    }
+
+    @Test
     void aTruncatedTableAndATableTheRecordLostAreComparedWhole(LocalStack stack) {
         TestDatabase db = streamed(stack, "sampled_whole", "items", "quiet");
         DatabasePair pair = db.pair(List.of("shop"));
