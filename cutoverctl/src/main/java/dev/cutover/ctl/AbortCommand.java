@@ -25,7 +25,8 @@ final class AbortCommand implements Command {
                 "Reads the cutover's messages to find its database and check that it is still running, then",
                 "publishes AbortCutover. The saga rolls back if DNS has not been flipped yet; follow it with watch.",
                 "",
-                "Exit: 0 published, 1 the cutover has already ended, 3 no such cutover, 4 Kafka failed.");
+                "Exit: 0 published, 1 the cutover has already ended or is already rolling back, 3 no such cutover,",
+                "4 Kafka failed.");
     }
 
     @Override
@@ -53,6 +54,13 @@ final class AbortCommand implements Command {
         if (summary.outcome().terminal()) {
             session.err().println("cutover " + cutoverId + " has already ended (" + summary.outcome().words()
                     + "): nothing to abort");
+            return ExitCodes.FAILED;
+        }
+        if (summary.currentStep() != null && summary.currentStep().startsWith("compensating")) {
+            // The saga would take a second abort for the first one read again, and say nothing.
+            session.err().println("cutover " + cutoverId + " is already rolling back (" + summary.lastFailure()
+                    + "): an abort asks for nothing more; follow it with: cutoverctl watch --cutover " + cutoverId
+                    + " (each CompensationRetried line names the service it waits for)");
             return ExitCodes.FAILED;
         }
         var command = AbortCutover.newBuilder()

@@ -91,6 +91,22 @@ class PublishIntegrationTest {
     }
 
     @Test
+    void abort_of_a_cutover_already_rolling_back_publishes_nothing_and_says_how_to_follow_it(Kafka kafka) {
+        var id = "billing-20261125-101500-c007";
+        kafka.publish(id, CutoverScript.of(id, "billing", START).started(false).fenceThenCanaryTimesOut()
+                .compensating());
+        var before = kafka.readPartition(Topics.COMMANDS.name(), MessageLog.partitionOf(id, Kafka.PARTITIONS)).size();
+
+        var result = Tool.run(kafka.bootstrapServers(), "abort", "--cutover", id, "--operator", "bob", "--reason",
+                "CHG-1");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("is already rolling back (WRITE_CANARY failed: the canary insert did not"
+                + " commit within 2 s)").contains("cutoverctl watch --cutover " + id);
+        assertThat(kafka.readPartition(Topics.COMMANDS.name(), MessageLog.partitionOf(id, Kafka.PARTITIONS))).hasSize(before);
+    }
+
+    @Test
     void abort_of_an_unknown_cutover_exits_3(Kafka kafka) {
         var result = Tool.run(kafka.bootstrapServers(), "abort", "--cutover", "nobody-knows", "--operator", "bob",
                 "--reason", "typo");

@@ -75,6 +75,11 @@ class CutoverController {
             throw new OperatorRequests.Conflict("cutover " + id + " has already ended (" + view.status()
                     + "): nothing to abort");
         }
+        if (view.status().equals("COMPENSATING")) {
+            // The saga would take a second abort for the first one read again, and say nothing.
+            throw new OperatorRequests.Conflict("cutover " + id + " is already rolling back (" + view.reason()
+                    + "): an abort asks for nothing more; follow it at /cutovers/" + id + "/timeline");
+        }
         publisher.publish(AbortCutover.newBuilder()
                 .setMetadata(publisher.originating(view.database(), id, null))
                 .setOperator(operator)

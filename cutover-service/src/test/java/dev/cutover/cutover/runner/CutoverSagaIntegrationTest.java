@@ -257,6 +257,14 @@ class CutoverSagaIntegrationTest {
             }
         }
 
+        // While the rollback waits for the name back, an abort asks for nothing more, and says so.
+        await().atMost(WAIT).until(() -> http("GET", "/cutovers/" + cutover, null).body()
+                .contains("\"status\":\"COMPENSATING\""));
+        HttpResponse<String> abort = http("POST", "/cutovers/" + cutover + "/abort",
+                "{\"operator\":\"alice\",\"reason\":\"CHG-1\"}");
+        assertThat(abort.statusCode()).isEqualTo(409);
+        assertThat(abort.body()).contains("is already rolling back");
+
         // The flip comes first, so every rollback sends the name back (a no-op when the flip never landed), and is
         // only over once dns-switcher confirms it.
         assertThat(reverted(cutover).getNewTarget()).isEqualTo("127.0.0.2");

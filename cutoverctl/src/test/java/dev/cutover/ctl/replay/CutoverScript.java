@@ -18,6 +18,7 @@ import dev.cutover.events.CanaryWritten;
 import dev.cutover.events.CutoverCompleted;
 import dev.cutover.events.CutoverPlanned;
 import dev.cutover.events.CutoverRejected;
+import dev.cutover.events.CompensationStarted;
 import dev.cutover.events.CutoverRolledBack;
 import dev.cutover.events.FallbackCompleted;
 import dev.cutover.events.FallbackRollbackPartDone;
@@ -195,6 +196,13 @@ public final class CutoverScript {
         var write = add(163, COMMANDS, "cutover-service", null, metadata -> WriteCanary.newBuilder().setMetadata(metadata).build());
         add(2163, EVENTS, "cutover-service", write, metadata -> StepFailed.newBuilder().setMetadata(metadata).setStep("WriteCanary")
                 .setReason("the canary insert did not commit within 2 s").setRetryable(true).build());
+        return this;
+    }
+
+    /** The fence's canary timed out and the saga began putting the source back. */
+    public CutoverScript compensating() {
+        add(2164, EVENTS, "cutover-service", null, metadata -> CompensationStarted.newBuilder().setMetadata(metadata)
+                .setFailedStep("WRITE_CANARY").setReason("the canary insert did not commit within 2 s").build());
         return this;
     }
 
