@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Queue;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -101,8 +102,9 @@ public final class DataVerifier {
      * @param lookups for ranges not compared whole, the keys of their changed rows, compared row by row
      * @param counted whether the whole table's rows are counted too, because not every range is compared whole
      * @param scattered whether the key's order is not the heap's (random keys such as uuids), so that a range's rows
-     *                lie all over the table's pages: sampled ranges are then read in one scan of the whole table, which
-     *                counts every range's rows as it goes, instead of a scan per group of ranges and one more to count
+     *                lie all over the table's pages: the sample is then sized by pages, not rows (a range of random
+     *                keys is itself a random sample of the rows, and each one read touches its rows' pages all over
+     *                the table), and every range is counted, from the key alone, instead of the whole table
      */
     private record TablePlan(TableName table, List<HashedColumn> columns, KeyRanges ranges, long rows,
             List<RangeSample.Run> runs, Map<Integer, List<String>> lookups, boolean counted, boolean scattered) {
@@ -168,7 +170,8 @@ public final class DataVerifier {
                     case VerificationScope.Full full -> new TablePlan(table, columns, ranges, rows,
                             List.of(new RangeSample.Run(0, ranges.count() - 1)), Map.of(), false, false);
                     case VerificationScope.Sampled sampled -> sampledPlan(table, columns, ranges, rows, sampled,
-                            changes(to, table, ranges, rows, target), scattered(from, table, ranges));
+                            changes(to, table, ranges, rows, target), scattered(from, table, ranges)
+                                    ? OptionalDouble.of(rowsPerPage(listed, rows)) : OptionalDouble.empty());
                 });
             }
         } catch (SQLException e) {
@@ -229,9 +232,16 @@ public final class DataVerifier {
      * The sample and every range changed since streaming began: ranges where many rows changed are compared whole,
      * the others only in their changed rows, looked up by key.
      */
+    /**
+     * @param scatteredRowsPerPage for a scattered table, how many rows its pages hold on average: its sample is that
+     *                             many times smaller, so that it reads about the fraction of the table's pages a sample
+     *                             of a table in key order reads
+     */
     private static TablePlan sampledPlan(TableName table, List<HashedColumn> columns, KeyRanges ranges, long rows,
-            VerificationScope.Sampled sampled, ChangeRecord.Changes changes, boolean scattered) {
-        SortedSet<Integer> whole = RangeSample.pick(table, ranges.count(), sampled.fraction(), sampled.seed(),
+            VerificationScope.Sampled sampled, ChangeRecord.Changes changes, OptionalDouble scatteredRowsPerPage) {
+        boolean scattered = scatteredRowsPerPage.isPresent();
+        double fraction = sampled.fraction() / Math.max(1, scatteredRowsPerPage.orElse(1));
+        SortedSet<Integer> whole = RangeSample.pick(table, ranges.count(), fraction, sampled.seed(),
                 changes.whole());
         Map<Integer, List<String>> lookups = new TreeMap<>();
         changes.ranges().forEach((range, keys) -> keys.filter(list -> !whole.contains(range))
@@ -239,6 +249,10 @@ public final class DataVerifier {
         boolean partial = whole.size() < ranges.count();
         return new TablePlan(table, columns, ranges, rows, RangeSample.runs(whole), lookups,
                 partial && !scattered, partial && scattered);
+    }
+
+    private static double rowsPerPage(LoadTables.LoadTable table, long rows) {
+        return (double) rows / Math.max(1, table.bytes() / BLOCK_SIZE);
     }
 
     /**
@@ -287,9 +301,9 @@ public final class DataVerifier {
             int buckets = plan.ranges().count();
             List<RangeSample.Run> runs = plan.runs();
             if (plan.scattered()) {
-                slices.add(new Slice(plan, scatteredSums(plan.table(), plan.columns(), plan.ranges(), runs),
-                        plan.rows()));
-            } else if (runs.size() == 1) {
+                slices.add(new Slice(plan, rangeCounts(plan.table(), plan.ranges(), runs), plan.rows()));
+            }
+            if (runs.size() == 1) {
                 RangeSample.Run run = runs.getFirst();
                 int parts = Math.min(workers, run.length());
                 for (int part = 0; part < parts; part++) {
@@ -409,25 +423,21 @@ public final class DataVerifier {
      * subquery's output it expects few groups and hashes them, in half the CPU of the sort.
      */
     private static String bucketSums(TableName table, List<HashedColumn> columns, KeyRanges ranges, String where) {
-        return bucketSums(table, ranges, RowHash.expression(columns), where);
-    }
-
-    private static String bucketSums(TableName table, KeyRanges ranges, String hash, String where) {
         return "SELECT bucket, count(*), coalesce(sum(h), 0) FROM (SELECT " + ranges.bucketExpression()
-                + " AS bucket, " + hash + " AS h FROM ONLY " + table.quoted() + " r" + where
+                + " AS bucket, " + RowHash.expression(columns) + " AS h FROM ONLY " + table.quoted() + " r" + where
                 + " OFFSET 0) buckets GROUP BY 1";
     }
 
     /**
-     * One scan of a whole scattered table: the row count of every range, and the hash sums of the sampled ranges
-     * ({@code runs}) only; the other ranges' sums are 0 on both sides.
+     * The row count of each range not in {@code runs}, computed from the key alone (an index-only scan where the
+     * visibility map allows, a fraction of the table's pages); the ranges in {@code runs} are counted as they are
+     * hashed.
      */
-    static String scatteredSums(TableName table, List<HashedColumn> columns, KeyRanges ranges,
-            List<RangeSample.Run> runs) {
+    static String rangeCounts(TableName table, KeyRanges ranges, List<RangeSample.Run> runs) {
         String sampled = runs.stream().flatMapToInt(run -> IntStream.rangeClosed(run.first(), run.last()))
                 .mapToObj(Integer::toString).collect(Collectors.joining(",", "'{", "}'::int[]"));
-        return bucketSums(table, ranges, "CASE WHEN " + ranges.bucketExpression() + " = ANY (" + sampled + ") THEN "
-                + RowHash.expression(columns) + " END", "");
+        return "SELECT bucket, count(*), 0 FROM (SELECT " + ranges.bucketExpression() + " AS bucket FROM ONLY "
+                + table.quoted() + " r OFFSET 0) buckets WHERE bucket <> ALL (" + sampled + ") GROUP BY 1";
     }
 
     private static void sameText(Connection connection) throws SQLException {

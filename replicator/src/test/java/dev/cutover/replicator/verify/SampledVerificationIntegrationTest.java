@@ -109,7 +109,7 @@ class SampledVerificationIntegrationTest {
     }
 
     @Test
-    void aTableKeyedByRandomValuesIsReadOnceCountingEveryRangeAndNamesTheRangeOfARowLostOutsideTheSample(
+    void aTableKeyedByRandomValuesIsSampledByPagesCountsEveryRangeAndNamesTheRangeOfARowLostOutsideTheSample(
             LocalStack stack) {
         TestDatabase db = TestDatabase.create("sampled_scattered", stack.source(), stack.target());
         db.onBoth("CREATE SCHEMA shop");
@@ -132,6 +132,9 @@ class SampledVerificationIntegrationTest {
             Verification lost = new DataVerifier(500, 2).verify(pair, ONE_RANGE);
 
             assertThat(clean.mismatches()).isEmpty();
+            Verification half = new DataVerifier(500, 2).verify(pair, new VerificationScope.Sampled(0.5, 11));
+            assertThat(half.rangesChecked()).as("a sample sized by pages: half the rows over ~100 rows a page")
+                    .isLessThan(half.rangesTotal() / 10);
             assertThat(lost.rangesTotal()).isGreaterThanOrEqualTo(20);
             assertThat(lost.rangesChecked()).as("the sample's one range").isEqualTo(1);
             assertThat(lost.rows()).as("only the sampled range's rows are hashed").isLessThan(20000 / 10);
