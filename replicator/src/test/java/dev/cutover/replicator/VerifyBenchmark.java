@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +36,9 @@ import dev.cutover.stack.PostgresServer;
  *
  * <p>Arguments: megabytes of table data to generate (default 300), workers (default 2), the sample's fraction
  * (default 0.05), rows per range (default 10000), rows changed on the source after the load (default 2000: updates of
- * recent rows, as an application makes them, inserts after the last key, and a few updates and deletes anywhere).
+ * recent rows, as an application makes them, inserts after the last key, and a few updates and deletes anywhere),
+ * the verifications to time in order (default {@code full,sampled}), and {@code cold} to drop the machine's page cache
+ * before the copy and before each verification (as root), as a database many times the memory would be read.
  */
 public final class VerifyBenchmark {
 
@@ -51,6 +54,8 @@ public final class VerifyBenchmark {
         double fraction = args.length > 2 ? Double.parseDouble(args[2]) : 0.05;
         long rowsPerRange = args.length > 3 ? Long.parseLong(args[3]) : 10_000;
         int changes = args.length > 4 ? Integer.parseInt(args[4]) : 2000;
+        List<String> modes = List.of((args.length > 5 ? args[5] : "full,sampled").split(","));
+        boolean cold = args.length > 6 && args[6].equals("cold");
         // The servers run as the postgres user, who must reach their directories.
         Path work = Files.createDirectories(Path.of("/var/tmp", "cutover-verify-benchmark-" + ProcessHandle.current().pid()));
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -58,7 +63,7 @@ public final class VerifyBenchmark {
                 .withDirectory(work.resolve("pg11")).withSettings(SETTINGS));
                 PostgresServer target = PostgresServer.start(PostgresServer.Options.of("17.11.0")
                         .withDirectory(work.resolve("pg17")).withSettings(SETTINGS))) {
-            run(new Servers(source, target), megabytes, workers, fraction, rowsPerRange, changes);
+            run(new Servers(source, target), megabytes, workers, fraction, rowsPerRange, changes, modes, cold);
         } finally {
             new ProcessBuilder("rm", "-rf", work.toString()).inheritIO().start().waitFor();
         }
@@ -68,7 +73,7 @@ public final class VerifyBenchmark {
     }
 
     private static void run(Servers servers, double megabytes, int workers, double fraction,
-            long rowsPerRange, int changes) throws SQLException {
+            long rowsPerRange, int changes, List<String> modes, boolean cold) throws Exception {
         servers.source().createDatabase(DB);
         servers.target().createDatabase(DB);
         // About 200 bytes a row; events keyed by a sequence (70 % of the data), orders by random uuids.
@@ -89,6 +94,7 @@ public final class VerifyBenchmark {
         DatabasePair pair = new DatabasePair(endpoint(servers.source(), DB), endpoint(servers.target(), DB), List.of(),
                 List.of("public"));
         ReplicationNames names = ReplicationNames.forDatabase(DB);
+        dropPageCache(cold);
         FullLoadResult load = new FullLoad(new LoadOptions(workers, 64L * 1024 * 1024, Duration.ofSeconds(60)))
                 .run(pair, names, table -> { });
         say(String.format(Locale.ROOT, "copied in %.1f s", load.took().toMillis() / 1000.0));
@@ -110,9 +116,17 @@ public final class VerifyBenchmark {
             awaitCatchUp(servers, names);
             say("changed " + changes + " rows on the source; the target caught up");
 
-            Verification full = timed("full", () -> new DataVerifier(rowsPerRange, workers).verify(pair), load);
-            Verification sampled = timed("sampled", () -> new DataVerifier(rowsPerRange, workers)
-                    .verify(pair, new VerificationScope.Sampled(fraction, 1)), load);
+            List<Verification> verifications = new ArrayList<>();
+            for (String mode : modes) {
+                dropPageCache(cold);
+                verifications.add(switch (mode) {
+                    case "full" -> timed("full", () -> new DataVerifier(rowsPerRange, workers).verify(pair), load);
+                    case "sampled" -> timed("sampled", () -> new DataVerifier(rowsPerRange, workers)
+                            .verify(pair, new VerificationScope.Sampled(fraction, 1)), load);
+                    default -> throw new IllegalArgumentException("no verification called " + mode
+                            + ": name full or sampled");
+                });
+            }
             // What a sampled verification cannot make smaller: reading every table once on each side to count it.
             for (PostgresServer server : List.of(servers.source(), servers.target())) {
                 Instant counting = Instant.now();
@@ -120,13 +134,25 @@ public final class VerifyBenchmark {
                 say(String.format(Locale.ROOT, "counting both tables on PostgreSQL %s alone: %.1f s", server.version(),
                         Duration.between(counting, Instant.now()).toMillis() / 1000.0));
             }
-            if (!full.identical() || !sampled.identical()) {
-                throw new IllegalStateException("the verification found differences: " + full.mismatches() + " "
-                        + sampled.mismatches());
+            for (Verification verification : verifications) {
+                if (!verification.identical()) {
+                    throw new IllegalStateException("the verification found differences: "
+                            + verification.mismatches());
+                }
             }
         } finally {
             streaming.stop(pair, names, true);
         }
+    }
+
+    /** Empties the machine's page cache, so that what is read next comes from the disk. */
+    private static void dropPageCache(boolean cold) throws Exception {
+        if (!cold) {
+            return;
+        }
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
+        Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3");
+        say("dropped the page cache");
     }
 
     private interface Run {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.apache.avro.specific.SpecificRecord;
 
@@ -206,7 +207,7 @@ final class SagaCodec {
             case CutoverEvent.CompensationStarted e -> dev.cutover.events.CompensationStarted.newBuilder()
                     .setMetadata(metadata).setFailedStep(e.failedStep().name()).setReason(e.reason()).build();
             case CutoverEvent.CompensationRetried e -> dev.cutover.events.CompensationRetried.newBuilder()
-                    .setMetadata(metadata).build();
+                    .setMetadata(metadata).setAwaited(e.awaited().stream().map(Enum::name).sorted().toList()).build();
             case CutoverEvent.CompensationPartDone e -> dev.cutover.events.CompensationPartDone.newBuilder()
                     .setMetadata(metadata).setPart(e.part().name()).build();
             case CutoverEvent.CutoverRolledBack e -> dev.cutover.events.CutoverRolledBack.newBuilder()
@@ -270,7 +271,9 @@ final class SagaCodec {
             case dev.cutover.events.CanaryRecorded m -> new CutoverEvent.CanaryRecorded(m.getToken(), Lsn.parse(m.getLsn()));
             case dev.cutover.events.CompensationStarted m -> new CutoverEvent.CompensationStarted(
                     Step.valueOf(m.getFailedStep()), m.getReason(), at(m.getMetadata()));
-            case dev.cutover.events.CompensationRetried m -> new CutoverEvent.CompensationRetried(at(m.getMetadata()));
+            case dev.cutover.events.CompensationRetried m -> new CutoverEvent.CompensationRetried(
+                    m.getAwaited().stream().map(part -> CompensationPart.valueOf(part.toString()))
+                            .collect(Collectors.toSet()), at(m.getMetadata()));
             case dev.cutover.events.CompensationPartDone m -> new CutoverEvent.CompensationPartDone(
                     CompensationPart.valueOf(m.getPart()), at(m.getMetadata()));
             case dev.cutover.events.CutoverRolledBack m -> new CutoverEvent.CutoverRolledBack(

@@ -674,7 +674,8 @@ public final class CutoverDecider {
                                     : "no application session reached the target within ")
                                     + human(policy.timeout(running.step())), now)),
                     List.of(new OpenTarget()));
-            case Compensating compensating -> new Decision(List.of(new CompensationRetried(now)),
+            case Compensating compensating -> new Decision(
+                    List.of(new CompensationRetried(compensating.pending(), now)),
                     compensation(compensating.progress(), compensating.pending(), compensating.reason()));
             case TidyingUp tidyingUp -> retryTidyUp(tidyingUp, now, policy);
             case NotStarted notStarted -> Decision.none();

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The facts the saga records about itself. Folding them rebuilds the saga after a restart, so each carries the
@@ -110,10 +111,15 @@ public sealed interface CutoverEvent {
         }
     }
 
-    /** The compensation was not confirmed in time; the commands of its parts still awaited were sent again. */
-    record CompensationRetried(Instant retriedAt) implements CutoverEvent {
+    /**
+     * The compensation was not confirmed in time; the commands of its parts still awaited were sent again.
+     *
+     * @param awaited the parts sent again; empty in an event written before it was recorded
+     */
+    record CompensationRetried(Set<CompensationPart> awaited, Instant retriedAt) implements CutoverEvent {
 
         public CompensationRetried {
+            awaited = Set.copyOf(awaited);
             Objects.requireNonNull(retriedAt, "retriedAt must not be null");
         }
     }

@@ -90,6 +90,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -689,14 +690,16 @@ class CutoverDeciderUnitTest {
             Instant now = compensating.plus(POLICY.compensationTimeout()).plusMillis(1);
             given(historyUntil(Step.FLIP_DNS, compensationStarted(Step.FLIP_DNS, "disk full")))
                     .when(new Tick(), now)
-                    .then(List.of(new CompensationRetried(now)), compensation(true, "disk full"));
+                    .then(List.of(new CompensationRetried(
+                            Set.of(CompensationPart.REVERT_DNS, CompensationPart.RESTORE_SOURCE), now)),
+                            compensation(true, "disk full"));
         }
 
         @Test
         void a_retried_compensation_counts_its_deadline_from_the_retry() {
             Instant retried = at(20_000);
             given(historyUntil(Step.STOP_TRAFFIC, compensationStarted(Step.STOP_TRAFFIC, "disk full"),
-                    new CompensationRetried(retried)))
+                    new CompensationRetried(Set.of(CompensationPart.RESTORE_SOURCE), retried)))
                     .when(new Tick(), retried.plus(POLICY.compensationTimeout()))
                     .thenNothing();
         }
@@ -782,7 +785,8 @@ class CutoverDeciderUnitTest {
             given(historyUntil(Step.STOP_TRAFFIC, compensationStarted(Step.STOP_TRAFFIC, "disk full"),
                     new CompensationPartDone(CompensationPart.RESTORE_SOURCE, compensating.plusMillis(100))))
                     .when(new Tick(), now)
-                    .then(List.of(new CompensationRetried(now)), List.of(new RevertDns("db.orders.example.", "127.0.0.2")));
+                    .then(List.of(new CompensationRetried(Set.of(CompensationPart.REVERT_DNS), now)),
+                            List.of(new RevertDns("db.orders.example.", "127.0.0.2")));
         }
 
         @Test

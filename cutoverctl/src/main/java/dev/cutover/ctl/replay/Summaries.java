@@ -118,8 +118,8 @@ public final class Summaries {
             case StepFinished step -> step.getStep();
             case CompensationStarted compensation -> "after " + compensation.getFailedStep() + ": " + compensation.getReason();
             case CompensationPartDone part -> part.getPart() + " confirmed; the rollback waits for the rest";
-            case CompensationRetried retried -> "what is not confirmed yet is sent again (RevertDns, answered by"
-                    + " dns-switcher; RestoreSource, by cutover-service): if this repeats, that service is not running";
+            case CompensationRetried retried -> "sent again, not confirmed yet: " + awaited(retried)
+                    + ": if this repeats, that service is not running";
             case FallbackRollbackPartDone part -> part.getPart() + " confirmed; the fallback's rollback waits for the rest";
             case AbortRefused refused -> "operator " + refused.getOperator() + ": " + refused.getReason();
             case CommandRefused refused -> refused.getPrincipal() + " refused " + refused.getAction() + ": "
@@ -227,5 +227,16 @@ public final class Summaries {
                         verified.getRows());
         int mismatches = verified.getMismatches().size();
         return compared + (mismatches == 0 ? ", no difference" : ", " + mismatches + " difference(s)");
+    }
+
+    /** The rollback's parts sent again, each with the service that answers it; both when the event predates the list. */
+    private static String awaited(CompensationRetried retried) {
+        List<String> parts = retried.getAwaited().stream().map(CharSequence::toString).toList();
+        return String.join("; ", (parts.isEmpty() ? List.of("REVERT_DNS", "RESTORE_SOURCE") : parts).stream()
+                .map(part -> switch (part) {
+                    case "REVERT_DNS" -> "RevertDns, answered by dns-switcher";
+                    case "RESTORE_SOURCE" -> "RestoreSource, answered by cutover-service";
+                    default -> part;
+                }).toList());
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -52,10 +53,21 @@ class ProgressLineUnitTest {
     @Test
     void a_rollback_sending_its_parts_again_says_which_service_answers_each() {
         var message = dev.cutover.events.CompensationRetried.newBuilder()
-                .setMetadata(CutoverScript.completed("m-1", "shop", START).lines().getFirst().metadata()).build();
+                .setMetadata(CutoverScript.completed("m-1", "shop", START).lines().getFirst().metadata())
+                .setAwaited(List.of("REVERT_DNS", "RESTORE_SOURCE")).build();
 
         assertThat(Summaries.of(message)).contains("RevertDns, answered by dns-switcher")
-                .contains("RestoreSource, by cutover-service").contains("that service is not running");
+                .contains("RestoreSource, answered by cutover-service").contains("that service is not running");
+    }
+
+    @Test
+    void a_rollback_waiting_for_one_part_names_only_the_service_it_waits_for() {
+        var message = dev.cutover.events.CompensationRetried.newBuilder()
+                .setMetadata(CutoverScript.completed("m-1", "shop", START).lines().getFirst().metadata())
+                .setAwaited(List.of("REVERT_DNS")).build();
+
+        assertThat(Summaries.of(message)).contains("RevertDns, answered by dns-switcher")
+                .doesNotContain("RestoreSource");
     }
 
     @Test

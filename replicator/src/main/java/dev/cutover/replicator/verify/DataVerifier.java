@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -123,8 +124,25 @@ public final class DataVerifier {
         }
     }
 
-    /** Some of a table's ranges (or its row count), scanned on both servers by one worker. */
-    private record Slice(TablePlan plan, String sql, long rows) {
+    /**
+     * Some of a table's ranges (or its row count), scanned on both servers by one worker.
+     *
+     * @param what what it reads, for the log of where the time went, e.g. {@code ranges 0-499}
+     */
+    private record Slice(TablePlan plan, String what, String sql, long rows) {
+    }
+
+    /** How long a slice took on each server, for the log of where a verification's time went. */
+    private record Took(Slice slice, long sourceMillis, long targetMillis) {
+
+        long longer() {
+            return Math.max(sourceMillis, targetMillis);
+        }
+
+        @Override
+        public String toString() {
+            return slice.plan().table() + " " + slice.what() + " " + sourceMillis + "/" + targetMillis + " ms";
+        }
     }
 
     /** Each table's range sums on one side, merged from its slices. */
@@ -151,6 +169,7 @@ public final class DataVerifier {
     public Verification verify(DatabasePair pair, VerificationScope scope) {
         Endpoint source = pair.source();
         Endpoint target = pair.target();
+        long started = System.nanoTime();
         List<TablePlan> plans = new ArrayList<>();
         try (Connection from = source.connect(); Connection to = scope instanceof VerificationScope.Sampled
                 ? target.connect() : null) {
@@ -163,6 +182,7 @@ public final class DataVerifier {
                     continue;
                 }
                 TableName table = new TableName(listed.schema(), listed.name());
+                long planning = System.nanoTime();
                 long rows = estimatedRows(listed);
                 KeyRanges ranges = ranges(from, table, rows, scope);
                 List<HashedColumn> columns = columns(from, table);
@@ -173,6 +193,7 @@ public final class DataVerifier {
                             changes(to, table, ranges, rows, target), scattered(from, table, ranges)
                                     ? OptionalDouble.of(rowsPerPage(listed, rows)) : OptionalDouble.empty());
                 });
+                log.debug("planned the verification of {} in {} ms", table, (System.nanoTime() - planning) / 1_000_000);
             }
         } catch (SQLException e) {
             throw Failures.of("planning the data's verification", scope instanceof VerificationScope.Sampled
@@ -182,11 +203,13 @@ public final class DataVerifier {
                 .sorted(Comparator.comparingLong(Slice::rows).reversed()).toList());
         Sums onSource = new Sums();
         Sums onTarget = new Sums();
+        long planned = System.nanoTime();
+        Queue<Took> took = new ConcurrentLinkedQueue<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> running = new ArrayList<>();
             for (int worker = 0; worker < Math.min(workers, slices.size()); worker++) {
                 running.add(threads.submit(() -> {
-                    scan(source, target, slices, onSource, onTarget, threads);
+                    scan(source, target, slices, onSource, onTarget, took, threads);
                     return null;
                 }));
             }
@@ -225,6 +248,7 @@ public final class DataVerifier {
                     plan.ranges().count(), plan.looked(), found.size());
             mismatches.addAll(found);
         }
+        logWhereTheTimeWent(plans.size(), took, planned - started, System.nanoTime() - planned);
         return new Verification(plans.size(), rows, mismatches, scope, checked, total, looked);
     }
 
@@ -301,7 +325,8 @@ public final class DataVerifier {
             int buckets = plan.ranges().count();
             List<RangeSample.Run> runs = plan.runs();
             if (plan.scattered()) {
-                slices.add(new Slice(plan, rangeCounts(plan.table(), plan.ranges(), runs), plan.rows()));
+                slices.add(new Slice(plan, "range counts", rangeCounts(plan.table(), plan.ranges(), runs),
+                        plan.rows()));
             }
             if (runs.size() == 1) {
                 RangeSample.Run run = runs.getFirst();
@@ -309,7 +334,8 @@ public final class DataVerifier {
                 for (int part = 0; part < parts; part++) {
                     int first = run.first() + run.length() * part / parts;
                     int last = run.first() + run.length() * (part + 1) / parts - 1;
-                    slices.add(new Slice(plan, rangeSums(plan.table(), plan.columns(), plan.ranges(), first, last),
+                    slices.add(new Slice(plan, "ranges " + first + "-" + last,
+                            rangeSums(plan.table(), plan.columns(), plan.ranges(), first, last),
                             plan.rows() * (last - first + 1) / buckets));
                 }
             } else {
@@ -319,7 +345,8 @@ public final class DataVerifier {
                 for (int group = 0; group < groups; group++) {
                     List<RangeSample.Run> some = runs.subList(runs.size() * group / groups,
                             runs.size() * (group + 1) / groups);
-                    slices.add(new Slice(plan, runSums(plan.table(), plan.columns(), plan.ranges(), some),
+                    slices.add(new Slice(plan, some.size() + " runs of sampled ranges",
+                            runSums(plan.table(), plan.columns(), plan.ranges(), some),
                             plan.rows() * some.stream().mapToInt(RangeSample.Run::length).sum() / buckets));
                 }
             }
@@ -328,35 +355,48 @@ public final class DataVerifier {
             List<String> keys = plan.lookups().values().stream().flatMap(List::stream).toList();
             for (int from = 0; from < keys.size(); from += KEYS_PER_LOOKUP) {
                 List<String> some = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_LOOKUP));
-                slices.add(new Slice(plan, changedRowSums(plan.table(), plan.columns(), plan.ranges(), some),
-                        some.size()));
+                slices.add(new Slice(plan, some.size() + " changed rows",
+                        changedRowSums(plan.table(), plan.columns(), plan.ranges(), some), some.size()));
             }
             if (plan.counted()) {
-                slices.add(new Slice(plan, "SELECT " + WHOLE_TABLE + ", count(*), 0 FROM ONLY " + plan.table().quoted(),
+                slices.add(new Slice(plan, "row count", "SELECT " + WHOLE_TABLE + ", count(*), 0 FROM ONLY " + plan.table().quoted(),
                         plan.rows()));
             }
         }
         return slices;
     }
 
+    /**
+     * Planning (each table's key quantiles, the change record) against scanning, and the slices that took longest:
+     * what a verification slower than expected is made of.
+     */
+    private static void logWhereTheTimeWent(int tables, Queue<Took> took, long planningNanos, long scanningNanos) {
+        List<Took> longest = took.stream().sorted(Comparator.comparingLong(Took::longer).reversed()).limit(5).toList();
+        log.info("verified {} tables in {} ms: planning {} ms, scanning {} ms in {} slices; longest (source/target): {}",
+                tables, (planningNanos + scanningNanos) / 1_000_000, planningNanos / 1_000_000,
+                scanningNanos / 1_000_000, took.size(), longest);
+    }
+
     /** One worker: its own connection to each server, scanning slices on both at once until none is left. */
     private static void scan(Endpoint source, Endpoint target, Queue<Slice> slices, Sums onSource, Sums onTarget,
-            ExecutorService threads) throws InterruptedException {
+            Queue<Took> took, ExecutorService threads) throws InterruptedException {
         try (Connection from = connect(source); Connection to = connect(target)) {
             Slice slice;
             while ((slice = slices.poll()) != null) {
                 String sql = slice.sql();
-                Future<Map<Integer, RangeSum>> there = threads.submit(() -> sums(to, sql, target));
-                Map<Integer, RangeSum> here;
+                Future<Timed> there = threads.submit(() -> Timed.of(() -> sums(to, sql, target)));
+                Timed here;
                 try {
-                    here = sums(from, sql, source);
+                    here = Timed.of(() -> sums(from, sql, source));
                 } finally {
                     // The target's scan ends before its connection closes, whatever happened here.
                     awaitQuietly(there);
                 }
-                onSource.add(slice.plan().table(), here);
+                onSource.add(slice.plan().table(), here.sums());
                 try {
-                    onTarget.add(slice.plan().table(), there.get());
+                    Timed onThere = there.get();
+                    took.add(new Took(slice, here.millis(), onThere.millis()));
+                    onTarget.add(slice.plan().table(), onThere.sums());
                 } catch (ExecutionException e) {
                     throw e.getCause() instanceof RuntimeException failure ? failure
                             : new IllegalStateException(e.getCause().getMessage(), e.getCause());
@@ -369,6 +409,16 @@ public final class DataVerifier {
             // The first failure is the verification's: the other workers stop taking slices instead of scanning on.
             slices.clear();
             throw e;
+        }
+    }
+
+    /** One side's sums of a slice, and how long they took. */
+    private record Timed(Map<Integer, RangeSum> sums, long millis) {
+
+        static Timed of(Supplier<Map<Integer, RangeSum>> scan) {
+            long started = System.nanoTime();
+            Map<Integer, RangeSum> sums = scan.get();
+            return new Timed(sums, (System.nanoTime() - started) / 1_000_000);
         }
     }
 
