@@ -32,15 +32,6 @@ final class Comparison {
         return mismatches;
     }
 
-    /**
-     * A whole table's row counts that differ, found by a sampled verification: the differing rows may lie in ranges it
-     * did not compare, so a full verification is what names them.
-     */
-    static Mismatch counts(String table, long sourceRows, long targetRows) {
-        return new Mismatch(table, Optional.empty(), sourceRows, targetRows, "whole table: "
-                + countDetail(sourceRows, targetRows) + " (row counts; verify in full to name the ranges)");
-    }
-
     private static String countDetail(long sourceRows, long targetRows) {
         return sourceRows > targetRows ? (sourceRows - targetRows) + " rows missing on the target"
                 : (targetRows - sourceRows) + " rows more on the target than on the source";
