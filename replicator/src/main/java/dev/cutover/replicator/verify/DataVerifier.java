@@ -85,6 +85,9 @@ public final class DataVerifier {
         this.workers = workers;
     }
 
+    /** How many groups of a table's sampled ranges each worker takes, for a table in key order. */
+    private static final int GROUPS_PER_WORKER = 4;
+
     /** Changed rows looked up by key in one statement: the keys are inline, so the statement must stay reasonable. */
     private static final int KEYS_PER_LOOKUP = 1000;
     /**
@@ -96,11 +99,13 @@ public final class DataVerifier {
     /**
      * One table to compare: its columns, its key ranges, about how many rows it holds, and what to compare.
      *
-     * @param runs    the ranges compared whole
-     * @param lookups for ranges not compared whole, the keys of their changed rows, compared row by row
+     * @param runs      the ranges compared whole
+     * @param lookups   for ranges not compared whole, the keys of their changed rows, compared row by row
+     * @param scattered whether the key's order is not the table's pages' (random keys such as uuids), so that each
+     *                  range's rows lie all over its pages
      */
     private record TablePlan(TableName table, List<HashedColumn> columns, KeyRanges ranges, long rows,
-            List<RangeSample.Run> runs, Map<Integer, List<String>> lookups) {
+            List<RangeSample.Run> runs, Map<Integer, List<String>> lookups, boolean scattered) {
 
         int checked() {
             return runs.stream().mapToInt(RangeSample.Run::length).sum();
@@ -175,7 +180,7 @@ public final class DataVerifier {
                 List<HashedColumn> columns = columns(from, table);
                 plans.add(switch (scope) {
                     case VerificationScope.Full full -> new TablePlan(table, columns, ranges, rows,
-                            List.of(new RangeSample.Run(0, ranges.count() - 1)), Map.of());
+                            List.of(new RangeSample.Run(0, ranges.count() - 1)), Map.of(), false);
                     case VerificationScope.Sampled sampled -> sampledPlan(table, columns, ranges, rows, sampled,
                             changes(to, table, ranges, rows, target), scattered(from, table, ranges)
                                     ? OptionalDouble.of(rowsPerPage(listed, rows)) : OptionalDouble.empty());
@@ -254,7 +259,8 @@ public final class DataVerifier {
         Map<Integer, List<String>> lookups = new TreeMap<>();
         changes.ranges().forEach((range, keys) -> keys.filter(list -> !whole.contains(range))
                 .ifPresent(list -> lookups.put(range, list)));
-        return new TablePlan(table, columns, ranges, rows, RangeSample.runs(whole), lookups);
+        return new TablePlan(table, columns, ranges, rows, RangeSample.runs(whole), lookups,
+                scatteredRowsPerPage.isPresent());
     }
 
     private static double rowsPerPage(LoadTables.LoadTable table, long rows) {
@@ -316,9 +322,12 @@ public final class DataVerifier {
                             plan.rows() * (last - first + 1) / buckets));
                 }
             } else {
-                // Scattered ranges are read a group at a time, one statement each: a table keyed by random values
-                // holds a range's rows all over its pages, and one scan for several ranges reads them once.
-                int groups = Math.min(workers, runs.size());
+                // Scattered ranges are read a group at a time, one statement each. A table keyed by random values
+                // holds a range's rows all over its pages, and one scan for several ranges reads them once: one group
+                // per worker. A table in key order gets more groups than workers, so that a stretch of it slow to
+                // read on one server (its pages interleaved with another range's by a parallel load: at 20 GB one
+                // group took four times another) is shared by the workers instead of keeping one busy alone.
+                int groups = Math.min(plan.scattered() ? workers : workers * GROUPS_PER_WORKER, runs.size());
                 for (int group = 0; group < groups; group++) {
                     List<RangeSample.Run> some = runs.subList(runs.size() * group / groups,
                             runs.size() * (group + 1) / groups);
