@@ -117,7 +117,7 @@ public final class DataVerifier {
     }
 
     /**
-     * Some of a table's ranges (or its row count), scanned on both servers by one worker.
+     * Some of a table's ranges (or the changed rows of some), scanned on both servers by one worker.
      *
      * @param what what it reads, for the log of where the time went, e.g. {@code ranges 0-499}
      */
@@ -324,9 +324,9 @@ public final class DataVerifier {
             } else {
                 // Scattered ranges are read a group at a time, one statement each. A table keyed by random values
                 // holds a range's rows all over its pages, and one scan for several ranges reads them once: one group
-                // per worker. A table in key order gets more groups than workers, so that a stretch of it slow to
-                // read on one server (its pages interleaved with another range's by a parallel load: at 20 GB one
-                // group took four times another) is shared by the workers instead of keeping one busy alone.
+                // per worker. A table in key order gets more groups than workers, so that no statement holds many
+                // ranges (at 20 GB one of 25 ranges took four times its twin on the target, likely its bitmap turning
+                // lossy) and a stretch slow to read on one server is shared by the workers.
                 int groups = Math.min(plan.scattered() ? workers : workers * GROUPS_PER_WORKER, runs.size());
                 for (int group = 0; group < groups; group++) {
                     List<RangeSample.Run> some = runs.subList(runs.size() * group / groups,
