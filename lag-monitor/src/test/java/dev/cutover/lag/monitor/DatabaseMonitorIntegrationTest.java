@@ -88,10 +88,12 @@ class DatabaseMonitorIntegrationTest {
             Duration took = Duration.ofNanos(System.nanoTime() - disabledAt);
 
             assertThat(stalled.assessment().state()).isEqualTo(ReplicationState.STALLED);
-            assertThat(stalled.assessment().change().orElseThrow()).isInstanceOf(Change.Stalled.class);
-            // The stall counts from the last progress seen, which can precede the disabling by one observation
-            // (this test's own, up to 100 ms apart): measured from the disabling, it may look a little early.
-            assertThat(took).isGreaterThanOrEqualTo(STALL_AFTER.minusMillis(200)).isLessThan(STALL_AFTER.plusSeconds(3));
+            // The stall counts from the last progress seen, not from the disabling: on a busy machine the target's
+            // last applied heartbeat can precede the disabling by several observations (once by 500 ms in CI), so
+            // the rule is checked on the monitor's own measure, and the reporting's promptness from the disabling.
+            assertThat(stalled.assessment().change().orElseThrow()).isInstanceOfSatisfying(Change.Stalled.class,
+                    change -> assertThat(change.stalledFor()).isGreaterThanOrEqualTo(STALL_AFTER));
+            assertThat(took).isLessThan(STALL_AFTER.plusSeconds(3));
         } finally {
             database.enableSubscription();
         }
